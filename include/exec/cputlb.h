@@ -1,0 +1,134 @@
+/*
+ * The softmmu TLB: a per-CPU, per-MMU-mode cache of guest virtual page ->
+ * (host addend for RAM, or MMIO/notdirty flags) consulted inline by generated code.
+ *
+ * Generated code's fast path for a load of size S at guest address A in mode M:
+ *     f = &cpu->tlb.f[M];
+ *     e = (CPUTLBEntry *)((uintptr_t)f->table + ((A >> (TARGET_PAGE_BITS - CPU_TLB_ENTRY_BITS)) & f->mask));
+ *     cmp = A & (TARGET_PAGE_MASK | align_mask)    (align_mask = S-1 when MO_ALIGN, else 0;
+ *                                                   unaligned accesses that may cross a
+ *                                                   page compare (A + S - 1) & PAGE_MASK)
+ *     if (cmp != e->addr_read) goto slow;          (addr_write for stores)
+ *     host = A + e->addend;
+ * Low bits of addr_read/addr_write/addr_code carry TLB_* flags so any of them fails the
+ * compare and sends the access to the slow path (helper_ld*_mmu / helper_st*_mmu).
+ */
+#ifndef EXEC_CPUTLB_H
+#define EXEC_CPUTLB_H
+
+#include "qemu/osdep.h"
+#include "tcg/memop.h"
+
+#define TARGET_PAGE_BITS 12
+#define TARGET_PAGE_SIZE (1u << TARGET_PAGE_BITS)
+#define TARGET_PAGE_MASK (~(uint32_t)(TARGET_PAGE_SIZE - 1))
+
+#define MMU_MODES_MAX 4
+
+/* Flags in the low bits of the TLB address fields. */
+#define TLB_INVALID_MASK (1u << (TARGET_PAGE_BITS - 1))   /* no valid translation */
+#define TLB_NOTDIRTY     (1u << (TARGET_PAGE_BITS - 2))   /* page holds translated code */
+#define TLB_MMIO         (1u << (TARGET_PAGE_BITS - 3))   /* not RAM: go through memory API */
+#define TLB_DISCARD_WRITE (1u << (TARGET_PAGE_BITS - 4))  /* ROM: writes ignored */
+#define TLB_FLAGS_MASK   (TLB_INVALID_MASK | TLB_NOTDIRTY | TLB_MMIO | TLB_DISCARD_WRITE)
+
+typedef struct CPUTLBEntry {
+    uint32_t addr_read;
+    uint32_t addr_write;
+    uint32_t addr_code;
+    uint32_t pad;
+    uintptr_t addend;       /* host = guest vaddr + addend (RAM pages) */
+    uintptr_t pad2;
+} CPUTLBEntry;
+
+#define CPU_TLB_ENTRY_BITS 5     /* sizeof(CPUTLBEntry) == 32 */
+#define CPU_TLB_DYN_MIN_BITS 8
+#define CPU_TLB_DYN_MAX_BITS 12
+#define CPU_VTLB_SIZE 8
+
+/* Slow-path information for each fast entry (not touched by generated code). */
+typedef struct CPUTLBEntryFull {
+    hwaddr phys_addr;              /* guest physical page */
+    struct MemoryRegion *mr;       /* region the page maps to */
+    hwaddr mr_offset;              /* page's offset within mr */
+    int prot;                      /* PAGE_READ | PAGE_WRITE | PAGE_EXEC */
+    unsigned lg_page_size;         /* size of the guest mapping (for flush ranges) */
+} CPUTLBEntryFull;
+
+#define PAGE_READ  1
+#define PAGE_WRITE 2
+#define PAGE_EXEC  4
+
+/* What generated code reads: kept first in CPUState for short displacements. */
+typedef struct CPUTLBDescFast {
+    uintptr_t mask;                /* (n_entries - 1) << CPU_TLB_ENTRY_BITS */
+    CPUTLBEntry *table;
+} CPUTLBDescFast;
+
+typedef struct CPUTLBDesc {
+    CPUTLBEntryFull *fulltlb;
+    CPUTLBEntry vtable[CPU_VTLB_SIZE];      /* victim cache */
+    CPUTLBEntryFull vfulltlb[CPU_VTLB_SIZE];
+    unsigned vindex;
+    uint32_t large_page_addr, large_page_mask;  /* range covered by large guest pages */
+    unsigned n_used_entries;
+    int64_t window_begin_ns;
+    unsigned window_max_entries;
+} CPUTLBDesc;
+
+typedef struct CPUTLB {
+    CPUTLBDesc d[MMU_MODES_MAX];
+} CPUTLB;
+
+typedef enum MMUAccessType {
+    MMU_DATA_LOAD = 0,
+    MMU_DATA_STORE = 1,
+    MMU_INST_FETCH = 2,
+} MMUAccessType;
+
+struct CPUState;
+
+void tlb_init(struct CPUState *cpu);
+void tlb_destroy(struct CPUState *cpu);
+void tlb_flush(struct CPUState *cpu);
+void tlb_flush_by_mmuidx(struct CPUState *cpu, uint16_t idxmap);
+void tlb_flush_page(struct CPUState *cpu, vaddr addr);
+void tlb_flush_page_by_mmuidx(struct CPUState *cpu, vaddr addr, uint16_t idxmap);
+/* Called by a target's tlb_fill: map the page containing vaddr. size is the guest
+ * mapping size (>= TARGET_PAGE_SIZE, power of two). */
+void tlb_set_page(struct CPUState *cpu, vaddr va, hwaddr pa, int prot, int mmu_idx,
+                  uint32_t size);
+/* A page now holds translated code: make stores to it take the slow path. */
+void tlb_protect_code(hwaddr ram_addr_page);
+void tlb_unprotect_code(hwaddr ram_addr_page);
+
+/* Slow paths called from generated code (retaddr = host return address in the TB).
+ * Return values are zero/sign-extended per the MemOp in oi. */
+uint64_t helper_ld_mmu(struct CPUState *cpu, uint32_t addr, uint32_t oi, uintptr_t retaddr);
+void helper_st_mmu(struct CPUState *cpu, uint32_t addr, uint64_t val, uint32_t oi,
+                   uintptr_t retaddr);
+
+/* C-side guest accesses (helpers, translator code fetch). retaddr 0 = not from a TB. */
+uint32_t cpu_ldub_mmuidx_ra(struct CPUState *cpu, vaddr a, int mmu_idx, uintptr_t ra);
+uint32_t cpu_lduw_mmuidx_ra(struct CPUState *cpu, vaddr a, int mmu_idx, uintptr_t ra); /* LE */
+uint32_t cpu_ldl_mmuidx_ra(struct CPUState *cpu, vaddr a, int mmu_idx, uintptr_t ra);  /* LE */
+uint64_t cpu_ldq_mmuidx_ra(struct CPUState *cpu, vaddr a, int mmu_idx, uintptr_t ra);  /* LE */
+void cpu_stb_mmuidx_ra(struct CPUState *cpu, vaddr a, uint32_t v, int mmu_idx, uintptr_t ra);
+void cpu_stw_mmuidx_ra(struct CPUState *cpu, vaddr a, uint32_t v, int mmu_idx, uintptr_t ra);
+void cpu_stl_mmuidx_ra(struct CPUState *cpu, vaddr a, uint32_t v, int mmu_idx, uintptr_t ra);
+void cpu_stq_mmuidx_ra(struct CPUState *cpu, vaddr a, uint64_t v, int mmu_idx, uintptr_t ra);
+/* Instruction fetch (MMU_INST_FETCH, mode from the CPU class's mmu_index(cpu, true)). */
+uint32_t cpu_ldub_code(struct CPUState *cpu, vaddr a);
+uint32_t cpu_lduw_code(struct CPUState *cpu, vaddr a);
+uint32_t cpu_ldl_code(struct CPUState *cpu, vaddr a);
+
+/* Translate a code address to a guest physical address (filling the TLB; may raise
+ * the guest's fetch exception via cpu_loop_exit). Returns -1 if not backed by RAM/ROM. */
+hwaddr get_page_addr_code(struct CPUState *cpu, vaddr addr, void **hostp);
+
+/* Probe without faulting: host pointer for RAM, NULL otherwise (MMIO, or no mapping
+ * when nonfault is true). */
+void *probe_access(struct CPUState *cpu, vaddr addr, int size, MMUAccessType type,
+                   int mmu_idx, uintptr_t retaddr);
+
+#endif

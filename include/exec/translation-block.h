@@ -1,0 +1,51 @@
+/*
+ * A translation block: one stretch of guest code translated into host code.
+ */
+#ifndef EXEC_TRANSLATION_BLOCK_H
+#define EXEC_TRANSLATION_BLOCK_H
+
+#include "qemu/osdep.h"
+
+/* cflags */
+#define CF_COUNT_MASK   0x000001ff   /* max insns (0 = default) */
+#define CF_NOCHAIN      0x00000200   /* never chain into or out of this TB */
+#define CF_LAST_IO      0x00000400   /* the last insn may do I/O */
+#define CF_SINGLE_STEP  0x00000800
+#define CF_INVALID      0x00001000   /* invalidated: never run or chain */
+
+typedef struct TranslationBlock {
+    vaddr pc;                 /* guest virtual pc of the first insn */
+    uint32_t cs_base;         /* x86: CS base; MIPS: 0 */
+    uint32_t flags;           /* target's CPU-state flags the code depends on */
+    uint32_t cflags;
+    uint16_t size;            /* guest bytes covered */
+    uint16_t icount;          /* guest insns */
+
+    struct {
+        const void *ptr;      /* host code (executable view) */
+        uint32_t size;        /* host code bytes, excluding the insn records */
+    } tc;
+
+    /* Guest physical pages covered; page_addr[1] = -1 if within one page. */
+    hwaddr page_addr[2];
+    /* Links for the per-physical-page list of TBs (tagged pointers: low bit = which
+     * of this TB's pages the link belongs to). */
+    uintptr_t page_next[2];
+
+    /* Chaining: for goto_tb slot n, where the jmp displacement is and where the
+     * unchained path resumes; jmp_dest[n] is the TB we jump to (tagged NULL if none). */
+    uint16_t jmp_reset_offset[2];
+    uint16_t jmp_insn_offset[2];
+    uintptr_t jmp_target_addr[2];
+    uintptr_t jmp_dest[2];
+    /* TBs that jump to us: list through their jmp_list_next[slot] (tagged with slot). */
+    uintptr_t jmp_list_head;
+    uintptr_t jmp_list_next[2];
+
+    /* Per-insn records for restore-from-host-pc, compactly encoded after the code. */
+    const uint8_t *insn_records;
+    uint32_t hash;            /* cached hash of (phys pc, pc, flags, cs_base) */
+    struct TranslationBlock *hash_next;
+} TranslationBlock;
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * Machines (boards): registered by name; main() parses the command line into a
+ * MachineState and calls the board's init, which creates the CPU(s), memory and
+ * devices and prepares the boot.
+ */
+#ifndef HW_BOARDS_H
+#define HW_BOARDS_H
+
+#include "qemu/osdep.h"
+#include "hw/core/cpu.h"
+
+struct Chardev;
+
+#define MAX_SERIAL_PORTS 4
+#define MAX_DRIVES 8
+
+typedef struct DriveOpts {
+    char *file, *format, *interface, *id, *media, *cache;
+    bool snapshot, readonly;
+    int index;
+} DriveOpts;
+
+typedef struct MachineState {
+    const char *machine_name;
+    uint64_t ram_size;             /* bytes (-m) */
+    const char *cpu_model;         /* -cpu, NULL for the board default */
+    int smp;
+    const char *kernel_filename;   /* -kernel */
+    const char *initrd_filename;   /* -initrd */
+    const char *kernel_cmdline;    /* -append ("" if none) */
+    const char *firmware;          /* -bios */
+    struct Chardev *serial[MAX_SERIAL_PORTS];  /* -serial, in order; NULL = none */
+    bool no_reboot;
+    bool nodefaults;
+    DriveOpts drives[MAX_DRIVES];
+    int nb_drives;
+    GPtrArray *device_opts;        /* -device strings, for the board to place */
+    CPUState *cpu;                 /* first CPU, set by the board */
+    void *board_state;             /* the board's own */
+} MachineState;
+
+typedef struct MachineClass {
+    const char *name;              /* "malta", "pc" */
+    const char *desc;
+    const char *arch;              /* "mips", "i386": which binary serves it */
+    bool is_default;
+    const char *default_cpu;
+    uint64_t default_ram_size;
+    uint64_t max_ram_size;
+    /* Build the machine; false + errp on bad configuration (bad kernel, too much RAM). */
+    bool (*init)(MachineState *ms, GError **errp);
+    /* Board-level reset beyond devices and CPUs (re-run the boot set-up). */
+    void (*reset)(MachineState *ms);
+} MachineClass;
+
+void machine_class_register(const MachineClass *mc);
+const MachineClass *machine_class_find(const char *arch, const char *name);
+void machine_class_list(FILE *f, const char *arch);
+
+extern MachineState *current_machine;
+extern const MachineClass *current_machine_class;
+
+#endif

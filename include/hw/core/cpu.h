@@ -1,0 +1,169 @@
+/*
+ * The common CPU: state every target's CPU struct begins with (CPUMIPSState and
+ * CPUX86State embed CPUState as their first member, so the one pointer that generated
+ * code keeps in a fixed host register serves both the common and the target fields),
+ * and the CPU class table through which a target plugs into the engine.
+ */
+#ifndef HW_CORE_CPU_H
+#define HW_CORE_CPU_H
+
+#include <setjmp.h>
+#include "qemu/osdep.h"
+#include "exec/cputlb.h"
+#include "exec/translation-block.h"
+
+struct CPUClass;
+struct TranslationBlock;
+struct VMStateDescription;
+struct AddressSpace;
+
+/* cpu_exec / exception_index values below EXCP_INTERNAL_BASE are target exceptions. */
+#define EXCP_NONE       -1
+#define EXCP_INTERRUPT  0x10000   /* exit_request: go service the main loop */
+#define EXCP_HLT        0x10001   /* wait/hlt: idle until an interrupt */
+#define EXCP_DEBUG      0x10002
+#define EXCP_HALTED     0x10003
+#define EXCP_YIELD      0x10004
+#define EXCP_INTERNAL_BASE 0x10000
+
+/* interrupt_request bits */
+#define CPU_INTERRUPT_HARD   0x0002   /* external interrupt line(s) asserted */
+#define CPU_INTERRUPT_EXITTB 0x0004   /* leave the current TB chain */
+#define CPU_INTERRUPT_HALT   0x0020
+#define CPU_INTERRUPT_NMI    0x0200
+#define CPU_INTERRUPT_RESET  0x0400
+#define CPU_INTERRUPT_SMI    0x0800
+#define CPU_INTERRUPT_TGT_EXT_0 0x0008   /* target-defined */
+#define CPU_INTERRUPT_TGT_EXT_1 0x0010
+
+#define TB_JMP_CACHE_BITS 12
+#define TB_JMP_CACHE_SIZE (1 << TB_JMP_CACHE_BITS)
+
+typedef struct CPUJumpCache {
+    struct {
+        struct TranslationBlock *tb;
+        vaddr pc;
+    } array[TB_JMP_CACHE_SIZE];
+} CPUJumpCache;
+
+typedef struct CPUState {
+    /* Read by generated code: keep first (short displacements). */
+    CPUTLBDescFast tlb_fast[MMU_MODES_MAX];
+    /* Checked at every TB start: non-zero makes the TB exit to the loop. Set from a
+     * signal handler or another thread, hence volatile int32. */
+    volatile int32_t exit_request_tb;
+
+    const struct CPUClass *cc;
+    int cpu_index;
+    int exception_index;        /* EXCP_NONE or a target exception number */
+    uint32_t interrupt_request; /* CPU_INTERRUPT_* */
+    volatile bool exit_request; /* leave cpu_exec soon (main loop work) */
+    bool halted;                /* in wait/hlt */
+    bool stopped;               /* paused by the monitor */
+    bool crash_occurred;
+    int singlestep;
+    uintptr_t mem_io_pc;        /* host pc of the access being serviced (MMIO) */
+    bool can_do_io;
+
+    sigjmp_buf jmp_env;         /* cpu_loop_exit unwinds here */
+
+    CPUTLB tlb;
+    CPUJumpCache *tb_jmp_cache;
+    struct AddressSpace *as;    /* the CPU's view of memory */
+
+    /* KVM state when that accelerator runs this CPU. */
+    int kvm_fd;
+    void *kvm_run;
+    bool kvm_vcpu_dirty;
+
+    struct CPUState *next_cpu;
+} CPUState;
+
+/* The target's CPU description. */
+typedef struct CPUClass {
+    const char *arch_name;       /* "mips", "i386" */
+    const char *model_name;      /* "24Kc" */
+    size_t state_size;           /* sizeof(CPUMIPSState) etc. */
+
+    void (*init)(CPUState *cpu);           /* once, after allocation */
+    void (*reset)(CPUState *cpu);
+    bool (*has_work)(CPUState *cpu);       /* wake from halt? */
+    /* Deliver cpu->exception_index (set exception_index = EXCP_NONE when done). */
+    void (*do_interrupt)(CPUState *cpu);
+    /* Check pending hardware interrupts; deliver one and return true if taken. */
+    bool (*exec_interrupt)(CPUState *cpu, uint32_t interrupt_request);
+    /* The state a TB depends on. */
+    void (*get_tb_cpu_state)(CPUState *cpu, vaddr *pc, uint32_t *cs_base, uint32_t *flags);
+    /* Set the pc from a TB that exited without setting it (exit_tb with 0 after an
+     * interrupt check at TB start). */
+    void (*synchronize_from_tb)(CPUState *cpu, const struct TranslationBlock *tb);
+    /* Restore pc (and delay-slot state etc.) from one insn's insn_start data. */
+    void (*restore_state_to_opc)(CPUState *cpu, const struct TranslationBlock *tb,
+                                 const uint64_t *data);
+    /* Walk guest page tables/TLB for addr; on success call tlb_set_page and return true.
+     * On failure: probe -> return false; else raise the guest exception
+     * (cpu_loop_exit_restore(cpu, retaddr)). */
+    bool (*tlb_fill)(CPUState *cpu, vaddr addr, int size, MMUAccessType access_type,
+                     int mmu_idx, bool probe, uintptr_t retaddr);
+    /* Unaligned access with MO_ALIGN: raise the guest exception (noreturn). */
+    void (*do_unaligned_access)(CPUState *cpu, vaddr addr, MMUAccessType access_type,
+                                int mmu_idx, uintptr_t retaddr);
+    /* MMIO access fault (bus error): may raise, or ignore. */
+    void (*do_transaction_failed)(CPUState *cpu, hwaddr pa, vaddr addr, unsigned size,
+                                  MMUAccessType access_type, int mmu_idx, uintptr_t retaddr);
+    int (*mmu_index)(CPUState *cpu, bool ifetch);
+    /* Translate one TB (calls translator_loop with the target's TranslatorOps). */
+    void (*translate_code)(CPUState *cpu, struct TranslationBlock *tb, int *max_insns);
+    /* Register translator globals once (tcg_global_mem_new_*). */
+    void (*tcg_init)(void);
+    /* Debug translation (monitor x, gdb): -1 if unmapped. Never faults. */
+    hwaddr (*get_phys_page_debug)(CPUState *cpu, vaddr addr);
+    void (*dump_state)(CPUState *cpu, FILE *f, int flags);
+    vaddr (*get_pc)(CPUState *cpu);
+    void (*set_pc)(CPUState *cpu, vaddr pc);
+    /* Capstone architecture and mode for guest disassembly (cs_arch, cs_mode). */
+    int disas_arch, disas_mode;
+    /* For x86: current code mode (16/32) changes the Capstone mode. */
+    int (*disas_mode_now)(CPUState *cpu, uint32_t tb_flags);
+    const struct VMStateDescription *vmsd;
+    int gdb_num_regs;
+} CPUClass;
+
+/* Registry of CPU models; targets register theirs from a constructor. */
+void cpu_class_register(const CPUClass *cc);
+const CPUClass *cpu_class_by_name(const char *arch, const char *model); /* NULL model: first */
+void cpu_class_list(FILE *f, const char *arch);
+
+/* Allocate, init and reset a CPU of class cc, attached to address space as. */
+CPUState *cpu_create(const CPUClass *cc, struct AddressSpace *as);
+void cpu_reset(CPUState *cpu);
+extern CPUState *first_cpu;
+#define CPU_FOREACH(c) for ((c) = first_cpu; (c); (c) = (c)->next_cpu)
+
+/* Raise / lower bits of interrupt_request (and make the running TB chain exit). */
+void cpu_interrupt(CPUState *cpu, uint32_t mask);
+void cpu_reset_interrupt(CPUState *cpu, uint32_t mask);
+/* Ask the CPU to return to the main loop soon (timers, I/O). Async-signal-safe. */
+void cpu_exit(CPUState *cpu);
+
+/* Leave generated code / helpers and return to cpu_exec's setjmp. */
+void cpu_loop_exit(CPUState *cpu) QEMU_NORETURN;
+/* Same, first restoring the guest state of the insn at host return address retaddr. */
+void cpu_loop_exit_restore(CPUState *cpu, uintptr_t retaddr) QEMU_NORETURN;
+/* Restore guest state from a host pc inside a TB; false if retaddr is not in a TB. */
+bool cpu_restore_state(CPUState *cpu, uintptr_t retaddr);
+/* Raise a target exception from a helper (sets exception_index, restores, unwinds). */
+void cpu_raise_exception_ra(CPUState *cpu, int excp, uintptr_t retaddr) QEMU_NORETURN;
+
+/* Run until something needs the main loop; returns an EXCP_* reason. */
+int cpu_exec(CPUState *cpu);
+
+/* Host return address in a helper called from generated code. Under the IR
+ * interpreter the "host pc" is the position in the TB's bytecode, which the interpreter
+ * publishes in tcg_interp_retaddr before each call. */
+extern bool tcg_use_interp;
+extern uintptr_t tcg_interp_retaddr;
+#define GETPC() (tcg_use_interp ? tcg_interp_retaddr \
+                 : (uintptr_t)__builtin_return_address(0))
+
+#endif

@@ -1,0 +1,294 @@
+/*
+ * The micro-op IR: temps, labels, ops, and the context that holds one TB's IR while
+ * it is built, optimized and turned into host code by a backend.
+ *
+ * Life of one translation (driven by accel/tcg/translate-all.c):
+ *   tcg_func_start(s);                 -- empties the op list, frees non-global temps
+ *   target translator emits ops through tcg_gen_* (tcg-op.h)
+ *   tcg_gen_code(s, tb, buf, size)     -- optimize, liveness, backend; returns bytes or -1
+ *
+ * Values: a TCGv_i32 / TCGv_i64 / TCGv_ptr is a TCGTemp * in disguise (distinct types so
+ * the compiler catches mix-ups). Temp kinds:
+ *   TEMP_FIXED  - lives in a fixed host register (only tcg_env: the CPU state pointer)
+ *   TEMP_GLOBAL - a field of the CPU state at (env + mem_offset); may be cached in a host
+ *                 register inside a TB; synced back where liveness says it must be
+ *   TEMP_TB     - a scratch value; keeps its value across labels and branches within
+ *                 the TB (the allocator spills it to the frame at basic-block ends)
+ *   TEMP_CONST  - an interned constant (tcg_constant_i32/i64): never written
+ */
+#ifndef TCG_TCG_H
+#define TCG_TCG_H
+
+#include "qemu/osdep.h"
+#include "tcg/memop.h"
+
+#define TCG_INSN_START_WORDS 2     /* per guest insn: pc and one target-defined word */
+#define TCG_MAX_TEMPS 1024
+#define TCG_MAX_LABELS 512
+#define TCG_MAX_INSNS 512          /* guest insns per TB */
+#define TCG_MAX_OP_ARGS 16
+#define TCG_MAX_CALL_ARGS 6
+#define TCG_STATIC_FRAME_SIZE (128 * 8)   /* spill area in the host stack frame */
+
+typedef enum TCGType {
+    TCG_TYPE_I32,
+    TCG_TYPE_I64,
+    TCG_TYPE_PTR = TCG_TYPE_I64,   /* host pointers (x86-64 host only) */
+} TCGType;
+
+typedef enum TCGTempKind {
+    TEMP_TB,
+    TEMP_GLOBAL,
+    TEMP_FIXED,
+    TEMP_CONST,
+} TCGTempKind;
+
+/* Where the register allocator currently keeps a temp's value. */
+typedef enum TCGTempVal {
+    TEMP_VAL_DEAD,
+    TEMP_VAL_REG,
+    TEMP_VAL_MEM,
+    TEMP_VAL_CONST,
+} TCGTempVal;
+
+typedef struct TCGTemp {
+    TCGType type;
+    TCGTempKind kind;
+    int index;                  /* position in TCGContext.temps */
+    const char *name;           /* for globals: "r3", "pc"; for dumps */
+    /* Globals: state field at env + mem_offset. TEMP_TB: frame slot, once allocated. */
+    intptr_t mem_offset;
+    bool mem_allocated;
+    int64_t val;                /* TEMP_CONST: the value (i32 constants sign-extended) */
+    bool temp_allocated;        /* TEMP_TB: in use (tcg_temp_free clears) */
+
+    /* Register allocator state (backend-private meaning; reset per TB). */
+    TCGTempVal val_type;
+    int reg;
+    bool mem_coherent;          /* the memory copy equals the register copy */
+
+    /* Optimizer scratch. */
+    void *state_ptr;
+} TCGTemp;
+
+typedef struct TCGv_i32_d *TCGv_i32;
+typedef struct TCGv_i64_d *TCGv_i64;
+typedef struct TCGv_ptr_d *TCGv_ptr;
+
+static inline TCGTemp *tcgv_i32_temp(TCGv_i32 v) { return (TCGTemp *)v; }
+static inline TCGTemp *tcgv_i64_temp(TCGv_i64 v) { return (TCGTemp *)v; }
+static inline TCGTemp *tcgv_ptr_temp(TCGv_ptr v) { return (TCGTemp *)v; }
+static inline TCGv_i32 temp_tcgv_i32(TCGTemp *t) { return (TCGv_i32)t; }
+static inline TCGv_i64 temp_tcgv_i64(TCGTemp *t) { return (TCGv_i64)t; }
+static inline TCGv_ptr temp_tcgv_ptr(TCGTemp *t) { return (TCGv_ptr)t; }
+
+typedef enum TCGCond {
+    TCG_COND_NEVER = 0,
+    TCG_COND_ALWAYS = 1,
+    TCG_COND_EQ = 8,
+    TCG_COND_NE = 9,
+    TCG_COND_LT = 2,    /* signed */
+    TCG_COND_GE = 3,
+    TCG_COND_LE = 4,
+    TCG_COND_GT = 5,
+    TCG_COND_LTU = 10,  /* unsigned */
+    TCG_COND_GEU = 11,
+    TCG_COND_LEU = 12,
+    TCG_COND_GTU = 13,
+} TCGCond;
+
+TCGCond tcg_invert_cond(TCGCond c);     /* !(a c b)  == a inv b */
+TCGCond tcg_swap_cond(TCGCond c);       /* (a c b)   == b swap a */
+bool tcg_cond_eval(TCGCond c, uint64_t a, uint64_t b, bool is64);
+
+typedef struct TCGLabel {
+    int id;
+    bool has_value;             /* backend: host code position known */
+    uintptr_t value;            /* backend: host address (or interp offset) */
+    int refs;                   /* branches to it (optimizer drops dead labels) */
+    void *relocs;               /* backend: pending patches */
+} TCGLabel;
+
+typedef enum TCGOpcode {
+#define DEF(name, oargs, iargs, cargs, flags) INDEX_op_##name,
+#include "tcg/tcg-opc.h"
+#undef DEF
+    NB_OPS,
+} TCGOpcode;
+
+/* Op flags (TCGOpDef.flags). */
+#define TCG_OPF_BB_END        0x01   /* ends a basic block: globals synced, temps spilled */
+#define TCG_OPF_CALL_CLOBBER  0x02   /* clobbers call-clobbered host regs; globals synced */
+#define TCG_OPF_SIDE_EFFECTS  0x04   /* never removed as dead */
+#define TCG_OPF_NOT_PRESENT   0x08   /* no code of its own (handled by the allocator) */
+#define TCG_OPF_BB_EXIT       0x10   /* leaves the TB: all globals written back */
+#define TCG_OPF_COND_BRANCH   0x20
+
+typedef struct TCGOpDef {
+    const char *name;
+    uint8_t nb_oargs, nb_iargs, nb_cargs;
+    uint8_t flags;
+} TCGOpDef;
+
+extern const TCGOpDef tcg_op_defs[NB_OPS];
+
+/* Helper call descriptors. */
+#define TCG_CALL_NO_READ_GLOBALS   0x1  /* helper reads no global from env */
+#define TCG_CALL_NO_WRITE_GLOBALS  0x2  /* helper writes no global in env */
+#define TCG_CALL_NO_SIDE_EFFECTS   0x4  /* removable if the result is unused */
+#define TCG_CALL_NO_RWG (TCG_CALL_NO_READ_GLOBALS | TCG_CALL_NO_WRITE_GLOBALS)
+#define TCG_CALL_NO_WG TCG_CALL_NO_WRITE_GLOBALS
+/* A helper that may raise a guest exception must NOT have NO_READ_GLOBALS (state must
+ * be in env when it unwinds). */
+
+typedef enum TCGCallType {
+    TCG_CALL_VOID,   /* return only */
+    TCG_CALL_I32,
+    TCG_CALL_I64,
+    TCG_CALL_PTR,
+} TCGCallType;
+
+typedef struct TCGHelperInfo {
+    void *func;
+    const char *name;
+    unsigned flags;
+    uint8_t nb_args;
+    TCGCallType ret;                        /* TCG_CALL_VOID, I32, I64 or PTR */
+    TCGCallType args[TCG_MAX_CALL_ARGS];    /* I32 (zero- or sign-: callee's C type), I64, PTR */
+} TCGHelperInfo;
+
+/*
+ * One IR op. args[] holds outputs, then inputs (as (uintptr_t)TCGTemp *), then constant
+ * args. For INDEX_op_call: nb_callo outputs (0 or 1), nb_calli inputs, then the two
+ * cargs (function pointer, const TCGHelperInfo *).
+ */
+typedef struct TCGOp {
+    TCGOpcode opc;
+    uint8_t nb_callo, nb_calli;     /* INDEX_op_call only */
+    /* Liveness results per argument (outputs and inputs, index < 16):
+     * DEAD_ARG(i): the temp's value is dead after this op;
+     * SYNC_ARG(i): output i (a global) must be written back to env after this op. */
+    uint16_t life_dead, life_sync;
+    uint64_t args[TCG_MAX_OP_ARGS];
+    struct TCGOp *next, *prev;
+} TCGOp;
+
+#define IS_DEAD_ARG(op, n)  (((op)->life_dead >> (n)) & 1)
+#define NEED_SYNC_ARG(op, n) (((op)->life_sync >> (n)) & 1)
+
+static inline TCGTemp *arg_temp(uint64_t a) { return (TCGTemp *)(uintptr_t)a; }
+static inline uint64_t temp_arg(TCGTemp *t) { return (uintptr_t)t; }
+static inline TCGLabel *arg_label(uint64_t a) { return (TCGLabel *)(uintptr_t)a; }
+static inline uint64_t label_arg(TCGLabel *l) { return (uintptr_t)l; }
+
+/* Number of output / input args of an op (calls vary). */
+int tcg_op_nb_oargs(const TCGOp *op);
+int tcg_op_nb_iargs(const TCGOp *op);
+
+struct TranslationBlock;
+struct TCGBackend;
+
+typedef struct TCGContext {
+    /* Temps: the first nb_globals are globals/fixed, kept across TBs. */
+    TCGTemp temps[TCG_MAX_TEMPS];
+    int nb_globals;
+    int nb_temps;
+    GHashTable *const_table[2];     /* value -> TCGTemp*, per type, reset per TB */
+
+    TCGLabel labels[TCG_MAX_LABELS];
+    int nb_labels;
+
+    /* Doubly-linked op list and a free list to recycle ops. */
+    TCGOp *first_op, *last_op;
+    TCGOp *free_ops;
+    int nb_ops;
+
+    /* Translation of the current TB. */
+    struct TranslationBlock *tb;
+    int nb_insns;                       /* insn_start ops emitted */
+    /* Filled by the backend: host code end offset of each guest insn (for
+     * restore-from-host-pc), and the goto_tb patch offsets. */
+    uint32_t insn_end_off[TCG_MAX_INSNS];
+    uint64_t insn_data[TCG_MAX_INSNS][TCG_INSN_START_WORDS];
+    uint16_t goto_tb_insn_off[2];       /* offset of the jmp rel32's displacement */
+    uint16_t goto_tb_reset_off[2];      /* offset of the code after it (unchained path) */
+
+    /* Frame spill slot allocation. */
+    intptr_t frame_next;
+
+    const struct TCGBackend *backend;
+    void *backend_state;
+
+    /* Statistics (-d jitstats / info jit). */
+    uint64_t stat_tbs, stat_ops_in, stat_ops_opt, stat_guest_insns, stat_host_bytes;
+} TCGContext;
+
+extern TCGContext *tcg_ctx;
+extern TCGv_ptr tcg_env;            /* the CPU state pointer (fixed host register) */
+
+/*
+ * A backend turns the optimized op list into something executable in the code buffer.
+ * The x86-64 backend emits machine code; the interpreter emits bytecode.
+ */
+typedef struct TCGBackend {
+    const char *name;
+    /* Emit prologue/epilogue at buf; return bytes used. */
+    size_t (*gen_prologue)(TCGContext *s, uint8_t *buf, size_t size);
+    /* Emit the TB's code at buf; return bytes or -1 if it did not fit. Fills
+     * s->insn_end_off[] and goto_tb offsets. */
+    int (*gen_code)(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf, size_t size);
+    /* Run a TB: returns the exit value (tb | slot, or 0). */
+    uintptr_t (*exec)(void *env, const void *code);
+    /* Point goto_tb slot at jmp_addr (the slot's displacement) to target code. */
+    void (*patch_jump)(uintptr_t jmp_addr, uintptr_t rx_jmp_addr, uintptr_t target);
+    /* Host disassembly for -d out_asm (NULL: hex dump). */
+    void (*disas)(FILE *f, const void *code, size_t size);
+} TCGBackend;
+
+/* Set by gen_prologue: jumping here returns 0 to the execution loop (goto_ptr miss). */
+extern const void *tcg_code_gen_epilogue;
+
+extern const TCGBackend tcg_backend_x86_64;
+extern const TCGBackend tcg_backend_interp;
+
+/* Context set-up: once per process (per target, before any global is made). */
+void tcg_context_init(TCGContext *s, const TCGBackend *backend);
+void tcg_func_start(TCGContext *s);
+
+/* Globals: named fields of the CPU state. */
+TCGv_i32 tcg_global_mem_new_i32(intptr_t offset, const char *name);
+TCGv_i64 tcg_global_mem_new_i64(intptr_t offset, const char *name);
+
+/* Scratch temps for the current TB. */
+TCGv_i32 tcg_temp_new_i32(void);
+TCGv_i64 tcg_temp_new_i64(void);
+TCGv_ptr tcg_temp_new_ptr(void);
+void tcg_temp_free_i32(TCGv_i32 t);
+void tcg_temp_free_i64(TCGv_i64 t);
+void tcg_temp_free_ptr(TCGv_ptr t);
+/* Interned read-only constants (do not free, do not write). */
+TCGv_i32 tcg_constant_i32(int32_t val);
+TCGv_i64 tcg_constant_i64(int64_t val);
+TCGv_ptr tcg_constant_ptr(intptr_t val);
+
+TCGLabel *gen_new_label(void);
+
+/* Op list manipulation (optimizer, liveness, emitters). */
+TCGOp *tcg_emit_op(TCGOpcode opc, int nargs);
+void tcg_op_remove(TCGContext *s, TCGOp *op);
+TCGOp *tcg_op_insert_before(TCGContext *s, TCGOp *old, TCGOpcode opc, int nargs);
+TCGOp *tcg_op_insert_after(TCGContext *s, TCGOp *old, TCGOpcode opc, int nargs);
+
+/* Passes. */
+void tcg_optimize(TCGContext *s);
+void tcg_liveness(TCGContext *s);
+
+/* Optimize, run liveness and the backend. Returns host bytes or -1 on overflow. */
+int tcg_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf, size_t size);
+
+/* Dump the op list (-d op / op_opt). */
+void tcg_dump_ops(TCGContext *s, FILE *f, bool have_prefs);
+
+/* Per-TB record of insn data, encoded after the code (see accel/tcg/translate-all.c). */
+
+#endif
