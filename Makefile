@@ -89,9 +89,12 @@ $(BUILD)/mimic-img: $(call obj,$(IMG_SRCS)) $(COMMON_LIB)
 # ---- unit tests: tests/unit/test-*.c, one Criterion binary each ----
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
-$(BUILD)/tests/unit/%: tests/unit/%.c $(COMMON_LIB) $(TARGET_LIBS)
+# Shared test support (harnesses, the toy target) is linked into every unit test.
+UNIT_SUPPORT := $(call obj,$(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c)))
+$(UNIT_SUPPORT): CFLAGS_ALL += $(CRITERION_CFLAGS)
+$(BUILD)/tests/unit/%: tests/unit/%.c $(UNIT_SUPPORT) $(COMMON_LIB) $(TARGET_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(CRITERION_CFLAGS) $(LDFLAGS_ALL) -o $@ $< \
+	$(CC) $(CFLAGS_ALL) $(CRITERION_CFLAGS) $(LDFLAGS_ALL) -o $@ $< $(UNIT_SUPPORT) \
 		$(call WHOLE,$(TARGET_LIBS) $(COMMON_LIB)) $(DEP_LIBS) $(CRITERION_LIBS)
 
 deps:

@@ -12,6 +12,7 @@
 #define CF_LAST_IO      0x00000400   /* the last insn may do I/O */
 #define CF_SINGLE_STEP  0x00000800
 #define CF_INVALID      0x00001000   /* invalidated: never run or chain */
+#define CF_NOCACHE      0x00002000   /* run once: not in the hash table or page lists */
 
 typedef struct TranslationBlock {
     vaddr pc;                 /* guest virtual pc of the first insn */

@@ -63,6 +63,9 @@ typedef struct CPUState {
     bool crash_occurred;
     int singlestep;
     uintptr_t mem_io_pc;        /* host pc of the access being serviced (MMIO) */
+    /* cflags for the next TB only (-1: none): e.g. one uncached insn after a store
+     * that modified the TB it ran in. */
+    int32_t cflags_next_tb;
     bool can_do_io;
 
     sigjmp_buf jmp_env;         /* cpu_loop_exit unwinds here */

@@ -1,0 +1,244 @@
+/*
+ * The execution loop: find (or translate) the TB for the CPU's state, run it, chain the
+ * exit it left through to the TB that follows, and handle exceptions, interrupts and
+ * exit requests between TBs.
+ */
+#include "qemu/osdep.h"
+#include "internal.h"
+#include "tcg/tcg.h"
+
+bool tcg_use_interp;
+uintptr_t tcg_interp_retaddr;
+
+void tb_jmp_cache_clear(CPUState *cpu)
+{
+    memset(cpu->tb_jmp_cache, 0, sizeof(*cpu->tb_jmp_cache));
+}
+
+void tb_jmp_cache_clear_page(CPUState *cpu, vaddr page)
+{
+    unsigned base = tb_jmp_cache_hash(page & TARGET_PAGE_MASK) & ~63u;
+    /* A TB starting on the previous page may extend into this one. */
+    unsigned prev = tb_jmp_cache_hash((page & TARGET_PAGE_MASK) - TARGET_PAGE_SIZE) & ~63u;
+    memset(&cpu->tb_jmp_cache->array[base], 0, 64 * sizeof(cpu->tb_jmp_cache->array[0]));
+    memset(&cpu->tb_jmp_cache->array[prev], 0, 64 * sizeof(cpu->tb_jmp_cache->array[0]));
+}
+
+void tb_jmp_cache_remove_tb(TranslationBlock *tb)
+{
+    CPUState *cpu;
+    unsigned h = tb_jmp_cache_hash(tb->pc);
+    CPU_FOREACH(cpu) {
+        if (cpu->tb_jmp_cache->array[h].tb == tb) {
+            cpu->tb_jmp_cache->array[h].tb = NULL;
+        }
+    }
+}
+
+static inline bool tb_matches(const TranslationBlock *tb, vaddr pc, uint32_t cs_base,
+                              uint32_t flags, uint32_t cflags)
+{
+    return tb && tb->pc == pc && tb->cs_base == cs_base && tb->flags == flags &&
+           ((tb->cflags ^ cflags) & (CF_COUNT_MASK | CF_NOCHAIN | CF_INVALID)) == 0;
+}
+
+/* Look a TB up without translating: jump cache, then the hash table. */
+static TranslationBlock *tb_lookup(CPUState *cpu, vaddr pc, uint32_t cs_base,
+                                   uint32_t flags, uint32_t cflags)
+{
+    unsigned h = tb_jmp_cache_hash(pc);
+    TranslationBlock *tb = cpu->tb_jmp_cache->array[h].tb;
+
+    if (likely(tb_matches(tb, pc, cs_base, flags, cflags))) {
+        jit_stats.jmp_cache_hits++;
+        return tb;
+    }
+    hwaddr phys = get_page_addr_code(cpu, pc, NULL);
+    if (phys == (hwaddr)-1) {
+        return NULL;
+    }
+    tb = tb_htable_lookup(phys, pc, cs_base, flags, cflags);
+    if (tb) {
+        cpu->tb_jmp_cache->array[h].tb = tb;
+        cpu->tb_jmp_cache->array[h].pc = pc;
+    }
+    return tb;
+}
+
+const void *helper_lookup_tb_ptr(CPUState *cpu)
+{
+    vaddr pc;
+    uint32_t cs_base, flags;
+    uint32_t cflags = curr_cflags();
+
+    cpu->cc->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
+    /* Only the jump cache: a hash-table walk here would make every indirect jump
+     * pay for misses that the loop handles just as well. */
+    unsigned h = tb_jmp_cache_hash(pc);
+    TranslationBlock *tb = cpu->tb_jmp_cache->array[h].tb;
+    if (likely(tb_matches(tb, pc, cs_base, flags, cflags))) {
+        jit_stats.goto_ptr_hits++;
+        return tb->tc.ptr;
+    }
+    jit_stats.goto_ptr_misses++;
+    return tcg_code_gen_epilogue;
+}
+
+void cpu_loop_exit(CPUState *cpu)
+{
+    siglongjmp(cpu->jmp_env, 1);
+}
+
+void cpu_loop_exit_restore(CPUState *cpu, uintptr_t retaddr)
+{
+    if (retaddr) {
+        cpu_restore_state(cpu, retaddr);
+    }
+    cpu_loop_exit(cpu);
+}
+
+void cpu_raise_exception_ra(CPUState *cpu, int excp, uintptr_t retaddr)
+{
+    cpu->exception_index = excp;
+    cpu_loop_exit_restore(cpu, retaddr);
+}
+
+/* Returns true when cpu_exec must return (with *ret). */
+static bool cpu_handle_exception(CPUState *cpu, int *ret)
+{
+    if (cpu->exception_index < 0) {
+        return false;
+    }
+    if (cpu->exception_index >= EXCP_INTERNAL_BASE) {
+        *ret = cpu->exception_index;
+        cpu->exception_index = EXCP_NONE;
+        return true;
+    }
+    /* A guest exception: enter the guest's handler and keep running. */
+    cpu->cc->do_interrupt(cpu);
+    cpu->exception_index = EXCP_NONE;
+    return false;
+}
+
+/* Returns true when the loop must stop to service something (exception_index set). */
+static bool cpu_handle_interrupt(CPUState *cpu, TranslationBlock **last_tb)
+{
+    /* Clear the TB-start flag before looking at the requests (see cpu_exit). */
+    cpu->exit_request_tb = 0;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+
+    uint32_t req = cpu->interrupt_request;
+    if (unlikely(req)) {
+        if (req & CPU_INTERRUPT_HALT) {
+            cpu->interrupt_request &= ~CPU_INTERRUPT_HALT;
+            cpu->halted = true;
+            cpu->exception_index = EXCP_HLT;
+            return true;
+        }
+        if (req & CPU_INTERRUPT_EXITTB) {
+            cpu->interrupt_request &= ~CPU_INTERRUPT_EXITTB;
+            *last_tb = NULL;
+        }
+        if (cpu->cc->exec_interrupt && cpu->cc->exec_interrupt(cpu, req)) {
+            /* The handler's pc is not a chaining target of the previous TB. */
+            *last_tb = NULL;
+        }
+    }
+    if (unlikely(cpu->exit_request)) {
+        cpu->exit_request = false;
+        if (cpu->exception_index == EXCP_NONE) {
+            cpu->exception_index = EXCP_INTERRUPT;
+        }
+        return true;
+    }
+    return false;
+}
+
+static int cpu_exec_loop(CPUState *cpu)
+{
+    const CPUClass *cc = cpu->cc;
+    int ret = EXCP_HALTED;
+
+    while (!cpu_handle_exception(cpu, &ret)) {
+        TranslationBlock *last_tb = NULL;
+        int tb_exit = 0;
+
+        while (!cpu_handle_interrupt(cpu, &last_tb)) {
+            vaddr pc;
+            uint32_t cs_base, flags, cflags;
+
+            cc->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
+            if (cpu->cflags_next_tb == -1) {
+                cflags = curr_cflags();
+            } else {
+                cflags = cpu->cflags_next_tb;
+                cpu->cflags_next_tb = -1;
+            }
+            jit_stats.tb_lookups++;
+            TranslationBlock *tb = NULL;
+            if (!(cflags & CF_NOCACHE)) {
+                tb = tb_lookup(cpu, pc, cs_base, flags, cflags);
+            }
+            if (!tb) {
+                unsigned flushes = tb_flush_count;
+                tb = tb_gen_code(cpu, pc, cs_base, flags, cflags);
+                if (flushes != tb_flush_count) {
+                    last_tb = NULL;     /* it was freed by the flush */
+                }
+                if (!(tb->cflags & CF_NOCACHE)) {
+                    unsigned h = tb_jmp_cache_hash(pc);
+                    cpu->tb_jmp_cache->array[h].tb = tb;
+                    cpu->tb_jmp_cache->array[h].pc = pc;
+                }
+            }
+            if (last_tb) {
+                tb_add_jump(last_tb, tb_exit, tb);
+            }
+
+            if (unlikely(mimic_log_enabled(LOG_EXEC | LOG_CPU))) {
+                if (mimic_log_enabled(LOG_EXEC)) {
+                    mimic_log("Trace: %p [%08x/%08" VADDR_PRIx "/%08x]\n",
+                              tb->tc.ptr, cs_base, pc, flags);
+                }
+                if (mimic_log_enabled(LOG_CPU) && cc->dump_state) {
+                    cc->dump_state(cpu, mimic_logfile, 0);
+                }
+            }
+
+            uintptr_t r = tcg_ctx->backend->exec(cpu, tb->tc.ptr);
+            TranslationBlock *exited = (TranslationBlock *)(r & ~(uintptr_t)TB_EXIT_MASK);
+            tb_exit = r & TB_EXIT_MASK;
+            if (!exited) {
+                last_tb = NULL;
+            } else if (tb_exit == TB_EXIT_REQUESTED) {
+                /* Stopped at a TB start before doing anything: pc not yet stored. */
+                cc->synchronize_from_tb(cpu, exited);
+                last_tb = NULL;
+            } else {
+                last_tb = exited;
+            }
+        }
+    }
+    return ret;
+}
+
+/* Kept apart from the loop so nothing live across sigsetjmp is modified after it. */
+static int cpu_exec_setjmp(CPUState *cpu)
+{
+    if (sigsetjmp(cpu->jmp_env, 0) != 0) {
+        /* Unwound from a helper or the softmmu slow path: the exception (if any) is
+         * in exception_index and the guest state has been restored. */
+    }
+    return cpu_exec_loop(cpu);
+}
+
+int cpu_exec(CPUState *cpu)
+{
+    if (cpu->halted) {
+        if (!cpu->cc->has_work(cpu)) {
+            return EXCP_HALTED;
+        }
+        cpu->halted = false;
+    }
+    return cpu_exec_setjmp(cpu);
+}

@@ -1,0 +1,619 @@
+/*
+ * The softmmu TLB: per CPU and MMU mode, a power-of-two table of CPUTLBEntry that the
+ * generated code probes inline, a small victim cache behind it, and the slow paths
+ * that fill entries (through the target's page walker), dispatch MMIO, handle
+ * unaligned and page-crossing accesses, and catch stores to pages holding code.
+ */
+#include "qemu/osdep.h"
+#include "internal.h"
+#include "exec/memory.h"
+
+#define TLB_RESIZE_WINDOW_NS (100 * 1000 * 1000)
+
+static inline unsigned tlb_n_entries(const CPUTLBDescFast *f)
+{
+    return (f->mask >> CPU_TLB_ENTRY_BITS) + 1;
+}
+
+static inline unsigned tlb_index(const CPUTLBDescFast *f, vaddr addr)
+{
+    return (addr >> TARGET_PAGE_BITS) & (f->mask >> CPU_TLB_ENTRY_BITS);
+}
+
+static inline CPUTLBEntry *tlb_entry(CPUState *cpu, int mmu_idx, vaddr addr)
+{
+    CPUTLBDescFast *f = &cpu->tlb_fast[mmu_idx];
+    return &f->table[tlb_index(f, addr)];
+}
+
+static void tlb_alloc_tables(CPUState *cpu, int mmu_idx, unsigned bits)
+{
+    CPUTLBDescFast *f = &cpu->tlb_fast[mmu_idx];
+    CPUTLBDesc *d = &cpu->tlb.d[mmu_idx];
+    unsigned n = 1u << bits;
+
+    g_free(f->table);
+    g_free(d->fulltlb);
+    f->table = g_new(CPUTLBEntry, n);
+    f->mask = (uintptr_t)(n - 1) << CPU_TLB_ENTRY_BITS;
+    d->fulltlb = g_new0(CPUTLBEntryFull, n);
+    /* All-ones addresses have TLB_INVALID_MASK set: no access can match. */
+    memset(f->table, 0xff, sizeof(CPUTLBEntry) * n);
+}
+
+void tlb_init(CPUState *cpu)
+{
+    for (int i = 0; i < MMU_MODES_MAX; i++) {
+        tlb_alloc_tables(cpu, i, CPU_TLB_DYN_MIN_BITS);
+        CPUTLBDesc *d = &cpu->tlb.d[i];
+        memset(d->vtable, 0xff, sizeof(d->vtable));
+        d->large_page_addr = -1;
+        d->large_page_mask = -1;
+    }
+}
+
+void tlb_destroy(CPUState *cpu)
+{
+    for (int i = 0; i < MMU_MODES_MAX; i++) {
+        g_free(cpu->tlb_fast[i].table);
+        g_free(cpu->tlb.d[i].fulltlb);
+        cpu->tlb_fast[i].table = NULL;
+        cpu->tlb.d[i].fulltlb = NULL;
+    }
+}
+
+/*
+ * Size the table to the working set seen since the last resize: grow when most
+ * entries were used (guest kernels with many mappings), shrink when few were (small
+ * tables flush faster, and guests that switch address spaces flush often).
+ */
+static void tlb_maybe_resize(CPUState *cpu, int mmu_idx)
+{
+    CPUTLBDescFast *f = &cpu->tlb_fast[mmu_idx];
+    CPUTLBDesc *d = &cpu->tlb.d[mmu_idx];
+    unsigned n = tlb_n_entries(f);
+    unsigned bits = __builtin_ctz(n);
+    unsigned used = d->n_used_entries;
+
+    if (used > d->window_max_entries) {
+        d->window_max_entries = used;
+    }
+    if (d->window_max_entries * 10 > n * 7 && bits < CPU_TLB_DYN_MAX_BITS) {
+        tlb_alloc_tables(cpu, mmu_idx, bits + 1);
+        d->window_max_entries = 0;
+    } else if (d->window_max_entries * 10 < n * 2 && bits > CPU_TLB_DYN_MIN_BITS &&
+               ++d->window_begin_ns > 64) {
+        /* Only after many quiet flushes in a row: shrinking loses useful entries. */
+        tlb_alloc_tables(cpu, mmu_idx, bits - 1);
+        d->window_max_entries = 0;
+        d->window_begin_ns = 0;
+    }
+}
+
+static void tlb_flush_one_mmuidx(CPUState *cpu, int mmu_idx)
+{
+    CPUTLBDescFast *f = &cpu->tlb_fast[mmu_idx];
+    CPUTLBDesc *d = &cpu->tlb.d[mmu_idx];
+
+    tlb_maybe_resize(cpu, mmu_idx);
+    memset(cpu->tlb_fast[mmu_idx].table, 0xff, sizeof(CPUTLBEntry) * tlb_n_entries(f));
+    memset(d->vtable, 0xff, sizeof(d->vtable));
+    d->n_used_entries = 0;
+    d->large_page_addr = -1;
+    d->large_page_mask = -1;
+}
+
+void tlb_flush_by_mmuidx(CPUState *cpu, uint16_t idxmap)
+{
+    for (int i = 0; i < MMU_MODES_MAX; i++) {
+        if (idxmap & (1u << i)) {
+            tlb_flush_one_mmuidx(cpu, i);
+        }
+    }
+    tb_jmp_cache_clear(cpu);
+    jit_stats.tlb_flushes++;
+}
+
+void tlb_flush(CPUState *cpu)
+{
+    tlb_flush_by_mmuidx(cpu, (1u << MMU_MODES_MAX) - 1);
+}
+
+static inline bool tlb_hit_page(uint32_t tlb_addr, vaddr page)
+{
+    return (tlb_addr & (TARGET_PAGE_MASK | TLB_INVALID_MASK)) == page;
+}
+
+static inline bool tlb_entry_is_page(const CPUTLBEntry *e, vaddr page)
+{
+    return tlb_hit_page(e->addr_read, page) || tlb_hit_page(e->addr_write, page) ||
+           tlb_hit_page(e->addr_code, page);
+}
+
+void tlb_flush_page_by_mmuidx(CPUState *cpu, vaddr addr, uint16_t idxmap)
+{
+    vaddr page = addr & TARGET_PAGE_MASK;
+
+    for (int i = 0; i < MMU_MODES_MAX; i++) {
+        if (!(idxmap & (1u << i))) {
+            continue;
+        }
+        CPUTLBDesc *d = &cpu->tlb.d[i];
+        /* A large guest page was entered as many small ones: flush the mode. */
+        if ((page & d->large_page_mask) == d->large_page_addr) {
+            tlb_flush_one_mmuidx(cpu, i);
+            continue;
+        }
+        CPUTLBEntry *e = tlb_entry(cpu, i, page);
+        if (tlb_entry_is_page(e, page)) {
+            memset(e, 0xff, sizeof(*e));
+            d->n_used_entries--;
+        }
+        for (int v = 0; v < CPU_VTLB_SIZE; v++) {
+            if (tlb_entry_is_page(&d->vtable[v], page)) {
+                memset(&d->vtable[v], 0xff, sizeof(d->vtable[v]));
+            }
+        }
+    }
+    tb_jmp_cache_clear_page(cpu, page);
+}
+
+void tlb_flush_page(CPUState *cpu, vaddr addr)
+{
+    tlb_flush_page_by_mmuidx(cpu, addr, (1u << MMU_MODES_MAX) - 1);
+}
+
+static void tlb_add_large_page(CPUTLBDesc *d, vaddr va, uint32_t size)
+{
+    uint32_t mask = ~(size - 1);
+    if (d->large_page_addr == (uint32_t)-1) {
+        d->large_page_addr = va & mask;
+        d->large_page_mask = mask;
+        return;
+    }
+    /* Widen the recorded range until it covers both large pages. */
+    mask &= d->large_page_mask;
+    while (((d->large_page_addr ^ va) & mask) != 0) {
+        mask <<= 1;
+    }
+    d->large_page_addr &= mask;
+    d->large_page_mask = mask;
+}
+
+static hwaddr full_ram_addr(const CPUTLBEntryFull *full, vaddr addr)
+{
+    return full->mr->ram_addr + full->mr_offset + (addr & ~TARGET_PAGE_MASK);
+}
+
+void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot, int mmu_idx, uint32_t size)
+{
+    CPUTLBDesc *d = &cpu->tlb.d[mmu_idx];
+    vaddr page = va & TARGET_PAGE_MASK;
+    hwaddr pa_page = pa & ~(hwaddr)(TARGET_PAGE_SIZE - 1);
+    CPUTLBEntryFull full = { .phys_addr = pa_page, .prot = prot,
+                             .lg_page_size = __builtin_ctz(size ? size : TARGET_PAGE_SIZE) };
+    CPUTLBEntry e;
+
+    jit_stats.tlb_fills++;
+    if (size > TARGET_PAGE_SIZE) {
+        tlb_add_large_page(d, va, size);
+    }
+
+    const FlatRange *fr = address_space_lookup(cpu->as, pa_page);
+    bool whole_page = fr && fr->addr <= pa_page &&
+                      fr->addr + fr->size >= pa_page + TARGET_PAGE_SIZE;
+    MemoryRegion *mr = fr ? fr->mr : NULL;
+    bool ram_read = whole_page && mr->ram_ptr && (!mr->ops || mr->romd_mode);
+    bool ram_write = ram_read && !mr->ops && !mr->readonly && !fr->readonly;
+
+    e.pad = 0;
+    e.pad2 = 0;
+    if (ram_read) {
+        full.mr = mr;
+        full.mr_offset = fr->mr_offset + (pa_page - fr->addr);
+        e.addend = (uintptr_t)(mr->ram_ptr + full.mr_offset) - page;
+        e.addr_read = (prot & PAGE_READ) ? page : (uint32_t)-1;
+        e.addr_code = (prot & PAGE_EXEC) ? page : (uint32_t)-1;
+        if (!(prot & PAGE_WRITE)) {
+            e.addr_write = (uint32_t)-1;
+        } else if (!ram_write) {
+            e.addr_write = page | TLB_MMIO;     /* ROM: the memory API drops or routes */
+        } else if (tb_page_has_code(mr->ram_addr + full.mr_offset)) {
+            e.addr_write = page | TLB_NOTDIRTY;
+        } else {
+            e.addr_write = page;
+        }
+    } else {
+        /* MMIO, partial-page RAM, or nothing: every access goes through the memory API
+         * at the physical address. */
+        full.mr = mr;
+        full.mr_offset = 0;
+        e.addend = 0;
+        e.addr_read = (prot & PAGE_READ) ? (page | TLB_MMIO) : (uint32_t)-1;
+        e.addr_write = (prot & PAGE_WRITE) ? (page | TLB_MMIO) : (uint32_t)-1;
+        e.addr_code = (prot & PAGE_EXEC) ? (page | TLB_MMIO) : (uint32_t)-1;
+    }
+
+    CPUTLBDescFast *f = &cpu->tlb_fast[mmu_idx];
+    unsigned idx = tlb_index(f, page);
+    CPUTLBEntry *te = &f->table[idx];
+    /* Keep the evicted translation in the victim cache (unless it is this page). */
+    if (!(te->addr_read & TLB_INVALID_MASK) || !(te->addr_write & TLB_INVALID_MASK) ||
+        !(te->addr_code & TLB_INVALID_MASK)) {
+        if (!tlb_entry_is_page(te, page)) {
+            unsigned v = d->vindex++ % CPU_VTLB_SIZE;
+            d->vtable[v] = *te;
+            d->vfulltlb[v] = d->fulltlb[idx];
+        }
+    } else {
+        d->n_used_entries++;
+    }
+    *te = e;
+    d->fulltlb[idx] = full;
+}
+
+/* Look in the victim cache; on a hit swap it into the main table. */
+static bool victim_tlb_hit(CPUState *cpu, int mmu_idx, vaddr page, MMUAccessType type)
+{
+    CPUTLBDesc *d = &cpu->tlb.d[mmu_idx];
+    CPUTLBDescFast *f = &cpu->tlb_fast[mmu_idx];
+    unsigned idx = tlb_index(f, page);
+
+    for (int v = 0; v < CPU_VTLB_SIZE; v++) {
+        CPUTLBEntry *ve = &d->vtable[v];
+        uint32_t a = type == MMU_DATA_LOAD ? ve->addr_read
+                   : type == MMU_DATA_STORE ? ve->addr_write : ve->addr_code;
+        if (tlb_hit_page(a, page)) {
+            CPUTLBEntry tmp = f->table[idx];
+            CPUTLBEntryFull tmpf = d->fulltlb[idx];
+            f->table[idx] = *ve;
+            d->fulltlb[idx] = d->vfulltlb[v];
+            *ve = tmp;
+            d->vfulltlb[v] = tmpf;
+            return true;
+        }
+    }
+    return false;
+}
+
+static inline uint32_t entry_addr(const CPUTLBEntry *e, MMUAccessType type)
+{
+    return type == MMU_DATA_LOAD ? e->addr_read
+         : type == MMU_DATA_STORE ? e->addr_write : e->addr_code;
+}
+
+/* Make sure addr's page is in the TLB for this access (may raise a guest fault).
+ * Returns the entry index. */
+static unsigned tlb_fill_page(CPUState *cpu, vaddr addr, int size, MMUAccessType type,
+                              int mmu_idx, uintptr_t retaddr)
+{
+    CPUTLBDescFast *f = &cpu->tlb_fast[mmu_idx];
+    vaddr page = addr & TARGET_PAGE_MASK;
+    unsigned idx = tlb_index(f, addr);
+
+    if (!tlb_hit_page(entry_addr(&f->table[idx], type), page)) {
+        if (!victim_tlb_hit(cpu, mmu_idx, page, type)) {
+            cpu->cc->tlb_fill(cpu, addr, size, type, mmu_idx, false, retaddr);
+            /* tlb_fill may have resized the table (via a flush). */
+            idx = tlb_index(f, addr);
+        }
+    }
+    return idx;
+}
+
+static uint64_t mmio_read(CPUState *cpu, const CPUTLBEntryFull *full, vaddr addr,
+                          unsigned size, int mmu_idx, MMUAccessType type, uintptr_t retaddr)
+{
+    uint64_t val = 0;
+    hwaddr pa = full->phys_addr | (addr & ~TARGET_PAGE_MASK);
+    cpu->mem_io_pc = retaddr;
+    MemTxResult r = address_space_read_val(cpu->as, pa, &val, size);
+    if (r != MEMTX_OK && cpu->cc->do_transaction_failed) {
+        cpu->cc->do_transaction_failed(cpu, pa, addr, size, type, mmu_idx, retaddr);
+    }
+    return val;
+}
+
+static void mmio_write(CPUState *cpu, const CPUTLBEntryFull *full, vaddr addr,
+                       uint64_t val, unsigned size, int mmu_idx, uintptr_t retaddr)
+{
+    hwaddr pa = full->phys_addr | (addr & ~TARGET_PAGE_MASK);
+    cpu->mem_io_pc = retaddr;
+    MemTxResult r = address_space_write_val(cpu->as, pa, val, size);
+    if (r != MEMTX_OK && cpu->cc->do_transaction_failed) {
+        cpu->cc->do_transaction_failed(cpu, pa, addr, size, MMU_DATA_STORE, mmu_idx,
+                                       retaddr);
+    }
+    /* A device write may have raised an interrupt or asked for a reset/shutdown:
+     * make the loop look before the next TB. */
+    cpu->exit_request_tb |= cpu->interrupt_request != 0;
+}
+
+static uint64_t load_le(const void *p, unsigned size)
+{
+    switch (size) {
+    case 1: return *(const uint8_t *)p;
+    case 2: return lduw_le_p(p);
+    case 4: return ldl_le_p(p);
+    default: return ldq_le_p(p);
+    }
+}
+
+static void store_le(void *p, uint64_t v, unsigned size)
+{
+    switch (size) {
+    case 1: *(uint8_t *)p = v; break;
+    case 2: stw_le_p(p, v); break;
+    case 4: stl_le_p(p, v); break;
+    default: stq_le_p(p, v); break;
+    }
+}
+
+/* One access that does not cross a page; value in little-endian (guest) order. */
+static uint64_t load_one(CPUState *cpu, vaddr addr, unsigned size, int mmu_idx,
+                         MMUAccessType type, uintptr_t retaddr)
+{
+    unsigned idx = tlb_fill_page(cpu, addr, size, type, mmu_idx, retaddr);
+    CPUTLBEntry *e = &cpu->tlb_fast[mmu_idx].table[idx];
+    uint32_t a = entry_addr(e, type);
+
+    if (unlikely(a & TLB_MMIO)) {
+        return mmio_read(cpu, &cpu->tlb.d[mmu_idx].fulltlb[idx], addr, size, mmu_idx,
+                         type, retaddr);
+    }
+    return load_le((void *)(uintptr_t)(addr + e->addend), size);
+}
+
+static void store_one(CPUState *cpu, vaddr addr, uint64_t val, unsigned size,
+                      int mmu_idx, uintptr_t retaddr)
+{
+    unsigned idx = tlb_fill_page(cpu, addr, size, MMU_DATA_STORE, mmu_idx, retaddr);
+    CPUTLBEntry *e = &cpu->tlb_fast[mmu_idx].table[idx];
+    CPUTLBEntryFull *full = &cpu->tlb.d[mmu_idx].fulltlb[idx];
+    uint32_t a = e->addr_write;
+
+    if (unlikely(a & TLB_MMIO)) {
+        mmio_write(cpu, full, addr, val, size, mmu_idx, retaddr);
+        return;
+    }
+    if (unlikely(a & TLB_NOTDIRTY)) {
+        hwaddr ram_addr = full_ram_addr(full, addr);
+        if (tb_page_has_code(ram_addr & ~(hwaddr)(TARGET_PAGE_SIZE - 1))) {
+            /* May not return: if the running TB was rewritten the insn restarts. */
+            tb_invalidate_phys_range_fast(cpu, ram_addr, size, retaddr);
+        }
+        /* Re-read: invalidation does not touch this entry, but be exact. */
+        e = &cpu->tlb_fast[mmu_idx].table[idx];
+        if (!tb_page_has_code(ram_addr & ~(hwaddr)(TARGET_PAGE_SIZE - 1))) {
+            e->addr_write &= ~TLB_NOTDIRTY;     /* no code left: fast stores again */
+        }
+    }
+    store_le((void *)(uintptr_t)(addr + e->addend), val, size);
+}
+
+static uint64_t do_load(CPUState *cpu, vaddr addr, MemOp op, int mmu_idx,
+                        MMUAccessType type, uintptr_t retaddr)
+{
+    unsigned size = memop_size(op);
+    uint64_t val;
+
+    if (unlikely(addr & (size - 1))) {
+        if (op & MO_ALIGN) {
+            cpu->cc->do_unaligned_access(cpu, addr, type, mmu_idx, retaddr);
+            /* not reached: targets raise; if one returns, carry on unaligned */
+        }
+        if (((addr & ~TARGET_PAGE_MASK) + size) > TARGET_PAGE_SIZE) {
+            /* Crosses a page: bytes one by one, both pages filled (and faulting) in
+             * address order as the hardware would. */
+            val = 0;
+            for (unsigned i = 0; i < size; i++) {
+                val |= load_one(cpu, addr + i, 1, mmu_idx, type, retaddr) << (8 * i);
+            }
+            goto done;
+        }
+    }
+    val = load_one(cpu, addr, size, mmu_idx, type, retaddr);
+done:
+    if (op & MO_BSWAP) {
+        switch (size) {
+        case 2: val = __builtin_bswap16(val); break;
+        case 4: val = __builtin_bswap32(val); break;
+        case 8: val = __builtin_bswap64(val); break;
+        }
+    }
+    if (op & MO_SIGN) {
+        switch (size) {
+        case 1: val = (int64_t)(int8_t)val; break;
+        case 2: val = (int64_t)(int16_t)val; break;
+        case 4: val = (int64_t)(int32_t)val; break;
+        }
+    }
+    return val;
+}
+
+static void do_store(CPUState *cpu, vaddr addr, uint64_t val, MemOp op, int mmu_idx,
+                     uintptr_t retaddr)
+{
+    unsigned size = memop_size(op);
+
+    if (op & MO_BSWAP) {
+        switch (size) {
+        case 2: val = __builtin_bswap16(val); break;
+        case 4: val = __builtin_bswap32(val); break;
+        case 8: val = __builtin_bswap64(val); break;
+        }
+    }
+    if (unlikely(addr & (size - 1))) {
+        if (op & MO_ALIGN) {
+            cpu->cc->do_unaligned_access(cpu, addr, MMU_DATA_STORE, mmu_idx, retaddr);
+        }
+        if (((addr & ~TARGET_PAGE_MASK) + size) > TARGET_PAGE_SIZE) {
+            /* Fault on either page before writing anything. */
+            vaddr second = (addr + size - 1) & TARGET_PAGE_MASK;
+            tlb_fill_page(cpu, addr, 1, MMU_DATA_STORE, mmu_idx, retaddr);
+            tlb_fill_page(cpu, second, 1, MMU_DATA_STORE, mmu_idx, retaddr);
+            for (unsigned i = 0; i < size; i++) {
+                store_one(cpu, addr + i, (val >> (8 * i)) & 0xff, 1, mmu_idx, retaddr);
+            }
+            return;
+        }
+    }
+    store_one(cpu, addr, val, size, mmu_idx, retaddr);
+}
+
+uint64_t helper_ld_mmu(CPUState *cpu, uint32_t addr, uint32_t oi, uintptr_t retaddr)
+{
+    return do_load(cpu, addr, get_memop(oi), get_mmuidx(oi), MMU_DATA_LOAD, retaddr);
+}
+
+void helper_st_mmu(CPUState *cpu, uint32_t addr, uint64_t val, uint32_t oi,
+                   uintptr_t retaddr)
+{
+    do_store(cpu, addr, val, get_memop(oi), get_mmuidx(oi), retaddr);
+}
+
+uint32_t cpu_ldub_mmuidx_ra(CPUState *cpu, vaddr a, int mmu_idx, uintptr_t ra)
+{
+    return do_load(cpu, a, MO_UB, mmu_idx, MMU_DATA_LOAD, ra);
+}
+uint32_t cpu_lduw_mmuidx_ra(CPUState *cpu, vaddr a, int mmu_idx, uintptr_t ra)
+{
+    return do_load(cpu, a, MO_LEUW, mmu_idx, MMU_DATA_LOAD, ra);
+}
+uint32_t cpu_ldl_mmuidx_ra(CPUState *cpu, vaddr a, int mmu_idx, uintptr_t ra)
+{
+    return do_load(cpu, a, MO_LEUL, mmu_idx, MMU_DATA_LOAD, ra);
+}
+uint64_t cpu_ldq_mmuidx_ra(CPUState *cpu, vaddr a, int mmu_idx, uintptr_t ra)
+{
+    return do_load(cpu, a, MO_LEUQ, mmu_idx, MMU_DATA_LOAD, ra);
+}
+void cpu_stb_mmuidx_ra(CPUState *cpu, vaddr a, uint32_t v, int mmu_idx, uintptr_t ra)
+{
+    do_store(cpu, a, v, MO_UB, mmu_idx, ra);
+}
+void cpu_stw_mmuidx_ra(CPUState *cpu, vaddr a, uint32_t v, int mmu_idx, uintptr_t ra)
+{
+    do_store(cpu, a, v, MO_LEUW, mmu_idx, ra);
+}
+void cpu_stl_mmuidx_ra(CPUState *cpu, vaddr a, uint32_t v, int mmu_idx, uintptr_t ra)
+{
+    do_store(cpu, a, v, MO_LEUL, mmu_idx, ra);
+}
+void cpu_stq_mmuidx_ra(CPUState *cpu, vaddr a, uint64_t v, int mmu_idx, uintptr_t ra)
+{
+    do_store(cpu, a, v, MO_LEUQ, mmu_idx, ra);
+}
+
+uint32_t cpu_ldub_code(CPUState *cpu, vaddr a)
+{
+    return do_load(cpu, a, MO_UB, cpu->cc->mmu_index(cpu, true), MMU_INST_FETCH, 0);
+}
+uint32_t cpu_lduw_code(CPUState *cpu, vaddr a)
+{
+    return do_load(cpu, a, MO_LEUW, cpu->cc->mmu_index(cpu, true), MMU_INST_FETCH, 0);
+}
+uint32_t cpu_ldl_code(CPUState *cpu, vaddr a)
+{
+    return do_load(cpu, a, MO_LEUL, cpu->cc->mmu_index(cpu, true), MMU_INST_FETCH, 0);
+}
+
+hwaddr get_page_addr_code(CPUState *cpu, vaddr addr, void **hostp)
+{
+    int mmu_idx = cpu->cc->mmu_index(cpu, true);
+    unsigned idx = tlb_fill_page(cpu, addr, 1, MMU_INST_FETCH, mmu_idx, 0);
+    CPUTLBEntry *e = &cpu->tlb_fast[mmu_idx].table[idx];
+
+    if (e->addr_code & TLB_MMIO) {
+        if (hostp) {
+            *hostp = NULL;
+        }
+        return (hwaddr)-1;
+    }
+    if (hostp) {
+        *hostp = (void *)(uintptr_t)((addr & TARGET_PAGE_MASK) + e->addend);
+    }
+    return full_ram_addr(&cpu->tlb.d[mmu_idx].fulltlb[idx], addr);
+}
+
+void *probe_access(CPUState *cpu, vaddr addr, int size, MMUAccessType type, int mmu_idx,
+                   uintptr_t retaddr)
+{
+    unsigned idx = tlb_fill_page(cpu, addr, size, type, mmu_idx, retaddr);
+    CPUTLBEntry *e = &cpu->tlb_fast[mmu_idx].table[idx];
+    uint32_t a = entry_addr(e, type);
+    if (a & (TLB_MMIO | TLB_NOTDIRTY)) {
+        return NULL;
+    }
+    return (void *)(uintptr_t)(addr + e->addend);
+}
+
+/* Visit every live entry of every CPU and mode (victims too). */
+static void tlb_foreach_entry(void (*fn)(CPUTLBEntry *e, CPUTLBEntryFull *full, void *o),
+                              void *opaque)
+{
+    CPUState *cpu;
+    CPU_FOREACH(cpu) {
+        for (int m = 0; m < MMU_MODES_MAX; m++) {
+            CPUTLBDescFast *f = &cpu->tlb_fast[m];
+            CPUTLBDesc *d = &cpu->tlb.d[m];
+            unsigned n = tlb_n_entries(f);
+            for (unsigned i = 0; i < n; i++) {
+                fn(&f->table[i], &d->fulltlb[i], opaque);
+            }
+            for (unsigned v = 0; v < CPU_VTLB_SIZE; v++) {
+                fn(&d->vtable[v], &d->vfulltlb[v], opaque);
+            }
+        }
+    }
+}
+
+static void protect_one(CPUTLBEntry *e, CPUTLBEntryFull *full, void *opaque)
+{
+    hwaddr page = *(hwaddr *)opaque;
+    if ((e->addr_write & (TLB_INVALID_MASK | TLB_MMIO)) || !full->mr) {
+        return;
+    }
+    if (full->mr->ram_addr + full->mr_offset == page) {
+        e->addr_write |= TLB_NOTDIRTY;
+    }
+}
+
+void tlb_protect_code(hwaddr ram_addr_page)
+{
+    tlb_foreach_entry(protect_one, &ram_addr_page);
+}
+
+static void unprotect_one(CPUTLBEntry *e, CPUTLBEntryFull *full, void *opaque)
+{
+    hwaddr page = *(hwaddr *)opaque;
+    if ((e->addr_write & TLB_NOTDIRTY) && full->mr &&
+        (page == (hwaddr)-1 || full->mr->ram_addr + full->mr_offset == page)) {
+        e->addr_write &= ~TLB_NOTDIRTY;
+    }
+}
+
+void tlb_unprotect_code(hwaddr ram_addr_page)
+{
+    tlb_foreach_entry(unprotect_one, &ram_addr_page);
+}
+
+void tlb_reset_dirty_all(void)
+{
+    hwaddr all = (hwaddr)-1;
+    tlb_foreach_entry(unprotect_one, &all);
+}
+
+/* Any change of the memory map invalidates every cached translation. */
+static void tlb_memory_listener(AddressSpace *as, void *opaque)
+{
+    CPUState *cpu;
+    CPU_FOREACH(cpu) {
+        tlb_flush(cpu);
+    }
+}
+
+void tlb_register_memory_listener(void)
+{
+    address_space_add_listener(&address_space_memory, tlb_memory_listener, NULL);
+}

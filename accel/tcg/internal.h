@@ -1,0 +1,53 @@
+/*
+ * Interfaces between the files of accel/tcg (not for the rest of the emulator).
+ */
+#ifndef ACCEL_TCG_INTERNAL_H
+#define ACCEL_TCG_INTERNAL_H
+
+#include "exec/exec-all.h"
+#include "exec/memory.h"
+#include "tcg/tcg.h"
+
+/* translate-all.c */
+TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint32_t cs_base, uint32_t flags,
+                              uint32_t cflags);
+extern unsigned tb_flush_count;        /* bumped by every tb_flush */
+/* Encoded per-insn records: find insn data for a host pc; false if none matches. */
+bool tb_decode_insn_data(const TranslationBlock *tb, uintptr_t host_pc,
+                         uint64_t data[TCG_INSN_START_WORDS]);
+
+/* tb-maint.c */
+void tb_htable_init(void);
+void tb_htable_reset(void);
+TranslationBlock *tb_htable_lookup(hwaddr phys_pc, vaddr pc, uint32_t cs_base,
+                                   uint32_t flags, uint32_t cflags);
+/* Insert into the hash table and the page lists; protect the pages' code. */
+void tb_link(TranslationBlock *tb);
+void tb_phys_invalidate(TranslationBlock *tb);
+void tb_add_jump(TranslationBlock *tb, int n, TranslationBlock *dest);
+void tb_page_reset_all(void);
+/* A store of len bytes at ram_addr from host pc retaddr (0: not from a TB) hit a page
+ * holding code: invalidate what overlaps; if the running TB was hit, leave it. */
+void tb_invalidate_phys_range_fast(CPUState *cpu, hwaddr ram_addr, unsigned len,
+                                   uintptr_t retaddr);
+
+/* cpu-exec.c */
+static inline unsigned tb_jmp_cache_hash(vaddr pc)
+{
+    /* A page's entries are contiguous, so flushing one page clears 64 slots. */
+    unsigned page = (pc >> TARGET_PAGE_BITS) & ((1u << (TB_JMP_CACHE_BITS - 6)) - 1);
+    return (page << 6) | ((pc >> 2) & 63);
+}
+void tb_jmp_cache_clear_page(CPUState *cpu, vaddr page);
+void tb_jmp_cache_remove_tb(TranslationBlock *tb);
+
+/* cputlb.c */
+void tlb_reset_dirty_all(void);
+void tlb_register_memory_listener(void);
+
+static inline uint32_t curr_cflags(void)
+{
+    return mimic_log_enabled(LOG_NOCHAIN | LOG_EXEC) ? CF_NOCHAIN : 0;
+}
+
+#endif

@@ -1,0 +1,422 @@
+/*
+ * The code buffer and the making of translation blocks: translate guest code through
+ * the target's TranslatorOps, optimize and emit host code, record per-instruction data
+ * compactly after the code, and find a TB again from a host pc to restore the guest
+ * state at a fault.
+ */
+#include "qemu/osdep.h"
+#include <sys/mman.h>
+#include <time.h>
+#include "internal.h"
+#include "tcg/tcg.h"
+#include "disas/disas.h"
+#include "exec/memory.h"
+
+JITStats jit_stats;
+unsigned tb_flush_count;
+
+static TCGContext tcg_ctx_storage;
+static uint8_t *code_gen_buffer;
+static size_t code_gen_buffer_size;
+static uint8_t *code_gen_ptr;           /* next free byte */
+static uint8_t *code_gen_start;         /* first byte after the prologue */
+
+/* All TBs in code-buffer order, for host-pc -> TB binary search. */
+static TranslationBlock **tb_list;
+static size_t tb_list_len, tb_list_cap;
+
+#define DEFAULT_CODE_GEN_MB 256
+#define CODE_GEN_ALIGN 16
+/* A TB's worst case: TCG_MAX_INSNS guest insns can produce a lot of host code; if a
+ * translation does not fit in what is left we flush and translate again. */
+#define CODE_GEN_MIN_FREE (64 * 1024)
+
+static int64_t get_clock_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * The buffer should lie within +-2 GiB of our own text so generated code can reach
+ * helpers with rel32 calls; ask for a spot just below the executable and accept
+ * whatever the kernel gives if that is taken.
+ */
+static void *alloc_code_buffer(size_t size)
+{
+    uintptr_t text = (uintptr_t)&alloc_code_buffer;
+    uintptr_t hint = (text - size - (64u << 20)) & ~(uintptr_t)0xffff;
+    void *p = mmap((void *)hint, size, PROT_READ | PROT_WRITE | PROT_EXEC,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+        return NULL;
+    }
+    return p;
+}
+
+bool tcg_exec_init(const TCGConfig *cfg, GError **errp)
+{
+    size_t mb = cfg && cfg->tb_size_mb ? cfg->tb_size_mb : DEFAULT_CODE_GEN_MB;
+    const TCGBackend *backend = (cfg && cfg->use_interp) ? &tcg_backend_interp
+                                                         : &tcg_backend_x86_64;
+    if (mb < 1 || mb > 2048) {
+        error_setg(errp, "tb-size must be between 1 and 2048 MiB");
+        return false;
+    }
+    if (tcg_ctx) {
+        return true;    /* already set up (unit tests may call twice) */
+    }
+    code_gen_buffer_size = mb << 20;
+    code_gen_buffer = alloc_code_buffer(code_gen_buffer_size);
+    if (!code_gen_buffer) {
+        error_setg_errno(errp, errno, "cannot map a %zu MiB code buffer", mb);
+        return false;
+    }
+    tcg_use_interp = (backend == &tcg_backend_interp);
+    tcg_context_init(&tcg_ctx_storage, backend);
+    tcg_ctx = &tcg_ctx_storage;
+    size_t plen = backend->gen_prologue(tcg_ctx, code_gen_buffer, code_gen_buffer_size);
+    code_gen_start = code_gen_buffer + QEMU_ALIGN_UP(plen, CODE_GEN_ALIGN);
+    code_gen_ptr = code_gen_start;
+    jit_stats.code_buffer_size = code_gen_buffer_size;
+    tb_htable_init();
+    get_system_memory();        /* make sure the address space exists */
+    tlb_register_memory_listener();
+    return true;
+}
+
+static void tb_list_append(TranslationBlock *tb)
+{
+    if (tb_list_len == tb_list_cap) {
+        tb_list_cap = tb_list_cap ? tb_list_cap * 2 : 4096;
+        tb_list = g_renew(TranslationBlock *, tb_list, tb_list_cap);
+    }
+    tb_list[tb_list_len++] = tb;
+}
+
+TranslationBlock *tb_find_by_host_pc(uintptr_t host_pc)
+{
+    size_t lo = 0, hi = tb_list_len;
+
+    if (host_pc < (uintptr_t)code_gen_start || host_pc >= (uintptr_t)code_gen_ptr) {
+        return NULL;
+    }
+    /* Last TB whose code starts at or before host_pc. */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if ((uintptr_t)tb_list[mid]->tc.ptr <= host_pc) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if (lo == 0) {
+        return NULL;
+    }
+    TranslationBlock *tb = tb_list[lo - 1];
+    /* The slow-path stubs and the insn records follow tc.size; a pc in the stubs is
+     * never passed (stubs pass the fast path's return point), but records are not code. */
+    if (host_pc > (uintptr_t)tb->tc.ptr + tb->tc.size) {
+        return NULL;
+    }
+    return tb;
+}
+
+void tb_flush(CPUState *cpu)
+{
+    CPUState *c;
+
+    tb_flush_count++;
+    jit_stats.flushes++;
+    tb_htable_reset();
+    tb_page_reset_all();
+    tb_list_len = 0;
+    code_gen_ptr = code_gen_start;
+    CPU_FOREACH(c) {
+        tb_jmp_cache_clear(c);
+    }
+    /* Pages no longer hold code: let stores take the fast path again. */
+    tlb_reset_dirty_all();
+}
+
+/*
+ * Insn records: per guest insn, three LEB128 numbers relative to the previous insn:
+ * host end offset (unsigned delta), pc (signed delta), target data word (signed delta).
+ * The first insn is relative to (0, tb->pc, 0). A few bytes per insn instead of 20.
+ */
+static uint8_t *put_uleb(uint8_t *p, uint64_t v)
+{
+    do {
+        uint8_t b = v & 0x7f;
+        v >>= 7;
+        *p++ = b | (v ? 0x80 : 0);
+    } while (v);
+    return p;
+}
+
+static uint8_t *put_sleb(uint8_t *p, int64_t v)
+{
+    bool more;
+    do {
+        uint8_t b = v & 0x7f;
+        v >>= 7;
+        more = !((v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40)));
+        *p++ = b | (more ? 0x80 : 0);
+    } while (more);
+    return p;
+}
+
+static const uint8_t *get_uleb(const uint8_t *p, uint64_t *v)
+{
+    uint64_t r = 0;
+    int shift = 0;
+    uint8_t b;
+    do {
+        b = *p++;
+        r |= (uint64_t)(b & 0x7f) << shift;
+        shift += 7;
+    } while (b & 0x80);
+    *v = r;
+    return p;
+}
+
+static const uint8_t *get_sleb(const uint8_t *p, int64_t *v)
+{
+    int64_t r = 0;
+    int shift = 0;
+    uint8_t b;
+    do {
+        b = *p++;
+        r |= (int64_t)(b & 0x7f) << shift;
+        shift += 7;
+    } while (b & 0x80);
+    if (shift < 64 && (b & 0x40)) {
+        r |= -((int64_t)1 << shift);
+    }
+    *v = r;
+    return p;
+}
+
+static size_t encode_insn_records(TCGContext *s, TranslationBlock *tb, uint8_t *p,
+                                  size_t room)
+{
+    uint8_t *start = p;
+    uint64_t prev_end = 0;
+    uint64_t prev[TCG_INSN_START_WORDS] = { tb->pc, 0 };
+
+    /* Worst case 10 bytes per number. */
+    if ((size_t)s->nb_insns * 10 * (1 + TCG_INSN_START_WORDS) > room) {
+        return 0;
+    }
+    for (int i = 0; i < s->nb_insns; i++) {
+        p = put_uleb(p, s->insn_end_off[i] - prev_end);
+        prev_end = s->insn_end_off[i];
+        for (int w = 0; w < TCG_INSN_START_WORDS; w++) {
+            p = put_sleb(p, (int64_t)(s->insn_data[i][w] - prev[w]));
+            prev[w] = s->insn_data[i][w];
+        }
+    }
+    return p - start;
+}
+
+bool tb_decode_insn_data(const TranslationBlock *tb, uintptr_t host_pc,
+                         uint64_t data[TCG_INSN_START_WORDS])
+{
+    const uint8_t *p = tb->insn_records;
+    uint64_t end = 0;
+    uint64_t cur[TCG_INSN_START_WORDS] = { tb->pc, 0 };
+    uintptr_t off = host_pc - (uintptr_t)tb->tc.ptr;
+
+    if (!p) {
+        return false;
+    }
+    for (int i = 0; i < tb->icount; i++) {
+        uint64_t d;
+        p = get_uleb(p, &d);
+        end += d;
+        for (int w = 0; w < TCG_INSN_START_WORDS; w++) {
+            int64_t sd;
+            p = get_sleb(p, &sd);
+            cur[w] += sd;
+        }
+        /* host_pc lies inside insn i's code: after the previous insn's end, at or
+         * before this one's. */
+        if (off <= end) {
+            memcpy(data, cur, sizeof(cur));
+            return true;
+        }
+    }
+    return false;
+}
+
+bool cpu_restore_state(CPUState *cpu, uintptr_t retaddr)
+{
+    uint64_t data[TCG_INSN_START_WORDS];
+    TranslationBlock *tb;
+
+    if (!retaddr) {
+        return false;
+    }
+    tb = tb_find_by_host_pc(retaddr);
+    if (!tb || !tb_decode_insn_data(tb, retaddr, data)) {
+        return false;
+    }
+    cpu->cc->restore_state_to_opc(cpu, tb, data);
+    return true;
+}
+
+static TranslationBlock *tb_alloc(void)
+{
+    uint8_t *p = (uint8_t *)QEMU_ALIGN_UP((uintptr_t)code_gen_ptr, 64);
+    if (p + sizeof(TranslationBlock) + CODE_GEN_MIN_FREE >
+        code_gen_buffer + code_gen_buffer_size) {
+        return NULL;
+    }
+    TranslationBlock *tb = (TranslationBlock *)p;
+    memset(tb, 0, sizeof(*tb));
+    code_gen_ptr = p + QEMU_ALIGN_UP(sizeof(TranslationBlock), CODE_GEN_ALIGN);
+    return tb;
+}
+
+TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint32_t cs_base, uint32_t flags,
+                              uint32_t cflags)
+{
+    TCGContext *s = tcg_ctx;
+    void *host = NULL;
+    hwaddr phys_pc;
+    int max_insns;
+    int64_t t0 = get_clock_ns();
+
+    phys_pc = get_page_addr_code(cpu, pc, &host);
+    if (phys_pc == (hwaddr)-1) {
+        /* Code outside RAM/ROM (an MMIO page): run it one insn at a time, uncached. */
+        cflags = (cflags & ~CF_COUNT_MASK) | 1 | CF_NOCACHE | CF_NOCHAIN;
+    }
+    max_insns = cflags & CF_COUNT_MASK;
+    if (max_insns == 0 || max_insns > TCG_MAX_INSNS) {
+        max_insns = TCG_MAX_INSNS;
+    }
+    if (cpu->singlestep) {
+        max_insns = 1;
+    }
+
+    for (int attempt = 0; ; attempt++) {
+        TranslationBlock *tb = tb_alloc();
+        if (!tb) {
+            tb_flush(cpu);
+            tb = tb_alloc();
+            assert(tb);
+        }
+        tb->pc = pc;
+        tb->cs_base = cs_base;
+        tb->flags = flags;
+        tb->cflags = cflags;
+        tb->page_addr[0] = phys_pc;
+        tb->page_addr[1] = (hwaddr)-1;
+        tb->jmp_reset_offset[0] = tb->jmp_reset_offset[1] = 0xffff;
+        tb->jmp_dest[0] = tb->jmp_dest[1] = 0;
+
+        tcg_func_start(s);
+        s->tb = tb;
+        s->nb_insns = 0;
+        s->goto_tb_reset_off[0] = s->goto_tb_reset_off[1] = 0xffff;
+        int n = max_insns;
+        cpu->cc->translate_code(cpu, tb, &n);
+        tb->icount = n;
+        assert(s->nb_insns == n);
+
+        bool log_in = mimic_log_enabled(LOG_IN_ASM);
+        if (log_in) {
+            mimic_log("----------------\nIN: pc=0x%08" VADDR_PRIx " flags=0x%x\n",
+                      pc, flags);
+            if (host && tb->size) {
+                const CPUClass *cc = cpu->cc;
+                int mode = cc->disas_mode_now ? cc->disas_mode_now(cpu, flags)
+                                              : cc->disas_mode;
+                disas_print(mimic_logfile, cc->disas_arch, mode,
+                            (uint8_t *)host + (pc & ~TARGET_PAGE_MASK),
+                            MIN_U(tb->size, TARGET_PAGE_SIZE - (pc & ~TARGET_PAGE_MASK)),
+                            pc, 0);
+            }
+            mimic_log("\n");
+        }
+
+        uint8_t *code = code_gen_ptr;
+        size_t room = code_gen_buffer + code_gen_buffer_size - code;
+        int size = tcg_gen_code(s, tb, code, room);
+        size_t rec = size >= 0 ? encode_insn_records(s, tb, code + size, room - size) : 0;
+        if (size < 0 || rec == 0) {
+            /* Out of room: start over with an empty buffer. */
+            if (attempt > 0) {
+                fprintf(stderr, "mimic: internal error: a TB does not fit in an empty "
+                        "%zu MiB code buffer\n", code_gen_buffer_size >> 20);
+                abort();
+            }
+            tb_flush(cpu);
+            continue;
+        }
+        tb->tc.ptr = code;
+        tb->tc.size = size;
+        tb->insn_records = code + size;
+        for (int i = 0; i < 2; i++) {
+            tb->jmp_reset_offset[i] = s->goto_tb_reset_off[i];
+            tb->jmp_insn_offset[i] = s->goto_tb_insn_off[i];
+        }
+        code_gen_ptr = (uint8_t *)QEMU_ALIGN_UP((uintptr_t)(code + size + rec),
+                                                CODE_GEN_ALIGN);
+        tb_list_append(tb);
+
+        if (mimic_log_enabled(LOG_OUT_ASM)) {
+            mimic_log("OUT: [size=%d]\n", size);
+            if (s->backend->disas) {
+                s->backend->disas(mimic_logfile, code, size);
+            }
+            mimic_log("\n");
+        }
+
+        jit_stats.tbs_translated++;
+        jit_stats.guest_insns_translated += n;
+        jit_stats.host_bytes += size;
+        jit_stats.code_buffer_used = code_gen_ptr - code_gen_buffer;
+        jit_stats.translate_ns += get_clock_ns() - t0;
+
+        if (!(cflags & CF_NOCACHE)) {
+            tb_link(tb);
+        }
+        return tb;
+    }
+}
+
+void jit_stats_print(FILE *f)
+{
+    JITStats *j = &jit_stats;
+    fprintf(f, "Translation blocks          %" PRIu64 "\n", j->tbs_translated);
+    fprintf(f, "Guest insns translated      %" PRIu64 "\n", j->guest_insns_translated);
+    if (j->guest_insns_translated) {
+        fprintf(f, "Host bytes / guest insn     %.1f\n",
+                (double)j->host_bytes / j->guest_insns_translated);
+        fprintf(f, "Guest insns / TB            %.1f\n",
+                (double)j->guest_insns_translated / j->tbs_translated);
+    }
+    if (j->ir_ops_before_opt) {
+        fprintf(f, "IR ops before/after opt     %" PRIu64 " / %" PRIu64 "\n",
+                j->ir_ops_before_opt, j->ir_ops_after_opt);
+    }
+    if (j->translate_ns) {
+        fprintf(f, "Translation time            %.3f s (%.0f guest insns/s)\n",
+                j->translate_ns / 1e9,
+                j->guest_insns_translated / (j->translate_ns / 1e9));
+    }
+    fprintf(f, "TB lookups in the loop      %" PRIu64 " (jump cache hits %" PRIu64 ")\n",
+            j->tb_lookups, j->jmp_cache_hits);
+    fprintf(f, "Jumps chained               %" PRIu64 "\n", j->chained);
+    fprintf(f, "goto_ptr hits / misses      %" PRIu64 " / %" PRIu64 "\n",
+            j->goto_ptr_hits, j->goto_ptr_misses);
+    fprintf(f, "TB invalidations            %" PRIu64 "\n", j->invalidations);
+    fprintf(f, "Code buffer flushes         %" PRIu64 "\n", j->flushes);
+    fprintf(f, "Code buffer used            %" PRIu64 " / %" PRIu64 " KiB\n",
+            j->code_buffer_used >> 10, j->code_buffer_size >> 10);
+    fprintf(f, "Softmmu TLB fills / flushes %" PRIu64 " / %" PRIu64 "\n",
+            j->tlb_fills, j->tlb_flushes);
+}

@@ -1,0 +1,335 @@
+/*
+ * The execution engine end to end, on both backends, with the toy target: chaining
+ * keeps hot loops in generated code, goto_ptr follows indirect jumps, self-modifying
+ * code runs the new instructions, exceptions restore the exact guest state, exit
+ * requests stop a running loop, and guest loads/stores of every size and endianness go
+ * through the softmmu fast and slow paths, MMIO and page crossings.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <pthread.h>
+#include <unistd.h>
+#include "toy-target.h"
+#include "exec/exec-all.h"
+#include "exec/memory.h"
+
+#define RAM_SIZE (64 * 1024)
+
+static ToyState *env;
+static MemoryRegion ram, mmio;
+static uint64_t mmio_regs[512];
+static unsigned mmio_reads, mmio_writes;
+
+static uint64_t mmio_read(void *opaque, hwaddr off, unsigned size)
+{
+    mmio_reads++;
+    uint64_t v = 0;
+    memcpy(&v, (uint8_t *)mmio_regs + off, size);
+    return v;
+}
+
+static void mmio_write(void *opaque, hwaddr off, uint64_t val, unsigned size)
+{
+    mmio_writes++;
+    memcpy((uint8_t *)mmio_regs + off, &val, size);
+}
+
+static const MemoryRegionOps mmio_ops = {
+    .read = mmio_read,
+    .write = mmio_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = { .min_access_size = 1, .max_access_size = 8 },
+    .impl = { .min_access_size = 1, .max_access_size = 8 },
+};
+
+static void setup(bool interp)
+{
+    GError *err = NULL;
+    TCGConfig cfg = { .tb_size_mb = 16, .use_interp = interp };
+    cr_assert(tcg_exec_init(&cfg, &err), "tcg_exec_init: %s", err ? err->message : "");
+    cr_assert(memory_region_init_ram(&ram, "toy.ram", RAM_SIZE, &err));
+    memory_region_add_subregion(get_system_memory(), 0, &ram);
+    memory_region_init_io(&mmio, &mmio_ops, NULL, "toy.mmio", TARGET_PAGE_SIZE);
+    memory_region_add_subregion(get_system_memory(), TOY_MMIO_BASE, &mmio);
+    env = (ToyState *)cpu_create(&toy_cpu_class, &address_space_memory);
+    cr_assert(env);
+    env->ram_limit = RAM_SIZE;
+}
+
+static void load_program(uint32_t addr, const uint32_t *words, size_t n)
+{
+    cr_assert(address_space_write_rom(&address_space_memory, addr, words,
+                                      n * 4) == MEMTX_OK);
+}
+
+/* Run until HALT (EXCP_DEBUG), servicing nothing else. */
+static int run_to_halt(void)
+{
+    for (int i = 0; i < 1000; i++) {
+        int r = cpu_exec(&env->cs);
+        if (r == EXCP_DEBUG) {
+            return r;
+        }
+        cr_assert(r == EXCP_INTERRUPT, "unexpected cpu_exec result %#x", r);
+    }
+    cr_assert_fail("guest did not halt");
+    return -1;
+}
+
+ParameterizedTestParameters(cpu_exec, backends)
+{
+    static bool interp[] = { false, true };
+    return cr_make_param_array(bool, interp, 2);
+}
+
+/* A hot loop must stay in generated code: returns to the loop are a small fraction
+ * of the iterations. */
+static void check_chaining(bool interp)
+{
+    setup(interp);
+    const uint32_t prog[] = {
+        toy_rri(TOY_LUI, 1, 0, 0x0001),      /* r1 = 0x10000 iterations */
+        toy_rri(TOY_ADDI, 2, 0, 3),          /* loop: r2 += 3 */
+        toy_rri(TOY_ADDI, 1, 0, -1),         /*       r1-- */
+        toy_rri(TOY_BNEZ, 1, 0, -3),         /*       if r1 goto loop */
+        toy_rri(TOY_HALT, 0, 0, 0),
+    };
+    load_program(0, prog, ARRAY_SIZE(prog));
+    uint64_t lookups0 = jit_stats.tb_lookups;
+    run_to_halt();
+    cr_assert_eq(env->r[1], 0);
+    cr_assert_eq(env->r[2], 3u * 0x10000);
+    uint64_t lookups = jit_stats.tb_lookups - lookups0;
+    cr_assert_lt(lookups, 0x10000 / 100, "%" PRIu64 " loop returns for 65536 iterations",
+                 lookups);
+    cr_assert_gt(jit_stats.chained, 0);
+}
+
+ParameterizedTest(bool *interp, cpu_exec, chaining)
+{
+    check_chaining(*interp);
+}
+
+/* Indirect jumps go TB to TB through the jump cache (goto_ptr). */
+ParameterizedTest(bool *interp, cpu_exec, goto_ptr)
+{
+    setup(*interp);
+    const uint32_t prog[] = {
+        toy_rri(TOY_ADDI, 1, 0, -1),        /* 0x20 loop: r1-- */
+        toy_rri(TOY_BNEZ, 1, 0, 1),         /*   if r1 goto jump */
+        toy_rri(TOY_HALT, 0, 0, 0),
+        toy_rri(TOY_JR, 3, 0, 0),           /*   jump: pc = r3 */
+    };
+    load_program(0x20, prog, ARRAY_SIZE(prog));
+    env->r[1] = 1000;
+    env->r[3] = 0x20;
+    env->pc = 0x20;
+    run_to_halt();
+    cr_assert_eq(env->r[1], 0);
+    cr_assert_gt(jit_stats.goto_ptr_hits, 900, "goto_ptr hits %" PRIu64,
+                 jit_stats.goto_ptr_hits);
+}
+
+/* A store that rewrites a later insn of the TB it runs in: the new insn runs. */
+ParameterizedTest(bool *interp, cpu_exec, smc_same_tb)
+{
+    setup(*interp);
+    uint32_t new_insn = toy_rri(TOY_ADDI, 4, 0, 100);
+    const uint32_t prog[] = {
+        toy_rri(TOY_LUI, 2, 0, new_insn >> 16),
+        toy_rri(TOY_ORI, 2, 0, new_insn & 0xffff),
+        toy_mem(TOY_ST, 2, 0, MO_LEUL, 0x14),   /* rewrite the insn at 0x14 */
+        toy_rri(TOY_ADDI, 5, 0, 1),
+        toy_rri(TOY_ADDI, 5, 0, 1),
+        toy_rri(TOY_ADDI, 4, 0, 1),             /* 0x14: becomes addi r4, 100 */
+        toy_rri(TOY_HALT, 0, 0, 0),
+    };
+    load_program(0, prog, ARRAY_SIZE(prog));
+    run_to_halt();
+    cr_assert_eq(env->r[4], 100, "r4 = %u: the stale insn ran", env->r[4]);
+    cr_assert_eq(env->r[5], 2);
+    cr_assert_gt(jit_stats.invalidations, 0);
+}
+
+/* Code run once, then rewritten by other code, then run again: the new code runs. */
+ParameterizedTest(bool *interp, cpu_exec, smc_other_tb)
+{
+    setup(*interp);
+    uint32_t new_insn = toy_rri(TOY_ADDI, 4, 0, 10);
+    const uint32_t prog[] = {
+        toy_rri(TOY_LUI, 3, 0, 0),
+        toy_rri(TOY_ORI, 3, 0, 0x800),          /* r3 = subroutine address */
+        toy_rri(TOY_LUI, 6, 0, 0),
+        toy_rri(TOY_ORI, 6, 0, 0x18),           /* r6 = return address */
+        toy_rri(TOY_LUI, 1, 0, 0),
+        toy_rri(TOY_JR, 3, 0, 0),               /* call sub (r4 += 1) */
+        /* 0x18: second time round? */
+        toy_rri(TOY_BNEZ, 1, 0, 6),             /* if r1 goto done */
+        toy_rri(TOY_LUI, 2, 0, new_insn >> 16),
+        toy_rri(TOY_ORI, 2, 0, new_insn & 0xffff),
+        toy_mem(TOY_ST, 2, 3, MO_LEUL, 0),      /* patch sub's first insn */
+        toy_rri(TOY_ADDI, 1, 0, 1),
+        toy_rri(TOY_JR, 3, 0, 0),               /* call sub again */
+        toy_rri(TOY_HALT, 0, 0, 0),
+        toy_rri(TOY_HALT, 0, 0, 0),             /* 0x34 done */
+    };
+    const uint32_t sub[] = {
+        toy_rri(TOY_ADDI, 4, 0, 1),
+        toy_rri(TOY_JR, 6, 0, 0),
+    };
+    load_program(0, prog, ARRAY_SIZE(prog));
+    load_program(0x800, sub, ARRAY_SIZE(sub));
+    run_to_halt();
+    cr_assert_eq(env->r[4], 11, "r4 = %u (expected 1 + 10)", env->r[4]);
+}
+
+/* A fault in the middle of a TB: the pc is the faulting insn's, earlier insns'
+ * effects are visible and later ones' are not. */
+ParameterizedTest(bool *interp, cpu_exec, precise_exception)
+{
+    setup(*interp);
+    const uint32_t prog[] = {
+        toy_rri(TOY_LUI, 3, 0, 0x4000),         /* r3 = unmapped address */
+        toy_rri(TOY_ADDI, 1, 0, 5),
+        toy_rri(TOY_ADDI, 2, 0, 9),
+        toy_mem(TOY_LD, 7, 3, MO_LEUL, 4),      /* 0x0c: faults */
+        toy_rri(TOY_ADDI, 1, 0, 7),
+        toy_rri(TOY_HALT, 0, 0, 0),
+    };
+    const uint32_t handler[] = { toy_rri(TOY_HALT, 0, 0, 0) };
+    load_program(0, prog, ARRAY_SIZE(prog));
+    load_program(0x400, handler, 1);
+    env->handler = 0x400;
+    env->r[7] = 0xdead;
+    run_to_halt();
+    cr_assert_eq(env->fault_count, 1);
+    cr_assert_eq(env->fault_pc, 0x0c, "fault pc %#x", env->fault_pc);
+    cr_assert_eq(env->fault_addr, 0x40000004);
+    cr_assert_eq(env->r[1], 5);
+    cr_assert_eq(env->r[2], 9);
+    cr_assert_eq(env->r[7], 0xdead, "the faulting load must not write its register");
+    cr_assert_eq(env->pc, 0x400);
+}
+
+/* An aligned-only access that is unaligned faults precisely too. */
+ParameterizedTest(bool *interp, cpu_exec, unaligned_fault)
+{
+    setup(*interp);
+    const uint32_t prog[] = {
+        toy_rri(TOY_ADDI, 3, 0, 0x101),
+        toy_mem(TOY_LD, 7, 3, MO_LEUL | MO_ALIGN, 0),   /* 0x04 */
+        toy_rri(TOY_HALT, 0, 0, 0),
+    };
+    const uint32_t handler[] = { toy_rri(TOY_HALT, 0, 0, 0) };
+    load_program(0, prog, ARRAY_SIZE(prog));
+    load_program(0x400, handler, 1);
+    env->handler = 0x400;
+    run_to_halt();
+    cr_assert_eq(env->fault_count, 1);
+    cr_assert_eq(env->fault_pc, 0x04);
+    cr_assert_eq(env->fault_addr, 0x101);
+}
+
+static void *kick_later(void *arg)
+{
+    usleep(20000);
+    cpu_exit(&env->cs);
+    return NULL;
+}
+
+/* An endless chained loop still stops on an exit request from another context. */
+ParameterizedTest(bool *interp, cpu_exec, exit_request)
+{
+    setup(*interp);
+    const uint32_t prog[] = {
+        toy_rri(TOY_ADDI, 1, 0, 1),
+        toy_rri(TOY_BNEZ, 1, 0, -2),            /* r1 never returns to 0 soon */
+    };
+    load_program(0, prog, ARRAY_SIZE(prog));
+    pthread_t t;
+    pthread_create(&t, NULL, kick_later, NULL);
+    int r = cpu_exec(&env->cs);
+    pthread_join(t, NULL);
+    cr_assert_eq(r, EXCP_INTERRUPT);
+    cr_assert(env->pc == 0 || env->pc == 4, "pc %#x", env->pc);
+    cr_assert_gt(env->r[1], 1000);
+}
+
+/* Loads and stores of every size, sign and endianness, through RAM (fast path),
+ * MMIO (slow path) and across a page boundary (slow path, split). */
+static void check_memops(uint32_t base)
+{
+    static const struct {
+        MemOp op;
+        uint32_t expect;    /* loading the bytes 81 82 83 84 */
+    } loads[] = {
+        { MO_UB, 0x81 }, { MO_SB, 0xffffff81 },
+        { MO_LEUW, 0x8281 }, { MO_LESW, 0xffff8281 },
+        { MO_BEUW, 0x8182 }, { MO_BESW, 0xffff8182 },
+        { MO_LEUL, 0x84838281 }, { MO_BEUL, 0x81828384 },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(loads); i++) {
+        uint8_t bytes[8] = { 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88 };
+        cr_assert(address_space_write(&address_space_memory, base, bytes, 8) == MEMTX_OK);
+        const uint32_t prog[] = {
+            toy_mem(TOY_LD, 1, 3, loads[i].op, 0),
+            toy_mem(TOY_ST, 1, 3, loads[i].op, 8),     /* store it back after */
+            toy_rri(TOY_HALT, 0, 0, 0),
+        };
+        load_program(0x1000 + i * 16, prog, ARRAY_SIZE(prog));
+        env->r[3] = base;
+        env->pc = 0x1000 + i * 16;
+        run_to_halt();
+        cr_assert_eq(env->r[1], loads[i].expect, "op %#x at %#x: got %#x want %#x",
+                     loads[i].op, base, env->r[1], loads[i].expect);
+        uint8_t back[4];
+        cr_assert(address_space_read(&address_space_memory, base + 8, back,
+                                     memop_size(loads[i].op)) == MEMTX_OK);
+        cr_assert(memcmp(back, bytes, memop_size(loads[i].op)) == 0,
+                  "store of op %#x at %#x did not write the same bytes back",
+                  loads[i].op, base + 8);
+    }
+    /* 64-bit both ways. */
+    uint8_t bytes[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+    cr_assert(address_space_write(&address_space_memory, base, bytes, 8) == MEMTX_OK);
+    const uint32_t prog[] = {
+        toy_mem(TOY_LD64, 1, 3, MO_LE, 0),
+        toy_mem(TOY_LD64, 4, 3, MO_BE, 0),
+        toy_mem(TOY_ST64, 4, 3, MO_LE, 16),
+        toy_rri(TOY_HALT, 0, 0, 0),
+    };
+    load_program(0x1800, prog, ARRAY_SIZE(prog));
+    env->r[3] = base;
+    env->pc = 0x1800;
+    run_to_halt();
+    cr_assert_eq(env->r[1], 0x04030201);
+    cr_assert_eq(env->r[2], 0x08070605);
+    cr_assert_eq(env->r[4], 0x05060708);
+    cr_assert_eq(env->r[5], 0x01020304);
+    uint8_t back[8];
+    cr_assert(address_space_read(&address_space_memory, base + 16, back, 8) == MEMTX_OK);
+    static const uint8_t rev[8] = { 8, 7, 6, 5, 4, 3, 2, 1 };
+    cr_assert(memcmp(back, rev, 8) == 0);
+}
+
+ParameterizedTest(bool *interp, cpu_exec, memops_ram)
+{
+    setup(*interp);
+    check_memops(0x3000);
+}
+
+ParameterizedTest(bool *interp, cpu_exec, memops_mmio)
+{
+    setup(*interp);
+    mmio_reads = mmio_writes = 0;
+    check_memops(TOY_MMIO_BASE + 0x40);
+    cr_assert_gt(mmio_reads, 0);
+    cr_assert_gt(mmio_writes, 0);
+}
+
+ParameterizedTest(bool *interp, cpu_exec, memops_page_crossing)
+{
+    setup(*interp);
+    /* Loads straddle 0x5000; the stores at +8/+16 do not, both paths are used. */
+    check_memops(0x5000 - 2);
+}
