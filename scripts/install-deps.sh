@@ -8,7 +8,8 @@ libglib2.0-dev libcapstone-dev zlib1g-dev libslirp-dev libcriterion-dev
 gcc-mipsel-linux-gnu gcc-i686-linux-gnu binutils-mipsel-linux-gnu
 cpio kmod gzip xz-utils file ca-certificates
 qemu-system-mips qemu-system-x86 qemu-utils
-e2fsprogs python3"
+e2fsprogs python3
+libc6-dev-mipsel-cross libc6-dev-i386-cross time"
 
 missing=""
 for p in $PKGS; do

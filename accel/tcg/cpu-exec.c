@@ -7,8 +7,6 @@
 #include "internal.h"
 #include "tcg/tcg.h"
 
-bool tcg_use_interp;
-uintptr_t tcg_interp_retaddr;
 
 void tb_jmp_cache_clear(CPUState *cpu)
 {

@@ -391,6 +391,10 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint32_t cs_base, uint32_
 void jit_stats_print(FILE *f)
 {
     JITStats *j = &jit_stats;
+    if (tcg_ctx) {
+        j->ir_ops_before_opt = tcg_ctx->stat_ops_in;
+        j->ir_ops_after_opt = tcg_ctx->stat_ops_opt;
+    }
     fprintf(f, "Translation blocks          %" PRIu64 "\n", j->tbs_translated);
     fprintf(f, "Guest insns translated      %" PRIu64 "\n", j->guest_insns_translated);
     if (j->guest_insns_translated) {

@@ -21,6 +21,9 @@ typedef struct CharFrontendOps {
 #define CHR_EVENT_BREAK  0
 #define CHR_EVENT_OPENED 1
 #define CHR_EVENT_CLOSED 2
+/* A mux gave the terminal to this front end / took it away (Ctrl-A c). */
+#define CHR_EVENT_MUX_IN  3
+#define CHR_EVENT_MUX_OUT 4
 
 /* Parse a -serial / -chardev / -monitor style spec ("stdio", "file:PATH", "null",
  * "unix:PATH,server,nowait", "tcp:HOST:PORT,server,nowait", "chardev:ID"). */
@@ -45,5 +48,9 @@ Chardev *chardev_stdio_mux(void);
 void chardev_mux_add_frontend(Chardev *mux, const CharFrontendOps *ops, void *opaque);
 /* Restore the terminal (atexit, signals). */
 void chardev_restore_terminal(void);
+/* Ctrl-A s ("save disk data back to file"): the block layer registers its commit. */
+void chardev_mux_set_commit_hook(void (*fn)(void));
+/* Is this chardev (or the one behind a mux) the host's stdio? */
+bool chardev_is_stdio(Chardev *chr);
 
 #endif

@@ -152,5 +152,7 @@ void mtree_info(FILE *f, bool flatview);
 /* All RAM regions (savevm, KVM slots). */
 typedef void (*RAMBlockIterFn)(MemoryRegion *mr, void *opaque);
 void ram_block_foreach(RAMBlockIterFn fn, void *opaque);
+/* The RAM/ROM region owning ram_addr (and the offset in it), or NULL. */
+MemoryRegion *memory_region_from_ram_addr(hwaddr ram_addr, hwaddr *offset);
 
 #endif

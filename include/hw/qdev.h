@@ -77,6 +77,10 @@ DeviceState *qdev_first(void);
 DeviceState *qdev_find(const char *id);
 /* info qtree */
 void qdev_tree_info(FILE *f);
+/* -device help: list device types (only user-creatable ones if asked). */
+void qdev_class_list(FILE *f, bool user_creatable_only);
+/* on/off, yes/no, true/false, 1/0 (shared by -device, -machine, -chardev). */
+bool qdev_parse_bool(const char *s, bool *out);
 
 #define DEVICE(obj) ((DeviceState *)(obj))
 

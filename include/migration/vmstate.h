@@ -91,7 +91,9 @@ typedef struct VMStateDescription {
 /* Serialise opaque by vmsd into out (appends); load from a buffer. */
 void vmstate_save(const VMStateDescription *vmsd, void *opaque, GByteArray *out);
 /* Returns 0 or -EINVAL with errp set (truncated, wrong name/version). On failure the
- * object is left unchanged (loads go through a scratch copy first). */
+ * object is left unchanged (the whole record is checked before anything is written;
+ * only a failing post_load can leave it partly loaded). *consumed (may be NULL) gets
+ * the record's length, so several records can follow each other in one buffer. */
 int vmstate_load(const VMStateDescription *vmsd, void *opaque, const uint8_t *buf,
                  size_t len, size_t *consumed, GError **errp);
 

@@ -8,11 +8,20 @@
 #define QEMU_TIMER_H
 
 #include "qemu/osdep.h"
+#include <time.h>
+
+/*
+ * <time.h> defines CLOCK_REALTIME as a macro, which would break the enum below.
+ * POSIX fixes its value at 0, the same as our CLOCK_REALTIME, so code in a file
+ * that includes this header and calls clock_gettime(CLOCK_REALTIME, ...) still
+ * gets the host's wall clock.
+ */
+#undef CLOCK_REALTIME
 
 #define NANOSECONDS_PER_SECOND 1000000000LL
 
 typedef enum ClockType {
-    CLOCK_REALTIME = 0,
+    CLOCK_REALTIME = 0,         /* host monotonic time (see the note above) */
     CLOCK_VIRTUAL = 1,
     CLOCK_HOST = 2,
     CLOCK_MAX

@@ -29,5 +29,7 @@ typedef struct AccelOps {
 void accel_register(const AccelOps *ops);
 const AccelOps *accel_find(const char *name);
 extern const AccelOps *current_accel;
+/* -accel help */
+void accel_list(FILE *f);
 
 #endif

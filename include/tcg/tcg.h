@@ -167,7 +167,16 @@ typedef struct TCGOp {
     uint8_t nb_callo, nb_calli;     /* INDEX_op_call only */
     /* Liveness results per argument (outputs and inputs, index < 16):
      * DEAD_ARG(i): the temp's value is dead after this op;
-     * SYNC_ARG(i): output i (a global) must be written back to env after this op. */
+     * SYNC_ARG(i): output i (a global) must be written back to env after this op.
+     * Full contract at the top of tcg/liveness.c. In short, the backend itself must:
+     *  - at TCG_OPF_BB_END ops (set_label, br, brcond): write back every global held
+     *    in a register and save every TEMP_TB held in a register to its frame slot
+     *    before the control transfer, and assume nothing in registers after it;
+     *  - at TCG_OPF_BB_EXIT ops: write back globals (TEMP_TB values are dead);
+     *  - before a call without TCG_CALL_NO_READ_GLOBALS, and before qemu_ld/st:
+     *    have globals written back (liveness marks SYNC on their last writes);
+     *  - after a call without TCG_CALL_NO_WRITE_GLOBALS: reload globals from env.
+     * Sync bits are only ever set on TEMP_GLOBAL outputs; dead bits never on env. */
     uint16_t life_dead, life_sync;
     uint64_t args[TCG_MAX_OP_ARGS];
     struct TCGOp *next, *prev;
@@ -283,7 +292,8 @@ TCGOp *tcg_op_insert_after(TCGContext *s, TCGOp *old, TCGOpcode opc, int nargs);
 void tcg_optimize(TCGContext *s);
 void tcg_liveness(TCGContext *s);
 
-/* Optimize, run liveness and the backend. Returns host bytes or -1 on overflow. */
+/* Optimize, run liveness and the backend. Returns host bytes or -1 on overflow.
+ * Dumps the ops before/after under -d op / -d op_opt, counts stat_*. */
 int tcg_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf, size_t size);
 
 /* Dump the op list (-d op / op_opt). */

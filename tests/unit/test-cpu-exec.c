@@ -6,7 +6,6 @@
  * through the softmmu fast and slow paths, MMIO and page crossings.
  */
 #include <criterion/criterion.h>
-#include <criterion/parameterized.h>
 #include <pthread.h>
 #include <unistd.h>
 #include "toy-target.h"
@@ -76,15 +75,16 @@ static int run_to_halt(void)
     return -1;
 }
 
-ParameterizedTestParameters(cpu_exec, backends)
-{
-    static bool interp[] = { false, true };
-    return cr_make_param_array(bool, interp, 2);
-}
+/* Every case runs on the x86-64 backend and on the IR interpreter. */
+#define TEST_BOTH_BACKENDS(name)                                  \
+    static void case_##name(bool interp);                         \
+    Test(cpu_exec_x86_64, name) { case_##name(false); }           \
+    Test(cpu_exec_interp, name) { case_##name(true); }            \
+    static void case_##name(bool interp)
 
 /* A hot loop must stay in generated code: returns to the loop are a small fraction
  * of the iterations. */
-static void check_chaining(bool interp)
+TEST_BOTH_BACKENDS(chaining)
 {
     setup(interp);
     const uint32_t prog[] = {
@@ -105,15 +105,10 @@ static void check_chaining(bool interp)
     cr_assert_gt(jit_stats.chained, 0);
 }
 
-ParameterizedTest(bool *interp, cpu_exec, chaining)
-{
-    check_chaining(*interp);
-}
-
 /* Indirect jumps go TB to TB through the jump cache (goto_ptr). */
-ParameterizedTest(bool *interp, cpu_exec, goto_ptr)
+TEST_BOTH_BACKENDS(goto_ptr)
 {
-    setup(*interp);
+    setup(interp);
     const uint32_t prog[] = {
         toy_rri(TOY_ADDI, 1, 0, -1),        /* 0x20 loop: r1-- */
         toy_rri(TOY_BNEZ, 1, 0, 1),         /*   if r1 goto jump */
@@ -131,9 +126,9 @@ ParameterizedTest(bool *interp, cpu_exec, goto_ptr)
 }
 
 /* A store that rewrites a later insn of the TB it runs in: the new insn runs. */
-ParameterizedTest(bool *interp, cpu_exec, smc_same_tb)
+TEST_BOTH_BACKENDS(smc_same_tb)
 {
-    setup(*interp);
+    setup(interp);
     uint32_t new_insn = toy_rri(TOY_ADDI, 4, 0, 100);
     const uint32_t prog[] = {
         toy_rri(TOY_LUI, 2, 0, new_insn >> 16),
@@ -152,9 +147,9 @@ ParameterizedTest(bool *interp, cpu_exec, smc_same_tb)
 }
 
 /* Code run once, then rewritten by other code, then run again: the new code runs. */
-ParameterizedTest(bool *interp, cpu_exec, smc_other_tb)
+TEST_BOTH_BACKENDS(smc_other_tb)
 {
-    setup(*interp);
+    setup(interp);
     uint32_t new_insn = toy_rri(TOY_ADDI, 4, 0, 10);
     const uint32_t prog[] = {
         toy_rri(TOY_LUI, 3, 0, 0),
@@ -185,9 +180,9 @@ ParameterizedTest(bool *interp, cpu_exec, smc_other_tb)
 
 /* A fault in the middle of a TB: the pc is the faulting insn's, earlier insns'
  * effects are visible and later ones' are not. */
-ParameterizedTest(bool *interp, cpu_exec, precise_exception)
+TEST_BOTH_BACKENDS(precise_exception)
 {
-    setup(*interp);
+    setup(interp);
     const uint32_t prog[] = {
         toy_rri(TOY_LUI, 3, 0, 0x4000),         /* r3 = unmapped address */
         toy_rri(TOY_ADDI, 1, 0, 5),
@@ -212,9 +207,9 @@ ParameterizedTest(bool *interp, cpu_exec, precise_exception)
 }
 
 /* An aligned-only access that is unaligned faults precisely too. */
-ParameterizedTest(bool *interp, cpu_exec, unaligned_fault)
+TEST_BOTH_BACKENDS(unaligned_fault)
 {
-    setup(*interp);
+    setup(interp);
     const uint32_t prog[] = {
         toy_rri(TOY_ADDI, 3, 0, 0x101),
         toy_mem(TOY_LD, 7, 3, MO_LEUL | MO_ALIGN, 0),   /* 0x04 */
@@ -238,9 +233,9 @@ static void *kick_later(void *arg)
 }
 
 /* An endless chained loop still stops on an exit request from another context. */
-ParameterizedTest(bool *interp, cpu_exec, exit_request)
+TEST_BOTH_BACKENDS(exit_request)
 {
-    setup(*interp);
+    setup(interp);
     const uint32_t prog[] = {
         toy_rri(TOY_ADDI, 1, 0, 1),
         toy_rri(TOY_BNEZ, 1, 0, -2),            /* r1 never returns to 0 soon */
@@ -312,24 +307,24 @@ static void check_memops(uint32_t base)
     cr_assert(memcmp(back, rev, 8) == 0);
 }
 
-ParameterizedTest(bool *interp, cpu_exec, memops_ram)
+TEST_BOTH_BACKENDS(memops_ram)
 {
-    setup(*interp);
+    setup(interp);
     check_memops(0x3000);
 }
 
-ParameterizedTest(bool *interp, cpu_exec, memops_mmio)
+TEST_BOTH_BACKENDS(memops_mmio)
 {
-    setup(*interp);
+    setup(interp);
     mmio_reads = mmio_writes = 0;
     check_memops(TOY_MMIO_BASE + 0x40);
     cr_assert_gt(mmio_reads, 0);
     cr_assert_gt(mmio_writes, 0);
 }
 
-ParameterizedTest(bool *interp, cpu_exec, memops_page_crossing)
+TEST_BOTH_BACKENDS(memops_page_crossing)
 {
-    setup(*interp);
+    setup(interp);
     /* Loads straddle 0x5000; the stores at +8/+16 do not, both paths are used. */
     check_memops(0x5000 - 2);
 }

@@ -1,0 +1,55 @@
+/*
+ * The command line (softmmu/vl.c): QEMU's option syntax parsed into a VlConfig,
+ * then the start-up sequence. main() (softmmu/main.c) only calls vl_main().
+ */
+#ifndef SYSEMU_VL_H
+#define SYSEMU_VL_H
+
+#include "qemu/osdep.h"
+#include "hw/boards.h"
+
+struct Chardev;
+
+typedef struct VlConfig {
+    const char *machine_name;      /* -M NAME (NULL: the binary's default) */
+    char *machine_opts;            /* the ",k=v" part of -M, if any */
+    uint64_t ram_size;             /* -m in bytes, 0 = board default */
+    const char *cpu_model;         /* -cpu */
+    int smp;                       /* -smp (1 if not given) */
+    const char *kernel, *initrd, *append, *bios;
+    bool nographic, display_none, nodefaults, no_reboot, start_paused, snapshot;
+    GPtrArray *serial;             /* -serial specs, in order */
+    GPtrArray *chardevs;           /* -chardev option strings */
+    const char *monitor;           /* -monitor spec, NULL if not given */
+    unsigned log_mask;             /* -d */
+    bool log_given;
+    const char *log_file;          /* -D */
+    const char *accel;             /* -accel NAME ("tcg" if not given) */
+    char *accel_opts;              /* the ",k=v" part of -accel ("" if none) */
+    const char *name;              /* -name */
+    GPtrArray *devices;            /* -device strings */
+    DriveOpts drives[MAX_DRIVES];  /* -drive, -hda..-hdd, -cdrom */
+    int nb_drives;
+    /* Requests that print something and exit. */
+    bool help, version, machine_help, cpu_help, log_help, accel_help, device_help;
+} VlConfig;
+
+/* Parse argv (argv[0] is the program). Pure: no chardevs, files or devices are
+ * opened, so tests may call it freely. False + errp on a bad option or value. */
+bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp);
+void vl_config_free(VlConfig *cfg);
+/* Parse a -m value ("256" = MiB, "1G", "512M", "size=2G"). */
+bool vl_parse_ram_size(const char *arg, uint64_t *bytes, GError **errp);
+
+/* The whole emulator: parse, build the machine, run; returns the exit status. */
+int vl_main(int argc, char **argv);
+
+/*
+ * The monitor (a later part) plugs in here from a constructor: vl.c calls it for
+ * -monitor SPEC (with the chardev made from SPEC) and, under -nographic, with the
+ * stdio mux (where it should attach with chardev_mux_add_frontend).
+ */
+typedef bool (*VlMonitorInitFn)(struct Chardev *chr, bool on_mux, GError **errp);
+void vl_register_monitor(VlMonitorInitFn fn);
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * The vCPU loop (DESIGN.md section 4): one thread runs every vCPU round-robin
+ * through the accelerator and, between slices, one main loop iteration.
+ *
+ * A host interval timer (POSIX timer on CLOCK_MONOTONIC, SIGALRM) is armed before
+ * each slice for min(next timer deadline, 10 ms); its handler only asks the
+ * accelerator to kick the running vCPU (async-signal-safe), so device timers and
+ * host I/O are serviced on time while guest code runs. SA_RESTART keeps the
+ * signal from failing system calls elsewhere.
+ */
+#include "qemu/osdep.h"
+#include <signal.h>
+#include <time.h>
+#include "qemu/timer.h"
+#include "sysemu/runstate.h"
+#include "sysemu/accel.h"
+#include "hw/core/cpu.h"
+#include "internal.h"
+
+#define CPUS_MAX_SLICE_NS (10 * 1000 * 1000)
+
+static CPUState *volatile cpus_running;
+static timer_t cpus_kick_timer;
+static bool cpus_kick_timer_ok;
+
+void cpus_kick_running(void)
+{
+    CPUState *cpu = cpus_running;
+
+    if (cpu && current_accel && current_accel->vcpu_kick) {
+        current_accel->vcpu_kick(cpu);
+    }
+}
+
+static void cpus_kick_signal(int signo)
+{
+    int saved_errno = errno;
+
+    cpus_kick_running();
+    errno = saved_errno;
+}
+
+static void cpus_arm_kick_timer(void)
+{
+    int64_t d = timers_deadline_ns();
+    struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+
+    if (!cpus_kick_timer_ok) {
+        return;
+    }
+    if (d < 0 || d > CPUS_MAX_SLICE_NS) {
+        d = CPUS_MAX_SLICE_NS;
+    }
+    if (d < 1000) {
+        /* Already due: a zero it_value would disarm, so fire almost at once. */
+        d = 1000;
+    }
+    its.it_value.tv_sec = d / NANOSECONDS_PER_SECOND;
+    its.it_value.tv_nsec = d % NANOSECONDS_PER_SECOND;
+    timer_settime(cpus_kick_timer, 0, &its, NULL);
+}
+
+/* A timer moved to the head of its clock: re-aim the kick if a slice is running. */
+static void cpus_timers_modified(void)
+{
+    if (cpus_running) {
+        cpus_arm_kick_timer();
+    }
+}
+
+static void cpus_init(void)
+{
+    static bool done;
+    struct sigaction sa;
+    struct sigevent sev;
+
+    if (done) {
+        return;
+    }
+    done = true;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = cpus_kick_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, NULL);
+
+    memset(&sev, 0, sizeof(sev));
+    sev.sigev_notify = SIGEV_SIGNAL;
+    sev.sigev_signo = SIGALRM;
+    if (timer_create(CLOCK_MONOTONIC, &sev, &cpus_kick_timer) == 0) {
+        cpus_kick_timer_ok = true;
+    } else {
+        error_report("warning: no host interval timer (%s): device timers will "
+                     "only run between vCPU slices", g_strerror(errno));
+    }
+    timers_set_notify(cpus_timers_modified);
+}
+
+int main_loop_run(void)
+{
+    int status = 0;
+
+    main_loop_init();
+    cpus_init();
+    for (;;) {
+        bool idle = true;
+        CPUState *cpu;
+
+        if (runstate_check_requests(&status)) {
+            break;
+        }
+        if (runstate_is_running() && current_accel) {
+            CPU_FOREACH(cpu) {
+                int r;
+
+                if (cpu->stopped) {
+                    continue;
+                }
+                cpus_running = cpu;
+                cpus_arm_kick_timer();
+                r = current_accel->vcpu_run(cpu);
+                cpus_running = NULL;
+                if (r != EXCP_HLT && r != EXCP_HALTED) {
+                    idle = false;
+                }
+                if (runstate_has_requests() || !runstate_is_running()) {
+                    break;
+                }
+            }
+        }
+        /* Halted or stopped: sleep until a timer, an fd or a request wakes us. */
+        main_loop_wait(idle ? -1 : 0);
+    }
+    return status;
+}

@@ -1,0 +1,26 @@
+/*
+ * Glue between the files of softmmu/ (run state, main loop, vCPU loop, command
+ * line, chardevs). Not for devices or targets: they use the include/ headers.
+ */
+#ifndef SOFTMMU_INTERNAL_H
+#define SOFTMMU_INTERNAL_H
+
+#include "qemu/osdep.h"
+#include <sys/types.h>
+
+/* runstate.c: act on pending requests. Returns true when the VM must end, with
+ * the process exit status in *status. */
+bool runstate_check_requests(int *status);
+bool runstate_has_requests(void);
+/* A host signal asked us to quit (SIGINT/SIGTERM/SIGHUP): async-signal-safe. */
+void qemu_system_killed(int signo, pid_t pid);
+/* -no-reboot before a machine exists (tests) */
+void runstate_set_no_reboot(bool no_reboot);
+
+/* main-loop.c */
+void main_loop_init(void);
+
+/* cpus.c: kick the vCPU that is running now, if any (async-signal-safe). */
+void cpus_kick_running(void);
+
+#endif

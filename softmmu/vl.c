@@ -1,0 +1,891 @@
+/*
+ * The command line and start-up sequence, with QEMU's option syntax (-opt or
+ * --opt, the argument as the next word). Parsing (vl_parse_args) has no side
+ * effects so it can be unit-tested; vl_main then sets things up in QEMU's order:
+ * logging, accelerator, chardevs, machine, accelerator machine_done, vm_start
+ * (unless -S), main loop.
+ */
+#include "qemu/osdep.h"
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+#include "sysemu/vl.h"
+#include "sysemu/runstate.h"
+#include "sysemu/accel.h"
+#include "hw/boards.h"
+#include "hw/qdev.h"
+#include "chardev/char.h"
+#include "exec/exec-all.h"
+#include "internal.h"
+
+#define MIMIC_VERSION "0.1.0"
+#define VL_MAX_SMP 64
+
+static VlMonitorInitFn vl_monitor_init;
+
+void vl_register_monitor(VlMonitorInitFn fn)
+{
+    vl_monitor_init = fn;
+}
+
+typedef enum VlOpt {
+    OPT_MACHINE, OPT_M, OPT_CPU, OPT_SMP, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_BIOS,
+    OPT_NOGRAPHIC, OPT_SERIAL, OPT_CHARDEV, OPT_MONITOR, OPT_NO_REBOOT, OPT_S,
+    OPT_D, OPT_DLOG, OPT_ACCEL, OPT_ENABLE_KVM, OPT_NODEFAULTS, OPT_DISPLAY, OPT_VGA,
+    OPT_NAME, OPT_VERSION, OPT_HELP, OPT_DEVICE, OPT_DRIVE, OPT_HDA, OPT_HDB, OPT_HDC,
+    OPT_HDD, OPT_CDROM, OPT_SNAPSHOT,
+} VlOpt;
+
+typedef struct VlOptDesc {
+    const char *name;
+    VlOpt opt;
+    bool has_arg;
+    const char *arg_name;
+    const char *help;
+} VlOptDesc;
+
+static const VlOptDesc vl_options[] = {
+    { "machine", OPT_MACHINE, true, "NAME[,k=v]", "select the board ('help' lists)" },
+    { "M", OPT_MACHINE, true, "NAME", "same as -machine" },
+    { "m", OPT_M, true, "SIZE", "guest RAM (MiB, or with a k/M/G suffix; size=SIZE)" },
+    { "cpu", OPT_CPU, true, "MODEL", "select the CPU model ('help' lists)" },
+    { "smp", OPT_SMP, true, "N", "number of CPUs" },
+    { "kernel", OPT_KERNEL, true, "FILE", "boot this Linux kernel" },
+    { "initrd", OPT_INITRD, true, "FILE", "use FILE as the initial ram disk" },
+    { "append", OPT_APPEND, true, "CMDLINE", "kernel command line" },
+    { "bios", OPT_BIOS, true, "FILE", "firmware image" },
+    { "nographic", OPT_NOGRAPHIC, false, NULL,
+      "no display: serial and monitor on stdio (Ctrl-A h for help)" },
+    { "serial", OPT_SERIAL, true, "DEV", "redirect the next serial port to DEV" },
+    { "chardev", OPT_CHARDEV, true, "BACKEND,id=ID[,...]", "create a character device" },
+    { "monitor", OPT_MONITOR, true, "DEV", "put the monitor on DEV" },
+    { "no-reboot", OPT_NO_REBOOT, false, NULL, "exit instead of rebooting" },
+    { "S", OPT_S, false, NULL, "do not start the CPU at start-up" },
+    { "d", OPT_D, true, "ITEM,...", "enable logging of items ('help' lists)" },
+    { "D", OPT_DLOG, true, "FILE", "write the log to FILE instead of stderr" },
+    { "accel", OPT_ACCEL, true, "NAME[,prop=value]",
+      "accelerator: tcg[,tb-size=MB][,backend=x86_64|interp] or kvm" },
+    { "enable-kvm", OPT_ENABLE_KVM, false, NULL, "same as -accel kvm" },
+    { "nodefaults", OPT_NODEFAULTS, false, NULL, "create no default devices" },
+    { "display", OPT_DISPLAY, true, "none", "display back end (only none)" },
+    { "vga", OPT_VGA, true, "none", "video card (only none)" },
+    { "name", OPT_NAME, true, "NAME", "name of the guest" },
+    { "version", OPT_VERSION, false, NULL, "print the version and exit" },
+    { "h", OPT_HELP, false, NULL, "print this help and exit" },
+    { "help", OPT_HELP, false, NULL, "print this help and exit" },
+    { "device", OPT_DEVICE, true, "DRIVER[,prop=value]", "add a device ('help' lists)" },
+    { "drive", OPT_DRIVE, true, "file=FILE[,if=,index=,format=,media=,...]",
+      "add a drive" },
+    { "hda", OPT_HDA, true, "FILE", "hard disk 0" },
+    { "hdb", OPT_HDB, true, "FILE", "hard disk 1" },
+    { "hdc", OPT_HDC, true, "FILE", "hard disk 2" },
+    { "hdd", OPT_HDD, true, "FILE", "hard disk 3" },
+    { "cdrom", OPT_CDROM, true, "FILE", "CD-ROM image (as drive index 2)" },
+    { "snapshot", OPT_SNAPSHOT, false, NULL, "write disk changes to temporary files" },
+};
+
+static void vl_print_usage(FILE *f, const char *prog)
+{
+    fprintf(f, "usage: %s [options]\n\nOptions:\n", prog);
+    for (size_t i = 0; i < ARRAY_SIZE(vl_options); i++) {
+        const VlOptDesc *d = &vl_options[i];
+        char *left = g_strdup_printf("-%s%s%s", d->name, d->has_arg ? " " : "",
+                                     d->has_arg ? d->arg_name : "");
+
+        fprintf(f, "  %-36s %s\n", left, d->help);
+        g_free(left);
+    }
+    fprintf(f, "\nDuring emulation with -nographic, Ctrl-A h lists the console keys.\n");
+}
+
+/* ---- value parsers ---- */
+
+static bool vl_parse_size_suffixed(const char *s, uint64_t default_unit,
+                                   uint64_t *out)
+{
+    char *end;
+    double v;
+    uint64_t unit = default_unit;
+
+    if (!*s || *s == '-' || g_ascii_isspace(*s)) {
+        return false;
+    }
+    errno = 0;
+    v = g_ascii_strtod(s, &end);
+    if (errno || end == s || v < 0) {
+        return false;
+    }
+    switch (*end) {
+    case 'b': case 'B': unit = 1; end++; break;
+    case 'k': case 'K': unit = 1ULL << 10; end++; break;
+    case 'm': case 'M': unit = 1ULL << 20; end++; break;
+    case 'g': case 'G': unit = 1ULL << 30; end++; break;
+    case 't': case 'T': unit = 1ULL << 40; end++; break;
+    default: break;
+    }
+    if (*end || v * unit >= 18446744073709551616.0) {
+        return false;
+    }
+    *out = (uint64_t)(v * unit);
+    return true;
+}
+
+bool vl_parse_ram_size(const char *arg, uint64_t *bytes, GError **errp)
+{
+    gchar **parts = g_strsplit(arg, ",", -1);
+    const char *size = NULL;
+    bool ok = false;
+    uint64_t v;
+
+    for (gchar **p = parts; *p; p++) {
+        if (g_str_has_prefix(*p, "size=")) {
+            size = *p + 5;
+        } else if (p == parts && !strchr(*p, '=')) {
+            size = *p;
+        } else {
+            error_setg(errp, "-m: unsupported option '%s' (use -m SIZE or size=SIZE)", *p);
+            goto out;
+        }
+    }
+    if (!size || !vl_parse_size_suffixed(size, 1ULL << 20, &v)) {
+        error_setg(errp, "-m: invalid RAM size '%s' (e.g. 256, 512M, 1G)", arg);
+        goto out;
+    }
+    if (v == 0) {
+        error_setg(errp, "-m: RAM size must be greater than 0");
+        goto out;
+    }
+    if (v & 0xfff) {
+        v = QEMU_ALIGN_UP(v, 4096);   /* QEMU rounds to the page size too */
+    }
+    *bytes = v;
+    ok = true;
+out:
+    g_strfreev(parts);
+    return ok;
+}
+
+static bool vl_parse_smp(const char *arg, int *smp, GError **errp)
+{
+    gchar **parts = g_strsplit(arg, ",", -1);
+    const char *n = NULL;
+    bool ok = false;
+    char *end;
+    long v;
+
+    for (gchar **p = parts; *p; p++) {
+        if (g_str_has_prefix(*p, "cpus=")) {
+            n = *p + 5;
+        } else if (p == parts && !strchr(*p, '=')) {
+            n = *p;
+        } else if (g_str_has_prefix(*p, "maxcpus=") || g_str_has_prefix(*p, "cores=") ||
+                   g_str_has_prefix(*p, "threads=") || g_str_has_prefix(*p, "sockets=")) {
+            continue;   /* topology: every vCPU is a plain CPU here */
+        } else {
+            error_setg(errp, "-smp: unsupported option '%s'", *p);
+            goto out;
+        }
+    }
+    if (!n) {
+        error_setg(errp, "-smp: missing CPU count");
+        goto out;
+    }
+    errno = 0;
+    v = strtol(n, &end, 10);
+    if (errno || end == n || *end || v < 1 || v > VL_MAX_SMP) {
+        error_setg(errp, "-smp: invalid CPU count '%s' (1..%d)", n, VL_MAX_SMP);
+        goto out;
+    }
+    *smp = (int)v;
+    ok = true;
+out:
+    g_strfreev(parts);
+    return ok;
+}
+
+static bool vl_parse_drive(VlConfig *cfg, const char *arg, GError **errp)
+{
+    gchar **parts;
+    DriveOpts d = { .index = -1 };
+    bool ok = false;
+
+    if (cfg->nb_drives >= MAX_DRIVES) {
+        error_setg(errp, "-drive: too many drives (max %d)", MAX_DRIVES);
+        return false;
+    }
+    parts = g_strsplit(arg, ",", -1);
+    for (gchar **p = parts; *p; p++) {
+        char *eq = strchr(*p, '=');
+        const char *v = eq ? eq + 1 : NULL;
+
+        if (!**p) {
+            continue;
+        }
+        if (!eq) {
+            error_setg(errp, "-drive: expected key=value, got '%s'", *p);
+            goto out;
+        }
+        *eq = '\0';
+        if (strcmp(*p, "file") == 0) {
+            g_free(d.file);
+            d.file = g_strdup(v);
+        } else if (strcmp(*p, "format") == 0) {
+            g_free(d.format);
+            d.format = g_strdup(v);
+        } else if (strcmp(*p, "if") == 0) {
+            g_free(d.interface);
+            d.interface = g_strdup(v);
+        } else if (strcmp(*p, "id") == 0) {
+            g_free(d.id);
+            d.id = g_strdup(v);
+        } else if (strcmp(*p, "media") == 0) {
+            if (strcmp(v, "disk") != 0 && strcmp(v, "cdrom") != 0) {
+                error_setg(errp, "-drive: media must be disk or cdrom, not '%s'", v);
+                goto out;
+            }
+            g_free(d.media);
+            d.media = g_strdup(v);
+        } else if (strcmp(*p, "cache") == 0) {
+            g_free(d.cache);
+            d.cache = g_strdup(v);
+        } else if (strcmp(*p, "index") == 0) {
+            char *end;
+            long i = strtol(v, &end, 10);
+
+            if (end == v || *end || i < 0 || i >= MAX_DRIVES) {
+                error_setg(errp, "-drive: invalid index '%s'", v);
+                goto out;
+            }
+            d.index = (int)i;
+        } else if (strcmp(*p, "snapshot") == 0 || strcmp(*p, "readonly") == 0) {
+            bool b;
+
+            if (!qdev_parse_bool(v, &b)) {
+                error_setg(errp, "-drive: %s takes on/off, not '%s'", *p, v);
+                goto out;
+            }
+            if (**p == 's') {
+                d.snapshot = b;
+            } else {
+                d.readonly = b;
+            }
+        } else {
+            error_setg(errp, "-drive: unknown option '%s'", *p);
+            goto out;
+        }
+    }
+    if (!d.file) {
+        error_setg(errp, "-drive: file= is required");
+        goto out;
+    }
+    cfg->drives[cfg->nb_drives++] = d;
+    memset(&d, 0, sizeof(d));
+    ok = true;
+out:
+    g_free(d.file);
+    g_free(d.format);
+    g_free(d.interface);
+    g_free(d.id);
+    g_free(d.media);
+    g_free(d.cache);
+    g_strfreev(parts);
+    return ok;
+}
+
+static bool vl_add_legacy_drive(VlConfig *cfg, const char *file, int index,
+                                const char *media, GError **errp)
+{
+    char *spec = g_strdup_printf("file=%s,if=ide,index=%d,media=%s", file, index, media);
+    bool ok;
+
+    /* A comma in the file name would split the spec: refuse it clearly. */
+    if (strchr(file, ',')) {
+        error_setg(errp, "disk image names with ',' are not supported: '%s'", file);
+        g_free(spec);
+        return false;
+    }
+    ok = vl_parse_drive(cfg, spec, errp);
+    g_free(spec);
+    return ok;
+}
+
+static bool vl_is_help(const char *arg)
+{
+    return strcmp(arg, "help") == 0 || strcmp(arg, "?") == 0;
+}
+
+/* "NAME,k=v": NAME and the rest (g_free'd by the caller). */
+static void vl_split_first(const char *arg, char **first, char **rest)
+{
+    const char *comma = strchr(arg, ',');
+
+    if (comma) {
+        *first = g_strndup(arg, comma - arg);
+        *rest = g_strdup(comma + 1);
+    } else {
+        *first = g_strdup(arg);
+        *rest = g_strdup("");
+    }
+}
+
+static bool vl_parse_machine(VlConfig *cfg, const char *arg, GError **errp)
+{
+    gchar **parts = g_strsplit(arg, ",", -1);
+    GString *rest = g_string_new("");
+    bool ok = false;
+
+    for (gchar **p = parts; *p; p++) {
+        if (!**p) {
+            continue;
+        }
+        if (p == parts && !strchr(*p, '=')) {
+            cfg->machine_name = g_intern_string(*p);
+        } else if (g_str_has_prefix(*p, "type=")) {
+            cfg->machine_name = g_intern_string(*p + 5);
+        } else if (g_str_has_prefix(*p, "accel=")) {
+            char *a, *o;
+
+            vl_split_first(*p + 6, &a, &o);
+            cfg->accel = g_intern_string(a);
+            g_free(a);
+            g_free(o);
+        } else {
+            error_setg(errp, "-machine: unsupported property '%s'", *p);
+            goto out;
+        }
+    }
+    if (cfg->machine_name && vl_is_help(cfg->machine_name)) {
+        cfg->machine_help = true;
+    }
+    g_free(cfg->machine_opts);
+    cfg->machine_opts = g_string_free(rest, false);
+    rest = NULL;
+    ok = true;
+out:
+    if (rest) {
+        g_string_free(rest, true);
+    }
+    g_strfreev(parts);
+    return ok;
+}
+
+static const VlOptDesc *vl_find_option(const char *word)
+{
+    const char *name;
+
+    if (word[0] != '-' || word[1] == '\0') {
+        return NULL;
+    }
+    name = word[1] == '-' ? word + 2 : word + 1;
+    for (size_t i = 0; i < ARRAY_SIZE(vl_options); i++) {
+        if (strcmp(vl_options[i].name, name) == 0) {
+            return &vl_options[i];
+        }
+    }
+    return NULL;
+}
+
+bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->smp = 1;
+    cfg->accel = "tcg";
+    cfg->accel_opts = g_strdup("");
+    cfg->append = "";
+    cfg->serial = g_ptr_array_new();
+    cfg->chardevs = g_ptr_array_new();
+    cfg->devices = g_ptr_array_new_with_free_func(g_free);
+
+    for (int i = 1; i < argc; i++) {
+        const char *word = argv[i];
+        const VlOptDesc *d = vl_find_option(word);
+        const char *arg = NULL;
+
+        if (!d) {
+            if (word[0] != '-') {
+                /* QEMU takes a lone word as the first hard disk image. */
+                if (!vl_add_legacy_drive(cfg, word, 0, "disk", errp)) {
+                    return false;
+                }
+                continue;
+            }
+            error_setg(errp, "unsupported option '%s' (see -help)", word);
+            return false;
+        }
+        if (d->has_arg) {
+            if (i + 1 >= argc) {
+                error_setg(errp, "-%s: requires an argument (%s)", d->name, d->arg_name);
+                return false;
+            }
+            arg = argv[++i];
+        }
+        switch (d->opt) {
+        case OPT_MACHINE:
+            if (!vl_parse_machine(cfg, arg, errp)) {
+                return false;
+            }
+            break;
+        case OPT_M:
+            if (!vl_parse_ram_size(arg, &cfg->ram_size, errp)) {
+                return false;
+            }
+            break;
+        case OPT_CPU:
+            cfg->cpu_model = arg;
+            if (vl_is_help(arg)) {
+                cfg->cpu_help = true;
+            }
+            break;
+        case OPT_SMP:
+            if (!vl_parse_smp(arg, &cfg->smp, errp)) {
+                return false;
+            }
+            break;
+        case OPT_KERNEL:
+            cfg->kernel = arg;
+            break;
+        case OPT_INITRD:
+            cfg->initrd = arg;
+            break;
+        case OPT_APPEND:
+            cfg->append = arg;
+            break;
+        case OPT_BIOS:
+            cfg->bios = arg;
+            break;
+        case OPT_NOGRAPHIC:
+            cfg->nographic = true;
+            break;
+        case OPT_SERIAL:
+            if (cfg->serial->len >= MAX_SERIAL_PORTS) {
+                error_setg(errp, "-serial: too many serial ports (max %d)",
+                           MAX_SERIAL_PORTS);
+                return false;
+            }
+            g_ptr_array_add(cfg->serial, (gpointer)arg);
+            break;
+        case OPT_CHARDEV:
+            g_ptr_array_add(cfg->chardevs, (gpointer)arg);
+            break;
+        case OPT_MONITOR:
+            cfg->monitor = arg;
+            break;
+        case OPT_NO_REBOOT:
+            cfg->no_reboot = true;
+            break;
+        case OPT_S:
+            cfg->start_paused = true;
+            break;
+        case OPT_D:
+            if (vl_is_help(arg)) {
+                cfg->log_help = true;
+                break;
+            }
+            if (!mimic_log_parse(arg, &cfg->log_mask, errp)) {
+                return false;
+            }
+            cfg->log_given = true;
+            break;
+        case OPT_DLOG:
+            cfg->log_file = arg;
+            break;
+        case OPT_ACCEL: {
+            char *name, *opts;
+
+            vl_split_first(arg, &name, &opts);
+            if (vl_is_help(name)) {
+                cfg->accel_help = true;
+            }
+            cfg->accel = g_intern_string(name);
+            g_free(cfg->accel_opts);
+            cfg->accel_opts = opts;
+            g_free(name);
+            break;
+        }
+        case OPT_ENABLE_KVM:
+            cfg->accel = "kvm";
+            g_free(cfg->accel_opts);
+            cfg->accel_opts = g_strdup("");
+            break;
+        case OPT_NODEFAULTS:
+            cfg->nodefaults = true;
+            break;
+        case OPT_DISPLAY:
+            if (strcmp(arg, "none") != 0 && !g_str_has_prefix(arg, "none,")) {
+                error_setg(errp, "-display %s: not supported (mimic has no graphical "
+                           "display; use -display none or -nographic)", arg);
+                return false;
+            }
+            cfg->display_none = true;
+            break;
+        case OPT_VGA:
+            if (strcmp(arg, "none") != 0) {
+                error_setg(errp, "-vga %s: not supported (only -vga none)", arg);
+                return false;
+            }
+            break;
+        case OPT_NAME:
+            cfg->name = g_str_has_prefix(arg, "guest=") ? arg + 6 : arg;
+            break;
+        case OPT_VERSION:
+            cfg->version = true;
+            break;
+        case OPT_HELP:
+            cfg->help = true;
+            break;
+        case OPT_DEVICE:
+            if (vl_is_help(arg)) {
+                cfg->device_help = true;
+                break;
+            }
+            g_ptr_array_add(cfg->devices, g_strdup(arg));
+            break;
+        case OPT_DRIVE:
+            if (!vl_parse_drive(cfg, arg, errp)) {
+                return false;
+            }
+            break;
+        case OPT_HDA: case OPT_HDB: case OPT_HDC: case OPT_HDD:
+            if (!vl_add_legacy_drive(cfg, arg, d->opt - OPT_HDA, "disk", errp)) {
+                return false;
+            }
+            break;
+        case OPT_CDROM:
+            if (!vl_add_legacy_drive(cfg, arg, 2, "cdrom", errp)) {
+                return false;
+            }
+            break;
+        case OPT_SNAPSHOT:
+            cfg->snapshot = true;
+            break;
+        }
+    }
+    /* As in QEMU: these only make sense for a kernel the board loads itself. */
+    if (!cfg->kernel && cfg->append[0]) {
+        error_setg(errp, "-append only allowed with -kernel option");
+        return false;
+    }
+    if (!cfg->kernel && cfg->initrd) {
+        error_setg(errp, "-initrd only allowed with -kernel option");
+        return false;
+    }
+    return true;
+}
+
+void vl_config_free(VlConfig *cfg)
+{
+    for (int i = 0; i < cfg->nb_drives; i++) {
+        DriveOpts *d = &cfg->drives[i];
+
+        g_free(d->file);
+        g_free(d->format);
+        g_free(d->interface);
+        g_free(d->id);
+        g_free(d->media);
+        g_free(d->cache);
+    }
+    if (cfg->serial) {
+        g_ptr_array_free(cfg->serial, true);
+    }
+    if (cfg->chardevs) {
+        g_ptr_array_free(cfg->chardevs, true);
+    }
+    if (cfg->devices) {
+        g_ptr_array_free(cfg->devices, true);
+    }
+    g_free(cfg->accel_opts);
+    g_free(cfg->machine_opts);
+    memset(cfg, 0, sizeof(*cfg));
+}
+
+/* ---- start-up ---- */
+
+static void vl_signal_handler(int signo, siginfo_t *info, void *ctx)
+{
+    qemu_system_killed(signo, info ? info->si_pid : 0);
+}
+
+static void vl_install_signals(void)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = vl_signal_handler;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
+        sigaction(sigs[i], &sa, NULL);
+    }
+    /* A vanished socket peer must not kill us: writes then fail with EPIPE. */
+    signal(SIGPIPE, SIG_IGN);
+}
+
+/* The architecture this binary serves: that of its default machine. */
+static const char *vl_binary_arch(void)
+{
+    const MachineClass *mc = machine_class_find(NULL, NULL);
+
+    return mc ? mc->arch : NULL;
+}
+
+static bool vl_check_devices(const VlConfig *cfg, GError **errp)
+{
+    for (guint i = 0; i < cfg->devices->len; i++) {
+        char *name, *rest;
+        const DeviceClass *dc;
+        bool ok;
+
+        vl_split_first(g_ptr_array_index(cfg->devices, i), &name, &rest);
+        dc = device_class_by_name(name);
+        ok = dc && dc->user_creatable;
+        if (!dc) {
+            error_setg(errp, "-device %s: unknown device (try -device help)", name);
+        } else if (!ok) {
+            error_setg(errp, "-device %s: this device cannot be added with -device",
+                       name);
+        }
+        g_free(name);
+        g_free(rest);
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool vl_setup_chardevs(const VlConfig *cfg, MachineState *ms, GError **errp)
+{
+    bool stdio_serial = false;
+    Chardev *mux = NULL;
+
+    for (guint i = 0; i < cfg->chardevs->len; i++) {
+        if (!chardev_new_from_opts(g_ptr_array_index(cfg->chardevs, i), errp)) {
+            return false;
+        }
+    }
+    if (cfg->serial->len > 0) {
+        for (guint i = 0; i < cfg->serial->len; i++) {
+            const char *spec = g_ptr_array_index(cfg->serial, i);
+            char *label = g_strdup_printf("serial%u", i);
+
+            if (strcmp(spec, "none") == 0) {
+                ms->serial[i] = NULL;
+            } else {
+                ms->serial[i] = chardev_new_from_spec(label, spec, errp);
+                if (!ms->serial[i]) {
+                    g_free(label);
+                    return false;
+                }
+                if (strcmp(spec, "mon:stdio") == 0) {
+                    mux = ms->serial[i];
+                }
+                stdio_serial |= chardev_is_stdio(ms->serial[i]);
+            }
+            g_free(label);
+        }
+    } else if (!cfg->nodefaults) {
+        if (cfg->nographic) {
+            ms->serial[0] = mux = chardev_stdio_mux();
+            stdio_serial = true;
+        } else if (!cfg->display_none) {
+            ms->serial[0] = chardev_new_from_spec("serial0", "stdio", errp);
+            if (!ms->serial[0]) {
+                return false;
+            }
+            stdio_serial = true;
+        }
+    }
+
+    if (cfg->monitor && strcmp(cfg->monitor, "none") != 0) {
+        Chardev *chr;
+
+        if (!vl_monitor_init) {
+            error_setg(errp, "-monitor %s: the monitor is not built into mimic yet "
+                       "(only -monitor none is accepted)", cfg->monitor);
+            return false;
+        }
+        chr = chardev_new_from_spec("monitor0", cfg->monitor, errp);
+        if (!chr || !vl_monitor_init(chr, chardev_is_stdio(chr) &&
+                                     strcmp(cfg->monitor, "stdio") != 0, errp)) {
+            return false;
+        }
+    } else if (!cfg->monitor && cfg->nographic && !cfg->nodefaults && vl_monitor_init) {
+        /* QEMU's -nographic puts the monitor on stdio, behind the Ctrl-A mux. */
+        if (!mux && !stdio_serial) {
+            mux = chardev_stdio_mux();
+        }
+        if (mux && !vl_monitor_init(mux, true, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * A closed stdin/stdout/stderr would let the next open() (our eventfd, a disk
+ * image) take fd 0-2 and be mistaken for the terminal: park them on /dev/null.
+ */
+static void vl_guard_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+            int n = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+
+            if (n >= 0 && n != fd) {
+                dup2(n, fd);
+                close(n);
+            }
+        }
+    }
+}
+
+static int vl_fail(GError *err)
+{
+    error_report_err(err);
+    return 1;
+}
+
+int vl_main(int argc, char **argv)
+{
+    const char *prog = argc > 0 ? argv[0] : "mimic";
+    const MachineClass *mc;
+    const char *arch;
+    MachineState *ms;
+    GError *err = NULL;
+    VlConfig cfg;
+    int status;
+
+    vl_guard_std_fds();
+    if (!vl_parse_args(argc, argv, &cfg, &err)) {
+        return vl_fail(err);
+    }
+    if (cfg.help) {
+        vl_print_usage(stdout, prog);
+        return 0;
+    }
+    if (cfg.version) {
+        printf("mimic emulator version " MIMIC_VERSION "\n"
+               "Copyright (c) the mimic developers\n");
+        return 0;
+    }
+    if (cfg.log_help) {
+        mimic_log_print_items(stdout);
+        return 0;
+    }
+    arch = vl_binary_arch();
+    if (cfg.machine_help) {
+        machine_class_list(stdout, arch);
+        return 0;
+    }
+    if (cfg.accel_help) {
+        accel_list(stdout);
+        return 0;
+    }
+    if (cfg.device_help) {
+        qdev_class_list(stdout, true);
+        return 0;
+    }
+    if (cfg.log_file && !mimic_log_set_file(cfg.log_file, &err)) {
+        return vl_fail(err);
+    }
+    mimic_loglevel = cfg.log_mask;
+
+    mc = machine_class_find(arch, cfg.machine_name);
+    if (!mc) {
+        if (cfg.machine_name) {
+            error_report("unsupported machine type '%s' (use -machine help to list "
+                         "supported machines)", cfg.machine_name);
+        } else {
+            error_report("no machine specified, and this binary has no default "
+                         "(use -machine help to list supported machines)");
+        }
+        return 1;
+    }
+    if (mc->arch) {
+        arch = mc->arch;
+    }
+    if (cfg.cpu_help) {
+        cpu_class_list(stdout, arch);
+        return 0;
+    }
+    if (cfg.cpu_model && !cpu_class_by_name(arch, cfg.cpu_model)) {
+        error_report("unable to find CPU model '%s' (use -cpu help to list models)",
+                     cfg.cpu_model);
+        return 1;
+    }
+    if (!vl_check_devices(&cfg, &err)) {
+        return vl_fail(err);
+    }
+
+    current_accel = accel_find(cfg.accel);
+    if (!current_accel) {
+        if (strcmp(cfg.accel, "kvm") == 0) {
+            error_report("-accel kvm: KVM support is not built into mimic yet "
+                         "(use -accel tcg)");
+        } else {
+            error_report("invalid accelerator '%s' (use -accel help)", cfg.accel);
+        }
+        return 1;
+    }
+    if (current_accel->init && !current_accel->init(cfg.accel_opts, &err)) {
+        return vl_fail(err);
+    }
+
+    ms = g_new0(MachineState, 1);
+    ms->machine_name = mc->name;
+    ms->ram_size = cfg.ram_size ? cfg.ram_size : mc->default_ram_size;
+    if (mc->max_ram_size && ms->ram_size > mc->max_ram_size) {
+        error_report("-m: at most %" PRIu64 " MiB of RAM for machine '%s'",
+                     mc->max_ram_size >> 20, mc->name);
+        return 1;
+    }
+    ms->cpu_model = cfg.cpu_model;
+    ms->smp = cfg.smp;
+    ms->kernel_filename = cfg.kernel;
+    ms->initrd_filename = cfg.initrd;
+    ms->kernel_cmdline = cfg.append;
+    ms->firmware = cfg.bios;
+    ms->no_reboot = cfg.no_reboot;
+    ms->nodefaults = cfg.nodefaults;
+    ms->nb_drives = cfg.nb_drives;
+    for (int i = 0; i < cfg.nb_drives; i++) {
+        ms->drives[i] = cfg.drives[i];
+        if (cfg.snapshot) {
+            ms->drives[i].snapshot = true;
+        }
+        memset(&cfg.drives[i], 0, sizeof(cfg.drives[i]));   /* moved to ms */
+    }
+    ms->device_opts = cfg.devices;
+    cfg.devices = NULL;
+    current_machine = ms;
+    current_machine_class = mc;
+    runstate_set_no_reboot(cfg.no_reboot);
+
+    main_loop_init();
+    vl_install_signals();
+    if (!vl_setup_chardevs(&cfg, ms, &err)) {
+        return vl_fail(err);
+    }
+    if (!mc->init(ms, &err)) {
+        chardev_restore_terminal();
+        return vl_fail(err);
+    }
+    if (current_accel->machine_done && !current_accel->machine_done(ms, &err)) {
+        chardev_restore_terminal();
+        return vl_fail(err);
+    }
+    if (!cfg.start_paused) {
+        vm_start();
+    }
+    status = main_loop_run();
+
+    if (mimic_log_enabled(LOG_JITSTATS) && current_accel &&
+        strcmp(current_accel->name, "tcg") == 0) {
+        jit_stats_print(mimic_logfile);
+    }
+    fflush(mimic_logfile);
+    chardev_restore_terminal();
+    vl_config_free(&cfg);
+    return status;
+}

@@ -1,0 +1,289 @@
+/*
+ * MIPS32 (Release 2, little-endian) CPU state: the architectural registers of a
+ * MIPS 24Kc class core with its CP0 and 16-entry joint TLB.
+ *
+ * Modelled after "MIPS32 Architecture for Programmers" Vol. II (instruction set,
+ * MD00086) and Vol. III (privileged resource architecture, MD00090), and the
+ * MIPS32 24K processor core family datasheet / software user's manual (PRId, Config).
+ * Not modelled: FPU (COP1 raises Coprocessor Unusable so the guest kernel emulates
+ * it), MIPS16e, DSP ASE, EJTAG debug mode, shadow register sets, caches (CACHE is
+ * accepted without effect), watch and performance counter registers (stored only).
+ */
+#ifndef TARGET_MIPS_CPU_H
+#define TARGET_MIPS_CPU_H
+
+#include "qemu/osdep.h"
+#include "hw/core/cpu.h"
+#include "hw/irq.h"
+#include "qemu/timer.h"
+
+#define MIPS_TLB_ENTRIES 16
+#define MIPS_IRQ_LINES 8
+
+/* Count runs at half of a 200 MHz core clock: one tick every 10 ns. */
+#define MIPS_COUNT_HZ 100000000u
+#define MIPS_COUNT_NS_PER_TICK 10
+
+/*
+ * Exceptions (cs.exception_index). The numbering is ours: ExcCode is derived by
+ * mips_excp_code(); TLB refill and TLB invalid share an ExcCode but not a vector.
+ */
+enum {
+    MIPS_EXCP_INT = 0,      /* interrupt */
+    MIPS_EXCP_MOD,          /* TLB modified */
+    MIPS_EXCP_TLBL,         /* TLB invalid, load/fetch */
+    MIPS_EXCP_TLBS,         /* TLB invalid, store */
+    MIPS_EXCP_TLBL_REFILL,  /* no matching TLB entry, load/fetch */
+    MIPS_EXCP_TLBS_REFILL,  /* no matching TLB entry, store */
+    MIPS_EXCP_ADEL,
+    MIPS_EXCP_ADES,
+    MIPS_EXCP_IBE,
+    MIPS_EXCP_DBE,
+    MIPS_EXCP_SYSCALL,
+    MIPS_EXCP_BREAK,
+    MIPS_EXCP_RI,
+    MIPS_EXCP_CPU,          /* coprocessor unusable: env->error_code = CE */
+    MIPS_EXCP_OV,
+    MIPS_EXCP_TRAP,
+    MIPS_EXCP_NMI,
+    MIPS_EXCP_RESET,
+    MIPS_EXCP_LAST
+};
+
+/* ExcCode values (Cause bits 6:2). */
+#define EXCCODE_INT   0
+#define EXCCODE_MOD   1
+#define EXCCODE_TLBL  2
+#define EXCCODE_TLBS  3
+#define EXCCODE_ADEL  4
+#define EXCCODE_ADES  5
+#define EXCCODE_IBE   6
+#define EXCCODE_DBE   7
+#define EXCCODE_SYS   8
+#define EXCCODE_BP    9
+#define EXCCODE_RI    10
+#define EXCCODE_CPU   11
+#define EXCCODE_OV    12
+#define EXCCODE_TR    13
+
+/* Status bits. */
+#define ST_IE    (1u << 0)
+#define ST_EXL   (1u << 1)
+#define ST_ERL   (1u << 2)
+#define ST_KSU_SHIFT 3
+#define ST_KSU   (3u << 3)
+#define ST_UM    (1u << 4)
+#define ST_IM_SHIFT 8
+#define ST_IM    (0xffu << 8)
+#define ST_NMI   (1u << 19)
+#define ST_SR    (1u << 20)
+#define ST_TS    (1u << 21)
+#define ST_BEV   (1u << 22)
+#define ST_RE    (1u << 25)
+#define ST_CU0   (1u << 28)
+#define ST_CU1   (1u << 29)
+
+/* Cause bits. */
+#define CAUSE_EXC_SHIFT 2
+#define CAUSE_EXC    (0x1fu << 2)
+#define CAUSE_IP_SHIFT 8
+#define CAUSE_IP     (0xffu << 8)
+#define CAUSE_IP7    (1u << 15)
+#define CAUSE_IV     (1u << 23)
+#define CAUSE_DC     (1u << 27)
+#define CAUSE_CE_SHIFT 28
+#define CAUSE_CE     (3u << 28)
+#define CAUSE_TI     (1u << 30)
+#define CAUSE_BD     (1u << 31)
+
+/* EntryHi / Context. */
+#define ENTRYHI_VPN2 0xffffe000u
+#define ENTRYHI_ASID 0x000000ffu
+#define CONTEXT_BADVPN2 0x007ffff0u
+
+/* EntryLo fields. */
+#define ENTRYLO_G    (1u << 0)
+#define ENTRYLO_V    (1u << 1)
+#define ENTRYLO_D    (1u << 2)
+#define ENTRYLO_C_SHIFT 3
+#define ENTRYLO_PFN_SHIFT 6
+
+/* Instruction-set level of a model. */
+#define MIPS_ISA_R2  (1u << 0)
+
+/*
+ * hflags: the part of the state a translation depends on (TB flags), plus the
+ * pending-branch kind when the next insn is a delay slot.
+ */
+#define MIPS_HFLAG_MMU     0x0003u   /* the MMU index, MIPS_MMU_IDX_* */
+#define MIPS_HFLAG_CP0     0x0004u   /* CP0 usable: kernel mode or Status.CU0 */
+#define MIPS_HFLAG_R2      0x0008u   /* Release 2 instructions exist */
+#define MIPS_HFLAG_BMASK   0x0070u   /* next insn is a delay slot of: */
+#define MIPS_HFLAG_B       0x0010u   /*   an unconditional branch (btarget) */
+#define MIPS_HFLAG_BC      0x0020u   /*   a conditional branch (bcond, btarget) */
+#define MIPS_HFLAG_BR      0x0030u   /*   a register jump (btarget) */
+#define MIPS_HFLAG_TB_MASK (MIPS_HFLAG_MMU | MIPS_HFLAG_CP0 | MIPS_HFLAG_R2 | \
+                            MIPS_HFLAG_BMASK)
+
+/*
+ * MMU indexes of the softmmu TLB. Kernel with ERL=1 has its own index because kuseg
+ * is unmapped then; the mapping of every other segment is that of kernel mode.
+ */
+#define MIPS_MMU_IDX_KERNEL 0
+#define MIPS_MMU_IDX_SUPER  1
+#define MIPS_MMU_IDX_USER   2
+#define MIPS_MMU_IDX_ERL    3
+
+/* One joint-TLB entry: an even/odd pair of pages. */
+typedef struct MIPSTLBEntry {
+    uint32_t vpn2;        /* EntryHi VPN2 (bits 31:13) */
+    uint32_t pagemask;    /* PageMask register value (bits 28:13) */
+    uint32_t asid;
+    uint32_t g;
+    uint32_t lo[2];       /* EntryLo0/1 without G (PFN, C, D, V) */
+} MIPSTLBEntry;
+
+/* Per-model constants. */
+typedef struct MIPSCPUModel {
+    const char *name;
+    uint32_t prid;
+    uint32_t config0, config1, config2, config3, config7;
+    uint32_t status_rw_mask;
+    uint32_t isa;          /* MIPS_ISA_* */
+} MIPSCPUModel;
+
+typedef struct CPUMIPSState {
+    CPUState cs;        /* MUST be first: one pointer serves generated code */
+
+    uint32_t gpr[32];
+    uint32_t pc;
+    uint32_t hi, lo;
+    uint32_t btarget;   /* branch target while a delay slot is pending */
+    uint32_t bcond;     /* branch condition (non-zero: taken) of a conditional branch */
+    uint32_t hflags;
+    uint32_t llbit;     /* LL/SC link */
+    uint32_t lladdr;    /* virtual address of the last LL */
+    uint32_t error_code;    /* Cause.CE for MIPS_EXCP_CPU */
+
+    /* CP0 */
+    uint32_t CP0_Index;
+    uint32_t CP0_Random;
+    uint32_t CP0_EntryLo0;
+    uint32_t CP0_EntryLo1;
+    uint32_t CP0_Context;
+    uint32_t CP0_UserLocal;
+    uint32_t CP0_PageMask;
+    uint32_t CP0_Wired;
+    uint32_t CP0_HWREna;
+    uint32_t CP0_BadVAddr;
+    uint32_t CP0_Count;         /* Count at count_ns_base (or frozen while Cause.DC) */
+    uint32_t CP0_EntryHi;
+    uint32_t CP0_Compare;
+    uint32_t CP0_Status;
+    uint32_t CP0_IntCtl;
+    uint32_t CP0_SRSCtl;
+    uint32_t CP0_SRSMap;
+    uint32_t CP0_Cause;
+    uint32_t CP0_EPC;
+    uint32_t CP0_PRId;
+    uint32_t CP0_EBase;
+    uint32_t CP0_Config0, CP0_Config1, CP0_Config2, CP0_Config3, CP0_Config7;
+    uint32_t CP0_LLAddr;
+    uint32_t CP0_WatchLo, CP0_WatchHi;
+    uint32_t CP0_Debug, CP0_DEPC;
+    uint32_t CP0_PerfCtl0, CP0_PerfCnt0;
+    uint32_t CP0_ErrCtl, CP0_CacheErr;
+    uint32_t CP0_TagLo, CP0_DataLo, CP0_TagHi, CP0_DataHi;
+    uint32_t CP0_ErrorEPC;
+    uint32_t CP0_DESAVE;
+
+    int64_t count_ns_base;      /* CLOCK_VIRTUAL time at which Count was CP0_Count */
+    uint32_t irq_level;         /* levels of the hardware lines 0..7 (bit n) */
+
+    MIPSTLBEntry tlb[MIPS_TLB_ENTRIES];
+
+    /* Not migrated: configuration and host objects. */
+    const MIPSCPUModel *model;
+    Timer *timer;
+    IRQLine **irqs;
+} CPUMIPSState;
+
+static inline CPUMIPSState *mips_env(CPUState *cs)
+{
+    return (CPUMIPSState *)cs;
+}
+
+/* The 8 interrupt inputs: lines 2..7 are the hardware interrupts IP2..IP7. */
+IRQLine **mips_cpu_irq_lines(CPUState *cpu);
+
+/* Recompute hflags (mode bits) from Status; the pending-branch bits are kept. */
+void mips_cpu_compute_hflags(CPUMIPSState *env);
+/* Re-evaluate the interrupt request after Cause.IP / Status.IM changes. */
+void mips_cpu_update_irq(CPUMIPSState *env);
+/* Set or clear the timer interrupt (Cause.TI, seen on IP7). */
+void mips_cpu_set_ti(CPUMIPSState *env, bool ti);
+
+/* Count/Compare (cp0_timer.c). */
+uint32_t mips_count_get(CPUMIPSState *env);
+void mips_count_set(CPUMIPSState *env, uint32_t count);
+void mips_compare_set(CPUMIPSState *env, uint32_t compare);
+void mips_count_set_dc(CPUMIPSState *env, bool dc);    /* Cause.DC changed */
+void mips_timer_rearm(CPUMIPSState *env);
+void mips_timer_expired(void *opaque);
+
+/* Exceptions (excp_helper.c). */
+void mips_cpu_do_interrupt(CPUState *cs);
+bool mips_cpu_exec_interrupt(CPUState *cs, uint32_t interrupt_request);
+bool mips_cpu_has_work(CPUState *cs);
+unsigned mips_excp_code(int excp);
+/* Vector address of exception excp with the given Status, Cause and EBase. */
+uint32_t mips_exception_vector(int excp, uint32_t status, uint32_t cause, uint32_t ebase);
+const char *mips_excp_name(int excp);
+void QEMU_NORETURN mips_raise_exception(CPUMIPSState *env, int excp, uintptr_t ra);
+void QEMU_NORETURN mips_raise_exception_err(CPUMIPSState *env, int excp, int err,
+                                            uintptr_t ra);
+void mips_cpu_do_unaligned_access(CPUState *cs, vaddr addr, MMUAccessType access_type,
+                                  int mmu_idx, uintptr_t retaddr);
+void mips_cpu_do_transaction_failed(CPUState *cs, hwaddr pa, vaddr addr, unsigned size,
+                                    MMUAccessType access_type, int mmu_idx,
+                                    uintptr_t retaddr);
+
+/* MMU (tlb_helper.c). */
+typedef enum MIPSTLBResult {
+    MIPS_TLBRET_MATCH = 0,
+    MIPS_TLBRET_BADADDR,     /* address error (segment not accessible in this mode) */
+    MIPS_TLBRET_NOMATCH,     /* TLB refill */
+    MIPS_TLBRET_INVALID,     /* V = 0 */
+    MIPS_TLBRET_DIRTY,       /* store with D = 0 */
+} MIPSTLBResult;
+/* Look va up in the joint TLB for ASID asid; on a match fill *pa, *prot, *pgsize. */
+MIPSTLBResult mips_tlb_lookup(const MIPSTLBEntry *tlb, int n, uint32_t va, uint32_t asid,
+                              MMUAccessType access, hwaddr *pa, int *prot,
+                              uint32_t *pgsize, int *index);
+MIPSTLBResult mips_get_physical_address(CPUMIPSState *env, uint32_t va,
+                                        MMUAccessType access, int mmu_idx,
+                                        hwaddr *pa, int *prot, uint32_t *pgsize);
+bool mips_cpu_tlb_fill(CPUState *cs, vaddr addr, int size, MMUAccessType access_type,
+                       int mmu_idx, bool probe, uintptr_t retaddr);
+hwaddr mips_cpu_get_phys_page_debug(CPUState *cs, vaddr addr);
+/* Flush from the softmmu TLB the pages guest TLB entry idx maps. */
+void mips_tlb_flush_entry(CPUMIPSState *env, int idx);
+void mips_tlbwi(CPUMIPSState *env);
+void mips_tlbwr(CPUMIPSState *env);
+void mips_tlbp(CPUMIPSState *env);
+void mips_tlbr(CPUMIPSState *env);
+
+/* CP0 access (cp0_helper.c). reg = register number, sel = select. */
+uint32_t mips_cp0_read(CPUMIPSState *env, int reg, int sel);
+void mips_cp0_write(CPUMIPSState *env, int reg, int sel, uint32_t val);
+uint32_t mips_pagemask_sanitize(uint32_t val);
+/* Writable bits of a CP0 register for a model (0: read-only or unimplemented). */
+uint32_t mips_cp0_write_mask(const MIPSCPUModel *model, int reg, int sel);
+
+/* Translator (translate.c). */
+void mips_tcg_init(void);
+void mips_translate_code(CPUState *cs, struct TranslationBlock *tb, int *max_insns);
+
+extern const struct VMStateDescription vmstate_mips_cpu;
+
+#endif

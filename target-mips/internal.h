@@ -1,0 +1,131 @@
+/*
+ * Private interfaces of the MIPS translator: the disassembly context, the TCG
+ * globals and the helpers called from generated code (shared by translate.c and
+ * trans-*.c).
+ */
+#ifndef TARGET_MIPS_INTERNAL_H
+#define TARGET_MIPS_INTERNAL_H
+
+#include "cpu.h"
+#include "exec/translator.h"
+
+/* DisasJumpType values of our own. */
+#define DISAS_EXIT        DISAS_TARGET_0   /* store pc_next, return to the loop */
+#define DISAS_EXIT_PC_SET DISAS_TARGET_1   /* pc already in env, return to the loop */
+
+#define MIPS_DC_MAX_TEMPS 32
+
+typedef struct DisasContext {
+    DisasContextBase base;
+    uint32_t pc;            /* address of the insn being translated */
+    uint32_t hflags;        /* TB flags, plus the branch pending after this insn */
+    uint32_t tb_bmask;      /* pending-branch bits in env->hflags at TB entry */
+    int mem_idx;
+    bool in_slot;           /* this insn is a delay slot */
+    bool btarget_known;     /* btarget is a translation-time constant */
+    uint32_t btarget;
+    int nb_temps;
+    TCGv_i32 temps[MIPS_DC_MAX_TEMPS];
+} DisasContext;
+
+/* Instruction fields. */
+static inline int insn_rs(uint32_t insn) { return (insn >> 21) & 31; }
+static inline int insn_rt(uint32_t insn) { return (insn >> 16) & 31; }
+static inline int insn_rd(uint32_t insn) { return (insn >> 11) & 31; }
+static inline int insn_sa(uint32_t insn) { return (insn >> 6) & 31; }
+static inline int insn_funct(uint32_t insn) { return insn & 63; }
+static inline int32_t insn_simm(uint32_t insn) { return (int16_t)(insn & 0xffff); }
+static inline uint32_t insn_uimm(uint32_t insn) { return insn & 0xffff; }
+
+typedef bool (*MIPSTransFn)(DisasContext *dc, uint32_t insn);
+
+/* TCG globals (translate.c). cpu_gpr[0] is NULL: r0 is never written. */
+extern TCGv_i32 cpu_gpr[32];
+extern TCGv_i32 cpu_pc, cpu_hi, cpu_lo, cpu_btarget, cpu_bcond;
+
+/* Translator utilities (translate.c). */
+TCGv_i32 mips_temp(DisasContext *dc);
+TCGv_i32 mips_gpr_src(int reg);
+/* Destination for a result: the register, or a scratch temp for r0. */
+TCGv_i32 mips_gpr_dst(DisasContext *dc, int reg);
+void mips_gen_exception(DisasContext *dc, int excp);
+void mips_gen_exception_err(DisasContext *dc, int excp, int err);
+void mips_gen_goto_tb(DisasContext *dc, unsigned n, uint32_t dest);
+bool mips_check_cp0(DisasContext *dc);   /* false: CpU raised */
+bool mips_has_r2(DisasContext *dc);
+
+/* Decoders (trans-*.c). */
+bool trans_special(DisasContext *dc, uint32_t insn);
+bool trans_special2(DisasContext *dc, uint32_t insn);
+bool trans_special3(DisasContext *dc, uint32_t insn);
+bool trans_regimm(DisasContext *dc, uint32_t insn);
+bool trans_cop0(DisasContext *dc, uint32_t insn);
+bool trans_cop_unusable(DisasContext *dc, uint32_t insn);
+
+/* ALU (trans-alu.c). */
+bool trans_addi(DisasContext *dc, uint32_t insn);
+bool trans_addiu(DisasContext *dc, uint32_t insn);
+bool trans_slti(DisasContext *dc, uint32_t insn);
+bool trans_sltiu(DisasContext *dc, uint32_t insn);
+bool trans_andi(DisasContext *dc, uint32_t insn);
+bool trans_ori(DisasContext *dc, uint32_t insn);
+bool trans_xori(DisasContext *dc, uint32_t insn);
+bool trans_lui(DisasContext *dc, uint32_t insn);
+bool mips_trans_special_alu(DisasContext *dc, uint32_t insn, bool *handled);
+
+/* Branches (trans-branch.c). */
+bool trans_j(DisasContext *dc, uint32_t insn);
+bool trans_jal(DisasContext *dc, uint32_t insn);
+bool trans_beq(DisasContext *dc, uint32_t insn);
+bool trans_bne(DisasContext *dc, uint32_t insn);
+bool trans_blez(DisasContext *dc, uint32_t insn);
+bool trans_bgtz(DisasContext *dc, uint32_t insn);
+bool trans_beql(DisasContext *dc, uint32_t insn);
+bool trans_bnel(DisasContext *dc, uint32_t insn);
+bool trans_blezl(DisasContext *dc, uint32_t insn);
+bool trans_bgtzl(DisasContext *dc, uint32_t insn);
+bool trans_jr(DisasContext *dc, uint32_t insn);
+bool trans_jalr(DisasContext *dc, uint32_t insn);
+bool mips_trans_regimm_branch(DisasContext *dc, uint32_t insn);
+/* After a delay slot: finish the branch pending in bmask. */
+void mips_gen_branch_end(DisasContext *dc, uint32_t bmask, bool exit_to_loop);
+/* Make env->hflags carry bmask as the pending branch (only when it changes). */
+void mips_gen_save_bmask(DisasContext *dc, uint32_t bmask);
+
+/* Memory (trans-mem.c). */
+bool trans_lb(DisasContext *dc, uint32_t insn);
+bool trans_lh(DisasContext *dc, uint32_t insn);
+bool trans_lwl(DisasContext *dc, uint32_t insn);
+bool trans_lw(DisasContext *dc, uint32_t insn);
+bool trans_lbu(DisasContext *dc, uint32_t insn);
+bool trans_lhu(DisasContext *dc, uint32_t insn);
+bool trans_lwr(DisasContext *dc, uint32_t insn);
+bool trans_sb(DisasContext *dc, uint32_t insn);
+bool trans_sh(DisasContext *dc, uint32_t insn);
+bool trans_swl(DisasContext *dc, uint32_t insn);
+bool trans_sw(DisasContext *dc, uint32_t insn);
+bool trans_swr(DisasContext *dc, uint32_t insn);
+bool trans_cache(DisasContext *dc, uint32_t insn);
+bool trans_ll(DisasContext *dc, uint32_t insn);
+bool trans_sc(DisasContext *dc, uint32_t insn);
+bool trans_pref(DisasContext *dc, uint32_t insn);
+
+/* Helpers called from generated code (op_helper.c). */
+void QEMU_NORETURN helper_mips_raise(CPUMIPSState *env, uint32_t excp);
+void QEMU_NORETURN helper_mips_raise_err(CPUMIPSState *env, uint32_t excp, uint32_t err);
+void QEMU_NORETURN helper_mips_raise_adel(CPUMIPSState *env, uint32_t badvaddr);
+uint32_t helper_mips_mfc0(CPUMIPSState *env, uint32_t regsel);
+void helper_mips_mtc0(CPUMIPSState *env, uint32_t val, uint32_t regsel);
+void helper_mips_tlbwi(CPUMIPSState *env);
+void helper_mips_tlbwr(CPUMIPSState *env);
+void helper_mips_tlbp(CPUMIPSState *env);
+void helper_mips_tlbr(CPUMIPSState *env);
+void helper_mips_eret(CPUMIPSState *env);
+uint32_t helper_mips_di(CPUMIPSState *env);
+uint32_t helper_mips_ei(CPUMIPSState *env);
+void QEMU_NORETURN helper_mips_wait(CPUMIPSState *env);
+uint32_t helper_mips_rdhwr(CPUMIPSState *env, uint32_t rd);
+void helper_mips_swl(CPUMIPSState *env, uint32_t val, uint32_t addr, uint32_t mmu_idx);
+void helper_mips_swr(CPUMIPSState *env, uint32_t val, uint32_t addr, uint32_t mmu_idx);
+
+#endif

@@ -1,0 +1,254 @@
+/*
+ * MIPS32 memory management: the fixed segment map of a 32-bit MIPS32 core and the
+ * R4000-style joint TLB of the 24K (16 dual entries, variable page size), following
+ * MIPS32 Vol. III ch. 4 ("Virtual memory") and the TLB instruction descriptions in
+ * Vol. II. Not modelled: cacheability attributes (C is stored, never acted on), the
+ * machine-check exception on duplicate matching entries (the first match wins).
+ */
+#include "qemu/osdep.h"
+#include "cpu.h"
+
+MIPSTLBResult mips_tlb_lookup(const MIPSTLBEntry *tlb, int n, uint32_t va, uint32_t asid,
+                              MMUAccessType access, hwaddr *pa, int *prot,
+                              uint32_t *pgsize, int *index)
+{
+    for (int i = 0; i < n; i++) {
+        const MIPSTLBEntry *e = &tlb[i];
+        uint32_t span = e->pagemask | 0x1fffu;     /* bytes-1 of the pair */
+        uint32_t half = (span + 1) >> 1;           /* size of one page */
+        uint32_t lo, pfn_base;
+
+        if (((va ^ e->vpn2) & ~span) != 0) {
+            continue;
+        }
+        if (!e->g && e->asid != asid) {
+            continue;
+        }
+        if (index) {
+            *index = i;
+        }
+        lo = e->lo[(va & half) ? 1 : 0];
+        if (!(lo & ENTRYLO_V)) {
+            return MIPS_TLBRET_INVALID;
+        }
+        if (access == MMU_DATA_STORE && !(lo & ENTRYLO_D)) {
+            return MIPS_TLBRET_DIRTY;
+        }
+        pfn_base = ((lo >> ENTRYLO_PFN_SHIFT) & 0xfffffu) << 12;
+        *pa = (hwaddr)((pfn_base & ~(half - 1)) | (va & (half - 1)));
+        *prot = PAGE_READ | PAGE_EXEC;
+        if (lo & ENTRYLO_D) {
+            *prot |= PAGE_WRITE;
+        }
+        *pgsize = half;
+        return MIPS_TLBRET_MATCH;
+    }
+    return MIPS_TLBRET_NOMATCH;
+}
+
+MIPSTLBResult mips_get_physical_address(CPUMIPSState *env, uint32_t va,
+                                        MMUAccessType access, int mmu_idx,
+                                        hwaddr *pa, int *prot, uint32_t *pgsize)
+{
+    bool user = mmu_idx == MIPS_MMU_IDX_USER;
+    bool super = mmu_idx == MIPS_MMU_IDX_SUPER;
+
+    if (va < 0x80000000u) {
+        /* kuseg: mapped, except while ERL = 1 (unmapped, uncached). */
+        if (mmu_idx == MIPS_MMU_IDX_ERL) {
+            *pa = va;
+            *prot = PAGE_READ | PAGE_WRITE | PAGE_EXEC;
+            *pgsize = TARGET_PAGE_SIZE;
+            return MIPS_TLBRET_MATCH;
+        }
+    } else if (va < 0xc0000000u) {
+        /* kseg0 / kseg1: kernel only, unmapped. */
+        if (user || super) {
+            return MIPS_TLBRET_BADADDR;
+        }
+        *pa = va & 0x1fffffffu;
+        *prot = PAGE_READ | PAGE_WRITE | PAGE_EXEC;
+        *pgsize = TARGET_PAGE_SIZE;
+        return MIPS_TLBRET_MATCH;
+    } else if (va < 0xe0000000u) {
+        /* ksseg / sseg: supervisor and kernel, mapped. */
+        if (user) {
+            return MIPS_TLBRET_BADADDR;
+        }
+    } else {
+        /* kseg3: kernel, mapped. */
+        if (user || super) {
+            return MIPS_TLBRET_BADADDR;
+        }
+    }
+    return mips_tlb_lookup(env->tlb, MIPS_TLB_ENTRIES, va,
+                           env->CP0_EntryHi & ENTRYHI_ASID, access, pa, prot,
+                           pgsize, NULL);
+}
+
+static void mips_tlb_exception_state(CPUMIPSState *env, uint32_t va)
+{
+    env->CP0_BadVAddr = va;
+    env->CP0_Context = (env->CP0_Context & ~CONTEXT_BADVPN2) |
+                       ((va >> 9) & CONTEXT_BADVPN2);
+    env->CP0_EntryHi = (env->CP0_EntryHi & ENTRYHI_ASID) | (va & ENTRYHI_VPN2);
+}
+
+bool mips_cpu_tlb_fill(CPUState *cs, vaddr addr, int size, MMUAccessType access_type,
+                       int mmu_idx, bool probe, uintptr_t retaddr)
+{
+    CPUMIPSState *env = mips_env(cs);
+    hwaddr pa;
+    int prot, excp;
+    uint32_t pgsize;
+    MIPSTLBResult r;
+    bool store = access_type == MMU_DATA_STORE;
+
+    r = mips_get_physical_address(env, addr, access_type, mmu_idx, &pa, &prot, &pgsize);
+    if (r == MIPS_TLBRET_MATCH) {
+        /* Map the 4 KB page holding addr; pgsize tells the softmmu how much a
+         * flush of this mapping has to cover. */
+        mimic_log_mask(LOG_MMU, "mips_cpu_tlb_fill: va %08x -> pa %08" HWADDR_PRIx
+                       " prot %x size %x mmu_idx %d\n", addr, pa, prot, pgsize, mmu_idx);
+        tlb_set_page(cs, addr & TARGET_PAGE_MASK, pa & ~(hwaddr)(TARGET_PAGE_SIZE - 1),
+                     prot, mmu_idx, pgsize);
+        return true;
+    }
+    if (probe) {
+        return false;
+    }
+    switch (r) {
+    case MIPS_TLBRET_BADADDR:
+        excp = store ? MIPS_EXCP_ADES : MIPS_EXCP_ADEL;
+        env->CP0_BadVAddr = addr;
+        break;
+    case MIPS_TLBRET_NOMATCH:
+        excp = store ? MIPS_EXCP_TLBS_REFILL : MIPS_EXCP_TLBL_REFILL;
+        mips_tlb_exception_state(env, addr);
+        break;
+    case MIPS_TLBRET_INVALID:
+        excp = store ? MIPS_EXCP_TLBS : MIPS_EXCP_TLBL;
+        mips_tlb_exception_state(env, addr);
+        break;
+    default:
+        excp = MIPS_EXCP_MOD;
+        mips_tlb_exception_state(env, addr);
+        break;
+    }
+    mimic_log_mask(LOG_MMU, "mips_cpu_tlb_fill: va %08x access %d mmu_idx %d: %s\n",
+                   addr, access_type, mmu_idx, mips_excp_name(excp));
+    mips_raise_exception(env, excp, retaddr);
+}
+
+hwaddr mips_cpu_get_phys_page_debug(CPUState *cs, vaddr addr)
+{
+    CPUMIPSState *env = mips_env(cs);
+    hwaddr pa;
+    int prot;
+    uint32_t pgsize;
+    int idx = env->hflags & MIPS_HFLAG_MMU;
+
+    if (mips_get_physical_address(env, addr, MMU_DATA_LOAD, idx, &pa, &prot,
+                                  &pgsize) != MIPS_TLBRET_MATCH) {
+        return (hwaddr)-1;
+    }
+    return pa & ~(hwaddr)(TARGET_PAGE_SIZE - 1);
+}
+
+/* Pages of one entry beyond which a full flush is cheaper than page flushes. */
+#define MIPS_TLB_FLUSH_PAGES_MAX 64
+
+void mips_tlb_flush_entry(CPUMIPSState *env, int idx)
+{
+    const MIPSTLBEntry *e = &env->tlb[idx];
+    uint32_t span = (e->pagemask | 0x1fffu) + 1;
+    uint32_t start = e->vpn2 & ~(span - 1);
+    uint32_t pages = span / TARGET_PAGE_SIZE;
+
+    if (!(e->lo[0] & ENTRYLO_V) && !(e->lo[1] & ENTRYLO_V)) {
+        /* Never produced a softmmu mapping. */
+        return;
+    }
+    if (start >= 0x80000000u && start < 0xc0000000u) {
+        /* Entries in kseg0/1 can never be used. */
+        return;
+    }
+    if (pages > MIPS_TLB_FLUSH_PAGES_MAX) {
+        tlb_flush(&env->cs);
+        return;
+    }
+    for (uint32_t p = 0; p < pages; p++) {
+        tlb_flush_page_by_mmuidx(&env->cs, start + p * TARGET_PAGE_SIZE,
+                                 (1u << MMU_MODES_MAX) - 1);
+    }
+}
+
+static void mips_tlb_write(CPUMIPSState *env, int idx)
+{
+    MIPSTLBEntry *e = &env->tlb[idx];
+    uint32_t g = env->CP0_EntryLo0 & env->CP0_EntryLo1 & ENTRYLO_G;
+
+    mips_tlb_flush_entry(env, idx);
+    e->pagemask = env->CP0_PageMask;
+    e->vpn2 = env->CP0_EntryHi & ENTRYHI_VPN2 & ~env->CP0_PageMask;
+    e->asid = env->CP0_EntryHi & ENTRYHI_ASID;
+    e->g = g ? 1 : 0;
+    e->lo[0] = env->CP0_EntryLo0 & ~ENTRYLO_G;
+    e->lo[1] = env->CP0_EntryLo1 & ~ENTRYLO_G;
+    mimic_log_mask(LOG_MMU, "mips tlb write %d: vpn2 %08x mask %08x asid %02x g %d "
+                   "lo0 %08x lo1 %08x\n", idx, e->vpn2, e->pagemask, e->asid, e->g,
+                   e->lo[0], e->lo[1]);
+}
+
+void mips_tlbwi(CPUMIPSState *env)
+{
+    mips_tlb_write(env, env->CP0_Index % MIPS_TLB_ENTRIES);
+}
+
+void mips_tlbwr(CPUMIPSState *env)
+{
+    uint32_t wired = env->CP0_Wired;
+    uint32_t r = env->CP0_Random;
+
+    if (wired >= MIPS_TLB_ENTRIES) {
+        r = MIPS_TLB_ENTRIES - 1;
+    } else if (r < wired || r >= MIPS_TLB_ENTRIES) {
+        r = MIPS_TLB_ENTRIES - 1;
+    }
+    mips_tlb_write(env, r);
+    /* Random counts down from 15 to Wired, then wraps. */
+    env->CP0_Random = (r <= wired) ? MIPS_TLB_ENTRIES - 1 : r - 1;
+}
+
+void mips_tlbp(CPUMIPSState *env)
+{
+    uint32_t hi = env->CP0_EntryHi;
+
+    for (int i = 0; i < MIPS_TLB_ENTRIES; i++) {
+        const MIPSTLBEntry *e = &env->tlb[i];
+        uint32_t span = e->pagemask | 0x1fffu;
+
+        if (((hi ^ e->vpn2) & ~span & ENTRYHI_VPN2) == 0 &&
+            (e->g || e->asid == (hi & ENTRYHI_ASID))) {
+            env->CP0_Index = i;
+            return;
+        }
+    }
+    env->CP0_Index |= 0x80000000u;
+}
+
+void mips_tlbr(CPUMIPSState *env)
+{
+    const MIPSTLBEntry *e = &env->tlb[env->CP0_Index % MIPS_TLB_ENTRIES];
+    uint32_t g = e->g ? ENTRYLO_G : 0;
+    uint32_t old_asid = env->CP0_EntryHi & ENTRYHI_ASID;
+
+    env->CP0_EntryHi = e->vpn2 | e->asid;
+    env->CP0_PageMask = e->pagemask;
+    env->CP0_EntryLo0 = e->lo[0] | g;
+    env->CP0_EntryLo1 = e->lo[1] | g;
+    if (old_asid != e->asid) {
+        /* The ASID in EntryHi is the current address space: it just changed. */
+        tlb_flush(&env->cs);
+    }
+}

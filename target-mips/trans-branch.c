@@ -1,0 +1,277 @@
+/*
+ * MIPS32 branches and jumps with their delay slots (MIPS32 Vol. II): BEQ/BNE/BLEZ/
+ * BGTZ, the REGIMM branches (BLTZ, BGEZ, the -AL linking and -L likely forms), J/JAL,
+ * JR/JALR (and their .HB hazard-barrier forms, which end the TB anyway).
+ * A branch in a delay slot is UNPREDICTABLE; we raise Reserved Instruction.
+ */
+#include "qemu/osdep.h"
+#include "internal.h"
+
+void mips_gen_save_bmask(DisasContext *dc, uint32_t bmask)
+{
+    TCGv_i32 t;
+
+    if (bmask == dc->tb_bmask) {
+        return;
+    }
+    t = tcg_temp_new_i32();
+    tcg_gen_ld_i32(t, tcg_env, offsetof(CPUMIPSState, hflags));
+    tcg_gen_andi_i32(t, t, ~MIPS_HFLAG_BMASK);
+    if (bmask) {
+        tcg_gen_ori_i32(t, t, bmask);
+    }
+    tcg_gen_st_i32(t, tcg_env, offsetof(CPUMIPSState, hflags));
+    tcg_temp_free_i32(t);
+}
+
+/* Leave for the address in btarget. */
+static void mips_gen_jump_btarget(DisasContext *dc, bool exit_to_loop)
+{
+    tcg_gen_mov_i32(cpu_pc, cpu_btarget);
+    if (exit_to_loop) {
+        tcg_gen_exit_tb(NULL, 0);
+    } else {
+        tcg_gen_lookup_and_goto_ptr();
+    }
+}
+
+static void mips_gen_jump_const(DisasContext *dc, unsigned n, uint32_t dest,
+                                bool exit_to_loop)
+{
+    if (exit_to_loop) {
+        tcg_gen_movi_i32(cpu_pc, dest);
+        tcg_gen_exit_tb(NULL, 0);
+    } else {
+        mips_gen_goto_tb(dc, n, dest);
+    }
+}
+
+static void mips_gen_taken(DisasContext *dc, bool exit_to_loop)
+{
+    if (dc->btarget_known) {
+        mips_gen_jump_const(dc, 0, dc->btarget, exit_to_loop);
+    } else {
+        mips_gen_jump_btarget(dc, exit_to_loop);
+    }
+}
+
+void mips_gen_branch_end(DisasContext *dc, uint32_t bmask, bool exit_to_loop)
+{
+    TCGLabel *taken;
+
+    mips_gen_save_bmask(dc, 0);
+    switch (bmask) {
+    case MIPS_HFLAG_B:
+        mips_gen_taken(dc, exit_to_loop);
+        break;
+    case MIPS_HFLAG_BC:
+        taken = gen_new_label();
+        tcg_gen_brcondi_i32(TCG_COND_NE, cpu_bcond, 0, taken);
+        mips_gen_jump_const(dc, 1, dc->pc + 4, exit_to_loop);
+        gen_set_label(taken);
+        mips_gen_taken(dc, exit_to_loop);
+        break;
+    default:
+        mips_gen_jump_btarget(dc, exit_to_loop);
+        break;
+    }
+    dc->btarget_known = false;
+}
+
+static void mips_set_branch(DisasContext *dc, uint32_t kind, bool known, uint32_t target)
+{
+    dc->hflags |= kind;
+    dc->btarget_known = known;
+    dc->btarget = target;
+    if (known) {
+        /* Kept in env too: the slot may be translated in the next TB. */
+        tcg_gen_movi_i32(cpu_btarget, target);
+    }
+}
+
+/*
+ * Conditional branch on (gpr[rs] cond b), b being gpr[rt] or zero. likely: the slot
+ * only runs when taken. link: register receiving pc + 8 (0 for none).
+ */
+static bool mips_gen_cond_branch(DisasContext *dc, uint32_t insn, TCGCond cond,
+                                 TCGv_i32 a, TCGv_i32 b, bool likely, int link)
+{
+    uint32_t target = dc->pc + 4 + ((uint32_t)insn_simm(insn) << 2);
+    TCGLabel *taken;
+
+    if (dc->in_slot) {
+        return false;
+    }
+    if (cond == TCG_COND_ALWAYS) {
+        if (link) {
+            tcg_gen_movi_i32(cpu_gpr[link], dc->pc + 8);
+        }
+        mips_set_branch(dc, MIPS_HFLAG_B, true, target);
+        return true;
+    }
+    tcg_gen_setcond_i32(cond, cpu_bcond, a, b);
+    if (link) {
+        tcg_gen_movi_i32(cpu_gpr[link], dc->pc + 8);
+    }
+    if (likely) {
+        /* Not taken: the slot is nullified, continue after it. */
+        taken = gen_new_label();
+        tcg_gen_brcondi_i32(TCG_COND_NE, cpu_bcond, 0, taken);
+        mips_gen_goto_tb(dc, 1, dc->pc + 8);
+        gen_set_label(taken);
+        mips_set_branch(dc, MIPS_HFLAG_B, true, target);
+    } else {
+        mips_set_branch(dc, MIPS_HFLAG_BC, true, target);
+    }
+    return true;
+}
+
+static bool mips_gen_branch2(DisasContext *dc, uint32_t insn, TCGCond cond, bool likely)
+{
+    int rs = insn_rs(insn), rt = insn_rt(insn);
+
+    if (rs == rt) {
+        /* beq r,r is the unconditional "b"; bne r,r never branches. */
+        if (cond == TCG_COND_EQ) {
+            cond = TCG_COND_ALWAYS;
+        }
+    }
+    return mips_gen_cond_branch(dc, insn, cond, mips_gpr_src(rs), mips_gpr_src(rt),
+                                likely, 0);
+}
+
+static bool mips_gen_branchz(DisasContext *dc, uint32_t insn, TCGCond cond, bool likely,
+                             int link)
+{
+    int rs = insn_rs(insn);
+
+    if (rs == 0 && (cond == TCG_COND_GE || cond == TCG_COND_LE)) {
+        cond = TCG_COND_ALWAYS;      /* bgez $0 / bal */
+    }
+    return mips_gen_cond_branch(dc, insn, cond, mips_gpr_src(rs), tcg_constant_i32(0),
+                                likely, link);
+}
+
+bool trans_beq(DisasContext *dc, uint32_t insn)
+{
+    return mips_gen_branch2(dc, insn, TCG_COND_EQ, false);
+}
+
+bool trans_bne(DisasContext *dc, uint32_t insn)
+{
+    return mips_gen_branch2(dc, insn, TCG_COND_NE, false);
+}
+
+bool trans_beql(DisasContext *dc, uint32_t insn)
+{
+    return mips_gen_branch2(dc, insn, TCG_COND_EQ, true);
+}
+
+bool trans_bnel(DisasContext *dc, uint32_t insn)
+{
+    return mips_gen_branch2(dc, insn, TCG_COND_NE, true);
+}
+
+bool trans_blez(DisasContext *dc, uint32_t insn)
+{
+    return insn_rt(insn) == 0 && mips_gen_branchz(dc, insn, TCG_COND_LE, false, 0);
+}
+
+bool trans_bgtz(DisasContext *dc, uint32_t insn)
+{
+    return insn_rt(insn) == 0 && mips_gen_branchz(dc, insn, TCG_COND_GT, false, 0);
+}
+
+bool trans_blezl(DisasContext *dc, uint32_t insn)
+{
+    return insn_rt(insn) == 0 && mips_gen_branchz(dc, insn, TCG_COND_LE, true, 0);
+}
+
+bool trans_bgtzl(DisasContext *dc, uint32_t insn)
+{
+    return insn_rt(insn) == 0 && mips_gen_branchz(dc, insn, TCG_COND_GT, true, 0);
+}
+
+bool mips_trans_regimm_branch(DisasContext *dc, uint32_t insn)
+{
+    switch (insn_rt(insn)) {
+    case 0x00:
+        return mips_gen_branchz(dc, insn, TCG_COND_LT, false, 0);   /* BLTZ */
+    case 0x01:
+        return mips_gen_branchz(dc, insn, TCG_COND_GE, false, 0);   /* BGEZ */
+    case 0x02:
+        return mips_gen_branchz(dc, insn, TCG_COND_LT, true, 0);    /* BLTZL */
+    case 0x03:
+        return mips_gen_branchz(dc, insn, TCG_COND_GE, true, 0);    /* BGEZL */
+    case 0x10:
+        return mips_gen_branchz(dc, insn, TCG_COND_LT, false, 31);  /* BLTZAL */
+    case 0x11:
+        return mips_gen_branchz(dc, insn, TCG_COND_GE, false, 31);  /* BGEZAL, BAL */
+    case 0x12:
+        return mips_gen_branchz(dc, insn, TCG_COND_LT, true, 31);   /* BLTZALL */
+    case 0x13:
+        return mips_gen_branchz(dc, insn, TCG_COND_GE, true, 31);   /* BGEZALL */
+    default:
+        return false;
+    }
+}
+
+static bool mips_gen_jump(DisasContext *dc, uint32_t insn, int link)
+{
+    /* The 256 MB region is that of the delay slot. */
+    uint32_t target = ((dc->pc + 4) & 0xf0000000u) | ((insn & 0x03ffffffu) << 2);
+
+    if (dc->in_slot) {
+        return false;
+    }
+    if (link) {
+        tcg_gen_movi_i32(cpu_gpr[link], dc->pc + 8);
+    }
+    mips_set_branch(dc, MIPS_HFLAG_B, true, target);
+    return true;
+}
+
+bool trans_j(DisasContext *dc, uint32_t insn)
+{
+    return mips_gen_jump(dc, insn, 0);
+}
+
+bool trans_jal(DisasContext *dc, uint32_t insn)
+{
+    return mips_gen_jump(dc, insn, 31);
+}
+
+bool trans_jr(DisasContext *dc, uint32_t insn)
+{
+    /* rt, rd must be 0; sa holds the hint (bit 4 = hazard barrier on R2). */
+    if (dc->in_slot || (insn & 0x001ff800u) != 0) {
+        return false;
+    }
+    if ((insn_sa(insn) & ~0x10) != 0 || (insn_sa(insn) && !mips_has_r2(dc))) {
+        return false;
+    }
+    tcg_gen_mov_i32(cpu_btarget, mips_gpr_src(insn_rs(insn)));
+    dc->hflags |= MIPS_HFLAG_BR;
+    dc->btarget_known = false;
+    return true;
+}
+
+bool trans_jalr(DisasContext *dc, uint32_t insn)
+{
+    int rd = insn_rd(insn);
+
+    if (dc->in_slot || insn_rt(insn) != 0) {
+        return false;
+    }
+    if ((insn_sa(insn) & ~0x10) != 0 || (insn_sa(insn) && !mips_has_r2(dc))) {
+        return false;
+    }
+    /* Read rs before writing rd (rs == rd is UNPREDICTABLE; this order is benign). */
+    tcg_gen_mov_i32(cpu_btarget, mips_gpr_src(insn_rs(insn)));
+    if (rd) {
+        tcg_gen_movi_i32(cpu_gpr[rd], dc->pc + 8);
+    }
+    dc->hflags |= MIPS_HFLAG_BR;
+    dc->btarget_known = false;
+    return true;
+}

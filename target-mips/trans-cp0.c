@@ -1,0 +1,171 @@
+/*
+ * MIPS32 COP0 instructions (MIPS32 Vol. II/III): MFC0/MTC0, DI/EI, RDPGPR/WRPGPR
+ * (one shadow set only, so they copy within the current set), TLBR/TLBWI/TLBWR/TLBP,
+ * ERET and WAIT. Without CP0 access (user/supervisor mode and Status.CU0 = 0) they
+ * raise Coprocessor Unusable with CE = 0. DERET (debug mode) is not modelled: RI.
+ */
+#include "qemu/osdep.h"
+#include "internal.h"
+
+static const TCGHelperInfo info_mfc0 =
+    TCG_HELPER(helper_mips_mfc0, TCG_CALL_NO_RWG, TCG_CALL_I32, TCG_CALL_PTR,
+               TCG_CALL_I32);
+static const TCGHelperInfo info_mtc0 =
+    TCG_HELPER(helper_mips_mtc0, TCG_CALL_NO_RWG, TCG_CALL_VOID, TCG_CALL_PTR,
+               TCG_CALL_I32, TCG_CALL_I32);
+static const TCGHelperInfo info_tlbwi =
+    TCG_HELPER(helper_mips_tlbwi, TCG_CALL_NO_RWG, TCG_CALL_VOID, TCG_CALL_PTR);
+static const TCGHelperInfo info_tlbwr =
+    TCG_HELPER(helper_mips_tlbwr, TCG_CALL_NO_RWG, TCG_CALL_VOID, TCG_CALL_PTR);
+static const TCGHelperInfo info_tlbp =
+    TCG_HELPER(helper_mips_tlbp, TCG_CALL_NO_RWG, TCG_CALL_VOID, TCG_CALL_PTR);
+static const TCGHelperInfo info_tlbr =
+    TCG_HELPER(helper_mips_tlbr, TCG_CALL_NO_RWG, TCG_CALL_VOID, TCG_CALL_PTR);
+static const TCGHelperInfo info_eret =
+    TCG_HELPER(helper_mips_eret, 0, TCG_CALL_VOID, TCG_CALL_PTR);
+static const TCGHelperInfo info_di =
+    TCG_HELPER(helper_mips_di, TCG_CALL_NO_RWG, TCG_CALL_I32, TCG_CALL_PTR);
+static const TCGHelperInfo info_ei =
+    TCG_HELPER(helper_mips_ei, TCG_CALL_NO_RWG, TCG_CALL_I32, TCG_CALL_PTR);
+static const TCGHelperInfo info_wait =
+    TCG_HELPER(helper_mips_wait, 0, TCG_CALL_VOID, TCG_CALL_PTR);
+
+static void mips_gen_call0(const TCGHelperInfo *info)
+{
+    tcg_gen_call1(info, NULL, tcgv_ptr_temp(tcg_env));
+}
+
+/* Registers whose writes change translation state or interrupt state. */
+static bool mips_cp0_write_ends_tb(int reg)
+{
+    switch (reg) {
+    case 9:     /* Count */
+    case 10:    /* EntryHi (ASID) */
+    case 11:    /* Compare */
+    case 12:    /* Status */
+    case 13:    /* Cause */
+    case 16:    /* Config */
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool trans_mfc0(DisasContext *dc, uint32_t insn)
+{
+    int rt = insn_rt(insn), rd = insn_rd(insn), sel = insn & 7;
+
+    if (insn & 0x7f8) {
+        return false;
+    }
+    tcg_gen_call2(&info_mfc0, tcgv_i32_temp(mips_gpr_dst(dc, rt)), tcgv_ptr_temp(tcg_env),
+                  tcgv_i32_temp(tcg_constant_i32((rd << 3) | sel)));
+    return true;
+}
+
+static bool trans_mtc0(DisasContext *dc, uint32_t insn)
+{
+    int rt = insn_rt(insn), rd = insn_rd(insn), sel = insn & 7;
+
+    if (insn & 0x7f8) {
+        return false;
+    }
+    tcg_gen_call3(&info_mtc0, NULL, tcgv_ptr_temp(tcg_env),
+                  tcgv_i32_temp(mips_gpr_src(rt)),
+                  tcgv_i32_temp(tcg_constant_i32((rd << 3) | sel)));
+    if (mips_cp0_write_ends_tb(rd)) {
+        dc->base.is_jmp = DISAS_EXIT;
+    }
+    return true;
+}
+
+static bool trans_mfmc0(DisasContext *dc, uint32_t insn)
+{
+    int rt = insn_rt(insn);
+
+    /* DI/EI: rd = 12 (Status), sel 0, sc bit 5 selects EI. */
+    if (!mips_has_r2(dc) || insn_rd(insn) != 12 || (insn & 0x7df) != 0) {
+        return false;
+    }
+    tcg_gen_call1((insn & 0x20) ? &info_ei : &info_di, tcgv_i32_temp(mips_gpr_dst(dc, rt)),
+                  tcgv_ptr_temp(tcg_env));
+    dc->base.is_jmp = DISAS_EXIT;
+    return true;
+}
+
+static bool trans_rdwrpgpr(DisasContext *dc, uint32_t insn)
+{
+    if (!mips_has_r2(dc) || (insn & 0x7ff) != 0) {
+        return false;
+    }
+    /* SRSCtl.HSS = 0: the previous shadow set is the current one. */
+    if (insn_rd(insn)) {
+        tcg_gen_mov_i32(cpu_gpr[insn_rd(insn)], mips_gpr_src(insn_rt(insn)));
+    }
+    return true;
+}
+
+static bool trans_co(DisasContext *dc, uint32_t insn)
+{
+    /* Bits 24:6 of the CO instructions are zero (WAIT may carry an implementation-
+     * defined code there). */
+    if (insn_funct(insn) != 0x20 && (insn & 0x01ffffc0u) != 0) {
+        return false;
+    }
+    switch (insn_funct(insn)) {
+    case 0x01:
+        mips_gen_call0(&info_tlbr);
+        dc->base.is_jmp = DISAS_EXIT;
+        return true;
+    case 0x02:
+        mips_gen_call0(&info_tlbwi);
+        dc->base.is_jmp = DISAS_EXIT;
+        return true;
+    case 0x06:
+        mips_gen_call0(&info_tlbwr);
+        dc->base.is_jmp = DISAS_EXIT;
+        return true;
+    case 0x08:
+        mips_gen_call0(&info_tlbp);
+        return true;
+    case 0x18:
+        if (dc->in_slot) {
+            return false;     /* ERET in a delay slot is UNPREDICTABLE */
+        }
+        mips_gen_call0(&info_eret);
+        dc->base.is_jmp = DISAS_EXIT_PC_SET;
+        return true;
+    case 0x20:
+        /* Resume after the WAIT once an interrupt arrives. */
+        tcg_gen_movi_i32(cpu_pc, dc->pc + 4);
+        mips_gen_save_bmask(dc, 0);
+        mips_gen_call0(&info_wait);
+        dc->base.is_jmp = DISAS_NORETURN;
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool trans_cop0(DisasContext *dc, uint32_t insn)
+{
+    if (!mips_check_cp0(dc)) {
+        return true;
+    }
+    switch (insn_rs(insn)) {
+    case 0x00:
+        return trans_mfc0(dc, insn);
+    case 0x04:
+        return trans_mtc0(dc, insn);
+    case 0x0a:
+    case 0x0e:
+        return trans_rdwrpgpr(dc, insn);
+    case 0x0b:
+        return trans_mfmc0(dc, insn);
+    default:
+        if (insn_rs(insn) & 0x10) {
+            return trans_co(dc, insn);
+        }
+        return false;
+    }
+}

@@ -1,0 +1,307 @@
+/*
+ * MIPS32 translator: guest instructions -> TCG IR, one TranslatorOps set driven by
+ * the generic translator_loop. Decoding is table driven on the major opcode
+ * (MIPS32 Vol. II, table A.2); the SPECIAL/SPECIAL2/SPECIAL3/REGIMM/COP0 function
+ * tables live next to the code that implements them (trans-*.c).
+ *
+ * Delay slots: a branch records the kind of pending branch in dc->hflags (and the
+ * target/condition in the btarget/bcond globals); the next insn is translated as the
+ * slot and then the branch is completed. If the slot falls into another TB (page end
+ * or insn limit), the pending-branch bits travel in env->hflags and the TB flags.
+ * Each insn_start records (pc, hflags) so an exception in a slot finds EPC/Cause.BD.
+ */
+#include "qemu/osdep.h"
+#include "internal.h"
+#include "exec/exec-all.h"
+
+TCGv_i32 cpu_gpr[32];
+TCGv_i32 cpu_pc, cpu_hi, cpu_lo, cpu_btarget, cpu_bcond;
+
+static const char *const mips_reg_names[32] = {
+    "zero", "at", "v0", "v1", "a0", "a1", "a2", "a3",
+    "t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7",
+    "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7",
+    "t8", "t9", "k0", "k1", "gp", "sp", "s8", "ra",
+};
+
+/* At most this many guest insns per TB keeps temps and labels well inside the
+ * IR's per-TB limits. */
+#ifndef MIPS_MAX_INSNS_PER_TB
+#define MIPS_MAX_INSNS_PER_TB 128
+#endif
+
+static const TCGHelperInfo info_raise =
+    TCG_HELPER(helper_mips_raise, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32);
+static const TCGHelperInfo info_raise_err =
+    TCG_HELPER(helper_mips_raise_err, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32,
+               TCG_CALL_I32);
+static const TCGHelperInfo info_raise_adel =
+    TCG_HELPER(helper_mips_raise_adel, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32);
+
+void mips_tcg_init(void)
+{
+    cpu_gpr[0] = NULL;
+    for (int i = 1; i < 32; i++) {
+        cpu_gpr[i] = tcg_global_mem_new_i32(offsetof(CPUMIPSState, gpr[i]),
+                                            mips_reg_names[i]);
+    }
+    cpu_pc = tcg_global_mem_new_i32(offsetof(CPUMIPSState, pc), "pc");
+    cpu_hi = tcg_global_mem_new_i32(offsetof(CPUMIPSState, hi), "HI");
+    cpu_lo = tcg_global_mem_new_i32(offsetof(CPUMIPSState, lo), "LO");
+    cpu_btarget = tcg_global_mem_new_i32(offsetof(CPUMIPSState, btarget), "btarget");
+    cpu_bcond = tcg_global_mem_new_i32(offsetof(CPUMIPSState, bcond), "bcond");
+}
+
+TCGv_i32 mips_temp(DisasContext *dc)
+{
+    TCGv_i32 t = tcg_temp_new_i32();
+
+    assert(dc->nb_temps < MIPS_DC_MAX_TEMPS);
+    dc->temps[dc->nb_temps++] = t;
+    return t;
+}
+
+static void mips_free_temps(DisasContext *dc)
+{
+    for (int i = 0; i < dc->nb_temps; i++) {
+        tcg_temp_free_i32(dc->temps[i]);
+    }
+    dc->nb_temps = 0;
+}
+
+TCGv_i32 mips_gpr_src(int reg)
+{
+    return reg ? cpu_gpr[reg] : tcg_constant_i32(0);
+}
+
+TCGv_i32 mips_gpr_dst(DisasContext *dc, int reg)
+{
+    return reg ? cpu_gpr[reg] : mips_temp(dc);
+}
+
+bool mips_has_r2(DisasContext *dc)
+{
+    return (dc->hflags & MIPS_HFLAG_R2) != 0;
+}
+
+void mips_gen_exception_err(DisasContext *dc, int excp, int err)
+{
+    /* The pc is also restored from the insn records; storing it keeps the state
+     * right even for exceptions raised where no record applies. */
+    tcg_gen_movi_i32(cpu_pc, dc->pc);
+    if (err) {
+        tcg_gen_call3(&info_raise_err, NULL, tcgv_ptr_temp(tcg_env),
+                      tcgv_i32_temp(tcg_constant_i32(excp)),
+                      tcgv_i32_temp(tcg_constant_i32(err)));
+    } else {
+        tcg_gen_call2(&info_raise, NULL, tcgv_ptr_temp(tcg_env),
+                      tcgv_i32_temp(tcg_constant_i32(excp)));
+    }
+    dc->base.is_jmp = DISAS_NORETURN;
+}
+
+void mips_gen_exception(DisasContext *dc, int excp)
+{
+    mips_gen_exception_err(dc, excp, 0);
+}
+
+bool mips_check_cp0(DisasContext *dc)
+{
+    if (!(dc->hflags & MIPS_HFLAG_CP0)) {
+        mips_gen_exception_err(dc, MIPS_EXCP_CPU, 0);
+        return false;
+    }
+    return true;
+}
+
+void mips_gen_goto_tb(DisasContext *dc, unsigned n, uint32_t dest)
+{
+    if (translator_use_goto_tb(&dc->base, dest)) {
+        tcg_gen_goto_tb(n);
+        tcg_gen_movi_i32(cpu_pc, dest);
+        tcg_gen_exit_tb(dc->base.tb, n);
+    } else {
+        tcg_gen_movi_i32(cpu_pc, dest);
+        tcg_gen_lookup_and_goto_ptr();
+    }
+}
+
+bool trans_cop_unusable(DisasContext *dc, uint32_t insn)
+{
+    unsigned op = insn >> 26;
+    int ce;
+
+    /* COP1, COP1X, LWC1/LDC1/SWC1/SDC1 and MOVCI name CP1 (no FPU: the guest
+     * emulates it on CpU); COP2 and its loads/stores name CP2, which is absent. */
+    switch (op) {
+    case 0x12: case 0x32: case 0x36: case 0x3a: case 0x3e:
+        ce = 2;
+        break;
+    default:
+        ce = 1;
+        break;
+    }
+    mips_gen_exception_err(dc, MIPS_EXCP_CPU, ce);
+    return true;
+}
+
+static bool trans_reserved(DisasContext *dc, uint32_t insn)
+{
+    return false;
+}
+
+static const MIPSTransFn mips_major_table[64] = {
+    [0x00] = trans_special,  [0x01] = trans_regimm,
+    [0x02] = trans_j,        [0x03] = trans_jal,
+    [0x04] = trans_beq,      [0x05] = trans_bne,
+    [0x06] = trans_blez,     [0x07] = trans_bgtz,
+    [0x08] = trans_addi,     [0x09] = trans_addiu,
+    [0x0a] = trans_slti,     [0x0b] = trans_sltiu,
+    [0x0c] = trans_andi,     [0x0d] = trans_ori,
+    [0x0e] = trans_xori,     [0x0f] = trans_lui,
+    [0x10] = trans_cop0,     [0x11] = trans_cop_unusable,
+    [0x12] = trans_cop_unusable, [0x13] = trans_cop_unusable,
+    [0x14] = trans_beql,     [0x15] = trans_bnel,
+    [0x16] = trans_blezl,    [0x17] = trans_bgtzl,
+    [0x1c] = trans_special2, [0x1f] = trans_special3,
+    [0x20] = trans_lb,       [0x21] = trans_lh,
+    [0x22] = trans_lwl,      [0x23] = trans_lw,
+    [0x24] = trans_lbu,      [0x25] = trans_lhu,
+    [0x26] = trans_lwr,
+    [0x28] = trans_sb,       [0x29] = trans_sh,
+    [0x2a] = trans_swl,      [0x2b] = trans_sw,
+    [0x2e] = trans_swr,      [0x2f] = trans_cache,
+    [0x30] = trans_ll,       [0x31] = trans_cop_unusable,
+    [0x32] = trans_cop_unusable, [0x33] = trans_pref,
+    [0x35] = trans_cop_unusable, [0x36] = trans_cop_unusable,
+    [0x38] = trans_sc,       [0x39] = trans_cop_unusable,
+    [0x3a] = trans_cop_unusable, [0x3d] = trans_cop_unusable,
+    [0x3e] = trans_cop_unusable,
+};
+
+static void mips_tr_init_disas_context(DisasContextBase *db, CPUState *cs)
+{
+    DisasContext *dc = container_of(db, DisasContext, base);
+    uint32_t flags = db->tb->flags;
+
+    dc->hflags = flags;
+    dc->tb_bmask = flags & MIPS_HFLAG_BMASK;
+    dc->mem_idx = flags & MIPS_HFLAG_MMU;
+    dc->btarget_known = false;
+    dc->btarget = 0;
+    dc->in_slot = false;
+    dc->nb_temps = 0;
+    if (db->max_insns > MIPS_MAX_INSNS_PER_TB) {
+        db->max_insns = MIPS_MAX_INSNS_PER_TB;
+    }
+}
+
+static void mips_tr_tb_start(DisasContextBase *db, CPUState *cs)
+{
+}
+
+static void mips_tr_insn_start(DisasContextBase *db, CPUState *cs)
+{
+    DisasContext *dc = container_of(db, DisasContext, base);
+
+    tcg_gen_insn_start(db->pc_next, dc->hflags);
+}
+
+static void mips_tr_translate_insn(DisasContextBase *db, CPUState *cs)
+{
+    DisasContext *dc = container_of(db, DisasContext, base);
+    uint32_t pc = db->pc_next;
+    uint32_t slot_bmask = dc->hflags & MIPS_HFLAG_BMASK;
+    uint32_t insn;
+    MIPSTransFn fn;
+
+    dc->pc = pc;
+    dc->in_slot = slot_bmask != 0;
+    dc->hflags &= ~MIPS_HFLAG_BMASK;
+    db->pc_next = pc + 4;
+
+    if (pc & 3) {
+        /* A jump to a misaligned address faults on the fetch. */
+        tcg_gen_movi_i32(cpu_pc, pc);
+        tcg_gen_call2(&info_raise_adel, NULL, tcgv_ptr_temp(tcg_env),
+                      tcgv_i32_temp(tcg_constant_i32(pc)));
+        db->is_jmp = DISAS_NORETURN;
+        return;
+    }
+    insn = translator_ldl(cs, db, pc);
+    fn = mips_major_table[insn >> 26];
+    if (!fn) {
+        fn = trans_reserved;
+    }
+    if (!fn(dc, insn)) {
+        mips_gen_exception(dc, MIPS_EXCP_RI);
+    }
+    mips_free_temps(dc);
+#ifdef MIPS_DEBUG_SPLIT
+    {
+        static long mask = -1;
+        if (mask < 0) {
+            const char *e = getenv("MIPS_DEBUG_SPLIT");
+            mask = e ? strtol(e, NULL, 0) : 0;
+        }
+        if (!slot_bmask && db->is_jmp == DISAS_NEXT && !(dc->hflags & MIPS_HFLAG_BMASK) &&
+            ((mask >> (insn >> 26)) & 1)) {
+            db->is_jmp = DISAS_TOO_MANY;
+        }
+    }
+#endif
+
+    if (slot_bmask && db->is_jmp != DISAS_NORETURN) {
+        mips_gen_branch_end(dc, slot_bmask, db->is_jmp != DISAS_NEXT &&
+                                            db->is_jmp != DISAS_TOO_MANY);
+        db->is_jmp = DISAS_NORETURN;
+    }
+    dc->in_slot = false;
+}
+
+static void mips_tr_tb_stop(DisasContextBase *db, CPUState *cs)
+{
+    DisasContext *dc = container_of(db, DisasContext, base);
+
+    switch (db->is_jmp) {
+    case DISAS_NEXT:
+    case DISAS_TOO_MANY:
+        if (dc->hflags & MIPS_HFLAG_BMASK) {
+            /* The delay slot starts the next TB: hand the pending branch over. */
+            mips_gen_save_bmask(dc, dc->hflags & MIPS_HFLAG_BMASK);
+            tcg_gen_movi_i32(cpu_pc, db->pc_next);
+            tcg_gen_exit_tb(NULL, 0);
+        } else {
+            mips_gen_goto_tb(dc, 0, db->pc_next);
+        }
+        break;
+    case DISAS_EXIT:
+        tcg_gen_movi_i32(cpu_pc, db->pc_next);
+        tcg_gen_exit_tb(NULL, 0);
+        break;
+    case DISAS_EXIT_PC_SET:
+        tcg_gen_exit_tb(NULL, 0);
+        break;
+    default:
+        break;
+    }
+}
+
+static const TranslatorOps mips_translator_ops = {
+    .init_disas_context = mips_tr_init_disas_context,
+    .tb_start = mips_tr_tb_start,
+    .insn_start = mips_tr_insn_start,
+    .translate_insn = mips_tr_translate_insn,
+    .tb_stop = mips_tr_tb_stop,
+};
+
+void mips_translate_code(CPUState *cs, TranslationBlock *tb, int *max_insns)
+{
+    DisasContext dc;
+
+    memset(&dc, 0, sizeof(dc));
+    if (*max_insns <= 0 || *max_insns > MIPS_MAX_INSNS_PER_TB) {
+        *max_insns = MIPS_MAX_INSNS_PER_TB;
+    }
+    translator_loop(cs, tb, max_insns, &mips_translator_ops, &dc.base);
+}

@@ -1,0 +1,257 @@
+/*
+ * Liveness: one backward pass over the op list of a TB that removes dead ops and tells
+ * the backend, per op, which argument values die and which outputs must be written
+ * back to env.
+ *
+ * Contract with the backends (tcg/x86_64, tcg/interp); also summarised in tcg.h:
+ *
+ *  op->life_dead bit i (args numbered outputs first, then inputs):
+ *     the value of that temp is not read again before being overwritten or before
+ *     the TB ends: the backend may free its register after the op. Never set for
+ *     tcg_env (TEMP_FIXED). May be set for TEMP_CONST inputs (backends may ignore it).
+ *     An output with its dead bit set is written but never read (e.g. the unused half
+ *     of mulu2, or a global whose only consumer is memory: see SYNC).
+ *  op->life_sync bit i (outputs only):
+ *     the output is a global (TEMP_GLOBAL) whose new value must be stored to
+ *     env + mem_offset right after the op, because something that needs env to be
+ *     coherent (a BB end, a TB exit, a helper call that reads or writes globals, a
+ *     qemu_ld/st that may fault) comes before the next write of that global.
+ *     DEAD and SYNC together: store it, then the register may be freed.
+ *  Sync bits are never set for TEMP_TB temps.
+ *
+ * What the backend must still do on its own at the points below (liveness assumes
+ * it, and only marks what happens between those points):
+ *  - TCG_OPF_BB_END ops (set_label, br, brcond_*): before the op's control transfer,
+ *    every global held in a register and not yet written back is stored to env, and
+ *    every TEMP_TB temp held in a register is saved to its frame slot; after the op
+ *    the backend assumes nothing is in registers (everything is reloaded from memory).
+ *    TEMP_TB values read after a label stay live across it (no dead bit), so the
+ *    backend must not drop them. After a set_label the same holds.
+ *  - TCG_OPF_BB_EXIT ops (exit_tb, goto_tb, goto_ptr): all globals written back;
+ *    TEMP_TB values are dead (not saved).
+ *  - call ops: unless the helper has TCG_CALL_NO_READ_GLOBALS, all globals are
+ *    written back before the call (liveness sets SYNC on the last write of each
+ *    global before it); unless it has TCG_CALL_NO_WRITE_GLOBALS, register copies of
+ *    globals are stale after the call and must be reloaded from env.
+ *  - qemu_ld/st ops: all globals are written back before the access (it may raise a
+ *    guest exception that unwinds from the helper); register copies stay valid.
+ *
+ * Ops removed: those with at least one output, no TCG_OPF_SIDE_EFFECTS, and every
+ * output dead; and calls to TCG_CALL_NO_SIDE_EFFECTS helpers whose result (if any) is
+ * dead. insn_start, labels, branches and stores are never removed.
+ */
+#include "qemu/osdep.h"
+#include "tcg/tcg.h"
+
+/* Per-temp state while walking backwards: at the current point, is the value still
+ * needed later (no TS_DEAD) and must it be in its memory home (TS_MEM)? */
+#define TS_DEAD 1
+#define TS_MEM  2
+
+typedef struct LivenessState {
+    TCGContext *s;
+    uint8_t state[TCG_MAX_TEMPS];
+    bool read_later[TCG_MAX_TEMPS];   /* used as an input somewhere after this point */
+    bool backward_branch;             /* a loop exists: be conservative for TEMP_TB */
+} LivenessState;
+
+/* A forward pre-pass: does any branch go to a label placed before it? */
+static bool liveness_has_backward_branch(TCGContext *s)
+{
+    bool seen[TCG_MAX_LABELS] = { false };
+    TCGOp *op;
+
+    for (op = s->first_op; op; op = op->next) {
+        switch (op->opc) {
+        case INDEX_op_set_label:
+            seen[arg_label(op->args[0])->id] = true;
+            break;
+        case INDEX_op_br:
+            if (seen[arg_label(op->args[0])->id]) {
+                return true;
+            }
+            break;
+        case INDEX_op_brcond_i32:
+        case INDEX_op_brcond_i64:
+            if (seen[arg_label(op->args[3])->id]) {
+                return true;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    return false;
+}
+
+/* State just after a basic-block end (label or branch). */
+static void liveness_bb_end(LivenessState *ls)
+{
+    TCGContext *s = ls->s;
+    int i;
+
+    for (i = 0; i < s->nb_temps; i++) {
+        TCGTemp *ts = &s->temps[i];
+        switch (ts->kind) {
+        case TEMP_FIXED:
+            ls->state[i] = 0;
+            break;
+        case TEMP_GLOBAL:
+            ls->state[i] = TS_DEAD | TS_MEM;
+            break;
+        case TEMP_TB:
+            /* Without loops a temp never read later in program order is dead here;
+             * otherwise keep it live so the backend saves it across the edge. */
+            ls->state[i] = (ls->backward_branch || ls->read_later[i]) ? 0 : TS_DEAD;
+            break;
+        case TEMP_CONST:
+            ls->state[i] = TS_DEAD;
+            break;
+        }
+    }
+}
+
+/* State just after leaving the TB. */
+static void liveness_bb_exit(LivenessState *ls)
+{
+    TCGContext *s = ls->s;
+    int i;
+
+    for (i = 0; i < s->nb_temps; i++) {
+        switch (s->temps[i].kind) {
+        case TEMP_FIXED:
+            ls->state[i] = 0;
+            break;
+        case TEMP_GLOBAL:
+            ls->state[i] = TS_DEAD | TS_MEM;
+            break;
+        case TEMP_TB:
+        case TEMP_CONST:
+            ls->state[i] = TS_DEAD;
+            break;
+        }
+    }
+}
+
+/* Before a call that may write globals: register copies die, memory must hold them. */
+static void liveness_global_kill(LivenessState *ls)
+{
+    int i;
+
+    for (i = 0; i < ls->s->nb_globals; i++) {
+        if (ls->s->temps[i].kind == TEMP_GLOBAL) {
+            ls->state[i] = TS_DEAD | TS_MEM;
+        }
+    }
+}
+
+/* Before something that reads env (helper, possible fault): globals in memory. */
+static void liveness_global_sync(LivenessState *ls)
+{
+    int i;
+
+    for (i = 0; i < ls->s->nb_globals; i++) {
+        if (ls->s->temps[i].kind == TEMP_GLOBAL) {
+            ls->state[i] |= TS_MEM;
+        }
+    }
+}
+
+void tcg_liveness(TCGContext *s)
+{
+    LivenessState *ls = g_new0(LivenessState, 1);
+    TCGOp *op, *prev;
+    int i;
+
+    ls->s = s;
+    ls->backward_branch = liveness_has_backward_branch(s);
+    liveness_bb_exit(ls);
+
+    for (op = s->last_op; op; op = prev) {
+        const TCGOpDef *def = &tcg_op_defs[op->opc];
+        int nb_o = tcg_op_nb_oargs(op);
+        int nb_i = tcg_op_nb_iargs(op);
+        unsigned call_flags = 0;
+        bool removable;
+        uint16_t dead = 0, sync = 0;
+
+        prev = op->prev;
+
+        if (op->opc == INDEX_op_discard) {
+            TCGTemp *ts = arg_temp(op->args[0]);
+            ls->state[ts->index] = TS_DEAD;
+            ls->read_later[ts->index] = false;
+            op->life_dead = op->life_sync = 0;
+            continue;
+        }
+
+        if (op->opc == INDEX_op_call) {
+            const TCGHelperInfo *info =
+                (const TCGHelperInfo *)(uintptr_t)op->args[nb_o + nb_i + 1];
+            call_flags = info->flags;
+            removable = (call_flags & TCG_CALL_NO_SIDE_EFFECTS) != 0;
+        } else {
+            removable = nb_o > 0 && !(def->flags & TCG_OPF_SIDE_EFFECTS);
+        }
+        if (removable) {
+            for (i = 0; i < nb_o; i++) {
+                if (ls->state[arg_temp(op->args[i])->index] != TS_DEAD) {
+                    removable = false;
+                    break;
+                }
+            }
+            if (removable) {
+                tcg_op_remove(s, op);
+                continue;
+            }
+        }
+
+        /* Control flow: the state after the op is fixed by the block rules. */
+        if (def->flags & TCG_OPF_BB_EXIT) {
+            liveness_bb_exit(ls);
+        } else if (def->flags & TCG_OPF_BB_END) {
+            liveness_bb_end(ls);
+        }
+
+        /* Outputs: the value before this op is dead. */
+        for (i = 0; i < nb_o; i++) {
+            TCGTemp *ts = arg_temp(op->args[i]);
+            uint8_t st = ls->state[ts->index];
+            if (st & TS_DEAD) {
+                dead |= 1u << i;
+            }
+            if ((st & TS_MEM) && ts->kind == TEMP_GLOBAL) {
+                sync |= 1u << i;
+            }
+            ls->state[ts->index] = ts->kind == TEMP_FIXED ? 0 : TS_DEAD;
+        }
+
+        /* Effects on env-resident globals before the op. */
+        if (op->opc == INDEX_op_call) {
+            if (!(call_flags & TCG_CALL_NO_WRITE_GLOBALS)) {
+                liveness_global_kill(ls);
+            } else if (!(call_flags & TCG_CALL_NO_READ_GLOBALS)) {
+                liveness_global_sync(ls);
+            }
+        } else if (op->opc >= INDEX_op_qemu_ld_i32 && op->opc <= INDEX_op_qemu_st_i64) {
+            liveness_global_sync(ls);
+        }
+
+        /* Inputs: first the dead bits, then mark them live (an input may repeat). */
+        for (i = nb_o; i < nb_o + nb_i; i++) {
+            TCGTemp *ts = arg_temp(op->args[i]);
+            if (ts->kind != TEMP_FIXED && (ls->state[ts->index] & TS_DEAD)) {
+                dead |= 1u << i;
+            }
+        }
+        for (i = nb_o; i < nb_o + nb_i; i++) {
+            TCGTemp *ts = arg_temp(op->args[i]);
+            ls->state[ts->index] &= ~TS_DEAD;
+            ls->read_later[ts->index] = true;
+        }
+
+        op->life_dead = dead;
+        op->life_sync = sync;
+    }
+    g_free(ls);
+}

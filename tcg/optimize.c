@@ -1,0 +1,860 @@
+/*
+ * The IR optimizer: one forward pass over a TB's ops doing constant folding, copy
+ * propagation within basic blocks, algebraic simplification and branch folding, then
+ * a sweep that drops unreachable code and labels nobody branches to.
+ *
+ * Knowledge kept per temp: whether it holds a known constant, and which other temps
+ * hold the same value (a ring of copies). All of it is forgotten at a label that is
+ * still a branch target; globals are forgotten at helper calls that may write them.
+ * The value semantics used for folding are those of the op list (tcg-opc.h): 32-bit
+ * ops compute 32-bit results; an i32 constant temp holds the sign-extended value.
+ */
+#include "qemu/osdep.h"
+#include "tcg/tcg.h"
+
+typedef struct OptTemp {
+    uint32_t gen;                 /* valid only when equal to opt_gen */
+    bool is_const;
+    uint64_t val;                 /* sign-extended for i32 temps */
+    TCGTemp *prev_copy, *next_copy;
+} OptTemp;
+
+typedef struct OptContext {
+    TCGContext *s;
+    OptTemp *info;                /* indexed by temp index */
+} OptContext;
+
+/*
+ * Per-temp info lives in one table reused by every pass (translation is single
+ * threaded); an entry is (re)initialised on first use in a pass, found by its
+ * generation number, so neither clearing nor folding's new constants cost anything.
+ */
+static OptTemp *opt_info;
+static uint32_t opt_gen;
+
+static inline OptTemp *opt_ti(OptContext *ctx, TCGTemp *ts)
+{
+    OptTemp *ti = &ctx->info[ts->index];
+
+    if (unlikely(ti->gen != opt_gen)) {
+        ti->gen = opt_gen;
+        ti->next_copy = ti->prev_copy = ts;
+        ti->is_const = ts->kind == TEMP_CONST;
+        ti->val = ts->val;
+    }
+    return ti;
+}
+
+static bool opc_is_i64(TCGOpcode opc)
+{
+    return (opc >= INDEX_op_mov_i64 && opc <= INDEX_op_sub2_i64)
+        || opc == INDEX_op_qemu_ld_i64 || opc == INDEX_op_qemu_st_i64;
+}
+
+/* Normalise a value to the representation of a temp of the given type. */
+static uint64_t opt_norm(TCGType type, uint64_t v)
+{
+    return type == TCG_TYPE_I32 ? (uint64_t)(int64_t)(int32_t)v : v;
+}
+
+/* ---- copy rings ---- */
+
+static void opt_reset_temp(OptContext *ctx, TCGTemp *ts)
+{
+    OptTemp *ti = opt_ti(ctx, ts);
+    OptTemp *p = opt_ti(ctx, ti->prev_copy);
+    OptTemp *n = opt_ti(ctx, ti->next_copy);
+
+    p->next_copy = ti->next_copy;
+    n->prev_copy = ti->prev_copy;
+    ti->next_copy = ti->prev_copy = ts;
+    if (ts->kind == TEMP_CONST) {
+        ti->is_const = true;
+        ti->val = ts->val;
+    } else {
+        ti->is_const = false;
+    }
+}
+
+static void opt_reset_all(OptContext *ctx)
+{
+    int i;
+
+    for (i = 0; i < ctx->s->nb_temps; i++) {
+        opt_reset_temp(ctx, &ctx->s->temps[i]);
+    }
+}
+
+static void opt_reset_globals(OptContext *ctx)
+{
+    int i;
+
+    for (i = 0; i < ctx->s->nb_globals; i++) {
+        if (ctx->s->temps[i].kind == TEMP_GLOBAL) {
+            opt_reset_temp(ctx, &ctx->s->temps[i]);
+        }
+    }
+}
+
+static bool opt_is_copy(OptContext *ctx, TCGTemp *a, TCGTemp *b)
+{
+    TCGTemp *i;
+
+    if (a == b) {
+        return true;
+    }
+    for (i = opt_ti(ctx, a)->next_copy; i != a; i = opt_ti(ctx, i)->next_copy) {
+        if (i == b) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int opt_rank(TCGTemp *ts)
+{
+    switch (ts->kind) {
+    case TEMP_CONST:
+        return 3;
+    case TEMP_FIXED:
+    case TEMP_GLOBAL:
+        return 2;
+    default:
+        return 1;
+    }
+}
+
+/* The member of ts's ring best used as an input: a constant, else a global. */
+static TCGTemp *opt_best_copy(OptContext *ctx, TCGTemp *ts)
+{
+    TCGTemp *best = ts, *i;
+
+    for (i = opt_ti(ctx, ts)->next_copy; i != ts; i = opt_ti(ctx, i)->next_copy) {
+        if (opt_rank(i) > opt_rank(best)) {
+            best = i;
+        }
+    }
+    return best;
+}
+
+/* ---- op rewriting ---- */
+
+static bool arg_const(OptContext *ctx, uint64_t arg)
+{
+    return opt_ti(ctx, arg_temp(arg))->is_const;
+}
+
+static uint64_t arg_val(OptContext *ctx, uint64_t arg)
+{
+    return opt_ti(ctx, arg_temp(arg))->val;
+}
+
+/* Turn op into "mov dst, src" (or drop it if dst already equals src). */
+static void opt_gen_mov(OptContext *ctx, TCGOp *op, TCGTemp *dst, TCGTemp *src)
+{
+    OptTemp *di, *si;
+
+    if (opt_is_copy(ctx, dst, src)) {
+        tcg_op_remove(ctx->s, op);
+        return;
+    }
+    op->opc = dst->type == TCG_TYPE_I32 ? INDEX_op_mov_i32 : INDEX_op_mov_i64;
+    op->args[0] = temp_arg(dst);
+    op->args[1] = temp_arg(src);
+
+    opt_reset_temp(ctx, dst);
+    di = opt_ti(ctx, dst);
+    si = opt_ti(ctx, src);
+    di->is_const = si->is_const;
+    di->val = si->val;
+    /* Join src's ring. */
+    di->next_copy = si->next_copy;
+    di->prev_copy = src;
+    opt_ti(ctx, si->next_copy)->prev_copy = dst;
+    si->next_copy = dst;
+}
+
+static void opt_gen_movi(OptContext *ctx, TCGOp *op, TCGTemp *dst, uint64_t val)
+{
+    TCGTemp *c;
+
+    if (dst->type == TCG_TYPE_I32) {
+        c = tcgv_i32_temp(tcg_constant_i32((int32_t)val));
+    } else {
+        c = tcgv_i64_temp(tcg_constant_i64((int64_t)val));
+    }
+    opt_gen_mov(ctx, op, dst, c);
+}
+
+/* ---- constant folding ---- */
+
+static uint64_t opt_bswap16(uint64_t x)
+{
+    return ((x >> 8) & 0xff) | ((x & 0xff) << 8);
+}
+
+/*
+ * Fold a one- or two-input op. *ok is cleared for ops not handled here or whose
+ * result is undefined (division by zero, INT_MIN / -1): those stay as they are.
+ */
+static uint64_t opt_fold(TCGOpcode opc, uint64_t x, uint64_t y, bool *ok)
+{
+    uint32_t x32 = x, y32 = y;
+
+    *ok = true;
+    switch (opc) {
+    case INDEX_op_add_i32: return x32 + y32;
+    case INDEX_op_add_i64: return x + y;
+    case INDEX_op_sub_i32: return x32 - y32;
+    case INDEX_op_sub_i64: return x - y;
+    case INDEX_op_mul_i32: return x32 * y32;
+    case INDEX_op_mul_i64: return x * y;
+    case INDEX_op_and_i32:
+    case INDEX_op_and_i64: return x & y;
+    case INDEX_op_or_i32:
+    case INDEX_op_or_i64: return x | y;
+    case INDEX_op_xor_i32:
+    case INDEX_op_xor_i64: return x ^ y;
+    case INDEX_op_andc_i32:
+    case INDEX_op_andc_i64: return x & ~y;
+    case INDEX_op_orc_i32:
+    case INDEX_op_orc_i64: return x | ~y;
+    case INDEX_op_shl_i32: return x32 << (y & 31);
+    case INDEX_op_shl_i64: return x << (y & 63);
+    case INDEX_op_shr_i32: return x32 >> (y & 31);
+    case INDEX_op_shr_i64: return x >> (y & 63);
+    case INDEX_op_sar_i32: return (uint32_t)((int32_t)x32 >> (y & 31));
+    case INDEX_op_sar_i64: return (uint64_t)((int64_t)x >> (y & 63));
+    case INDEX_op_rotl_i32:
+        return (y & 31) ? (x32 << (y & 31)) | (x32 >> (32 - (y & 31))) : x32;
+    case INDEX_op_rotl_i64:
+        return (y & 63) ? (x << (y & 63)) | (x >> (64 - (y & 63))) : x;
+    case INDEX_op_rotr_i32:
+        return (y & 31) ? (x32 >> (y & 31)) | (x32 << (32 - (y & 31))) : x32;
+    case INDEX_op_rotr_i64:
+        return (y & 63) ? (x >> (y & 63)) | (x << (64 - (y & 63))) : x;
+    case INDEX_op_neg_i32: return -x32;
+    case INDEX_op_neg_i64: return -x;
+    case INDEX_op_not_i32: return ~x32;
+    case INDEX_op_not_i64: return ~x;
+    case INDEX_op_ext8s_i32:
+    case INDEX_op_ext8s_i64: return (uint64_t)(int64_t)(int8_t)x;
+    case INDEX_op_ext8u_i32:
+    case INDEX_op_ext8u_i64: return (uint8_t)x;
+    case INDEX_op_ext16s_i32:
+    case INDEX_op_ext16s_i64: return (uint64_t)(int64_t)(int16_t)x;
+    case INDEX_op_ext16u_i32:
+    case INDEX_op_ext16u_i64: return (uint16_t)x;
+    case INDEX_op_ext32s_i64:
+    case INDEX_op_ext_i32_i64: return (uint64_t)(int64_t)(int32_t)x;
+    case INDEX_op_ext32u_i64:
+    case INDEX_op_extu_i32_i64:
+    case INDEX_op_extrl_i64_i32: return (uint32_t)x;
+    case INDEX_op_extrh_i64_i32: return x >> 32;
+    case INDEX_op_bswap16_i32:
+    case INDEX_op_bswap16_i64: return opt_bswap16(x);
+    case INDEX_op_bswap32_i32:
+    case INDEX_op_bswap32_i64: return __builtin_bswap32(x32);
+    case INDEX_op_bswap64_i64: return __builtin_bswap64(x);
+    case INDEX_op_ctpop_i32: return __builtin_popcount(x32);
+    case INDEX_op_ctpop_i64: return __builtin_popcountll(x);
+    case INDEX_op_clz_i32: return x32 ? (uint64_t)__builtin_clz(x32) : y;
+    case INDEX_op_clz_i64: return x ? (uint64_t)__builtin_clzll(x) : y;
+    case INDEX_op_ctz_i32: return x32 ? (uint64_t)__builtin_ctz(x32) : y;
+    case INDEX_op_ctz_i64: return x ? (uint64_t)__builtin_ctzll(x) : y;
+    case INDEX_op_div_i32:
+        if (y32 == 0 || ((int32_t)x32 == INT32_MIN && (int32_t)y32 == -1)) {
+            break;
+        }
+        return (uint32_t)((int32_t)x32 / (int32_t)y32);
+    case INDEX_op_rem_i32:
+        if (y32 == 0 || ((int32_t)x32 == INT32_MIN && (int32_t)y32 == -1)) {
+            break;
+        }
+        return (uint32_t)((int32_t)x32 % (int32_t)y32);
+    case INDEX_op_divu_i32:
+        if (y32 == 0) {
+            break;
+        }
+        return x32 / y32;
+    case INDEX_op_remu_i32:
+        if (y32 == 0) {
+            break;
+        }
+        return x32 % y32;
+    case INDEX_op_div_i64:
+        if (y == 0 || ((int64_t)x == INT64_MIN && (int64_t)y == -1)) {
+            break;
+        }
+        return (uint64_t)((int64_t)x / (int64_t)y);
+    case INDEX_op_rem_i64:
+        if (y == 0 || ((int64_t)x == INT64_MIN && (int64_t)y == -1)) {
+            break;
+        }
+        return (uint64_t)((int64_t)x % (int64_t)y);
+    case INDEX_op_divu_i64:
+        if (y == 0) {
+            break;
+        }
+        return x / y;
+    case INDEX_op_remu_i64:
+        if (y == 0) {
+            break;
+        }
+        return x % y;
+    default:
+        break;
+    }
+    *ok = false;
+    return 0;
+}
+
+/* Outcome of (x cond y) when known: 1 true, 0 false, -1 unknown. */
+static int opt_cond_known(OptContext *ctx, TCGCond c, uint64_t ax, uint64_t ay, bool is64)
+{
+    if (c == TCG_COND_ALWAYS) {
+        return 1;
+    }
+    if (c == TCG_COND_NEVER) {
+        return 0;
+    }
+    if (arg_const(ctx, ax) && arg_const(ctx, ay)) {
+        return tcg_cond_eval(c, arg_val(ctx, ax), arg_val(ctx, ay), is64);
+    }
+    if (opt_is_copy(ctx, arg_temp(ax), arg_temp(ay))) {
+        switch (c) {
+        case TCG_COND_EQ:
+        case TCG_COND_LE:
+        case TCG_COND_GE:
+        case TCG_COND_LEU:
+        case TCG_COND_GEU:
+            return 1;
+        default:
+            return 0;
+        }
+    }
+    /* Unsigned comparisons against zero that cannot go either way. */
+    if (arg_const(ctx, ay) && arg_val(ctx, ay) == 0) {
+        if (c == TCG_COND_GEU) {
+            return 1;
+        }
+        if (c == TCG_COND_LTU) {
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Put a constant second in commutative ops and comparisons; returns true if swapped. */
+static bool opt_swap_args(OptContext *ctx, TCGOp *op, int i, int j)
+{
+    uint64_t t;
+
+    if (arg_const(ctx, op->args[i]) && !arg_const(ctx, op->args[j])) {
+        t = op->args[i];
+        op->args[i] = op->args[j];
+        op->args[j] = t;
+        return true;
+    }
+    return false;
+}
+
+static bool opc_is_commutative(TCGOpcode opc)
+{
+    switch (opc) {
+    case INDEX_op_add_i32: case INDEX_op_add_i64:
+    case INDEX_op_mul_i32: case INDEX_op_mul_i64:
+    case INDEX_op_and_i32: case INDEX_op_and_i64:
+    case INDEX_op_or_i32: case INDEX_op_or_i64:
+    case INDEX_op_xor_i32: case INDEX_op_xor_i64:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/*
+ * Algebraic identities for a two-input op with y (args[2]) maybe constant.
+ * Returns true if op was rewritten.
+ */
+static bool opt_identities(OptContext *ctx, TCGOp *op, bool is64)
+{
+    TCGTemp *dst = arg_temp(op->args[0]);
+    TCGTemp *x = arg_temp(op->args[1]);
+    TCGTemp *y = arg_temp(op->args[2]);
+    uint64_t ones = is64 ? ~0ull : 0xffffffffull;
+    bool yc = arg_const(ctx, op->args[2]);
+    uint64_t yv = yc ? arg_val(ctx, op->args[2]) & ones : 0;
+    bool same = opt_is_copy(ctx, x, y);
+
+    switch (op->opc) {
+    case INDEX_op_add_i32: case INDEX_op_add_i64:
+    case INDEX_op_sub_i32: case INDEX_op_sub_i64:
+    case INDEX_op_or_i32: case INDEX_op_or_i64:
+    case INDEX_op_xor_i32: case INDEX_op_xor_i64:
+    case INDEX_op_andc_i32: case INDEX_op_andc_i64:
+        if (yc && yv == 0) {
+            opt_gen_mov(ctx, op, dst, x);
+            return true;
+        }
+        break;
+    case INDEX_op_shl_i32: case INDEX_op_shr_i32: case INDEX_op_sar_i32:
+    case INDEX_op_rotl_i32: case INDEX_op_rotr_i32:
+        if (yc && (yv & 31) == 0) {
+            opt_gen_mov(ctx, op, dst, x);
+            return true;
+        }
+        break;
+    case INDEX_op_shl_i64: case INDEX_op_shr_i64: case INDEX_op_sar_i64:
+    case INDEX_op_rotl_i64: case INDEX_op_rotr_i64:
+        if (yc && (yv & 63) == 0) {
+            opt_gen_mov(ctx, op, dst, x);
+            return true;
+        }
+        break;
+    default:
+        break;
+    }
+
+    switch (op->opc) {
+    case INDEX_op_and_i32: case INDEX_op_and_i64:
+        if (yc && yv == 0) {
+            opt_gen_movi(ctx, op, dst, 0);
+            return true;
+        }
+        if ((yc && yv == ones) || same) {
+            opt_gen_mov(ctx, op, dst, x);
+            return true;
+        }
+        break;
+    case INDEX_op_or_i32: case INDEX_op_or_i64:
+        if (yc && yv == ones) {
+            opt_gen_movi(ctx, op, dst, ones);
+            return true;
+        }
+        if (same) {
+            opt_gen_mov(ctx, op, dst, x);
+            return true;
+        }
+        break;
+    case INDEX_op_orc_i32: case INDEX_op_orc_i64:
+        if ((yc && yv == 0) || same) {
+            opt_gen_movi(ctx, op, dst, ones);
+            return true;
+        }
+        if (yc && yv == ones) {
+            opt_gen_mov(ctx, op, dst, x);
+            return true;
+        }
+        break;
+    case INDEX_op_andc_i32: case INDEX_op_andc_i64:
+        if ((yc && yv == ones) || same) {
+            opt_gen_movi(ctx, op, dst, 0);
+            return true;
+        }
+        break;
+    case INDEX_op_xor_i32: case INDEX_op_xor_i64:
+    case INDEX_op_sub_i32: case INDEX_op_sub_i64:
+        if (same) {
+            opt_gen_movi(ctx, op, dst, 0);
+            return true;
+        }
+        break;
+    case INDEX_op_mul_i32: case INDEX_op_mul_i64:
+        if (yc && yv == 0) {
+            opt_gen_movi(ctx, op, dst, 0);
+            return true;
+        }
+        if (yc && yv == 1) {
+            opt_gen_mov(ctx, op, dst, x);
+            return true;
+        }
+        break;
+    default:
+        break;
+    }
+
+    /* 0 shifted or rotated by anything is 0. */
+    switch (op->opc) {
+    case INDEX_op_shl_i32: case INDEX_op_shr_i32: case INDEX_op_sar_i32:
+    case INDEX_op_rotl_i32: case INDEX_op_rotr_i32:
+    case INDEX_op_shl_i64: case INDEX_op_shr_i64: case INDEX_op_sar_i64:
+    case INDEX_op_rotl_i64: case INDEX_op_rotr_i64:
+        if (arg_const(ctx, op->args[1]) && (arg_val(ctx, op->args[1]) & ones) == 0) {
+            opt_gen_movi(ctx, op, dst, 0);
+            return true;
+        }
+        break;
+    default:
+        break;
+    }
+    return false;
+}
+
+/* The double-word ops: fold when every input is known. */
+static bool opt_fold_double(OptContext *ctx, TCGOp *op, bool is64)
+{
+    TCGTemp *lo = arg_temp(op->args[0]), *hi = arg_temp(op->args[1]);
+    uint64_t rl, rh;
+    TCGOp *op2;
+    int i, nb_i = tcg_op_defs[op->opc].nb_iargs;
+
+    for (i = 2; i < 2 + nb_i; i++) {
+        if (!arg_const(ctx, op->args[i])) {
+            return false;
+        }
+    }
+    if (lo == hi) {
+        return false;       /* ill-formed; leave it to the backend as written */
+    }
+    switch (op->opc) {
+    case INDEX_op_mulu2_i32: {
+        uint64_t r = (uint64_t)(uint32_t)arg_val(ctx, op->args[2])
+                     * (uint32_t)arg_val(ctx, op->args[3]);
+        rl = (uint32_t)r;
+        rh = r >> 32;
+        break;
+    }
+    case INDEX_op_muls2_i32: {
+        int64_t r = (int64_t)(int32_t)arg_val(ctx, op->args[2])
+                    * (int32_t)arg_val(ctx, op->args[3]);
+        rl = (uint32_t)r;
+        rh = (uint64_t)r >> 32;
+        break;
+    }
+    case INDEX_op_mulu2_i64: {
+        unsigned __int128 r = (unsigned __int128)arg_val(ctx, op->args[2])
+                              * arg_val(ctx, op->args[3]);
+        rl = (uint64_t)r;
+        rh = (uint64_t)(r >> 64);
+        break;
+    }
+    case INDEX_op_muls2_i64: {
+        __int128 r = (__int128)(int64_t)arg_val(ctx, op->args[2])
+                     * (int64_t)arg_val(ctx, op->args[3]);
+        rl = (uint64_t)r;
+        rh = (uint64_t)((unsigned __int128)r >> 64);
+        break;
+    }
+    case INDEX_op_add2_i32:
+    case INDEX_op_sub2_i32: {
+        uint64_t a = ((uint64_t)(uint32_t)arg_val(ctx, op->args[3]) << 32)
+                     | (uint32_t)arg_val(ctx, op->args[2]);
+        uint64_t b = ((uint64_t)(uint32_t)arg_val(ctx, op->args[5]) << 32)
+                     | (uint32_t)arg_val(ctx, op->args[4]);
+        uint64_t r = op->opc == INDEX_op_add2_i32 ? a + b : a - b;
+        rl = (uint32_t)r;
+        rh = r >> 32;
+        break;
+    }
+    case INDEX_op_add2_i64:
+    case INDEX_op_sub2_i64: {
+        unsigned __int128 a = ((unsigned __int128)arg_val(ctx, op->args[3]) << 64)
+                              | arg_val(ctx, op->args[2]);
+        unsigned __int128 b = ((unsigned __int128)arg_val(ctx, op->args[5]) << 64)
+                              | arg_val(ctx, op->args[4]);
+        unsigned __int128 r = op->opc == INDEX_op_add2_i64 ? a + b : a - b;
+        rl = (uint64_t)r;
+        rh = (uint64_t)(r >> 64);
+        break;
+    }
+    default:
+        return false;
+    }
+    (void)is64;
+    op2 = tcg_op_insert_after(ctx->s, op, INDEX_op_mov_i32, 2);
+    opt_gen_movi(ctx, op, lo, rl);
+    opt_gen_movi(ctx, op2, hi, rh);
+    return true;
+}
+
+/* Drop a branch op, keeping the label's reference count right. */
+static void opt_remove_branch(OptContext *ctx, TCGOp *op)
+{
+    switch (op->opc) {
+    case INDEX_op_br:
+        arg_label(op->args[0])->refs--;
+        break;
+    case INDEX_op_brcond_i32:
+    case INDEX_op_brcond_i64:
+        arg_label(op->args[3])->refs--;
+        break;
+    default:
+        break;
+    }
+    tcg_op_remove(ctx->s, op);
+}
+
+/* Fold one ordinary (non-control) op. Returns true if the op is gone or rewritten
+ * into a mov whose bookkeeping is done. */
+static bool opt_fold_op(OptContext *ctx, TCGOp *op)
+{
+    TCGOpcode opc = op->opc;
+    const TCGOpDef *def = &tcg_op_defs[opc];
+    bool is64 = opc_is_i64(opc);
+    TCGTemp *dst;
+    uint64_t v;
+    bool ok;
+    int known;
+
+    if (def->nb_oargs == 0 || (def->flags & TCG_OPF_SIDE_EFFECTS)) {
+        return false;
+    }
+    dst = arg_temp(op->args[0]);
+
+    switch (opc) {
+    case INDEX_op_mov_i32:
+    case INDEX_op_mov_i64:
+        opt_gen_mov(ctx, op, dst, arg_temp(op->args[1]));
+        return true;
+
+    case INDEX_op_setcond_i32:
+    case INDEX_op_setcond_i64:
+        if (opt_swap_args(ctx, op, 1, 2)) {
+            op->args[3] = tcg_swap_cond((TCGCond)op->args[3]);
+        }
+        known = opt_cond_known(ctx, (TCGCond)op->args[3], op->args[1], op->args[2], is64);
+        if (known >= 0) {
+            opt_gen_movi(ctx, op, dst, known);
+            return true;
+        }
+        return false;
+
+    case INDEX_op_movcond_i32:
+    case INDEX_op_movcond_i64:
+        if (opt_swap_args(ctx, op, 1, 2)) {
+            op->args[5] = tcg_swap_cond((TCGCond)op->args[5]);
+        }
+        known = opt_cond_known(ctx, (TCGCond)op->args[5], op->args[1], op->args[2], is64);
+        if (known >= 0) {
+            opt_gen_mov(ctx, op, dst, arg_temp(op->args[known ? 3 : 4]));
+            return true;
+        }
+        if (opt_is_copy(ctx, arg_temp(op->args[3]), arg_temp(op->args[4]))) {
+            opt_gen_mov(ctx, op, dst, arg_temp(op->args[3]));
+            return true;
+        }
+        return false;
+
+    case INDEX_op_deposit_i32:
+    case INDEX_op_deposit_i64:
+        if (arg_const(ctx, op->args[1]) && arg_const(ctx, op->args[2])) {
+            unsigned pos = op->args[3], len = op->args[4];
+            uint64_t x = arg_val(ctx, op->args[1]), y = arg_val(ctx, op->args[2]);
+            v = is64 ? deposit64(x, pos, len, y) : deposit32(x, pos, len, y);
+            opt_gen_movi(ctx, op, dst, opt_norm(dst->type, v));
+            return true;
+        }
+        return false;
+
+    case INDEX_op_extract_i32:
+    case INDEX_op_extract_i64:
+    case INDEX_op_sextract_i32:
+    case INDEX_op_sextract_i64:
+        if (arg_const(ctx, op->args[1])) {
+            unsigned pos = op->args[2], len = op->args[3];
+            uint64_t x = arg_val(ctx, op->args[1]);
+            /* Move the field to the top, then shift it down logically or
+             * arithmetically. */
+            uint64_t top = x << (64 - pos - len);
+            if (opc == INDEX_op_extract_i32 || opc == INDEX_op_extract_i64) {
+                v = top >> (64 - len);
+            } else {
+                v = (uint64_t)((int64_t)top >> (64 - len));
+            }
+            opt_gen_movi(ctx, op, dst, opt_norm(dst->type, v));
+            return true;
+        }
+        return false;
+
+    case INDEX_op_clz_i32:
+    case INDEX_op_clz_i64:
+    case INDEX_op_ctz_i32:
+    case INDEX_op_ctz_i64:
+        if (arg_const(ctx, op->args[1])) {
+            uint64_t x = arg_val(ctx, op->args[1]);
+            if ((is64 ? x : (uint32_t)x) == 0) {
+                opt_gen_mov(ctx, op, dst, arg_temp(op->args[2]));
+            } else {
+                v = opt_fold(opc, x, 0, &ok);
+                opt_gen_movi(ctx, op, dst, opt_norm(dst->type, v));
+            }
+            return true;
+        }
+        return false;
+
+    case INDEX_op_mulu2_i32: case INDEX_op_muls2_i32:
+    case INDEX_op_mulu2_i64: case INDEX_op_muls2_i64:
+    case INDEX_op_add2_i32: case INDEX_op_sub2_i32:
+    case INDEX_op_add2_i64: case INDEX_op_sub2_i64:
+        return opt_fold_double(ctx, op, is64);
+
+    default:
+        break;
+    }
+
+    /* Host loads: nothing known. */
+    if (def->nb_cargs != 0) {
+        return false;
+    }
+
+    if (def->nb_iargs == 1) {
+        if (arg_const(ctx, op->args[1])) {
+            v = opt_fold(opc, arg_val(ctx, op->args[1]), 0, &ok);
+            if (ok) {
+                opt_gen_movi(ctx, op, dst, opt_norm(dst->type, v));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    if (def->nb_iargs == 2) {
+        if (opc_is_commutative(opc)) {
+            opt_swap_args(ctx, op, 1, 2);
+        }
+        if (arg_const(ctx, op->args[1]) && arg_const(ctx, op->args[2])) {
+            v = opt_fold(opc, arg_val(ctx, op->args[1]), arg_val(ctx, op->args[2]), &ok);
+            if (ok) {
+                opt_gen_movi(ctx, op, dst, opt_norm(dst->type, v));
+                return true;
+            }
+            return false;
+        }
+        return opt_identities(ctx, op, is64);
+    }
+    return false;
+}
+
+/* Is this op the end of straight-line flow (nothing after it runs until a label)? */
+static bool opt_is_unconditional_end(TCGOpcode opc)
+{
+    return opc == INDEX_op_br || opc == INDEX_op_exit_tb || opc == INDEX_op_goto_ptr;
+}
+
+void tcg_optimize(TCGContext *s)
+{
+    OptContext ctx;
+    TCGOp *op, *next;
+    bool unreachable = false;
+    int i;
+
+    ctx.s = s;
+    if (!opt_info) {
+        /* Folding may intern new constants: size the table for the most temps. */
+        opt_info = g_new0(OptTemp, TCG_MAX_TEMPS);
+    }
+    if (++opt_gen == 0) {
+        /* Wrapped: entries from 2^32 passes ago must not look current. */
+        memset(opt_info, 0, sizeof(OptTemp) * TCG_MAX_TEMPS);
+        opt_gen = 1;
+    }
+    ctx.info = opt_info;
+
+    for (op = s->first_op; op; op = next) {
+        TCGOpcode opc = op->opc;
+        int nb_o = tcg_op_nb_oargs(op), nb_i = tcg_op_nb_iargs(op);
+
+        next = op->next;
+
+        if (opc == INDEX_op_set_label) {
+            TCGLabel *l = arg_label(op->args[0]);
+            /* "br L; L:" - the br goes; if it was L's only user, what we knew at the
+             * br still holds at L. */
+            if (op->prev && op->prev->opc == INDEX_op_br
+                && arg_label(op->prev->args[0]) == l) {
+                opt_remove_branch(&ctx, op->prev);
+                unreachable = false;
+            }
+            if (l->refs == 0) {
+                /* Nobody jumps here: the block simply continues. */
+                tcg_op_remove(s, op);
+                continue;
+            }
+            unreachable = false;
+            opt_reset_all(&ctx);
+            continue;
+        }
+        if (unreachable) {
+            /* Keep insn_start so per-insn records stay aligned with the TB. */
+            if (opc != INDEX_op_insn_start) {
+                opt_remove_branch(&ctx, op);
+            }
+            continue;
+        }
+
+        /* Inputs: read the best equal temp (a constant if one is known). */
+        for (i = nb_o; i < nb_o + nb_i; i++) {
+            op->args[i] = temp_arg(opt_best_copy(&ctx, arg_temp(op->args[i])));
+        }
+
+        switch (opc) {
+        case INDEX_op_insn_start:
+        case INDEX_op_mb:
+            continue;
+        case INDEX_op_discard:
+            opt_reset_temp(&ctx, arg_temp(op->args[0]));
+            continue;
+        case INDEX_op_call: {
+            const TCGHelperInfo *info =
+                (const TCGHelperInfo *)(uintptr_t)op->args[nb_o + nb_i + 1];
+            if (!(info->flags & TCG_CALL_NO_WRITE_GLOBALS)) {
+                opt_reset_globals(&ctx);
+            }
+            for (i = 0; i < nb_o; i++) {
+                opt_reset_temp(&ctx, arg_temp(op->args[i]));
+            }
+            continue;
+        }
+        case INDEX_op_brcond_i32:
+        case INDEX_op_brcond_i64: {
+            int known;
+            if (opt_swap_args(&ctx, op, 0, 1)) {
+                op->args[2] = tcg_swap_cond((TCGCond)op->args[2]);
+            }
+            known = opt_cond_known(&ctx, (TCGCond)op->args[2], op->args[0], op->args[1],
+                                   opc == INDEX_op_brcond_i64);
+            if (known == 0) {
+                opt_remove_branch(&ctx, op);
+            } else if (known == 1) {
+                TCGLabel *l = arg_label(op->args[3]);
+                op->opc = INDEX_op_br;
+                op->args[0] = label_arg(l);
+                unreachable = true;
+            }
+            continue;
+        }
+        default:
+            break;
+        }
+
+        if (opt_is_unconditional_end(opc)) {
+            unreachable = true;
+            continue;
+        }
+        if (tcg_op_defs[opc].flags & (TCG_OPF_BB_END | TCG_OPF_BB_EXIT)) {
+            continue;       /* goto_tb: falls through to its exit_tb */
+        }
+
+        if (!opt_fold_op(&ctx, op)) {
+            for (i = 0; i < nb_o; i++) {
+                opt_reset_temp(&ctx, arg_temp(op->args[i]));
+            }
+        }
+    }
+
+    /* Sweep: a br to the label right after it, then labels left without branches. */
+    for (op = s->first_op; op; op = next) {
+        next = op->next;
+        if (op->opc == INDEX_op_br && next && next->opc == INDEX_op_set_label
+            && arg_label(next->args[0]) == arg_label(op->args[0])) {
+            opt_remove_branch(&ctx, op);
+        }
+    }
+    for (op = s->first_op; op; op = next) {
+        next = op->next;
+        if (op->opc == INDEX_op_set_label && arg_label(op->args[0])->refs == 0) {
+            tcg_op_remove(s, op);
+        }
+    }
+}

@@ -1,0 +1,335 @@
+/*
+ * Guest memory accesses (qemu_ld/qemu_st) of the x86-64 backend: the softmmu TLB
+ * fast path inline, as laid down in include/exec/cputlb.h, and one out-of-line stub
+ * per access, emitted after the TB body, that calls helper_ld_mmu/helper_st_mmu.
+ *
+ * Fast path for an access of size S at guest address A (32-bit, in register a) in
+ * MMU mode M; env is AREG0 and CPUState starts with tlb_fast[]:
+ *     mov   t0d, a
+ *     shr   t0d, TARGET_PAGE_BITS - CPU_TLB_ENTRY_BITS
+ *     and   t0, [env + M*16 + mask]
+ *     add   t0, [env + M*16 + table]        ; t0 = &entry
+ *     lea   tmpd, [a + S-1] | mov tmpd, a   ; last byte's page for unaligned S > 1
+ *     and   tmpd, PAGE_MASK | align bits
+ *     cmp   tmpd, [t0 + addr_read/addr_write]
+ *     jne   stub
+ *     mov   tmp, [t0 + addend]
+ *     op    [tmp + a]                        ; a is zero-extended: i32 invariant
+ *   raddr:
+ * The stub saves the caller-saved registers that hold live values, so a guest
+ * memory access does not force the allocator to give up those registers; it is
+ * the rare path.
+ */
+#include "x86-internal.h"
+#include "exec/cputlb.h"
+
+uint64_t (*x86_ld_helper)(struct CPUState *, uint32_t, uint32_t, uintptr_t) =
+    helper_ld_mmu;
+void (*x86_st_helper)(struct CPUState *, uint32_t, uint64_t, uint32_t, uintptr_t) =
+    helper_st_mmu;
+
+#define X86_TLB_MASK_OFS(idx)  ((idx) * (int)sizeof(CPUTLBDescFast) + \
+                                (int)offsetof(CPUTLBDescFast, mask))
+#define X86_TLB_TABLE_OFS(idx) ((idx) * (int)sizeof(CPUTLBDescFast) + \
+                                (int)offsetof(CPUTLBDescFast, table))
+
+/* Emit the TLB lookup; returns the stub descriptor with the miss branch filled. */
+static X86LdstStub *x86_tlb_lookup(X86Gen *g, int areg, int t0, MemOpIdx oi, bool is_ld)
+{
+    MemOp mop = get_memop(oi);
+    unsigned idx = get_mmuidx(oi);
+    unsigned size = memop_size(mop);
+    uint32_t cmp_mask = TARGET_PAGE_MASK;
+    X86LdstStub *st;
+
+    if (g->nb_ldst >= X86_MAX_LDST) {
+        g->overflow = true;
+        st = &g->ldst[0];    /* the code is discarded anyway */
+    } else {
+        st = &g->ldst[g->nb_ldst++];
+    }
+
+    x86_emit_ext32u(g, t0, areg);
+    x86_emit_shifti(g, SHIFT_SHR, 0, t0, TARGET_PAGE_BITS - CPU_TLB_ENTRY_BITS);
+    x86_emit_modrm_off(g, (OPC_ARITH_GvEv + (ARITH_AND << 3)) | P_REXW, t0, X86_AREG0,
+                       X86_TLB_MASK_OFS(idx));
+    x86_emit_modrm_off(g, OPC_ADD_GvEv | P_REXW, t0, X86_AREG0, X86_TLB_TABLE_OFS(idx));
+
+    if (mop & MO_ALIGN) {
+        cmp_mask |= size - 1;
+        x86_emit_ext32u(g, X86_TMP, areg);
+    } else if (size > 1) {
+        /* The page of the last byte: a page-crossing access fails the compare. */
+        x86_emit_modrm_off(g, OPC_LEA, X86_TMP, areg, size - 1);
+    } else {
+        x86_emit_ext32u(g, X86_TMP, areg);
+    }
+    x86_emit_arithi(g, ARITH_AND, 0, X86_TMP, (int32_t)cmp_mask);
+    x86_emit_modrm_off(g, OPC_CMP_GvEv, X86_TMP, t0,
+                       is_ld ? offsetof(CPUTLBEntry, addr_read)
+                             : offsetof(CPUTLBEntry, addr_write));
+    st->jne_disp = x86_emit_jcc32(g, JCC_JNE);
+    x86_emit_ld(g, TCG_TYPE_I64, X86_TMP, t0, offsetof(CPUTLBEntry, addend));
+    return st;
+}
+
+void x86_gen_qemu_ld(X86Gen *g, const TCGOp *op, TCGType type)
+{
+    TCGTemp *dts = arg_temp(op->args[0]), *ats = arg_temp(op->args[1]);
+    MemOpIdx oi = (MemOpIdx)op->args[2];
+    MemOp mop = get_memop(oi);
+    int rexw = type == TCG_TYPE_I64 ? P_REXW : 0;
+    int areg, t0, out;
+
+    /* The access may fault and unwind: env must hold every global. */
+    x86_ra_sync_globals(g);
+    areg = x86_ra_load(g, ats, 0, 0);
+    t0 = x86_ra_alloc(g, 0, X86_REG_BIT(areg));
+    if (IS_DEAD_ARG(op, 1)) {
+        x86_ra_temp_dead(g, ats);
+        out = x86_ra_alloc(g, 0, 0);
+    } else {
+        out = x86_ra_alloc(g, 0, X86_REG_BIT(areg));
+    }
+    if (g->reg_to_temp[out] && g->reg_to_temp[out] != dts) {
+        x86_ra_free_reg(g, out);
+    }
+    x86_ra_set_reg(g, dts, out);
+
+    X86LdstStub *st = x86_tlb_lookup(g, areg, t0, oi, true);
+
+    bool bswap = (mop & MO_BSWAP) && (mop & MO_SIZE) != MO_8;
+    switch (mop & (MO_SIZE | MO_SIGN)) {
+    case MO_UB:
+        x86_emit_modrm_sib(g, OPC_MOVZBL, out, X86_TMP, areg, 0, 0);
+        break;
+    case MO_SB:
+        x86_emit_modrm_sib(g, OPC_MOVSBL | rexw, out, X86_TMP, areg, 0, 0);
+        break;
+    case MO_UW:
+        x86_emit_modrm_sib(g, OPC_MOVZWL, out, X86_TMP, areg, 0, 0);
+        if (bswap) {
+            x86_emit_shifti(g, SHIFT_ROL, P_DATA16, out, 8);
+        }
+        break;
+    case MO_SW:
+        if (bswap) {
+            x86_emit_modrm_sib(g, OPC_MOVZWL, out, X86_TMP, areg, 0, 0);
+            x86_emit_shifti(g, SHIFT_ROL, P_DATA16, out, 8);
+            x86_emit_ext16s(g, rexw, out, out);
+        } else {
+            x86_emit_modrm_sib(g, OPC_MOVSWL | rexw, out, X86_TMP, areg, 0, 0);
+        }
+        break;
+    case MO_UL:
+        if (bswap && x86_have_movbe) {
+            x86_emit_modrm_sib(g, OPC_MOVBE_GyMy, out, X86_TMP, areg, 0, 0);
+        } else {
+            x86_emit_modrm_sib(g, OPC_MOVL_GvEv, out, X86_TMP, areg, 0, 0);
+            if (bswap) {
+                x86_emit_opc(g, OPC_BSWAP + (out & 7), 0, out, 0);
+            }
+        }
+        break;
+    case MO_SL:
+        if (bswap) {
+            if (x86_have_movbe) {
+                x86_emit_modrm_sib(g, OPC_MOVBE_GyMy, out, X86_TMP, areg, 0, 0);
+            } else {
+                x86_emit_modrm_sib(g, OPC_MOVL_GvEv, out, X86_TMP, areg, 0, 0);
+                x86_emit_opc(g, OPC_BSWAP + (out & 7), 0, out, 0);
+            }
+            if (rexw) {
+                x86_emit_ext32s(g, out, out);
+            }
+        } else if (rexw) {
+            x86_emit_modrm_sib(g, OPC_MOVSLQ, out, X86_TMP, areg, 0, 0);
+        } else {
+            x86_emit_modrm_sib(g, OPC_MOVL_GvEv, out, X86_TMP, areg, 0, 0);
+        }
+        break;
+    default:    /* MO_UQ */
+        if (bswap && x86_have_movbe) {
+            x86_emit_modrm_sib(g, OPC_MOVBE_GyMy | rexw, out, X86_TMP, areg, 0, 0);
+        } else {
+            x86_emit_modrm_sib(g, OPC_MOVL_GvEv | rexw, out, X86_TMP, areg, 0, 0);
+            if (bswap) {
+                x86_emit_opc(g, (OPC_BSWAP + (out & 7)) | rexw, 0, out, 0);
+            }
+        }
+        break;
+    }
+    st->raddr = g->code_ptr;
+    st->is_ld = true;
+    st->val_const = false;
+    st->addr_reg = areg;
+    st->data_reg = out;
+    st->type = type;
+    st->oi = oi;
+    st->save_regs = x86_ra_live_regs(g) & X86_CALL_CLOBBERED & ~X86_REG_BIT(out);
+    x86_ra_op_finish(g, op, 1, 1);
+}
+
+void x86_gen_qemu_st(X86Gen *g, const TCGOp *op, TCGType type)
+{
+    TCGTemp *vts = arg_temp(op->args[0]), *ats = arg_temp(op->args[1]);
+    MemOpIdx oi = (MemOpIdx)op->args[2];
+    MemOp mop = get_memop(oi);
+    unsigned size = memop_size(mop);
+    bool bswap = (mop & MO_BSWAP) && size > 1;
+    int rexw = size == 8 ? P_REXW : 0;
+    bool vconst = false;
+    int64_t v = 0;
+    int vreg = -1, areg, t0;
+    uint16_t locked;
+
+    x86_ra_sync_globals(g);
+    areg = x86_ra_load(g, ats, 0, 0);
+    locked = X86_REG_BIT(areg);
+    if (vts->val_type == TEMP_VAL_CONST || vts->kind == TEMP_CONST) {
+        v = vts->val;
+        if (bswap) {
+            v = size == 2 ? __builtin_bswap16(v) :
+                size == 4 ? (int32_t)__builtin_bswap32(v) : (int64_t)__builtin_bswap64(v);
+        }
+        vconst = size < 8 || x86_fits_s32(v);
+        v = vts->val;
+    }
+    if (!vconst) {
+        vreg = x86_ra_load(g, vts, 0, locked);
+        locked |= X86_REG_BIT(vreg);
+    }
+    t0 = x86_ra_alloc(g, 0, locked);
+
+    X86LdstStub *st = x86_tlb_lookup(g, areg, t0, oi, false);
+
+    if (vconst) {
+        int64_t sv = v;
+        if (bswap) {
+            sv = size == 2 ? __builtin_bswap16(v) :
+                 size == 4 ? (int32_t)__builtin_bswap32(v) : (int64_t)__builtin_bswap64(v);
+        }
+        switch (size) {
+        case 1:
+            x86_emit_modrm_sib(g, OPC_MOVB_EvIz, 0, X86_TMP, areg, 0, 0);
+            x86_out8(g, (uint8_t)sv);
+            break;
+        case 2:
+            x86_emit_modrm_sib(g, OPC_MOVL_EvIz | P_DATA16, 0, X86_TMP, areg, 0, 0);
+            x86_out8(g, (uint8_t)sv);
+            x86_out8(g, (uint8_t)(sv >> 8));
+            break;
+        default:
+            x86_emit_modrm_sib(g, OPC_MOVL_EvIz | rexw, 0, X86_TMP, areg, 0, 0);
+            x86_out32(g, (uint32_t)sv);
+            break;
+        }
+    } else if (size == 1) {
+        x86_emit_modrm_sib(g, OPC_MOVB_EvGv | P_REXB_R, vreg, X86_TMP, areg, 0, 0);
+    } else if (!bswap) {
+        x86_emit_modrm_sib(g, OPC_MOVL_EvGv | rexw | (size == 2 ? P_DATA16 : 0),
+                           vreg, X86_TMP, areg, 0, 0);
+    } else if (x86_have_movbe) {
+        x86_emit_modrm_sib(g, OPC_MOVBE_MyGy | rexw | (size == 2 ? P_DATA16 : 0),
+                           vreg, X86_TMP, areg, 0, 0);
+    } else {
+        /* Swap a copy in t0 (the entry pointer is no longer needed). */
+        x86_emit_mov(g, TCG_TYPE_I64, t0, vreg);
+        if (size == 2) {
+            x86_emit_shifti(g, SHIFT_ROL, P_DATA16, t0, 8);
+        } else {
+            x86_emit_opc(g, (OPC_BSWAP + (t0 & 7)) | rexw, 0, t0, 0);
+        }
+        x86_emit_modrm_sib(g, OPC_MOVL_EvGv | rexw | (size == 2 ? P_DATA16 : 0),
+                           t0, X86_TMP, areg, 0, 0);
+    }
+    st->raddr = g->code_ptr;
+    st->is_ld = false;
+    st->val_const = vconst;
+    st->val = v;
+    st->addr_reg = areg;
+    st->data_reg = vconst ? 0 : vreg;
+    st->type = type;
+    st->oi = oi;
+    for (int i = 0; i < 2; i++) {
+        if (IS_DEAD_ARG(op, i)) {
+            x86_ra_temp_dead(g, arg_temp(op->args[i]));
+        }
+    }
+    st->save_regs = x86_ra_live_regs(g) & X86_CALL_CLOBBERED;
+}
+
+/* lea reg, [rip + (target - end of this insn)] */
+static void x86_emit_lea_rip(X86Gen *g, int reg, const uint8_t *target)
+{
+    x86_emit_opc(g, OPC_LEA | P_REXW, reg, 0, 0);
+    x86_out8(g, 0x05 | ((reg & 7) << 3));
+    int64_t disp = target - (g->code_ptr + 4);
+    x86_out32(g, (uint32_t)(int32_t)disp);
+}
+
+static void x86_gen_stub(X86Gen *g, const X86LdstStub *st)
+{
+    int saved[X86_NB_REGS], n = 0;
+
+    x86_patch_rel32(st->jne_disp, g->code_ptr);
+    for (int r = 0; r < X86_NB_REGS; r++) {
+        if (st->save_regs & X86_REG_BIT(r)) {
+            saved[n++] = r;
+            x86_emit_push(g, r);
+        }
+    }
+    /* Keep the call site 16-byte aligned. */
+    if (n & 1) {
+        x86_emit_arithi(g, ARITH_SUB, P_REXW, X86_RSP, 8);
+    }
+    if (st->is_ld) {
+        x86_emit_ext32u(g, X86_RSI, st->addr_reg);
+        x86_emit_mov(g, TCG_TYPE_I64, X86_RDI, X86_AREG0);
+        x86_emit_movi(g, TCG_TYPE_I32, X86_RDX, st->oi);
+        x86_emit_lea_rip(g, X86_RCX, st->raddr);
+        x86_emit_call_abs(g, (const void *)x86_ld_helper);
+        if (st->type == TCG_TYPE_I32) {
+            x86_emit_ext32u(g, st->data_reg, X86_RAX);
+        } else {
+            x86_emit_mov(g, TCG_TYPE_I64, st->data_reg, X86_RAX);
+        }
+    } else {
+        if (!st->val_const) {
+            x86_emit_mov(g, TCG_TYPE_I64, X86_TMP, st->data_reg);
+        }
+        x86_emit_ext32u(g, X86_RSI, st->addr_reg);
+        x86_emit_mov(g, TCG_TYPE_I64, X86_RDI, X86_AREG0);
+        if (st->val_const) {
+            x86_emit_movi(g, TCG_TYPE_I64, X86_RDX, st->val);
+        } else {
+            x86_emit_mov(g, TCG_TYPE_I64, X86_RDX, X86_TMP);
+        }
+        x86_emit_movi(g, TCG_TYPE_I32, X86_RCX, st->oi);
+        x86_emit_lea_rip(g, X86_R8, st->raddr);
+        x86_emit_call_abs(g, (const void *)x86_st_helper);
+    }
+    if (n & 1) {
+        x86_emit_arithi(g, ARITH_ADD, P_REXW, X86_RSP, 8);
+    }
+    while (n > 0) {
+        x86_emit_pop(g, saved[--n]);
+    }
+    uint8_t *field = x86_emit_jcc32(g, -1);
+    x86_patch_rel32(field, st->raddr);
+}
+
+/* Emit every slow path of the TB; false if the buffer is too small. */
+bool x86_gen_ldst_stubs(X86Gen *g)
+{
+    /* Largest stub: 9 pushes and pops, argument set-up, an absolute call. */
+    const int stub_max = 128;
+
+    for (int i = 0; i < g->nb_ldst; i++) {
+        if (g->code_ptr + stub_max > g->code_end) {
+            return false;
+        }
+        x86_gen_stub(g, &g->ldst[i]);
+    }
+    return true;
+}

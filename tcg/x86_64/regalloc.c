@@ -1,0 +1,746 @@
+/*
+ * Register allocator of the x86-64 backend: a single forward pass over one TB's op
+ * list, in the spirit of a local (per basic block) allocator.
+ *
+ * State per temp (TCGTemp.val_type/reg/mem_coherent):
+ *   REG   - value in host register .reg; .mem_coherent says whether the memory copy
+ *           (env field for globals, frame slot for TEMP_TB) holds the same value;
+ *   MEM   - value only in memory;
+ *   CONST - value known at translation time (TCGTemp.val), possibly also in memory
+ *           when .mem_coherent;
+ *   DEAD  - no value.
+ * Liveness (op->life_dead / life_sync) frees registers early and says where globals
+ * must be written back; without it the allocator is still correct, only slower:
+ * globals are written back at every basic-block end, call and guest memory access,
+ * and TEMP_TB values are saved to their frame slot at basic-block ends.
+ */
+#include "x86-internal.h"
+
+/* Preference order: callee-saved registers first, so values survive helper calls;
+ * rax/rcx/rdx last because shifts, division and calls want them. */
+static const int8_t x86_alloc_order[] = {
+    X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15, X86_R10, X86_R9, X86_R8,
+    X86_RDI, X86_RSI, X86_RAX, X86_RDX, X86_RCX,
+};
+
+static int x86_mem_base(const TCGTemp *ts)
+{
+    return ts->kind == TEMP_GLOBAL ? X86_AREG0 : X86_RSP;
+}
+
+void x86_ra_init(X86Gen *g)
+{
+    TCGContext *s = g->s;
+
+    for (int i = 0; i < s->nb_temps; i++) {
+        TCGTemp *ts = &s->temps[i];
+        ts->reg = -1;
+        switch (ts->kind) {
+        case TEMP_FIXED:
+            ts->val_type = TEMP_VAL_REG;
+            ts->reg = X86_AREG0;
+            ts->mem_coherent = true;
+            break;
+        case TEMP_GLOBAL:
+            ts->val_type = TEMP_VAL_MEM;
+            ts->mem_coherent = true;
+            break;
+        case TEMP_TB:
+            ts->val_type = TEMP_VAL_DEAD;
+            ts->mem_allocated = false;
+            ts->mem_coherent = false;
+            break;
+        case TEMP_CONST:
+            ts->val_type = TEMP_VAL_CONST;
+            ts->mem_coherent = false;
+            break;
+        }
+    }
+    for (int r = 0; r < X86_NB_REGS; r++) {
+        g->reg_to_temp[r] = NULL;
+    }
+    g->free_regs = X86_ALLOCATABLE;
+    for (int i = 0; i < s->nb_labels; i++) {
+        s->labels[i].has_value = false;
+        s->labels[i].relocs = NULL;
+    }
+    s->frame_next = 0;
+}
+
+intptr_t x86_ra_frame_slot(X86Gen *g, TCGTemp *ts)
+{
+    if (!ts->mem_allocated) {
+        if (g->s->frame_next + 8 > TCG_STATIC_FRAME_SIZE) {
+            /* More simultaneously live scratch temps than frame slots: give up on
+             * this TB like on a full buffer (the code is discarded). */
+            g->overflow = true;
+            return 0;
+        }
+        ts->mem_offset = g->s->frame_next;
+        ts->mem_allocated = true;
+        g->s->frame_next += 8;
+    }
+    return ts->mem_offset;
+}
+
+/* Make the memory copy of ts current. */
+void x86_ra_sync(X86Gen *g, TCGTemp *ts)
+{
+    if (ts->kind == TEMP_CONST || ts->kind == TEMP_FIXED || ts->mem_coherent) {
+        return;
+    }
+    if (ts->val_type == TEMP_VAL_REG) {
+        intptr_t off = ts->kind == TEMP_TB ? x86_ra_frame_slot(g, ts) : ts->mem_offset;
+        x86_emit_st(g, ts->type, ts->reg, x86_mem_base(ts), off);
+        ts->mem_coherent = true;
+    } else if (ts->val_type == TEMP_VAL_CONST) {
+        intptr_t off = ts->kind == TEMP_TB ? x86_ra_frame_slot(g, ts) : ts->mem_offset;
+        x86_emit_sti(g, ts->type, ts->val, x86_mem_base(ts), off);
+        ts->mem_coherent = true;
+    }
+}
+
+/* Forget that ts is in its register (its value must be elsewhere or dead). */
+static void x86_ra_drop(X86Gen *g, TCGTemp *ts, bool dead)
+{
+    if (ts->val_type == TEMP_VAL_REG && ts->kind != TEMP_FIXED) {
+        g->reg_to_temp[ts->reg] = NULL;
+        g->free_regs |= X86_REG_BIT(ts->reg);
+        ts->reg = -1;
+    }
+    switch (ts->kind) {
+    case TEMP_FIXED:
+        return;
+    case TEMP_CONST:
+        ts->val_type = TEMP_VAL_CONST;
+        return;
+    case TEMP_GLOBAL:
+        ts->val_type = TEMP_VAL_MEM;
+        return;
+    case TEMP_TB:
+        if (dead) {
+            /* The frame slot stays the temp's for the whole TB: every path into
+             * a label must leave a value live across it in the same place. */
+            ts->val_type = TEMP_VAL_DEAD;
+        } else if (ts->val_type == TEMP_VAL_REG) {
+            ts->val_type = TEMP_VAL_MEM;
+        }
+        return;
+    }
+}
+
+void x86_ra_temp_dead(X86Gen *g, TCGTemp *ts)
+{
+    x86_ra_drop(g, ts, true);
+}
+
+void x86_ra_discard(X86Gen *g, TCGTemp *ts)
+{
+    x86_ra_drop(g, ts, true);
+    if (ts->kind == TEMP_GLOBAL) {
+        /* The env copy is as good as anything for a discarded global. */
+        ts->mem_coherent = true;
+    }
+}
+
+/* Spill: write the occupant of reg back if needed and free the register. */
+void x86_ra_free_reg(X86Gen *g, int reg)
+{
+    TCGTemp *ts = g->reg_to_temp[reg];
+
+    if (ts) {
+        x86_ra_sync(g, ts);
+        x86_ra_drop(g, ts, false);
+    }
+}
+
+/* Give ts the register reg (an output): the old memory copy becomes stale. */
+void x86_ra_set_reg(X86Gen *g, TCGTemp *ts, int reg)
+{
+    assert(ts->kind != TEMP_FIXED && ts->kind != TEMP_CONST);
+    if (ts->val_type == TEMP_VAL_REG && ts->reg != reg) {
+        g->reg_to_temp[ts->reg] = NULL;
+        g->free_regs |= X86_REG_BIT(ts->reg);
+    }
+    assert(g->reg_to_temp[reg] == NULL || g->reg_to_temp[reg] == ts);
+    ts->val_type = TEMP_VAL_REG;
+    ts->reg = reg;
+    ts->mem_coherent = false;
+    g->reg_to_temp[reg] = ts;
+    g->free_regs &= ~X86_REG_BIT(reg);
+}
+
+static int x86_first_in_order(uint16_t set)
+{
+    for (unsigned i = 0; i < ARRAY_SIZE(x86_alloc_order); i++) {
+        if (set & X86_REG_BIT(x86_alloc_order[i])) {
+            return x86_alloc_order[i];
+        }
+    }
+    return -1;
+}
+
+/*
+ * A register from want (0: any) not in locked. A free one if possible; otherwise the
+ * cheapest occupant is evicted: a cached constant (reloadable), then a value whose
+ * memory copy is current, then any value (stored first).
+ */
+int x86_ra_alloc(X86Gen *g, uint16_t want, uint16_t locked)
+{
+    uint16_t cand = (want ? want : X86_ALLOCATABLE) & X86_ALLOCATABLE & ~locked;
+    uint16_t cheap = 0, clean = 0;
+    int reg;
+
+    assert(cand != 0);
+    reg = x86_first_in_order(cand & g->free_regs);
+    if (reg >= 0) {
+        return reg;
+    }
+    for (int r = 0; r < X86_NB_REGS; r++) {
+        TCGTemp *ts = g->reg_to_temp[r];
+        if (!(cand & X86_REG_BIT(r)) || !ts) {
+            continue;
+        }
+        if (ts->kind == TEMP_CONST) {
+            cheap |= X86_REG_BIT(r);
+        } else if (ts->mem_coherent) {
+            clean |= X86_REG_BIT(r);
+        }
+    }
+    reg = x86_first_in_order(cheap);
+    if (reg < 0) {
+        reg = x86_first_in_order(clean);
+    }
+    if (reg < 0) {
+        reg = x86_first_in_order(cand);
+    }
+    x86_ra_free_reg(g, reg);
+    return reg;
+}
+
+/*
+ * Move the occupant of reg out of the way: to a free register outside avoid when
+ * one exists (no memory traffic), else to memory.
+ */
+void x86_ra_evict(X86Gen *g, int reg, uint16_t avoid)
+{
+    TCGTemp *ts = g->reg_to_temp[reg];
+    int to;
+
+    if (!ts) {
+        return;
+    }
+    to = x86_first_in_order(g->free_regs & ~avoid & ~X86_REG_BIT(reg));
+    if (to < 0 || ts->kind == TEMP_CONST) {
+        x86_ra_free_reg(g, reg);
+        return;
+    }
+    bool coherent = ts->mem_coherent;
+    x86_emit_mov(g, TCG_TYPE_I64, to, reg);
+    g->reg_to_temp[reg] = NULL;
+    g->free_regs |= X86_REG_BIT(reg);
+    ts->reg = to;
+    g->reg_to_temp[to] = ts;
+    g->free_regs &= ~X86_REG_BIT(to);
+    ts->mem_coherent = coherent;
+}
+
+/*
+ * Get ts into a register of want (0: any) avoiding locked. A temp already in an
+ * acceptable register stays there. If it sits in an unacceptable one, the value is
+ * copied into a scratch register that no temp owns (valid for this op only).
+ * Loading from memory or materializing a constant makes ts own the register unless
+ * copy is set (the op destroys the register while ts stays live). any: the operand
+ * takes any register, so env can be used where it lives.
+ */
+static int x86_ra_load_ex(X86Gen *g, TCGTemp *ts, uint16_t want, uint16_t locked,
+                          bool copy, bool any)
+{
+    uint16_t ok = want ? want : X86_ALLOCATABLE;
+    int reg;
+
+    if (ts->kind == TEMP_FIXED && !copy && any) {
+        /* env is read in place (AREG0 is never allocatable, so no register set
+         * of an "any register" operand contains it). */
+        return ts->reg;
+    }
+    if (ts->val_type == TEMP_VAL_REG) {
+        if ((ok & X86_REG_BIT(ts->reg)) && !copy) {
+            return ts->reg;
+        }
+        reg = x86_ra_alloc(g, want, locked | X86_REG_BIT(ts->reg));
+        x86_emit_mov(g, TCG_TYPE_I64, reg, ts->reg);
+        return reg;
+    }
+    reg = x86_ra_alloc(g, want, locked);
+    switch (ts->val_type) {
+    case TEMP_VAL_CONST:
+        x86_emit_movi(g, ts->type, reg, ts->val);
+        break;
+    case TEMP_VAL_MEM:
+        x86_emit_ld(g, ts->type, reg, x86_mem_base(ts), ts->mem_offset);
+        break;
+    default:
+        /* Reading a temp that was never written: a translator bug, but harmless
+         * to the host: the register just holds whatever it held. */
+        break;
+    }
+    if (!copy) {
+        bool coherent = ts->val_type == TEMP_VAL_MEM ||
+                        (ts->val_type == TEMP_VAL_CONST && ts->mem_coherent);
+        ts->val_type = TEMP_VAL_REG;
+        ts->reg = reg;
+        ts->mem_coherent = coherent;
+        g->reg_to_temp[reg] = ts;
+        g->free_regs &= ~X86_REG_BIT(reg);
+    }
+    return reg;
+}
+
+int x86_ra_load(X86Gen *g, TCGTemp *ts, uint16_t want, uint16_t locked)
+{
+    return x86_ra_load_ex(g, ts, want, locked, false, want == 0);
+}
+
+static bool x86_is_single_reg(uint16_t set)
+{
+    return set && !(set & (set - 1));
+}
+
+static bool x86_value_known(const TCGTemp *ts)
+{
+    return ts->val_type == TEMP_VAL_CONST ||
+           (ts->kind == TEMP_CONST);
+}
+
+/* Is input k's temp also used by another input of the op? */
+static bool x86_input_shared(const TCGOp *op, int nb_o, int nb_i, int k)
+{
+    for (int j = 0; j < nb_i; j++) {
+        if (j != k && op->args[nb_o + j] == op->args[nb_o + k]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Does the op read ts and is ts dead after it (at every occurrence)? */
+static bool x86_input_dies(const TCGOp *op, int nb_o, int nb_i, const TCGTemp *ts)
+{
+    bool found = false;
+
+    for (int j = 0; j < nb_i; j++) {
+        if (arg_temp(op->args[nb_o + j]) == ts) {
+            if (!IS_DEAD_ARG(op, nb_o + j)) {
+                return false;
+            }
+            found = true;
+        }
+    }
+    return found;
+}
+
+/*
+ * Resolve an op's register constraints: load inputs, pick output registers, copy an
+ * aliased input into its output register. On return the registers in r are valid for
+ * emitting the op's code; x86_ra_op_finish() then does the liveness bookkeeping of
+ * the outputs.
+ */
+void x86_ra_op(X86Gen *g, const TCGOp *op, int nb_o, int nb_i, const X86OpCon *con,
+               X86OpRegs *r)
+{
+    uint16_t clob = con->clobber;
+    uint16_t locked = 0;
+    int order[6], n = 0;
+
+    for (int k = 0; k < nb_o; k++) {
+        if (x86_is_single_reg(con->o[k].regs)) {
+            clob |= con->o[k].regs;
+        }
+    }
+    /* Registers the op destroys must not hold anything that outlives it. */
+    for (int reg = 0; reg < X86_NB_REGS; reg++) {
+        TCGTemp *ts = g->reg_to_temp[reg];
+        if ((clob & X86_REG_BIT(reg)) && ts && !x86_input_dies(op, nb_o, nb_i, ts)) {
+            x86_ra_evict(g, reg, clob);
+        }
+    }
+
+    /* Inputs with a fixed register first, so they cannot be blocked by others. */
+    for (int i = 0; i < nb_i; i++) {
+        if (x86_is_single_reg(con->i[i].regs)) {
+            order[n++] = i;
+        }
+    }
+    for (int i = 0; i < nb_i; i++) {
+        if (!x86_is_single_reg(con->i[i].regs)) {
+            order[n++] = i;
+        }
+    }
+    for (int k = 0; k < nb_i; k++) {
+        int i = order[k];
+        TCGTemp *ts = arg_temp(op->args[nb_o + i]);
+        const X86ArgCon *c = &con->i[i];
+
+        r->iconst[i] = false;
+        r->ireg[i] = -1;
+        if (x86_value_known(ts) &&
+            ((c->flags & CON_ANYIMM) ||
+             ((c->flags & CON_IMM) &&
+              (ts->type == TCG_TYPE_I32 || x86_fits_s32(ts->val))))) {
+            r->iconst[i] = true;
+            r->ival[i] = ts->type == TCG_TYPE_I32 ? (int32_t)ts->val : ts->val;
+            continue;
+        }
+        bool copy = (c->regs & clob) && !IS_DEAD_ARG(op, nb_o + i);
+        uint16_t want = c->regs ? c->regs : (uint16_t)(X86_ALLOCATABLE & ~clob);
+        r->ireg[i] = x86_ra_load_ex(g, ts, want, locked, copy, c->regs == 0);
+        locked |= X86_REG_BIT(r->ireg[i]);
+    }
+
+    /* Outputs. */
+    uint16_t olocked = locked;
+    for (int k = 0; k < nb_o; k++) {
+        const X86ArgCon *c = &con->o[k];
+        uint16_t want = c->regs ? c->regs : (uint16_t)(X86_ALLOCATABLE & ~clob);
+        int reg = -1;
+
+        if (x86_is_single_reg(c->regs) && !(c->flags & CON_ALIAS)) {
+            /* A fixed output register: emptied above (or holding a dying input
+             * or this op's own scratch copy). */
+            reg = __builtin_ctz(c->regs);
+        } else if (c->flags & (CON_ALIAS | CON_COMMUT)) {
+            int first = c->flags & CON_ALIAS ? c->alias : 0;
+            int last = c->flags & CON_ALIAS ? c->alias : 1;
+            for (int i = first; i <= last && reg < 0; i++) {
+                TCGTemp *ts = arg_temp(op->args[nb_o + i]);
+                if (r->ireg[i] >= 0 && IS_DEAD_ARG(op, nb_o + i) &&
+                    ts->kind != TEMP_FIXED && g->reg_to_temp[r->ireg[i]] == ts &&
+                    !x86_input_shared(op, nb_o, nb_i, i) &&
+                    (want & X86_REG_BIT(r->ireg[i]))) {
+                    reg = r->ireg[i];
+                }
+            }
+            if (reg < 0) {
+                reg = x86_ra_alloc(g, want, olocked);
+                if (c->flags & CON_ALIAS) {
+                    int i = c->alias;
+                    if (r->iconst[i]) {
+                        x86_emit_movi(g, arg_temp(op->args[nb_o + i])->type, reg,
+                                      r->ival[i]);
+                        r->iconst[i] = false;
+                    } else {
+                        x86_emit_mov(g, TCG_TYPE_I64, reg, r->ireg[i]);
+                    }
+                    r->ireg[i] = reg;
+                }
+            }
+        } else if (c->flags & CON_NEW) {
+            reg = x86_ra_alloc(g, want, olocked);
+        } else {
+            /* Any register; a dying input's register will do. */
+            for (int i = 0; i < nb_i && reg < 0; i++) {
+                TCGTemp *ts = arg_temp(op->args[nb_o + i]);
+                if (r->ireg[i] >= 0 && IS_DEAD_ARG(op, nb_o + i) &&
+                    ts->kind != TEMP_FIXED && g->reg_to_temp[r->ireg[i]] == ts &&
+                    !x86_input_shared(op, nb_o, nb_i, i) &&
+                    (want & X86_REG_BIT(r->ireg[i]))) {
+                    reg = r->ireg[i];
+                }
+            }
+            if (reg < 0) {
+                reg = x86_ra_alloc(g, want, olocked);
+            }
+        }
+        r->oreg[k] = reg;
+        olocked |= X86_REG_BIT(reg);
+    }
+
+    /* Dead inputs release their registers; then outputs take theirs. */
+    for (int i = 0; i < nb_i; i++) {
+        if (IS_DEAD_ARG(op, nb_o + i)) {
+            x86_ra_temp_dead(g, arg_temp(op->args[nb_o + i]));
+        }
+    }
+    for (int k = 0; k < nb_o; k++) {
+        TCGTemp *ts = arg_temp(op->args[k]);
+        if (g->reg_to_temp[r->oreg[k]] && g->reg_to_temp[r->oreg[k]] != ts) {
+            /* Only an input still living in a register the op overwrites (an
+             * aliased, shared input): its memory copy is already current or it
+             * would not have been picked; just forget the register copy. */
+            x86_ra_free_reg(g, r->oreg[k]);
+        }
+        x86_ra_set_reg(g, ts, r->oreg[k]);
+    }
+}
+
+/* After the op's code: write back outputs liveness asks for, free dead ones. */
+void x86_ra_op_finish(X86Gen *g, const TCGOp *op, int nb_o, int nb_i)
+{
+    for (int k = 0; k < nb_o; k++) {
+        TCGTemp *ts = arg_temp(op->args[k]);
+        if (NEED_SYNC_ARG(op, k)) {
+            x86_ra_sync(g, ts);
+        }
+        if (IS_DEAD_ARG(op, k)) {
+            x86_ra_temp_dead(g, ts);
+        }
+    }
+}
+
+/* mov: no code at all when the source dies or is a known value. */
+void x86_ra_mov(X86Gen *g, const TCGOp *op)
+{
+    TCGTemp *ots = arg_temp(op->args[0]);
+    TCGTemp *ts = arg_temp(op->args[1]);
+    TCGType type = ots->type;
+
+    if (ots == ts) {
+        x86_ra_op_finish(g, op, 1, 1);
+        return;
+    }
+    if (x86_value_known(ts)) {
+        int64_t v = type == TCG_TYPE_I32 ? (int64_t)(int32_t)ts->val : ts->val;
+        if (IS_DEAD_ARG(op, 1)) {
+            x86_ra_temp_dead(g, ts);
+        }
+        x86_ra_drop(g, ots, true);
+        ots->val_type = TEMP_VAL_CONST;
+        ots->val = v;
+        ots->mem_coherent = false;
+    } else if (ts->val_type == TEMP_VAL_REG && IS_DEAD_ARG(op, 1) &&
+               ts->kind != TEMP_FIXED && ts->type == type) {
+        /* Hand the register over. */
+        int reg = ts->reg;
+        x86_ra_temp_dead(g, ts);
+        x86_ra_set_reg(g, ots, reg);
+    } else if (ts->val_type == TEMP_VAL_MEM) {
+        int reg = ots->val_type == TEMP_VAL_REG ? ots->reg : x86_ra_alloc(g, 0, 0);
+        x86_emit_ld(g, type, reg, x86_mem_base(ts), ts->mem_offset);
+        if (IS_DEAD_ARG(op, 1)) {
+            x86_ra_temp_dead(g, ts);
+        }
+        x86_ra_set_reg(g, ots, reg);
+    } else {
+        int src = x86_ra_load(g, ts, 0, 0);
+        int reg = (ots->val_type == TEMP_VAL_REG && ots->reg != src) ? ots->reg
+                  : x86_ra_alloc(g, 0, X86_REG_BIT(src));
+        x86_emit_mov(g, type, reg, src);
+        if (IS_DEAD_ARG(op, 1)) {
+            x86_ra_temp_dead(g, ts);
+        }
+        x86_ra_set_reg(g, ots, reg);
+    }
+    x86_ra_op_finish(g, op, 1, 1);
+}
+
+void x86_ra_sync_globals(X86Gen *g)
+{
+    for (int i = 0; i < g->s->nb_globals; i++) {
+        x86_ra_sync(g, &g->s->temps[i]);
+    }
+}
+
+/* Write globals back and forget the register copies (a helper may change them). */
+void x86_ra_save_globals(X86Gen *g)
+{
+    for (int i = 0; i < g->s->nb_globals; i++) {
+        TCGTemp *ts = &g->s->temps[i];
+        if (ts->kind == TEMP_GLOBAL) {
+            x86_ra_sync(g, ts);
+            x86_ra_drop(g, ts, false);
+        }
+    }
+}
+
+/*
+ * End of a basic block: globals to env, live TEMP_TB values to their frame slots.
+ * Register copies stay valid for a conditional branch's fall-through path.
+ */
+void x86_ra_bb_end(X86Gen *g)
+{
+    TCGContext *s = g->s;
+
+    for (int i = 0; i < s->nb_temps; i++) {
+        TCGTemp *ts = &s->temps[i];
+        if (ts->kind == TEMP_GLOBAL || ts->kind == TEMP_TB) {
+            x86_ra_sync(g, ts);
+        }
+    }
+}
+
+/* At a label control flow merges: nothing is known to be in a register. */
+void x86_ra_label_reset(X86Gen *g)
+{
+    TCGContext *s = g->s;
+
+    for (int i = 0; i < s->nb_temps; i++) {
+        TCGTemp *ts = &s->temps[i];
+        switch (ts->kind) {
+        case TEMP_FIXED:
+            break;
+        case TEMP_CONST:
+            x86_ra_drop(g, ts, true);
+            break;
+        case TEMP_GLOBAL:
+            x86_ra_drop(g, ts, false);
+            ts->mem_coherent = true;
+            break;
+        case TEMP_TB:
+            /* Whatever has a frame slot may be live across the label. */
+            if (ts->mem_allocated) {
+                x86_ra_drop(g, ts, false);
+                ts->val_type = TEMP_VAL_MEM;
+                ts->mem_coherent = true;
+            } else {
+                x86_ra_drop(g, ts, true);
+            }
+            break;
+        }
+    }
+}
+
+uint16_t x86_ra_live_regs(const X86Gen *g)
+{
+    uint16_t m = 0;
+
+    for (int r = 0; r < X86_NB_REGS; r++) {
+        if (g->reg_to_temp[r]) {
+            m |= X86_REG_BIT(r);
+        }
+    }
+    return m;
+}
+
+static const int8_t x86_call_arg_regs[TCG_MAX_CALL_ARGS] = {
+    X86_RDI, X86_RSI, X86_RDX, X86_RCX, X86_R8, X86_R9,
+};
+
+/*
+ * Helper call (SysV): arguments in rdi, rsi, rdx, rcx, r8, r9; the caller-saved
+ * registers die; globals are written back (and forgotten) as the helper's flags
+ * require.
+ */
+void x86_ra_call(X86Gen *g, const TCGOp *op)
+{
+    int nb_o = op->nb_callo, nb_i = op->nb_calli;
+    const void *func = (const void *)(uintptr_t)op->args[nb_o + nb_i];
+    const TCGHelperInfo *info = (const TCGHelperInfo *)(uintptr_t)op->args[nb_o + nb_i + 1];
+    unsigned flags = info->flags;
+    int src[TCG_MAX_CALL_ARGS];
+    bool pending[TCG_MAX_CALL_ARGS];
+
+    assert(nb_i <= TCG_MAX_CALL_ARGS);
+    if (!(flags & TCG_CALL_NO_READ_GLOBALS) || !(flags & TCG_CALL_NO_WRITE_GLOBALS)) {
+        x86_ra_sync_globals(g);
+    }
+    /* Values in caller-saved registers that outlive the call move to a free
+     * callee-saved register, or else to memory. Globals that the helper may
+     * write are not worth a register: they are reloaded after the call anyway. */
+    for (int reg = 0; reg < X86_NB_REGS; reg++) {
+        TCGTemp *ts = g->reg_to_temp[reg];
+        if (!(X86_CALL_CLOBBERED & X86_REG_BIT(reg)) || !ts ||
+            x86_input_dies(op, nb_o, nb_i, ts)) {
+            continue;
+        }
+        if (ts->kind == TEMP_GLOBAL && !(flags & TCG_CALL_NO_WRITE_GLOBALS)) {
+            x86_ra_sync(g, ts);
+        } else {
+            x86_ra_evict(g, reg, X86_CALL_CLOBBERED);
+        }
+    }
+
+    /* Register-to-register argument moves as a parallel move. */
+    for (int i = 0; i < nb_i; i++) {
+        TCGTemp *ts = arg_temp(op->args[nb_o + i]);
+        src[i] = ts->val_type == TEMP_VAL_REG ? ts->reg : -1;
+        pending[i] = src[i] >= 0 && src[i] != x86_call_arg_regs[i];
+    }
+    for (;;) {
+        bool progress = false, any = false;
+        for (int i = 0; i < nb_i; i++) {
+            if (!pending[i]) {
+                continue;
+            }
+            any = true;
+            int dst = x86_call_arg_regs[i];
+            bool blocked = false;
+            for (int j = 0; j < nb_i; j++) {
+                if (j != i && pending[j] && src[j] == dst) {
+                    blocked = true;
+                }
+            }
+            if (!blocked) {
+                x86_emit_mov(g, TCG_TYPE_I64, dst, src[i]);
+                pending[i] = false;
+                progress = true;
+            }
+        }
+        if (!any) {
+            break;
+        }
+        if (!progress) {
+            /* A cycle: exchange one pair, then the sources follow the swap. */
+            for (int i = 0; i < nb_i; i++) {
+                if (pending[i]) {
+                    int dst = x86_call_arg_regs[i], from = src[i];
+                    x86_emit_modrm(g, OPC_XCHG_EvGv | P_REXW, from, dst);
+                    pending[i] = false;
+                    for (int j = 0; j < nb_i; j++) {
+                        if (pending[j] && src[j] == dst) {
+                            src[j] = from;
+                        } else if (pending[j] && src[j] == from) {
+                            src[j] = dst;
+                        }
+                        if (pending[j] && src[j] == x86_call_arg_regs[j]) {
+                            pending[j] = false;
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    /* Then the arguments that come from memory or are constants. */
+    for (int i = 0; i < nb_i; i++) {
+        TCGTemp *ts = arg_temp(op->args[nb_o + i]);
+        int dst = x86_call_arg_regs[i];
+        if (src[i] >= 0) {
+            continue;
+        }
+        if (x86_value_known(ts)) {
+            x86_emit_movi(g, ts->type, dst, ts->val);
+        } else if (ts->val_type == TEMP_VAL_MEM) {
+            x86_emit_ld(g, ts->type, dst, x86_mem_base(ts), ts->mem_offset);
+        }
+    }
+
+    /* The call destroys the caller-saved registers. */
+    for (int reg = 0; reg < X86_NB_REGS; reg++) {
+        TCGTemp *ts = g->reg_to_temp[reg];
+        if ((X86_CALL_CLOBBERED & X86_REG_BIT(reg)) && ts) {
+            x86_ra_drop(g, ts, x86_input_dies(op, nb_o, nb_i, ts));
+        }
+    }
+    for (int i = 0; i < nb_i; i++) {
+        if (IS_DEAD_ARG(op, nb_o + i)) {
+            x86_ra_temp_dead(g, arg_temp(op->args[nb_o + i]));
+        }
+    }
+    if (!(flags & TCG_CALL_NO_WRITE_GLOBALS)) {
+        x86_ra_save_globals(g);
+    }
+
+    x86_emit_call_abs(g, func);
+
+    if (nb_o) {
+        TCGTemp *ots = arg_temp(op->args[0]);
+        x86_ra_drop(g, ots, true);
+        if (info->ret == TCG_CALL_I32 || ots->type == TCG_TYPE_I32) {
+            /* Only eax is defined; keep the i32 zero-extension invariant. */
+            x86_emit_ext32u(g, X86_RAX, X86_RAX);
+        }
+        x86_ra_set_reg(g, ots, X86_RAX);
+        x86_ra_op_finish(g, op, nb_o, nb_i);
+    }
+}

@@ -1,0 +1,286 @@
+/*
+ * Private interface between the parts of the x86-64 host backend:
+ *   emit.c      instruction encoder (REX/ModRM/SIB/immediates, branches)
+ *   regalloc.c  register allocator over one TB's op list
+ *   ldst.c      softmmu fast path and out-of-line slow-path stubs
+ *   backend.c   per-op lowering, prologue/epilogue, the TCGBackend table
+ * Encodings follow the Intel SDM vol. 2 (instruction set reference).
+ */
+#ifndef TCG_X86_64_INTERNAL_H
+#define TCG_X86_64_INTERNAL_H
+
+#include "qemu/osdep.h"
+#include "tcg/tcg.h"
+
+/* Host registers, numbered as in their ModRM/REX encoding. */
+enum {
+    X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP, X86_RBP, X86_RSI, X86_RDI,
+    X86_R8, X86_R9, X86_R10, X86_R11, X86_R12, X86_R13, X86_R14, X86_R15,
+    X86_NB_REGS
+};
+
+/* The CPU state pointer lives here for the whole life of generated code. */
+#define X86_AREG0 X86_RBP
+/* Scratch register never given to the allocator: short internal sequences only. */
+#define X86_TMP X86_R11
+
+#define X86_REG_BIT(r) ((uint16_t)(1u << (r)))
+#define X86_CALL_CLOBBERED \
+    (X86_REG_BIT(X86_RAX) | X86_REG_BIT(X86_RCX) | X86_REG_BIT(X86_RDX) | \
+     X86_REG_BIT(X86_RSI) | X86_REG_BIT(X86_RDI) | X86_REG_BIT(X86_R8) |  \
+     X86_REG_BIT(X86_R9) | X86_REG_BIT(X86_R10) | X86_REG_BIT(X86_R11))
+#define X86_RESERVED \
+    (X86_REG_BIT(X86_RSP) | X86_REG_BIT(X86_AREG0) | X86_REG_BIT(X86_TMP))
+#define X86_ALLOCATABLE ((uint16_t)(0xffff & ~X86_RESERVED))
+
+/*
+ * Frame: after the prologue rsp is 16-byte aligned and [rsp, rsp + frame size)
+ * holds the spill slots of TEMP_TB temps (TCG_STATIC_FRAME_SIZE bytes).
+ */
+#define X86_FRAME_SIZE (TCG_STATIC_FRAME_SIZE + 8)   /* +8: 16-byte alignment */
+
+/* Opcode flags above the opcode byte (encoder). */
+#define P_EXT      0x100     /* 0x0f escape */
+#define P_EXT38    0x200     /* 0x0f 0x38 escape */
+#define P_DATA16   0x400     /* 0x66 operand-size prefix */
+#define P_REXW     0x1000    /* 64-bit operand size */
+#define P_REXB_R   0x2000    /* reg field is a byte register: REX needed for sil/dil.. */
+#define P_REXB_RM  0x4000    /* rm field is a byte register */
+#define P_SIMDF3   0x10000   /* 0xf3 prefix (lzcnt, tzcnt, popcnt) */
+#define P_SIMDF2   0x20000
+
+/* Opcodes (one byte plus flags). */
+#define OPC_ARITH_EvIz  0x81
+#define OPC_ARITH_EvIb  0x83
+#define OPC_ARITH_GvEv  0x03     /* plus (ext << 3): add/or/adc/sbb/and/sub/xor/cmp */
+#define OPC_ADD_GvEv    0x03
+#define OPC_BSF         (0xbc | P_EXT)
+#define OPC_BSR         (0xbd | P_EXT)
+#define OPC_BSWAP       (0xc8 | P_EXT)
+#define OPC_CALL_Jz     0xe8
+#define OPC_CMOVCC      (0x40 | P_EXT)
+#define OPC_CMP_GvEv    0x3b
+#define OPC_DEC_r32     0x48
+#define OPC_IMUL_GvEv   (0xaf | P_EXT)
+#define OPC_IMUL_GvEvIb 0x6b
+#define OPC_IMUL_GvEvIz 0x69
+#define OPC_JCC_long    (0x80 | P_EXT)
+#define OPC_JCC_short   0x70
+#define OPC_JMP_long    0xe9
+#define OPC_JMP_short   0xeb
+#define OPC_LEA         0x8d
+#define OPC_LZCNT       (0xbd | P_EXT | P_SIMDF3)
+#define OPC_MOVB_EvGv   0x88
+#define OPC_MOVL_EvGv   0x89
+#define OPC_MOVL_GvEv   0x8b
+#define OPC_MOVB_EvIz   0xc6
+#define OPC_MOVL_EvIz   0xc7
+#define OPC_MOVL_Iv     0xb8
+#define OPC_MOVBE_GyMy  (0xf0 | P_EXT38)
+#define OPC_MOVBE_MyGy  (0xf1 | P_EXT38)
+#define OPC_MOVSBL      (0xbe | P_EXT)
+#define OPC_MOVSWL      (0xbf | P_EXT)
+#define OPC_MOVSLQ      (0x63 | P_REXW)
+#define OPC_MOVZBL      (0xb6 | P_EXT)
+#define OPC_MOVZWL      (0xb7 | P_EXT)
+#define OPC_POP_r32     0x58
+#define OPC_POPCNT      (0xb8 | P_EXT | P_SIMDF3)
+#define OPC_PUSH_r32    0x50
+#define OPC_RET         0xc3
+#define OPC_SETCC       (0x90 | P_EXT | P_REXB_RM)
+#define OPC_SHIFT_1     0xd1
+#define OPC_SHIFT_Ib    0xc1
+#define OPC_SHIFT_cl    0xd3
+#define OPC_TESTL       0x85
+#define OPC_TZCNT       (0xbc | P_EXT | P_SIMDF3)
+#define OPC_XCHG_EvGv   0x87
+#define OPC_GRP3_Ev     0xf7
+#define OPC_GRP5        0xff
+#define OPC_MFENCE      0xaef0   /* emitted by hand */
+
+/* Group 1 extensions. */
+enum { ARITH_ADD, ARITH_OR, ARITH_ADC, ARITH_SBB, ARITH_AND, ARITH_SUB, ARITH_XOR,
+       ARITH_CMP };
+/* Group 2 (shift) extensions. */
+enum { SHIFT_ROL = 0, SHIFT_ROR = 1, SHIFT_SHL = 4, SHIFT_SHR = 5, SHIFT_SAR = 7 };
+/* Group 3 extensions. */
+enum { EXT3_TEST = 0, EXT3_NOT = 2, EXT3_NEG = 3, EXT3_MUL = 4, EXT3_IMUL = 5,
+       EXT3_DIV = 6, EXT3_IDIV = 7 };
+/* Group 5 extensions. */
+enum { EXT5_CALLN_Ev = 2, EXT5_JMPN_Ev = 4 };
+
+/* x86 condition codes (low nibble of jcc/setcc/cmovcc). */
+enum {
+    JCC_JO = 0, JCC_JNO, JCC_JB, JCC_JAE, JCC_JE, JCC_JNE, JCC_JBE, JCC_JA,
+    JCC_JS, JCC_JNS, JCC_JP, JCC_JNP, JCC_JL, JCC_JGE, JCC_JLE, JCC_JG
+};
+
+/* Pending forward reference to a TCG label. */
+typedef struct X86Reloc {
+    uint8_t *where;              /* the rel32 field to patch */
+    struct X86Reloc *next;
+} X86Reloc;
+
+/* One out-of-line softmmu slow path, emitted after the TB's body. */
+typedef struct X86LdstStub {
+    bool is_ld;
+    bool val_const;              /* store of an immediate */
+    uint8_t addr_reg;
+    uint8_t data_reg;            /* load: output; store: value */
+    uint8_t type;                /* TCG_TYPE_I32 / I64 of the data */
+    uint16_t save_regs;          /* caller-saved registers live across the call */
+    MemOpIdx oi;
+    int64_t val;                 /* store: the immediate */
+    uint8_t *jne_disp;           /* fast-path miss branch's rel32 */
+    uint8_t *raddr;              /* resume point in the TB body */
+} X86LdstStub;
+
+#define X86_MAX_RELOCS 2048
+#define X86_MAX_LDST 1024
+/* Worst case bytes any single op (including its spills and syncs) can emit. */
+#define X86_OP_MARGIN 2048
+
+typedef struct X86Gen {
+    TCGContext *s;
+    uint8_t *code_start, *code_ptr;
+    uint8_t *code_limit;         /* code_start + size - X86_OP_MARGIN */
+    uint8_t *code_end;           /* code_start + size */
+    bool overflow;
+
+    /* Register allocator. */
+    TCGTemp *reg_to_temp[X86_NB_REGS];
+    uint16_t free_regs;          /* allocatable and holding nothing */
+
+    X86Reloc relocs[X86_MAX_RELOCS];
+    int nb_relocs;
+
+    X86LdstStub ldst[X86_MAX_LDST];
+    int nb_ldst;
+} X86Gen;
+
+/* Host CPU features, probed once. */
+extern bool x86_have_lzcnt, x86_have_bmi1, x86_have_popcnt, x86_have_movbe;
+void x86_probe_cpu(void);
+
+/*
+ * The code buffer (accel/tcg/translate-all.c) has a single view that is both
+ * written and executed, so addresses computed while emitting are the addresses the
+ * code runs at; rip-relative forms (branches, lea of the return address) need nothing
+ * more.
+ */
+
+/* ---- emit.c ---- */
+static inline void x86_out8(X86Gen *g, uint8_t v)
+{
+    *g->code_ptr++ = v;
+}
+static inline void x86_out32(X86Gen *g, uint32_t v)
+{
+    memcpy(g->code_ptr, &v, 4);
+    g->code_ptr += 4;
+}
+static inline void x86_out64(X86Gen *g, uint64_t v)
+{
+    memcpy(g->code_ptr, &v, 8);
+    g->code_ptr += 8;
+}
+static inline bool x86_fits_s32(int64_t v)
+{
+    return v == (int32_t)v;
+}
+static inline bool x86_fits_s8(int64_t v)
+{
+    return v == (int8_t)v;
+}
+
+void x86_emit_opc(X86Gen *g, int opc, int r, int rm, int x);
+void x86_emit_modrm(X86Gen *g, int opc, int r, int rm);
+void x86_emit_modrm_sib(X86Gen *g, int opc, int r, int base, int index, int shift,
+                        intptr_t disp);
+void x86_emit_modrm_off(X86Gen *g, int opc, int r, int base, intptr_t disp);
+void x86_emit_mov(X86Gen *g, TCGType type, int dst, int src);
+void x86_emit_movi(X86Gen *g, TCGType type, int reg, int64_t val);
+void x86_emit_ld(X86Gen *g, TCGType type, int reg, int base, intptr_t off);
+void x86_emit_st(X86Gen *g, TCGType type, int reg, int base, intptr_t off);
+void x86_emit_sti(X86Gen *g, TCGType type, int64_t val, int base, intptr_t off);
+void x86_emit_arith(X86Gen *g, int ext, int rexw, int dst, int src);
+void x86_emit_arithi(X86Gen *g, int ext, int rexw, int reg, int64_t val);
+void x86_emit_shifti(X86Gen *g, int ext, int rexw, int reg, int count);
+void x86_emit_ext8u(X86Gen *g, int dst, int src);
+void x86_emit_ext8s(X86Gen *g, int rexw, int dst, int src);
+void x86_emit_ext16u(X86Gen *g, int dst, int src);
+void x86_emit_ext16s(X86Gen *g, int rexw, int dst, int src);
+void x86_emit_ext32s(X86Gen *g, int dst, int src);
+void x86_emit_ext32u(X86Gen *g, int dst, int src);
+void x86_emit_push(X86Gen *g, int reg);
+void x86_emit_pop(X86Gen *g, int reg);
+void x86_emit_jcc_label(X86Gen *g, int cc, TCGLabel *l);
+void x86_emit_jmp_label(X86Gen *g, TCGLabel *l);
+uint8_t *x86_emit_jcc32(X86Gen *g, int cc);    /* returns the rel32 field */
+void x86_patch_rel32(uint8_t *field, const uint8_t *target);
+void x86_emit_jmp_abs(X86Gen *g, const void *rx_target);
+void x86_emit_call_abs(X86Gen *g, const void *func);
+void x86_emit_nops(X86Gen *g, int n);
+void x86_bind_label(X86Gen *g, TCGLabel *l);
+
+/* ---- regalloc.c ---- */
+typedef struct X86ArgCon {
+    uint16_t regs;           /* allowed registers (0: any allocatable) */
+    uint8_t flags;
+    int8_t alias;            /* output: input index it must share a register with */
+} X86ArgCon;
+
+#define CON_IMM      0x01    /* input: a constant that fits imm32 may stay a constant */
+#define CON_ANYIMM   0x02    /* input: any constant may stay a constant */
+#define CON_ALIAS    0x04    /* output: same register as input .alias */
+#define CON_COMMUT   0x08    /* output: may take the register of a dying input 0 or 1 */
+#define CON_NEW      0x10    /* output: distinct from every input register */
+
+typedef struct X86OpCon {
+    X86ArgCon o[2];
+    X86ArgCon i[6];
+    uint16_t clobber;        /* registers the sequence destroys besides outputs */
+} X86OpCon;
+
+/* The result of constraint resolution for one op. */
+typedef struct X86OpRegs {
+    int oreg[2];
+    int ireg[6];             /* -1 for an input left as a constant */
+    int64_t ival[6];         /* value of a constant input */
+    bool iconst[6];
+} X86OpRegs;
+
+void x86_ra_init(X86Gen *g);
+int x86_ra_alloc(X86Gen *g, uint16_t want, uint16_t locked);
+void x86_ra_free_reg(X86Gen *g, int reg);
+void x86_ra_evict(X86Gen *g, int reg, uint16_t locked);
+int x86_ra_load(X86Gen *g, TCGTemp *ts, uint16_t want, uint16_t locked);
+void x86_ra_sync(X86Gen *g, TCGTemp *ts);
+void x86_ra_temp_dead(X86Gen *g, TCGTemp *ts);
+void x86_ra_set_reg(X86Gen *g, TCGTemp *ts, int reg);
+void x86_ra_op(X86Gen *g, const TCGOp *op, int nb_o, int nb_i, const X86OpCon *con,
+               X86OpRegs *r);
+void x86_ra_op_finish(X86Gen *g, const TCGOp *op, int nb_o, int nb_i);
+void x86_ra_mov(X86Gen *g, const TCGOp *op);
+void x86_ra_discard(X86Gen *g, TCGTemp *ts);
+void x86_ra_sync_globals(X86Gen *g);
+void x86_ra_save_globals(X86Gen *g);
+void x86_ra_bb_end(X86Gen *g);
+void x86_ra_label_reset(X86Gen *g);
+void x86_ra_call(X86Gen *g, const TCGOp *op);
+uint16_t x86_ra_live_regs(const X86Gen *g);
+intptr_t x86_ra_frame_slot(X86Gen *g, TCGTemp *ts);
+
+/* ---- ldst.c ---- */
+void x86_gen_qemu_ld(X86Gen *g, const TCGOp *op, TCGType type);
+void x86_gen_qemu_st(X86Gen *g, const TCGOp *op, TCGType type);
+bool x86_gen_ldst_stubs(X86Gen *g);
+struct CPUState;
+/* Slow-path helpers the stubs call (tests may point them at their own). */
+extern uint64_t (*x86_ld_helper)(struct CPUState *, uint32_t, uint32_t, uintptr_t);
+extern void (*x86_st_helper)(struct CPUState *, uint32_t, uint64_t, uint32_t, uintptr_t);
+
+/* ---- backend.c ---- */
+extern const uint8_t *x86_tb_ret_rx;     /* epilogue entry that keeps rax */
+
+#endif

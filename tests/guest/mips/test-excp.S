@@ -1,0 +1,101 @@
+/* Exception test bodies whose exact instruction addresses matter. */
+#include "regdef.h"
+    .set noreorder
+    .set noat
+    .text
+
+/* Raise one exception at a known address: returns that address in v0. */
+#define AT_LABEL(name, ...)        \
+    .globl name;                   \
+name:                              \
+    la      v0, 1f;                \
+1:  __VA_ARGS__;                   \
+    jr      ra;                    \
+    nop
+
+AT_LABEL(x_syscall, syscall)
+AT_LABEL(x_break, break)
+AT_LABEL(x_teq, teq zero, zero)
+AT_LABEL(x_tne, tne a0, zero)
+AT_LABEL(x_tge, tge a0, a1)
+AT_LABEL(x_tgeu, tgeu a0, a1)
+AT_LABEL(x_tlt, tlt a0, a1)
+AT_LABEL(x_tltu, tltu a0, a1)
+AT_LABEL(x_teqi, teqi a0, -1)
+AT_LABEL(x_tnei, tnei a0, 5)
+AT_LABEL(x_tgei, tgei a0, -2)
+AT_LABEL(x_tgeiu, tgeiu a0, -2)
+AT_LABEL(x_tlti, tlti a0, -2)
+AT_LABEL(x_tltiu, tltiu a0, -2)
+AT_LABEL(x_ri, .word 0x60000000)         /* major opcode 24: reserved in MIPS32 */
+AT_LABEL(x_ri2, .word 0xec000000)        /* major opcode 59 */
+AT_LABEL(x_ri_special, .word 0x0000003f) /* SPECIAL function 63 (MIPS64 DSRA32) */
+AT_LABEL(x_cop1, .word 0x44084000)      /* mfc1 t0, $f0 */
+AT_LABEL(x_lwc1, .word 0xc7a20000)      /* lwc1 $f2, 0(sp) */
+AT_LABEL(x_sdc1, .word 0xf7a20000)      /* sdc1 $f2, 0(sp) */
+AT_LABEL(x_cop1x, .word 0x4c000000)      /* COP1X lwxc1 */
+AT_LABEL(x_movci, .word 0x00010001)      /* MOVF/MOVT */
+AT_LABEL(x_cop2, .word 0x48000000)       /* mfc2 */
+
+/*
+ * A load that faults in a delay slot: returns the branch address in v0; the
+ * handler resumes at resume_addr (set by the caller to x_bd_resume).
+ */
+    .globl x_bd_load
+    .globl x_bd_resume
+x_bd_load:
+    la      v0, 1f
+    addiu   t1, a0, 1           /* misaligned */
+1:  beq     zero, zero, 2f
+    lw      t0, 0(t1)
+2:  li      v0, 0               /* not reached */
+x_bd_resume:
+    jr      ra
+    nop
+
+/* Same in the slot of a not-taken branch. */
+    .globl x_bd_nottaken
+x_bd_nottaken:
+    la      v0, 1f
+    addiu   t1, a0, 2
+1:  beq     t1, zero, 2f        /* t1 != 0: not taken */
+    lw      t0, 0(t1)
+2:  jr      ra
+    nop
+
+/* A syscall in the delay slot of a jr. */
+    .globl x_bd_jr_syscall
+x_bd_jr_syscall:
+    la      v0, 1f
+    la      t1, 2f
+1:  jr      t1
+    syscall
+2:  jr      ra
+    nop
+
+/* A faulting load in a delay slot that starts the next page. */
+    .balign 4096
+    .space  4096 - 12
+    .globl x_bd_cross
+x_bd_cross:
+    la      v0, 1f              /* two words: lui, addiu */
+1:  beq     zero, zero, 2f      /* last word of the page */
+    lw      t0, 1(a0)           /* first word of the next page */
+2:  jr      ra
+    nop
+
+/* Registers written earlier in the same TB must be visible to the handler of a
+ * fault later in that TB. Returns the faulting insn's address. */
+    .globl x_sync_fault
+x_sync_fault:
+    li      t0, 0x1111
+    addiu   t1, a0, 1
+    move    t2, zero
+    la      v0, 1f
+    mthi    t0
+    mtlo    t1
+1:  lw      t2, 0(t1)           /* AdEL */
+    addiu   t0, t0, 1           /* after the handler: t0 = 0x1112 */
+    move    v1, t0
+    jr      ra
+    nop

@@ -1,0 +1,288 @@
+/*
+ * Unit tests for the command-line parser (softmmu/vl.c, vl_parse_args): good
+ * options land in VlConfig, bad ones give clear errors, -m sizes, help requests.
+ */
+#include "qemu/osdep.h"
+#include <criterion/criterion.h>
+#include "sysemu/vl.h"
+
+static bool parse(VlConfig *cfg, GError **err, const char *first, ...)
+{
+    GPtrArray *argv = g_ptr_array_new();
+    va_list ap;
+    bool ok;
+
+    g_ptr_array_add(argv, "mimic");
+    va_start(ap, first);
+    for (const char *a = first; a; a = va_arg(ap, const char *)) {
+        g_ptr_array_add(argv, (gpointer)a);
+    }
+    va_end(ap);
+    ok = vl_parse_args(argv->len, (char **)argv->pdata, cfg, err);
+    /* the config points into argv strings, which are literals: keep no array */
+    g_ptr_array_free(argv, true);
+    return ok;
+}
+
+static void expect_error(const char *needle, const char *first, ...)
+{
+    GPtrArray *argv = g_ptr_array_new();
+    GError *err = NULL;
+    VlConfig cfg;
+    va_list ap;
+
+    g_ptr_array_add(argv, "mimic");
+    va_start(ap, first);
+    for (const char *a = first; a; a = va_arg(ap, const char *)) {
+        g_ptr_array_add(argv, (gpointer)a);
+    }
+    va_end(ap);
+    cr_assert_not(vl_parse_args(argv->len, (char **)argv->pdata, &cfg, &err),
+                  "'%s ...' was accepted", first);
+    cr_assert_not_null(err);
+    cr_assert_not_null(strstr(err->message, needle), "'%s': got \"%s\"", first,
+                       err->message);
+    g_error_free(err);
+    vl_config_free(&cfg);
+    g_ptr_array_free(argv, true);
+}
+
+Test(cmdline, defaults)
+{
+    VlConfig cfg;
+    GError *err = NULL;
+
+    cr_assert(parse(&cfg, &err, NULL));
+    cr_assert_null(cfg.machine_name);
+    cr_assert_eq(cfg.ram_size, 0);
+    cr_assert_eq(cfg.smp, 1);
+    cr_assert_str_eq(cfg.accel, "tcg");
+    cr_assert_str_eq(cfg.accel_opts, "");
+    cr_assert_str_eq(cfg.append, "");
+    cr_assert_eq(cfg.serial->len, 0);
+    cr_assert_not(cfg.nographic);
+    vl_config_free(&cfg);
+}
+
+Test(cmdline, typical_boot_line)
+{
+    VlConfig cfg;
+    GError *err = NULL;
+
+    cr_assert(parse(&cfg, &err, "-M", "malta", "-m", "256", "-kernel", "vmlinux",
+                    "-initrd", "initrd.gz", "-append", "console=ttyS0 panic=1",
+                    "-nographic", "-no-reboot", "-cpu", "24Kf", NULL),
+              "%s", err ? err->message : "");
+    cr_assert_str_eq(cfg.machine_name, "malta");
+    cr_assert_eq(cfg.ram_size, 256ULL << 20);
+    cr_assert_str_eq(cfg.kernel, "vmlinux");
+    cr_assert_str_eq(cfg.initrd, "initrd.gz");
+    cr_assert_str_eq(cfg.append, "console=ttyS0 panic=1");
+    cr_assert(cfg.nographic);
+    cr_assert(cfg.no_reboot);
+    cr_assert_str_eq(cfg.cpu_model, "24Kf");
+    vl_config_free(&cfg);
+}
+
+Test(cmdline, double_dash_and_repeatable_options)
+{
+    VlConfig cfg;
+    GError *err = NULL;
+
+    cr_assert(parse(&cfg, &err, "--machine", "pc,accel=tcg", "--serial", "stdio",
+                    "-serial", "none", "-serial", "file:/tmp/s2", "-chardev",
+                    "socket,id=c0,path=/tmp/s,server=on,wait=off", "-device",
+                    "isa-debug-exit,iobase=0xf4", "-device", "e1000", "-S", "-smp",
+                    "cpus=2", "-name", "guest=vm1", "-D", "/tmp/log", "-d",
+                    "in_asm,int,guest_errors", "-accel", "tcg,tb-size=64",
+                    "-display", "none", "-vga", "none", "-nodefaults", "-monitor",
+                    "none", "-bios", "yamon.bin", NULL),
+              "%s", err ? err->message : "");
+    cr_assert_str_eq(cfg.machine_name, "pc");
+    cr_assert_eq(cfg.serial->len, 3);
+    cr_assert_str_eq(g_ptr_array_index(cfg.serial, 1), "none");
+    cr_assert_eq(cfg.chardevs->len, 1);
+    cr_assert_eq(cfg.devices->len, 2);
+    cr_assert_str_eq(g_ptr_array_index(cfg.devices, 0), "isa-debug-exit,iobase=0xf4");
+    cr_assert(cfg.start_paused);
+    cr_assert_eq(cfg.smp, 2);
+    cr_assert_str_eq(cfg.name, "vm1");
+    cr_assert_str_eq(cfg.log_file, "/tmp/log");
+    cr_assert_eq(cfg.log_mask, LOG_IN_ASM | LOG_INT | LOG_GUEST_ERROR);
+    cr_assert_str_eq(cfg.accel, "tcg");
+    cr_assert_str_eq(cfg.accel_opts, "tb-size=64");
+    cr_assert(cfg.display_none);
+    cr_assert(cfg.nodefaults);
+    cr_assert_str_eq(cfg.monitor, "none");
+    cr_assert_str_eq(cfg.bios, "yamon.bin");
+    vl_config_free(&cfg);
+}
+
+Test(cmdline, kvm_spellings)
+{
+    VlConfig cfg;
+
+    cr_assert(parse(&cfg, NULL, "-enable-kvm", NULL));
+    cr_assert_str_eq(cfg.accel, "kvm");
+    vl_config_free(&cfg);
+    cr_assert(parse(&cfg, NULL, "-accel", "kvm", NULL));
+    cr_assert_str_eq(cfg.accel, "kvm");
+    vl_config_free(&cfg);
+}
+
+Test(cmdline, ram_sizes)
+{
+    uint64_t v;
+    GError *err = NULL;
+
+    cr_assert(vl_parse_ram_size("128", &v, &err));
+    cr_assert_eq(v, 128ULL << 20, "plain number is MiB");
+    cr_assert(vl_parse_ram_size("1G", &v, &err));
+    cr_assert_eq(v, 1ULL << 30);
+    cr_assert(vl_parse_ram_size("512M", &v, &err));
+    cr_assert_eq(v, 512ULL << 20);
+    cr_assert(vl_parse_ram_size("65536k", &v, &err));
+    cr_assert_eq(v, 64ULL << 20);
+    cr_assert(vl_parse_ram_size("size=2G", &v, &err));
+    cr_assert_eq(v, 2ULL << 30);
+    cr_assert(vl_parse_ram_size("1.5G", &v, &err));
+    cr_assert_eq(v, 3ULL << 29);
+    cr_assert_not(vl_parse_ram_size("0", &v, NULL));
+    cr_assert_not(vl_parse_ram_size("-5", &v, NULL));
+    cr_assert_not(vl_parse_ram_size("12Q", &v, NULL));
+    cr_assert_not(vl_parse_ram_size("", &v, NULL));
+    cr_assert_not(vl_parse_ram_size("size=", &v, NULL));
+    cr_assert_not(vl_parse_ram_size("99999999999T", &v, NULL));
+    cr_assert_not(vl_parse_ram_size("256,slots=4", &v, NULL));
+}
+
+Test(cmdline, drives)
+{
+    VlConfig cfg;
+    GError *err = NULL;
+
+    cr_assert(parse(&cfg, &err, "-drive", "file=disk.qcow2,format=qcow2,if=ide,index=1",
+                    "-hda", "a.img", "-cdrom", "cd.iso", "-snapshot", NULL),
+              "%s", err ? err->message : "");
+    cr_assert_eq(cfg.nb_drives, 3);
+    cr_assert_str_eq(cfg.drives[0].file, "disk.qcow2");
+    cr_assert_str_eq(cfg.drives[0].format, "qcow2");
+    cr_assert_eq(cfg.drives[0].index, 1);
+    cr_assert_str_eq(cfg.drives[1].file, "a.img");
+    cr_assert_eq(cfg.drives[1].index, 0);
+    cr_assert_str_eq(cfg.drives[2].media, "cdrom");
+    cr_assert_eq(cfg.drives[2].index, 2);
+    cr_assert(cfg.snapshot);
+    vl_config_free(&cfg);
+}
+
+Test(cmdline, help_requests)
+{
+    VlConfig cfg;
+
+    cr_assert(parse(&cfg, NULL, "-M", "help", "-cpu", "help", "-d", "help", "-accel",
+                    "help", "-device", "help", "-h", "-version", NULL));
+    cr_assert(cfg.machine_help);
+    cr_assert(cfg.cpu_help);
+    cr_assert(cfg.log_help);
+    cr_assert(cfg.accel_help);
+    cr_assert(cfg.device_help);
+    cr_assert(cfg.help);
+    cr_assert(cfg.version);
+    vl_config_free(&cfg);
+}
+
+Test(cmdline, bad_options)
+{
+    expect_error("unsupported option '-frobnicate'", "-frobnicate", NULL);
+    expect_error("unsupported option '--usb'", "--usb", NULL);
+    expect_error("requires an argument", "-kernel", NULL);
+    expect_error("requires an argument", "-m", NULL);
+    expect_error("invalid RAM size", "-m", "lots", NULL);
+    expect_error("invalid CPU count", "-smp", "0", NULL);
+    expect_error("invalid CPU count", "-smp", "1000", NULL);
+    expect_error("invalid CPU count", "-smp", "two", NULL);
+    expect_error("unsupported option", "-smp", "4,dies=2", NULL);
+    expect_error("unknown log item 'bogus'", "-d", "in_asm,bogus", NULL);
+    expect_error("not supported", "-display", "gtk", NULL);
+    expect_error("only -vga none", "-vga", "std", NULL);
+    expect_error("file= is required", "-drive", "if=ide", NULL);
+    expect_error("invalid index", "-drive", "file=x,index=99", NULL);
+    expect_error("unknown option 'bogus'", "-drive", "file=x,bogus=1", NULL);
+    expect_error("media must be", "-drive", "file=x,media=tape", NULL);
+    expect_error("unsupported property", "-M", "malta,frob=1", NULL);
+    expect_error("-append only allowed with -kernel", "-append", "quiet", NULL);
+    expect_error("-initrd only allowed with -kernel", "-initrd", "r.gz", NULL);
+    expect_error("too many serial ports", "-serial", "null", "-serial", "null",
+                 "-serial", "null", "-serial", "null", "-serial", "null", NULL);
+}
+
+/* ---- the whole start-up sequence, on the "none" machine ---- */
+
+#include "qemu/timer.h"
+#include "sysemu/runstate.h"
+
+static void exit_soon(void *opaque)
+{
+    qemu_system_exit_request(*(int *)opaque);
+}
+
+static int run_vl(const char *first, ...)
+{
+    GPtrArray *argv = g_ptr_array_new();
+    va_list ap;
+    int status;
+
+    g_ptr_array_add(argv, "mimic");
+    va_start(ap, first);
+    for (const char *a = first; a; a = va_arg(ap, const char *)) {
+        g_ptr_array_add(argv, (gpointer)a);
+    }
+    va_end(ap);
+    status = vl_main(argv->len, (char **)argv->pdata);
+    g_ptr_array_free(argv, true);
+    return status;
+}
+
+Test(vl_main, runs_none_machine_until_exit_request)
+{
+    static int code = 7;
+    Timer *t = timer_new_ns(CLOCK_REALTIME, exit_soon, &code);
+
+    timer_mod(t, clock_get_ns(CLOCK_REALTIME) + 20 * 1000 * 1000);
+    cr_assert_eq(run_vl("-M", "none", "-display", "none", "-m", "16", NULL), 7);
+    cr_assert_eq(runstate_get(), RUN_STATE_SHUTDOWN);
+}
+
+/* Errors found before the accelerator is set up: several per process are fine. */
+Test(vl_main, bad_command_lines_exit_1)
+{
+    cr_assert_eq(run_vl("-nonsense", NULL), 1);
+    cr_assert_eq(run_vl("-M", "no-such-board", NULL), 1);
+    cr_assert_eq(run_vl("-M", "none", "-accel", "no-such-accel", NULL), 1);
+    cr_assert_eq(run_vl("-M", "none", "-device", "no-such-device", NULL), 1);
+    cr_assert_eq(run_vl("-M", "none", "-cpu", "no-such-cpu", NULL), 1);
+}
+
+/* Errors after accelerator set-up: one per process (Criterion forks each test). */
+Test(vl_main, monitor_not_built_yet_exits_1)
+{
+    cr_assert_eq(run_vl("-M", "none", "-monitor", "stdio", NULL), 1);
+}
+
+Test(vl_main, bad_serial_exits_1)
+{
+    cr_assert_eq(run_vl("-M", "none", "-serial", "bogus:", "-display", "none", NULL), 1);
+}
+
+Test(vl_main, too_much_ram_exits_1)
+{
+    cr_assert_eq(run_vl("-M", "none", "-m", "8G", "-display", "none", NULL), 1);
+}
+
+Test(vl_main, help_exits_0)
+{
+    cr_assert_eq(run_vl("-version", NULL), 0);
+    cr_assert_eq(run_vl("-M", "help", NULL), 0);
+    cr_assert_eq(run_vl("-d", "help", NULL), 0);
+}

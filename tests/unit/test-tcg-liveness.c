@@ -1,0 +1,226 @@
+/*
+ * Liveness: dead-op removal and the life_dead / life_sync bits the backends rely on
+ * (contract at the top of tcg/liveness.c).
+ */
+#include <criterion/criterion.h>
+#include "tcg-harness.h"
+
+static void live_setup(void)
+{
+    harness_init();
+    harness_select(&tcg_backend_interp);
+}
+
+TestSuite(tcg_liveness, .init = live_setup);
+
+static TCGOp *find_op(TCGOpcode opc, int nth)
+{
+    for (TCGOp *op = tcg_ctx->first_op; op; op = op->next) {
+        if (op->opc == opc && nth-- == 0) {
+            return op;
+        }
+    }
+    return NULL;
+}
+
+static int count_opc(TCGOpcode opc)
+{
+    int n = 0;
+    for (TCGOp *op = tcg_ctx->first_op; op; op = op->next) {
+        n += op->opc == opc;
+    }
+    return n;
+}
+
+Test(tcg_liveness, dead_ops_removed)
+{
+    harness_begin();
+    TCGv_i32 t = tcg_temp_new_i32();
+    tcg_gen_add_i32(t, harness_g32[0], harness_g32[1]);        /* never read */
+    tcg_gen_movi_i32(harness_g32[2], 1);                        /* overwritten below */
+    tcg_gen_movi_i32(harness_g32[2], 2);
+    tcg_gen_call3(&harness_info_add3_pure, tcgv_i32_temp(t), tcgv_i32_temp(t),
+                  tcgv_i32_temp(t), tcgv_i32_temp(t));          /* pure, unused */
+    tcg_gen_call3(&harness_info_add3, tcgv_i32_temp(t), tcgv_i32_temp(harness_g32[0]),
+                  tcgv_i32_temp(harness_g32[0]), tcgv_i32_temp(harness_g32[0]));
+    tcg_gen_st_i32(harness_g32[0], tcg_env, offsetof(HarnessEnv, scratch[0]));
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_liveness(tcg_ctx);
+    cr_assert_eq(count_opc(INDEX_op_add_i32), 0);
+    cr_assert_eq(count_opc(INDEX_op_mov_i32), 1);
+    cr_assert_eq(arg_temp(find_op(INDEX_op_mov_i32, 0)->args[1])->val, 2);
+    cr_assert_eq(count_opc(INDEX_op_call), 1, "impure call kept, pure one removed");
+    cr_assert_eq(count_opc(INDEX_op_st_i32), 1);
+    cr_assert_eq(tcg_ctx->nb_ops, 4);
+}
+
+Test(tcg_liveness, dead_bits_on_last_use)
+{
+    harness_begin();
+    TCGv_i32 a = tcg_temp_new_i32(), b = tcg_temp_new_i32();
+    tcg_gen_add_i32(a, harness_g32[0], harness_g32[1]);
+    tcg_gen_add_i32(b, a, a);
+    tcg_gen_add_i32(harness_g32[2], b, harness_g32[0]);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_liveness(tcg_ctx);
+    TCGOp *op0 = find_op(INDEX_op_add_i32, 0);
+    TCGOp *op1 = find_op(INDEX_op_add_i32, 1);
+    TCGOp *op2 = find_op(INDEX_op_add_i32, 2);
+    /* op0: a live after; w0 read later (live); w1 not read again (global: dead in
+     * register, value is in env already) */
+    cr_assert(!IS_DEAD_ARG(op0, 0));
+    cr_assert(!IS_DEAD_ARG(op0, 1));
+    cr_assert(IS_DEAD_ARG(op0, 2));
+    /* op1: a dies here (both input positions), b lives */
+    cr_assert(!IS_DEAD_ARG(op1, 0));
+    cr_assert(IS_DEAD_ARG(op1, 1) && IS_DEAD_ARG(op1, 2));
+    /* op2: w2 is written and must reach env before the exit */
+    cr_assert(IS_DEAD_ARG(op2, 1) && IS_DEAD_ARG(op2, 2));
+    cr_assert(NEED_SYNC_ARG(op2, 0), "global output not synced before exit");
+    cr_assert(IS_DEAD_ARG(op2, 0));
+    cr_assert_eq(op0->life_sync, 0);
+    cr_assert_eq(op1->life_sync, 0);
+}
+
+Test(tcg_liveness, sync_before_calls_and_memory_ops)
+{
+    harness_begin();
+    /* w0 read by the helper: synced, but the register copy stays live */
+    tcg_gen_movi_i32(harness_g32[0], 5);
+    tcg_gen_call1(&harness_info_read_g32_0, tcgv_i32_temp(harness_g32[3]),
+                  tcgv_ptr_temp(tcg_env));
+    tcg_gen_addi_i32(harness_g32[4], harness_g32[0], 1);
+    /* NO_RWG helper: nothing to sync for it */
+    tcg_gen_movi_i32(harness_g32[5], 6);
+    tcg_gen_call1(&harness_info_bump, NULL, tcgv_ptr_temp(tcg_env));
+    /* qemu_ld may fault: the global written before must be in env */
+    tcg_gen_movi_i32(harness_g32[6], 7);
+    tcg_gen_qemu_ld_i32(harness_g32[7], harness_g32[6], 0, MO_UB);
+    tcg_gen_addi_i32(harness_g32[5], harness_g32[5], 1);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_liveness(tcg_ctx);
+
+    TCGOp *w0 = tcg_ctx->first_op;
+    cr_assert_eq(w0->opc, INDEX_op_mov_i32);
+    cr_assert(NEED_SYNC_ARG(w0, 0) && !IS_DEAD_ARG(w0, 0));
+
+    /* w5's value is still needed after the qemu_ld: it must be in env there */
+    TCGOp *w5 = find_op(INDEX_op_mov_i32, 1);
+    cr_assert_eq(arg_temp(w5->args[0]), tcgv_i32_temp(harness_g32[5]));
+    cr_assert(NEED_SYNC_ARG(w5, 0), "global live across qemu_ld not synced");
+
+    TCGOp *w6 = find_op(INDEX_op_mov_i32, 2);
+    cr_assert_eq(arg_temp(w6->args[0]), tcgv_i32_temp(harness_g32[6]));
+    cr_assert(NEED_SYNC_ARG(w6, 0), "global not synced before qemu_ld");
+}
+
+/* A NO_RWG helper needs no global in env. */
+Test(tcg_liveness, no_sync_for_rwg_free_calls)
+{
+    harness_begin();
+    tcg_gen_movi_i32(harness_g32[5], 6);
+    tcg_gen_call1(&harness_info_bump, NULL, tcgv_ptr_temp(tcg_env));
+    tcg_gen_addi_i32(harness_g32[5], harness_g32[5], 1);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_liveness(tcg_ctx);
+    TCGOp *first = tcg_ctx->first_op;
+    cr_assert_eq(first->opc, INDEX_op_mov_i32);
+    cr_assert(!NEED_SYNC_ARG(first, 0), "synced for a NO_RWG call");
+    cr_assert(!IS_DEAD_ARG(first, 0));
+    TCGOp *add = tcg_ctx->last_op->prev;
+    cr_assert(NEED_SYNC_ARG(add, 0) && IS_DEAD_ARG(add, 0));
+}
+
+/* w5 written before a qemu_ld and only rewritten after it: must be synced. */
+Test(tcg_liveness, sync_for_fault_restores)
+{
+    harness_begin();
+    tcg_gen_movi_i32(harness_g32[5], 6);
+    tcg_gen_qemu_ld_i32(harness_g32[7], harness_g32[6], 0, MO_UB);
+    tcg_gen_movi_i32(harness_g32[5], 8);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_liveness(tcg_ctx);
+    TCGOp *first = tcg_ctx->first_op;
+    cr_assert_eq(first->opc, INDEX_op_mov_i32, "write before a faulting op removed");
+    cr_assert(NEED_SYNC_ARG(first, 0));
+    cr_assert(IS_DEAD_ARG(first, 0), "value is never read from the register again");
+}
+
+/* A helper that may write globals: writes before it are synced and die. */
+Test(tcg_liveness, call_writing_globals)
+{
+    harness_begin();
+    tcg_gen_movi_i32(harness_g32[1], 5);
+    tcg_gen_call2(&harness_info_write_g32_1, NULL, tcgv_ptr_temp(tcg_env),
+                  tcgv_i32_temp(harness_g32[1]));
+    tcg_gen_addi_i32(harness_g32[2], harness_g32[1], 1);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_liveness(tcg_ctx);
+    TCGOp *mov = tcg_ctx->first_op;
+    TCGOp *call = mov->next;
+    cr_assert(NEED_SYNC_ARG(mov, 0));
+    cr_assert(!IS_DEAD_ARG(mov, 0), "w1 is read by the call itself");
+    cr_assert_eq(call->opc, INDEX_op_call);
+    cr_assert(IS_DEAD_ARG(call, 1), "register copy of w1 is stale after the call");
+}
+
+/* TB temps written before a branch and read after its label stay live. */
+Test(tcg_liveness, tb_temps_across_labels)
+{
+    harness_begin();
+    TCGv_i32 t = tcg_temp_new_i32(), u = tcg_temp_new_i32();
+    TCGLabel *l = gen_new_label();
+    tcg_gen_add_i32(t, harness_g32[0], harness_g32[1]);
+    tcg_gen_add_i32(u, harness_g32[0], harness_g32[1]);      /* never read: dead */
+    tcg_gen_brcondi_i32(TCG_COND_EQ, harness_g32[2], 0, l);
+    tcg_gen_addi_i32(harness_g32[3], harness_g32[3], 1);
+    gen_set_label(l);
+    tcg_gen_mov_i32(harness_g32[4], t);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_liveness(tcg_ctx);
+    TCGOp *op = tcg_ctx->first_op;
+    cr_assert_eq(op->opc, INDEX_op_add_i32);
+    cr_assert_eq(arg_temp(op->args[0]), tcgv_i32_temp(t));
+    cr_assert(!IS_DEAD_ARG(op, 0), "t dropped before the branch");
+    cr_assert_eq(op->life_sync, 0, "sync bits are for globals only");
+    cr_assert_eq(op->next->opc, INDEX_op_brcond_i32, "dead u not removed");
+    /* The global written in the block before the label is synced there. */
+    TCGOp *add = find_op(INDEX_op_add_i32, 1);
+    cr_assert(NEED_SYNC_ARG(add, 0));
+}
+
+/* With a loop, every TB temp is treated as live at block ends. */
+Test(tcg_liveness, loops_keep_temps)
+{
+    harness_begin();
+    TCGv_i32 i = tcg_temp_new_i32();
+    TCGLabel *top = gen_new_label();
+    tcg_gen_movi_i32(i, 3);
+    gen_set_label(top);
+    tcg_gen_subi_i32(i, i, 1);
+    tcg_gen_brcondi_i32(TCG_COND_NE, i, 0, top);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_liveness(tcg_ctx);
+    TCGOp *sub = find_op(INDEX_op_add_i32, 0);
+    cr_assert_not_null(sub);
+    cr_assert(!IS_DEAD_ARG(sub, 0));
+    TCGOp *br = find_op(INDEX_op_brcond_i32, 0);
+    cr_assert(!IS_DEAD_ARG(br, 0), "loop counter dies at the back edge");
+}
+
+/* Liveness keeps insn_start, labels, stores and exits. */
+Test(tcg_liveness, never_removes_structure)
+{
+    harness_begin();
+    TCGLabel *l = gen_new_label();
+    tcg_gen_insn_start(0x10, 0);
+    tcg_gen_br(l);
+    gen_set_label(l);
+    tcg_gen_mb(0);
+    tcg_gen_st_i32(tcg_constant_i32(1), tcg_env, offsetof(HarnessEnv, scratch[0]));
+    tcg_gen_goto_tb(0);
+    tcg_gen_exit_tb(NULL, 0);
+    int before = tcg_ctx->nb_ops;
+    tcg_liveness(tcg_ctx);
+    cr_assert_eq(tcg_ctx->nb_ops, before);
+}

@@ -1,0 +1,363 @@
+/*
+ * The optimizer folds what it should (op counts and op shapes after the pass) and
+ * changes no result (each program is also run, optimized and not, on the
+ * interpreter; test-tcg-diff.c does the same on random programs).
+ */
+#include <criterion/criterion.h>
+#include "tcg-harness.h"
+
+static void opt_setup(void)
+{
+    harness_init();
+    harness_select(&tcg_backend_interp);
+}
+
+TestSuite(tcg_optimize, .init = opt_setup);
+
+static int count_opc(TCGOpcode opc)
+{
+    int n = 0;
+    for (TCGOp *op = tcg_ctx->first_op; op; op = op->next) {
+        n += op->opc == opc;
+    }
+    return n;
+}
+
+static TCGOp *nth_op(int n)
+{
+    TCGOp *op = tcg_ctx->first_op;
+    while (op && n--) {
+        op = op->next;
+    }
+    return op;
+}
+
+static TCGTemp *G32(int i)
+{
+    return tcgv_i32_temp(harness_g32[i]);
+}
+
+/* Build with build(), run unoptimized and optimized, compare env; returns ops left
+ * after optimize + liveness. */
+static int run_both(void (*build)(void), void (*init)(void))
+{
+    static HarnessEnv plain;
+    int n;
+
+    harness_clear_env();
+    if (init) {
+        init();
+    }
+    harness_begin();
+    build();
+    harness_run(HARNESS_NO_OPT);
+    memcpy(&plain, harness_env, sizeof(plain));
+
+    harness_clear_env();
+    if (init) {
+        init();
+    }
+    harness_begin();
+    build();
+    harness_run(HARNESS_FULL);
+    n = harness_nb_ops();
+    cr_assert(memcmp(plain.g32, harness_env->g32, sizeof(plain.g32)) == 0,
+              "optimized program changed i32 globals");
+    cr_assert(memcmp(plain.g64, harness_env->g64, sizeof(plain.g64)) == 0,
+              "optimized program changed i64 globals");
+    cr_assert(memcmp(plain.scratch, harness_env->scratch, sizeof(plain.scratch)) == 0);
+    return n;
+}
+
+static void build_chain(void)
+{
+    TCGv_i32 t = tcg_temp_new_i32();
+    TCGv_i64 q = tcg_temp_new_i64();
+    tcg_gen_movi_i32(t, 5);
+    tcg_gen_add_i32(t, t, tcg_constant_i32(3));
+    tcg_gen_mul_i32(t, t, tcg_constant_i32(0x40000000));
+    tcg_gen_shl_i32(t, t, tcg_constant_i32(1));
+    tcg_gen_xor_i32(t, t, tcg_constant_i32(0xff));
+    tcg_gen_bswap32_i32(t, t);
+    tcg_gen_clz_i32(t, t, tcg_constant_i32(99));
+    tcg_gen_mov_i32(harness_g32[0], t);
+    tcg_gen_ext_i32_i64(q, tcg_constant_i32(-2));
+    tcg_gen_mulu2_i64(harness_g64[0], harness_g64[1], q, q);
+    tcg_gen_deposit_i64(harness_g64[2], q, tcg_constant_i64(0x1234), 8, 16);
+    tcg_gen_sextract_i64(harness_g64[3], tcg_constant_i64(0xf00), 8, 4);
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+Test(tcg_optimize, constant_chain_folds_away)
+{
+    int n = run_both(build_chain, NULL);
+    /* mov w0; mov q0; mov q1; mov q2; mov q3; exit_tb */
+    cr_assert_eq(n, 6, "ops left: %d", n);
+    cr_assert_eq(count_opc(INDEX_op_mov_i32) + count_opc(INDEX_op_mov_i64), 5);
+    /* (5+3)*2^30 = 0 (mod 2^32), <<1 = 0, ^0xff = 0xff, bswap = 0xff000000, clz = 0 */
+    cr_assert_eq(harness_env->g32[0], 0u);
+    cr_assert_eq(harness_env->g64[0], 4u);                       /* (2^64-2)^2 low */
+    cr_assert_eq(harness_env->g64[1], 0xfffffffffffffffcull);   /* high */
+    cr_assert_eq(harness_env->g64[2], 0xffffffffff1234feull);
+    cr_assert_eq(harness_env->g64[3], 0xffffffffffffffffull);
+}
+
+/* Every two-input op with two constant inputs becomes a mov of a constant. */
+Test(tcg_optimize, every_binary_op_folds)
+{
+    static const TCGOpcode ops32[] = {
+        INDEX_op_add_i32, INDEX_op_sub_i32, INDEX_op_mul_i32, INDEX_op_div_i32,
+        INDEX_op_divu_i32, INDEX_op_rem_i32, INDEX_op_remu_i32, INDEX_op_and_i32,
+        INDEX_op_or_i32, INDEX_op_xor_i32, INDEX_op_andc_i32, INDEX_op_orc_i32,
+        INDEX_op_shl_i32, INDEX_op_shr_i32, INDEX_op_sar_i32, INDEX_op_rotl_i32,
+        INDEX_op_rotr_i32, INDEX_op_clz_i32, INDEX_op_ctz_i32,
+    };
+    static const TCGOpcode ops64[] = {
+        INDEX_op_add_i64, INDEX_op_sub_i64, INDEX_op_mul_i64, INDEX_op_div_i64,
+        INDEX_op_divu_i64, INDEX_op_rem_i64, INDEX_op_remu_i64, INDEX_op_and_i64,
+        INDEX_op_or_i64, INDEX_op_xor_i64, INDEX_op_andc_i64, INDEX_op_orc_i64,
+        INDEX_op_shl_i64, INDEX_op_shr_i64, INDEX_op_sar_i64, INDEX_op_rotl_i64,
+        INDEX_op_rotr_i64, INDEX_op_clz_i64, INDEX_op_ctz_i64,
+    };
+    for (size_t k = 0; k < ARRAY_SIZE(ops32) + ARRAY_SIZE(ops64); k++) {
+        bool is64 = k >= ARRAY_SIZE(ops32);
+        TCGOpcode opc = is64 ? ops64[k - ARRAY_SIZE(ops32)] : ops32[k];
+        TCGOp *op;
+        harness_begin();
+        op = tcg_emit_op(opc, 3);
+        if (is64) {
+            op->args[0] = temp_arg(tcgv_i64_temp(harness_g64[0]));
+            op->args[1] = temp_arg(tcgv_i64_temp(tcg_constant_i64(-12345)));
+            op->args[2] = temp_arg(tcgv_i64_temp(tcg_constant_i64(7)));
+        } else {
+            op->args[0] = temp_arg(G32(0));
+            op->args[1] = temp_arg(tcgv_i32_temp(tcg_constant_i32(-12345)));
+            op->args[2] = temp_arg(tcgv_i32_temp(tcg_constant_i32(7)));
+        }
+        tcg_gen_exit_tb(NULL, 0);
+        tcg_optimize(tcg_ctx);
+        op = tcg_ctx->first_op;
+        cr_assert_eq(op->opc, is64 ? INDEX_op_mov_i64 : INDEX_op_mov_i32, "%s not folded",
+                     tcg_op_defs[opc].name);
+        cr_assert_eq(arg_temp(op->args[1])->kind, TEMP_CONST);
+    }
+}
+
+/* Division by a constant zero is left alone (the IR says it is undefined). */
+Test(tcg_optimize, no_fold_of_division_by_zero)
+{
+    harness_begin();
+    tcg_gen_div_i32(harness_g32[0], tcg_constant_i32(5), tcg_constant_i32(0));
+    tcg_gen_rem_i64(harness_g64[0], tcg_constant_i64(INT64_MIN), tcg_constant_i64(-1));
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_optimize(tcg_ctx);
+    cr_assert_eq(count_opc(INDEX_op_div_i32), 1);
+    cr_assert_eq(count_opc(INDEX_op_rem_i64), 1);
+}
+
+/* i32 results are 32-bit and i32 constants are held sign-extended. */
+Test(tcg_optimize, i32_constants_sign_extended)
+{
+    harness_begin();
+    tcg_gen_add_i32(harness_g32[0], tcg_constant_i32(0x7fffffff), tcg_constant_i32(1));
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_optimize(tcg_ctx);
+    TCGTemp *c = arg_temp(tcg_ctx->first_op->args[1]);
+    cr_assert_eq(c->kind, TEMP_CONST);
+    cr_assert_eq(c->val, (int64_t)INT32_MIN);
+    cr_assert_eq(c, tcgv_i32_temp(tcg_constant_i32(INT32_MIN)), "constants interned");
+}
+
+static void build_identities(void)
+{
+    TCGv_i32 x = harness_g32[0];
+    TCGv_i32 z = tcg_constant_i32(0), one = tcg_constant_i32(1), m1 = tcg_constant_i32(-1);
+    tcg_gen_add_i32(harness_g32[1], x, z);
+    tcg_gen_mul_i32(harness_g32[2], x, one);
+    tcg_gen_mul_i32(harness_g32[3], x, z);
+    tcg_gen_and_i32(harness_g32[4], x, z);
+    tcg_gen_and_i32(harness_g32[5], m1, x);     /* constant first: commuted */
+    tcg_gen_or_i32(harness_g32[6], x, z);
+    tcg_gen_xor_i32(harness_g32[7], x, x);
+    tcg_gen_sub_i32(harness_g32[1], harness_g32[1], harness_g32[1]);
+    tcg_gen_shl_i32(harness_g32[2], harness_g32[2], z);
+    tcg_gen_and_i32(harness_g32[3], x, x);
+    tcg_gen_or_i32(harness_g32[4], x, x);
+    tcg_gen_sar_i64(harness_g64[0], harness_g64[0], tcg_constant_i64(64));
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+static void init_identities(void)
+{
+    harness_env->g32[0] = 0x87654321;
+    harness_env->g64[0] = 0x1111222233334444ull;
+}
+
+Test(tcg_optimize, algebraic_identities)
+{
+    run_both(build_identities, init_identities);
+    harness_begin();
+    build_identities();
+    tcg_optimize(tcg_ctx);
+    /* Every arithmetic op became a move. */
+    for (TCGOp *op = tcg_ctx->first_op; op; op = op->next) {
+        cr_assert(op->opc == INDEX_op_mov_i32 || op->opc == INDEX_op_mov_i64
+                  || op->opc == INDEX_op_exit_tb, "left: %s", tcg_op_defs[op->opc].name);
+    }
+    cr_assert_eq(harness_env->g32[1], 0u);
+    cr_assert_eq(harness_env->g32[2], 0x87654321u);
+    cr_assert_eq(harness_env->g32[5], 0x87654321u);
+    cr_assert_eq(harness_env->g32[7], 0u);
+}
+
+Test(tcg_optimize, copy_propagation)
+{
+    harness_begin();
+    TCGv_i32 t = tcg_temp_new_i32();
+    tcg_gen_mov_i32(t, harness_g32[0]);
+    tcg_gen_add_i32(harness_g32[1], t, harness_g32[2]);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_optimize(tcg_ctx);
+    TCGOp *add = nth_op(1);
+    cr_assert_eq(add->opc, INDEX_op_add_i32);
+    cr_assert_eq(arg_temp(add->args[1]), G32(0), "t replaced by its source");
+}
+
+Test(tcg_optimize, copies_forgotten_at_labels)
+{
+    harness_begin();
+    TCGv_i32 t = tcg_temp_new_i32();
+    TCGLabel *l = gen_new_label();
+    tcg_gen_mov_i32(t, harness_g32[0]);
+    tcg_gen_brcond_i32(TCG_COND_EQ, harness_g32[3], harness_g32[4], l);
+    tcg_gen_movi_i32(t, 9);
+    gen_set_label(l);
+    tcg_gen_add_i32(harness_g32[1], t, harness_g32[2]);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_optimize(tcg_ctx);
+    TCGOp *add = tcg_ctx->last_op->prev;
+    cr_assert_eq(add->opc, INDEX_op_add_i32);
+    cr_assert_eq(arg_temp(add->args[1]), tcgv_i32_temp(t), "copy survived a label");
+}
+
+Test(tcg_optimize, globals_forgotten_at_calls_that_write_them)
+{
+    harness_begin();
+    TCGv_i32 t = tcg_temp_new_i32();
+    tcg_gen_mov_i32(t, harness_g32[1]);
+    tcg_gen_mov_i32(harness_g32[2], tcg_constant_i32(5));
+    /* NO_RWG helper: copies and constants survive */
+    tcg_gen_call1(&harness_info_bump, NULL, tcgv_ptr_temp(tcg_env));
+    tcg_gen_add_i32(harness_g32[3], t, harness_g32[2]);
+    /* helper that writes globals: w1 and w2 are no longer known */
+    tcg_gen_call2(&harness_info_write_g32_1, NULL, tcgv_ptr_temp(tcg_env),
+                  tcgv_i32_temp(tcg_constant_i32(3)));
+    tcg_gen_add_i32(harness_g32[4], harness_g32[1], harness_g32[2]);
+    tcg_gen_add_i32(harness_g32[5], t, tcg_constant_i32(0));
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_optimize(tcg_ctx);
+    TCGOp *add1 = nth_op(3), *add2 = nth_op(5);
+    cr_assert_eq(add1->opc, INDEX_op_add_i32);
+    cr_assert_eq(arg_temp(add1->args[1]), G32(1));
+    cr_assert_eq(arg_temp(add1->args[2])->kind, TEMP_CONST, "constant survived NO_RWG call");
+    cr_assert_eq(add2->opc, INDEX_op_add_i32);
+    cr_assert_eq(arg_temp(add2->args[1]), G32(1));
+    cr_assert_eq(arg_temp(add2->args[2]), G32(2), "w2 still thought constant after call");
+    /* t kept the old value of w1: it must not be replaced by w1 any more. */
+    TCGOp *mov = nth_op(6);
+    cr_assert_eq(mov->opc, INDEX_op_mov_i32);
+    cr_assert_eq(arg_temp(mov->args[1]), tcgv_i32_temp(t));
+}
+
+static void build_branches(void)
+{
+    TCGLabel *l1 = gen_new_label(), *l2 = gen_new_label(), *l3 = gen_new_label();
+    TCGv_i32 c = tcg_temp_new_i32();
+    tcg_gen_movi_i32(c, 7);
+    tcg_gen_movi_i32(harness_g32[0], 1);
+    /* known false: removed, and l1 with it */
+    tcg_gen_brcond_i32(TCG_COND_GT, c, tcg_constant_i32(8), l1);
+    tcg_gen_movi_i32(harness_g32[1], 2);
+    gen_set_label(l1);
+    /* known true: becomes br; the code after it is unreachable */
+    tcg_gen_brcond_i32(TCG_COND_LTU, c, tcg_constant_i32(8), l2);
+    tcg_gen_movi_i32(harness_g32[2], 3);
+    tcg_gen_movi_i32(harness_g32[3], 4);
+    tcg_gen_brcond_i32(TCG_COND_EQ, harness_g32[5], harness_g32[6], l3);
+    gen_set_label(l2);
+    tcg_gen_setcond_i32(TCG_COND_EQ, harness_g32[4], c, tcg_constant_i32(7));
+    tcg_gen_movcond_i32(TCG_COND_NE, harness_g32[5], c, c, harness_g32[6], harness_g32[7]);
+    gen_set_label(l3);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_temp_free_i32(c);
+}
+
+static void init_branches(void)
+{
+    harness_env->g32[6] = 66;
+    harness_env->g32[7] = 77;
+}
+
+Test(tcg_optimize, branch_folding_and_dead_code)
+{
+    run_both(build_branches, init_branches);
+    cr_assert_eq(harness_env->g32[1], 2u);
+    cr_assert_eq(harness_env->g32[2], 0u);
+    cr_assert_eq(harness_env->g32[4], 1u);
+    cr_assert_eq(harness_env->g32[5], 77u);
+
+    harness_begin();
+    build_branches();
+    tcg_optimize(tcg_ctx);
+    cr_assert_eq(count_opc(INDEX_op_brcond_i32), 0, "brconds left");
+    /* The br to l2 is followed directly by l2: both disappear; l3 lost its only
+     * branch with the unreachable code. */
+    cr_assert_eq(count_opc(INDEX_op_br), 0);
+    cr_assert_eq(count_opc(INDEX_op_set_label), 0);
+    cr_assert_eq(count_opc(INDEX_op_setcond_i32), 0);
+    cr_assert_eq(count_opc(INDEX_op_movcond_i32), 0);
+    /* c, w0, w1, w4, w5, exit */
+    cr_assert_eq(tcg_ctx->nb_ops, 6, "ops: %d", tcg_ctx->nb_ops);
+}
+
+/* Unreachable code keeps its insn_start (per-insn records must stay aligned). */
+Test(tcg_optimize, insn_start_survives_dead_code)
+{
+    harness_begin();
+    TCGLabel *l = gen_new_label();
+    tcg_gen_insn_start(0x100, 0);
+    tcg_gen_br(l);
+    tcg_gen_insn_start(0x104, 0);
+    tcg_gen_movi_i32(harness_g32[0], 1);
+    gen_set_label(l);
+    tcg_gen_insn_start(0x108, 0);
+    tcg_gen_exit_tb(NULL, 0);
+    harness_gen(HARNESS_FULL);
+    cr_assert_eq(count_opc(INDEX_op_insn_start), 3);
+    cr_assert_eq(count_opc(INDEX_op_mov_i32), 0);
+}
+
+Test(tcg_optimize, double_word_and_conversions_fold)
+{
+    harness_begin();
+    tcg_gen_add2_i32(harness_g32[0], harness_g32[1], tcg_constant_i32(-1),
+                     tcg_constant_i32(0), tcg_constant_i32(1), tcg_constant_i32(0));
+    tcg_gen_muls2_i32(harness_g32[2], harness_g32[3], tcg_constant_i32(-3),
+                      tcg_constant_i32(5));
+    tcg_gen_extrh_i64_i32(harness_g32[4], tcg_constant_i64(0x123456789ull));
+    tcg_gen_extu_i32_i64(harness_g64[0], tcg_constant_i32(-1));
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_optimize(tcg_ctx);
+    cr_assert_eq(count_opc(INDEX_op_add2_i32) + count_opc(INDEX_op_muls2_i32), 0);
+    cr_assert_eq(count_opc(INDEX_op_mov_i32), 5);
+    cr_assert_eq(count_opc(INDEX_op_mov_i64), 1);
+    harness_gen(HARNESS_FULL);
+    harness_clear_env();
+    harness_exec(harness_gen(HARNESS_FULL));
+    cr_assert_eq(harness_env->g32[0], 0u);
+    cr_assert_eq(harness_env->g32[1], 1u);
+    cr_assert_eq(harness_env->g32[2], (uint32_t)-15);
+    cr_assert_eq(harness_env->g32[3], 0xffffffffu);
+    cr_assert_eq(harness_env->g32[4], 1u);
+    cr_assert_eq(harness_env->g64[0], 0xffffffffull);
+}

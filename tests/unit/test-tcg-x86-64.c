@@ -1,0 +1,1213 @@
+/*
+ * The x86-64 host backend (tcg/x86_64/): the instruction encoder checked against
+ * Capstone's decoding for every register combination that needs REX/SIB/disp quirks,
+ * and generated code run natively: arithmetic against C references, register
+ * pressure, helper calls, branches, goto_tb patching, the softmmu fast path against
+ * a local TLB with RAM and MMIO pages, and the overflow check.
+ */
+#include <criterion/criterion.h>
+#include <capstone/capstone.h>
+#include <sys/mman.h>
+#include <sys/mman.h>
+#include "tcg-harness.h"
+#include "exec/cputlb.h"
+#include "../../tcg/x86_64/x86-internal.h"
+
+/* ------------------------------------------------------------------------- */
+/* Encoder                                                                    */
+
+static const char *const names64[16] = {
+    "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+    "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+};
+static const char *const names32[16] = {
+    "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
+    "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d",
+};
+static const char *const names8[16] = {
+    "al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil",
+    "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b", "r15b",
+};
+
+static csh cs;
+static cs_insn *csi;
+static uint8_t ebuf[64];
+static X86Gen eg;
+
+static void enc_setup(void)
+{
+    cr_assert(cs_open(CS_ARCH_X86, CS_MODE_64, &cs) == CS_ERR_OK);
+    cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
+    csi = cs_malloc(cs);
+}
+
+static void enc_teardown(void)
+{
+    cs_free(csi, 1);
+    cs_close(&cs);
+}
+
+static void enc_start(void)
+{
+    memset(&eg, 0, sizeof(eg));
+    eg.code_start = eg.code_ptr = ebuf;
+}
+
+/* Decode what was emitted as exactly one instruction. */
+static const cs_x86 *enc_decode(const char *mnem)
+{
+    const uint8_t *p = ebuf;
+    size_t n = eg.code_ptr - ebuf;
+    uint64_t addr = 0x1000;
+
+    cr_assert(cs_disasm_iter(cs, &p, &n, &addr, csi), "undecodable");
+    cr_assert_eq(n, 0, "%s %s: %zu trailing bytes", csi->mnemonic, csi->op_str, n);
+    cr_assert_str_eq(csi->mnemonic, mnem, "got %s %s", csi->mnemonic, csi->op_str);
+    return &csi->detail->x86;
+}
+
+static const char *rn(unsigned r)
+{
+    return r == X86_REG_INVALID ? "-" : cs_reg_name(cs, r);
+}
+
+static void check_reg(const cs_x86_op *op, const char *name)
+{
+    cr_assert_eq(op->type, X86_OP_REG);
+    cr_assert_str_eq(rn(op->reg), name);
+}
+
+static void check_mem(const cs_x86_op *op, const char *base, const char *index,
+                      int64_t disp)
+{
+    cr_assert_eq(op->type, X86_OP_MEM);
+    cr_assert_str_eq(rn(op->mem.base), base);
+    cr_assert_str_eq(rn(op->mem.index), index);
+    cr_assert_eq(op->mem.disp, disp, "disp %" PRId64 " != %" PRId64, op->mem.disp, disp);
+}
+
+TestSuite(x86_encoder, .init = enc_setup, .fini = enc_teardown);
+
+Test(x86_encoder, load_store_every_base_and_reg)
+{
+    static const intptr_t disps[] = { 0, 8, 127, 128, -128, -129, 0x12345, -0x7fffffff };
+
+    for (int r = 0; r < 16; r++) {
+        for (int b = 0; b < 16; b++) {
+            for (unsigned d = 0; d < ARRAY_SIZE(disps); d++) {
+                const cs_x86 *x;
+
+                enc_start();
+                x86_emit_ld(&eg, TCG_TYPE_I64, r, b, disps[d]);
+                x = enc_decode("mov");
+                check_reg(&x->operands[0], names64[r]);
+                check_mem(&x->operands[1], names64[b], "-", disps[d]);
+
+                enc_start();
+                x86_emit_ld(&eg, TCG_TYPE_I32, r, b, disps[d]);
+                x = enc_decode("mov");
+                check_reg(&x->operands[0], names32[r]);
+                check_mem(&x->operands[1], names64[b], "-", disps[d]);
+
+                enc_start();
+                x86_emit_st(&eg, TCG_TYPE_I64, r, b, disps[d]);
+                x = enc_decode("mov");
+                check_mem(&x->operands[0], names64[b], "-", disps[d]);
+                check_reg(&x->operands[1], names64[r]);
+
+                enc_start();
+                x86_emit_modrm_off(&eg, OPC_MOVB_EvGv | P_REXB_R, r, b, disps[d]);
+                x = enc_decode("mov");
+                check_mem(&x->operands[0], names64[b], "-", disps[d]);
+                check_reg(&x->operands[1], names8[r]);
+            }
+        }
+    }
+}
+
+Test(x86_encoder, sib_every_base_and_index)
+{
+    for (int r = 0; r < 16; r += 3) {
+        for (int b = 0; b < 16; b++) {
+            for (int i = 0; i < 16; i++) {
+                if (i == X86_RSP) {
+                    continue;   /* not encodable as an index */
+                }
+                for (int disp = 0; disp <= 0x100; disp += 0x80) {
+                    enc_start();
+                    x86_emit_modrm_sib(&eg, OPC_MOVZBL, r, b, i, 0, disp);
+                    const cs_x86 *x = enc_decode("movzx");
+                    check_reg(&x->operands[0], names32[r]);
+                    check_mem(&x->operands[1], names64[b], names64[i], disp);
+                }
+                enc_start();
+                x86_emit_modrm_sib(&eg, OPC_LEA | P_REXW, r, b, i, 0, 0);
+                const cs_x86 *x = enc_decode("lea");
+                check_reg(&x->operands[0], names64[r]);
+                check_mem(&x->operands[1], names64[b], names64[i], 0);
+            }
+        }
+    }
+}
+
+Test(x86_encoder, byte_registers_need_rex)
+{
+    for (int d = 0; d < 16; d++) {
+        for (int s = 0; s < 16; s++) {
+            enc_start();
+            x86_emit_ext8u(&eg, d, s);
+            const cs_x86 *x = enc_decode("movzx");
+            check_reg(&x->operands[0], names32[d]);
+            check_reg(&x->operands[1], names8[s]);
+
+            enc_start();
+            x86_emit_ext8s(&eg, P_REXW, d, s);
+            x = enc_decode("movsx");
+            check_reg(&x->operands[0], names64[d]);
+            check_reg(&x->operands[1], names8[s]);
+        }
+        enc_start();
+        x86_emit_modrm(&eg, OPC_SETCC + JCC_JB, 0, d);
+        check_reg(&enc_decode("setb")->operands[0], names8[d]);
+    }
+}
+
+Test(x86_encoder, arith_shift_push_bswap)
+{
+    static const int64_t imms[] = { 1, -1, 127, 128, -128, -129, 0x12345678, -0x80000000ll };
+    static const char *const arith[8] = { "add", "or", "adc", "sbb", "and", "sub", "xor",
+                                          "cmp" };
+
+    for (int r = 0; r < 16; r++) {
+        for (int e = 0; e < 8; e++) {
+            for (unsigned k = 0; k < ARRAY_SIZE(imms); k++) {
+                enc_start();
+                x86_emit_arithi(&eg, e, P_REXW, r, imms[k]);
+                const cs_x86 *x = enc_decode(arith[e]);
+                check_reg(&x->operands[0], names64[r]);
+                cr_assert_eq(x->operands[1].imm, imms[k]);
+            }
+            for (int s = 0; s < 16; s++) {
+                enc_start();
+                x86_emit_arith(&eg, e, 0, r, s);
+                const cs_x86 *x = enc_decode(arith[e]);
+                check_reg(&x->operands[0], names32[r]);
+                check_reg(&x->operands[1], names32[s]);
+            }
+        }
+        for (int count = 1; count < 64; count += 7) {
+            enc_start();
+            x86_emit_shifti(&eg, SHIFT_SAR, P_REXW, r, count);
+            const cs_x86 *x = enc_decode("sar");
+            check_reg(&x->operands[0], names64[r]);
+            cr_assert_eq(x->operands[1].imm, count);
+        }
+        enc_start();
+        x86_emit_modrm(&eg, OPC_SHIFT_cl, SHIFT_SHL, r);
+        check_reg(&enc_decode("shl")->operands[1], "cl");
+        enc_start();
+        x86_emit_push(&eg, r);
+        check_reg(&enc_decode("push")->operands[0], names64[r]);
+        enc_start();
+        x86_emit_pop(&eg, r);
+        check_reg(&enc_decode("pop")->operands[0], names64[r]);
+        enc_start();
+        x86_emit_opc(&eg, OPC_BSWAP + (r & 7), 0, r, 0);
+        check_reg(&enc_decode("bswap")->operands[0], names32[r]);
+        enc_start();
+        x86_emit_opc(&eg, (OPC_BSWAP + (r & 7)) | P_REXW, 0, r, 0);
+        check_reg(&enc_decode("bswap")->operands[0], names64[r]);
+        enc_start();
+        x86_emit_modrm(&eg, OPC_GRP5, EXT5_JMPN_Ev, r);
+        check_reg(&enc_decode("jmp")->operands[0], names64[r]);
+        enc_start();
+        x86_emit_modrm_sib(&eg, OPC_MOVBE_GyMy, r, X86_R11, r == 4 ? 5 : r, 0, 0);
+        check_reg(&enc_decode("movbe")->operands[0], names32[r]);
+    }
+}
+
+/* movi's short forms must produce the exact value: run them. */
+Test(x86_encoder, movi_values_execute)
+{
+    static const int64_t vals[] = {
+        0, 1, -1, 0x7fffffff, 0x80000000ll, 0xffffffffll, -0x80000000ll,
+        0x100000000ll, 0x123456789abcdefll, INT64_MIN,
+    };
+    uint8_t *code = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    cr_assert(code != MAP_FAILED);
+
+    for (unsigned k = 0; k < ARRAY_SIZE(vals); k++) {
+        for (int r = 0; r < 16; r++) {
+            X86Gen g = { .code_start = code, .code_ptr = code };
+            bool callee_saved = !(X86_CALL_CLOBBERED & X86_REG_BIT(r));
+            if (r == X86_RSP) {
+                continue;
+            }
+            /* Preserve r around the test when the ABI says so (nothing is called,
+             * so the stack alignment does not matter). */
+            if (callee_saved) {
+                x86_emit_push(&g, r);
+            }
+            x86_emit_movi(&g, TCG_TYPE_I64, r, vals[k]);
+            x86_emit_mov(&g, TCG_TYPE_I64, X86_RAX, r);
+            if (callee_saved) {
+                x86_emit_pop(&g, r);
+            }
+            x86_out8(&g, OPC_RET);
+            uint64_t got = ((uint64_t (*)(void))(uintptr_t)code)();
+            cr_assert_eq(got, (uint64_t)vals[k], "reg %s value %" PRIx64 " got %" PRIx64,
+                         names64[r], vals[k], got);
+
+            g.code_ptr = code;
+            if (callee_saved) {
+                x86_emit_push(&g, r);
+            }
+            x86_emit_movi(&g, TCG_TYPE_I64, r, -1);
+            x86_emit_movi(&g, TCG_TYPE_I32, r, vals[k]);
+            x86_emit_mov(&g, TCG_TYPE_I64, X86_RAX, r);
+            if (callee_saved) {
+                x86_emit_pop(&g, r);
+            }
+            x86_out8(&g, OPC_RET);
+            got = ((uint64_t (*)(void))(uintptr_t)code)();
+            cr_assert_eq(got, (uint32_t)vals[k], "i32 movi must zero-extend");
+        }
+    }
+    munmap(code, 4096);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Generated code                                                             */
+
+static void x86_setup(void)
+{
+    harness_init();
+    cr_assert(&tcg_backend_x86_64 != NULL);
+    harness_select(&tcg_backend_x86_64);
+}
+
+TestSuite(x86_gen, .init = x86_setup);
+
+#define E harness_env
+#define W(i) harness_g32[i]
+#define Q(i) harness_g64[i]
+
+static const uint64_t vals64[] = {
+    0, 1, 2, 7, 0x7f, 0x80, 0xff, 0x1234, 0x7fffffff, 0x80000000u, 0xffffffffu,
+    0x100000000ull, 0x123456789abcdef0ull, 0x8000000000000000ull, 0xfffffffffffffffeull,
+    ~0ull, 63, 31, 32, 0x5555aaaa5555aaaaull,
+};
+
+typedef enum {
+    B_ADD, B_SUB, B_MUL, B_AND, B_OR, B_XOR, B_ANDC, B_ORC, B_SHL, B_SHR, B_SAR,
+    B_ROTL, B_ROTR, B_DIV, B_DIVU, B_REM, B_REMU, B_CLZ, B_CTZ, B_NB
+} BinOp;
+
+static bool bin_ok(BinOp op, uint64_t a, uint64_t b, bool is64)
+{
+    if (op >= B_DIV && op <= B_REMU) {
+        if (is64) {
+            return b != 0 && !(a == 0x8000000000000000ull && b == ~0ull);
+        }
+        return (uint32_t)b != 0 && !((uint32_t)a == 0x80000000u && (uint32_t)b == ~0u);
+    }
+    return true;
+}
+
+static uint64_t ref64(BinOp op, uint64_t a, uint64_t b)
+{
+    switch (op) {
+    case B_ADD: return a + b;
+    case B_SUB: return a - b;
+    case B_MUL: return a * b;
+    case B_AND: return a & b;
+    case B_OR: return a | b;
+    case B_XOR: return a ^ b;
+    case B_ANDC: return a & ~b;
+    case B_ORC: return a | ~b;
+    case B_SHL: return a << (b & 63);
+    case B_SHR: return a >> (b & 63);
+    case B_SAR: return (uint64_t)((int64_t)a >> (b & 63));
+    case B_ROTL: return (b & 63) ? (a << (b & 63)) | (a >> (64 - (b & 63))) : a;
+    case B_ROTR: return (b & 63) ? (a >> (b & 63)) | (a << (64 - (b & 63))) : a;
+    case B_DIV: return (uint64_t)((int64_t)a / (int64_t)b);
+    case B_DIVU: return a / b;
+    case B_REM: return (uint64_t)((int64_t)a % (int64_t)b);
+    case B_REMU: return a % b;
+    case B_CLZ: return a ? (uint64_t)__builtin_clzll(a) : b;
+    case B_CTZ: return a ? (uint64_t)__builtin_ctzll(a) : b;
+    default: return 0;
+    }
+}
+
+static uint32_t ref32(BinOp op, uint32_t a, uint32_t b)
+{
+    switch (op) {
+    case B_ADD: return a + b;
+    case B_SUB: return a - b;
+    case B_MUL: return a * b;
+    case B_AND: return a & b;
+    case B_OR: return a | b;
+    case B_XOR: return a ^ b;
+    case B_ANDC: return a & ~b;
+    case B_ORC: return a | ~b;
+    case B_SHL: return a << (b & 31);
+    case B_SHR: return a >> (b & 31);
+    case B_SAR: return (uint32_t)((int32_t)a >> (b & 31));
+    case B_ROTL: return (b & 31) ? (a << (b & 31)) | (a >> (32 - (b & 31))) : a;
+    case B_ROTR: return (b & 31) ? (a >> (b & 31)) | (a << (32 - (b & 31))) : a;
+    case B_DIV: return (uint32_t)((int32_t)a / (int32_t)b);
+    case B_DIVU: return a / b;
+    case B_REM: return (uint32_t)((int32_t)a % (int32_t)b);
+    case B_REMU: return a % b;
+    case B_CLZ: return a ? (uint32_t)__builtin_clz(a) : b;
+    case B_CTZ: return a ? (uint32_t)__builtin_ctz(a) : b;
+    default: return 0;
+    }
+}
+
+static void gen_bin64(BinOp op, TCGv_i64 d, TCGv_i64 a, TCGv_i64 b)
+{
+    switch (op) {
+    case B_ADD: tcg_gen_add_i64(d, a, b); break;
+    case B_SUB: tcg_gen_sub_i64(d, a, b); break;
+    case B_MUL: tcg_gen_mul_i64(d, a, b); break;
+    case B_AND: tcg_gen_and_i64(d, a, b); break;
+    case B_OR: tcg_gen_or_i64(d, a, b); break;
+    case B_XOR: tcg_gen_xor_i64(d, a, b); break;
+    case B_ANDC: tcg_gen_andc_i64(d, a, b); break;
+    case B_ORC: tcg_gen_orc_i64(d, a, b); break;
+    case B_SHL: tcg_gen_shl_i64(d, a, b); break;
+    case B_SHR: tcg_gen_shr_i64(d, a, b); break;
+    case B_SAR: tcg_gen_sar_i64(d, a, b); break;
+    case B_ROTL: tcg_gen_rotl_i64(d, a, b); break;
+    case B_ROTR: tcg_gen_rotr_i64(d, a, b); break;
+    case B_DIV: tcg_gen_div_i64(d, a, b); break;
+    case B_DIVU: tcg_gen_divu_i64(d, a, b); break;
+    case B_REM: tcg_gen_rem_i64(d, a, b); break;
+    case B_REMU: tcg_gen_remu_i64(d, a, b); break;
+    case B_CLZ: tcg_gen_clz_i64(d, a, b); break;
+    case B_CTZ: tcg_gen_ctz_i64(d, a, b); break;
+    default: break;
+    }
+}
+
+static void gen_bin32(BinOp op, TCGv_i32 d, TCGv_i32 a, TCGv_i32 b)
+{
+    switch (op) {
+    case B_ADD: tcg_gen_add_i32(d, a, b); break;
+    case B_SUB: tcg_gen_sub_i32(d, a, b); break;
+    case B_MUL: tcg_gen_mul_i32(d, a, b); break;
+    case B_AND: tcg_gen_and_i32(d, a, b); break;
+    case B_OR: tcg_gen_or_i32(d, a, b); break;
+    case B_XOR: tcg_gen_xor_i32(d, a, b); break;
+    case B_ANDC: tcg_gen_andc_i32(d, a, b); break;
+    case B_ORC: tcg_gen_orc_i32(d, a, b); break;
+    case B_SHL: tcg_gen_shl_i32(d, a, b); break;
+    case B_SHR: tcg_gen_shr_i32(d, a, b); break;
+    case B_SAR: tcg_gen_sar_i32(d, a, b); break;
+    case B_ROTL: tcg_gen_rotl_i32(d, a, b); break;
+    case B_ROTR: tcg_gen_rotr_i32(d, a, b); break;
+    case B_DIV: tcg_gen_div_i32(d, a, b); break;
+    case B_DIVU: tcg_gen_divu_i32(d, a, b); break;
+    case B_REM: tcg_gen_rem_i32(d, a, b); break;
+    case B_REMU: tcg_gen_remu_i32(d, a, b); break;
+    case B_CLZ: tcg_gen_clz_i32(d, a, b); break;
+    case B_CTZ: tcg_gen_ctz_i32(d, a, b); break;
+    default: break;
+    }
+}
+
+/*
+ * Every binary op, 64 and 32 bits, register and constant second operand, output to
+ * a third global and in place (d == a, d == b), with and without the optimizer.
+ */
+Test(x86_gen, binary_ops_match_c)
+{
+    size_t n = ARRAY_SIZE(vals64);
+
+    for (BinOp op = 0; op < B_NB; op++) {
+        for (size_t i = 0; i < n; i++) {
+            for (size_t j = 0; j < n; j++) {
+                uint64_t a = vals64[i], b = vals64[j];
+                for (int form = 0; form < 4; form++) {
+                    int mode = (i + j) & 1 ? HARNESS_NO_OPT : HARNESS_FULL;
+                    harness_reset_code();
+                    if (bin_ok(op, a, b, true)) {
+                        harness_begin();
+                        TCGv_i64 bb = form == 1 ? tcg_constant_i64(b) : Q(1);
+                        TCGv_i64 d = form == 2 ? Q(0) : form == 3 ? Q(1) : Q(2);
+                        gen_bin64(op, d, Q(0), bb);
+                        tcg_gen_exit_tb(NULL, 0);
+                        E->g64[0] = a;
+                        E->g64[1] = b;
+                        E->g64[2] = 0xdead;
+                        harness_run(mode);
+                        uint64_t got = form == 2 ? E->g64[0] : form == 3 ? E->g64[1]
+                                                                           : E->g64[2];
+                        cr_assert_eq(got, ref64(op, a, b),
+                                     "op %d form %d: %" PRIx64 ", %" PRIx64 " -> %" PRIx64
+                                     " want %" PRIx64, op, form, a, b, got,
+                                     ref64(op, a, b));
+                    }
+                    if (bin_ok(op, a, b, false)) {
+                        harness_begin();
+                        TCGv_i32 bb = form == 1 ? tcg_constant_i32(b) : W(1);
+                        TCGv_i32 d = form == 2 ? W(0) : form == 3 ? W(1) : W(2);
+                        gen_bin32(op, d, W(0), bb);
+                        tcg_gen_exit_tb(NULL, 0);
+                        E->g32[0] = a;
+                        E->g32[1] = b;
+                        E->g32[2] = 0xdead;
+                        harness_run(mode);
+                        uint32_t got = form == 2 ? E->g32[0] : form == 3 ? E->g32[1]
+                                                                           : E->g32[2];
+                        cr_assert_eq(got, ref32(op, a, b),
+                                     "op32 %d form %d: %x, %x -> %x want %x", op, form,
+                                     (uint32_t)a, (uint32_t)b, got, ref32(op, a, b));
+                    }
+                }
+            }
+        }
+    }
+}
+
+Test(x86_gen, unary_and_field_ops_match_c)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(vals64); i++) {
+        uint64_t a = vals64[i];
+        uint32_t a32 = a;
+
+        harness_reset_code();
+        harness_begin();
+        tcg_gen_neg_i64(Q(1), Q(0));
+        tcg_gen_not_i64(Q(2), Q(0));
+        tcg_gen_bswap64_i64(Q(3), Q(0));
+        tcg_gen_bswap32_i64(Q(4), Q(0));
+        tcg_gen_bswap16_i64(Q(5), Q(0));
+        tcg_gen_ctpop_i64(Q(6), Q(0));
+        tcg_gen_ext8s_i64(Q(7), Q(0));
+        tcg_gen_neg_i32(W(1), W(0));
+        tcg_gen_bswap32_i32(W(2), W(0));
+        tcg_gen_bswap16_i32(W(3), W(0));
+        tcg_gen_ctpop_i32(W(4), W(0));
+        tcg_gen_ext16s_i32(W(5), W(0));
+        tcg_gen_extrh_i64_i32(W(6), Q(0));
+        tcg_gen_ext8u_i32(W(7), W(0));
+        tcg_gen_exit_tb(NULL, 0);
+        harness_clear_env();
+        E->g64[0] = a;
+        E->g32[0] = a32;
+        harness_run(HARNESS_NO_OPT);
+        cr_assert_eq(E->g64[1], -a);
+        cr_assert_eq(E->g64[2], ~a);
+        cr_assert_eq(E->g64[3], __builtin_bswap64(a));
+        cr_assert_eq(E->g64[4], __builtin_bswap32(a));
+        cr_assert_eq(E->g64[5], __builtin_bswap16(a));
+        cr_assert_eq(E->g64[6], (uint64_t)__builtin_popcountll(a));
+        cr_assert_eq(E->g64[7], (uint64_t)(int64_t)(int8_t)a);
+        cr_assert_eq(E->g32[1], -a32);
+        cr_assert_eq(E->g32[2], __builtin_bswap32(a32));
+        cr_assert_eq(E->g32[3], __builtin_bswap16(a32));
+        cr_assert_eq(E->g32[4], (uint32_t)__builtin_popcount(a32));
+        cr_assert_eq(E->g32[5], (uint32_t)(int32_t)(int16_t)a32);
+        cr_assert_eq(E->g32[6], (uint32_t)(a >> 32));
+        cr_assert_eq(E->g32[7], a32 & 0xff);
+
+        static const struct { unsigned pos, len; } f[] = {
+            { 0, 8 }, { 0, 16 }, { 0, 32 }, { 8, 8 }, { 3, 5 }, { 20, 12 }, { 31, 1 },
+            { 0, 1 }, { 1, 31 }, { 33, 31 }, { 16, 48 }, { 0, 63 }, { 40, 24 }, { 7, 40 },
+        };
+        for (size_t k = 0; k < ARRAY_SIZE(f); k++) {
+            unsigned pos = f[k].pos, len = f[k].len;
+            uint64_t other = vals64[(i + k + 1) % ARRAY_SIZE(vals64)];
+            harness_reset_code();
+            harness_begin();
+            tcg_gen_extract_i64(Q(1), Q(0), pos, len);
+            tcg_gen_sextract_i64(Q(2), Q(0), pos, len);
+            tcg_gen_deposit_i64(Q(3), Q(0), Q(4), pos, len);
+            if (pos + len <= 32) {
+                tcg_gen_extract_i32(W(1), W(0), pos, len);
+                tcg_gen_sextract_i32(W(2), W(0), pos, len);
+                tcg_gen_deposit_i32(W(3), W(0), W(4), pos, len);
+            }
+            tcg_gen_exit_tb(NULL, 0);
+            harness_clear_env();
+            E->g64[0] = a;
+            E->g64[4] = other;
+            E->g32[0] = a32;
+            E->g32[4] = other;
+            harness_run(HARNESS_NO_OPT);
+            uint64_t m = len == 64 ? ~0ull : (1ull << len) - 1;
+            cr_assert_eq(E->g64[1], (a >> pos) & m, "extract %u,%u", pos, len);
+            cr_assert_eq(E->g64[2], (uint64_t)((int64_t)(a << (64 - pos - len)) >> (64 - len)),
+                         "sextract %u,%u", pos, len);
+            cr_assert_eq(E->g64[3], (a & ~(m << pos)) | ((other & m) << pos),
+                         "deposit %u,%u", pos, len);
+            if (pos + len <= 32) {
+                uint32_t m32 = len == 32 ? ~0u : (1u << len) - 1;
+                uint32_t o32 = other;
+                cr_assert_eq(E->g32[1], (a32 >> pos) & m32);
+                cr_assert_eq(E->g32[2],
+                             (uint32_t)((int32_t)(a32 << (32 - pos - len)) >> (32 - len)));
+                cr_assert_eq(E->g32[3], (a32 & ~(m32 << pos)) | ((o32 & m32) << pos));
+            }
+        }
+    }
+}
+
+static const TCGCond conds[] = {
+    TCG_COND_EQ, TCG_COND_NE, TCG_COND_LT, TCG_COND_GE, TCG_COND_LE, TCG_COND_GT,
+    TCG_COND_LTU, TCG_COND_GEU, TCG_COND_LEU, TCG_COND_GTU,
+};
+
+static bool cond64(TCGCond c, uint64_t a, uint64_t b)
+{
+    switch (c) {
+    case TCG_COND_EQ: return a == b;
+    case TCG_COND_NE: return a != b;
+    case TCG_COND_LT: return (int64_t)a < (int64_t)b;
+    case TCG_COND_GE: return (int64_t)a >= (int64_t)b;
+    case TCG_COND_LE: return (int64_t)a <= (int64_t)b;
+    case TCG_COND_GT: return (int64_t)a > (int64_t)b;
+    case TCG_COND_LTU: return a < b;
+    case TCG_COND_GEU: return a >= b;
+    case TCG_COND_LEU: return a <= b;
+    default: return a > b;
+    }
+}
+
+Test(x86_gen, compare_ops_match_c)
+{
+    for (size_t c = 0; c < ARRAY_SIZE(conds); c++) {
+        for (size_t i = 0; i < ARRAY_SIZE(vals64); i += 2) {
+            for (size_t j = 0; j < ARRAY_SIZE(vals64); j++) {
+                uint64_t a = vals64[i], b = vals64[j];
+                TCGCond cc = conds[c];
+                for (int k = 0; k < 2; k++) {
+                    TCGLabel *l = NULL;
+                    harness_reset_code();
+                    harness_begin();
+                    TCGv_i64 b64 = k ? tcg_constant_i64(b) : Q(1);
+                    TCGv_i32 b32 = k ? tcg_constant_i32(b) : W(1);
+                    tcg_gen_setcond_i64(cc, Q(2), Q(0), b64);
+                    tcg_gen_movcond_i64(cc, Q(3), Q(0), b64, Q(4), Q(5));
+                    tcg_gen_setcond_i32(cc, W(2), W(0), b32);
+                    tcg_gen_movcond_i32(cc, W(3), W(0), b32, W(4), W(5));
+                    l = gen_new_label();
+                    tcg_gen_movi_i32(W(6), 1);
+                    tcg_gen_brcond_i64(cc, Q(0), b64, l);
+                    tcg_gen_movi_i32(W(6), 0);
+                    gen_set_label(l);
+                    l = gen_new_label();
+                    tcg_gen_movi_i32(W(7), 1);
+                    tcg_gen_brcond_i32(cc, W(0), b32, l);
+                    tcg_gen_movi_i32(W(7), 0);
+                    gen_set_label(l);
+                    tcg_gen_exit_tb(NULL, 0);
+                    harness_clear_env();
+                    E->g64[0] = a;
+                    E->g64[1] = b;
+                    E->g64[4] = 0x1111;
+                    E->g64[5] = 0x2222;
+                    E->g32[0] = a;
+                    E->g32[1] = b;
+                    E->g32[4] = 0x3333;
+                    E->g32[5] = 0x4444;
+                    harness_run(k ? HARNESS_NO_OPT : HARNESS_FULL);
+                    bool r64 = cond64(cc, a, b);
+                    bool r32 = cond64(cc, (cc >= TCG_COND_LTU) ? (uint32_t)a
+                                               : (uint64_t)(int64_t)(int32_t)a,
+                                      (cc >= TCG_COND_LTU) ? (uint32_t)b
+                                               : (uint64_t)(int64_t)(int32_t)b);
+                    if (cc == TCG_COND_EQ || cc == TCG_COND_NE) {
+                        r32 = cond64(cc, (uint32_t)a, (uint32_t)b);
+                    }
+                    cr_assert_eq(E->g64[2], r64, "setcond64 %d %" PRIx64 " %" PRIx64, cc, a, b);
+                    cr_assert_eq(E->g64[3], r64 ? 0x1111u : 0x2222u);
+                    cr_assert_eq(E->g32[2], r32, "setcond32 %d %x %x", cc, (uint32_t)a,
+                                 (uint32_t)b);
+                    cr_assert_eq(E->g32[3], r32 ? 0x3333u : 0x4444u);
+                    cr_assert_eq(E->g32[6], r64, "brcond64");
+                    cr_assert_eq(E->g32[7], r32, "brcond32");
+                }
+            }
+        }
+    }
+}
+
+Test(x86_gen, double_word_ops)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(vals64); i++) {
+        for (size_t j = 0; j < ARRAY_SIZE(vals64); j++) {
+            uint64_t a = vals64[i], b = vals64[j];
+            harness_reset_code();
+            harness_begin();
+            tcg_gen_mulu2_i64(Q(2), Q(3), Q(0), Q(1));
+            tcg_gen_muls2_i64(Q(4), Q(5), Q(0), Q(1));
+            tcg_gen_add2_i64(Q(6), Q(7), Q(0), Q(1), Q(1), Q(0));
+            tcg_gen_mulu2_i32(W(2), W(3), W(0), W(1));
+            tcg_gen_muls2_i32(W(4), W(5), W(0), W(1));
+            tcg_gen_sub2_i32(W(6), W(7), W(0), W(1), W(1), W(0));
+            tcg_gen_exit_tb(NULL, 0);
+            harness_clear_env();
+            E->g64[0] = a;
+            E->g64[1] = b;
+            E->g32[0] = a;
+            E->g32[1] = b;
+            harness_run(j & 1 ? HARNESS_NO_OPT : HARNESS_FULL);
+            unsigned __int128 pu = (unsigned __int128)a * b;
+            __int128 ps = (__int128)(int64_t)a * (int64_t)b;
+            unsigned __int128 sum = (((unsigned __int128)b << 64) | a) +
+                                    (((unsigned __int128)a << 64) | b);
+            cr_assert_eq(E->g64[2], (uint64_t)pu);
+            cr_assert_eq(E->g64[3], (uint64_t)(pu >> 64));
+            cr_assert_eq(E->g64[4], (uint64_t)ps);
+            cr_assert_eq(E->g64[5], (uint64_t)((unsigned __int128)ps >> 64));
+            cr_assert_eq(E->g64[6], (uint64_t)sum);
+            cr_assert_eq(E->g64[7], (uint64_t)(sum >> 64));
+            uint32_t a32 = a, b32 = b;
+            uint64_t pu32 = (uint64_t)a32 * b32;
+            int64_t ps32 = (int64_t)(int32_t)a32 * (int32_t)b32;
+            uint64_t d32 = ((((uint64_t)b32 << 32) | a32) - (((uint64_t)a32 << 32) | b32));
+            cr_assert_eq(E->g32[2], (uint32_t)pu32);
+            cr_assert_eq(E->g32[3], (uint32_t)(pu32 >> 32));
+            cr_assert_eq(E->g32[4], (uint32_t)ps32);
+            cr_assert_eq(E->g32[5], (uint32_t)((uint64_t)ps32 >> 32));
+            cr_assert_eq(E->g32[6], (uint32_t)d32);
+            cr_assert_eq(E->g32[7], (uint32_t)(d32 >> 32));
+        }
+    }
+}
+
+/* More live values than allocatable registers, across a branch and a helper call. */
+Test(x86_gen, register_pressure_spills)
+{
+    enum { N = 30 };
+
+    for (int mode = 0; mode < 2; mode++) {
+        TCGv_i64 t[N];
+        harness_reset_code();
+        harness_begin();
+        for (int i = 0; i < N; i++) {
+            t[i] = tcg_temp_new_i64();
+            tcg_gen_mul_i64(t[i], Q(0), tcg_constant_i64(i + 3));
+            tcg_gen_xori_i64(t[i], t[i], (int64_t)i << 40);
+        }
+        TCGLabel *skip = gen_new_label();
+        tcg_gen_brcondi_i64(TCG_COND_EQ, Q(1), 0, skip);
+        tcg_gen_addi_i64(t[5], t[5], 1000);
+        gen_set_label(skip);
+        TCGTemp *args[6] = {
+            tcgv_i64_temp(t[0]), tcgv_i64_temp(t[1]), tcgv_i64_temp(t[2]),
+            tcgv_i64_temp(t[3]), tcgv_i64_temp(t[4]), tcgv_i64_temp(t[5]),
+        };
+        tcg_gen_callN(&harness_info_mix6, tcgv_i64_temp(Q(3)), 6, args);
+        tcg_gen_movi_i64(Q(2), 0);
+        for (int i = N - 1; i >= 0; i--) {
+            tcg_gen_add_i64(Q(2), Q(2), t[i]);
+            tcg_gen_rotl_i64(Q(2), Q(2), tcg_constant_i64(3));
+        }
+        tcg_gen_exit_tb(NULL, 0);
+        harness_clear_env();
+        E->g64[0] = 0x123456789ull;
+        E->g64[1] = mode;
+        harness_run(mode ? HARNESS_NO_OPT : HARNESS_FULL);
+
+        uint64_t v[N], sum = 0;
+        for (int i = 0; i < N; i++) {
+            v[i] = (0x123456789ull * (i + 3)) ^ ((uint64_t)i << 40);
+        }
+        if (mode) {
+            v[5] += 1000;
+        }
+        for (int i = N - 1; i >= 0; i--) {
+            sum += v[i];
+            sum = (sum << 3) | (sum >> 61);
+        }
+        cr_assert_eq(E->g64[2], sum, "mode %d", mode);
+        cr_assert_eq(E->g64[3], harness_helper_mix6(v[0], v[1], v[2], v[3], v[4], v[5]));
+    }
+}
+
+/* Six arguments that sit in each other's argument registers (a permutation cycle). */
+Test(x86_gen, call_six_args_permuted)
+{
+    static const int perms[][6] = {
+        { 0, 1, 2, 3, 4, 5 }, { 5, 4, 3, 2, 1, 0 }, { 1, 2, 3, 4, 5, 0 },
+        { 1, 0, 3, 2, 5, 4 }, { 0, 0, 1, 1, 2, 2 }, { 3, 3, 3, 3, 3, 3 },
+    };
+    for (size_t p = 0; p < ARRAY_SIZE(perms); p++) {
+        harness_reset_code();
+        harness_begin();
+        /* Load the globals into registers first (a use), so the call's moves have
+         * register sources. */
+        tcg_gen_add_i64(Q(7), Q(0), Q(1));
+        tcg_gen_add_i64(Q(7), Q(7), Q(2));
+        tcg_gen_add_i64(Q(7), Q(7), Q(3));
+        tcg_gen_add_i64(Q(7), Q(7), Q(4));
+        tcg_gen_add_i64(Q(7), Q(7), Q(5));
+        TCGTemp *args[6];
+        for (int i = 0; i < 6; i++) {
+            args[i] = tcgv_i64_temp(Q(perms[p][i]));
+        }
+        tcg_gen_callN(&harness_info_mix6, tcgv_i64_temp(Q(6)), 6, args);
+        TCGTemp *a3[3] = { tcgv_i32_temp(W(2)), tcgv_i32_temp(W(0)),
+                           tcgv_i32_temp(tcg_constant_i32(-5)) };
+        tcg_gen_callN(&harness_info_add3, tcgv_i32_temp(W(3)), 3, a3);
+        tcg_gen_exit_tb(NULL, 0);
+        harness_clear_env();
+        for (int i = 0; i < 6; i++) {
+            E->g64[i] = 0x1000000000ull * (i + 1) + i * 77;
+        }
+        E->g32[0] = 11;
+        E->g32[2] = 1000;
+        harness_run(HARNESS_NO_OPT);
+        uint64_t x[6];
+        for (int i = 0; i < 6; i++) {
+            x[i] = 0x1000000000ull * (perms[p][i] + 1) + perms[p][i] * 77;
+        }
+        cr_assert_eq(E->g64[6], harness_helper_mix6(x[0], x[1], x[2], x[3], x[4], x[5]));
+        cr_assert_eq(E->g32[3], harness_helper_add3(1000, 11, -5));
+    }
+}
+
+/* Globals held in registers are written back before helpers that read them and
+ * reloaded after helpers that write them. */
+Test(x86_gen, call_global_sync)
+{
+    harness_reset_code();
+    harness_begin();
+    tcg_gen_addi_i32(W(0), W(0), 5);          /* dirty in a register */
+    tcg_gen_mov_i32(W(1), W(0));              /* w1 dirty too, then overwritten by the helper */
+    TCGTemp *a1[1] = { tcgv_ptr_temp(tcg_env) };
+    tcg_gen_callN(&harness_info_read_g32_0, tcgv_i32_temp(W(2)), 1, a1);
+    TCGTemp *a2[2] = { tcgv_ptr_temp(tcg_env), tcgv_i32_temp(tcg_constant_i32(77)) };
+    tcg_gen_callN(&harness_info_write_g32_1, NULL, 2, a2);
+    tcg_gen_addi_i32(W(3), W(1), 1);          /* must see the helper's 77 */
+    tcg_gen_exit_tb(NULL, 0);
+    harness_clear_env();
+    E->g32[0] = 10;
+    harness_exec(harness_gen(HARNESS_NO_OPT));
+    cr_assert_eq(E->g32[0], 15);
+    cr_assert_eq(E->g32[2], 15, "helper read a stale w0");
+    cr_assert_eq(E->g32[1], 77);
+    cr_assert_eq(E->g32[3], 78, "w1 not reloaded after the helper wrote it");
+}
+
+/* A backward loop with TEMP_TB values live across the label. */
+Test(x86_gen, backward_loop_and_forward_skip)
+{
+    harness_reset_code();
+    harness_begin();
+    TCGv_i32 i = tcg_temp_new_i32();
+    TCGv_i64 acc = tcg_temp_new_i64();
+    TCGLabel *top = gen_new_label(), *skip = gen_new_label();
+    tcg_gen_mov_i32(i, W(0));
+    tcg_gen_movi_i64(acc, 0);
+    gen_set_label(top);
+    tcg_gen_ext_i32_i64(Q(1), i);
+    tcg_gen_add_i64(acc, acc, Q(1));
+    tcg_gen_mul_i64(acc, acc, Q(0));
+    tcg_gen_subi_i32(i, i, 1);
+    tcg_gen_brcondi_i32(TCG_COND_GT, i, 0, top);
+    tcg_gen_brcondi_i64(TCG_COND_LTU, acc, 100, skip);
+    tcg_gen_movi_i32(W(2), 1);
+    gen_set_label(skip);
+    tcg_gen_mov_i64(Q(2), acc);
+    tcg_gen_exit_tb(NULL, 0);
+    const void *code = harness_gen(HARNESS_FULL);
+    cr_assert(code);
+    for (uint32_t n = 1; n < 40; n += 3) {
+        harness_clear_env();
+        E->g32[0] = n;
+        E->g64[0] = 3;
+        harness_exec(code);
+        uint64_t acc_ref = 0;
+        for (uint32_t k = n; k > 0; k--) {
+            acc_ref = (acc_ref + k) * 3;
+        }
+        cr_assert_eq(E->g64[2], acc_ref);
+        cr_assert_eq(E->g32[2], acc_ref >= 100);
+    }
+}
+
+/* goto_tb: unchained it falls through to the exit; patched it jumps to another TB. */
+Test(x86_gen, goto_tb_patching)
+{
+    TranslationBlock *tb1 = g_new0(TranslationBlock, 1);
+
+    harness_reset_code();
+    harness_begin();
+    tcg_gen_insn_start(0x100, 0);
+    tcg_gen_movi_i32(W(0), 1);
+    tcg_gen_goto_tb(0);
+    tcg_gen_exit_tb(tb1, 0);
+    const uint8_t *c1 = harness_gen(HARNESS_FULL);
+    cr_assert(c1);
+    TCGContext *s = tcg_ctx;
+    uint16_t insn_off = s->goto_tb_insn_off[0], reset_off = s->goto_tb_reset_off[0];
+    cr_assert_eq(((uintptr_t)c1 + insn_off) & 3, 0, "displacement not 4-aligned");
+    cr_assert_eq(reset_off, insn_off + 4);
+    cr_assert_eq(c1[insn_off - 1], 0xe9);
+
+    harness_begin();
+    tcg_gen_movi_i32(W(1), 42);
+    tcg_gen_exit_tb(NULL, 0);
+    const uint8_t *c2 = harness_gen(HARNESS_FULL);
+
+    harness_clear_env();
+    cr_assert_eq(harness_exec(c1), (uintptr_t)tb1);
+    cr_assert_eq(E->g32[0], 1);
+    cr_assert_eq(E->g32[1], 0);
+
+    tcg_backend_x86_64.patch_jump((uintptr_t)c1 + insn_off, (uintptr_t)c1 + insn_off,
+                                  (uintptr_t)c2);
+    harness_clear_env();
+    cr_assert_eq(harness_exec(c1), 0);
+    cr_assert_eq(E->g32[0], 1);
+    cr_assert_eq(E->g32[1], 42);
+
+    tcg_backend_x86_64.patch_jump((uintptr_t)c1 + insn_off, (uintptr_t)c1 + insn_off,
+                                  (uintptr_t)c1 + reset_off);
+    harness_clear_env();
+    cr_assert_eq(harness_exec(c1), (uintptr_t)tb1);
+    cr_assert_eq(E->g32[1], 0);
+    g_free(tb1);
+}
+
+Test(x86_gen, goto_ptr_and_insn_end_offsets)
+{
+    harness_reset_code();
+    harness_begin();
+    tcg_gen_movi_i32(W(3), 9);
+    tcg_gen_exit_tb(NULL, 0);
+    const uint8_t *target = harness_gen(HARNESS_FULL);
+
+    harness_begin();
+    for (int i = 0; i < 3; i++) {
+        tcg_gen_insn_start(0x1000 + 4 * i, i);
+        tcg_gen_addi_i32(W(0), W(0), i + 1);
+        tcg_gen_mul_i32(W(1), W(0), W(0));
+    }
+    TCGv_ptr p = tcg_temp_new_ptr();
+    tcg_gen_ld_ptr(p, tcg_env, offsetof(HarnessEnv, scratch[0]));
+    tcg_gen_goto_ptr(p);
+    const uint8_t *code = harness_gen(HARNESS_FULL);
+    TCGContext *s = tcg_ctx;
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(s->insn_data[i][0], 0x1000u + 4 * i);
+        cr_assert_eq(s->insn_data[i][1], (uint64_t)i);
+        cr_assert(i == 0 || s->insn_end_off[i] > s->insn_end_off[i - 1]);
+    }
+    cr_assert_leq(s->insn_end_off[2], harness_tb.tc.size);
+    harness_clear_env();
+    E->scratch[0] = (uintptr_t)target;
+    cr_assert_eq(harness_exec(code), 0);
+    cr_assert_eq(E->g32[0], 6, "globals written back before goto_ptr");
+    cr_assert_eq(E->g32[1], 36);
+    cr_assert_eq(E->g32[3], 9);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Softmmu fast path against a local TLB                                      */
+
+#define TEST_MMU 2
+#define RAM_PAGE 0x5000u
+#define MMIO_PAGE 0x6000u
+#define RAM2_PAGE 0x7000u       /* RAM page right after the MMIO one: crossing tests */
+
+static CPUTLBEntry test_tlb[256];
+static uint8_t test_ram[2][TARGET_PAGE_SIZE];
+static unsigned slow_loads, slow_stores;
+static uint32_t last_addr, last_oi;
+static uintptr_t last_ra;
+static uint64_t mmio_value, last_store;
+
+static uint64_t test_ld_mmu(CPUState *cpu, uint32_t addr, uint32_t oi, uintptr_t ra)
+{
+    MemOp mop = get_memop(oi);
+    unsigned size = memop_size(mop);
+    uint64_t v = 0;
+
+    cr_assert_eq((void *)cpu, (void *)harness_env);
+    slow_loads++;
+    last_addr = addr;
+    last_oi = oi;
+    last_ra = ra;
+    for (unsigned i = 0; i < size; i++) {
+        uint32_t a = addr + i;
+        uint8_t byte;
+        if ((a & TARGET_PAGE_MASK) == MMIO_PAGE) {
+            byte = mmio_value >> (8 * (a & 7));
+        } else {
+            byte = test_ram[(a & TARGET_PAGE_MASK) == RAM2_PAGE][a & ~TARGET_PAGE_MASK];
+        }
+        if (mop & MO_BSWAP) {
+            v = (v << 8) | byte;
+        } else {
+            v |= (uint64_t)byte << (8 * i);
+        }
+    }
+    if ((mop & MO_SIGN) && size < 8) {
+        unsigned sh = 64 - 8 * size;
+        v = (uint64_t)((int64_t)(v << sh) >> sh);
+    }
+    /* Clobber every caller-saved register the way a real C helper may. */
+    __asm__ volatile("" ::: "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
+                     "memory");
+    return v;
+}
+
+static void test_st_mmu(CPUState *cpu, uint32_t addr, uint64_t val, uint32_t oi,
+                        uintptr_t ra)
+{
+    MemOp mop = get_memop(oi);
+    unsigned size = memop_size(mop);
+
+    slow_stores++;
+    last_addr = addr;
+    last_oi = oi;
+    last_ra = ra;
+    last_store = val;
+    for (unsigned i = 0; i < size; i++) {
+        uint32_t a = addr + i;
+        unsigned sh = (mop & MO_BSWAP) ? 8 * (size - 1 - i) : 8 * i;
+        if ((a & TARGET_PAGE_MASK) != MMIO_PAGE) {
+            test_ram[(a & TARGET_PAGE_MASK) == RAM2_PAGE][a & ~TARGET_PAGE_MASK] = val >> sh;
+        }
+    }
+}
+
+static void tlb_setup(void)
+{
+    x86_setup();
+    memset(test_tlb, 0xff, sizeof(test_tlb));
+    for (unsigned i = 0; i < 256; i++) {
+        test_tlb[i].addr_read = test_tlb[i].addr_write = TLB_INVALID_MASK;
+    }
+    CPUTLBEntry *e = &test_tlb[(RAM_PAGE >> TARGET_PAGE_BITS) & 255];
+    e->addr_read = e->addr_write = RAM_PAGE;
+    e->addend = (uintptr_t)test_ram[0] - RAM_PAGE;
+    e = &test_tlb[(MMIO_PAGE >> TARGET_PAGE_BITS) & 255];
+    e->addr_read = e->addr_write = MMIO_PAGE | TLB_MMIO;
+    e->addend = 0;
+    e = &test_tlb[(RAM2_PAGE >> TARGET_PAGE_BITS) & 255];
+    e->addr_read = RAM2_PAGE;
+    e->addr_write = RAM2_PAGE | TLB_NOTDIRTY;   /* code page: stores go slow */
+    e->addend = (uintptr_t)test_ram[1] - RAM2_PAGE;
+    harness_env->cpu.tlb_fast[TEST_MMU].mask = 255 << CPU_TLB_ENTRY_BITS;
+    harness_env->cpu.tlb_fast[TEST_MMU].table = test_tlb;
+    x86_ld_helper = test_ld_mmu;
+    x86_st_helper = test_st_mmu;
+    slow_loads = slow_stores = 0;
+}
+
+TestSuite(x86_softmmu, .init = tlb_setup);
+
+static const MemOp ld_ops[] = {
+    MO_UB, MO_SB, MO_LEUW, MO_LESW, MO_LEUL, MO_LESL, MO_LEUQ,
+    MO_BEUW, MO_BESW, MO_BEUL, MO_BESL, MO_BEUQ,
+};
+
+static uint64_t ref_load(const uint8_t *p, MemOp mop)
+{
+    unsigned size = memop_size(mop);
+    uint64_t v = 0;
+    for (unsigned i = 0; i < size; i++) {
+        if (mop & MO_BSWAP) {
+            v = (v << 8) | p[i];
+        } else {
+            v |= (uint64_t)p[i] << (8 * i);
+        }
+    }
+    if ((mop & MO_SIGN) && size < 8) {
+        unsigned sh = 64 - 8 * size;
+        v = (uint64_t)((int64_t)(v << sh) >> sh);
+    }
+    return v;
+}
+
+/* Loads of every size, sign and endianness hit RAM inline, with no helper call. */
+Test(x86_softmmu, ram_loads_fast_path)
+{
+    for (unsigned i = 0; i < TARGET_PAGE_SIZE; i++) {
+        test_ram[0][i] = (uint8_t)(i * 37 + 0x81);
+    }
+    for (size_t k = 0; k < ARRAY_SIZE(ld_ops); k++) {
+        MemOp mop = ld_ops[k];
+        harness_reset_code();
+        harness_begin();
+        tcg_gen_qemu_ld_i64(Q(1), W(0), TEST_MMU, mop);
+        if ((mop & MO_SIZE) != MO_64) {
+            tcg_gen_qemu_ld_i32(W(1), W(0), TEST_MMU, mop);
+        }
+        tcg_gen_exit_tb(NULL, 0);
+        const void *code = harness_gen(HARNESS_FULL);
+        for (uint32_t off = 0; off + 8 <= TARGET_PAGE_SIZE; off += 509) {
+            harness_clear_env();
+            E->g32[0] = RAM_PAGE + off;
+            harness_exec(code);
+            uint64_t want = ref_load(&test_ram[0][off], mop);
+            cr_assert_eq(E->g64[1], want, "mop %x off %u", mop, off);
+            if ((mop & MO_SIZE) != MO_64) {
+                cr_assert_eq(E->g32[1], (uint32_t)want, "mop %x off %u (i32)", mop, off);
+            }
+        }
+    }
+    cr_assert_eq(slow_loads, 0, "RAM loads took the slow path");
+}
+
+Test(x86_softmmu, ram_stores_fast_path_and_notdirty_slow_path)
+{
+    static const MemOp st_ops[] = { MO_8, MO_LEUW, MO_LEUL, MO_LEUQ, MO_BEUW, MO_BEUL,
+                                    MO_BEUQ };
+    const uint64_t v = 0x8877665544332211ull;
+
+    for (size_t k = 0; k < ARRAY_SIZE(st_ops); k++) {
+        MemOp mop = st_ops[k];
+        unsigned size = memop_size(mop);
+        for (int imm = 0; imm < 2; imm++) {
+            for (int page = 0; page < 2; page++) {
+                uint32_t base = page ? RAM2_PAGE : RAM_PAGE;
+                memset(test_ram, 0, sizeof(test_ram));
+                slow_stores = 0;
+                harness_reset_code();
+                harness_begin();
+                tcg_gen_qemu_st_i64(imm ? tcg_constant_i64(v) : Q(1), W(0), TEST_MMU, mop);
+                tcg_gen_addi_i32(W(0), W(0), 64);
+                if (size < 8) {
+                    tcg_gen_qemu_st_i32(imm ? tcg_constant_i32((int32_t)(uint32_t)v) : W(1), W(0), TEST_MMU,
+                                        mop);
+                }
+                tcg_gen_exit_tb(NULL, 0);
+                harness_clear_env();
+                E->g32[0] = base + 100;
+                E->g64[1] = v;
+                E->g32[1] = (uint32_t)v;
+                harness_run(HARNESS_NO_OPT);
+                uint8_t want[8];
+                for (unsigned i = 0; i < size; i++) {
+                    want[i] = (mop & MO_BSWAP) ? v >> (8 * (size - 1 - i)) : v >> (8 * i);
+                }
+                cr_assert_arr_eq(&test_ram[page][100], want, size, "mop %x imm %d", mop, imm);
+                if (size < 8) {
+                    cr_assert_arr_eq(&test_ram[page][164], want, size);
+                }
+                cr_assert_eq(slow_stores, page ? (size < 8 ? 2 : 1) : 0);
+            }
+        }
+    }
+}
+
+/* MMIO pages go through the helper with the right address, MemOpIdx and a return
+ * address inside the TB; live values in caller-saved registers survive the call. */
+Test(x86_softmmu, mmio_slow_path_preserves_live_values)
+{
+    mmio_value = 0xf1e2d3c4b5a69788ull;
+    harness_reset_code();
+    harness_begin();
+    TCGv_i64 t[12];
+    for (int i = 0; i < 12; i++) {
+        t[i] = tcg_temp_new_i64();
+        tcg_gen_addi_i64(t[i], Q(0), i * 0x1111);
+    }
+    tcg_gen_insn_start(0x40, 0);
+    tcg_gen_addi_i32(W(2), W(0), 3);
+    tcg_gen_insn_start(0x44, 0);
+    tcg_gen_qemu_ld_i32(W(1), W(0), TEST_MMU, MO_BESW);
+    tcg_gen_qemu_ld_i64(Q(2), W(0), TEST_MMU, MO_LEUQ);
+    tcg_gen_insn_start(0x48, 0);
+    tcg_gen_movi_i64(Q(1), 0);
+    for (int i = 0; i < 12; i++) {
+        tcg_gen_add_i64(Q(1), Q(1), t[i]);
+        tcg_gen_shli_i64(Q(1), Q(1), 1);
+    }
+    tcg_gen_add_i32(W(3), W(2), W(0));
+    tcg_gen_exit_tb(NULL, 0);
+    const uint8_t *code = harness_gen(HARNESS_FULL);
+    harness_clear_env();
+    E->g64[0] = 0x10000;
+    E->g32[0] = MMIO_PAGE + 8;
+    harness_exec(code);
+
+    cr_assert_eq(slow_loads, 2);
+    cr_assert_eq(E->g32[1], (uint32_t)(int32_t)(int16_t)__builtin_bswap16(mmio_value));
+    cr_assert_eq(E->g64[2], mmio_value);
+    uint64_t sum = 0;
+    for (int i = 0; i < 12; i++) {
+        sum = (sum + 0x10000 + i * 0x1111) << 1;
+    }
+    cr_assert_eq(E->g64[1], sum);
+    cr_assert_eq(E->g32[3], MMIO_PAGE + 8 + 3 + MMIO_PAGE + 8);
+    cr_assert_eq(last_addr, MMIO_PAGE + 8);
+    cr_assert_eq(last_oi, make_memop_idx(MO_LEUQ, TEST_MMU));
+    /* The return address maps to the guest insn that made the access. */
+    TCGContext *s = tcg_ctx;
+    uintptr_t off = last_ra - (uintptr_t)code;
+    cr_assert_gt(off, s->insn_end_off[0]);
+    cr_assert_leq(off, s->insn_end_off[1]);
+}
+
+Test(x86_softmmu, alignment_and_page_crossing)
+{
+    memset(test_ram, 0x5a, sizeof(test_ram));
+    struct {
+        uint32_t addr;
+        MemOp mop;
+        bool slow;
+    } cases[] = {
+        { RAM_PAGE + 1, MO_LEUL, false },                   /* unaligned, within page */
+        { RAM_PAGE + 1, MO_LEUL | MO_ALIGN, true },         /* misaligned */
+        { RAM_PAGE + 4, MO_LEUL | MO_ALIGN, false },
+        { RAM_PAGE + 0xffe, MO_LEUL, true },                /* crosses into the MMIO page */
+        { RAM_PAGE + 0xffc, MO_LEUL, false },               /* last word of the page */
+        { RAM_PAGE + 0xfff, MO_UB, false },
+        { RAM_PAGE + 0xff9, MO_LEUQ, true },
+        { RAM_PAGE + 0xff8, MO_BEUQ | MO_ALIGN, false },
+        { 0x9000, MO_UB, true },                            /* no mapping */
+    };
+    for (size_t k = 0; k < ARRAY_SIZE(cases); k++) {
+        harness_reset_code();
+        harness_begin();
+        tcg_gen_qemu_ld_i64(Q(1), W(0), TEST_MMU, cases[k].mop);
+        tcg_gen_exit_tb(NULL, 0);
+        slow_loads = 0;
+        harness_clear_env();
+        E->g32[0] = cases[k].addr;
+        harness_run(HARNESS_FULL);
+        cr_assert_eq(slow_loads, cases[k].slow, "case %zu", k);
+    }
+}
+
+/* gen_code reports a full buffer instead of writing past it. */
+Test(x86_gen, overflow_returns_minus_one)
+{
+    enum { BIG = 64 * 1024 };
+    uint8_t *buf = mmap(NULL, BIG + 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    harness_begin();
+    for (int i = 0; i < 400; i++) {
+        tcg_gen_insn_start(i * 4, 0);
+        tcg_gen_qemu_ld_i32(W(i & 7), W((i + 1) & 7), 1, MO_LEUL);
+        tcg_gen_addi_i32(W((i + 3) & 7), W(i & 7), i);
+    }
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_optimize(tcg_ctx);
+    tcg_liveness(tcg_ctx);
+    int full = tcg_backend_x86_64.gen_code(tcg_ctx, &harness_tb, buf, BIG);
+    cr_assert_gt(full, 0);
+    for (size_t size = 100; size < (size_t)full; size = size * 3 / 2) {
+        memset(buf, 0xcc, BIG + 4096);
+        int n = tcg_backend_x86_64.gen_code(tcg_ctx, &harness_tb, buf, size);
+        cr_assert_eq(n, -1, "size %zu", size);
+        for (size_t i = size; i < BIG + 4096; i++) {
+            cr_assert_eq(buf[i], 0xcc, "wrote past the end at %zu (size %zu)", i, size);
+        }
+    }
+    /* Each op is only started with X86_OP_MARGIN bytes of room left. */
+    cr_assert_eq(tcg_backend_x86_64.gen_code(tcg_ctx, &harness_tb, buf,
+                                             full + X86_OP_MARGIN), full);
+    munmap(buf, BIG + 4096);
+}
