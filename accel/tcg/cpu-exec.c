@@ -15,11 +15,25 @@ void tb_jmp_cache_clear(CPUState *cpu)
 
 void tb_jmp_cache_clear_page(CPUState *cpu, vaddr page)
 {
-    unsigned base = tb_jmp_cache_hash(page & TARGET_PAGE_MASK) & ~63u;
-    /* A TB starting on the previous page may extend into this one. */
-    unsigned prev = tb_jmp_cache_hash((page & TARGET_PAGE_MASK) - TARGET_PAGE_SIZE) & ~63u;
-    memset(&cpu->tb_jmp_cache->array[base], 0, 64 * sizeof(cpu->tb_jmp_cache->array[0]));
-    memset(&cpu->tb_jmp_cache->array[prev], 0, 64 * sizeof(cpu->tb_jmp_cache->array[0]));
+    const unsigned group = 1u << (TB_JMP_CACHE_BITS - TB_JMP_PAGE_BITS);
+    vaddr prev = page - TARGET_PAGE_SIZE;
+    unsigned base = tb_jmp_cache_hash(page) & ~(group - 1);
+    unsigned pbase = tb_jmp_cache_hash(prev) & ~(group - 1);
+
+    page &= TARGET_PAGE_MASK;
+    prev &= TARGET_PAGE_MASK;
+    /* Only this page's TBs, and TBs of the previous page that run into this one:
+     * the rest of the group belongs to other pages and stays valid. */
+    for (unsigned i = 0; i < group; i++) {
+        TranslationBlock *tb = cpu->tb_jmp_cache->array[base + i].tb;
+        if (tb && (tb->pc & TARGET_PAGE_MASK) == page) {
+            cpu->tb_jmp_cache->array[base + i].tb = NULL;
+        }
+        tb = cpu->tb_jmp_cache->array[pbase + i].tb;
+        if (tb && (tb->pc & TARGET_PAGE_MASK) == prev && tb->page_addr[1] != (hwaddr)-1) {
+            cpu->tb_jmp_cache->array[pbase + i].tb = NULL;
+        }
+    }
 }
 
 void tb_jmp_cache_remove_tb(TranslationBlock *tb)

@@ -34,9 +34,11 @@ void tb_invalidate_phys_range_fast(CPUState *cpu, hwaddr ram_addr, unsigned len,
 /* cpu-exec.c */
 static inline unsigned tb_jmp_cache_hash(vaddr pc)
 {
-    /* A page's entries are contiguous, so flushing one page clears 64 slots. */
-    unsigned page = (pc >> TARGET_PAGE_BITS) & ((1u << (TB_JMP_CACHE_BITS - 6)) - 1);
-    return (page << 6) | ((pc >> 2) & 63);
+    /* A page's entries share one group of slots, so flushing a page only looks at
+     * that group; within it, the insn offset picks the slot. */
+    const unsigned off_bits = TB_JMP_CACHE_BITS - TB_JMP_PAGE_BITS;
+    unsigned page = (pc >> TARGET_PAGE_BITS) & ((1u << TB_JMP_PAGE_BITS) - 1);
+    return (page << off_bits) | ((pc >> 2) & ((1u << off_bits) - 1));
 }
 void tb_jmp_cache_clear_page(CPUState *cpu, vaddr page);
 void tb_jmp_cache_remove_tb(TranslationBlock *tb);

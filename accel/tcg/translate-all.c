@@ -77,7 +77,8 @@ bool tcg_exec_init(const TCGConfig *cfg, GError **errp)
     tcg_context_init(&tcg_ctx_storage, backend);
     tcg_ctx = &tcg_ctx_storage;
     size_t plen = backend->gen_prologue(tcg_ctx, code_gen_buffer, code_gen_buffer_size);
-    code_gen_start = code_gen_buffer + QEMU_ALIGN_UP(plen, CODE_GEN_ALIGN);
+    /* 64-aligned like every TB header, so "nothing in the buffer" is exact. */
+    code_gen_start = code_gen_buffer + QEMU_ALIGN_UP(plen, 64);
     code_gen_ptr = code_gen_start;
     jit_stats.code_buffer_size = code_gen_buffer_size;
     tb_htable_init();
@@ -301,7 +302,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint32_t cs_base, uint32_
         max_insns = 1;
     }
 
-    for (int attempt = 0; ; attempt++) {
+    for (;;) {
         TranslationBlock *tb = tb_alloc();
         if (!tb) {
             tb_flush(cpu);
@@ -347,13 +348,21 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint32_t cs_base, uint32_
         int size = tcg_gen_code(s, tb, code, room);
         size_t rec = size >= 0 ? encode_insn_records(s, tb, code + size, room - size) : 0;
         if (size < 0 || rec == 0) {
-            /* Out of room: start over with an empty buffer. */
-            if (attempt > 0) {
-                fprintf(stderr, "mimic: internal error: a TB does not fit in an empty "
-                        "%zu MiB code buffer\n", code_gen_buffer_size >> 20);
+            /*
+             * Out of room. With code already in the buffer, start over with an empty
+             * one; if even that fails the TB itself is too big for the backend (its
+             * chaining offsets are 16-bit), so translate fewer insns.
+             */
+            code_gen_ptr = (uint8_t *)tb;
+            if (code_gen_ptr > code_gen_start) {
+                tb_flush(cpu);
+            } else if (max_insns > 1) {
+                max_insns = (max_insns + 1) / 2;
+            } else {
+                fprintf(stderr, "mimic: internal error: one guest insn does not fit in "
+                        "an empty %zu MiB code buffer\n", code_gen_buffer_size >> 20);
                 abort();
             }
-            tb_flush(cpu);
             continue;
         }
         tb->tc.ptr = code;

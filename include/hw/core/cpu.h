@@ -36,7 +36,8 @@ struct AddressSpace;
 #define CPU_INTERRUPT_TGT_EXT_0 0x0008   /* target-defined */
 #define CPU_INTERRUPT_TGT_EXT_1 0x0010
 
-#define TB_JMP_CACHE_BITS 12
+#define TB_JMP_CACHE_BITS 14
+#define TB_JMP_PAGE_BITS 7    /* slots per page group: 1 << (CACHE_BITS - PAGE_BITS) */
 #define TB_JMP_CACHE_SIZE (1 << TB_JMP_CACHE_BITS)
 
 typedef struct CPUJumpCache {
