@@ -267,6 +267,31 @@ bool cpu_restore_state(CPUState *cpu, uintptr_t retaddr)
     return true;
 }
 
+/*
+ * MIMIC_PERFMAP=1 writes /tmp/perf-PID.map so `perf report` names generated code by
+ * guest pc (perf's convention for JIT code). For profiling the translator's output.
+ */
+static FILE *perfmap;
+
+static void perfmap_add(const TranslationBlock *tb)
+{
+    static bool checked;
+    if (!checked) {
+        checked = true;
+        const char *e = getenv("MIMIC_PERFMAP");
+        if (e && *e && strcmp(e, "0") != 0) {
+            char *path = g_strdup_printf("/tmp/perf-%d.map", (int)getpid());
+            perfmap = fopen(path, "w");
+            g_free(path);
+        }
+    }
+    if (perfmap) {
+        fprintf(perfmap, "%" PRIxPTR " %x guest-%08" VADDR_PRIx "\n",
+                (uintptr_t)tb->tc.ptr, tb->tc.size, tb->pc);
+        fflush(perfmap);
+    }
+}
+
 static TranslationBlock *tb_alloc(void)
 {
     uint8_t *p = (uint8_t *)QEMU_ALIGN_UP((uintptr_t)code_gen_ptr, 64);
@@ -375,6 +400,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint32_t cs_base, uint32_
         code_gen_ptr = (uint8_t *)QEMU_ALIGN_UP((uintptr_t)(code + size + rec),
                                                 CODE_GEN_ALIGN);
         tb_list_append(tb);
+        perfmap_add(tb);
 
         if (mimic_log_enabled(LOG_OUT_ASM)) {
             mimic_log("OUT: [size=%d]\n", size);
