@@ -93,8 +93,15 @@ uint32_t mips_cp0_read(CPUMIPSState *env, int reg, int sel)
     switch (CP0(reg, sel)) {
     case CP0(0, 0):
         return env->CP0_Index;
-    case CP0(1, 0):
-        return env->CP0_Random;
+    case CP0(1, 0): {
+        /* Random decrements every cycle on hardware; stepping it on each read
+         * keeps successive reads different, always within Wired..15. */
+        uint32_t r = env->CP0_Random;
+
+        env->CP0_Random = (r <= env->CP0_Wired || r >= MIPS_TLB_ENTRIES)
+                          ? MIPS_TLB_ENTRIES - 1 : r - 1;
+        return r;
+    }
     case CP0(2, 0):
         return env->CP0_EntryLo0;
     case CP0(3, 0):
@@ -219,12 +226,8 @@ void mips_cp0_write(CPUMIPSState *env, int reg, int sel, uint32_t val)
         old = env->CP0_EntryHi;
         env->CP0_EntryHi = val & mask;
         if ((old ^ env->CP0_EntryHi) & ENTRYHI_ASID) {
-            /*
-             * A new address space: translations of the old ASID's non-global pages
-             * must become unreachable. A full flush is the simple, correct choice;
-             * ASID-tagged softmmu tables would make this cheaper.
-             */
-            tlb_flush(&env->cs);
+            /* A new address space: the old ASID's translations must go. */
+            mips_tlb_asid_changed(env, old & ENTRYHI_ASID);
         }
         break;
     case CP0(11, 0):

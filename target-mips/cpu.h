@@ -268,6 +268,8 @@ bool mips_cpu_tlb_fill(CPUState *cs, vaddr addr, int size, MMUAccessType access_
 hwaddr mips_cpu_get_phys_page_debug(CPUState *cs, vaddr addr);
 /* Flush from the softmmu TLB the pages guest TLB entry idx maps. */
 void mips_tlb_flush_entry(CPUMIPSState *env, int idx);
+/* EntryHi.ASID changed from old_asid: drop that address space's translations. */
+void mips_tlb_asid_changed(CPUMIPSState *env, uint32_t old_asid);
 void mips_tlbwi(CPUMIPSState *env);
 void mips_tlbwr(CPUMIPSState *env);
 void mips_tlbp(CPUMIPSState *env);

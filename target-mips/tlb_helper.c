@@ -183,6 +183,22 @@ void mips_tlb_flush_entry(CPUMIPSState *env, int idx)
     }
 }
 
+void mips_tlb_asid_changed(CPUMIPSState *env, uint32_t old_asid)
+{
+    /*
+     * The softmmu only holds translations made from guest TLB entries that matched
+     * under the ASID current at the time (an overwritten entry is flushed when it
+     * is overwritten), so dropping the pages of the old ASID's non-global entries
+     * makes every old-ASID translation unreachable; unmapped segments and global
+     * entries do not depend on the ASID.
+     */
+    for (int i = 0; i < MIPS_TLB_ENTRIES; i++) {
+        if (!env->tlb[i].g && env->tlb[i].asid == old_asid) {
+            mips_tlb_flush_entry(env, i);
+        }
+    }
+}
+
 static void mips_tlb_write(CPUMIPSState *env, int idx)
 {
     MIPSTLBEntry *e = &env->tlb[idx];
@@ -249,6 +265,6 @@ void mips_tlbr(CPUMIPSState *env)
     env->CP0_EntryLo1 = e->lo[1] | g;
     if (old_asid != e->asid) {
         /* The ASID in EntryHi is the current address space: it just changed. */
-        tlb_flush(&env->cs);
+        mips_tlb_asid_changed(env, old_asid);
     }
 }

@@ -25,7 +25,8 @@ static const char *const mips_reg_names[32] = {
 };
 
 /* At most this many guest insns per TB keeps temps and labels well inside the
- * IR's per-TB limits. */
+ * IR's per-TB limits. (-DMIPS_MAX_INSNS_PER_TB=1 makes every insn its own TB, a
+ * debugging aid that sends every delay slot through the cross-TB path.) */
 #ifndef MIPS_MAX_INSNS_PER_TB
 #define MIPS_MAX_INSNS_PER_TB 128
 #endif
@@ -237,19 +238,6 @@ static void mips_tr_translate_insn(DisasContextBase *db, CPUState *cs)
         mips_gen_exception(dc, MIPS_EXCP_RI);
     }
     mips_free_temps(dc);
-#ifdef MIPS_DEBUG_SPLIT
-    {
-        static long mask = -1;
-        if (mask < 0) {
-            const char *e = getenv("MIPS_DEBUG_SPLIT");
-            mask = e ? strtol(e, NULL, 0) : 0;
-        }
-        if (!slot_bmask && db->is_jmp == DISAS_NEXT && !(dc->hflags & MIPS_HFLAG_BMASK) &&
-            ((mask >> (insn >> 26)) & 1)) {
-            db->is_jmp = DISAS_TOO_MANY;
-        }
-    }
-#endif
 
     if (slot_bmask && db->is_jmp != DISAS_NORETURN) {
         mips_gen_branch_end(dc, slot_bmask, db->is_jmp != DISAS_NEXT &&

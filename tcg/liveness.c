@@ -217,6 +217,8 @@ void tcg_liveness(TCGContext *s)
         for (i = 0; i < nb_o; i++) {
             TCGTemp *ts = arg_temp(op->args[i]);
             uint8_t st = ls->state[ts->index];
+            /* Writing an interned constant is a translator bug. */
+            assert(ts->kind != TEMP_CONST);
             if (st & TS_DEAD) {
                 dead |= 1u << i;
             }

@@ -3,9 +3,11 @@
  * propagation within basic blocks, algebraic simplification and branch folding, then
  * a sweep that drops unreachable code and labels nobody branches to.
  *
- * Knowledge kept per temp: whether it holds a known constant, and which other temps
- * hold the same value (a ring of copies). All of it is forgotten at a label that is
- * still a branch target; globals are forgotten at helper calls that may write them.
+ * Knowledge kept per temp: whether it holds a known constant, which bits may be set
+ * at all (a known-zero mask, which removes redundant masks and extensions), and which
+ * other temps hold the same value (a ring of copies). All of it is forgotten at a
+ * label that is still a branch target; globals are forgotten at helper calls that may
+ * write them.
  * The value semantics used for folding are those of the op list (tcg-opc.h): 32-bit
  * ops compute 32-bit results; an i32 constant temp holds the sign-extended value.
  */
@@ -16,6 +18,7 @@ typedef struct OptTemp {
     uint32_t gen;                 /* valid only when equal to opt_gen */
     bool is_const;
     uint64_t val;                 /* sign-extended for i32 temps */
+    uint64_t z_mask;              /* bits that may be set (within the temp's width) */
     TCGTemp *prev_copy, *next_copy;
 } OptTemp;
 
@@ -32,6 +35,19 @@ typedef struct OptContext {
 static OptTemp *opt_info;
 static uint32_t opt_gen;
 
+static inline uint64_t opt_ones(TCGType type)
+{
+    return type == TCG_TYPE_I32 ? 0xffffffffull : ~0ull;
+}
+
+/* What is known of a temp that holds nothing known: any bit of its width. */
+static inline void opt_set_unknown(OptTemp *ti, TCGTemp *ts)
+{
+    ti->is_const = ts->kind == TEMP_CONST;
+    ti->val = ts->val;
+    ti->z_mask = ti->is_const ? (uint64_t)ts->val & opt_ones(ts->type) : opt_ones(ts->type);
+}
+
 static inline OptTemp *opt_ti(OptContext *ctx, TCGTemp *ts)
 {
     OptTemp *ti = &ctx->info[ts->index];
@@ -39,8 +55,7 @@ static inline OptTemp *opt_ti(OptContext *ctx, TCGTemp *ts)
     if (unlikely(ti->gen != opt_gen)) {
         ti->gen = opt_gen;
         ti->next_copy = ti->prev_copy = ts;
-        ti->is_const = ts->kind == TEMP_CONST;
-        ti->val = ts->val;
+        opt_set_unknown(ti, ts);
     }
     return ti;
 }
@@ -68,12 +83,7 @@ static void opt_reset_temp(OptContext *ctx, TCGTemp *ts)
     p->next_copy = ti->next_copy;
     n->prev_copy = ti->prev_copy;
     ti->next_copy = ti->prev_copy = ts;
-    if (ts->kind == TEMP_CONST) {
-        ti->is_const = true;
-        ti->val = ts->val;
-    } else {
-        ti->is_const = false;
-    }
+    opt_set_unknown(ti, ts);
 }
 
 static void opt_reset_all(OptContext *ctx)
@@ -167,6 +177,7 @@ static void opt_gen_mov(OptContext *ctx, TCGOp *op, TCGTemp *dst, TCGTemp *src)
     si = opt_ti(ctx, src);
     di->is_const = si->is_const;
     di->val = si->val;
+    di->z_mask = si->z_mask;
     /* Join src's ring. */
     di->next_copy = si->next_copy;
     di->prev_copy = src;
@@ -585,6 +596,169 @@ static void opt_remove_branch(OptContext *ctx, TCGOp *op)
     tcg_op_remove(ctx->s, op);
 }
 
+static uint64_t arg_z(OptContext *ctx, uint64_t arg)
+{
+    return opt_ti(ctx, arg_temp(arg))->z_mask;
+}
+
+/* Bits that may be set in a sign-extension of the low `bits` bits of z. */
+static uint64_t opt_z_sext(uint64_t z, unsigned bits, uint64_t ones)
+{
+    uint64_t field = bits == 64 ? ~0ull : (1ull << bits) - 1;
+    return (z >> (bits - 1)) & 1 ? ones : z & field;
+}
+
+/*
+ * Known-zero bits of the (first) output of op, from its inputs' masks: the result
+ * may only have bits set where the returned mask does. Ops not listed: any bit.
+ */
+static uint64_t opt_z_mask_out(OptContext *ctx, TCGOp *op)
+{
+    TCGOpcode opc = op->opc;
+    uint64_t ones = opt_ones(arg_temp(op->args[0])->type);
+    unsigned width = ones == ~0ull ? 64 : 32;
+    uint64_t za, zb, c;
+
+    switch (opc) {
+    case INDEX_op_and_i32: case INDEX_op_and_i64:
+        return arg_z(ctx, op->args[1]) & arg_z(ctx, op->args[2]);
+    case INDEX_op_or_i32: case INDEX_op_or_i64:
+    case INDEX_op_xor_i32: case INDEX_op_xor_i64:
+        return arg_z(ctx, op->args[1]) | arg_z(ctx, op->args[2]);
+    case INDEX_op_andc_i32: case INDEX_op_andc_i64:
+        return arg_z(ctx, op->args[1]);
+    case INDEX_op_shl_i32: case INDEX_op_shl_i64:
+    case INDEX_op_shr_i32: case INDEX_op_shr_i64:
+    case INDEX_op_sar_i32: case INDEX_op_sar_i64:
+        if (!arg_const(ctx, op->args[2])) {
+            return ones;
+        }
+        c = arg_val(ctx, op->args[2]) & (width - 1);
+        za = arg_z(ctx, op->args[1]);
+        if (opc == INDEX_op_shl_i32 || opc == INDEX_op_shl_i64) {
+            return (za << c) & ones;
+        }
+        if ((opc == INDEX_op_sar_i32 || opc == INDEX_op_sar_i64)
+            && ((za >> (width - 1)) & 1)) {
+            return ones;
+        }
+        return za >> c;
+    case INDEX_op_ext8u_i32: case INDEX_op_ext8u_i64:
+        return arg_z(ctx, op->args[1]) & 0xff;
+    case INDEX_op_ext16u_i32: case INDEX_op_ext16u_i64:
+        return arg_z(ctx, op->args[1]) & 0xffff;
+    case INDEX_op_ext32u_i64:
+    case INDEX_op_extu_i32_i64:
+    case INDEX_op_extrl_i64_i32:
+        return arg_z(ctx, op->args[1]) & 0xffffffffull;
+    case INDEX_op_extrh_i64_i32:
+        return arg_z(ctx, op->args[1]) >> 32;
+    case INDEX_op_ext8s_i32: case INDEX_op_ext8s_i64:
+        return opt_z_sext(arg_z(ctx, op->args[1]), 8, ones);
+    case INDEX_op_ext16s_i32: case INDEX_op_ext16s_i64:
+        return opt_z_sext(arg_z(ctx, op->args[1]), 16, ones);
+    case INDEX_op_ext32s_i64:
+    case INDEX_op_ext_i32_i64:
+        return opt_z_sext(arg_z(ctx, op->args[1]), 32, ones);
+    case INDEX_op_setcond_i32: case INDEX_op_setcond_i64:
+        return 1;
+    case INDEX_op_movcond_i32: case INDEX_op_movcond_i64:
+        return arg_z(ctx, op->args[3]) | arg_z(ctx, op->args[4]);
+    case INDEX_op_extract_i32: case INDEX_op_extract_i64:
+        za = arg_z(ctx, op->args[1]) >> op->args[2];
+        return op->args[3] >= 64 ? za : za & ((1ull << op->args[3]) - 1);
+    case INDEX_op_deposit_i32: case INDEX_op_deposit_i64: {
+        unsigned pos = op->args[3], len = op->args[4];
+        uint64_t field = (len >= 64 ? ~0ull : (1ull << len) - 1) << pos;
+        za = arg_z(ctx, op->args[1]);
+        zb = arg_z(ctx, op->args[2]);
+        return ((za & ~field) | ((zb << pos) & field)) & ones;
+    }
+    case INDEX_op_clz_i32: case INDEX_op_ctz_i32:
+        return 0x1f | arg_z(ctx, op->args[2]);
+    case INDEX_op_clz_i64: case INDEX_op_ctz_i64:
+        return 0x3f | arg_z(ctx, op->args[2]);
+    case INDEX_op_ctpop_i32:
+        return 0x3f;
+    case INDEX_op_ctpop_i64:
+        return 0x7f;
+    case INDEX_op_bswap16_i32: case INDEX_op_bswap16_i64:
+    case INDEX_op_ld16u_i32: case INDEX_op_ld16u_i64:
+        return 0xffff;
+    case INDEX_op_bswap32_i64:
+    case INDEX_op_ld32u_i64:
+        return 0xffffffffull;
+    case INDEX_op_ld8u_i32: case INDEX_op_ld8u_i64:
+        return 0xff;
+    case INDEX_op_qemu_ld_i32:
+    case INDEX_op_qemu_ld_i64: {
+        MemOp mop = get_memop((MemOpIdx)op->args[2]);
+        unsigned bits = 8 * memop_size(mop);
+        if (bits < width && !(mop & MO_SIGN)) {
+            return (1ull << bits) - 1;
+        }
+        return ones;
+    }
+    default:
+        return ones;
+    }
+}
+
+/* Simplifications that need only the known-zero bits of the inputs. */
+static bool opt_fold_z_mask(OptContext *ctx, TCGOp *op)
+{
+    TCGTemp *dst = arg_temp(op->args[0]);
+    uint64_t ones = opt_ones(dst->type), za, keep;
+
+    switch (op->opc) {
+    case INDEX_op_and_i32: case INDEX_op_and_i64:
+        if (!arg_const(ctx, op->args[2])) {
+            return false;
+        }
+        za = arg_z(ctx, op->args[1]);
+        keep = arg_val(ctx, op->args[2]) & ones;
+        if ((za & keep) == 0) {
+            opt_gen_movi(ctx, op, dst, 0);
+            return true;
+        }
+        if ((za & ~keep) == 0) {
+            opt_gen_mov(ctx, op, dst, arg_temp(op->args[1]));
+            return true;
+        }
+        return false;
+    case INDEX_op_ext8u_i32: case INDEX_op_ext8u_i64:
+        keep = 0xff;
+        break;
+    case INDEX_op_ext16u_i32: case INDEX_op_ext16u_i64:
+        keep = 0xffff;
+        break;
+    case INDEX_op_ext32u_i64:
+        keep = 0xffffffffull;
+        break;
+    case INDEX_op_extract_i32: case INDEX_op_extract_i64:
+        if (op->args[2] != 0) {
+            return false;
+        }
+        keep = (1ull << op->args[3]) - 1;
+        break;
+    case INDEX_op_setcond_i32: case INDEX_op_setcond_i64:
+        /* x != 0 for x known to be 0 or 1 is x itself. */
+        if ((TCGCond)op->args[3] == TCG_COND_NE && arg_const(ctx, op->args[2])
+            && arg_val(ctx, op->args[2]) == 0 && (arg_z(ctx, op->args[1]) & ~1ull) == 0) {
+            opt_gen_mov(ctx, op, dst, arg_temp(op->args[1]));
+            return true;
+        }
+        return false;
+    default:
+        return false;
+    }
+    if ((arg_z(ctx, op->args[1]) & ~keep) == 0) {
+        opt_gen_mov(ctx, op, dst, arg_temp(op->args[1]));
+        return true;
+    }
+    return false;
+}
+
 /* Fold one ordinary (non-control) op. Returns true if the op is gone or rewritten
  * into a mov whose bookkeeping is done. */
 static bool opt_fold_op(OptContext *ctx, TCGOp *op)
@@ -618,7 +792,7 @@ static bool opt_fold_op(OptContext *ctx, TCGOp *op)
             opt_gen_movi(ctx, op, dst, known);
             return true;
         }
-        return false;
+        return opt_fold_z_mask(ctx, op);
 
     case INDEX_op_movcond_i32:
     case INDEX_op_movcond_i64:
@@ -665,7 +839,7 @@ static bool opt_fold_op(OptContext *ctx, TCGOp *op)
             opt_gen_movi(ctx, op, dst, opt_norm(dst->type, v));
             return true;
         }
-        return false;
+        return opt_fold_z_mask(ctx, op);
 
     case INDEX_op_clz_i32:
     case INDEX_op_clz_i64:
@@ -706,7 +880,7 @@ static bool opt_fold_op(OptContext *ctx, TCGOp *op)
                 return true;
             }
         }
-        return false;
+        return opt_fold_z_mask(ctx, op);
     }
 
     if (def->nb_iargs == 2) {
@@ -721,7 +895,7 @@ static bool opt_fold_op(OptContext *ctx, TCGOp *op)
             }
             return false;
         }
-        return opt_identities(ctx, op, is64);
+        return opt_identities(ctx, op, is64) || opt_fold_z_mask(ctx, op);
     }
     return false;
 }
@@ -837,8 +1011,12 @@ void tcg_optimize(TCGContext *s)
         }
 
         if (!opt_fold_op(&ctx, op)) {
+            uint64_t z = nb_o == 1 ? opt_z_mask_out(&ctx, op) : 0;
             for (i = 0; i < nb_o; i++) {
                 opt_reset_temp(&ctx, arg_temp(op->args[i]));
+            }
+            if (nb_o == 1) {
+                opt_ti(&ctx, arg_temp(op->args[0]))->z_mask &= z;
             }
         }
     }

@@ -154,7 +154,10 @@ void tcg_gen_ld_ptr(TCGv_ptr ret, TCGv_ptr base, intptr_t off);
 void tcg_gen_addi_ptr(TCGv_ptr ret, TCGv_ptr a, intptr_t b);
 void tcg_gen_ext_i32_ptr(TCGv_ptr ret, TCGv_i32 a);     /* zero-extend */
 
-/* ---- guest memory (softmmu) ---- */
+/* ---- guest memory (softmmu) ----
+ * Emit qemu_ld/st ops with carg make_memop_idx(op, mmu_idx). A 64-bit access into an
+ * i32 value is refused (assert). Stores drop MO_SIGN (meaningless for a store) so
+ * backends see one form. */
 void tcg_gen_qemu_ld_i32(TCGv_i32 val, TCGv_i32 addr, unsigned mmu_idx, MemOp op);
 void tcg_gen_qemu_st_i32(TCGv_i32 val, TCGv_i32 addr, unsigned mmu_idx, MemOp op);
 void tcg_gen_qemu_ld_i64(TCGv_i64 val, TCGv_i32 addr, unsigned mmu_idx, MemOp op);
@@ -176,7 +179,8 @@ void tcg_gen_lookup_and_goto_ptr(void);
 void tcg_gen_goto_ptr(TCGv_ptr dest);
 
 /* ---- helper calls ---- */
-/* ret may be NULL for void helpers; args are TCGTemp * (use tcgv_*_temp()). */
+/* ret may be NULL for void helpers (or to ignore a result); args are TCGTemp * (use
+ * tcgv_*_temp()); nargs must equal info->nb_args. */
 void tcg_gen_callN(const TCGHelperInfo *info, TCGTemp *ret, int nargs, TCGTemp **args);
 
 /*

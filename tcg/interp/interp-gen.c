@@ -119,7 +119,9 @@ static void interp_emit_call(InterpGen *g, TCGOp *op)
     uint32_t hdr = INDEX_op_call | ((uint32_t)nb_i << INTERP_CALL_NARGS_SHIFT);
 
     for (i = 0; i < nb_i; i++) {
-        if (info->args[i] == TCG_CALL_I32) {
+        /* An i32 value travels zero-extended, whatever the helper declares. */
+        if (info->args[i] == TCG_CALL_I32
+            || arg_temp(op->args[nb_o + i])->type == TCG_TYPE_I32) {
             hdr |= 1u << (INTERP_CALL_I32MASK_SHIFT + i);
         }
     }

@@ -13,7 +13,7 @@
 #include "disas/disas.h"
 #include <cpuid.h>
 
-bool x86_have_lzcnt, x86_have_bmi1, x86_have_popcnt, x86_have_movbe;
+bool x86_have_lzcnt, x86_have_bmi1, x86_have_bmi2, x86_have_popcnt, x86_have_movbe;
 const uint8_t *x86_tb_ret_rx;
 static const uint8_t *x86_prologue_rx;
 
@@ -27,6 +27,7 @@ void x86_probe_cpu(void)
     }
     if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
         x86_have_bmi1 = (b & bit_BMI) != 0;
+        x86_have_bmi2 = (b & bit_BMI2) != 0;
     }
     if (__get_cpuid(0x80000001, &a, &b, &c, &d)) {
         x86_have_lzcnt = (c & bit_ABM) != 0;
@@ -69,6 +70,8 @@ static const X86OpCon con_a_r_r = { .o = { OUT_A(0) }, .i = { IN_R, IN_R } };
 static const X86OpCon con_shift = {
     .o = { OUT_A(0) }, .i = { IN_R, { RB(RCX), CON_IMM, 0 } },
 };
+/* BMI2 shifts and ANDN: three-operand, any registers. */
+static const X86OpCon con_r_r_ri = { .o = { OUT_R }, .i = { IN_R, IN_RI } };
 static const X86OpCon con_div = {
     .o = { { RB(RAX), 0, 0 } }, .i = { { RB(RAX), 0, 0 }, IN_R },
     .clobber = RB(RAX) | RB(RDX),
@@ -243,9 +246,19 @@ static void x86_gen_binop(X86Gen *g, TCGOpcode opc, int rexw, const X86OpRegs *r
 
 static void x86_gen_andc_orc(X86Gen *g, bool is_and, int rexw, const X86OpRegs *r)
 {
-    int o = r->oreg[0];    /* == input 0 */
+    int o = r->oreg[0];    /* == input 0, except with ANDN */
     int ext = is_and ? ARITH_AND : ARITH_OR;
 
+    if (is_and && x86_have_bmi1) {
+        if (r->iconst[1]) {
+            x86_emit_mov(g, TCG_TYPE_I64, o, r->ireg[0]);
+            x86_arith_any(g, ARITH_AND, rexw, o, ~r->ival[1]);
+        } else {
+            /* andn o, b, a: o = ~b & a */
+            x86_emit_vex_modrm(g, OPC_ANDN, 0, rexw, o, r->ireg[1], r->ireg[0]);
+        }
+        return;
+    }
     if (r->iconst[1]) {
         x86_arith_any(g, ext, rexw, o, ~r->ival[1]);
         return;
@@ -257,8 +270,18 @@ static void x86_gen_andc_orc(X86Gen *g, bool is_and, int rexw, const X86OpRegs *
 
 static void x86_gen_shift(X86Gen *g, int ext, int rexw, const X86OpRegs *r)
 {
-    int o = r->oreg[0];    /* == input 0 */
+    int o = r->oreg[0];    /* == input 0, except with BMI2 */
+    bool bmi2 = x86_have_bmi2 && ext != SHIFT_ROL && ext != SHIFT_ROR;
 
+    if (bmi2 && !r->iconst[1]) {
+        /* shlx/shrx/sarx o, a, count: count masked like the IR wants. */
+        int pp = ext == SHIFT_SHL ? 1 : ext == SHIFT_SAR ? 2 : 3;
+        x86_emit_vex_modrm(g, OPC_SHLX, pp, rexw, o, r->ireg[1], r->ireg[0]);
+        return;
+    }
+    if (bmi2) {
+        x86_emit_mov(g, TCG_TYPE_I64, o, r->ireg[0]);
+    }
     if (r->iconst[1]) {
         int count = r->ival[1] & (rexw ? 63 : 31);
         if (count) {
@@ -556,14 +579,18 @@ static void x86_gen_generic(X86Gen *g, const TCGOp *op)
     case INDEX_op_xor_i32: case INDEX_op_xor_i64:
         con = &con_com_ra;
         break;
-    case INDEX_op_sub_i32: case INDEX_op_sub_i64:
     case INDEX_op_andc_i32: case INDEX_op_andc_i64:
+        con = x86_have_bmi1 ? &con_r_r_ri : &con_a_r_ra;
+        break;
+    case INDEX_op_sub_i32: case INDEX_op_sub_i64:
     case INDEX_op_orc_i32: case INDEX_op_orc_i64:
         con = &con_a_r_ra;
         break;
     case INDEX_op_shl_i32: case INDEX_op_shl_i64:
     case INDEX_op_shr_i32: case INDEX_op_shr_i64:
     case INDEX_op_sar_i32: case INDEX_op_sar_i64:
+        con = x86_have_bmi2 ? &con_r_r_ri : &con_shift;
+        break;
     case INDEX_op_rotl_i32: case INDEX_op_rotl_i64:
     case INDEX_op_rotr_i32: case INDEX_op_rotr_i64:
         con = &con_shift;
@@ -943,7 +970,7 @@ static int x86_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf
             break;
         }
     }
-    if (g->overflow || g->code_ptr > g->code_limit) {
+    if (g->overflow) {
         return -1;
     }
     if (insn >= 0) {

@@ -114,6 +114,19 @@ void x86_emit_modrm_off(X86Gen *g, int opc, int r, int base, intptr_t disp)
     x86_emit_modrm_sib(g, opc, r, base, -1, 0, disp);
 }
 
+/*
+ * Three-byte VEX prefix (SDM vol. 2, 2.3.5): R/X/B and vvvv stored inverted,
+ * map 0F38, W from rexw, L = 0. Only the register-direct form is needed.
+ */
+void x86_emit_vex_modrm(X86Gen *g, int opc, int pp, int rexw, int r, int v, int rm)
+{
+    x86_out8(g, 0xc4);
+    x86_out8(g, ((r < 8) << 7) | (1 << 6) | ((rm < 8) << 5) | 0x02);
+    x86_out8(g, ((rexw != 0) << 7) | ((~v & 15) << 3) | pp);
+    x86_out8(g, opc & 0xff);
+    x86_out8(g, 0xc0 | ((r & 7) << 3) | (rm & 7));
+}
+
 void x86_emit_mov(X86Gen *g, TCGType type, int dst, int src)
 {
     if (dst == src) {

@@ -89,6 +89,13 @@ void x86_ra_sync(X86Gen *g, TCGTemp *ts)
     if (ts->kind == TEMP_CONST || ts->kind == TEMP_FIXED || ts->mem_coherent) {
         return;
     }
+    /* Write-backs at a block end are the one unbounded sequence (one per live
+     * temp): check room for each rather than rely on the per-op margin. The TB is
+     * discarded once overflow is set, so skipping the store is harmless. */
+    if (g->code_ptr + X86_MAX_SYNC_BYTES > g->code_end) {
+        g->overflow = true;
+        return;
+    }
     if (ts->val_type == TEMP_VAL_REG) {
         intptr_t off = ts->kind == TEMP_TB ? x86_ra_frame_slot(g, ts) : ts->mem_offset;
         x86_emit_st(g, ts->type, ts->reg, x86_mem_base(ts), off);
@@ -680,9 +687,20 @@ void x86_ra_call(X86Gen *g, const TCGOp *op)
             break;
         }
         if (!progress) {
-            /* A cycle: exchange one pair, then the sources follow the swap. */
+            /*
+             * A cycle. Exchange the pair of a move whose source is itself the
+             * destination of a pending move: both are argument registers, whose
+             * contents the call destroys anyway (a register holding a value that
+             * outlives the call must not take part). Sources then follow the swap.
+             */
             for (int i = 0; i < nb_i; i++) {
-                if (pending[i]) {
+                bool in_cycle = false;
+                for (int j = 0; j < nb_i; j++) {
+                    if (j != i && pending[j] && x86_call_arg_regs[j] == src[i]) {
+                        in_cycle = true;
+                    }
+                }
+                if (pending[i] && in_cycle) {
                     int dst = x86_call_arg_regs[i], from = src[i];
                     x86_emit_modrm(g, OPC_XCHG_EvGv | P_REXW, from, dst);
                     pending[i] = false;

@@ -96,7 +96,8 @@ enum {
 #define OPC_XCHG_EvGv   0x87
 #define OPC_GRP3_Ev     0xf7
 #define OPC_GRP5        0xff
-#define OPC_MFENCE      0xaef0   /* emitted by hand */
+#define OPC_ANDN        0xf2     /* VEX.0F38 */
+#define OPC_SHLX        0xf7     /* VEX.66.0F38 (F3: sarx, F2: shrx) */
 
 /* Group 1 extensions. */
 enum { ARITH_ADD, ARITH_OR, ARITH_ADC, ARITH_SBB, ARITH_AND, ARITH_SUB, ARITH_XOR,
@@ -137,8 +138,10 @@ typedef struct X86LdstStub {
 
 #define X86_MAX_RELOCS 2048
 #define X86_MAX_LDST 1024
-/* Worst case bytes any single op (including its spills and syncs) can emit. */
-#define X86_OP_MARGIN 2048
+/* Worst case bytes any single op can emit, apart from write-backs of temps (each
+ * at most X86_MAX_SYNC_BYTES, checked one by one). */
+#define X86_OP_MARGIN 1024
+#define X86_MAX_SYNC_BYTES 32
 
 typedef struct X86Gen {
     TCGContext *s;
@@ -159,7 +162,7 @@ typedef struct X86Gen {
 } X86Gen;
 
 /* Host CPU features, probed once. */
-extern bool x86_have_lzcnt, x86_have_bmi1, x86_have_popcnt, x86_have_movbe;
+extern bool x86_have_lzcnt, x86_have_bmi1, x86_have_bmi2, x86_have_popcnt, x86_have_movbe;
 void x86_probe_cpu(void);
 
 /*
@@ -198,6 +201,8 @@ void x86_emit_modrm(X86Gen *g, int opc, int r, int rm);
 void x86_emit_modrm_sib(X86Gen *g, int opc, int r, int base, int index, int shift,
                         intptr_t disp);
 void x86_emit_modrm_off(X86Gen *g, int opc, int r, int base, intptr_t disp);
+/* VEX-encoded (0F38 map, LZ) register form: pp 0 none, 1 66, 2 F3, 3 F2. */
+void x86_emit_vex_modrm(X86Gen *g, int opc, int pp, int rexw, int r, int v, int rm);
 void x86_emit_mov(X86Gen *g, TCGType type, int dst, int src);
 void x86_emit_movi(X86Gen *g, TCGType type, int reg, int64_t val);
 void x86_emit_ld(X86Gen *g, TCGType type, int reg, int base, intptr_t off);

@@ -1,6 +1,6 @@
 /*
  * Differential test: random IR programs (straight-line code with forward branches
- * and the odd bounded loop,
+ * and the odd bounded loop or early exit,
  * i32 and i64 ops, constants, globals and TB temps, host loads/stores, helper calls
  * and guest memory accesses) must leave the same env state
  *   - on the interpreter with and without the optimizer (a check of the optimizer
@@ -63,6 +63,7 @@ typedef struct Prog {
     TCGv_i32 t32[NT];
     TCGv_i64 t64[NT];
     bool fake_mmu;
+    bool fake_lookup;
     struct {
         TCGLabel *l;
         int left;
@@ -166,7 +167,7 @@ static void gen_one(Prog *p)
     Rng *r = &p->rng;
     unsigned pos, len;
 
-    switch (rng_below(r, 30)) {
+    switch (rng_below(r, 31)) {
     case 0: case 1: case 2: case 3:
         gen_bin32[rng_below(r, ARRAY_SIZE(gen_bin32))](dst32(p), src32(p), src32(p));
         break;
@@ -361,6 +362,17 @@ static void gen_one(Prog *p)
             p->npend++;
         }
         break;
+    case 28:
+        /* An exit in the middle: globals must be in env when it is taken. */
+        if (rng_below(r, 4) == 0) {
+            static TranslationBlock diff_tb __attribute__((aligned(64)));
+            if (p->fake_lookup && rng_below(r, 2)) {
+                tcg_gen_lookup_and_goto_ptr();      /* misses: returns 0 */
+            } else {
+                tcg_gen_exit_tb(&diff_tb, rng_below(r, 4));
+            }
+        }
+        break;
     default:
         tcg_gen_mov_i32(dst32(p), src32(p));
         break;
@@ -386,6 +398,7 @@ static void gen_program(uint64_t seed)
     int n, i, loop_left = 0;
 
     p.fake_mmu = harness_fake_mmu();
+    p.fake_lookup = harness_fake_lookup();
     for (i = 0; i < NT; i++) {
         p.t32[i] = tcg_temp_new_i32();
         p.t64[i] = tcg_temp_new_i64();

@@ -361,3 +361,44 @@ Test(tcg_optimize, double_word_and_conversions_fold)
     cr_assert_eq(harness_env->g32[4], 1u);
     cr_assert_eq(harness_env->g64[0], 0xffffffffull);
 }
+
+/* Known-zero bits: masks and extensions that cannot change anything go away. */
+static void build_zmask(void)
+{
+    TCGv_i32 t = tcg_temp_new_i32(), u = tcg_temp_new_i32();
+    tcg_gen_qemu_ld_i32(t, harness_g32[0], 1, MO_UB);
+    tcg_gen_andi_i32(harness_g32[1], t, 0xfff);            /* redundant */
+    tcg_gen_ext16u_i32(harness_g32[2], t);                  /* redundant */
+    tcg_gen_and_i32(harness_g32[3], t, tcg_constant_i32(0xf00));   /* always 0 */
+    tcg_gen_setcond_i32(TCG_COND_LT, u, harness_g32[4], harness_g32[5]);
+    tcg_gen_setcondi_i32(TCG_COND_NE, harness_g32[6], u, 0);    /* u itself */
+    tcg_gen_shri_i32(u, harness_g32[4], 20);
+    tcg_gen_extract_i32(harness_g32[7], u, 0, 12);          /* redundant */
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+static void init_zmask(void)
+{
+    harness_env->mem[0x20] = 0xab;
+    harness_env->g32[0] = 0x20;
+    harness_env->g32[4] = 0xfedcba98;
+    harness_env->g32[5] = 7;
+}
+
+Test(tcg_optimize, known_zero_bits)
+{
+    run_both(build_zmask, init_zmask);
+    cr_assert_eq(harness_env->g32[1], 0xabu);
+    cr_assert_eq(harness_env->g32[2], 0xabu);
+    cr_assert_eq(harness_env->g32[3], 0u);
+    cr_assert_eq(harness_env->g32[6], 1u);
+    cr_assert_eq(harness_env->g32[7], 0xfedu);
+
+    harness_begin();
+    build_zmask();
+    tcg_optimize(tcg_ctx);
+    cr_assert_eq(count_opc(INDEX_op_and_i32), 0, "redundant and kept");
+    cr_assert_eq(count_opc(INDEX_op_ext16u_i32), 0, "redundant ext16u kept");
+    cr_assert_eq(count_opc(INDEX_op_extract_i32), 0, "redundant extract kept");
+    cr_assert_eq(count_opc(INDEX_op_setcond_i32), 1, "setcond NE 0 of a 0/1 value kept");
+}

@@ -226,6 +226,33 @@ Test(x86_encoder, arith_shift_push_bswap)
     }
 }
 
+/* VEX forms: every register in every position. */
+Test(x86_encoder, vex_shlx_andn)
+{
+    static const char *const shifts[4] = { NULL, "shlx", "sarx", "shrx" };
+
+    for (int d = 0; d < 16; d++) {
+        for (int a = 0; a < 16; a++) {
+            for (int c = 0; c < 16; c += 5) {
+                for (int pp = 1; pp < 4; pp++) {
+                    enc_start();
+                    x86_emit_vex_modrm(&eg, OPC_SHLX, pp, P_REXW, d, c, a);
+                    const cs_x86 *x = enc_decode(shifts[pp]);
+                    check_reg(&x->operands[0], names64[d]);
+                    check_reg(&x->operands[1], names64[a]);
+                    check_reg(&x->operands[2], names64[c]);
+                }
+                enc_start();
+                x86_emit_vex_modrm(&eg, OPC_ANDN, 0, 0, d, c, a);
+                const cs_x86 *x = enc_decode("andn");
+                check_reg(&x->operands[0], names32[d]);
+                check_reg(&x->operands[1], names32[c]);
+                check_reg(&x->operands[2], names32[a]);
+            }
+        }
+    }
+}
+
 /* movi's short forms must produce the exact value: run them. */
 Test(x86_encoder, movi_values_execute)
 {
@@ -423,11 +450,11 @@ static void gen_bin32(BinOp op, TCGv_i32 d, TCGv_i32 a, TCGv_i32 b)
  * Every binary op, 64 and 32 bits, register and constant second operand, output to
  * a third global and in place (d == a, d == b), with and without the optimizer.
  */
-Test(x86_gen, binary_ops_match_c)
+static void check_binary_ops(BinOp first, BinOp last)
 {
     size_t n = ARRAY_SIZE(vals64);
 
-    for (BinOp op = 0; op < B_NB; op++) {
+    for (BinOp op = first; op <= last; op++) {
         for (size_t i = 0; i < n; i++) {
             for (size_t j = 0; j < n; j++) {
                 uint64_t a = vals64[i], b = vals64[j];
@@ -473,7 +500,12 @@ Test(x86_gen, binary_ops_match_c)
     }
 }
 
-Test(x86_gen, unary_and_field_ops_match_c)
+Test(x86_gen, binary_ops_match_c)
+{
+    check_binary_ops(0, B_NB - 1);
+}
+
+static void check_unary_ops(void)
 {
     for (size_t i = 0; i < ARRAY_SIZE(vals64); i++) {
         uint64_t a = vals64[i];
@@ -555,6 +587,11 @@ Test(x86_gen, unary_and_field_ops_match_c)
             }
         }
     }
+}
+
+Test(x86_gen, unary_and_field_ops_match_c)
+{
+    check_unary_ops();
 }
 
 static const TCGCond conds[] = {
@@ -1030,7 +1067,7 @@ static uint64_t ref_load(const uint8_t *p, MemOp mop)
 }
 
 /* Loads of every size, sign and endianness hit RAM inline, with no helper call. */
-Test(x86_softmmu, ram_loads_fast_path)
+static void check_ram_loads(void)
 {
     for (unsigned i = 0; i < TARGET_PAGE_SIZE; i++) {
         test_ram[0][i] = (uint8_t)(i * 37 + 0x81);
@@ -1059,7 +1096,12 @@ Test(x86_softmmu, ram_loads_fast_path)
     cr_assert_eq(slow_loads, 0, "RAM loads took the slow path");
 }
 
-Test(x86_softmmu, ram_stores_fast_path_and_notdirty_slow_path)
+Test(x86_softmmu, ram_loads_fast_path)
+{
+    check_ram_loads();
+}
+
+static void check_ram_stores(void)
 {
     static const MemOp st_ops[] = { MO_8, MO_LEUW, MO_LEUL, MO_LEUQ, MO_BEUW, MO_BEUL,
                                     MO_BEUQ };
@@ -1099,6 +1141,11 @@ Test(x86_softmmu, ram_stores_fast_path_and_notdirty_slow_path)
             }
         }
     }
+}
+
+Test(x86_softmmu, ram_stores_fast_path_and_notdirty_slow_path)
+{
+    check_ram_stores();
 }
 
 /* MMIO pages go through the helper with the right address, MemOpIdx and a return
@@ -1181,6 +1228,206 @@ Test(x86_softmmu, alignment_and_page_crossing)
     }
 }
 
+/*
+ * Random programs under heavy register pressure (many more live TB temps than host
+ * registers, with helper calls, guest memory accesses and forward branches) leave
+ * the same state on tcg/x86_64 as on the interpreter.
+ */
+#define RP_NT 24
+
+typedef struct RpGen {
+    uint64_t rng;
+    TCGv_i64 q[RP_NT];
+    TCGv_i32 w[RP_NT];
+} RpGen;
+
+static unsigned rp_below(RpGen *p, unsigned n)
+{
+    p->rng ^= p->rng << 13;
+    p->rng ^= p->rng >> 7;
+    p->rng ^= p->rng << 17;
+    return (unsigned)(p->rng % n);
+}
+
+static TCGv_i64 rp_q(RpGen *p)
+{
+    unsigned k = rp_below(p, RP_NT + HARNESS_NG64);
+    return k < RP_NT ? p->q[k] : Q(k - RP_NT);
+}
+
+static TCGv_i32 rp_w(RpGen *p)
+{
+    unsigned k = rp_below(p, RP_NT + HARNESS_NG32);
+    return k < RP_NT ? p->w[k] : W(k - RP_NT);
+}
+
+static void rp_program(uint64_t seed)
+{
+    RpGen p = { .rng = seed * 0x9e3779b97f4a7c15ull | 1 };
+    TCGLabel *pending[4];
+    int npending = 0;
+
+    harness_begin();
+    for (int i = 0; i < RP_NT; i++) {
+        p.q[i] = tcg_temp_new_i64();
+        p.w[i] = tcg_temp_new_i32();
+        tcg_gen_addi_i64(p.q[i], Q(i % HARNESS_NG64), i * 0x10001);
+        tcg_gen_xori_i32(p.w[i], W(i % HARNESS_NG32), i * 77);
+    }
+    for (int n = 0; n < 120; n++) {
+        switch (rp_below(&p, 14)) {
+        case 0:
+            tcg_gen_add_i64(rp_q(&p), rp_q(&p), rp_q(&p));
+            break;
+        case 1:
+            tcg_gen_mul_i64(rp_q(&p), rp_q(&p), tcg_constant_i64(rp_below(&p, 1000) - 500));
+            break;
+        case 2:
+            tcg_gen_xor_i32(rp_w(&p), rp_w(&p), rp_w(&p));
+            break;
+        case 3:
+            tcg_gen_shl_i64(rp_q(&p), rp_q(&p), rp_q(&p));
+            break;
+        case 4:
+            tcg_gen_sar_i32(rp_w(&p), rp_w(&p), rp_w(&p));
+            break;
+        case 5:
+            tcg_gen_setcond_i64(TCG_COND_LTU, rp_q(&p), rp_q(&p), rp_q(&p));
+            break;
+        case 6:
+            tcg_gen_movcond_i32(TCG_COND_GT, rp_w(&p), rp_w(&p), rp_w(&p), rp_w(&p),
+                                rp_w(&p));
+            break;
+        case 7:
+            if (npending < 4) {
+                pending[npending] = gen_new_label();
+                tcg_gen_brcond_i32(TCG_COND_LT, rp_w(&p), rp_w(&p), pending[npending]);
+                npending++;
+            }
+            break;
+        case 8:
+            if (npending > 0) {
+                gen_set_label(pending[--npending]);
+            }
+            break;
+        case 9: {
+            TCGTemp *args[6];
+            for (int i = 0; i < 6; i++) {
+                args[i] = tcgv_i64_temp(rp_q(&p));
+            }
+            tcg_gen_callN(&harness_info_mix6, tcgv_i64_temp(rp_q(&p)), 6, args);
+            break;
+        }
+        case 10: {
+            TCGv_i32 a = tcg_temp_new_i32();
+            tcg_gen_andi_i32(a, rp_w(&p), 0xff8);
+            tcg_gen_qemu_ld_i64(rp_q(&p), a, 1, rp_below(&p, 2) ? MO_LEUQ : MO_BESL);
+            tcg_temp_free_i32(a);
+            break;
+        }
+        case 11: {
+            TCGv_i32 a = tcg_temp_new_i32();
+            tcg_gen_andi_i32(a, rp_w(&p), 0xffc);
+            tcg_gen_qemu_st_i32(rp_w(&p), a, 1, rp_below(&p, 2) ? MO_LEUL : MO_BEUW);
+            tcg_temp_free_i32(a);
+            break;
+        }
+        case 12:
+            tcg_gen_extrl_i64_i32(rp_w(&p), rp_q(&p));
+            tcg_gen_ext_i32_i64(rp_q(&p), rp_w(&p));
+            break;
+        default:
+            tcg_gen_st_i64(rp_q(&p), tcg_env,
+                           offsetof(HarnessEnv, scratch[rp_below(&p, HARNESS_NSCRATCH)]));
+            tcg_gen_mov_i32(rp_w(&p), rp_w(&p));
+            break;
+        }
+    }
+    while (npending > 0) {
+        gen_set_label(pending[--npending]);
+    }
+    /* Everything live ends up in env. */
+    for (int i = 0; i < RP_NT; i++) {
+        tcg_gen_xor_i64(Q(i % HARNESS_NG64), Q(i % HARNESS_NG64), p.q[i]);
+        tcg_gen_add_i32(W(i % HARNESS_NG32), W(i % HARNESS_NG32), p.w[i]);
+    }
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+Test(x86_gen, random_programs_under_pressure_match_interp)
+{
+    for (uint64_t seed = 1; seed <= 400; seed++) {
+        HarnessEnv snap[2];
+        for (int b = 0; b < 2; b++) {
+            harness_select(b ? &tcg_backend_x86_64 : &tcg_backend_interp);
+            harness_reset_code();
+            harness_clear_env();
+            for (int i = 0; i < HARNESS_NG64; i++) {
+                E->g64[i] = 0x0123456789abcdefull * (i + seed);
+                E->g32[i] = (uint32_t)(0x9e3779b9u * (i + 3 + seed));
+            }
+            for (unsigned i = 0; i < sizeof(E->mem); i++) {
+                E->mem[i] = (uint8_t)(i * 7 + seed);
+            }
+            rp_program(seed);
+            harness_run(seed & 1 ? HARNESS_NO_OPT : HARNESS_FULL);
+            snap[b] = *E;
+        }
+        cr_assert_arr_eq(snap[0].g64, snap[1].g64, sizeof(snap[0].g64), "seed %" PRIu64, seed);
+        cr_assert_arr_eq(snap[0].g32, snap[1].g32, sizeof(snap[0].g32), "seed %" PRIu64, seed);
+        cr_assert_arr_eq(snap[0].scratch, snap[1].scratch, sizeof(snap[0].scratch),
+                         "seed %" PRIu64, seed);
+        cr_assert_arr_eq(snap[0].mem, snap[1].mem, sizeof(snap[0].mem), "seed %" PRIu64, seed);
+    }
+}
+
+/* The write-backs at a block end are checked one by one: many live constants
+ * synced at one brcond must not run past the buffer either. */
+Test(x86_gen, overflow_in_block_end_write_backs)
+{
+    enum { N = 100, BIG = 16 * 1024 };
+    uint8_t *buf = mmap(NULL, BIG, PROT_READ | PROT_WRITE | PROT_EXEC,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    TCGv_i64 t[N];
+
+    harness_begin();
+    for (int i = 0; i < N; i++) {
+        t[i] = tcg_temp_new_i64();
+        tcg_gen_movi_i64(t[i], 0x123456789ull * (i + 1));
+    }
+    TCGLabel *l = gen_new_label();
+    tcg_gen_brcondi_i64(TCG_COND_EQ, Q(0), 0, l);
+    tcg_gen_movi_i64(Q(1), 1);
+    gen_set_label(l);
+    for (int i = 0; i < N; i++) {
+        tcg_gen_add_i64(Q(2), Q(2), t[i]);
+    }
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_liveness(tcg_ctx);
+    int full = tcg_backend_x86_64.gen_code(tcg_ctx, &harness_tb, buf, BIG - 1024);
+    cr_assert_gt(full, N * 10, "%d bytes", full);
+    for (size_t size = 1100; size < (size_t)full + X86_OP_MARGIN; size += 97) {
+        memset(buf, 0xcc, BIG);
+        int n = tcg_backend_x86_64.gen_code(tcg_ctx, &harness_tb, buf, size);
+        cr_assert(n == -1 || n == full, "size %zu gave %d", size, n);
+        for (size_t i = size; i < BIG; i++) {
+            cr_assert_eq(buf[i], 0xcc, "wrote past the end at %zu (size %zu)", i, size);
+        }
+    }
+    /* And the code is right. */
+    harness_clear_env();
+    E->g64[0] = 0;
+    cr_assert_eq(tcg_backend_x86_64.gen_code(tcg_ctx, &harness_tb, buf, BIG), full);
+    tcg_backend_x86_64.exec(harness_env, buf);
+    uint64_t sum = 0;
+    for (int i = 0; i < N; i++) {
+        sum += 0x123456789ull * (i + 1);
+    }
+    cr_assert_eq(E->g64[2], sum);
+    cr_assert_eq(E->g64[1], 0);
+    munmap(buf, BIG);
+}
+
 /* gen_code reports a full buffer instead of writing past it. */
 Test(x86_gen, overflow_returns_minus_one)
 {
@@ -1210,4 +1457,35 @@ Test(x86_gen, overflow_returns_minus_one)
     cr_assert_eq(tcg_backend_x86_64.gen_code(tcg_ctx, &harness_tb, buf,
                                              full + X86_OP_MARGIN), full);
     munmap(buf, BIG + 4096);
+}
+
+/* The sequences used when the host lacks LZCNT, TZCNT, POPCNT or MOVBE. */
+static void nofeat_setup(void)
+{
+    tlb_setup();
+    x86_have_lzcnt = x86_have_bmi1 = x86_have_bmi2 = false;
+    x86_have_popcnt = x86_have_movbe = false;
+}
+
+TestSuite(x86_nofeat, .init = nofeat_setup);
+
+Test(x86_nofeat, clz_ctz_with_bsr_bsf)
+{
+    check_binary_ops(B_CLZ, B_CTZ);
+}
+
+Test(x86_nofeat, shifts_in_cl_and_andc_without_bmi)
+{
+    check_binary_ops(B_ANDC, B_ROTR);
+}
+
+Test(x86_nofeat, ctpop_bswap_without_popcnt)
+{
+    check_unary_ops();
+}
+
+Test(x86_nofeat, big_endian_access_without_movbe)
+{
+    check_ram_loads();
+    check_ram_stores();
 }

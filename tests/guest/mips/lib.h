@@ -37,6 +37,7 @@ u32 trap_entry(struct frame *f);
 
 /* Run code at entry in user mode; the hook ends it with user_finish(f). */
 void run_user(u32 entry);
+void run_super(u32 entry);
 void user_finish(struct frame *f);
 extern char user_return[];
 

@@ -155,12 +155,19 @@ exc_common:
     nop
 
 /*
- * run_user(entry): run code at entry in user mode with interrupts as in Status;
+ * run_user(entry) / run_super(entry): run code at entry in user / supervisor mode
+ * with interrupts as in Status;
  * trap_entry ends the run by pointing EPC at user_return in kernel mode
  * (see user_finish in lib.c). Callee-saved registers survive.
  */
     .globl  run_user
+    .globl  run_super
 run_user:
+    b       run_mode
+    li      a1, 0x12            /* EXL, KSU = user */
+run_super:
+    li      a1, 0x0a            /* EXL, KSU = supervisor */
+run_mode:
     la      t0, user_ctx
     sw      s0, 0(t0)
     sw      s1, 4(t0)
@@ -176,7 +183,7 @@ run_user:
     sw      gp, 44(t0)
     mtc0    a0, $14
     mfc0    t1, $12
-    ori     t1, t1, 0x12        /* EXL, KSU = user */
+    or      t1, t1, a1
     mtc0    t1, $12
     ehb
     eret

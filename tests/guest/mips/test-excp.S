@@ -99,3 +99,18 @@ x_sync_fault:
     move    v1, t0
     jr      ra
     nop
+
+/* A jump to a misaligned address faults on the fetch of the target: AdEL with
+ * EPC = BadVAddr = the target, outside any delay slot. The handler resumes at
+ * resume_addr (x_jr_resume). Returns the bad target in v0. */
+    .globl x_jr_misaligned
+    .globl x_jr_resume
+x_jr_misaligned:
+    la      v0, 1f
+    addiu   v0, v0, 2
+    jr      v0
+    nop
+1:  nop
+x_jr_resume:
+    jr      ra
+    nop

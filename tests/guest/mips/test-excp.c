@@ -10,8 +10,8 @@ DECL(x_syscall); DECL(x_break); DECL(x_teq); DECL(x_tne); DECL(x_tge); DECL(x_tg
 DECL(x_tlt); DECL(x_tltu); DECL(x_teqi); DECL(x_tnei); DECL(x_tgei); DECL(x_tgeiu);
 DECL(x_tlti); DECL(x_tltiu); DECL(x_ri); DECL(x_ri2); DECL(x_ri_special);
 DECL(x_cop1); DECL(x_lwc1); DECL(x_sdc1); DECL(x_cop1x); DECL(x_movci); DECL(x_cop2);
-DECL(x_bd_load); DECL(x_sync_fault); DECL(x_bd_nottaken); DECL(x_bd_jr_syscall); DECL(x_bd_cross);
-extern char x_bd_resume[];
+DECL(x_bd_load); DECL(x_sync_fault); DECL(x_jr_misaligned); DECL(x_bd_nottaken); DECL(x_bd_jr_syscall); DECL(x_bd_cross);
+extern char x_bd_resume[], x_jr_resume[];
 
 static volatile u32 data[4] __attribute__((aligned(16)));
 
@@ -73,6 +73,8 @@ static void test_simple(void)
     check("cop1x: CE=1", (last_exc.cause >> 28) & 3, 1);
     expect("movci: CpU", x_movci, 0, 0, 11);
     check("movci: CE=1", (last_exc.cause >> 28) & 3, 1);
+    /* No CP2 and CU2 stuck at 0: Vol. III says Coprocessor Unusable, CE = 2
+     * (QEMU 7.2 raises Reserved Instruction instead). */
     expect("cop2: CpU", x_cop2, 0, 0, 11);
     check("cop2: CE=2", (last_exc.cause >> 28) & 3, 2);
 }
@@ -134,14 +136,50 @@ static void test_state_at_fault(void)
     check("fault in TB: LO written before", seen_lo, (u32)data + 1);
 }
 
+static int misaligned_fetch_hook(struct frame *f)
+{
+    f->epc = (u32)x_jr_resume;
+    return 1;
+}
+
+static void test_misaligned_fetch(void)
+{
+    u32 target;
+
+    exc_hook = misaligned_fetch_hook;
+    reset_exc();
+    target = x_jr_misaligned(0, 0);
+    exc_hook = 0;
+    check("misaligned jump target: AdEL", EXC_CODE(last_exc.cause), 4);
+    check("misaligned jump target: EPC", last_exc.epc, target);
+    check("misaligned jump target: BadVAddr", last_exc.badvaddr, target);
+    check("misaligned jump target: not BD", last_exc.cause & CAUSE_BD, 0);
+}
+
+static int ibe_hook(struct frame *f)
+{
+    f->epc = f->r[31];          /* return to the caller of the bad jump */
+    return 1;
+}
+
+/* Fetching from a physical address nothing decodes (above 64 MB of RAM). */
+static void test_fetch_bus_error(void)
+{
+    exc_hook = ibe_hook;
+    reset_exc();
+    ((void (*)(void))0xa8000000u)();
+    exc_hook = 0;
+    check("fetch from nowhere: IBE", EXC_CODE(last_exc.cause), 6);
+    check("fetch from nowhere: EPC", last_exc.epc, 0xa8000000u);
+}
+
 static int user_cp0_hook(struct frame *f)
 {
     user_finish(f);
     return 1;
 }
 
-/* User-mode code: copied into a kuseg page mapped by the TLB test? No: run from
- * kseg0 is illegal in user mode, so this test maps nothing and checks the fetch. */
+/* User mode may not fetch from kseg0: the first fetch is an address error. */
 static void test_user_fetch(void)
 {
     exc_hook = user_cp0_hook;
@@ -256,9 +294,12 @@ int main(void)
     test_simple();
     test_delay_slots();
     test_state_at_fault();
+    test_misaligned_fetch();
     test_user_fetch();
     test_swint();
     test_cp0();
+    /* Last: QEMU 7.2's Malta runs off into nothing here instead of raising IBE. */
+    test_fetch_bus_error();
     done();
     return 0;
 }

@@ -263,6 +263,87 @@ static void test_user(void)
     check("back in kernel mode", mfc0(12, 0) & 0x1e, 0);
 }
 
+/* Supervisor-mode code at sseg 0xc0000000: lw from sseg data, RDHWR allowed and
+ * refused by HWREna, lw from kseg0 and kseg3 (AdEL), mfc0 (CpU). Our 24Kc has
+ * UserLocal (Config3.ULRI); QEMU 7.2's does not, so there RDHWR $29 is RI. */
+static const u32 super_code[] = {
+    0x3c08c000u,          /* lui t0, 0xc000 */
+    0x8d021000u,          /* lw v0, 0x1000(t0): sseg, odd page of the pair */
+    0x0000000cu,          /* syscall */
+    0x7c03e83bu,          /* rdhwr v1, $29 (UserLocal, enabled in HWREna) */
+    0x0000000cu,          /* syscall */
+    0x7c03103bu,          /* rdhwr v1, $2 (CC, not enabled): RI */
+    0x3c088010u,          /* lui t0, 0x8010 */
+    0x8d080000u,          /* lw t0, 0(t0): kseg0 */
+    0x3c08e000u,          /* lui t0, 0xe000 */
+    0x8d080000u,          /* lw t0, 0(t0): kseg3 */
+    0x40026000u,          /* mfc0 v0, Status */
+    0x1000ffffu,          /* b . */
+    0x00000000u,
+};
+
+static volatile u32 super_v1;
+
+static int super_hook(struct frame *f)
+{
+    user_steps++;
+    switch (user_steps) {
+    case 1:
+        user_v0 = f->r[2];
+        check("super syscall", EXC_CODE(f->cause), 8);
+        check("super mode at exception", f->status & 0x18, 0x08);
+        f->epc += 4;
+        return 1;
+    case 2:
+        super_v1 = f->r[3];
+        f->epc += 4;
+        return 1;
+    case 3:
+        check("rdhwr not in HWREna: RI", EXC_CODE(f->cause), 10);
+        f->epc += 4;
+        return 1;
+    case 4:
+        check("super kseg0 load: AdEL", EXC_CODE(f->cause), 4);
+        f->epc += 4;
+        return 1;
+    case 5:
+        check("super kseg3 load: AdEL", EXC_CODE(f->cause), 4);
+        check("super kseg3 load: BadVAddr", f->badvaddr, 0xe0000000u);
+        f->epc += 4;
+        return 1;
+    case 6:
+        check("super mfc0: CpU", EXC_CODE(f->cause), 11);
+        user_finish(f);
+        return 1;
+    default:
+        user_finish(f);
+        return 1;
+    }
+}
+
+static void test_super(void)
+{
+    tlb_clear();
+    for (unsigned i = 0; i < sizeof(super_code) / 4; i++) {
+        KSEG0(0x00c00000u)[i] = super_code[i];
+    }
+    KSEG0(0x00c01000u)[0] = 0x5e5e5e5eu;
+    tlb_write(0, 0xc0000000u | 4, LO(0x00c00000u, LO_V), LO(0x00c01000u, LO_V), 0);
+    mtc0(10, 0, 4);
+    mtc0(4, 2, 0x1234abcdu);               /* UserLocal */
+    mtc0(7, 0, 1u << 29);                  /* HWREna: UL only */
+    user_steps = 0;
+    user_v0 = 0;
+    exc_hook = super_hook;
+    run_super(0xc0000000u);
+    exc_hook = 0;
+    mtc0(7, 0, 0);
+    check("super code read sseg data", user_v0, 0x5e5e5e5eu);
+    check("rdhwr UserLocal enabled by HWREna", super_v1, 0x1234abcdu);
+    check("super exceptions", user_steps, 6);
+    check("back in kernel mode after super", mfc0(12, 0) & 0x1e, 0);
+}
+
 int main(void)
 {
     test_basic_mapping();
@@ -271,6 +352,7 @@ int main(void)
     test_asid_and_flush();
     test_large_pages();
     test_user();
+    test_super();
     tlb_clear();
     done();
     return 0;
