@@ -140,6 +140,12 @@ static bool loader_check_segment(const uint8_t *data, size_t len, const ElfLoadO
                    PRIx32, idx, ph->p_filesz, ph->p_memsz);
         return false;
     }
+    /* Even without RAM limits, a segment is a host allocation: keep it sane. */
+    if (ph->p_memsz > LOADER_MAX_FILE_SIZE) {
+        error_setg(errp, "ELF segment %u is too large (memory size 0x%" PRIx32 ")", idx,
+                   ph->p_memsz);
+        return false;
+    }
     if ((uint64_t)ph->p_offset + ph->p_filesz > len) {
         error_setg(errp, "truncated ELF file: segment %u needs bytes up to %" PRIu64
                    ", file has %zu", idx, (uint64_t)ph->p_offset + ph->p_filesz, len);

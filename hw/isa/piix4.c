@@ -6,10 +6,14 @@
  * present as configuration headers so that firmware and Linux enumerate the chip
  * as on the real board. Function 3 (power management) is in piix4-pm.c.
  *
- * Not modelled: the 8237 DMA controllers, the ISA bus timers (the i8254 is its own
- * device), the APIC chip select, SERIRQ, the IDE and USB controllers' registers
- * behind their BARs (the BARs can be sized and programmed but decode nothing), and
- * the X-bus chip selects (XBCS is a plain register).
+ * Cycles no device claims end on the ISA bus through subtractive decode, where
+ * nothing answers: reads float to all ones. The 8237 DMA registers are in
+ * piix4-dma.c.
+ *
+ * Not modelled: DMA transfers, the ISA bus timers (the i8254 is its own device),
+ * the APIC chip select, SERIRQ, the IDE and USB controllers' registers behind
+ * their BARs (the BARs can be sized and programmed but decode nothing), and the
+ * X-bus chip selects (XBCS is a plain register).
  */
 #include "qemu/osdep.h"
 #include "hw/pci/piix4.h"

@@ -53,13 +53,13 @@ uint32_t malta_insn_beq(int rs, int rt, int16_t offset)
     return 0x10000000u | (uint32_t)rs << 21 | (uint32_t)rt << 16 | (uint16_t)offset;
 }
 
-typedef struct StubBuf {
+typedef struct MaltaStubBuf {
     uint32_t *buf;
     size_t n, max;
     bool overflow;
-} StubBuf;
+} MaltaStubBuf;
 
-static void stub_emit(StubBuf *b, uint32_t insn)
+static void malta_stub_emit(MaltaStubBuf *b, uint32_t insn)
 {
     if (b->n >= b->max) {
         b->overflow = true;
@@ -68,31 +68,31 @@ static void stub_emit(StubBuf *b, uint32_t insn)
     b->buf[b->n++] = insn;
 }
 
-static void stub_li(StubBuf *b, int rt, uint32_t val)
+static void malta_stub_li(MaltaStubBuf *b, int rt, uint32_t val)
 {
-    stub_emit(b, malta_insn_lui(rt, val >> 16));
-    stub_emit(b, malta_insn_ori(rt, rt, val & 0xffff));
+    malta_stub_emit(b, malta_insn_lui(rt, val >> 16));
+    malta_stub_emit(b, malta_insn_ori(rt, rt, val & 0xffff));
 }
 
 /* GT register write through t0 (the register base), using t1. */
-static void stub_gt_write(StubBuf *b, unsigned reg, uint32_t val)
+static void malta_stub_gt_write(MaltaStubBuf *b, unsigned reg, uint32_t val)
 {
-    stub_li(b, MIPS_R_T1, val);
-    stub_emit(b, malta_insn_sw(MIPS_R_T1, reg, MIPS_R_T0));
+    malta_stub_li(b, MIPS_R_T1, val);
+    malta_stub_emit(b, malta_insn_sw(MIPS_R_T1, reg, MIPS_R_T0));
 }
 
 /* A type-0 configuration write on PCI bus 0 through the GT-64120. */
-static void stub_pci_config_write(StubBuf *b, int devfn, unsigned reg, uint32_t val)
+static void malta_stub_pci_config_write(MaltaStubBuf *b, int devfn, unsigned reg, uint32_t val)
 {
-    stub_gt_write(b, GT_PCI0_CFGADDR, GT_PCI0_CFGADDR_CONFIGEN | devfn << 8 | (reg & 0xfc));
-    stub_gt_write(b, GT_PCI0_CFGDATA, val);
+    malta_stub_gt_write(b, GT_PCI0_CFGADDR, GT_PCI0_CFGADDR_CONFIGEN | devfn << 8 | (reg & 0xfc));
+    malta_stub_gt_write(b, GT_PCI0_CFGDATA, val);
 }
 
 size_t malta_build_boot_stub(uint32_t *buf, size_t nwords, uint32_t revision,
                              uint32_t entry, uint32_t a0, uint32_t a1, uint32_t a2,
                              uint32_t a3, uint32_t sp)
 {
-    StubBuf b = { .buf = buf, .max = nwords };
+    MaltaStubBuf b = { .buf = buf, .max = nwords };
     int piix4 = PCI_DEVFN(MALTA_PIIX4_SLOT, 0), pm = PCI_DEVFN(MALTA_PIIX4_SLOT, 3);
 
     if (nwords < MALTA_STUB_BODY / 4) {
@@ -100,46 +100,46 @@ size_t malta_build_boot_stub(uint32_t *buf, size_t nwords, uint32_t revision,
     }
     memset(buf, 0, MALTA_STUB_BODY);
     /* 0x00: branch over the REVISION register that the board decodes at 0x10. */
-    stub_emit(&b, malta_insn_beq(MIPS_R_ZERO, MIPS_R_ZERO, (MALTA_STUB_BODY - 4) / 4));
-    stub_emit(&b, 0);                                    /* delay slot */
+    malta_stub_emit(&b, malta_insn_beq(MIPS_R_ZERO, MIPS_R_ZERO, (MALTA_STUB_BODY - 4) / 4));
+    malta_stub_emit(&b, 0);                                    /* delay slot */
     buf[MALTA_REVISION_OFFSET / 4] = revision;
     b.n = MALTA_STUB_BODY / 4;
 
     /* Move the GT-64120 register window from its reset place to YAMON's. */
-    stub_li(&b, MIPS_R_T0, MALTA_KSEG1(MALTA_GT_BASE_RESET));
-    stub_gt_write(&b, GT_ISD, MALTA_GT_BASE_YAMON >> GT_DECODE_SHIFT);
-    stub_li(&b, MIPS_R_T0, MALTA_KSEG1(MALTA_GT_BASE_YAMON));
+    malta_stub_li(&b, MIPS_R_T0, MALTA_KSEG1(MALTA_GT_BASE_RESET));
+    malta_stub_gt_write(&b, GT_ISD, MALTA_GT_BASE_YAMON >> GT_DECODE_SHIFT);
+    malta_stub_li(&b, MIPS_R_T0, MALTA_KSEG1(MALTA_GT_BASE_YAMON));
     /* PCI I/O: 0x18000000-0x181fffff shows PCI I/O addresses from 0 (ISA ports). */
-    stub_gt_write(&b, GT_PCI0IOLD, MALTA_PCI_IO_BASE >> GT_DECODE_SHIFT);
-    stub_gt_write(&b, GT_PCI0IOHD, 0x40);
-    stub_gt_write(&b, GT_PCI0IOREMAP, 0);
+    malta_stub_gt_write(&b, GT_PCI0IOLD, MALTA_PCI_IO_BASE >> GT_DECODE_SHIFT);
+    malta_stub_gt_write(&b, GT_PCI0IOHD, 0x40);
+    malta_stub_gt_write(&b, GT_PCI0IOREMAP, 0);
     /* PCI memory: 0x10000000-0x17ffffff and 0x18200000-0x1bdfffff, untranslated. */
-    stub_gt_write(&b, GT_PCI0M0LD, 0x10000000 >> GT_DECODE_SHIFT);
-    stub_gt_write(&b, GT_PCI0M0HD, 0x3f);
-    stub_gt_write(&b, GT_PCI0M1LD, 0x18200000 >> GT_DECODE_SHIFT);
-    stub_gt_write(&b, GT_PCI0M1HD, 0x5e);
+    malta_stub_gt_write(&b, GT_PCI0M0LD, 0x10000000 >> GT_DECODE_SHIFT);
+    malta_stub_gt_write(&b, GT_PCI0M0HD, 0x3f);
+    malta_stub_gt_write(&b, GT_PCI0M1LD, 0x18200000 >> GT_DECODE_SHIFT);
+    malta_stub_gt_write(&b, GT_PCI0M1HD, 0x5e);
     /* Little-endian board: no byte swapping between CPU and PCI. */
-    stub_gt_write(&b, GT_PCI0_CMD, GT_PCI0_CMD_MBYTESWAP | GT_PCI0_CMD_SBYTESWAP);
+    malta_stub_gt_write(&b, GT_PCI0_CMD, GT_PCI0_CMD_MBYTESWAP | GT_PCI0_CMD_SBYTESWAP);
 
     /* PIIX4: PIRQA-D -> IRQ 10, 10, 11, 11 (Malta wiring that Linux reads back). */
-    stub_pci_config_write(&b, piix4, PIIX4_PIRQRC, 0x0b0b0a0a);
+    malta_stub_pci_config_write(&b, piix4, PIIX4_PIRQRC, 0x0b0b0a0a);
     /* PIIX4 power management and SMBus I/O blocks. */
-    stub_pci_config_write(&b, pm, PIIX4_PM_PMBA, MALTA_PM_IO_BASE | 1);
-    stub_pci_config_write(&b, pm, PIIX4_PM_PMREGMISC, PIIX4_PM_PMIOSE);
-    stub_pci_config_write(&b, pm, PIIX4_PM_SMBBA, MALTA_SMB_IO_BASE | 1);
-    stub_pci_config_write(&b, pm, PIIX4_PM_SMBHSTCFG & ~3u,
+    malta_stub_pci_config_write(&b, pm, PIIX4_PM_PMBA, MALTA_PM_IO_BASE | 1);
+    malta_stub_pci_config_write(&b, pm, PIIX4_PM_PMREGMISC, PIIX4_PM_PMIOSE);
+    malta_stub_pci_config_write(&b, pm, PIIX4_PM_SMBBA, MALTA_SMB_IO_BASE | 1);
+    malta_stub_pci_config_write(&b, pm, PIIX4_PM_SMBHSTCFG & ~3u,
                           (uint32_t)PIIX4_PM_SMB_HST_EN << (8 * (PIIX4_PM_SMBHSTCFG & 3)));
-    stub_pci_config_write(&b, pm, PCI_COMMAND, PCI_COMMAND_IO);
+    malta_stub_pci_config_write(&b, pm, PCI_COMMAND, PCI_COMMAND_IO);
 
     /* The YAMON calling convention, then jump. */
-    stub_li(&b, MIPS_R_A0, a0);
-    stub_li(&b, MIPS_R_A1, a1);
-    stub_li(&b, MIPS_R_A2, a2);
-    stub_li(&b, MIPS_R_A3, a3);
-    stub_li(&b, MIPS_R_SP, sp);
-    stub_li(&b, MIPS_R_T9, entry);
-    stub_emit(&b, malta_insn_jr(MIPS_R_T9));
-    stub_emit(&b, 0);                                    /* delay slot */
+    malta_stub_li(&b, MIPS_R_A0, a0);
+    malta_stub_li(&b, MIPS_R_A1, a1);
+    malta_stub_li(&b, MIPS_R_A2, a2);
+    malta_stub_li(&b, MIPS_R_A3, a3);
+    malta_stub_li(&b, MIPS_R_SP, sp);
+    malta_stub_li(&b, MIPS_R_T9, entry);
+    malta_stub_emit(&b, malta_insn_jr(MIPS_R_T9));
+    malta_stub_emit(&b, 0);                                    /* delay slot */
     return b.overflow ? 0 : b.n;
 }
 
@@ -158,14 +158,14 @@ static bool malta_translate(void *opaque, uint64_t addr, hwaddr *phys)
     return false;
 }
 
-typedef struct ArgBlock {
+typedef struct MaltaArgBlock {
     uint8_t buf[MALTA_BOOTARGS_SIZE];
     size_t used;
     bool overflow;
-} ArgBlock;
+} MaltaArgBlock;
 
 /* Copy a string into the block; returns its kseg0 address. */
-static uint32_t argblock_str(ArgBlock *ab, const char *s)
+static uint32_t malta_argblock_str(MaltaArgBlock *ab, const char *s)
 {
     size_t len = strlen(s) + 1;
     uint32_t addr = MALTA_KSEG0(MALTA_BOOTARGS_BASE + ab->used);
@@ -190,7 +190,7 @@ bool malta_boot_kernel(const MaltaBootParams *p, MaltaBootInfo *info, GError **e
         .write = loader_write_rom_blob,
     };
     ElfLoadInfo elf;
-    ArgBlock *ab;
+    MaltaArgBlock *ab;
     g_autofree char *cmdline = NULL;
     char memsize[24], ememsize[24];
     const char *envp[] = {
@@ -257,13 +257,13 @@ bool malta_boot_kernel(const MaltaBootParams *p, MaltaBootInfo *info, GError **e
     /* argv[0] = kernel file name, argv[1] = command line; envp name/value pairs. */
     snprintf(memsize, sizeof(memsize), "%" PRIu64, p->ram_low_size);
     snprintf(ememsize, sizeof(ememsize), "%" PRIu64, p->ram_size);
-    ab = g_new0(ArgBlock, 1);
+    ab = g_new0(MaltaArgBlock, 1);
     ab->used = sizeof(ptrs);
-    ptrs[0] = argblock_str(ab, p->kernel_filename);
-    ptrs[1] = argblock_str(ab, cmdline);
+    ptrs[0] = malta_argblock_str(ab, p->kernel_filename);
+    ptrs[1] = malta_argblock_str(ab, cmdline);
     ptrs[2] = 0;
     for (size_t i = 0; i < ARRAY_SIZE(envp); i++) {
-        ptrs[3 + i] = argblock_str(ab, envp[i]);
+        ptrs[3 + i] = malta_argblock_str(ab, envp[i]);
     }
     ptrs[3 + ARRAY_SIZE(envp)] = 0;
     if (ab->overflow) {

@@ -11,7 +11,7 @@
  *
  * Not modelled: the flash's CFI command set (it reads as ROM, writes are dropped),
  * the Super I/O's keyboard, mouse, floppy and parallel port, the AMD 79C973
- * Ethernet and the sound chip, and the GT-64120's interrupt output.
+ * Ethernet and the sound chip.
  */
 #include "qemu/osdep.h"
 #include "malta.h"
@@ -29,6 +29,7 @@
 /* CPU interrupt inputs used by the board. */
 #define MALTA_CPU_IRQ_I8259   2       /* IP2: south bridge 8259 */
 #define MALTA_CPU_IRQ_CBUS    4       /* IP4: CBUS UART */
+#define MALTA_CPU_IRQ_COREHI  5       /* IP5: system controller (GT-64120) */
 
 typedef struct MaltaState {
     MemoryRegion ram, ram_low, ram_high;
@@ -82,6 +83,11 @@ static bool malta_init(MachineState *ms, GError **errp)
         error_setg(errp, "no firmware: use -kernel or -bios");
         return false;
     }
+    if (ms->smp > 1) {
+        /* The CoreLV card carries one 24K core. */
+        error_setg(errp, "the Malta board has one CPU (-smp %d requested)", ms->smp);
+        return false;
+    }
     if (ms->ram_size > 0x80000000ULL) {
         error_setg(errp, "the Malta takes at most 2 GiB of RAM");
         return false;
@@ -127,6 +133,7 @@ static bool malta_init(MachineState *ms, GError **errp)
     pci_set_root_bus(bus);
     pic_in = i8259_init(io, cpu_irqs[MALTA_CPU_IRQ_I8259], &s->pic_master);
     gt64120_set_iack(s->gt, malta_iack, s->pic_master);
+    gt64120_set_irq(s->gt, cpu_irqs[MALTA_CPU_IRQ_COREHI]);
     s->piix4 = piix4_init(bus, MALTA_PIIX4_SLOT, io, pic_in, &s->pm, errp);
     if (!s->piix4) {
         return false;
@@ -138,7 +145,7 @@ static bool malta_init(MachineState *ms, GError **errp)
     serial_isa_init(io, 0x2f8, piix4_isa_irq(s->piix4, 3), ms->serial[2], "serial1");
 
     s->fpga = malta_fpga_init(sysmem, MALTA_FPGA_BASE, cpu_irqs[MALTA_CPU_IRQ_CBUS],
-                              ms->serial[1], errp);
+                              ms->serial[1], ram_low, errp);
     if (!s->fpga) {
         return false;
     }

@@ -1,7 +1,7 @@
 /*
  * Galileo Technology GT-64120 System Controller for RC4650/4700/5000 CPUs, as used
- * on the MIPS Malta (datasheet: "GT-64120 System Controller", Galileo Technology,
- * rev. 1.4; and the GT-64010A appendix on byte swapping).
+ * on the MIPS Malta (datasheet: "GT-64120 System Controller", Galileo Technology;
+ * and the GT-64010A datasheet's appendix on byte swapping).
  *
  * Modelled: the 4 KiB internal register file with its reset values; CPU address
  * decode of the PCI_0 I/O and two memory windows (low/high decode + remap, writing
@@ -9,15 +9,16 @@
  * (ISD); PCI_0 configuration mechanism (Configuration Address/Data, master aborts
  * reported in the Interrupt Cause register, configuration data byte-swapped towards
  * other devices unless the PCI_0 Command MByteSwap bit is set); the interrupt
- * acknowledge register (reads run an INTA cycle on the board's 8259); the controller
- * itself as PCI device 0:0.0.
+ * acknowledge register (reads run an INTA cycle on the board's 8259); the interrupt
+ * output (Interrupt Cause bits enabled in the CPU Interrupt Mask register); the
+ * controller itself as PCI device 0:0.0.
  *
  * Not modelled: the SDRAM and device-bus controllers (their decode and parameter
  * registers only hold values: RAM and flash are fixed board wiring), the DMA engines
  * and timer/counters (registers hold values, starting them is logged as
- * unimplemented), PCI_1, the controller's own interrupt output, PCI-side access to
- * the internal registers through BAR4/5, and byte swapping of window data (only
- * little-endian boards are built).
+ * unimplemented), PCI_1, PCI-side access to the internal registers through
+ * BAR4/5, and byte swapping of window data (only little-endian boards are built).
+ * CPU accesses that miss every decode window still end in a CPU bus error.
  */
 #include "qemu/osdep.h"
 #include "hw/pci/gt64120.h"
@@ -145,10 +146,12 @@ bool gt64120_window(GT64120State *s, unsigned ld_reg, hwaddr *start, uint64_t *l
  * address bits that stay constant across the window. */
 static hwaddr gt64120_window_pci_base(GT64120State *s, unsigned ld_reg)
 {
-    unsigned hd_reg, remap_reg;
+    unsigned hd_reg = 0, remap_reg = 0;
     uint32_t lo, end, mask, remap;
 
-    gt64120_window_regs(ld_reg, &hd_reg, &remap_reg);
+    if (!gt64120_window_regs(ld_reg, &hd_reg, &remap_reg)) {
+        return 0;
+    }
     lo = GT_REG(s, ld_reg) & GT_LD_MASK;
     end = (lo & ~GT_HD_MASK) | (GT_REG(s, hd_reg) & GT_HD_MASK);
     mask = ~(lo ^ end) & GT_REMAP_MASK;
@@ -156,7 +159,7 @@ static hwaddr gt64120_window_pci_base(GT64120State *s, unsigned ld_reg)
     return (hwaddr)(((remap & mask) | (lo & ~mask)) & GT_REMAP_MASK) << GT_DECODE_SHIFT;
 }
 
-/* (Re)place one CPU->PCI alias according to its decode registers. */
+/* (Re)place one CPU->PCI memory alias according to its decode registers. */
 static void gt64120_map_window(GT64120State *s, MemoryRegion *win, bool *mapped,
                                unsigned ld_reg, MemoryRegion *target)
 {
@@ -186,6 +189,111 @@ static void gt64120_map_window(GT64120State *s, MemoryRegion *win, bool *mapped,
     *mapped = true;
 }
 
+/* The I/O window forwards each access to the PCI I/O space. Cycles that no PCI
+ * device claims end on the ISA bus behind the PIIX4's subtractive decode, where
+ * devices decode 16 address bits: the I/O space repeats every 64 KiB. That is why
+ * the ISA ports already show at 0x10000000 after reset, whatever the remap. */
+static hwaddr gt64120_io_addr(GT64120State *s, hwaddr off)
+{
+    return (s->io_pci_base + off) & (s->pci_io->size - 1);
+}
+
+static uint64_t gt64120_io_read(void *opaque, hwaddr off, unsigned size)
+{
+    GT64120State *s = opaque;
+    uint64_t v = 0;
+
+    address_space_read_val(&s->io_as, gt64120_io_addr(s, off), &v, size);
+    return v;
+}
+
+static void gt64120_io_write(void *opaque, hwaddr off, uint64_t val, unsigned size)
+{
+    GT64120State *s = opaque;
+
+    address_space_write_val(&s->io_as, gt64120_io_addr(s, off), val, size);
+}
+
+static const MemoryRegionOps gt64120_io_ops = {
+    .read = gt64120_io_read,
+    .write = gt64120_io_write,
+    .endianness = DEVICE_NATIVE_ENDIAN,
+    .valid = { .min_access_size = 1, .max_access_size = 4 },
+    .impl = { .min_access_size = 1, .max_access_size = 4 },
+};
+
+/* The interrupt output follows the cause bits the CPU mask enables (bit 0 is the
+ * summary, bits 31:30 are the summaries for the PCI side). */
+static void gt64120_drive_irq(GT64120State *s, bool force)
+{
+    int level = (GT_REG(s, GT_INTRCAUSE) & GT_REG(s, GT_INTRMASK) & 0x3ffffffeu) != 0;
+
+    if (level != s->irq_level || force) {
+        s->irq_level = level;
+        irq_set(s->irq, level);
+    }
+}
+
+static void gt64120_update_irq(GT64120State *s)
+{
+    gt64120_drive_irq(s, false);
+}
+
+static void gt64120_cause(GT64120State *s, uint32_t bits)
+{
+    GT_REG(s, GT_INTRCAUSE) |= bits | GT_INTRCAUSE_INTSUM;
+    gt64120_update_irq(s);
+}
+
+static uint32_t gt64120_ones(unsigned size)
+{
+    return size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+}
+
+/* A memory cycle nobody claims ends in a master abort: reads return all ones,
+ * writes vanish, and the cause register records it (no CPU bus error). */
+static uint64_t gt64120_abort_read(void *opaque, hwaddr off, unsigned size)
+{
+    GT64120State *s = opaque;
+
+    gt64120_cause(s, GT_INTRCAUSE_MASABORT0);
+    return gt64120_ones(size);
+}
+
+static void gt64120_abort_write(void *opaque, hwaddr off, uint64_t val, unsigned size)
+{
+    GT64120State *s = opaque;
+
+    gt64120_cause(s, GT_INTRCAUSE_MASABORT0);
+}
+
+static const MemoryRegionOps gt64120_abort_ops = {
+    .read = gt64120_abort_read,
+    .write = gt64120_abort_write,
+    .endianness = DEVICE_NATIVE_ENDIAN,
+    .valid = { .min_access_size = 1, .max_access_size = 4 },
+    .impl = { .min_access_size = 1, .max_access_size = 4 },
+};
+
+static void gt64120_map_io_window(GT64120State *s)
+{
+    hwaddr start;
+    uint64_t len;
+
+    if (s->io_mapped) {
+        memory_region_del_subregion(s->sysmem, &s->io_win);
+        s->io_mapped = false;
+    }
+    if (!s->pci_io || !gt64120_window(s, GT_PCI0IOLD, &start, &len) ||
+        start + len > s->sysmem->size) {
+        return;
+    }
+    s->io_pci_base = gt64120_window_pci_base(s, GT_PCI0IOLD);
+    memory_region_set_size(&s->io_win, len);
+    memory_region_add_subregion_overlap(s->sysmem, start, &s->io_win, 1);
+    s->io_mapped = true;
+}
+
 static void gt64120_update_mappings(GT64120State *s)
 {
     hwaddr isd = (hwaddr)(GT_REG(s, GT_ISD) & GT_LD_MASK) << GT_DECODE_SHIFT;
@@ -200,15 +308,10 @@ static void gt64120_update_mappings(GT64120State *s)
         memory_region_add_subregion_overlap(s->sysmem, isd, &s->regs_mr, 2);
         s->regs_mapped = true;
     }
-    gt64120_map_window(s, &s->io_win, &s->io_mapped, GT_PCI0IOLD, s->pci_io);
+    gt64120_map_io_window(s);
     gt64120_map_window(s, &s->mem0_win, &s->mem0_mapped, GT_PCI0M0LD, &s->pci_mem);
     gt64120_map_window(s, &s->mem1_win, &s->mem1_mapped, GT_PCI0M1LD, &s->pci_mem);
     memory_region_transaction_commit();
-}
-
-static uint32_t gt64120_ones(unsigned size)
-{
-    return size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
 }
 
 static uint32_t gt64120_swap(uint32_t v, unsigned size)
@@ -234,7 +337,7 @@ static bool gt64120_config_target(GT64120State *s, unsigned lane, unsigned size,
     *devfn = (ca >> 8) & 0xff;
     if (busnr != 0 || !pci_bus_has_device(s->pci.bus, *devfn)) {
         /* No secondary buses: type-1 cycles and empty slots end in master abort. */
-        GT_REG(s, GT_INTRCAUSE) |= GT_INTRCAUSE_MASABORT0 | GT_INTRCAUSE_INTSUM;
+        gt64120_cause(s, GT_INTRCAUSE_MASABORT0);
         return false;
     }
     /* The controller's own header is internal: PCI byte swapping does not apply. */
@@ -271,7 +374,7 @@ static void gt64120_cfgdata_write(GT64120State *s, unsigned lane, uint32_t v, un
 
 static void gt64120_write_reg32(GT64120State *s, unsigned off, uint32_t v)
 {
-    unsigned hd, remap;
+    unsigned hd = 0, remap = 0;
 
     switch (off) {
     case GT_PCI0IOLD:
@@ -285,7 +388,9 @@ static void gt64120_write_reg32(GT64120State *s, unsigned off, uint32_t v)
     case GT_CS20LD:
     case GT_CS3BOOTLD:
         /* Writing a low decode register also loads the window's remap register. */
-        gt64120_window_regs(off, &hd, &remap);
+        if (!gt64120_window_regs(off, &hd, &remap)) {
+            break;
+        }
         GT_REG(s, off) = v & GT_LD_MASK;
         GT_REG(s, remap) = v & GT_REMAP_MASK;
         gt64120_update_mappings(s);
@@ -329,8 +434,13 @@ static void gt64120_write_reg32(GT64120State *s, unsigned off, uint32_t v)
             c |= GT_INTRCAUSE_INTSUM;
         }
         GT_REG(s, off) = c;
+        gt64120_update_irq(s);
         break;
     }
+    case GT_INTRMASK:
+        GT_REG(s, off) = v;
+        gt64120_update_irq(s);
+        break;
     case GT_PCI0_CFGADDR:
     case GT_PCI1_CFGADDR:
         GT_REG(s, off) = v & 0x80fffffc;
@@ -374,7 +484,7 @@ uint64_t gt64120_reg_read(void *opaque, hwaddr off, unsigned size)
     case GT_PCI0_CFGDATA:
         return gt64120_cfgdata_read(s, lane, size);
     case GT_PCI1_CFGDATA:
-        GT_REG(s, GT_INTRCAUSE) |= GT_INTRCAUSE_INTSUM | (1u << 26);   /* MasAbort1 */
+        gt64120_cause(s, 1u << 26);             /* MasAbort1: there is no PCI_1 */
         return gt64120_ones(size);
     case GT_PCI0_IACK:
         if (!s->iack) {
@@ -440,6 +550,7 @@ static void gt64120_reset(DeviceState *dev)
     pci_set_long(s->pci.config + PCI_BASE_ADDRESS_0 + 20, 0x14000001);
     pci_set_word(s->pci.config + PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
     gt64120_update_mappings(s);
+    gt64120_update_irq(s);
 }
 
 static bool gt64120_realize(DeviceState *dev, GError **errp)
@@ -463,9 +574,16 @@ static bool gt64120_realize(DeviceState *dev, GError **errp)
     memory_region_init_io(&s->regs_mr, &gt64120_reg_ops, s, "gt64120-regs",
                           GT64120_REGS_SIZE);
     if (s->pci_io) {
-        memory_region_init_alias(&s->io_win, "gt64120-pci0-io", s->pci_io, 0,
-                                 1u << GT_DECODE_SHIFT);
+        /* The window decodes 16 address bits of the I/O space: it must be a power
+         * of two that the window can wrap around. */
+        assert(s->pci_io->size && !(s->pci_io->size & (s->pci_io->size - 1)));
+        address_space_init(&s->io_as, s->pci_io, "pci0-io");
+        memory_region_init_io(&s->io_win, &gt64120_io_ops, s, "gt64120-pci0-io",
+                              1u << GT_DECODE_SHIFT);
     }
+    memory_region_init_io(&s->pci_mem_abort, &gt64120_abort_ops, s, "pci0-mem-abort",
+                          s->pci_mem.size);
+    memory_region_add_subregion_overlap(&s->pci_mem, 0, &s->pci_mem_abort, -1000);
     memory_region_init_alias(&s->mem0_win, "gt64120-pci0-mem0", &s->pci_mem, 0,
                              1u << GT_DECODE_SHIFT);
     memory_region_init_alias(&s->mem1_win, "gt64120-pci0-mem1", &s->pci_mem, 0,
@@ -476,7 +594,10 @@ static bool gt64120_realize(DeviceState *dev, GError **errp)
 
 static int gt64120_post_load(void *opaque, int version_id)
 {
-    gt64120_update_mappings(opaque);
+    GT64120State *s = opaque;
+
+    gt64120_update_mappings(s);
+    gt64120_drive_irq(s, true);
     return 0;
 }
 
@@ -548,6 +669,12 @@ GT64120State *gt64120_init(MemoryRegion *sysmem, MemoryRegion *pci_io, bool big_
 PCIBus *gt64120_get_bus(GT64120State *s)
 {
     return s->pci.bus;
+}
+
+void gt64120_set_irq(GT64120State *s, IRQLine *irq)
+{
+    s->irq = irq;
+    gt64120_drive_irq(s, true);
 }
 
 void gt64120_set_iack(GT64120State *s, int (*iack)(void *opaque), void *opaque)

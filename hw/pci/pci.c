@@ -3,7 +3,7 @@
  * headers (chapter 6), BAR sizing and decoding, INTx# pins with board routing.
  *
  * Not modelled: type-1 (PCI-PCI bridge) headers and secondary buses, capability
- * lists, expansion ROM BARs (the register reads 0), 64-bit BARs, bus mastering
+ * lists, 64-bit BARs, bus mastering
  * checks on DMA (devices that DMA go through the system address space).
  */
 #include "qemu/osdep.h"
@@ -76,7 +76,7 @@ PCIDevice *pci_new(PCIBus *bus, int devfn, const PCIDeviceClass *pc, const char 
     d = PCI_DEVICE(qdev_new(&pc->parent, id));
     d->bus = bus;
     d->devfn = devfn;
-    for (int i = 0; i < PCI_NUM_BARS; i++) {
+    for (int i = 0; i < PCI_NUM_REGIONS; i++) {
         d->bars[i].addr = PCI_BAR_UNMAPPED;
     }
     bus->devices[devfn] = d;
@@ -122,9 +122,14 @@ void pci_device_init_config(PCIDevice *d)
     d->wmask[PCI_CACHE_LINE_SIZE] = 0xff;
     d->wmask[PCI_LATENCY_TIMER] = 0xff;
     d->wmask[PCI_INTERRUPT_LINE] = 0xff;
-    for (int i = 0; i < PCI_NUM_BARS; i++) {
+    for (int i = 0; i < PCI_NUM_REGIONS; i++) {
         d->bars[i].addr = PCI_BAR_UNMAPPED;
     }
+}
+
+static unsigned pci_bar_offset(int n)
+{
+    return n == PCI_ROM_SLOT ? PCI_ROM_ADDRESS : PCI_BASE_ADDRESS_0 + 4 * n;
 }
 
 void pci_register_bar(PCIDevice *d, int n, uint8_t type, uint64_t size, MemoryRegion *mr)
@@ -133,23 +138,32 @@ void pci_register_bar(PCIDevice *d, int n, uint8_t type, uint64_t size, MemoryRe
     uint32_t mask;
     bool io = type & PCI_BASE_ADDRESS_SPACE_IO;
 
-    assert(n >= 0 && n < PCI_NUM_BARS);
-    /* Sizes are powers of two; the smallest decoders are 4 (I/O) and 16 bytes. */
+    assert(n >= 0 && n < PCI_NUM_REGIONS);
+    /* Sizes are powers of two; the smallest decoders are 4 (I/O), 16 (memory)
+     * and 2 KiB (expansion ROM) bytes. */
     assert(size && !(size & (size - 1)) && size <= (1ULL << 31));
-    assert(size >= (io ? 4 : 16));
+    assert(size >= (io ? 4 : n == PCI_ROM_SLOT ? 2048 : 16));
+    assert(!(io && n == PCI_ROM_SLOT));
     bar = &d->bars[n];
     bar->size = size;
     bar->type = type;
     bar->mr = mr;
     bar->addr = PCI_BAR_UNMAPPED;
-    mask = ~(uint32_t)(size - 1) & (io ? PCI_BASE_ADDRESS_IO_MASK : PCI_BASE_ADDRESS_MEM_MASK);
-    pci_set_long(d->config + PCI_BASE_ADDRESS_0 + 4 * n, type);
-    pci_set_long(d->wmask + PCI_BASE_ADDRESS_0 + 4 * n, mask);
+    if (n == PCI_ROM_SLOT) {
+        bar->type = 0;
+        mask = (~(uint32_t)(size - 1) & PCI_ROM_ADDRESS_MASK) | PCI_ROM_ADDRESS_ENABLE;
+        type = 0;
+    } else {
+        mask = ~(uint32_t)(size - 1) &
+               (io ? PCI_BASE_ADDRESS_IO_MASK : PCI_BASE_ADDRESS_MEM_MASK);
+    }
+    pci_set_long(d->config + pci_bar_offset(n), type);
+    pci_set_long(d->wmask + pci_bar_offset(n), mask);
 }
 
 hwaddr pci_get_bar_addr(PCIDevice *d, int n)
 {
-    assert(n >= 0 && n < PCI_NUM_BARS);
+    assert(n >= 0 && n < PCI_NUM_REGIONS);
     return d->bars[n].addr;
 }
 
@@ -158,11 +172,17 @@ static hwaddr pci_bar_decoded_addr(PCIDevice *d, int n)
 {
     PCIBar *bar = &d->bars[n];
     uint16_t cmd = pci_get_word(d->config + PCI_COMMAND);
-    uint32_t val = pci_get_long(d->config + PCI_BASE_ADDRESS_0 + 4 * n);
+    uint32_t val = pci_get_long(d->config + pci_bar_offset(n));
     MemoryRegion *space;
     hwaddr addr;
 
-    if (bar->type & PCI_BASE_ADDRESS_SPACE_IO) {
+    if (n == PCI_ROM_SLOT) {
+        if (!(cmd & PCI_COMMAND_MEMORY) || !(val & PCI_ROM_ADDRESS_ENABLE)) {
+            return PCI_BAR_UNMAPPED;
+        }
+        addr = val & PCI_ROM_ADDRESS_MASK & ~(uint32_t)(bar->size - 1);
+        space = d->bus ? d->bus->mem_space : NULL;
+    } else if (bar->type & PCI_BASE_ADDRESS_SPACE_IO) {
         if (!(cmd & PCI_COMMAND_IO)) {
             return PCI_BAR_UNMAPPED;
         }
@@ -190,7 +210,7 @@ void pci_update_mappings(PCIDevice *d)
 {
     bool began = false;
 
-    for (int n = 0; n < PCI_NUM_BARS; n++) {
+    for (int n = 0; n < PCI_NUM_REGIONS; n++) {
         PCIBar *bar = &d->bars[n];
         MemoryRegion *space;
         hwaddr addr;
@@ -269,9 +289,9 @@ void pci_device_reset(PCIDevice *d)
     d->config[PCI_CACHE_LINE_SIZE] = 0;
     d->config[PCI_LATENCY_TIMER] = 0;
     d->config[PCI_INTERRUPT_LINE] = 0;
-    for (int n = 0; n < PCI_NUM_BARS; n++) {
+    for (int n = 0; n < PCI_NUM_REGIONS; n++) {
         if (d->bars[n].size) {
-            pci_set_long(d->config + PCI_BASE_ADDRESS_0 + 4 * n, d->bars[n].type);
+            pci_set_long(d->config + pci_bar_offset(n), d->bars[n].type);
         }
     }
     pci_update_mappings(d);
@@ -299,7 +319,8 @@ void pci_default_write_config(PCIDevice *d, uint32_t addr, uint32_t val, int len
 
         d->config[a] = (d->config[a] & ~d->wmask[a]) | (b & d->wmask[a]);
         d->config[a] &= ~(b & d->w1cmask[a]);
-        if (a >= PCI_BASE_ADDRESS_0 && a < PCI_BASE_ADDRESS_0 + 4 * PCI_NUM_BARS) {
+        if ((a >= PCI_BASE_ADDRESS_0 && a < PCI_BASE_ADDRESS_0 + 4 * PCI_NUM_BARS) ||
+            (a >= PCI_ROM_ADDRESS && a < PCI_ROM_ADDRESS + 4)) {
             bars_touched = true;
         }
         if (a == PCI_COMMAND || a == PCI_COMMAND + 1) {
@@ -442,26 +463,32 @@ void pci_info(FILE *f, PCIBus *bus)
         fprintf(f, "    %s: PCI device %04x:%04x\n", pci_class_name(class_id),
                 pci_get_word(d->config + PCI_VENDOR_ID),
                 pci_get_word(d->config + PCI_DEVICE_ID));
+        fprintf(f, "      PCI subsystem %04x:%04x\n",
+                pci_get_word(d->config + PCI_SUBSYSTEM_VENDOR_ID),
+                pci_get_word(d->config + PCI_SUBSYSTEM_ID));
         if (pin) {
             fprintf(f, "      IRQ %d, pin %c\n", d->config[PCI_INTERRUPT_LINE], 'A' + pin - 1);
         }
-        for (int n = 0; n < PCI_NUM_BARS; n++) {
+        for (int n = 0; n < PCI_NUM_REGIONS; n++) {
             PCIBar *bar = &d->bars[n];
             hwaddr a = bar->addr;
+            bool io = bar->type & PCI_BASE_ADDRESS_SPACE_IO;
 
             if (!bar->size) {
                 continue;
             }
-            if (bar->type & PCI_BASE_ADDRESS_SPACE_IO) {
-                fprintf(f, "      BAR%d: I/O at 0x%04" HWADDR_PRIx " [0x%04" HWADDR_PRIx "].\n",
-                        n, a == PCI_BAR_UNMAPPED ? (hwaddr)0xffff : a,
-                        a == PCI_BAR_UNMAPPED ? (hwaddr)bar->size - 1 : a + bar->size - 1);
+            fprintf(f, "      BAR%d: %s", n, io ? "I/O" : "32 bit ");
+            if (!io) {
+                fprintf(f, "%smemory",
+                        (bar->type & PCI_BASE_ADDRESS_MEM_PREFETCH) ? "prefetchable " : "");
+            }
+            /* As QEMU prints it: an unmapped BAR shows all ones and its size - 2. */
+            if (a == PCI_BAR_UNMAPPED) {
+                fprintf(f, " at 0xffffffffffffffff [0x%0*" PRIx64 "].\n", io ? 4 : 8,
+                        bar->size - 2);
             } else {
-                fprintf(f, "      BAR%d: 32 bit %smemory at 0x%08" HWADDR_PRIx
-                        " [0x%08" HWADDR_PRIx "].\n", n,
-                        (bar->type & PCI_BASE_ADDRESS_MEM_PREFETCH) ? "prefetchable " : "",
-                        a == PCI_BAR_UNMAPPED ? (hwaddr)0xffffffff : a,
-                        a == PCI_BAR_UNMAPPED ? (hwaddr)bar->size - 2 : a + bar->size - 1);
+                fprintf(f, " at 0x%0*" HWADDR_PRIx " [0x%0*" HWADDR_PRIx "].\n", io ? 4 : 8,
+                        a, io ? 4 : 8, a + bar->size - 1);
             }
         }
         fprintf(f, "      id \"%s\"\n", d->qdev.id ? d->qdev.id : "");

@@ -284,6 +284,22 @@ Test(loader, malformed_headers)
     cr_assert_eq(nwrites, 0);
 }
 
+Test(loader, huge_segment_without_limits)
+{
+    TestSeg seg = { ELF_PT_LOAD, 0x80001000, 0x10, 0xfffff000, 1 };
+    size_t len;
+    g_autofree uint8_t *elf = build_elf(false, ELF_EM_MIPS, 0, &seg, 1, &len);
+    ElfLoadOpts o = mips_opts();
+    GError *err = NULL;
+
+    /* No RAM bounds given: the size itself must still be refused, not allocated. */
+    o.phys_low = o.phys_high = 0;
+    cr_assert_not(load_elf32_buf(elf, len, &o, NULL, &err));
+    cr_assert(strstr(err->message, "too large"), "%s", err->message);
+    g_error_free(err);
+    cr_assert_eq(nwrites, 0);
+}
+
 Test(loader, no_loadable_segments)
 {
     TestSeg seg = { ELF_PT_LOAD, 0x80001000, 0, 0, 1 };

@@ -13,7 +13,7 @@
 /* A small test function: BAR0 = 4 KiB of memory-mapped registers, BAR1 = 32 ports. */
 typedef struct TestPCIState {
     PCIDevice pci;
-    MemoryRegion mmio, pio;
+    MemoryRegion mmio, pio, rom;
     uint32_t scratch;
 } TestPCIState;
 
@@ -56,6 +56,17 @@ static bool tdev_realize(DeviceState *dev, GError **errp)
     return true;
 }
 
+/* A second class with a 64 KiB expansion ROM. */
+static bool tdev_rom_realize(DeviceState *dev, GError **errp)
+{
+    TestPCIState *t = (TestPCIState *)dev;
+
+    tdev_realize(dev, errp);
+    memory_region_init_io(&t->rom, &tdev_ops, t, "tdev-rom", 0x10000);
+    pci_register_bar(&t->pci, PCI_ROM_SLOT, 0, 0x10000, &t->rom);
+    return true;
+}
+
 static const PCIDeviceClass tdev_class = {
     .parent = {
         .name = "test-pci-dev",
@@ -68,6 +79,18 @@ static const PCIDeviceClass tdev_class = {
     .revision = 7,
     .class_id = 0x0200,
     .interrupt_pin = 1,
+};
+
+static const PCIDeviceClass tdev_rom_class = {
+    .parent = {
+        .name = "test-pci-rom",
+        .instance_size = sizeof(TestPCIState),
+        .realize = tdev_rom_realize,
+        .reset = tdev_reset,
+    },
+    .vendor_id = 0x1234,
+    .device_id = 0x5679,
+    .class_id = 0x0300,
 };
 
 static MemoryRegion pci_mem, pci_io;
@@ -197,6 +220,29 @@ Test(pci, bar_sizing_and_mapping)
     cr_assert_eq(pci_get_bar_addr(&t->pci, 1), PCI_BAR_UNMAPPED);
 }
 
+Test(pci, expansion_rom_bar)
+{
+    int devfn = PCI_DEVFN(7, 0);
+    TestPCIState *t = (TestPCIState *)pci_create_simple(bus, devfn, &tdev_rom_class, NULL);
+    uint64_t v;
+
+    /* Linux sizes the ROM with the enable bit clear. */
+    cfg_write(devfn, PCI_ROM_ADDRESS, ~PCI_ROM_ADDRESS_ENABLE, 4);
+    cr_assert_eq(cfg_read(devfn, PCI_ROM_ADDRESS, 4), 0xffff0000);
+    cfg_write(devfn, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
+    cfg_write(devfn, PCI_ROM_ADDRESS, 0x40000000, 4);
+    cr_assert_eq(pci_get_bar_addr(&t->pci, PCI_ROM_SLOT), PCI_BAR_UNMAPPED,
+                 "decodes only when enabled");
+    cfg_write(devfn, PCI_ROM_ADDRESS, 0x40000001, 4);
+    cr_assert_eq(pci_get_bar_addr(&t->pci, PCI_ROM_SLOT), 0x40000000);
+    cr_assert_eq(address_space_read_val(&as_mem, 0x40000100, &v, 4), MEMTX_OK);
+    cr_assert_eq(v, 0x1100);
+    cfg_write(devfn, PCI_ROM_ADDRESS, 0x40000000, 4);
+    cr_assert_null(address_space_lookup(&as_mem, 0x40000100));
+    qdev_reset_all();
+    cr_assert_eq(cfg_read(devfn, PCI_ROM_ADDRESS, 4), 0);
+}
+
 Test(pci, status_write_one_to_clear)
 {
     int devfn = PCI_DEVFN(5, 0);
@@ -289,6 +335,10 @@ Test(pci, info_pci_lists_devices)
     cr_assert(strstr(buf, "device   2, function 0"), "%s", buf);
     cr_assert(strstr(buf, "Ethernet controller: PCI device 1234:5678"), "%s", buf);
     cr_assert(strstr(buf, "BAR1: I/O at 0xc000 [0xc01f]"), "%s", buf);
+    cr_assert(strstr(buf, "BAR0: 32 bit memory at 0xffffffffffffffff [0x00000ffe]."), "%s",
+              buf);
+    cr_assert(strstr(buf, "PCI subsystem 0000:0000"), "%s", buf);
+    cr_assert(strstr(buf, "IRQ 0, pin A"), "%s", buf);
     cr_assert(strstr(buf, "id \"nic0\""), "%s", buf);
     free(buf);
 }

@@ -36,6 +36,21 @@
 /* REVISION register at 0x1fc00010: CoreLV core card (CORID 1) on a Malta (PROID 2). */
 #define MALTA_REVISION_CORELV  0x00000420
 
+/* The SDRAM module's SPD EEPROM (a 24C02 at I2C address 0x50) on the FPGA's
+ * bit-banged I2C bus: the slave's bus state. */
+#define MALTA_SPD_I2C_ADDR     0x50
+#define MALTA_SPD_SIZE         256
+
+typedef struct MaltaSPDState {
+    uint8_t data[MALTA_SPD_SIZE];
+    uint8_t state;                 /* MaltaSPDPhase */
+    uint8_t bitcnt, shift;
+    uint8_t ptr;                   /* word address */
+    uint8_t scl, sda;              /* last master-driven levels */
+    uint8_t sda_out;               /* what the EEPROM drives: 1 = released */
+    uint8_t master_ack;
+} MaltaSPDState;
+
 typedef struct MaltaFPGAState {
     DeviceState parent;
     MemoryRegion container;        /* the whole 1 MiB window */
@@ -44,18 +59,23 @@ typedef struct MaltaFPGAState {
     /* Properties. */
     uint32_t switches;             /* DIP switch S5 */
     uint32_t big_endian;           /* STATUS bit: board strapped big-endian */
+    uint64_t ram_size;             /* described by the SPD EEPROM */
     /* Registers. */
     uint32_t leds;
     uint32_t brk;
     uint32_t gpout;
     uint32_t i2coe, i2cout, i2csel;
     char display[9];               /* ASCIIPOS0..7, NUL-terminated */
+    MaltaSPDState spd;
 } MaltaFPGAState;
 
 /* Create the FPGA at base of space; the CBUS UART uses uart_irq and chr (may be NULL:
- * the UART still exists, its output goes nowhere). */
+ * the UART still exists, its output goes nowhere); the SPD EEPROM describes
+ * ram_size bytes of SDRAM. */
 MaltaFPGAState *malta_fpga_init(MemoryRegion *space, hwaddr base, IRQLine *uart_irq,
-                                Chardev *chr, GError **errp);
+                                Chardev *chr, uint64_t ram_size, GError **errp);
+/* JEDEC SPD contents for a PC100 SDRAM module of (about) ram_size bytes. */
+void malta_spd_fill(uint8_t *data, uint64_t ram_size);
 /* What the ASCII display shows now (8 characters). */
 const char *malta_fpga_display_text(MaltaFPGAState *s);
 /* Register access as the CPU makes it (tests). */

@@ -119,11 +119,17 @@ typedef struct GT64120State {
     MemoryRegion *sysmem;          /* where the windows appear */
     MemoryRegion *pci_io;          /* the PCI I/O space (board-owned) */
     MemoryRegion pci_mem;          /* the PCI memory space (4 GiB container) */
+    MemoryRegion pci_mem_abort;    /* what no PCI target claims: master abort */
     MemoryRegion regs_mr;          /* 4 KiB internal register window */
-    MemoryRegion io_win, mem0_win, mem1_win;   /* CPU -> PCI aliases */
+    MemoryRegion io_win;           /* CPU -> PCI I/O (forwards, 16-bit ISA decode) */
+    MemoryRegion mem0_win, mem1_win;   /* CPU -> PCI memory aliases */
+    AddressSpace io_as;            /* view of pci_io for the I/O window */
+    hwaddr io_pci_base;            /* PCI I/O address of the window's first byte */
     bool regs_mapped, io_mapped, mem0_mapped, mem1_mapped;
     uint32_t big_endian;           /* strap: 0 = little-endian board */
     uint32_t regs[GT64120_NUM_REGS];
+    IRQLine *irq;                  /* interrupt output (Malta: CPU IP5, CoreHi) */
+    int irq_level;                 /* derived */
     int (*iack)(void *opaque);     /* PCI interrupt acknowledge (8259 INTA) */
     void *iack_opaque;
 } GT64120State;
@@ -132,6 +138,8 @@ typedef struct GT64120State {
 GT64120State *gt64120_init(MemoryRegion *sysmem, MemoryRegion *pci_io, bool big_endian,
                            GError **errp);
 PCIBus *gt64120_get_bus(GT64120State *s);
+/* Where the controller's interrupt output goes. */
+void gt64120_set_irq(GT64120State *s, IRQLine *irq);
 /* Who answers an interrupt acknowledge cycle (the board's i8259 master). */
 void gt64120_set_iack(GT64120State *s, int (*iack)(void *opaque), void *opaque);
 /* Current decode of a window: start (CPU physical) and length; false if disabled. */

@@ -60,6 +60,10 @@
 
 #define PCI_CONFIG_SPACE_SIZE   256
 #define PCI_NUM_BARS            6
+#define PCI_ROM_SLOT            6      /* bars[6]: the expansion ROM BAR at 0x30 */
+#define PCI_NUM_REGIONS         7
+#define  PCI_ROM_ADDRESS_ENABLE 0x01
+#define  PCI_ROM_ADDRESS_MASK   (~0x7ffU)
 #define PCI_NUM_PINS            4      /* INTA#..INTD# */
 #define PCI_BAR_UNMAPPED        (~(hwaddr)0)
 
@@ -105,7 +109,7 @@ struct PCIDevice {
     uint8_t config[PCI_CONFIG_SPACE_SIZE];
     uint8_t wmask[PCI_CONFIG_SPACE_SIZE];    /* bits the guest may write */
     uint8_t w1cmask[PCI_CONFIG_SPACE_SIZE];  /* bits a 1 clears */
-    PCIBar bars[PCI_NUM_BARS];
+    PCIBar bars[PCI_NUM_REGIONS];  /* 0-5 and PCI_ROM_SLOT */
     int irq_state;                 /* level this function drives on its pin */
     bool irq_asserted;             /* what the bus currently counts for it (derived) */
 };
@@ -151,7 +155,8 @@ void pci_device_init_config(PCIDevice *d);
 /* Called by each PCI device's reset: header back to power-on values, BARs unmapped,
  * its interrupt deasserted. */
 void pci_device_reset(PCIDevice *d);
-/* Declare BAR n of size (a power of two, >= 16 for memory, >= 4 for I/O). */
+/* Declare BAR n of size (a power of two, >= 16 for memory, >= 4 for I/O); n may be
+ * PCI_ROM_SLOT (memory, >= 2 KiB; decodes while its enable bit is set). */
 void pci_register_bar(PCIDevice *d, int n, uint8_t type, uint64_t size, MemoryRegion *mr);
 hwaddr pci_get_bar_addr(PCIDevice *d, int n);
 
