@@ -24,6 +24,15 @@ typedef struct DisasContext {
     bool in_slot;           /* this insn is a delay slot */
     bool btarget_known;     /* btarget is a translation-time constant */
     uint32_t btarget;
+    /*
+     * Where the pending branch keeps its condition and computed target: the env
+     * globals when the delay slot may start the next TB (which reads them from env),
+     * or scratch temps when the slot is translated right here, so the common case
+     * writes nothing to env. An exception in the slot restarts at the branch, which
+     * computes them again, so nothing else needs them.
+     */
+    TCGv_i32 bcond_v, btarget_v;
+    bool branch_temps;      /* bcond_v/btarget_v are temps to free after the slot */
     int nb_temps;
     TCGv_i32 temps[MIPS_DC_MAX_TEMPS];
 } DisasContext;

@@ -27,7 +27,7 @@ void mips_gen_save_bmask(DisasContext *dc, uint32_t bmask)
 /* Leave for the address in btarget. */
 static void mips_gen_jump_btarget(DisasContext *dc, bool exit_to_loop)
 {
-    tcg_gen_mov_i32(cpu_pc, cpu_btarget);
+    tcg_gen_mov_i32(cpu_pc, dc->btarget_v);
     if (exit_to_loop) {
         tcg_gen_exit_tb(NULL, 0);
     } else {
@@ -66,7 +66,7 @@ void mips_gen_branch_end(DisasContext *dc, uint32_t bmask, bool exit_to_loop)
         break;
     case MIPS_HFLAG_BC:
         taken = gen_new_label();
-        tcg_gen_brcondi_i32(TCG_COND_NE, cpu_bcond, 0, taken);
+        tcg_gen_brcondi_i32(TCG_COND_NE, dc->bcond_v, 0, taken);
         mips_gen_jump_const(dc, 1, dc->pc + 4, exit_to_loop);
         gen_set_label(taken);
         mips_gen_taken(dc, exit_to_loop);
@@ -76,6 +76,37 @@ void mips_gen_branch_end(DisasContext *dc, uint32_t bmask, bool exit_to_loop)
         break;
     }
     dc->btarget_known = false;
+    if (dc->branch_temps) {
+        tcg_temp_free_i32(dc->bcond_v);
+        tcg_temp_free_i32(dc->btarget_v);
+        dc->branch_temps = false;
+    }
+    dc->bcond_v = cpu_bcond;
+    dc->btarget_v = cpu_btarget;
+}
+
+/* Will translator_loop translate the next insn (the delay slot) into this TB? It
+ * stops at the insn limit and before an insn on another page. */
+static bool mips_slot_in_this_tb(DisasContext *dc)
+{
+    DisasContextBase *db = &dc->base;
+
+    return db->num_insns < db->max_insns && !db->singlestep_enabled &&
+           (((dc->pc + 4) ^ db->pc_first) & TARGET_PAGE_MASK) == 0;
+}
+
+/* Choose where this branch's condition and target live (see DisasContext). */
+static void mips_branch_state_begin(DisasContext *dc)
+{
+    if (mips_slot_in_this_tb(dc)) {
+        dc->bcond_v = tcg_temp_new_i32();
+        dc->btarget_v = tcg_temp_new_i32();
+        dc->branch_temps = true;
+    } else {
+        dc->bcond_v = cpu_bcond;
+        dc->btarget_v = cpu_btarget;
+        dc->branch_temps = false;
+    }
 }
 
 static void mips_set_branch(DisasContext *dc, uint32_t kind, bool known, uint32_t target)
@@ -83,8 +114,8 @@ static void mips_set_branch(DisasContext *dc, uint32_t kind, bool known, uint32_
     dc->hflags |= kind;
     dc->btarget_known = known;
     dc->btarget = target;
-    if (known) {
-        /* Kept in env too: the slot may be translated in the next TB. */
+    if (known && !dc->branch_temps) {
+        /* The slot starts the next TB, which takes the target from env. */
         tcg_gen_movi_i32(cpu_btarget, target);
     }
 }
@@ -102,6 +133,7 @@ static bool mips_gen_cond_branch(DisasContext *dc, uint32_t insn, TCGCond cond,
     if (dc->in_slot) {
         return false;
     }
+    mips_branch_state_begin(dc);
     if (cond == TCG_COND_ALWAYS) {
         if (link) {
             tcg_gen_movi_i32(cpu_gpr[link], dc->pc + 8);
@@ -109,14 +141,14 @@ static bool mips_gen_cond_branch(DisasContext *dc, uint32_t insn, TCGCond cond,
         mips_set_branch(dc, MIPS_HFLAG_B, true, target);
         return true;
     }
-    tcg_gen_setcond_i32(cond, cpu_bcond, a, b);
+    tcg_gen_setcond_i32(cond, dc->bcond_v, a, b);
     if (link) {
         tcg_gen_movi_i32(cpu_gpr[link], dc->pc + 8);
     }
     if (likely) {
         /* Not taken: the slot is nullified, continue after it. */
         taken = gen_new_label();
-        tcg_gen_brcondi_i32(TCG_COND_NE, cpu_bcond, 0, taken);
+        tcg_gen_brcondi_i32(TCG_COND_NE, dc->bcond_v, 0, taken);
         mips_gen_goto_tb(dc, 1, dc->pc + 8);
         gen_set_label(taken);
         mips_set_branch(dc, MIPS_HFLAG_B, true, target);
@@ -224,6 +256,7 @@ static bool mips_gen_jump(DisasContext *dc, uint32_t insn, int link)
     if (dc->in_slot) {
         return false;
     }
+    mips_branch_state_begin(dc);
     if (link) {
         tcg_gen_movi_i32(cpu_gpr[link], dc->pc + 8);
     }
@@ -250,7 +283,8 @@ bool trans_jr(DisasContext *dc, uint32_t insn)
     if ((insn_sa(insn) & ~0x10) != 0 || (insn_sa(insn) && !mips_has_r2(dc))) {
         return false;
     }
-    tcg_gen_mov_i32(cpu_btarget, mips_gpr_src(insn_rs(insn)));
+    mips_branch_state_begin(dc);
+    tcg_gen_mov_i32(dc->btarget_v, mips_gpr_src(insn_rs(insn)));
     dc->hflags |= MIPS_HFLAG_BR;
     dc->btarget_known = false;
     return true;
@@ -267,7 +301,8 @@ bool trans_jalr(DisasContext *dc, uint32_t insn)
         return false;
     }
     /* Read rs before writing rd (rs == rd is UNPREDICTABLE; this order is benign). */
-    tcg_gen_mov_i32(cpu_btarget, mips_gpr_src(insn_rs(insn)));
+    mips_branch_state_begin(dc);
+    tcg_gen_mov_i32(dc->btarget_v, mips_gpr_src(insn_rs(insn)));
     if (rd) {
         tcg_gen_movi_i32(cpu_gpr[rd], dc->pc + 8);
     }

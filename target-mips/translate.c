@@ -192,6 +192,9 @@ static void mips_tr_init_disas_context(DisasContextBase *db, CPUState *cs)
     dc->btarget = 0;
     dc->in_slot = false;
     dc->nb_temps = 0;
+    dc->bcond_v = cpu_bcond;
+    dc->btarget_v = cpu_btarget;
+    dc->branch_temps = false;
     if (db->max_insns > MIPS_MAX_INSNS_PER_TB) {
         db->max_insns = MIPS_MAX_INSNS_PER_TB;
     }

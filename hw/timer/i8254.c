@@ -77,6 +77,10 @@ static int64_t i8254_elapsed(const PITChannelState *c, int64_t now)
     if (i8254_gate_levels(c) && !c->gate) {
         return c->paused_ticks;
     }
+    if (now < c->count_load_time) {
+        /* Only a clock set back (loadvm of an older moment) gets here. */
+        return 0;
+    }
     return i8254_ns_to_ticks(now - c->count_load_time);
 }
 
