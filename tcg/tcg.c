@@ -276,6 +276,12 @@ static void tcg_temp_free_internal(TCGTemp *ts)
     }
     assert(ts->temp_allocated);
     ts->temp_allocated = false;
+    /* Tell liveness the value ends here: a freed temp is soon reused for something
+     * else, and without this mark its two lives look like one that crosses every
+     * branch in between (forcing a spill at each). */
+    if (tcg_ctx->first_op) {
+        tcg_emit_op(INDEX_op_discard, 1)->args[0] = temp_arg(ts);
+    }
     t = ts->type == TCG_TYPE_I32 ? 0 : 1;
     tcg_free_temps[t][tcg_nb_free_temps[t]++] = ts;
 }
