@@ -115,9 +115,30 @@ bool mips_check_cp0(DisasContext *dc)
     return true;
 }
 
+/*
+ * May a direct jump to dest be chained? The generic rule allows only the TB's own
+ * page, because another page's mapping may change. kseg0 and kseg1 have a fixed
+ * mapping (physical = virtual & 0x1fffffff, MIPS32 Vol. III, 4.3), so within one of
+ * them a jump to any page can be chained too: all of the kernel's calls and jumps
+ * then stay in generated code.
+ */
+static bool mips_use_goto_tb(DisasContext *dc, uint32_t dest)
+{
+    uint32_t seg = dc->base.pc_first & 0xe0000000u;
+
+    if (translator_use_goto_tb(&dc->base, dest)) {
+        return true;
+    }
+    /* Same-page chaining refused means chaining is off for this TB altogether. */
+    if (!translator_use_goto_tb(&dc->base, dc->base.pc_first)) {
+        return false;
+    }
+    return (seg == 0x80000000u || seg == 0xa0000000u) && (dest & 0xe0000000u) == seg;
+}
+
 void mips_gen_goto_tb(DisasContext *dc, unsigned n, uint32_t dest)
 {
-    if (translator_use_goto_tb(&dc->base, dest)) {
+    if (mips_use_goto_tb(dc, dest)) {
         tcg_gen_goto_tb(n);
         tcg_gen_movi_i32(cpu_pc, dest);
         tcg_gen_exit_tb(dc->base.tb, n);
