@@ -13,26 +13,43 @@ void tb_jmp_cache_clear(CPUState *cpu)
     memset(cpu->tb_jmp_cache, 0, sizeof(*cpu->tb_jmp_cache));
 }
 
+static bool jmp_cache_page_test_and_clear(CPUJumpCache *jc, vaddr page)
+{
+    uint32_t vpn = page >> TARGET_PAGE_BITS;
+    uint64_t bit = 1ULL << (vpn % 64);
+    bool was = (jc->pages[vpn / 64] & bit) != 0;
+    jc->pages[vpn / 64] &= ~bit;
+    return was;
+}
+
 void tb_jmp_cache_clear_page(CPUState *cpu, vaddr page)
 {
+    CPUJumpCache *jc = cpu->tb_jmp_cache;
     const unsigned group = 1u << (TB_JMP_CACHE_BITS - TB_JMP_PAGE_BITS);
-    vaddr prev = page - TARGET_PAGE_SIZE;
-    unsigned base = tb_jmp_cache_hash(page) & ~(group - 1);
-    unsigned pbase = tb_jmp_cache_hash(prev) & ~(group - 1);
 
     page &= TARGET_PAGE_MASK;
-    prev &= TARGET_PAGE_MASK;
+    vaddr prev = page - TARGET_PAGE_SIZE;
     /* Only this page's TBs, and TBs of the previous page that run into this one:
-     * the rest of the group belongs to other pages and stays valid. */
-    for (unsigned i = 0; i < group; i++) {
-        TranslationBlock *tb = cpu->tb_jmp_cache->array[base + i].tb;
-        if (tb && (tb->pc & TARGET_PAGE_MASK) == page) {
-            cpu->tb_jmp_cache->array[base + i].tb = NULL;
+     * the rest of each group belongs to other pages and stays valid. */
+    if (jmp_cache_page_test_and_clear(jc, page)) {
+        unsigned base = tb_jmp_cache_hash(page) & ~(group - 1);
+        for (unsigned i = 0; i < group; i++) {
+            if (jc->array[base + i].tb && (jc->array[base + i].pc & TARGET_PAGE_MASK) == page) {
+                jc->array[base + i].tb = NULL;
+            }
         }
-        tb = cpu->tb_jmp_cache->array[pbase + i].tb;
-        if (tb && (tb->pc & TARGET_PAGE_MASK) == prev && tb->page_addr[1] != (hwaddr)-1) {
-            cpu->tb_jmp_cache->array[pbase + i].tb = NULL;
+    }
+    uint32_t pvpn = prev >> TARGET_PAGE_BITS;
+    if (jc->pages[pvpn / 64] & (1ULL << (pvpn % 64))) {
+        unsigned base = tb_jmp_cache_hash(prev) & ~(group - 1);
+        for (unsigned i = 0; i < group; i++) {
+            TranslationBlock *tb = jc->array[base + i].tb;
+            if (tb && (jc->array[base + i].pc & TARGET_PAGE_MASK) == prev &&
+                tb->page_addr[1] != (hwaddr)-1) {
+                jc->array[base + i].tb = NULL;
+            }
         }
+        /* The bit stays: the previous page's own entries are still there. */
     }
 }
 
@@ -71,8 +88,7 @@ static TranslationBlock *tb_lookup(CPUState *cpu, vaddr pc, uint32_t cs_base,
     }
     tb = tb_htable_lookup(phys, pc, cs_base, flags, cflags);
     if (tb) {
-        cpu->tb_jmp_cache->array[h].tb = tb;
-        cpu->tb_jmp_cache->array[h].pc = pc;
+        tb_jmp_cache_set(cpu, pc, tb);
     }
     return tb;
 }
@@ -198,9 +214,7 @@ static int cpu_exec_loop(CPUState *cpu)
                     last_tb = NULL;     /* it was freed by the flush */
                 }
                 if (!(tb->cflags & CF_NOCACHE)) {
-                    unsigned h = tb_jmp_cache_hash(pc);
-                    cpu->tb_jmp_cache->array[h].tb = tb;
-                    cpu->tb_jmp_cache->array[h].pc = pc;
+                    tb_jmp_cache_set(cpu, pc, tb);
                 }
             }
             if (last_tb) {

@@ -41,6 +41,16 @@ static inline unsigned tb_jmp_cache_hash(vaddr pc)
     return (page << off_bits) | ((pc >> 2) & ((1u << off_bits) - 1));
 }
 void tb_jmp_cache_clear_page(CPUState *cpu, vaddr page);
+
+/* Enter tb in the jump cache (and note its page for tb_jmp_cache_clear_page). */
+static inline void tb_jmp_cache_set(CPUState *cpu, vaddr pc, TranslationBlock *tb)
+{
+    unsigned h = tb_jmp_cache_hash(pc);
+    uint32_t vpn = pc >> TARGET_PAGE_BITS;
+    cpu->tb_jmp_cache->array[h].tb = tb;
+    cpu->tb_jmp_cache->array[h].pc = pc;
+    cpu->tb_jmp_cache->pages[vpn / 64] |= 1ULL << (vpn % 64);
+}
 void tb_jmp_cache_remove_tb(TranslationBlock *tb);
 
 /* cputlb.c */

@@ -45,6 +45,9 @@ typedef struct CPUJumpCache {
         struct TranslationBlock *tb;
         vaddr pc;
     } array[TB_JMP_CACHE_SIZE];
+    /* One bit per guest virtual page that may have entries above, so flushing a page
+     * that never held code (most flushes: data pages) costs one bit test. */
+    uint64_t pages[(1u << (32 - TARGET_PAGE_BITS)) / 64];
 } CPUJumpCache;
 
 typedef struct CPUState {
