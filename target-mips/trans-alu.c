@@ -282,37 +282,41 @@ static bool trans_multu(DisasContext *dc, uint32_t insn)
     return true;
 }
 
+/*
+ * Division by zero gives UNPREDICTABLE results (MIPS32 Vol. II, DIV), and the IR's
+ * division must never see a zero divisor: divide by 1 instead, branch-free so the
+ * TB stays one basic block. The remainder is a - q * b: one multiply instead of a
+ * second host division.
+ */
 static bool trans_div(DisasContext *dc, uint32_t insn)
 {
     TCGv_i32 a = mips_temp(dc), b = mips_temp(dc), t = mips_temp(dc);
-    TCGLabel *done = gen_new_label();
 
     tcg_gen_mov_i32(a, mips_gpr_src(insn_rs(insn)));
     tcg_gen_mov_i32(b, mips_gpr_src(insn_rt(insn)));
-    tcg_gen_brcondi_i32(TCG_COND_EQ, b, 0, done);
-    /* INT_MIN / -1: divide by 1 instead, giving LO = INT_MIN, HI = 0 as the
-     * two's-complement result would. */
+    /* INT_MIN / -1 overflows the host's division too: divide by 1 instead, giving
+     * LO = INT_MIN, HI = 0 as the two's-complement result would. */
     tcg_gen_setcondi_i32(TCG_COND_EQ, t, a, INT32_MIN);
     tcg_gen_movcond_i32(TCG_COND_EQ, t, b, tcg_constant_i32(-1), t,
                         tcg_constant_i32(0));
+    tcg_gen_movcond_i32(TCG_COND_EQ, t, b, tcg_constant_i32(0), tcg_constant_i32(1), t);
     tcg_gen_movcond_i32(TCG_COND_NE, b, t, tcg_constant_i32(0), tcg_constant_i32(1), b);
-    tcg_gen_rem_i32(cpu_hi, a, b);
     tcg_gen_div_i32(cpu_lo, a, b);
-    gen_set_label(done);
+    tcg_gen_mul_i32(t, cpu_lo, b);
+    tcg_gen_sub_i32(cpu_hi, a, t);
     return true;
 }
 
 static bool trans_divu(DisasContext *dc, uint32_t insn)
 {
-    TCGv_i32 a = mips_temp(dc), b = mips_temp(dc);
-    TCGLabel *done = gen_new_label();
+    TCGv_i32 a = mips_temp(dc), b = mips_temp(dc), t = mips_temp(dc);
 
     tcg_gen_mov_i32(a, mips_gpr_src(insn_rs(insn)));
     tcg_gen_mov_i32(b, mips_gpr_src(insn_rt(insn)));
-    tcg_gen_brcondi_i32(TCG_COND_EQ, b, 0, done);
-    tcg_gen_remu_i32(cpu_hi, a, b);
+    tcg_gen_movcond_i32(TCG_COND_EQ, b, b, tcg_constant_i32(0), tcg_constant_i32(1), b);
     tcg_gen_divu_i32(cpu_lo, a, b);
-    gen_set_label(done);
+    tcg_gen_mul_i32(t, cpu_lo, b);
+    tcg_gen_sub_i32(cpu_hi, a, t);
     return true;
 }
 
