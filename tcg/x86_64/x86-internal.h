@@ -60,7 +60,6 @@ enum {
 #define OPC_CALL_Jz     0xe8
 #define OPC_CMOVCC      (0x40 | P_EXT)
 #define OPC_CMP_GvEv    0x3b
-#define OPC_DEC_r32     0x48
 #define OPC_IMUL_GvEv   (0xaf | P_EXT)
 #define OPC_IMUL_GvEvIb 0x6b
 #define OPC_IMUL_GvEvIz 0x69
