@@ -33,8 +33,13 @@
  *    written back before the call (liveness sets SYNC on the last write of each
  *    global before it); unless it has TCG_CALL_NO_WRITE_GLOBALS, register copies of
  *    globals are stale after the call and must be reloaded from env.
- *  - qemu_ld/st ops: all globals are written back before the access (it may raise a
- *    guest exception that unwinds from the helper); register copies stay valid.
+ *  - qemu_ld/st ops: all globals must be in env if the access raises a guest
+ *    exception (it unwinds from the helper); register copies stay valid. Unless the
+ *    backend says it writes dirty globals back on its slow path itself
+ *    (TCGContext.backend_syncs_ldst, the x86-64 backend), liveness marks SYNC on the
+ *    last write of each global before the access. If it does, liveness only keeps
+ *    every global's value alive (no DEAD bit) up to the access, so the backend
+ *    still has it, in a register or in env, for the slow path to write back.
  *
  * Ops removed: those with at least one output, no TCG_OPF_SIDE_EFFECTS, and every
  * output dead; and calls to TCG_CALL_NO_SIDE_EFFECTS helpers whose result (if any) is
@@ -157,6 +162,17 @@ static void liveness_global_sync(LivenessState *ls)
     }
 }
 
+/* Before an access whose slow path writes dirty globals back itself: every global's
+ * current value is needed (in a register or in env), though not yet in env. */
+static void liveness_global_use(LivenessState *ls)
+{
+    for (int i = 0; i < ls->s->nb_globals; i++) {
+        if (ls->s->temps[i].kind == TEMP_GLOBAL) {
+            ls->state[i] &= ~TS_DEAD;
+        }
+    }
+}
+
 void tcg_liveness(TCGContext *s)
 {
     LivenessState *ls = g_new0(LivenessState, 1);
@@ -236,7 +252,11 @@ void tcg_liveness(TCGContext *s)
                 liveness_global_sync(ls);
             }
         } else if (op->opc >= INDEX_op_qemu_ld_i32 && op->opc <= INDEX_op_qemu_st_i64) {
-            liveness_global_sync(ls);
+            if (s->backend_syncs_ldst) {
+                liveness_global_use(ls);
+            } else {
+                liveness_global_sync(ls);
+            }
         }
 
         /* Inputs: first the dead bits, then mark them live (an input may repeat). */

@@ -150,6 +150,7 @@ void tcg_context_init(TCGContext *s, const TCGBackend *backend)
 
     memset(s, 0, sizeof(*s));
     s->backend = backend;
+    s->backend_syncs_ldst = backend == &tcg_backend_x86_64;
     tcg_nb_free_temps[0] = tcg_nb_free_temps[1] = 0;
     for (i = 0; i < 2; i++) {
         s->const_table[i] = g_hash_table_new(g_int64_hash, g_int64_equal);

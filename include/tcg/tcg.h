@@ -227,6 +227,9 @@ typedef struct TCGContext {
 
     const struct TCGBackend *backend;
     void *backend_state;
+    /* The backend writes dirty globals to env on the qemu_ld/st slow path (before
+     * the helper that may fault), so liveness need not force them there first. */
+    bool backend_syncs_ldst;
 
     /* Statistics (-d jitstats / info jit). */
     uint64_t stat_tbs, stat_ops_in, stat_ops_opt, stat_guest_insns, stat_host_bytes;

@@ -892,6 +892,7 @@ static int x86_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf
     g->overflow = false;
     g->nb_relocs = 0;
     g->nb_ldst = 0;
+    g->nb_ldst_sync = 0;
     x86_ra_init(g);
     s->goto_tb_insn_off[0] = s->goto_tb_insn_off[1] = 0xffff;
     s->goto_tb_reset_off[0] = s->goto_tb_reset_off[1] = 0xffff;

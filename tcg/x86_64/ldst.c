@@ -33,6 +33,42 @@ void (*x86_st_helper)(struct CPUState *, uint32_t, uint64_t, uint32_t, uintptr_t
 #define X86_TLB_TABLE_OFS(idx) ((idx) * (int)sizeof(CPUTLBDescFast) + \
                                 (int)offsetof(CPUTLBDescFast, table))
 
+/*
+ * Instead of writing every dirty global to env before each access (the access may
+ * fault), note them for the slow path, which writes them before calling the helper:
+ * the fast path then keeps them in registers. Called once the op's registers are
+ * allocated, so the noted registers keep their values until the miss branch.
+ * `except` (the load's output) is excluded; it was written back beforehand if dirty.
+ * If the pool is full, fall back to writing everything back now.
+ */
+static void x86_ldst_note_globals(X86Gen *g, X86LdstStub *st, TCGTemp *except)
+{
+    TCGContext *s = g->s;
+
+    st->sync_first = g->nb_ldst_sync;
+    st->nb_sync = 0;
+    if (g->nb_ldst_sync + s->nb_globals > X86_MAX_LDST_SYNC) {
+        x86_ra_sync_globals(g);
+        return;
+    }
+    for (int i = 0; i < s->nb_globals; i++) {
+        TCGTemp *ts = &s->temps[i];
+        if (ts == except || ts->kind != TEMP_GLOBAL || ts->mem_coherent) {
+            continue;
+        }
+        if (ts->val_type != TEMP_VAL_REG && ts->val_type != TEMP_VAL_CONST) {
+            continue;
+        }
+        X86LdstSync *e = &g->ldst_sync[g->nb_ldst_sync++];
+        e->off = (int32_t)ts->mem_offset;
+        e->type = ts->type;
+        e->is_const = ts->val_type == TEMP_VAL_CONST;
+        e->reg = e->is_const ? 0 : ts->reg;
+        e->val = ts->val;
+        st->nb_sync++;
+    }
+}
+
 /* Emit the TLB lookup; returns the stub descriptor with the miss branch filled. */
 static X86LdstStub *x86_tlb_lookup(X86Gen *g, int areg, int t0, MemOpIdx oi, bool is_ld)
 {
@@ -81,8 +117,12 @@ void x86_gen_qemu_ld(X86Gen *g, const TCGOp *op, TCGType type)
     int rexw = type == TCG_TYPE_I64 ? P_REXW : 0;
     int areg, t0, out;
 
-    /* The access may fault and unwind: env must hold every global. */
-    x86_ra_sync_globals(g);
+    /* The access may fault and unwind, so env must then hold every global; the
+     * slow path writes back the dirty ones (x86_ldst_note_globals). The output's
+     * register is about to take the loaded value: write its old value back now. */
+    if (dts->kind == TEMP_GLOBAL) {
+        x86_ra_sync(g, dts);
+    }
     areg = x86_ra_load(g, ats, 0, 0);
     t0 = x86_ra_alloc(g, 0, X86_REG_BIT(areg));
     if (IS_DEAD_ARG(op, 1)) {
@@ -97,6 +137,7 @@ void x86_gen_qemu_ld(X86Gen *g, const TCGOp *op, TCGType type)
     x86_ra_set_reg(g, dts, out);
 
     X86LdstStub *st = x86_tlb_lookup(g, areg, t0, oi, true);
+    x86_ldst_note_globals(g, st, dts);
 
     bool bswap = (mop & MO_BSWAP) && (mop & MO_SIZE) != MO_8;
     switch (mop & (MO_SIZE | MO_SIGN)) {
@@ -183,7 +224,6 @@ void x86_gen_qemu_st(X86Gen *g, const TCGOp *op, TCGType type)
     int vreg = -1, areg, t0;
     uint16_t locked;
 
-    x86_ra_sync_globals(g);
     areg = x86_ra_load(g, ats, 0, 0);
     locked = X86_REG_BIT(areg);
     if (vts->val_type == TEMP_VAL_CONST || vts->kind == TEMP_CONST) {
@@ -202,6 +242,7 @@ void x86_gen_qemu_st(X86Gen *g, const TCGOp *op, TCGType type)
     t0 = x86_ra_alloc(g, 0, locked);
 
     X86LdstStub *st = x86_tlb_lookup(g, areg, t0, oi, false);
+    x86_ldst_note_globals(g, st, NULL);
 
     if (vconst) {
         int64_t sv = v;
@@ -273,6 +314,14 @@ static void x86_gen_stub(X86Gen *g, const X86LdstStub *st)
     int saved[X86_NB_REGS], n = 0;
 
     x86_patch_rel32(st->jne_disp, g->code_ptr);
+    for (int i = 0; i < st->nb_sync; i++) {
+        const X86LdstSync *e = &g->ldst_sync[st->sync_first + i];
+        if (e->is_const) {
+            x86_emit_sti(g, e->type, e->val, X86_AREG0, e->off);
+        } else {
+            x86_emit_st(g, e->type, e->reg, X86_AREG0, e->off);
+        }
+    }
     for (int r = 0; r < X86_NB_REGS; r++) {
         if (st->save_regs & X86_REG_BIT(r)) {
             saved[n++] = r;
@@ -322,11 +371,13 @@ static void x86_gen_stub(X86Gen *g, const X86LdstStub *st)
 /* Emit every slow path of the TB; false if the buffer is too small. */
 bool x86_gen_ldst_stubs(X86Gen *g)
 {
-    /* Largest stub: 9 pushes and pops, argument set-up, an absolute call. */
+    /* Largest stub: 9 pushes and pops, argument set-up, an absolute call, plus the
+     * write-backs (at most X86_MAX_SYNC_BYTES each). */
     const int stub_max = 128;
 
     for (int i = 0; i < g->nb_ldst; i++) {
-        if (g->code_ptr + stub_max > g->code_end) {
+        if (g->code_ptr + stub_max + g->ldst[i].nb_sync * X86_MAX_SYNC_BYTES >
+            g->code_end) {
             return false;
         }
         x86_gen_stub(g, &g->ldst[i]);

@@ -133,7 +133,22 @@ typedef struct X86LdstStub {
     int64_t val;                 /* store: the immediate */
     uint8_t *jne_disp;           /* fast-path miss branch's rel32 */
     uint8_t *raddr;              /* resume point in the TB body */
+    /* Globals that are dirty in registers (or pending constants) at the access:
+     * the stub writes them to env before calling the helper, which may raise a
+     * guest exception; the fast path leaves them in registers. */
+    uint16_t sync_first, nb_sync;
 } X86LdstStub;
+
+/* One global the slow path writes back: [env + off] = reg (or = val). */
+typedef struct X86LdstSync {
+    int32_t off;
+    uint8_t type;
+    uint8_t reg;
+    bool is_const;
+    int64_t val;
+} X86LdstSync;
+
+#define X86_MAX_LDST_SYNC 8192
 
 #define X86_MAX_RELOCS 2048
 #define X86_MAX_LDST 1024
@@ -158,6 +173,8 @@ typedef struct X86Gen {
 
     X86LdstStub ldst[X86_MAX_LDST];
     int nb_ldst;
+    X86LdstSync ldst_sync[X86_MAX_LDST_SYNC];
+    int nb_ldst_sync;
 } X86Gen;
 
 /* Host CPU features, probed once. */
