@@ -86,13 +86,20 @@ static void opt_reset_temp(OptContext *ctx, TCGTemp *ts)
     opt_set_unknown(ti, ts);
 }
 
+/* Forget everything: a new generation makes every entry re-initialise on its next
+ * use, so a label costs nothing however many temps the TB has. */
+static void opt_new_generation(void)
+{
+    if (++opt_gen == 0) {
+        /* Wrapped: entries from 2^32 generations ago must not look current. */
+        memset(opt_info, 0, sizeof(OptTemp) * TCG_MAX_TEMPS);
+        opt_gen = 1;
+    }
+}
+
 static void opt_reset_all(OptContext *ctx)
 {
-    int i;
-
-    for (i = 0; i < ctx->s->nb_temps; i++) {
-        opt_reset_temp(ctx, &ctx->s->temps[i]);
-    }
+    opt_new_generation();
 }
 
 static void opt_reset_globals(OptContext *ctx)
@@ -918,11 +925,7 @@ void tcg_optimize(TCGContext *s)
         /* Folding may intern new constants: size the table for the most temps. */
         opt_info = g_new0(OptTemp, TCG_MAX_TEMPS);
     }
-    if (++opt_gen == 0) {
-        /* Wrapped: entries from 2^32 passes ago must not look current. */
-        memset(opt_info, 0, sizeof(OptTemp) * TCG_MAX_TEMPS);
-        opt_gen = 1;
-    }
+    opt_new_generation();
     ctx.info = opt_info;
 
     for (op = s->first_op; op; op = next) {
