@@ -10,8 +10,16 @@
 #include "exec/translator.h"
 
 /* DisasJumpType values of our own. */
-#define DISAS_EXIT        DISAS_TARGET_0   /* store pc_next, return to the loop */
-#define DISAS_EXIT_PC_SET DISAS_TARGET_1   /* pc already in env, return to the loop */
+/*
+ * End the TB after an insn that changed state a TB depends on (mode bits, TLB,
+ * interrupt enables): store pc_next (or the pc is already set) and look the next TB
+ * up afresh. No return to the loop is needed: the look-up uses the new TB flags,
+ * TLB writes flush the jump cache entries they invalidate, and whatever may make an
+ * interrupt deliverable calls mips_cpu_update_irq, whose cpu_interrupt makes the next
+ * TB start return to the loop.
+ */
+#define DISAS_EXIT        DISAS_TARGET_0
+#define DISAS_EXIT_PC_SET DISAS_TARGET_1
 
 #define MIPS_DC_MAX_TEMPS 32
 

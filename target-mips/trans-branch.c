@@ -28,19 +28,17 @@ void mips_gen_save_bmask(DisasContext *dc, uint32_t bmask)
 static void mips_gen_jump_btarget(DisasContext *dc, bool exit_to_loop)
 {
     tcg_gen_mov_i32(cpu_pc, dc->btarget_v);
-    if (exit_to_loop) {
-        tcg_gen_exit_tb(NULL, 0);
-    } else {
-        tcg_gen_lookup_and_goto_ptr();
-    }
+    tcg_gen_lookup_and_goto_ptr();
 }
 
+/* exit_to_loop: the slot changed state the TB depends on (see DISAS_EXIT), so do
+ * not chain: look the target up afresh. */
 static void mips_gen_jump_const(DisasContext *dc, unsigned n, uint32_t dest,
                                 bool exit_to_loop)
 {
     if (exit_to_loop) {
         tcg_gen_movi_i32(cpu_pc, dest);
-        tcg_gen_exit_tb(NULL, 0);
+        tcg_gen_lookup_and_goto_ptr();
     } else {
         mips_gen_goto_tb(dc, n, dest);
     }

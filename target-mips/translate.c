@@ -289,10 +289,10 @@ static void mips_tr_tb_stop(DisasContextBase *db, CPUState *cs)
         break;
     case DISAS_EXIT:
         tcg_gen_movi_i32(cpu_pc, db->pc_next);
-        tcg_gen_exit_tb(NULL, 0);
+        tcg_gen_lookup_and_goto_ptr();
         break;
     case DISAS_EXIT_PC_SET:
-        tcg_gen_exit_tb(NULL, 0);
+        tcg_gen_lookup_and_goto_ptr();
         break;
     default:
         break;

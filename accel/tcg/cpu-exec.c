@@ -99,6 +99,9 @@ const void *helper_lookup_tb_ptr(CPUState *cpu)
     uint32_t cs_base, flags;
     uint32_t cflags = curr_cflags();
 
+    if (unlikely(mimic_log_enabled(LOG_EXEC | LOG_CPU))) {
+        return tcg_code_gen_epilogue;   /* let the loop log every TB */
+    }
     cpu->cc->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
     /* Only the jump cache: a hash-table walk here would make every indirect jump
      * pay for misses that the loop handles just as well. */
