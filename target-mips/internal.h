@@ -66,6 +66,7 @@ TCGv_i32 mips_gpr_src(int reg);
 /* Destination for a result: the register, or a scratch temp for r0. */
 TCGv_i32 mips_gpr_dst(DisasContext *dc, int reg);
 void mips_gen_exception(DisasContext *dc, int excp);
+void mips_gen_exception_now(DisasContext *dc, int excp);
 void mips_gen_exception_err(DisasContext *dc, int excp, int err);
 void mips_gen_goto_tb(DisasContext *dc, unsigned n, uint32_t dest);
 bool mips_check_cp0(DisasContext *dc);   /* false: CpU raised */
@@ -129,6 +130,7 @@ bool trans_pref(DisasContext *dc, uint32_t insn);
 
 /* Helpers called from generated code (op_helper.c). */
 void QEMU_NORETURN helper_mips_raise(CPUMIPSState *env, uint32_t excp);
+void helper_mips_raise_now(CPUMIPSState *env, uint32_t excp);
 void QEMU_NORETURN helper_mips_raise_err(CPUMIPSState *env, uint32_t excp, uint32_t err);
 void QEMU_NORETURN helper_mips_raise_adel(CPUMIPSState *env, uint32_t badvaddr);
 uint32_t helper_mips_mfc0(CPUMIPSState *env, uint32_t regsel);

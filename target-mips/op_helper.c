@@ -12,6 +12,21 @@ void helper_mips_raise(CPUMIPSState *env, uint32_t excp)
     mips_raise_exception(env, excp, GETPC());
 }
 
+/*
+ * Enter the handler of an exception the insn raises by itself (SYSCALL, BREAK, a
+ * trap) and return: the TB then looks the handler's TB up. The pc is already the
+ * insn's, and the insn is not in a delay slot (the translator makes sure), so there
+ * is no state to restore and no need to unwind to the loop.
+ */
+void helper_mips_raise_now(CPUMIPSState *env, uint32_t excp)
+{
+    CPUState *cs = &env->cs;
+
+    cs->exception_index = excp;
+    mips_cpu_do_interrupt(cs);
+    cs->exception_index = EXCP_NONE;
+}
+
 void helper_mips_raise_err(CPUMIPSState *env, uint32_t excp, uint32_t err)
 {
     mips_raise_exception_err(env, excp, err, GETPC());

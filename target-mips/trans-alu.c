@@ -223,13 +223,13 @@ static bool trans_movn(DisasContext *dc, uint32_t insn)
 
 static bool trans_syscall(DisasContext *dc, uint32_t insn)
 {
-    mips_gen_exception(dc, MIPS_EXCP_SYSCALL);
+    mips_gen_exception_now(dc, MIPS_EXCP_SYSCALL);
     return true;
 }
 
 static bool trans_break(DisasContext *dc, uint32_t insn)
 {
-    mips_gen_exception(dc, MIPS_EXCP_BREAK);
+    mips_gen_exception_now(dc, MIPS_EXCP_BREAK);
     return true;
 }
 
@@ -413,7 +413,7 @@ static void mips_gen_trap(DisasContext *dc, TCGCond cond, TCGv_i32 a, TCGv_i32 b
     TCGLabel *skip = gen_new_label();
 
     tcg_gen_brcond_i32(tcg_invert_cond(cond), a, b, skip);
-    mips_gen_exception(dc, MIPS_EXCP_TRAP);
+    mips_gen_exception_now(dc, MIPS_EXCP_TRAP);
     gen_set_label(skip);
     dc->base.is_jmp = DISAS_NEXT;
 }

@@ -33,6 +33,8 @@ static const char *const mips_reg_names[32] = {
 
 static const TCGHelperInfo info_raise =
     TCG_HELPER(helper_mips_raise, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32);
+static const TCGHelperInfo info_raise_now =
+    TCG_HELPER(helper_mips_raise_now, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32);
 static const TCGHelperInfo info_raise_err =
     TCG_HELPER(helper_mips_raise_err, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32,
                TCG_CALL_I32);
@@ -104,6 +106,25 @@ void mips_gen_exception_err(DisasContext *dc, int excp, int err)
 void mips_gen_exception(DisasContext *dc, int excp)
 {
     mips_gen_exception_err(dc, excp, 0);
+}
+
+/*
+ * An exception the insn raises by itself (SYSCALL, BREAK, traps): outside a delay
+ * slot, enter the handler in a helper and go straight to the handler's TB, without
+ * unwinding to the loop. In a slot the pending branch's state lives only in the insn
+ * records, so that case unwinds (and restores) as before.
+ */
+void mips_gen_exception_now(DisasContext *dc, int excp)
+{
+    if (dc->in_slot) {
+        mips_gen_exception(dc, excp);
+        return;
+    }
+    tcg_gen_movi_i32(cpu_pc, dc->pc);
+    tcg_gen_call2(&info_raise_now, NULL, tcgv_ptr_temp(tcg_env),
+                  tcgv_i32_temp(tcg_constant_i32(excp)));
+    tcg_gen_lookup_and_goto_ptr();
+    dc->base.is_jmp = DISAS_NORETURN;
 }
 
 bool mips_check_cp0(DisasContext *dc)
