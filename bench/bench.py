@@ -8,8 +8,9 @@ boot: boots the default guest (Debian's newest 4kc-malta kernel, a busybox
 initramfs whose /test.sh does nothing, so /init powers off at once) in mimic and in
 qemu-system-mipsel, alternating, N times each. Reports the medians of the time from
 start to the marker /init prints just before it would start the shell
-(MIMIC-INIT-READY), the time to poweroff (emulator exit), and the peak RSS of the
-emulator process (/usr/bin/time -f %M).
+(MIMIC-INIT-READY), the time to poweroff (emulator exit; it includes the 1 s the
+guest's /init waits for the console to drain), and the peak RSS of the emulator
+process (/usr/bin/time -f %M).
 
 workloads: builds bench/workloads/*.c statically for the guest (mipsel-linux-gnu-gcc)
 and for the host, boots an initramfs that runs each workload once per boot, and
@@ -90,8 +91,24 @@ def make_initramfs(guest, test_script, bins=()):
     return res.stdout.strip().splitlines()[-1]
 
 
+def _children(pid):
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+# After /test.sh has finished (MIMIC-TEST-EXIT), a guest that cannot power the
+# machine off would keep the emulator alive until the timeout: give it this long.
+EXIT_GRACE = 30.0
+
+
 def run_guest(emu, guest, initrd, timeout, logpath):
-    """Boot once; return dict(rc, t_ready, t_exit, rss_mb, marks, lines)."""
+    """Boot once; return dict(rc, t_ready, t_exit, rss_mb, marks, lines).
+
+    rc is the emulator's exit status, "timeout", or "no-exit" (the guest finished
+    but the emulator was still running EXIT_GRACE seconds later)."""
     with tempfile.NamedTemporaryFile(prefix="mimic-bench-time.", delete=False) as tf:
         timefile = tf.name
     cmd = ["/usr/bin/time", "-f", "%M", "-o", timefile, emu] + ARCH["board"] + [
@@ -100,17 +117,31 @@ def run_guest(emu, guest, initrd, timeout, logpath):
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)
-    timed_out = []
+    stopped = []
 
-    def kill():
-        timed_out.append(True)
+    def hard_kill():
         try:
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
 
-    timer = threading.Timer(timeout, kill)
-    timer.start()
+    def stop(reason):
+        # SIGTERM the emulator only, so /usr/bin/time survives to report its RSS;
+        # SIGKILL everything if that is not enough.
+        if proc.poll() is not None:
+            return
+        stopped.append(reason)
+        for kid in _children(proc.pid):
+            try:
+                os.kill(kid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        backstop = threading.Timer(5.0, hard_kill)
+        backstop.daemon = True
+        backstop.start()
+
+    timers = [threading.Timer(timeout, stop, ["timeout"])]
+    timers[0].start()
     marks, lines = {}, []
     with open(logpath, "w", errors="replace") as logf:
         logf.write("+ %s\n" % " ".join(cmd))
@@ -122,9 +153,14 @@ def run_guest(emu, guest, initrd, timeout, logpath):
             key = line.strip()
             if key.startswith("MIMIC-") and key not in marks:
                 marks[key] = now
+                if key.startswith("MIMIC-TEST-EXIT"):
+                    grace = threading.Timer(EXIT_GRACE, stop, ["no-exit"])
+                    grace.start()
+                    timers.append(grace)
     rc = proc.wait()
     t_exit = time.monotonic() - t0
-    timer.cancel()
+    for t in timers:
+        t.cancel()
     rss = None
     try:
         with open(timefile) as f:
@@ -132,8 +168,8 @@ def run_guest(emu, guest, initrd, timeout, logpath):
             rss = int(vals[-1]) / 1024.0 if vals else None
     finally:
         os.unlink(timefile)
-    if timed_out:
-        rc = "timeout"
+    if stopped:
+        rc = stopped[0]
     return {"rc": rc, "t_ready": marks.get(READY), "t_exit": t_exit, "rss_mb": rss,
             "marks": marks, "lines": lines}
 
@@ -163,7 +199,10 @@ def print_table(title, header, rows):
 
 
 def emulator_runs(args, guest, initrd, name):
-    """Run every present emulator args.reps times, alternating. Return {label: [runs]}."""
+    """Run every present emulator args.reps times, alternating.
+
+    Returns None when no emulator is present, else ({label: [runs]}, every label,
+    a note naming the missing emulators for the table)."""
     emus = find_emulators()
     for label, path, why in emus:
         if not path:
@@ -202,13 +241,15 @@ def cmd_boot(args):
     runs, labels, missing = res
     col = {}
     for label in labels:
-        rs = [r for r in runs.get(label, []) if r["rc"] == 0]
-        bad = len(runs.get(label, [])) - len(rs)
+        allr = runs.get(label, [])
+        rs = [r for r in allr if r["rc"] == 0]
         col[label] = {
-            "ready": median([r["t_ready"] for r in rs]),
+            # A run that reached the shell marker counts for it even if the machine
+            # then failed to power off; the poweroff time needs a clean exit.
+            "ready": median([r["t_ready"] for r in allr]),
             "exit": median([r["t_exit"] for r in rs]),
-            "rss": median([r["rss_mb"] for r in rs]),
-            "bad": bad,
+            "rss": median([r["rss_mb"] for r in allr]),
+            "bad": ", ".join(sorted(set(str(r["rc"]) for r in allr if r["rc"] != 0))) or "none",
         }
     rows = []
     for key, what, spec in (("ready", "to shell marker (s)", "%.2f"),
@@ -216,8 +257,8 @@ def cmd_boot(args):
                             ("rss", "peak RSS (MiB)", "%.0f")):
         m, q = col["mimic"][key], col["qemu"][key]
         rows.append([what, fmt(m, spec), fmt(q, spec), fmt(ratio(m, q))])
-    rows.append(["failed runs", str(col["mimic"]["bad"]) if runs.get("mimic") else "-",
-                 str(col["qemu"]["bad"]) if runs.get("qemu") else "-", ""])
+    rows.append(["unclean exits", col["mimic"]["bad"] if runs.get("mimic") else "-",
+                 col["qemu"]["bad"] if runs.get("qemu") else "-", ""])
     title = "boot: Linux %s on %s, median of %d (mimic/qemu < 1.0: mimic faster)" % (
         guest["GUEST_KVER"], ARCH["desc"], args.reps)
     text = print_table(title, ["", "mimic", "qemu", "mimic/qemu"], rows)

@@ -9,7 +9,7 @@
 # foreign architecture: scripts/install-deps.sh registers mipsel and i386) and
 # extracted with dpkg-deb -x into a cache:
 #
-#   ${MIMIC_CACHE:-$HOME/.cache/mimic}/guests/<arch>/
+#   ${MIMIC_CACHE:-${HOME:-/root}/.cache/mimic}/guests/<arch>/
 #       debs/                       the downloaded .deb files
 #       <kernel-package>_<version>/ extracted kernel package (boot/, lib/modules/)
 #       busybox-static_<version>/   extracted busybox-static
@@ -57,7 +57,7 @@ die() {
     exit 1
 }
 
-cache_root="${MIMIC_CACHE:-$HOME/.cache/mimic}"
+cache_root="${MIMIC_CACHE:-${HOME:-/root}/.cache/mimic}"
 cache="$cache_root/guests/$arch"
 mkdir -p "$cache/debs" || die "cannot create cache directory $cache"
 

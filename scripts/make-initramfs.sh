@@ -94,9 +94,11 @@ for s in ${adds[@]+"${adds[@]}"} ${bins[@]+"${bins[@]}"}; do
     split_spec "$s" /
 done
 
-# Resolve the modules to copy (with their dependencies) from modules.dep.
+# Resolve the modules to copy (with their dependencies) from modules.dep; the ones
+# built into the kernel need neither copying nor loading.
 mod_files=()
-if [ ${#modules[@]} -gt 0 ] && [ $all_modules = 0 ]; then
+load_mods=()
+if [ ${#modules[@]} -gt 0 ]; then
     declare -A seen=()
     resolve_mod() {
         local name="$1" line rel dep
@@ -106,14 +108,21 @@ if [ ${#modules[@]} -gt 0 ] && [ $all_modules = 0 ]; then
                 m = n; gsub(/-/, "_", m);
                 if (b == m) { print; exit }
             }' "$moddir/modules.dep")
-        [ -n "$line" ] || die "module '$name' is not in $moddir/modules.dep"
+        if [ -z "$line" ]; then
+            if grep -E "/${name//[-_]/[-_]}\.ko(\.[a-z]+)?\$" "$moddir/modules.builtin" \
+                >/dev/null 2>&1; then
+                echo "make-initramfs: note: '$name' is built into the kernel" >&2
+                return 0
+            fi
+            die "module '$name' is not in $moddir/modules.dep"
+        fi
         rel="${line%%:*}"
-        [ -z "${seen[$rel]:-}" ] || return 0
-        seen[$rel]=1
-        mod_files+=("$rel")
-        for dep in ${line#*:}; do
-            seen[$dep]=1
-            mod_files+=("$dep")
+        load_mods+=("$name")
+        for dep in "$rel" ${line#*:}; do
+            if [ -z "${seen[$dep]:-}" ]; then
+                seen[$dep]=1
+                mod_files+=("$dep")
+            fi
         done
     }
     for m in "${modules[@]}"; do
@@ -144,10 +153,17 @@ if [ -f /etc/modules ]; then
     done < /etc/modules
 fi
 
+# Before a forced poweroff: console output still queued in the tty layer (the UART
+# sends it at its own pace) would be lost, and with it the lines tests look for.
+settle() {
+    sync
+    sleep 1
+}
+
 # halt/poweroff/reboot without -f signal PID 1 (USR1/USR2/TERM): do what they ask.
-trap 'sync; poweroff -f' USR2
-trap 'sync; halt -f' USR1
-trap 'sync; reboot -f' TERM
+trap 'settle; poweroff -f' USR2
+trap 'settle; halt -f' USR1
+trap 'settle; reboot -f' TERM
 
 cat <<BANNER
 
@@ -161,7 +177,7 @@ echo "MIMIC-INIT-READY"
 if [ -x /test.sh ]; then
     /test.sh
     echo "MIMIC-TEST-EXIT $?"
-    sync
+    settle
     poweroff -f
 fi
 
@@ -170,7 +186,7 @@ fi
 # real console as controlling tty, so job control and Ctrl-C work.
 setsid cttyhack sh -l &
 wait $!
-sync
+settle
 poweroff -f
 EOF
 }
@@ -179,23 +195,28 @@ EOF
 if [ $use_cache = 1 ]; then
     key=$(
         {
+            # Contents, not paths, so the way the script was invoked does not matter.
             echo "v1 $arch"
-            sha256sum "$0" "$here/mkcpio.py" "$busybox"
-            [ -z "$test_script" ] || sha256sum "$test_script"
+            sha256sum <"$0"
+            sha256sum <"$here/mkcpio.py"
+            sha256sum <"$busybox"
+            [ -z "$test_script" ] || sha256sum <"$test_script"
             for s in ${adds[@]+"${adds[@]}"} ${bins[@]+"${bins[@]}"}; do
                 echo "file $s"
                 split_spec "$s" /
                 sha256sum <"$spec_src"
             done
             echo "moddir $moddir all=$all_modules"
-            if [ ${#mod_files[@]} -gt 0 ]; then
-                printf 'mod %s\n' "${modules[@]}"
+            printf 'mod %s\n' ${modules[@]+"${modules[@]}"}
+            if [ ${#mod_files[@]} -gt 0 ] && [ $all_modules = 0 ]; then
                 (cd "$moddir" && sha256sum "${mod_files[@]}" modules.dep)
             fi
         } | sha256sum | cut -c1-16
     )
-    cache_dir="${MIMIC_CACHE:-$HOME/.cache/mimic}/initramfs"
+    cache_dir="${MIMIC_CACHE:-${HOME:-/root}/.cache/mimic}/initramfs"
     mkdir -p "$cache_dir"
+    # Every edited test script leaves an archive behind: forget month-old ones.
+    find "$cache_dir" -maxdepth 1 -name '*.cpio.gz' -mtime +30 -delete 2>/dev/null || true
     cached="$cache_dir/$arch-$key.cpio.gz"
     if [ -s "$cached" ]; then
         if [ -z "$out" ]; then
@@ -249,7 +270,9 @@ if [ $all_modules = 1 ] || [ ${#mod_files[@]} -gt 0 ]; then
             grep -F -m1 "$f:" "$moddir/modules.dep"
         done | sort -u >"$dst/modules.dep"
         [ ! -f "$moddir/modules.builtin" ] || cp "$moddir/modules.builtin" "$dst/"
-        printf '%s\n' "${modules[@]}" >"$stage/etc/modules"
+    fi
+    if [ ${#load_mods[@]} -gt 0 ]; then
+        printf '%s\n' "${load_mods[@]}" >"$stage/etc/modules"
     fi
 fi
 

@@ -5,6 +5,7 @@
 #   EMU       the MIPS emulator to test (default build/mimic-system-mipsel); may be a
 #             command in PATH, e.g. EMU=qemu-system-mipsel to check the tests
 #             themselves against QEMU
+#   EMU_I386  the i386 emulator for boot-pc (default build/mimic-system-i386)
 #   EMU_ARGS  extra options appended to every emulator command line
 #   SYSTEM_TEST_TIMEOUT  seconds a boot may take before it counts as hung (300)
 #   BUILD     build directory (build); logs go to $BUILD/tests/system/
@@ -32,14 +33,14 @@ sys_skip() {
     exit $SYS_SKIP
 }
 
-# Resolve $EMU to an executable path. A missing emulator is a failure, never a
-# skip: a broken build must not turn the system tests green.
+# sys_need_emu [HINT]: resolve $EMU to an executable path. A missing emulator is a
+# failure, never a skip: a broken build must not turn the system tests green.
 sys_need_emu() {
     local path
     path=$(command -v "$EMU" 2>/dev/null) || path=""
     if [ -z "$path" ] || [ ! -x "$path" ]; then
         sys_fail "emulator '$EMU' not found or not executable (build it with 'make'," \
-            "or set EMU=qemu-system-mipsel to check the tests against QEMU)"
+            "or set ${1:-EMU=qemu-system-mipsel} to check the tests against QEMU)"
     fi
     EMU="$path"
 }
@@ -52,19 +53,34 @@ sys_need_guest() {
     eval "$envtext"
 }
 
+# Stop a process: SIGTERM, then SIGKILL if it is still there 3 seconds later (a hung
+# emulator may not act on SIGTERM).
+_sys_stop() {
+    local i
+    kill "$1" 2>/dev/null
+    for ((i = 0; i < 15; i++)); do
+        kill -0 "$1" 2>/dev/null || break
+        sleep 0.2
+    done
+    kill -9 "$1" 2>/dev/null
+    wait "$1" 2>/dev/null
+}
+
 # sys_boot LOG TIMEOUT -- EMULATOR-ARGS...
-# Runs "$EMU ARGS... $EMU_ARGS" with stdin from /dev/null and all output in LOG.
-# Returns the emulator's exit status, or 124 if it was still running after TIMEOUT
-# seconds (it is then killed), or 125 if the guest kernel panicked (detected in the
-# log, so a panic fails at once rather than at the timeout). Sets SYS_BOOT_SECS.
+# Runs "$EMU ARGS... $EMU_ARGS" with stdin from /dev/null (or $SYS_BOOT_STDIN) and
+# all output in LOG. Returns the emulator's exit status, or 124 if it was still running after TIMEOUT
+# seconds (it is then killed), 125 if the guest kernel panicked, 126 if the guest
+# powered down or halted but the emulator had not exited 10 seconds later (both
+# detected in the log, so they fail at once rather than at the time limit).
+# Sets SYS_BOOT_SECS.
 sys_boot() {
-    local log="$1" limit="$2" pid rc start now
+    local log="$1" limit="$2" pid rc start now stopped_at=""
     shift 3
     # shellcheck disable=SC2086
     echo "+ $EMU $* ${EMU_ARGS:-}" >"$log"
     start=$(date +%s.%N)
     # shellcheck disable=SC2086
-    "$EMU" "$@" ${EMU_ARGS:-} </dev/null >>"$log" 2>&1 &
+    "$EMU" "$@" ${EMU_ARGS:-} <"${SYS_BOOT_STDIN:-/dev/null}" >>"$log" 2>&1 &
     pid=$!
     rc=""
     while :; do
@@ -74,18 +90,26 @@ sys_boot() {
             break
         fi
         now=$(date +%s.%N)
-        if grep -q 'Kernel panic - not syncing' "$log"; then
-            sleep 1
-            kill "$pid" 2>/dev/null
-            wait "$pid" 2>/dev/null
+        if grep -q 'Kernel panic - not syncing' "$log" 2>/dev/null; then
+            sleep 1     # let the panic's backtrace reach the log
+            _sys_stop "$pid"
             rc=125
             break
         fi
+        # A guest that powered down or halted is finished: the emulator gets 10
+        # seconds to exit rather than the whole time limit.
+        if [ -z "$stopped_at" ] &&
+            grep -qE 'reboot: (Power down|System halted)' "$log" 2>/dev/null; then
+            stopped_at=$now
+        fi
+        if [ -n "$stopped_at" ] &&
+            awk -v s="$stopped_at" -v n="$now" 'BEGIN { exit !(n - s > 10) }'; then
+            _sys_stop "$pid"
+            rc=126
+            break
+        fi
         if awk -v s="$start" -v n="$now" -v l="$limit" 'BEGIN { exit !(n - s > l) }'; then
-            kill "$pid" 2>/dev/null
-            sleep 2
-            kill -9 "$pid" 2>/dev/null
-            wait "$pid" 2>/dev/null
+            _sys_stop "$pid"
             rc=124
             break
         fi
@@ -95,14 +119,38 @@ sys_boot() {
     return $rc
 }
 
+# Tests write their console logs into their own temporary directory (several people
+# may run the tests in one tree at once) and publish them to $sys_logdir at the end.
+# sys_publish_log PRIVATE NAME
+sys_publish_log() {
+    cp "$1" "$sys_logdir/$2.log.$$" 2>/dev/null && mv -f "$sys_logdir/$2.log.$$" "$sys_logdir/$2.log"
+}
+
+# sys_hang_hint LOG: when a boot timed out, say what the guest's last words suggest.
+sys_hang_hint() {
+    local text
+    text=$(tr -d '\r' <"$1")
+    if grep -a 'reboot: System halted' <<<"$text" >/dev/null; then
+        echo " (the guest halted instead of powering off: the kernel found no power-off" \
+            "device, e.g. ACPI S5 through the PIIX4 PM block on a PC)"
+    elif grep -a 'reboot: Restarting system' <<<"$text" >/dev/null; then
+        echo " (the guest asked for a reset)"
+    elif grep -a 'reboot: Power down' <<<"$text" >/dev/null; then
+        echo " (the guest powered down, but the emulator did not exit)"
+    elif ! grep -a 'MIMIC-INIT-READY' <<<"$text" >/dev/null; then
+        echo " (the guest never reached /init)"
+    fi
+}
+
 # Describe an emulator exit status for a failure message.
 sys_describe_status() {
     case "$1" in
         0) echo "exit status 0" ;;
         124) echo "timed out (killed after the time limit)" ;;
         125) echo "guest kernel panicked" ;;
+        126) echo "still running 10 s after the guest powered down or halted (stopped)" ;;
         *)
-            if [ "$1" -ge 128 ]; then
+            if [ "$1" -ge 128 ] 2>/dev/null; then
                 echo "killed by signal $(($1 - 128)) ($(kill -l $(($1 - 128)) 2>/dev/null || echo '?'))"
             else
                 echo "exit status $1"
@@ -112,12 +160,14 @@ sys_describe_status() {
 }
 
 # ---------------------------------------------------------------- guest workload
-# The guest side of the boot tests: sys_write_guest_test FILE writes a /test.sh that
+# The guest side of the boot tests: sys_write_guest_test FILE writes a /test.sh
+# (for an initramfs made with SYS_GUEST_INITRAMFS_ARGS) that
 # prints "MIMIC-CHECK <key> <value>" lines; sys_check_guest_log LOG KVER MACHINE
 # compares them with values computed on the host and fills SYS_ERRORS.
 SYS_SEQ_N=20000
 SYS_ARITH_N=5000
 SYS_FORK_N=100
+SYS_GUEST_INITRAMFS_ARGS=(--module isofs)
 
 sys_write_guest_test() {
     cat >"$1" <<EOF_GUEST
@@ -125,6 +175,9 @@ sys_write_guest_test() {
 echo "MIMIC-CHECK uname \$(uname -a)"
 echo "MIMIC-CHECK release \$(uname -r)"
 echo "MIMIC-CHECK machine \$(uname -m)"
+# /init loaded isofs (and the cdrom module it needs) from /etc/modules: loading
+# relocates code into mapped kernel memory (vmalloc space).
+echo "MIMIC-CHECK modules \$(lsmod | awk 'NR > 1 { print \$1 }' | sort | tr '\n' ' ')"
 
 seq 1 $SYS_SEQ_N > /tmp/seq.txt
 echo "MIMIC-CHECK md5 \$(md5sum < /tmp/seq.txt | cut -d' ' -f1)"
@@ -181,6 +234,7 @@ sys_check_guest_log() {
     _sys_expect machine "$machine"
     _sys_expect_has uname "$kver"
     _sys_expect_has uname "$machine"
+    _sys_expect modules "cdrom isofs "
     _sys_expect md5 "$exp_md5"
     _sys_expect arith "$exp_arith"
     _sys_expect float "$exp_float"

@@ -9,13 +9,12 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 name=bad-input
-log="$sys_logdir/$name.log"
-: >"$log"
-
 sys_need_emu
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mimic-systest.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+log="$work/all.log"
+: >"$log"
 
 # A "kernel" that is neither ELF nor any other loadable format: text and bytes
 # that look like nothing in particular.
@@ -69,8 +68,9 @@ run_case missing-kernel "$missing" -- -M malta -m 256 -kernel "$missing" -nograp
 run_case bad-option "no-such-option" -- -M malta -m 256 -no-such-option -nographic
 run_case bad-machine "nosuchboard" "machine" -- -M nosuchboard -m 256 -nographic
 
+sys_publish_log "$log" "$name"
 if [ $failures -gt 0 ]; then
-    sys_fail "$name: $failures case(s) failed; outputs in $log"
+    sys_fail "$name: $failures case(s) failed; outputs in $sys_logdir/$name.log"
 fi
 echo "$name: all cases gave a clear error and a clean non-zero exit ($EMU)"
 exit 0

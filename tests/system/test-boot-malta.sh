@@ -8,23 +8,25 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 name=boot-malta
-log="$sys_logdir/$name.log"
 
 sys_need_emu
 sys_need_guest mips
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mimic-systest.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+log="$work/console.log"
 sys_write_guest_test "$work/test.sh"
 initrd=$(scripts/make-initramfs.sh --arch mips --busybox "$GUEST_BUSYBOX" \
-    --test "$work/test.sh") || sys_fail "could not build the initramfs"
+    --test "$work/test.sh" "${SYS_GUEST_INITRAMFS_ARGS[@]}") || sys_fail "could not build the initramfs"
 
 sys_boot "$log" "$SYSTEM_TEST_TIMEOUT" -- -M malta -m 256 -kernel "$GUEST_KERNEL" \
     -initrd "$initrd" -append "console=ttyS0" -nographic
 rc=$?
+sys_publish_log "$log" "$name"
+log="$sys_logdir/$name.log"
 
 SYS_ERRORS=()
-[ "$rc" = 0 ] || SYS_ERRORS+=("emulator: $(sys_describe_status "$rc") after ${SYS_BOOT_SECS}s, wanted exit status 0 after poweroff")
+[ "$rc" = 0 ] || SYS_ERRORS+=("emulator: $(sys_describe_status "$rc") after ${SYS_BOOT_SECS}s, wanted exit status 0 after poweroff$(sys_hang_hint "$log")")
 sys_check_guest_log "$log" "$GUEST_KVER" mips
 if [ ${#SYS_ERRORS[@]} -gt 0 ]; then
     printf '  %s\n' "${SYS_ERRORS[@]}" >&2

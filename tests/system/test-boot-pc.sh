@@ -3,34 +3,37 @@
 # newest 686 kernel + busybox-static:i386. The emulator is EMU_I386 (default
 # build/mimic-system-i386; EMU_I386=qemu-system-i386 checks the test against QEMU).
 # Skipped only while the i386 target is not part of the build at all (no sources
-# under target-i386/, so the Makefile builds no binary); once it is, a missing
-# binary is a failure like any other.
+# under target-i386/ or hw/i386/, so the Makefile builds no binary); once it is, a
+# missing binary is a failure like any other.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 name=boot-pc
-log="$sys_logdir/$name.log"
 
-if [ -z "${EMU_I386:-}" ] && ! ls target-i386/*.c >/dev/null 2>&1; then
-    sys_skip "the i386 target is not built yet (no target-i386/*.c);" \
+# The Makefile builds mimic-system-i386 once target-i386/ or hw/i386/ has sources.
+if [ -z "${EMU_I386:-}" ] && ! ls target-i386/*.c hw/i386/*.c >/dev/null 2>&1; then
+    sys_skip "the i386 target is not built yet (no target-i386/*.c, hw/i386/*.c);" \
         "EMU_I386=qemu-system-i386 runs this test under QEMU"
 fi
 EMU=${EMU_I386:-$BUILD/mimic-system-i386}
-sys_need_emu
+sys_need_emu EMU_I386=qemu-system-i386
 sys_need_guest i386
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mimic-systest.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+log="$work/console.log"
 sys_write_guest_test "$work/test.sh"
 initrd=$(scripts/make-initramfs.sh --arch i386 --busybox "$GUEST_BUSYBOX" \
-    --test "$work/test.sh") || sys_fail "could not build the initramfs"
+    --test "$work/test.sh" "${SYS_GUEST_INITRAMFS_ARGS[@]}") || sys_fail "could not build the initramfs"
 
 sys_boot "$log" "$SYSTEM_TEST_TIMEOUT" -- -m 256 -kernel "$GUEST_KERNEL" \
     -initrd "$initrd" -append "console=ttyS0" -nographic
 rc=$?
+sys_publish_log "$log" "$name"
+log="$sys_logdir/$name.log"
 
 SYS_ERRORS=()
-[ "$rc" = 0 ] || SYS_ERRORS+=("emulator: $(sys_describe_status "$rc") after ${SYS_BOOT_SECS}s, wanted exit status 0 after poweroff")
+[ "$rc" = 0 ] || SYS_ERRORS+=("emulator: $(sys_describe_status "$rc") after ${SYS_BOOT_SECS}s, wanted exit status 0 after poweroff$(sys_hang_hint "$log")")
 sys_check_guest_log "$log" "$GUEST_KVER" i686
 if [ ${#SYS_ERRORS[@]} -gt 0 ]; then
     printf '  %s\n' "${SYS_ERRORS[@]}" >&2

@@ -10,8 +10,8 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 name=guest-scripts
-log="$sys_logdir/$name.log"
-: >"$log"
+log="$(mktemp "${TMPDIR:-/tmp}/mimic-systest-log.XXXXXX")"
+trap 'rm -f "$log"' EXIT
 errors=()
 err() {
     errors+=("$*")
@@ -34,12 +34,12 @@ file -L "$GUEST_BUSYBOX" | grep 'MIPS.*statically linked' >/dev/null ||
 grep '^kernel/drivers/block/virtio_blk.ko: ' "$GUEST_MODULES/modules.dep" >/dev/null ||
     err "modules.dep in $GUEST_MODULES lacks virtio_blk"
 again=$(scripts/fetch-guests.sh -q mips) || err "a second fetch-guests run failed"
-[ "$again" = "$(cat "${MIMIC_CACHE:-$HOME/.cache/mimic}/guests/mips/guest.env")" ] ||
+[ "$again" = "$(cat "${MIMIC_CACHE:-${HOME:-/root}/.cache/mimic}/guests/mips/guest.env")" ] ||
     err "fetch-guests output differs from its guest.env"
 
 # --- make-initramfs
 work=$(mktemp -d "${TMPDIR:-/tmp}/mimic-systest.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" "$log"' EXIT
 printf '#!/bin/sh\necho test\n' >"$work/t.sh"
 echo "payload 1234" >"$work/data.txt"
 printf '#!/bin/sh\necho tool\n' >"$work/tool"
@@ -48,7 +48,7 @@ args=(--arch mips --busybox "$GUEST_BUSYBOX" --test "$work/t.sh"
     --add "$work/data.txt:/etc/data.txt" --bin "$work/tool" --module virtio_blk)
 if ! scripts/make-initramfs.sh "${args[@]}" --no-cache -o "$work/a.cpio.gz" >>"$log" 2>&1 ||
     ! scripts/make-initramfs.sh "${args[@]}" --no-cache -o "$work/b.cpio.gz" >>"$log" 2>&1; then
-    err "make-initramfs failed (see $log)"
+    err "make-initramfs failed (see $sys_logdir/$name.log)"
 else
     cmp -s "$work/a.cpio.gz" "$work/b.cpio.gz" || err "two builds from the same inputs differ"
     gzip -t "$work/a.cpio.gz" || err "the archive is not valid gzip"
@@ -94,9 +94,10 @@ if scripts/make-initramfs.sh --arch mips --module no_such_module_xyz >>"$log" 2>
     err "make-initramfs accepted an unknown module"
 fi
 
+sys_publish_log "$log" "$name"
 if [ ${#errors[@]} -gt 0 ]; then
     printf '  %s\n' "${errors[@]}" >&2
-    sys_fail "$name: ${#errors[@]} check(s) failed; details in $log"
+    sys_fail "$name: ${#errors[@]} check(s) failed; details in $sys_logdir/$name.log"
 fi
 echo "$name: fetch-guests and make-initramfs produce what they promise"
 exit 0
