@@ -11,6 +11,8 @@ BUILD=${BUILD:-build}
 status=0
 "$here/boot.sh" --arch mips "$@" || status=1
 echo
+"$here/translation.sh" --arch mips "$@" || status=1
+echo
 "$here/workloads.sh" --arch mips "$@" || status=1
 if [ -x "$BUILD/mimic-system-i386" ] || [ "${BENCH_I386:-0}" = 1 ]; then
     echo
