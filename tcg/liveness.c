@@ -63,9 +63,10 @@ typedef struct LivenessState {
 /* A forward pre-pass: does any branch go to a label placed before it? */
 static bool liveness_has_backward_branch(TCGContext *s)
 {
-    bool seen[TCG_MAX_LABELS] = { false };
+    bool seen[TCG_MAX_LABELS];
     TCGOp *op;
 
+    memset(seen, 0, sizeof(seen[0]) * s->nb_labels);
     for (op = s->first_op; op; op = op->next) {
         switch (op->opc) {
         case INDEX_op_set_label:
@@ -175,10 +176,16 @@ static void liveness_global_use(LivenessState *ls)
 
 void tcg_liveness(TCGContext *s)
 {
-    LivenessState *ls = g_new0(LivenessState, 1);
+    /* One state for every pass (translation is single-threaded); only the entries
+     * of this TB's temps are (re)initialised, by liveness_bb_exit below. */
+    static LivenessState *ls;
     TCGOp *op, *prev;
     int i;
 
+    if (!ls) {
+        ls = g_new0(LivenessState, 1);
+    }
+    memset(ls->read_later, 0, sizeof(ls->read_later[0]) * s->nb_temps);
     ls->s = s;
     ls->backward_branch = liveness_has_backward_branch(s);
     liveness_bb_exit(ls);
@@ -275,5 +282,4 @@ void tcg_liveness(TCGContext *s)
         op->life_dead = dead;
         op->life_sync = sync;
     }
-    g_free(ls);
 }
