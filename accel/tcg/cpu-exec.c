@@ -86,7 +86,7 @@ static TranslationBlock *tb_lookup(CPUState *cpu, vaddr pc, uint32_t cs_base,
     if (phys == (hwaddr)-1) {
         return NULL;
     }
-    tb = tb_htable_lookup(phys, pc, cs_base, flags, cflags);
+    tb = tb_htable_lookup(cpu, phys, pc, cs_base, flags, cflags);
     if (tb) {
         tb_jmp_cache_set(cpu, pc, tb);
     }

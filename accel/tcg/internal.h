@@ -19,8 +19,8 @@ bool tb_decode_insn_data(const TranslationBlock *tb, uintptr_t host_pc,
 /* tb-maint.c */
 void tb_htable_init(void);
 void tb_htable_reset(void);
-TranslationBlock *tb_htable_lookup(hwaddr phys_pc, vaddr pc, uint32_t cs_base,
-                                   uint32_t flags, uint32_t cflags);
+TranslationBlock *tb_htable_lookup(CPUState *cpu, hwaddr phys_pc, vaddr pc,
+                                   uint32_t cs_base, uint32_t flags, uint32_t cflags);
 /* Insert into the hash table and the page lists; protect the pages' code. */
 void tb_link(TranslationBlock *tb);
 void tb_phys_invalidate(TranslationBlock *tb);

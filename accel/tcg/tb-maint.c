@@ -79,8 +79,8 @@ void tb_htable_reset(void)
     memset(tb_htable, 0, sizeof(TranslationBlock *) * TB_HASH_SIZE);
 }
 
-TranslationBlock *tb_htable_lookup(hwaddr phys_pc, vaddr pc, uint32_t cs_base,
-                                   uint32_t flags, uint32_t cflags)
+TranslationBlock *tb_htable_lookup(CPUState *cpu, hwaddr phys_pc, vaddr pc,
+                                   uint32_t cs_base, uint32_t flags, uint32_t cflags)
 {
     uint32_t h = tb_hash_func(phys_pc, pc, flags, cs_base);
     for (TranslationBlock *tb = tb_htable[h & (TB_HASH_SIZE - 1)]; tb; tb = tb->hash_next) {
@@ -90,7 +90,6 @@ TranslationBlock *tb_htable_lookup(hwaddr phys_pc, vaddr pc, uint32_t cs_base,
             /* A TB spanning two pages is only valid if the second page still maps
              * to the same physical page. */
             if (tb->page_addr[1] != (hwaddr)-1) {
-                CPUState *cpu = first_cpu;
                 vaddr pc2 = (pc & TARGET_PAGE_MASK) + TARGET_PAGE_SIZE;
                 if (get_page_addr_code(cpu, pc2, NULL) != tb->page_addr[1]) {
                     continue;
