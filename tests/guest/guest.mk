@@ -38,3 +38,47 @@ check-guest-mips-qemu: $(GUEST_MIPS_ELFS)
 
 # ---- i386 (tests/guest/i386): add its rules here and make check-guest depend on
 # check-guest-i386. ----
+# ---- i386 (tests/guest/i386) ----
+#   make check-guest-i386        the i386 suite on mimic-system-i386
+#   make check-guest-i386-qemu   the same Multiboot ELFs on qemu-system-i386 (oracle)
+#   make check-guest-i386-difftest   difftest.c natively vs in Linux on mimic (needs the
+#                                    i386 guest kernel: scripts/fetch-guests.sh i386)
+#   check-guest-i386 also runs run-bbtest.sh: Debian's busybox workloads natively vs in
+#   the guest.
+.PHONY: check-guest-i386 check-guest-i386-qemu check-guest-i386-difftest guest-i386
+
+check-guest: check-guest-i386
+
+GUEST_I386_DIR := tests/guest/i386
+GUEST_I386_OUT := $(BUILD)/tests/guest/i386
+GUEST_I386_CC := $(or $(I686_LINUX_GNU_GCC),i686-linux-gnu-gcc)
+GUEST_I386_CFLAGS = -m32 -march=i686 -O1 -ffreestanding -fno-builtin -fno-stack-protector \
+	-fno-pic -fno-pie -no-pie -nostdlib -static -Wall -Wl,--build-id=none -mno-sse \
+	-mno-mmx -msoft-float -Wl,--no-warn-rwx-segments
+GUEST_I386_TESTS := $(patsubst $(GUEST_I386_DIR)/%.c,%,$(wildcard $(GUEST_I386_DIR)/test-*.c))
+GUEST_I386_ELFS := $(addprefix $(GUEST_I386_OUT)/,$(addsuffix .elf,$(GUEST_I386_TESTS)))
+GUEST_I386_COMMON := $(addprefix $(GUEST_I386_DIR)/,start.S lib.c lib.h link.ld)
+
+$(GUEST_I386_OUT)/%.elf: $(GUEST_I386_DIR)/%.c $(GUEST_I386_COMMON) $(wildcard $(GUEST_I386_DIR)/test-*.S)
+	@mkdir -p $(dir $@)
+	$(GUEST_I386_CC) $(GUEST_I386_CFLAGS) -T $(GUEST_I386_DIR)/link.ld -o $@ \
+		$(GUEST_I386_DIR)/start.S $(GUEST_I386_DIR)/lib.c $< \
+		$(wildcard $(GUEST_I386_DIR)/$*.S) -lgcc
+
+guest-i386: $(GUEST_I386_ELFS)
+
+check-guest-i386: $(BUILD)/mimic-system-i386 $(GUEST_I386_ELFS) $(GUEST_I386_OUT)/difftest
+	@$(GUEST_I386_DIR)/run-tests.sh $(BUILD)/mimic-system-i386 $(GUEST_I386_ELFS)
+	@$(GUEST_I386_DIR)/run-difftest.sh $(BUILD)/mimic-system-i386 $(GUEST_I386_OUT)/difftest
+	@$(GUEST_I386_DIR)/run-bbtest.sh $(BUILD)/mimic-system-i386
+
+# The differential test: a static 32-bit Linux program run natively and in the guest.
+$(GUEST_I386_OUT)/difftest: $(GUEST_I386_DIR)/difftest.c
+	@mkdir -p $(dir $@)
+	$(GUEST_I386_CC) -m32 -O1 -static -Wall -o $@ $<
+
+check-guest-i386-difftest: $(BUILD)/mimic-system-i386 $(GUEST_I386_OUT)/difftest
+	@$(GUEST_I386_DIR)/run-difftest.sh $(BUILD)/mimic-system-i386 $(GUEST_I386_OUT)/difftest
+
+check-guest-i386-qemu: $(GUEST_I386_ELFS)
+	@$(GUEST_I386_DIR)/run-tests.sh qemu-system-i386 $(GUEST_I386_ELFS)

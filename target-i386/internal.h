@@ -1,0 +1,347 @@
+/*
+ * Private interfaces of the i386 target: the disassembly context and operand
+ * descriptors shared by translate.c and trans-*.c, the TCG globals, and the helpers
+ * called from generated code.
+ */
+#ifndef TARGET_I386_INTERNAL_H
+#define TARGET_I386_INTERNAL_H
+
+#include "cpu.h"
+#include "exec/translator.h"
+
+/* DisasJumpType values of our own. */
+#define DISAS_EXIT        DISAS_TARGET_0   /* store eip of the next insn, back to the loop */
+#define DISAS_EXIT_PC_SET DISAS_TARGET_1   /* eip already in env, back to the loop */
+#define DISAS_JUMP        DISAS_TARGET_2   /* eip in env: look the next TB up (goto_ptr) */
+
+#define X86_DC_MAX_TEMPS 48
+
+/* Prefixes. */
+#define PREFIX_REPZ   0x01
+#define PREFIX_REPNZ  0x02
+#define PREFIX_LOCK   0x04
+#define PREFIX_DATA   0x08
+#define PREFIX_ADR    0x10
+
+/* A decoded ModRM (+SIB, displacement). */
+typedef struct X86ModRM {
+    int mod, reg, rm;
+    bool is_mem;
+    int base, index, scale;     /* -1: none */
+    int32_t disp;
+    int def_seg;                /* R_DS or R_SS (ebp/esp based) */
+} X86ModRM;
+
+/* One decoded instruction's operands. */
+typedef struct X86Insn {
+    unsigned op;                /* opcode: 0x00-0xff, or 0x100 | second byte for 0F xx */
+    MemOp ot;                   /* operand size of this insn (MO_8/16/32) */
+    X86ModRM m;
+    uint32_t imm;               /* first immediate (sign/zero-extended as described) */
+    uint32_t imm2;              /* second immediate (far pointer selector, enter level) */
+} X86Insn;
+
+typedef struct DisasContext {
+    DisasContextBase base;
+    uint32_t pc;                /* linear address of the insn being translated */
+    uint32_t pc_start_eip;      /* its eip */
+    uint32_t cs_base;
+    uint32_t flags;             /* hflags the TB was translated for */
+    int prefix;
+    int override;               /* segment override, or -1 */
+    MemOp dflag;                /* operand size (MO_16 / MO_32) */
+    MemOp aflag;                /* address size (MO_16 / MO_32) */
+    bool code32, ss32, addseg, pe, vm;
+    int cpl, iopl;
+    int mem_idx;
+    int cc_op;                  /* statically known cc_op, or CC_OP_DYNAMIC */
+    TCGv_i32 A0;                /* address of the memory operand */
+    int nb_temps;
+    TCGv_i32 temps[X86_DC_MAX_TEMPS];
+} DisasContext;
+
+#define CC_OP_DYNAMIC (-1)
+
+/* Descriptor flags of an opcode table entry. */
+#define XF_MODRM   0x0001     /* a ModRM byte follows */
+#define XF_BYTE    0x0002     /* byte operand size */
+#define XF_IB      0x0004     /* imm8, zero-extended */
+#define XF_IBS     0x0008     /* imm8, sign-extended */
+#define XF_IZ      0x0010     /* imm16/32 by operand size */
+#define XF_IW      0x0020     /* imm16 */
+#define XF_AP      0x0040     /* far pointer: offset by operand size, then selector */
+#define XF_MOFFS   0x0080     /* moffs by address size */
+#define XF_IWB     0x0100     /* imm16 then imm8 (enter) */
+#define XF_JB      0x0200     /* rel8, turned into the target eip */
+#define XF_JZ      0x0400     /* rel16/32, turned into the target eip */
+#define XF_IBYTE_IF_BYTE 0x0800  /* immediate: imm8 if byte op, else iz */
+#define XF_GRPIMM  0x1000     /* group 3 (F6/F7): immediate only for /0 and /1 */
+#define XF_STACK32 0x2000     /* push/pop of segment registers */
+
+typedef bool (*X86TransFn)(DisasContext *s, X86Insn *d);
+
+typedef struct X86OpEntry {
+    X86TransFn fn;
+    uint16_t flags;
+} X86OpEntry;
+
+/* TCG globals (translate.c). */
+extern TCGv_i32 cpu_regs[8];
+extern TCGv_i32 cpu_eip, cpu_cc_op, cpu_cc_dst, cpu_cc_src, cpu_cc_src2, cpu_df;
+extern TCGv_i32 cpu_seg_base[6];
+
+/* Translator utilities (translate.c). */
+TCGv_i32 x86_temp(DisasContext *s);
+void gen_update_eip_cur(DisasContext *s);
+void gen_update_eip_next(DisasContext *s);
+uint32_t x86_next_eip(DisasContext *s);
+void gen_exception(DisasContext *s, int vec);
+void gen_exception_err(DisasContext *s, int vec, int err);
+void gen_illegal(DisasContext *s);
+void gen_set_cc_op(DisasContext *s, int op);
+void gen_jmp_eip(DisasContext *s, uint32_t eip, int slot);
+void gen_jmp_dyn(DisasContext *s);
+/* Register operands: 8-bit reg 4..7 are AH..BH. */
+void gen_ld_reg(DisasContext *s, MemOp ot, TCGv_i32 dst, int reg);
+void gen_st_reg(DisasContext *s, MemOp ot, int reg, TCGv_i32 val);
+/* Memory operand: linear address of the ModRM operand into s->A0. */
+void gen_lea_modrm(DisasContext *s, X86ModRM *m);
+TCGv_i32 gen_ea_offset(DisasContext *s, X86ModRM *m);
+/* Add the base of segment seg (or the override) to offset, with address-size wrap. */
+void gen_lea_seg(DisasContext *s, TCGv_i32 dst, TCGv_i32 off, int def_seg, int ovr);
+void gen_ld_mem(DisasContext *s, MemOp ot, TCGv_i32 dst, TCGv_i32 addr);
+void gen_st_mem(DisasContext *s, MemOp ot, TCGv_i32 val, TCGv_i32 addr);
+/* ModRM r/m operand: load (computing s->A0 for memory) / store (to s->A0). */
+void gen_ld_rm(DisasContext *s, X86Insn *d, MemOp ot, TCGv_i32 dst);
+void gen_st_rm(DisasContext *s, X86Insn *d, MemOp ot, TCGv_i32 val);
+/* Stack. */
+void gen_push(DisasContext *s, MemOp ot, TCGv_i32 val);
+void gen_pop_peek(DisasContext *s, MemOp ot, TCGv_i32 dst);   /* load [ss:esp] */
+void gen_pop_adjust(DisasContext *s, MemOp ot);                /* esp += size */
+void gen_stack_addr(DisasContext *s, TCGv_i32 dst, TCGv_i32 off);
+void gen_esp_add(DisasContext *s, int32_t delta);
+/* Flags: result (0/1) of condition code cc (0..15, the Jcc encoding). */
+void gen_cc_eval(DisasContext *s, int cc, TCGv_i32 dst);
+void gen_compute_eflags(DisasContext *s, TCGv_i32 dst);   /* the 6 arithmetic flags */
+void gen_compute_cf(DisasContext *s, TCGv_i32 dst);
+/* Materialize flags into cc_src with cc_op = CC_OP_EFLAGS. */
+void gen_flags_to_eflags_op(DisasContext *s);
+bool x86_check_cpl0(DisasContext *s);   /* false: #GP(0) raised */
+
+/* Call helpers from generated code. */
+void gen_helper_env(DisasContext *s, const TCGHelperInfo *info, TCGv_i32 ret,
+                    int nargs, ...);
+
+/* Opcode tables and decoder entry points (trans-*.c). */
+extern const X86OpEntry x86_op_table1[256];
+extern const X86OpEntry x86_op_table2[256];
+
+/* trans-alu.c */
+bool trans_alu_op(DisasContext *s, X86Insn *d);
+bool trans_grp1(DisasContext *s, X86Insn *d);
+bool trans_inc_dec_reg(DisasContext *s, X86Insn *d);
+bool trans_grp2(DisasContext *s, X86Insn *d);
+bool trans_grp3(DisasContext *s, X86Insn *d);
+bool trans_grp4(DisasContext *s, X86Insn *d);
+bool trans_grp5(DisasContext *s, X86Insn *d);
+bool trans_test(DisasContext *s, X86Insn *d);
+bool trans_test_a_imm(DisasContext *s, X86Insn *d);
+bool trans_imul_imm(DisasContext *s, X86Insn *d);
+bool trans_imul_gv_ev(DisasContext *s, X86Insn *d);
+bool trans_shld_shrd(DisasContext *s, X86Insn *d);
+bool trans_bt_op(DisasContext *s, X86Insn *d);
+bool trans_grp8(DisasContext *s, X86Insn *d);
+bool trans_bsf_bsr(DisasContext *s, X86Insn *d);
+bool trans_setcc(DisasContext *s, X86Insn *d);
+bool trans_cmovcc(DisasContext *s, X86Insn *d);
+bool trans_cbw(DisasContext *s, X86Insn *d);
+bool trans_cwd(DisasContext *s, X86Insn *d);
+bool trans_bcd(DisasContext *s, X86Insn *d);
+bool trans_flag_op(DisasContext *s, X86Insn *d);
+bool trans_lahf_sahf(DisasContext *s, X86Insn *d);
+bool trans_salc(DisasContext *s, X86Insn *d);
+bool trans_xadd(DisasContext *s, X86Insn *d);
+bool trans_cmpxchg(DisasContext *s, X86Insn *d);
+bool trans_bswap(DisasContext *s, X86Insn *d);
+
+/* trans-mem.c */
+bool trans_mov(DisasContext *s, X86Insn *d);
+bool trans_mov_imm(DisasContext *s, X86Insn *d);
+bool trans_mov_moffs(DisasContext *s, X86Insn *d);
+bool trans_mov_sreg(DisasContext *s, X86Insn *d);
+bool trans_lea(DisasContext *s, X86Insn *d);
+bool trans_movx(DisasContext *s, X86Insn *d);
+bool trans_xchg(DisasContext *s, X86Insn *d);
+bool trans_xchg_ax(DisasContext *s, X86Insn *d);
+bool trans_push_reg(DisasContext *s, X86Insn *d);
+bool trans_pop_reg(DisasContext *s, X86Insn *d);
+bool trans_push_imm(DisasContext *s, X86Insn *d);
+bool trans_pop_ev(DisasContext *s, X86Insn *d);
+bool trans_push_sreg(DisasContext *s, X86Insn *d);
+bool trans_pop_sreg(DisasContext *s, X86Insn *d);
+bool trans_pusha(DisasContext *s, X86Insn *d);
+bool trans_popa(DisasContext *s, X86Insn *d);
+bool trans_pushf(DisasContext *s, X86Insn *d);
+bool trans_popf(DisasContext *s, X86Insn *d);
+bool trans_enter(DisasContext *s, X86Insn *d);
+bool trans_leave(DisasContext *s, X86Insn *d);
+bool trans_string(DisasContext *s, X86Insn *d);
+bool trans_xlat(DisasContext *s, X86Insn *d);
+bool trans_lxs(DisasContext *s, X86Insn *d);
+bool trans_bound(DisasContext *s, X86Insn *d);
+bool trans_cmpxchg8b(DisasContext *s, X86Insn *d);
+bool trans_nop_modrm(DisasContext *s, X86Insn *d);
+
+/* trans-ctl.c */
+bool trans_jcc(DisasContext *s, X86Insn *d);
+bool trans_jmp(DisasContext *s, X86Insn *d);
+bool trans_call(DisasContext *s, X86Insn *d);
+bool trans_ret(DisasContext *s, X86Insn *d);
+bool trans_loop(DisasContext *s, X86Insn *d);
+bool trans_jmp_far(DisasContext *s, X86Insn *d);
+bool trans_call_far(DisasContext *s, X86Insn *d);
+bool trans_ret_far(DisasContext *s, X86Insn *d);
+bool trans_int(DisasContext *s, X86Insn *d);
+bool trans_iret(DisasContext *s, X86Insn *d);
+bool trans_hlt(DisasContext *s, X86Insn *d);
+bool trans_cli_sti(DisasContext *s, X86Insn *d);
+bool trans_in_out(DisasContext *s, X86Insn *d);
+bool trans_grp6(DisasContext *s, X86Insn *d);
+bool trans_grp7(DisasContext *s, X86Insn *d);
+bool trans_mov_cr_dr(DisasContext *s, X86Insn *d);
+bool trans_clts(DisasContext *s, X86Insn *d);
+bool trans_sys_misc(DisasContext *s, X86Insn *d);
+bool trans_lar_lsl(DisasContext *s, X86Insn *d);
+bool trans_arpl(DisasContext *s, X86Insn *d);
+bool trans_sysenter(DisasContext *s, X86Insn *d);
+bool trans_sysexit(DisasContext *s, X86Insn *d);
+bool trans_ud(DisasContext *s, X86Insn *d);
+bool trans_wait(DisasContext *s, X86Insn *d);
+
+/* trans-sse.c */
+bool trans_sse(DisasContext *s, X86Insn *d);
+bool trans_sse_mxcsr(DisasContext *s, X86Insn *d);
+bool trans_sse2(DisasContext *s, X86Insn *d);
+bool trans_movnti(DisasContext *s, X86Insn *d);
+
+/* trans-mmx.c */
+bool trans_mmx(DisasContext *s, X86Insn *d);
+
+/* trans-fpu.c */
+bool trans_fpu(DisasContext *s, X86Insn *d);
+bool trans_fxsave(DisasContext *s, X86Insn *d);
+
+/* ---- helpers (C side) ---- */
+
+/* cc_helper.c */
+uint32_t x86_cc_compute_all(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2);
+uint32_t helper_x86_cc_all(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2);
+uint32_t helper_x86_cc_c(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2);
+uint32_t helper_x86_read_eflags(CPUX86State *env);
+void helper_x86_write_eflags(CPUX86State *env, uint32_t val, uint32_t mask);
+void helper_x86_daa(CPUX86State *env);
+void helper_x86_das(CPUX86State *env);
+void helper_x86_aaa(CPUX86State *env);
+void helper_x86_aas(CPUX86State *env);
+void helper_x86_aam(CPUX86State *env, uint32_t base);
+void helper_x86_aad(CPUX86State *env, uint32_t base);
+uint32_t x86_parity(uint32_t v);
+
+/* int_helper.c */
+void helper_x86_div(CPUX86State *env, uint32_t ot, uint32_t divisor);
+void helper_x86_idiv(CPUX86State *env, uint32_t ot, uint32_t divisor);
+uint32_t helper_x86_shift(CPUX86State *env, uint32_t op_ot, uint32_t val, uint32_t count);
+uint32_t helper_x86_shd(CPUX86State *env, uint32_t op_ot, uint32_t dst, uint32_t src,
+                        uint32_t count);
+
+/* excp_helper.c */
+void QEMU_NORETURN x86_raise_exception(CPUX86State *env, int vec, uintptr_t ra);
+void QEMU_NORETURN x86_raise_exception_err(CPUX86State *env, int vec, int err,
+                                           uintptr_t ra);
+void QEMU_NORETURN helper_x86_raise(CPUX86State *env, uint32_t vec);
+void QEMU_NORETURN helper_x86_raise_err(CPUX86State *env, uint32_t vec, uint32_t err);
+void QEMU_NORETURN helper_x86_raise_int(CPUX86State *env, uint32_t vec, uint32_t next_eip);
+void helper_x86_into(CPUX86State *env, uint32_t next_eip);
+void QEMU_NORETURN helper_x86_single_step(CPUX86State *env);
+void x86_cpu_do_interrupt(CPUState *cs);
+bool x86_cpu_exec_interrupt(CPUState *cs, uint32_t interrupt_request);
+void x86_do_interrupt_vec(CPUX86State *env, int vec, bool is_int, int err, bool has_err,
+                          uint32_t next_eip);
+
+/* seg_helper.c */
+void helper_x86_load_seg(CPUX86State *env, uint32_t seg, uint32_t sel);
+void helper_x86_ljmp(CPUX86State *env, uint32_t sel, uint32_t off, uint32_t next_eip);
+void helper_x86_lcall(CPUX86State *env, uint32_t sel, uint32_t off, uint32_t next_eip,
+                      uint32_t ot);
+void helper_x86_lret(CPUX86State *env, uint32_t ot, uint32_t addend);
+void helper_x86_iret(CPUX86State *env, uint32_t ot, uint32_t next_eip);
+void helper_x86_lldt(CPUX86State *env, uint32_t sel);
+void helper_x86_ltr(CPUX86State *env, uint32_t sel);
+uint32_t helper_x86_lar(CPUX86State *env, uint32_t sel);
+uint32_t helper_x86_lsl(CPUX86State *env, uint32_t sel);
+void helper_x86_verr(CPUX86State *env, uint32_t sel);
+void helper_x86_verw(CPUX86State *env, uint32_t sel);
+void helper_x86_sysenter(CPUX86State *env);
+void helper_x86_sysexit(CPUX86State *env);
+/* Read a descriptor (8 bytes) from GDT/LDT: false if outside the table limit. */
+bool x86_load_descriptor(CPUX86State *env, uint32_t sel, uint32_t *lo, uint32_t *hi,
+                         uintptr_t ra);
+void x86_seg_cache_from_desc(SegmentCache *sc, uint32_t sel, uint32_t lo, uint32_t hi);
+/* Kernel-privileged accesses to system structures (GDT, IDT, TSS, stack on a ring
+ * switch) go through the MMU index of CPL 0. */
+int x86_sys_mmu_idx(CPUX86State *env);
+int x86_mmu_idx_for_cpl(CPUX86State *env, int cpl);
+
+/* task_helper.c */
+enum { TASK_SWITCH_JMP, TASK_SWITCH_CALL, TASK_SWITCH_IRET, TASK_SWITCH_INT };
+void x86_task_switch(CPUX86State *env, uint32_t tss_sel, int source, uint32_t next_eip,
+                     bool has_err, uint32_t err, uintptr_t ra);
+
+/* misc_helper.c */
+void helper_x86_cpuid(CPUX86State *env);
+void helper_x86_rdtsc(CPUX86State *env);
+void helper_x86_rdmsr(CPUX86State *env);
+void helper_x86_wrmsr(CPUX86State *env);
+uint32_t helper_x86_in(CPUX86State *env, uint32_t port, uint32_t ot);
+void helper_x86_out(CPUX86State *env, uint32_t port, uint32_t val, uint32_t ot);
+void helper_x86_check_io(CPUX86State *env, uint32_t port, uint32_t ot);
+void helper_x86_hlt(CPUX86State *env, uint32_t next_eip);
+void helper_x86_write_cr(CPUX86State *env, uint32_t n, uint32_t val);
+uint32_t helper_x86_read_cr(CPUX86State *env, uint32_t n);
+void helper_x86_write_dr(CPUX86State *env, uint32_t n, uint32_t val);
+void helper_x86_invlpg(CPUX86State *env, uint32_t addr);
+void helper_x86_lmsw(CPUX86State *env, uint32_t val);
+void helper_x86_clts(CPUX86State *env);
+void helper_x86_set_inhibit_irq(CPUX86State *env);
+void helper_x86_bound(CPUX86State *env, uint32_t addr, uint32_t idx, uint32_t ot);
+void x86_cpuid_query(CPUX86State *env, uint32_t leaf, uint32_t sub, uint32_t *a,
+                     uint32_t *b, uint32_t *c, uint32_t *d);
+
+/* tlb_helper.c */
+bool x86_cpu_tlb_fill(CPUState *cs, vaddr addr, int size, MMUAccessType access_type,
+                      int mmu_idx, bool probe, uintptr_t retaddr);
+hwaddr x86_cpu_get_phys_page_debug(CPUState *cs, vaddr addr);
+
+/* fpu_helper.c */
+void x86_fpu_reset(CPUX86State *env);
+void helper_x86_fpu_mem(CPUX86State *env, uint32_t op, uint32_t a, uint32_t is32);
+void helper_x86_fpu_reg(CPUX86State *env, uint32_t op, uint32_t i);
+void helper_x86_fwait(CPUX86State *env);
+void helper_x86_fxsave(CPUX86State *env, uint32_t a);
+/* sse2_helper.c */
+void helper_x86_sse2(CPUX86State *env, uint32_t ctl, uint32_t reg, uint32_t rm,
+                     uint32_t addr);
+/* sse_helper.c */
+void helper_x86_sse(CPUX86State *env, uint32_t ctl, uint32_t reg, uint32_t rm, uint32_t addr);
+/* mmx_helper.c */
+void helper_x86_emms(CPUX86State *env);
+void helper_x86_mmx_load(CPUX86State *env, uint32_t reg);
+void helper_x86_mmx_store(CPUX86State *env, uint32_t reg);
+void helper_x86_mmx_op(CPUX86State *env, uint32_t op, uint32_t reg);
+void helper_x86_fxrstor(CPUX86State *env, uint32_t a);
+
+/* translate.c */
+void x86_tcg_init(void);
+void x86_translate_code(CPUState *cs, struct TranslationBlock *tb, int *max_insns);
+
+#endif

@@ -1,0 +1,813 @@
+/*
+ * i386 integer arithmetic, logic, shifts, multiply/divide, bit and flag instructions
+ * (Intel SDM Vol. 2). Flags are left lazy: each op records (cc_op, cc_dst, cc_src,
+ * cc_src2) after its result has been stored.
+ */
+#include "qemu/osdep.h"
+#include "internal.h"
+
+enum { OP_ADD, OP_OR, OP_ADC, OP_SBB, OP_AND, OP_SUB, OP_XOR, OP_CMP };
+
+static const TCGHelperInfo info_shift =
+    TCG_HELPER(helper_x86_shift, 0, TCG_CALL_I32, TCG_CALL_PTR, TCG_CALL_I32, TCG_CALL_I32,
+               TCG_CALL_I32);
+static const TCGHelperInfo info_shd =
+    TCG_HELPER(helper_x86_shd, 0, TCG_CALL_I32, TCG_CALL_PTR, TCG_CALL_I32, TCG_CALL_I32,
+               TCG_CALL_I32, TCG_CALL_I32);
+static const TCGHelperInfo info_div =
+    TCG_HELPER(helper_x86_div, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32, TCG_CALL_I32);
+static const TCGHelperInfo info_idiv =
+    TCG_HELPER(helper_x86_idiv, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32, TCG_CALL_I32);
+static const TCGHelperInfo info_daa =
+    TCG_HELPER(helper_x86_daa, 0, TCG_CALL_VOID, TCG_CALL_PTR);
+static const TCGHelperInfo info_das =
+    TCG_HELPER(helper_x86_das, 0, TCG_CALL_VOID, TCG_CALL_PTR);
+static const TCGHelperInfo info_aaa =
+    TCG_HELPER(helper_x86_aaa, 0, TCG_CALL_VOID, TCG_CALL_PTR);
+static const TCGHelperInfo info_aas =
+    TCG_HELPER(helper_x86_aas, 0, TCG_CALL_VOID, TCG_CALL_PTR);
+static const TCGHelperInfo info_aam =
+    TCG_HELPER(helper_x86_aam, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32);
+static const TCGHelperInfo info_aad =
+    TCG_HELPER(helper_x86_aad, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32);
+
+/* Commit flags a helper left in env->cc_tmp (after the result's store). */
+static void gen_commit_cc_tmp(DisasContext *s)
+{
+    tcg_gen_ld_i32(cpu_cc_src, tcg_env, offsetof(CPUX86State, cc_tmp));
+    gen_set_cc_op(s, CC_OP_EFLAGS);
+}
+
+/* The operand kinds of an ALU destination. */
+enum { DST_RM, DST_REG, DST_ACC };
+
+static void gen_ld_dst(DisasContext *s, X86Insn *d, int kind, MemOp ot, TCGv_i32 v)
+{
+    if (kind == DST_RM) {
+        gen_ld_rm(s, d, ot, v);
+    } else {
+        gen_ld_reg(s, ot, v, kind == DST_REG ? d->m.reg : R_EAX);
+    }
+}
+
+static void gen_st_dst(DisasContext *s, X86Insn *d, int kind, MemOp ot, TCGv_i32 v)
+{
+    if (kind == DST_RM) {
+        gen_st_rm(s, d, ot, v);
+    } else {
+        gen_st_reg(s, ot, kind == DST_REG ? d->m.reg : R_EAX, v);
+    }
+}
+
+static void gen_alu_apply(DisasContext *s, X86Insn *d, int op, MemOp ot, int kind,
+                          TCGv_i32 b)
+{
+    TCGv_i32 a = x86_temp(s), r = x86_temp(s), cin = NULL;
+
+    gen_ld_dst(s, d, kind, ot, a);
+    if (op == OP_ADC || op == OP_SBB) {
+        cin = x86_temp(s);
+        gen_compute_cf(s, cin);
+    }
+    switch (op) {
+    case OP_ADD:
+        tcg_gen_add_i32(r, a, b);
+        break;
+    case OP_ADC:
+        tcg_gen_add_i32(r, a, b);
+        tcg_gen_add_i32(r, r, cin);
+        break;
+    case OP_SUB:
+    case OP_CMP:
+        tcg_gen_sub_i32(r, a, b);
+        break;
+    case OP_SBB:
+        tcg_gen_sub_i32(r, a, b);
+        tcg_gen_sub_i32(r, r, cin);
+        break;
+    case OP_AND:
+        tcg_gen_and_i32(r, a, b);
+        break;
+    case OP_OR:
+        tcg_gen_or_i32(r, a, b);
+        break;
+    default:
+        tcg_gen_xor_i32(r, a, b);
+        break;
+    }
+    if (op != OP_CMP) {
+        gen_st_dst(s, d, kind, ot, r);
+    }
+    tcg_gen_mov_i32(cpu_cc_dst, r);
+    switch (op) {
+    case OP_ADD:
+        tcg_gen_mov_i32(cpu_cc_src, b);
+        gen_set_cc_op(s, CC_OP_ADDB + ot);
+        break;
+    case OP_ADC:
+        tcg_gen_mov_i32(cpu_cc_src, b);
+        tcg_gen_mov_i32(cpu_cc_src2, cin);
+        gen_set_cc_op(s, CC_OP_ADCB + ot);
+        break;
+    case OP_SUB:
+    case OP_CMP:
+        tcg_gen_mov_i32(cpu_cc_src, b);
+        gen_set_cc_op(s, CC_OP_SUBB + ot);
+        break;
+    case OP_SBB:
+        tcg_gen_mov_i32(cpu_cc_src, b);
+        tcg_gen_mov_i32(cpu_cc_src2, cin);
+        gen_set_cc_op(s, CC_OP_SBBB + ot);
+        break;
+    default:
+        gen_set_cc_op(s, CC_OP_LOGICB + ot);
+        break;
+    }
+}
+
+/* 00-3F: op Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev / AL,Ib / eAX,Iz */
+bool trans_alu_op(DisasContext *s, X86Insn *d)
+{
+    int op = (d->op >> 3) & 7;
+    TCGv_i32 b = x86_temp(s);
+
+    switch (d->op & 7) {
+    case 0:
+    case 1:
+        gen_ld_reg(s, d->ot, b, d->m.reg);
+        gen_alu_apply(s, d, op, d->ot, DST_RM, b);
+        break;
+    case 2:
+    case 3:
+        if (s->prefix & PREFIX_LOCK) {
+            return false;
+        }
+        gen_ld_rm(s, d, d->ot, b);
+        gen_alu_apply(s, d, op, d->ot, DST_REG, b);
+        break;
+    default:
+        tcg_gen_movi_i32(b, d->imm);
+        gen_alu_apply(s, d, op, d->ot, DST_ACC, b);
+        break;
+    }
+    return true;
+}
+
+/* 80/81/82/83 */
+bool trans_grp1(DisasContext *s, X86Insn *d)
+{
+    TCGv_i32 b = tcg_constant_i32(d->imm);
+
+    gen_alu_apply(s, d, d->m.reg, d->ot, DST_RM, b);
+    return true;
+}
+
+static void gen_inc_dec(DisasContext *s, X86Insn *d, int kind, MemOp ot, bool dec)
+{
+    TCGv_i32 a = x86_temp(s), r = x86_temp(s), c = x86_temp(s);
+
+    gen_ld_dst(s, d, kind, ot, a);
+    gen_compute_cf(s, c);
+    tcg_gen_addi_i32(r, a, dec ? -1 : 1);
+    gen_st_dst(s, d, kind, ot, r);
+    tcg_gen_mov_i32(cpu_cc_dst, r);
+    tcg_gen_mov_i32(cpu_cc_src, c);
+    gen_set_cc_op(s, (dec ? CC_OP_DECB : CC_OP_INCB) + ot);
+}
+
+/* 40-4F */
+bool trans_inc_dec_reg(DisasContext *s, X86Insn *d)
+{
+    d->m.reg = d->op & 7;
+    gen_inc_dec(s, d, DST_REG, d->ot, d->op & 8);
+    return true;
+}
+
+/* FE */
+bool trans_grp4(DisasContext *s, X86Insn *d)
+{
+    if (d->m.reg > 1) {
+        return false;
+    }
+    gen_inc_dec(s, d, DST_RM, MO_8, d->m.reg == 1);
+    return true;
+}
+
+/* Used by FF /0 and /1 (trans-ctl.c decodes group 5). */
+bool trans_grp5(DisasContext *s, X86Insn *d)
+{
+    if (d->m.reg > 1) {
+        return false;
+    }
+    gen_inc_dec(s, d, DST_RM, d->ot, d->m.reg == 1);
+    return true;
+}
+
+/* ---- shifts and rotates ---- */
+
+static void gen_shift_const(DisasContext *s, X86Insn *d, int op, MemOp ot, int count)
+{
+    TCGv_i32 a = x86_temp(s), r = x86_temp(s), p = x86_temp(s);
+    int bits = 8 << ot;
+
+    gen_ld_rm(s, d, ot, a);
+    if (op == 4 || op == 6) {
+        tcg_gen_shli_i32(p, a, count - 1);
+        tcg_gen_shli_i32(r, a, count);
+    } else {
+        /* SHR/SAR work on the zero- or sign-extended operand. */
+        TCGv_i32 x = x86_temp(s);
+
+        if (op == 5) {
+            if (ot == MO_8) {
+                tcg_gen_ext8u_i32(x, a);
+            } else if (ot == MO_16) {
+                tcg_gen_ext16u_i32(x, a);
+            } else {
+                tcg_gen_mov_i32(x, a);
+            }
+            tcg_gen_shri_i32(p, x, count - 1);
+            tcg_gen_shri_i32(r, x, count);
+        } else {
+            if (ot == MO_8) {
+                tcg_gen_ext8s_i32(x, a);
+            } else if (ot == MO_16) {
+                tcg_gen_ext16s_i32(x, a);
+            } else {
+                tcg_gen_mov_i32(x, a);
+            }
+            tcg_gen_sari_i32(p, x, count - 1);
+            tcg_gen_sari_i32(r, x, count);
+        }
+    }
+    (void)bits;
+    gen_st_rm(s, d, ot, r);
+    tcg_gen_mov_i32(cpu_cc_dst, r);
+    tcg_gen_mov_i32(cpu_cc_src, p);
+    gen_set_cc_op(s, ((op == 4 || op == 6) ? CC_OP_SHLB : CC_OP_SARB) + ot);
+}
+
+static void gen_shift(DisasContext *s, X86Insn *d, MemOp ot, TCGv_i32 count, int cconst)
+{
+    int op = d->m.reg;
+
+    if (cconst >= 0) {
+        cconst &= 31;
+        if (cconst == 0) {
+            /* Nothing changes, but the memory operand is still read (faults). */
+            TCGv_i32 a = x86_temp(s);
+
+            gen_ld_rm(s, d, ot, a);
+            return;
+        }
+        if (op >= 4 && (ot == MO_32 || cconst < (8 << ot))) {
+            gen_shift_const(s, d, op, ot, cconst);
+            return;
+        }
+        count = tcg_constant_i32(cconst);
+    }
+    TCGv_i32 a = x86_temp(s), r = x86_temp(s);
+
+    gen_ld_rm(s, d, ot, a);
+    gen_helper_env(s, &info_shift, r, 3, tcg_constant_i32((op << 2) | ot), a, count);
+    gen_st_rm(s, d, ot, r);
+    gen_commit_cc_tmp(s);
+}
+
+/* C0/C1/D0/D1/D2/D3 */
+bool trans_grp2(DisasContext *s, X86Insn *d)
+{
+    switch (d->op) {
+    case 0xc0:
+    case 0xc1:
+        gen_shift(s, d, d->ot, NULL, d->imm & 0xff);
+        break;
+    case 0xd0:
+    case 0xd1:
+        gen_shift(s, d, d->ot, NULL, 1);
+        break;
+    default: {
+        TCGv_i32 c = x86_temp(s);
+
+        tcg_gen_andi_i32(c, cpu_regs[R_ECX], 0xff);
+        gen_shift(s, d, d->ot, c, -1);
+        break;
+    }
+    }
+    return true;
+}
+
+/* 0F A4/A5/AC/AD: SHLD/SHRD Ev,Gv,Ib/CL */
+bool trans_shld_shrd(DisasContext *s, X86Insn *d)
+{
+    bool right = d->op & 8;
+    TCGv_i32 a = x86_temp(s), b = x86_temp(s), r = x86_temp(s), c = x86_temp(s);
+
+    if (d->op & 1) {
+        tcg_gen_andi_i32(c, cpu_regs[R_ECX], 0xff);
+    } else {
+        tcg_gen_movi_i32(c, d->imm & 0xff);
+    }
+    gen_ld_rm(s, d, d->ot, a);
+    gen_ld_reg(s, d->ot, b, d->m.reg);
+    gen_helper_env(s, &info_shd, r, 4, tcg_constant_i32((right << 2) | d->ot), a, b, c);
+    gen_st_rm(s, d, d->ot, r);
+    gen_commit_cc_tmp(s);
+    return true;
+}
+
+/* ---- group 3 ---- */
+
+static void gen_mul(DisasContext *s, MemOp ot, TCGv_i32 v, bool sign)
+{
+    TCGv_i32 r = x86_temp(s), t = x86_temp(s);
+
+    switch (ot) {
+    case MO_8:
+        if (sign) {
+            tcg_gen_ext8s_i32(t, cpu_regs[R_EAX]);
+            tcg_gen_ext8s_i32(r, v);
+        } else {
+            tcg_gen_ext8u_i32(t, cpu_regs[R_EAX]);
+            tcg_gen_ext8u_i32(r, v);
+        }
+        tcg_gen_mul_i32(r, r, t);
+        tcg_gen_deposit_i32(cpu_regs[R_EAX], cpu_regs[R_EAX], r, 0, 16);
+        tcg_gen_mov_i32(cpu_cc_dst, r);
+        if (sign) {
+            tcg_gen_ext8s_i32(t, r);
+            tcg_gen_sub_i32(cpu_cc_src, r, t);
+            tcg_gen_ext16u_i32(cpu_cc_src, cpu_cc_src);
+        } else {
+            tcg_gen_andi_i32(cpu_cc_src, r, 0xff00);
+        }
+        break;
+    case MO_16:
+        if (sign) {
+            tcg_gen_ext16s_i32(t, cpu_regs[R_EAX]);
+            tcg_gen_ext16s_i32(r, v);
+        } else {
+            tcg_gen_ext16u_i32(t, cpu_regs[R_EAX]);
+            tcg_gen_ext16u_i32(r, v);
+        }
+        tcg_gen_mul_i32(r, r, t);
+        tcg_gen_deposit_i32(cpu_regs[R_EAX], cpu_regs[R_EAX], r, 0, 16);
+        tcg_gen_shri_i32(t, r, 16);
+        tcg_gen_deposit_i32(cpu_regs[R_EDX], cpu_regs[R_EDX], t, 0, 16);
+        tcg_gen_mov_i32(cpu_cc_dst, r);
+        if (sign) {
+            tcg_gen_ext16s_i32(t, r);
+            tcg_gen_sub_i32(cpu_cc_src, r, t);
+        } else {
+            tcg_gen_shri_i32(cpu_cc_src, r, 16);
+        }
+        break;
+    default: {
+        TCGv_i32 lo = x86_temp(s), hi = x86_temp(s);
+
+        if (sign) {
+            tcg_gen_muls2_i32(lo, hi, cpu_regs[R_EAX], v);
+        } else {
+            tcg_gen_mulu2_i32(lo, hi, cpu_regs[R_EAX], v);
+        }
+        tcg_gen_mov_i32(cpu_regs[R_EAX], lo);
+        tcg_gen_mov_i32(cpu_regs[R_EDX], hi);
+        tcg_gen_mov_i32(cpu_cc_dst, lo);
+        if (sign) {
+            tcg_gen_sari_i32(t, lo, 31);
+            tcg_gen_sub_i32(cpu_cc_src, hi, t);
+        } else {
+            tcg_gen_mov_i32(cpu_cc_src, hi);
+        }
+        break;
+    }
+    }
+    gen_set_cc_op(s, CC_OP_MULB + ot);
+}
+
+bool trans_grp3(DisasContext *s, X86Insn *d)
+{
+    MemOp ot = d->ot;
+    TCGv_i32 v = x86_temp(s), r = x86_temp(s);
+
+    switch (d->m.reg) {
+    case 0:
+    case 1:
+        gen_ld_rm(s, d, ot, v);
+        tcg_gen_andi_i32(cpu_cc_dst, v, d->imm);
+        gen_set_cc_op(s, CC_OP_LOGICB + ot);
+        return true;
+    case 2:
+        gen_ld_rm(s, d, ot, v);
+        tcg_gen_not_i32(r, v);
+        gen_st_rm(s, d, ot, r);
+        return true;
+    case 3:
+        gen_ld_rm(s, d, ot, v);
+        tcg_gen_neg_i32(r, v);
+        gen_st_rm(s, d, ot, r);
+        tcg_gen_mov_i32(cpu_cc_dst, r);
+        tcg_gen_mov_i32(cpu_cc_src, v);
+        gen_set_cc_op(s, CC_OP_SUBB + ot);
+        return true;
+    case 4:
+    case 5:
+        if (s->prefix & PREFIX_LOCK) {
+            return false;
+        }
+        gen_ld_rm(s, d, ot, v);
+        gen_mul(s, ot, v, d->m.reg == 5);
+        return true;
+    default:
+        if (s->prefix & PREFIX_LOCK) {
+            return false;
+        }
+        gen_ld_rm(s, d, ot, v);
+        gen_update_eip_cur(s);
+        gen_helper_env(s, d->m.reg == 6 ? &info_div : &info_idiv, NULL, 2,
+                       tcg_constant_i32(ot), v);
+        return true;
+    }
+}
+
+/* 84/85 */
+bool trans_test(DisasContext *s, X86Insn *d)
+{
+    TCGv_i32 a = x86_temp(s), b = x86_temp(s);
+
+    gen_ld_rm(s, d, d->ot, a);
+    gen_ld_reg(s, d->ot, b, d->m.reg);
+    tcg_gen_and_i32(cpu_cc_dst, a, b);
+    gen_set_cc_op(s, CC_OP_LOGICB + d->ot);
+    return true;
+}
+
+/* A8/A9 */
+bool trans_test_a_imm(DisasContext *s, X86Insn *d)
+{
+    tcg_gen_andi_i32(cpu_cc_dst, cpu_regs[R_EAX], d->imm);
+    gen_set_cc_op(s, CC_OP_LOGICB + d->ot);
+    return true;
+}
+
+/* Signed multiply of two ot-sized values into reg, with CF/OF = truncation. */
+static void gen_imul2(DisasContext *s, MemOp ot, int reg, TCGv_i32 a, TCGv_i32 b)
+{
+    TCGv_i32 lo = x86_temp(s), hi = x86_temp(s), t = x86_temp(s);
+
+    if (ot == MO_16) {
+        tcg_gen_ext16s_i32(t, a);
+        tcg_gen_ext16s_i32(hi, b);
+        tcg_gen_mul_i32(lo, t, hi);
+        tcg_gen_ext16s_i32(t, lo);
+        gen_st_reg(s, ot, reg, lo);
+        tcg_gen_mov_i32(cpu_cc_dst, lo);
+        tcg_gen_sub_i32(cpu_cc_src, lo, t);
+    } else {
+        tcg_gen_muls2_i32(lo, hi, a, b);
+        gen_st_reg(s, ot, reg, lo);
+        tcg_gen_sari_i32(t, lo, 31);
+        tcg_gen_mov_i32(cpu_cc_dst, lo);
+        tcg_gen_sub_i32(cpu_cc_src, hi, t);
+    }
+    gen_set_cc_op(s, CC_OP_MULB + ot);
+}
+
+/* 69/6B: IMUL Gv,Ev,Iz/Ib */
+bool trans_imul_imm(DisasContext *s, X86Insn *d)
+{
+    TCGv_i32 a = x86_temp(s);
+
+    gen_ld_rm(s, d, d->ot, a);
+    gen_imul2(s, d->ot, d->m.reg, a, tcg_constant_i32(d->imm));
+    return true;
+}
+
+/* 0F AF: IMUL Gv,Ev */
+bool trans_imul_gv_ev(DisasContext *s, X86Insn *d)
+{
+    TCGv_i32 a = x86_temp(s), b = x86_temp(s);
+
+    gen_ld_rm(s, d, d->ot, a);
+    gen_ld_reg(s, d->ot, b, d->m.reg);
+    gen_imul2(s, d->ot, d->m.reg, b, a);
+    return true;
+}
+
+/* ---- bit tests ---- */
+
+/* op: 0 BT, 1 BTS, 2 BTR, 3 BTC; bit offset in off (register form: any value). */
+static void gen_bt(DisasContext *s, X86Insn *d, int op, TCGv_i32 off, bool reg_off)
+{
+    MemOp ot = d->ot;
+    int bits = 8 << ot;
+    TCGv_i32 v = x86_temp(s), bit = x86_temp(s), r = x86_temp(s), mask = x86_temp(s);
+
+    if (d->m.is_mem) {
+        gen_lea_modrm(s, &d->m);
+        if (reg_off) {
+            /* The bit string extends beyond the operand: a signed offset. */
+            TCGv_i32 disp = x86_temp(s);
+
+            if (ot == MO_16) {
+                tcg_gen_ext16s_i32(disp, off);
+            } else {
+                tcg_gen_mov_i32(disp, off);
+            }
+            tcg_gen_sari_i32(disp, disp, 3 + ot);
+            tcg_gen_shli_i32(disp, disp, ot);
+            tcg_gen_add_i32(s->A0, s->A0, disp);
+        }
+        gen_ld_mem(s, ot, v, s->A0);
+    } else {
+        gen_ld_reg(s, ot, v, d->m.rm);
+    }
+    tcg_gen_andi_i32(bit, off, bits - 1);
+    tcg_gen_shl_i32(mask, tcg_constant_i32(1), bit);
+    switch (op) {
+    case 1:
+        tcg_gen_or_i32(r, v, mask);
+        break;
+    case 2:
+        tcg_gen_andc_i32(r, v, mask);
+        break;
+    case 3:
+        tcg_gen_xor_i32(r, v, mask);
+        break;
+    default:
+        break;
+    }
+    if (op) {
+        if (d->m.is_mem) {
+            gen_st_mem(s, ot, r, s->A0);
+        } else {
+            gen_st_reg(s, ot, d->m.rm, r);
+        }
+    }
+    /* CF = the bit; ZF kept; OF/SF/AF/PF are undefined and kept too. */
+    TCGv_i32 c = x86_temp(s);
+
+    tcg_gen_shr_i32(c, v, bit);
+    tcg_gen_andi_i32(c, c, 1);
+    gen_flags_to_eflags_op(s);
+    tcg_gen_andi_i32(cpu_cc_src, cpu_cc_src, ~CC_C);
+    tcg_gen_or_i32(cpu_cc_src, cpu_cc_src, c);
+}
+
+/* 0F A3/AB/B3/BB */
+bool trans_bt_op(DisasContext *s, X86Insn *d)
+{
+    static const int ops[4] = { 0, 1, 2, 3 };
+    int op = ops[(d->op >> 3) & 3];
+    TCGv_i32 off = x86_temp(s);
+
+    if (op == 0 && (s->prefix & PREFIX_LOCK)) {
+        return false;
+    }
+    gen_ld_reg(s, d->ot == MO_16 ? MO_16 : MO_32, off, d->m.reg);
+    gen_bt(s, d, op, off, true);
+    return true;
+}
+
+/* 0F BA: group 8, Ev,Ib */
+bool trans_grp8(DisasContext *s, X86Insn *d)
+{
+    if (d->m.reg < 4) {
+        return false;
+    }
+    gen_bt(s, d, d->m.reg - 4, tcg_constant_i32(d->imm & 0xff), false);
+    return true;
+}
+
+/* 0F BC/BD */
+bool trans_bsf_bsr(DisasContext *s, X86Insn *d)
+{
+    MemOp ot = d->ot;
+    TCGv_i32 v = x86_temp(s), r = x86_temp(s), old = x86_temp(s);
+
+    gen_ld_rm(s, d, ot, v);
+    if (d->op & 1) {
+        /* BSR: 31 - clz, on the zero-extended operand. */
+        tcg_gen_clzi_i32(r, v, 32);
+        tcg_gen_xori_i32(r, r, 31);
+    } else {
+        tcg_gen_ctzi_i32(r, v, 32);
+    }
+    /* A zero source leaves the destination unchanged (as Intel and AMD parts do). */
+    gen_ld_reg(s, ot, old, d->m.reg);
+    tcg_gen_movcond_i32(TCG_COND_EQ, r, v, tcg_constant_i32(0), old, r);
+    gen_st_reg(s, ot, d->m.reg, r);
+    tcg_gen_mov_i32(cpu_cc_dst, v);
+    gen_set_cc_op(s, CC_OP_LOGICB + ot);
+    return true;
+}
+
+/* 0F 90-9F */
+bool trans_setcc(DisasContext *s, X86Insn *d)
+{
+    TCGv_i32 v = x86_temp(s);
+
+    if (d->m.is_mem) {
+        gen_lea_modrm(s, &d->m);
+    }
+    gen_cc_eval(s, d->op & 15, v);
+    gen_st_rm(s, d, MO_8, v);
+    return true;
+}
+
+/* 0F 40-4F */
+bool trans_cmovcc(DisasContext *s, X86Insn *d)
+{
+    TCGv_i32 v = x86_temp(s), c = x86_temp(s), old = x86_temp(s);
+
+    gen_ld_rm(s, d, d->ot, v);
+    gen_cc_eval(s, d->op & 15, c);
+    gen_ld_reg(s, d->ot, old, d->m.reg);
+    tcg_gen_movcond_i32(TCG_COND_NE, v, c, tcg_constant_i32(0), v, old);
+    gen_st_reg(s, d->ot, d->m.reg, v);
+    return true;
+}
+
+/* 98: CBW / CWDE */
+bool trans_cbw(DisasContext *s, X86Insn *d)
+{
+    TCGv_i32 t = x86_temp(s);
+
+    if (d->ot == MO_16) {
+        tcg_gen_ext8s_i32(t, cpu_regs[R_EAX]);
+        gen_st_reg(s, MO_16, R_EAX, t);
+    } else {
+        tcg_gen_ext16s_i32(cpu_regs[R_EAX], cpu_regs[R_EAX]);
+    }
+    return true;
+}
+
+/* 99: CWD / CDQ */
+bool trans_cwd(DisasContext *s, X86Insn *d)
+{
+    TCGv_i32 t = x86_temp(s);
+
+    if (d->ot == MO_16) {
+        tcg_gen_ext16s_i32(t, cpu_regs[R_EAX]);
+        tcg_gen_sari_i32(t, t, 15);
+        gen_st_reg(s, MO_16, R_EDX, t);
+    } else {
+        tcg_gen_sari_i32(cpu_regs[R_EDX], cpu_regs[R_EAX], 31);
+    }
+    return true;
+}
+
+/* 27 DAA, 2F DAS, 37 AAA, 3F AAS, D4 AAM, D5 AAD */
+bool trans_bcd(DisasContext *s, X86Insn *d)
+{
+    switch (d->op) {
+    case 0x27:
+        gen_helper_env(s, &info_daa, NULL, 0);
+        break;
+    case 0x2f:
+        gen_helper_env(s, &info_das, NULL, 0);
+        break;
+    case 0x37:
+        gen_helper_env(s, &info_aaa, NULL, 0);
+        break;
+    case 0x3f:
+        gen_helper_env(s, &info_aas, NULL, 0);
+        break;
+    case 0xd4:
+        if ((d->imm & 0xff) == 0) {
+            gen_exception(s, EXCP00_DIVZ);
+            return true;
+        }
+        gen_helper_env(s, &info_aam, NULL, 1, tcg_constant_i32(d->imm & 0xff));
+        break;
+    default:
+        gen_helper_env(s, &info_aad, NULL, 1, tcg_constant_i32(d->imm & 0xff));
+        break;
+    }
+    s->cc_op = CC_OP_EFLAGS;
+    return true;
+}
+
+/* F5 CMC, F8 CLC, F9 STC, FC CLD, FD STD */
+bool trans_flag_op(DisasContext *s, X86Insn *d)
+{
+    switch (d->op) {
+    case 0xfc:
+        tcg_gen_movi_i32(cpu_df, 1);
+        return true;
+    case 0xfd:
+        tcg_gen_movi_i32(cpu_df, -1);
+        return true;
+    default:
+        break;
+    }
+    gen_flags_to_eflags_op(s);
+    switch (d->op) {
+    case 0xf5:
+        tcg_gen_xori_i32(cpu_cc_src, cpu_cc_src, CC_C);
+        break;
+    case 0xf8:
+        tcg_gen_andi_i32(cpu_cc_src, cpu_cc_src, ~CC_C);
+        break;
+    default:
+        tcg_gen_ori_i32(cpu_cc_src, cpu_cc_src, CC_C);
+        break;
+    }
+    return true;
+}
+
+/* 9E SAHF, 9F LAHF */
+bool trans_lahf_sahf(DisasContext *s, X86Insn *d)
+{
+    TCGv_i32 t = x86_temp(s);
+
+    gen_flags_to_eflags_op(s);
+    if (d->op == 0x9f) {
+        tcg_gen_ori_i32(t, cpu_cc_src, EFLAGS_FIXED);
+        tcg_gen_deposit_i32(cpu_regs[R_EAX], cpu_regs[R_EAX], t, 8, 8);
+    } else {
+        tcg_gen_extract_i32(t, cpu_regs[R_EAX], 8, 8);
+        tcg_gen_andi_i32(t, t, CC_S | CC_Z | CC_A | CC_P | CC_C);
+        tcg_gen_andi_i32(cpu_cc_src, cpu_cc_src, CC_O);
+        tcg_gen_or_i32(cpu_cc_src, cpu_cc_src, t);
+    }
+    return true;
+}
+
+/* D6: SALC (undocumented: AL = CF ? FF : 00) */
+bool trans_salc(DisasContext *s, X86Insn *d)
+{
+    TCGv_i32 c = x86_temp(s);
+
+    gen_compute_cf(s, c);
+    tcg_gen_neg_i32(c, c);
+    gen_st_reg(s, MO_8, R_EAX, c);
+    return true;
+}
+
+/* 0F C0/C1 */
+bool trans_xadd(DisasContext *s, X86Insn *d)
+{
+    TCGv_i32 a = x86_temp(s), b = x86_temp(s), r = x86_temp(s);
+
+    gen_ld_rm(s, d, d->ot, a);
+    gen_ld_reg(s, d->ot, b, d->m.reg);
+    tcg_gen_add_i32(r, a, b);
+    if (d->m.is_mem) {
+        gen_st_mem(s, d->ot, r, s->A0);
+        gen_st_reg(s, d->ot, d->m.reg, a);
+    } else {
+        gen_st_reg(s, d->ot, d->m.reg, a);
+        gen_st_reg(s, d->ot, d->m.rm, r);
+    }
+    tcg_gen_mov_i32(cpu_cc_dst, r);
+    tcg_gen_mov_i32(cpu_cc_src, b);
+    gen_set_cc_op(s, CC_OP_ADDB + d->ot);
+    return true;
+}
+
+/* 0F B0/B1 */
+bool trans_cmpxchg(DisasContext *s, X86Insn *d)
+{
+    MemOp ot = d->ot;
+    TCGv_i32 old = x86_temp(s), acc = x86_temp(s), src = x86_temp(s);
+    TCGv_i32 nv = x86_temp(s), r = x86_temp(s), ea = x86_temp(s), eo = x86_temp(s);
+
+    gen_ld_rm(s, d, ot, old);
+    gen_ld_reg(s, ot, acc, R_EAX);
+    gen_ld_reg(s, ot, src, d->m.reg);
+    if (ot == MO_8) {
+        tcg_gen_ext8u_i32(ea, old);
+    } else if (ot == MO_16) {
+        tcg_gen_ext16u_i32(ea, old);
+    } else {
+        tcg_gen_mov_i32(ea, old);
+    }
+    tcg_gen_movcond_i32(TCG_COND_EQ, nv, acc, ea, src, ea);
+    /* The destination is always written (with its old value on mismatch). */
+    gen_st_rm(s, d, ot, nv);
+    /* The accumulator takes the old value only on mismatch (re-read: it may have
+     * been the destination). */
+    gen_ld_reg(s, ot, eo, R_EAX);
+    tcg_gen_movcond_i32(TCG_COND_EQ, eo, acc, ea, eo, ea);
+    gen_st_reg(s, ot, R_EAX, eo);
+    tcg_gen_sub_i32(r, acc, ea);
+    tcg_gen_mov_i32(cpu_cc_dst, r);
+    tcg_gen_mov_i32(cpu_cc_src, ea);
+    gen_set_cc_op(s, CC_OP_SUBB + ot);
+    return true;
+}
+
+/* 0F C8-CF */
+bool trans_bswap(DisasContext *s, X86Insn *d)
+{
+    int reg = d->op & 7;
+
+    if (d->ot == MO_16) {
+        /* Undefined; hardware clears the low word. */
+        tcg_gen_andi_i32(cpu_regs[reg], cpu_regs[reg], 0xffff0000);
+        return true;
+    }
+    tcg_gen_bswap32_i32(cpu_regs[reg], cpu_regs[reg]);
+    return true;
+}

@@ -1,0 +1,920 @@
+/*
+ * i386 translator: guest instructions -> TCG IR, one TranslatorOps set driven by the
+ * generic translator_loop.
+ *
+ * Decoding (Intel SDM Vol. 2, ch. 2 and appendix A): legacy prefixes, then a one-byte
+ * or 0F two-byte opcode looked up in x86_op_table1/2 (trans-*.c). Each entry names a
+ * translation function and an operand-form descriptor (XF_*) telling the decoder
+ * whether a ModRM byte and which immediates follow; the decoder consumes them into an
+ * X86Insn before the translation function runs.
+ *
+ * Rules every translation function follows so that a fault mid-instruction restarts
+ * it cleanly (state is restored from the insn_start records, i.e. eip only): memory
+ * stores happen before any register, esp or flag update of the same instruction.
+ */
+#include "qemu/osdep.h"
+#include <stdarg.h>
+#include "internal.h"
+#include "exec/exec-all.h"
+#include "qemu/log.h"
+
+TCGv_i32 cpu_regs[8];
+TCGv_i32 cpu_eip, cpu_cc_op, cpu_cc_dst, cpu_cc_src, cpu_cc_src2, cpu_df;
+TCGv_i32 cpu_seg_base[6];
+
+static const char *const x86_reg_names[8] = {
+    "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
+};
+static const char *const x86_seg_base_names[6] = {
+    "es_base", "cs_base", "ss_base", "ds_base", "fs_base", "gs_base",
+};
+
+#define X86_MAX_INSNS_PER_TB 128
+#define X86_MAX_INSN_LEN 15
+
+static const TCGHelperInfo info_raise =
+    TCG_HELPER(helper_x86_raise, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32);
+static const TCGHelperInfo info_raise_err =
+    TCG_HELPER(helper_x86_raise_err, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32,
+               TCG_CALL_I32);
+static const TCGHelperInfo info_cc_all =
+    TCG_HELPER(helper_x86_cc_all, TCG_CALL_NO_RWG | TCG_CALL_NO_SIDE_EFFECTS,
+               TCG_CALL_I32, TCG_CALL_I32, TCG_CALL_I32, TCG_CALL_I32, TCG_CALL_I32);
+static const TCGHelperInfo info_cc_c =
+    TCG_HELPER(helper_x86_cc_c, TCG_CALL_NO_RWG | TCG_CALL_NO_SIDE_EFFECTS,
+               TCG_CALL_I32, TCG_CALL_I32, TCG_CALL_I32, TCG_CALL_I32, TCG_CALL_I32);
+
+void x86_tcg_init(void)
+{
+    for (int i = 0; i < 8; i++) {
+        cpu_regs[i] = tcg_global_mem_new_i32(offsetof(CPUX86State, regs[i]),
+                                             x86_reg_names[i]);
+    }
+    for (int i = 0; i < 6; i++) {
+        cpu_seg_base[i] = tcg_global_mem_new_i32(offsetof(CPUX86State, segs[i].base),
+                                                 x86_seg_base_names[i]);
+    }
+    cpu_eip = tcg_global_mem_new_i32(offsetof(CPUX86State, eip), "eip");
+    cpu_cc_op = tcg_global_mem_new_i32(offsetof(CPUX86State, cc_op), "cc_op");
+    cpu_cc_dst = tcg_global_mem_new_i32(offsetof(CPUX86State, cc_dst), "cc_dst");
+    cpu_cc_src = tcg_global_mem_new_i32(offsetof(CPUX86State, cc_src), "cc_src");
+    cpu_cc_src2 = tcg_global_mem_new_i32(offsetof(CPUX86State, cc_src2), "cc_src2");
+    cpu_df = tcg_global_mem_new_i32(offsetof(CPUX86State, df), "df");
+}
+
+TCGv_i32 x86_temp(DisasContext *s)
+{
+    TCGv_i32 t = tcg_temp_new_i32();
+
+    assert(s->nb_temps < X86_DC_MAX_TEMPS);
+    s->temps[s->nb_temps++] = t;
+    return t;
+}
+
+static void x86_free_temps(DisasContext *s)
+{
+    for (int i = 0; i < s->nb_temps; i++) {
+        tcg_temp_free_i32(s->temps[i]);
+    }
+    s->nb_temps = 0;
+}
+
+void gen_helper_env(DisasContext *s, const TCGHelperInfo *info, TCGv_i32 ret,
+                    int nargs, ...)
+{
+    TCGTemp *args[TCG_MAX_CALL_ARGS];
+    va_list ap;
+
+    assert(nargs + 1 <= TCG_MAX_CALL_ARGS);
+    args[0] = tcgv_ptr_temp(tcg_env);
+    va_start(ap, nargs);
+    for (int i = 0; i < nargs; i++) {
+        args[i + 1] = tcgv_i32_temp(va_arg(ap, TCGv_i32));
+    }
+    va_end(ap);
+    tcg_gen_callN(info, ret ? tcgv_i32_temp(ret) : NULL, nargs + 1, args);
+}
+
+uint32_t x86_next_eip(DisasContext *s)
+{
+    return s->base.pc_next - s->cs_base;
+}
+
+void gen_update_eip_cur(DisasContext *s)
+{
+    tcg_gen_movi_i32(cpu_eip, s->pc_start_eip);
+}
+
+void gen_update_eip_next(DisasContext *s)
+{
+    tcg_gen_movi_i32(cpu_eip, x86_next_eip(s));
+}
+
+void gen_exception(DisasContext *s, int vec)
+{
+    gen_update_eip_cur(s);
+    gen_helper_env(s, &info_raise, NULL, 1, tcg_constant_i32(vec));
+    s->base.is_jmp = DISAS_NORETURN;
+}
+
+void gen_exception_err(DisasContext *s, int vec, int err)
+{
+    gen_update_eip_cur(s);
+    gen_helper_env(s, &info_raise_err, NULL, 2, tcg_constant_i32(vec),
+                   tcg_constant_i32(err));
+    s->base.is_jmp = DISAS_NORETURN;
+}
+
+void gen_illegal(DisasContext *s)
+{
+    gen_exception(s, EXCP06_ILLOP);
+}
+
+bool x86_check_cpl0(DisasContext *s)
+{
+    if (s->cpl != 0) {
+        gen_exception_err(s, EXCP0D_GPF, 0);
+        return false;
+    }
+    return true;
+}
+
+void gen_set_cc_op(DisasContext *s, int op)
+{
+    s->cc_op = op;
+    if (op != CC_OP_DYNAMIC) {
+        tcg_gen_movi_i32(cpu_cc_op, op);
+    }
+}
+
+static const TCGHelperInfo info_single_step =
+    TCG_HELPER(helper_x86_single_step, 0, TCG_CALL_VOID, TCG_CALL_PTR);
+
+void gen_jmp_eip(DisasContext *s, uint32_t eip, int slot)
+{
+    if (!(s->flags & HF_CS32_MASK)) {
+        eip &= 0xffff;
+    }
+    if (s->flags & HF_TF_MASK) {
+        tcg_gen_movi_i32(cpu_eip, eip);
+        gen_helper_env(s, &info_single_step, NULL, 0);
+        s->base.is_jmp = DISAS_NORETURN;
+        return;
+    }
+    if (!(s->flags & (HF_TF_MASK | HF_INHIBIT_IRQ_MASK)) &&
+        translator_use_goto_tb(&s->base, s->cs_base + eip)) {
+        tcg_gen_goto_tb(slot);
+        tcg_gen_movi_i32(cpu_eip, eip);
+        tcg_gen_exit_tb(s->base.tb, slot);
+    } else {
+        tcg_gen_movi_i32(cpu_eip, eip);
+        if (s->flags & (HF_TF_MASK | HF_INHIBIT_IRQ_MASK)) {
+            tcg_gen_exit_tb(NULL, 0);
+        } else {
+            tcg_gen_lookup_and_goto_ptr();
+        }
+    }
+    s->base.is_jmp = DISAS_NORETURN;
+}
+
+/* eip already stored: continue at it through the jump cache. */
+void gen_jmp_dyn(DisasContext *s)
+{
+    s->base.is_jmp = DISAS_JUMP;
+}
+
+/* ---- registers ---- */
+
+void gen_ld_reg(DisasContext *s, MemOp ot, TCGv_i32 dst, int reg)
+{
+    switch (ot) {
+    case MO_8:
+        if (reg < 4) {
+            tcg_gen_ext8u_i32(dst, cpu_regs[reg]);
+        } else {
+            tcg_gen_extract_i32(dst, cpu_regs[reg - 4], 8, 8);
+        }
+        break;
+    case MO_16:
+        tcg_gen_ext16u_i32(dst, cpu_regs[reg]);
+        break;
+    default:
+        tcg_gen_mov_i32(dst, cpu_regs[reg]);
+        break;
+    }
+}
+
+void gen_st_reg(DisasContext *s, MemOp ot, int reg, TCGv_i32 val)
+{
+    switch (ot) {
+    case MO_8:
+        if (reg < 4) {
+            tcg_gen_deposit_i32(cpu_regs[reg], cpu_regs[reg], val, 0, 8);
+        } else {
+            tcg_gen_deposit_i32(cpu_regs[reg - 4], cpu_regs[reg - 4], val, 8, 8);
+        }
+        break;
+    case MO_16:
+        tcg_gen_deposit_i32(cpu_regs[reg], cpu_regs[reg], val, 0, 16);
+        break;
+    default:
+        tcg_gen_mov_i32(cpu_regs[reg], val);
+        break;
+    }
+}
+
+/* ---- memory operands ---- */
+
+void gen_lea_seg(DisasContext *s, TCGv_i32 dst, TCGv_i32 off, int def_seg, int ovr)
+{
+    int seg = ovr >= 0 ? ovr : def_seg;
+
+    if (s->aflag == MO_16) {
+        tcg_gen_ext16u_i32(dst, off);
+        off = dst;
+    }
+    if (!s->addseg && (seg == R_DS || seg == R_ES || seg == R_SS)) {
+        tcg_gen_mov_i32(dst, off);
+    } else {
+        tcg_gen_add_i32(dst, off, cpu_seg_base[seg]);
+    }
+}
+
+TCGv_i32 gen_ea_offset(DisasContext *s, X86ModRM *m)
+{
+    TCGv_i32 t = x86_temp(s);
+
+    if (m->base >= 0) {
+        tcg_gen_addi_i32(t, cpu_regs[m->base], m->disp);
+    } else {
+        tcg_gen_movi_i32(t, m->disp);
+    }
+    if (m->index >= 0) {
+        TCGv_i32 ix = x86_temp(s);
+
+        tcg_gen_shli_i32(ix, cpu_regs[m->index], m->scale);
+        tcg_gen_add_i32(t, t, ix);
+    }
+    if (s->aflag == MO_16) {
+        tcg_gen_ext16u_i32(t, t);
+    }
+    return t;
+}
+
+void gen_lea_modrm(DisasContext *s, X86ModRM *m)
+{
+    TCGv_i32 off = gen_ea_offset(s, m);
+
+    gen_lea_seg(s, s->A0, off, m->def_seg, s->override);
+}
+
+void gen_ld_mem(DisasContext *s, MemOp ot, TCGv_i32 dst, TCGv_i32 addr)
+{
+    tcg_gen_qemu_ld_i32(dst, addr, s->mem_idx, ot | MO_LE);
+}
+
+void gen_st_mem(DisasContext *s, MemOp ot, TCGv_i32 val, TCGv_i32 addr)
+{
+    tcg_gen_qemu_st_i32(val, addr, s->mem_idx, ot | MO_LE);
+}
+
+void gen_ld_rm(DisasContext *s, X86Insn *d, MemOp ot, TCGv_i32 dst)
+{
+    if (d->m.is_mem) {
+        gen_lea_modrm(s, &d->m);
+        gen_ld_mem(s, ot, dst, s->A0);
+    } else {
+        gen_ld_reg(s, ot, dst, d->m.rm);
+    }
+}
+
+void gen_st_rm(DisasContext *s, X86Insn *d, MemOp ot, TCGv_i32 val)
+{
+    if (d->m.is_mem) {
+        gen_st_mem(s, ot, val, s->A0);
+    } else {
+        gen_st_reg(s, ot, d->m.rm, val);
+    }
+}
+
+/* ---- stack ---- */
+
+void gen_stack_addr(DisasContext *s, TCGv_i32 dst, TCGv_i32 off)
+{
+    if (!s->ss32) {
+        tcg_gen_ext16u_i32(dst, off);
+        off = dst;
+    }
+    if (s->addseg) {
+        tcg_gen_add_i32(dst, off, cpu_seg_base[R_SS]);
+    } else {
+        tcg_gen_mov_i32(dst, off);
+    }
+}
+
+void gen_esp_add(DisasContext *s, int32_t delta)
+{
+    if (s->ss32) {
+        tcg_gen_addi_i32(cpu_regs[R_ESP], cpu_regs[R_ESP], delta);
+    } else {
+        TCGv_i32 t = x86_temp(s);
+
+        tcg_gen_addi_i32(t, cpu_regs[R_ESP], delta);
+        tcg_gen_deposit_i32(cpu_regs[R_ESP], cpu_regs[R_ESP], t, 0, 16);
+    }
+}
+
+void gen_push(DisasContext *s, MemOp ot, TCGv_i32 val)
+{
+    TCGv_i32 nsp = x86_temp(s);
+    TCGv_i32 a = x86_temp(s);
+
+    tcg_gen_subi_i32(nsp, cpu_regs[R_ESP], 1 << ot);
+    gen_stack_addr(s, a, nsp);
+    gen_st_mem(s, ot, val, a);
+    if (s->ss32) {
+        tcg_gen_mov_i32(cpu_regs[R_ESP], nsp);
+    } else {
+        tcg_gen_deposit_i32(cpu_regs[R_ESP], cpu_regs[R_ESP], nsp, 0, 16);
+    }
+}
+
+void gen_pop_peek(DisasContext *s, MemOp ot, TCGv_i32 dst)
+{
+    TCGv_i32 a = x86_temp(s);
+
+    gen_stack_addr(s, a, cpu_regs[R_ESP]);
+    gen_ld_mem(s, ot, dst, a);
+}
+
+void gen_pop_adjust(DisasContext *s, MemOp ot)
+{
+    gen_esp_add(s, 1 << ot);
+}
+
+/* ---- flags ---- */
+
+void gen_compute_eflags(DisasContext *s, TCGv_i32 dst)
+{
+    if (s->cc_op == CC_OP_EFLAGS) {
+        tcg_gen_mov_i32(dst, cpu_cc_src);
+        return;
+    }
+    tcg_gen_callN(&info_cc_all, tcgv_i32_temp(dst), 4,
+                  (TCGTemp *[]){ tcgv_i32_temp(cpu_cc_op), tcgv_i32_temp(cpu_cc_dst),
+                                 tcgv_i32_temp(cpu_cc_src), tcgv_i32_temp(cpu_cc_src2) });
+}
+
+void gen_compute_cf(DisasContext *s, TCGv_i32 dst)
+{
+    int op = s->cc_op;
+
+    if (op == CC_OP_EFLAGS) {
+        tcg_gen_andi_i32(dst, cpu_cc_src, CC_C);
+        return;
+    }
+    if (op >= CC_OP_LOGICB && op <= CC_OP_LOGICL) {
+        tcg_gen_movi_i32(dst, 0);
+        return;
+    }
+    if ((op >= CC_OP_INCB && op <= CC_OP_DECL)) {
+        tcg_gen_andi_i32(dst, cpu_cc_src, CC_C);
+        return;
+    }
+    if (op >= CC_OP_SUBB && op <= CC_OP_SUBL) {
+        /* Borrow of a - b where a = dst + src. */
+        MemOp ot = op - CC_OP_SUBB;
+        TCGv_i32 a = x86_temp(s), b = x86_temp(s);
+
+        tcg_gen_add_i32(a, cpu_cc_dst, cpu_cc_src);
+        if (ot == MO_8) {
+            tcg_gen_ext8u_i32(a, a);
+            tcg_gen_ext8u_i32(b, cpu_cc_src);
+        } else if (ot == MO_16) {
+            tcg_gen_ext16u_i32(a, a);
+            tcg_gen_ext16u_i32(b, cpu_cc_src);
+        } else {
+            tcg_gen_mov_i32(b, cpu_cc_src);
+        }
+        tcg_gen_setcond_i32(TCG_COND_LTU, dst, a, b);
+        return;
+    }
+    if (op >= CC_OP_ADDB && op <= CC_OP_ADDL) {
+        MemOp ot = op - CC_OP_ADDB;
+        TCGv_i32 r = x86_temp(s), b = x86_temp(s);
+
+        if (ot == MO_8) {
+            tcg_gen_ext8u_i32(r, cpu_cc_dst);
+            tcg_gen_ext8u_i32(b, cpu_cc_src);
+        } else if (ot == MO_16) {
+            tcg_gen_ext16u_i32(r, cpu_cc_dst);
+            tcg_gen_ext16u_i32(b, cpu_cc_src);
+        } else {
+            tcg_gen_mov_i32(r, cpu_cc_dst);
+            tcg_gen_mov_i32(b, cpu_cc_src);
+        }
+        tcg_gen_setcond_i32(TCG_COND_LTU, dst, r, b);
+        return;
+    }
+    tcg_gen_callN(&info_cc_c, tcgv_i32_temp(dst), 4,
+                  (TCGTemp *[]){ tcgv_i32_temp(cpu_cc_op), tcgv_i32_temp(cpu_cc_dst),
+                                 tcgv_i32_temp(cpu_cc_src), tcgv_i32_temp(cpu_cc_src2) });
+}
+
+void gen_flags_to_eflags_op(DisasContext *s)
+{
+    if (s->cc_op == CC_OP_EFLAGS) {
+        return;
+    }
+    TCGv_i32 f = x86_temp(s);
+
+    gen_compute_eflags(s, f);
+    tcg_gen_mov_i32(cpu_cc_src, f);
+    gen_set_cc_op(s, CC_OP_EFLAGS);
+}
+
+static void gen_ext_sized(TCGv_i32 dst, TCGv_i32 src, MemOp ot, bool sign)
+{
+    if (ot == MO_8) {
+        sign ? tcg_gen_ext8s_i32(dst, src) : tcg_gen_ext8u_i32(dst, src);
+    } else if (ot == MO_16) {
+        sign ? tcg_gen_ext16s_i32(dst, src) : tcg_gen_ext16u_i32(dst, src);
+    } else {
+        tcg_gen_mov_i32(dst, src);
+    }
+}
+
+/*
+ * Condition cc (Jcc/SETcc/CMOVcc low nibble) into dst as 0/1. After a compare or a
+ * logic op whose kind is known at translation time, the condition is computed from
+ * the operands directly; otherwise from the materialized flags.
+ */
+void gen_cc_eval(DisasContext *s, int cc, TCGv_i32 dst)
+{
+    int inv = cc & 1;
+    int base = cc >> 1;
+    int op = s->cc_op;
+    TCGCond cond = TCG_COND_NEVER;
+    TCGv_i32 a = NULL, b = NULL;
+
+    if (op >= CC_OP_SUBB && op <= CC_OP_SUBL && base != 0 && base != 5) {
+        MemOp ot = op - CC_OP_SUBB;
+        bool sign = base == 6 || base == 7;
+
+        a = x86_temp(s);
+        b = x86_temp(s);
+        tcg_gen_add_i32(a, cpu_cc_dst, cpu_cc_src);
+        gen_ext_sized(a, a, ot, sign);
+        gen_ext_sized(b, cpu_cc_src, ot, sign);
+        switch (base) {
+        case 1: cond = TCG_COND_LTU; break;   /* B */
+        case 2: cond = TCG_COND_EQ; break;    /* Z */
+        case 3: cond = TCG_COND_LEU; break;   /* BE */
+        case 4:                               /* S */
+            gen_ext_sized(a, cpu_cc_dst, ot, true);
+            tcg_gen_movi_i32(b, 0);
+            cond = TCG_COND_LT;
+            break;
+        case 6: cond = TCG_COND_LT; break;    /* L */
+        case 7: cond = TCG_COND_LE; break;    /* LE */
+        }
+    } else if (op >= CC_OP_LOGICB && op <= CC_OP_LOGICL && base != 5) {
+        MemOp ot = op - CC_OP_LOGICB;
+
+        a = x86_temp(s);
+        gen_ext_sized(a, cpu_cc_dst, ot, true);
+        b = tcg_constant_i32(0);
+        switch (base) {
+        case 0: cond = TCG_COND_NEVER; break;   /* O = 0 */
+        case 1: cond = TCG_COND_NEVER; break;   /* C = 0 */
+        case 2: cond = TCG_COND_EQ; break;
+        case 3: cond = TCG_COND_EQ; break;      /* CF|ZF = ZF */
+        case 4: cond = TCG_COND_LT; break;
+        case 6: cond = TCG_COND_LT; break;      /* SF^OF = SF */
+        case 7: cond = TCG_COND_LE; break;      /* ZF | SF */
+        }
+    }
+    if (a) {
+        if (cond == TCG_COND_NEVER) {
+            tcg_gen_movi_i32(dst, inv);
+        } else {
+            tcg_gen_setcond_i32(inv ? tcg_invert_cond(cond) : cond, dst, a, b);
+        }
+        return;
+    }
+
+    TCGv_i32 f = x86_temp(s);
+    TCGv_i32 t = x86_temp(s);
+
+    if (base == 1) {
+        gen_compute_cf(s, f);
+        tcg_gen_xori_i32(dst, f, inv);
+        return;
+    }
+    gen_compute_eflags(s, f);
+    switch (base) {
+    case 0:
+        tcg_gen_extract_i32(dst, f, 11, 1);
+        break;
+    case 2:
+        tcg_gen_extract_i32(dst, f, 6, 1);
+        break;
+    case 3:
+        tcg_gen_andi_i32(t, f, CC_C | CC_Z);
+        tcg_gen_setcondi_i32(TCG_COND_NE, dst, t, 0);
+        break;
+    case 4:
+        tcg_gen_extract_i32(dst, f, 7, 1);
+        break;
+    case 5:
+        tcg_gen_extract_i32(dst, f, 2, 1);
+        break;
+    case 6:
+        /* SF ^ OF */
+        tcg_gen_shri_i32(t, f, 4);          /* OF (bit 11) -> bit 7 */
+        tcg_gen_xor_i32(t, t, f);
+        tcg_gen_extract_i32(dst, t, 7, 1);
+        break;
+    default: {
+        /* ZF | (SF ^ OF) */
+        TCGv_i32 z = x86_temp(s);
+
+        tcg_gen_shri_i32(t, f, 4);
+        tcg_gen_xor_i32(t, t, f);
+        tcg_gen_extract_i32(t, t, 7, 1);
+        tcg_gen_extract_i32(z, f, 6, 1);
+        tcg_gen_or_i32(dst, t, z);
+        break;
+    }
+    }
+    if (inv) {
+        tcg_gen_xori_i32(dst, dst, 1);
+    }
+}
+
+/* ---- decoder ---- */
+
+typedef struct X86Fetch {
+    DisasContext *s;
+    CPUState *cs;
+} X86Fetch;
+
+static uint32_t x86_fetch_b(X86Fetch *f)
+{
+    uint32_t pc = f->s->base.pc_next++;
+
+    return translator_ldub(f->cs, &f->s->base, pc);
+}
+
+static uint32_t x86_fetch_w(X86Fetch *f)
+{
+    uint32_t pc = f->s->base.pc_next;
+
+    f->s->base.pc_next += 2;
+    return translator_lduw(f->cs, &f->s->base, pc);
+}
+
+static uint32_t x86_fetch_l(X86Fetch *f)
+{
+    uint32_t pc = f->s->base.pc_next;
+
+    f->s->base.pc_next += 4;
+    return translator_ldl(f->cs, &f->s->base, pc);
+}
+
+static uint32_t x86_fetch_sized(X86Fetch *f, MemOp ot)
+{
+    return ot == MO_16 ? x86_fetch_w(f) : x86_fetch_l(f);
+}
+
+static void x86_decode_modrm(X86Fetch *f, X86ModRM *m, bool reg_only)
+{
+    DisasContext *s = f->s;
+    uint32_t b = x86_fetch_b(f);
+
+    if (reg_only) {
+        /* MOV to/from CRn/DRn: the mod field is ignored, the operand is a register. */
+        b |= 0xc0;
+    }
+    m->mod = b >> 6;
+    m->reg = (b >> 3) & 7;
+    m->rm = b & 7;
+    m->is_mem = m->mod != 3;
+    m->base = m->index = -1;
+    m->scale = 0;
+    m->disp = 0;
+    m->def_seg = R_DS;
+    if (!m->is_mem) {
+        return;
+    }
+    if (s->aflag == MO_16) {
+        static const int8_t b16[8] = { R_EBX, R_EBX, R_EBP, R_EBP, R_ESI, R_EDI, R_EBP,
+                                       R_EBX };
+        static const int8_t i16[8] = { R_ESI, R_EDI, R_ESI, R_EDI, -1, -1, -1, -1 };
+
+        if (m->mod == 0 && m->rm == 6) {
+            m->disp = x86_fetch_w(f);
+            return;
+        }
+        m->base = b16[m->rm];
+        m->index = i16[m->rm];
+        if (m->rm == 2 || m->rm == 3 || m->rm == 6) {
+            m->def_seg = R_SS;
+        }
+        if (m->mod == 1) {
+            m->disp = (int8_t)x86_fetch_b(f);
+        } else if (m->mod == 2) {
+            m->disp = (int16_t)x86_fetch_w(f);
+        }
+        return;
+    }
+    if (m->rm == 4) {
+        uint32_t sib = x86_fetch_b(f);
+        int base = sib & 7, index = (sib >> 3) & 7;
+
+        m->scale = sib >> 6;
+        m->index = index == 4 ? -1 : index;
+        if (base == 5 && m->mod == 0) {
+            m->disp = x86_fetch_l(f);
+        } else {
+            m->base = base;
+        }
+    } else if (m->rm == 5 && m->mod == 0) {
+        m->disp = x86_fetch_l(f);
+    } else {
+        m->base = m->rm;
+    }
+    if (m->base == R_ESP || m->base == R_EBP) {
+        m->def_seg = R_SS;
+    }
+    if (m->mod == 1) {
+        m->disp = (int8_t)x86_fetch_b(f);
+    } else if (m->mod == 2) {
+        m->disp = x86_fetch_l(f);
+    }
+}
+
+/*
+ * LOCK is valid only on the read-modify-write memory forms of ADD, ADC, AND, BTC, BTR,
+ * BTS, CMPXCHG, CMPXCHG8B, DEC, INC, NEG, NOT, OR, SBB, SUB, XOR, XADD and XCHG
+ * (SDM Vol. 2, LOCK); anything else is #UD.
+ */
+static bool x86_lock_ok(const X86Insn *d)
+{
+    unsigned op = d->op;
+    int reg = d->m.reg;
+
+    if (!d->m.is_mem) {
+        return false;
+    }
+    if (op < 0x40) {
+        return (op & 6) == 0 && (op & 0x38) != 0x38;
+    }
+    switch (op) {
+    case 0x80: case 0x81: case 0x82: case 0x83:
+        return reg != 7;
+    case 0x86: case 0x87:
+        return true;
+    case 0xf6: case 0xf7:
+        return reg == 2 || reg == 3;
+    case 0xfe: case 0xff:
+        return reg <= 1;
+    case 0x1ab: case 0x1b3: case 0x1bb: case 0x1b0: case 0x1b1: case 0x1c0: case 0x1c1:
+        return true;
+    case 0x1ba:
+        return reg >= 5;
+    case 0x1c7:
+        return reg == 1;
+    default:
+        return false;
+    }
+}
+
+/* Decode one insn at pc_next; false: #UD (or #GP for an over-long insn) was raised. */
+static bool x86_decode_and_translate(DisasContext *s, CPUState *cs)
+{
+    X86Fetch f = { s, cs };
+    X86Insn d;
+    const X86OpEntry *e;
+    uint32_t b;
+    bool data16 = false, adr16 = false;
+
+    s->prefix = 0;
+    s->override = -1;
+    for (;;) {
+        if (s->base.pc_next - s->pc >= X86_MAX_INSN_LEN) {
+            gen_exception_err(s, EXCP0D_GPF, 0);
+            return true;
+        }
+        b = x86_fetch_b(&f);
+        switch (b) {
+        case 0x26: s->override = R_ES; continue;
+        case 0x2e: s->override = R_CS; continue;
+        case 0x36: s->override = R_SS; continue;
+        case 0x3e: s->override = R_DS; continue;
+        case 0x64: s->override = R_FS; continue;
+        case 0x65: s->override = R_GS; continue;
+        case 0x66: s->prefix |= PREFIX_DATA; data16 = true; continue;
+        case 0x67: s->prefix |= PREFIX_ADR; adr16 = true; continue;
+        case 0xf0: s->prefix |= PREFIX_LOCK; continue;
+        case 0xf2: s->prefix = (s->prefix & ~PREFIX_REPZ) | PREFIX_REPNZ; continue;
+        case 0xf3: s->prefix = (s->prefix & ~PREFIX_REPNZ) | PREFIX_REPZ; continue;
+        default:
+            break;
+        }
+        break;
+    }
+    s->dflag = (s->code32 ^ data16) ? MO_32 : MO_16;
+    s->aflag = (s->code32 ^ adr16) ? MO_32 : MO_16;
+
+    if (b == 0x0f) {
+        b = 0x100 | x86_fetch_b(&f);
+        e = &x86_op_table2[b & 0xff];
+    } else {
+        e = &x86_op_table1[b];
+    }
+    memset(&d, 0, sizeof(d));
+    d.op = b;
+    if (!e->fn) {
+        goto illegal;
+    }
+    d.ot = (e->flags & XF_BYTE) ? MO_8 : s->dflag;
+    if (e->flags & XF_MODRM) {
+        x86_decode_modrm(&f, &d.m, b >= 0x120 && b <= 0x123);
+    }
+    if (e->flags & XF_IB) {
+        d.imm = x86_fetch_b(&f);
+    } else if (e->flags & XF_IBS) {
+        d.imm = (int8_t)x86_fetch_b(&f);
+    } else if (e->flags & XF_IZ) {
+        d.imm = d.ot == MO_8 ? (uint32_t)(int8_t)x86_fetch_b(&f)
+                             : d.ot == MO_16 ? (uint32_t)(int16_t)x86_fetch_w(&f)
+                                             : x86_fetch_l(&f);
+    } else if (e->flags & XF_IW) {
+        d.imm = x86_fetch_w(&f);
+    } else if (e->flags & XF_IWB) {
+        d.imm = x86_fetch_w(&f);
+        d.imm2 = x86_fetch_b(&f);
+    } else if (e->flags & XF_AP) {
+        d.imm = x86_fetch_sized(&f, s->dflag);
+        d.imm2 = x86_fetch_w(&f);
+    } else if (e->flags & XF_MOFFS) {
+        d.imm = x86_fetch_sized(&f, s->aflag);
+    } else if (e->flags & XF_JB) {
+        int32_t rel = (int8_t)x86_fetch_b(&f);
+        d.imm = x86_next_eip(s) + rel;
+    } else if (e->flags & XF_JZ) {
+        int32_t rel = s->dflag == MO_16 ? (int16_t)x86_fetch_w(&f)
+                                        : (int32_t)x86_fetch_l(&f);
+        d.imm = x86_next_eip(s) + rel;
+        if (s->dflag == MO_16) {
+            d.imm &= 0xffff;
+        }
+    } else if ((e->flags & XF_GRPIMM) && d.m.reg < 2) {
+        d.imm = d.ot == MO_8 ? x86_fetch_b(&f)
+                             : d.ot == MO_16 ? x86_fetch_w(&f) : x86_fetch_l(&f);
+    }
+    if (s->base.pc_next - s->pc > X86_MAX_INSN_LEN) {
+        gen_exception_err(s, EXCP0D_GPF, 0);
+        return true;
+    }
+    if ((s->prefix & PREFIX_LOCK) && !x86_lock_ok(&d)) {
+        goto illegal;
+    }
+    if (e->fn(s, &d)) {
+        return true;
+    }
+illegal:
+    mimic_log_mask(LOG_UNIMP, "i386: illegal opcode %s%02x at %08x\n",
+                   (b & 0x100) ? "0f " : "", b & 0xff, s->pc);
+    gen_illegal(s);
+    return false;
+}
+
+/* ---- TranslatorOps ---- */
+
+static void x86_tr_init_disas_context(DisasContextBase *db, CPUState *cs)
+{
+    DisasContext *s = container_of(db, DisasContext, base);
+    uint32_t flags = db->tb->flags;
+
+    s->flags = flags;
+    s->cs_base = db->tb->cs_base;
+    s->code32 = (flags & HF_CS32_MASK) != 0;
+    s->ss32 = (flags & HF_SS32_MASK) != 0;
+    s->addseg = (flags & HF_ADDSEG_MASK) != 0;
+    s->pe = (flags & HF_PE_MASK) != 0;
+    s->vm = (flags & HF_VM_MASK) != 0;
+    s->cpl = flags & HF_CPL_MASK;
+    s->iopl = (flags & HF_IOPL_MASK) >> HF_IOPL_SHIFT;
+    if (!(flags & HF_PG_MASK)) {
+        s->mem_idx = X86_MMU_IDX_PHYS;
+    } else {
+        s->mem_idx = s->cpl == 3 ? X86_MMU_IDX_USER : X86_MMU_IDX_KERNEL;
+    }
+    s->cc_op = CC_OP_DYNAMIC;
+    s->nb_temps = 0;
+    if (db->max_insns > X86_MAX_INSNS_PER_TB) {
+        db->max_insns = X86_MAX_INSNS_PER_TB;
+    }
+    /* After sti / mov ss, or when single-stepping, one insn per TB so the loop sees
+     * the state change right after it. */
+    if (flags & (HF_INHIBIT_IRQ_MASK | HF_TF_MASK)) {
+        db->max_insns = 1;
+    }
+}
+
+static void x86_tr_tb_start(DisasContextBase *db, CPUState *cs)
+{
+}
+
+static void x86_tr_insn_start(DisasContextBase *db, CPUState *cs)
+{
+    tcg_gen_insn_start(db->pc_next, (uint64_t)(int64_t)CC_OP_DYNAMIC);
+}
+
+static void x86_tr_translate_insn(DisasContextBase *db, CPUState *cs)
+{
+    DisasContext *s = container_of(db, DisasContext, base);
+    uint32_t pc = db->pc_next;
+
+    /* An insn that may straddle into the next page starts its own TB, so a fault
+     * fetching its tail is raised with the state of that insn. */
+    if (db->num_insns > 1 &&
+        (pc & ~TARGET_PAGE_MASK) > TARGET_PAGE_SIZE - X86_MAX_INSN_LEN) {
+        db->is_jmp = DISAS_TOO_MANY;
+        return;
+    }
+    s->pc = pc;
+    s->pc_start_eip = pc - s->cs_base;
+    s->A0 = x86_temp(s);
+    if (s->flags & HF_INHIBIT_IRQ_MASK) {
+        /* The shadow lasts for this one insn. */
+        TCGv_i32 h = x86_temp(s);
+
+        tcg_gen_ld_i32(h, tcg_env, offsetof(CPUX86State, hflags));
+        tcg_gen_andi_i32(h, h, ~HF_INHIBIT_IRQ_MASK);
+        tcg_gen_st_i32(h, tcg_env, offsetof(CPUX86State, hflags));
+    }
+    x86_decode_and_translate(s, cs);
+    x86_free_temps(s);
+    if (db->is_jmp == DISAS_NEXT && (s->flags & HF_TF_MASK)) {
+        db->is_jmp = DISAS_TOO_MANY;
+    }
+}
+
+static void x86_tr_tb_stop(DisasContextBase *db, CPUState *cs)
+{
+    DisasContext *s = container_of(db, DisasContext, base);
+
+    if ((s->flags & HF_TF_MASK) && db->is_jmp != DISAS_NORETURN) {
+        /* EFLAGS.TF: a single-step #DB trap after the (one) insn of this TB. */
+        if (db->is_jmp == DISAS_NEXT || db->is_jmp == DISAS_TOO_MANY ||
+            db->is_jmp == DISAS_EXIT) {
+            tcg_gen_movi_i32(cpu_eip, db->pc_next - s->cs_base);
+        }
+        gen_helper_env(s, &info_single_step, NULL, 0);
+        return;
+    }
+    switch (db->is_jmp) {
+    case DISAS_NEXT:
+    case DISAS_TOO_MANY:
+        gen_jmp_eip(s, db->pc_next - s->cs_base, 0);
+        break;
+    case DISAS_EXIT:
+        tcg_gen_movi_i32(cpu_eip, db->pc_next - s->cs_base);
+        tcg_gen_exit_tb(NULL, 0);
+        break;
+    case DISAS_EXIT_PC_SET:
+        tcg_gen_exit_tb(NULL, 0);
+        break;
+    case DISAS_JUMP:
+        if (s->flags & (HF_TF_MASK | HF_INHIBIT_IRQ_MASK)) {
+            tcg_gen_exit_tb(NULL, 0);
+        } else {
+            tcg_gen_lookup_and_goto_ptr();
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static const TranslatorOps x86_translator_ops = {
+    .init_disas_context = x86_tr_init_disas_context,
+    .tb_start = x86_tr_tb_start,
+    .insn_start = x86_tr_insn_start,
+    .translate_insn = x86_tr_translate_insn,
+    .tb_stop = x86_tr_tb_stop,
+};
+
+void x86_translate_code(CPUState *cs, TranslationBlock *tb, int *max_insns)
+{
+    DisasContext s;
+
+    memset(&s, 0, sizeof(s));
+    if (*max_insns <= 0 || *max_insns > X86_MAX_INSNS_PER_TB) {
+        *max_insns = X86_MAX_INSNS_PER_TB;
+    }
+    translator_loop(cs, tb, max_insns, &x86_translator_ops, &s.base);
+}

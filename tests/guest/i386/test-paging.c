@@ -1,0 +1,142 @@
+/* 32-bit paging: 4 KiB and 4 MiB (PSE) pages, accessed/dirty bits, CR0.WP, #PF error
+ * codes and CR2, INVLPG and CR3 reloads, a string insn restarted after a page fault
+ * (Intel SDM Vol. 3 ch. 4). */
+#include "lib.h"
+
+#define PG_P 1
+#define PG_RW 2
+#define PG_US 4
+#define PG_A 0x20
+#define PG_D 0x40
+#define PG_PS 0x80
+
+static uint32_t pd[1024] __attribute__((aligned(4096)));
+static uint32_t pt0[1024] __attribute__((aligned(4096)));
+static uint32_t pt1[1024] __attribute__((aligned(4096)));
+static uint32_t pt2[1024] __attribute__((aligned(4096)));
+static uint8_t page_a[4096] __attribute__((aligned(4096)));
+static uint8_t page_b[4096] __attribute__((aligned(4096)));
+static volatile uint32_t marker = 0x5eed1234;
+
+#define VA_BASE 0x00800000u      /* mapped through pt2 */
+
+static uint32_t read_cr2(void)
+{
+    uint32_t v;
+    __asm__ volatile("movl %%cr2, %0" : "=r"(v));
+    return v;
+}
+
+static void write_cr0(uint32_t v)
+{
+    __asm__ volatile("movl %0, %%cr0" : : "r"(v) : "memory");
+}
+
+static uint32_t read_cr0(void)
+{
+    uint32_t v;
+    __asm__ volatile("movl %%cr0, %0" : "=r"(v));
+    return v;
+}
+
+static void invlpg(uint32_t va)
+{
+    __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+static void demand_map(struct trap_frame *f)
+{
+    /* Map the faulting page and retry the faulting insn. */
+    uint32_t va = read_cr2();
+
+    pt2[(va >> 12) & 1023] = (uint32_t)page_b | PG_P | PG_RW;
+    invlpg(va);
+}
+
+int main(void)
+{
+    uint32_t v, cr4;
+    int r;
+
+    for (int i = 0; i < 1024; i++) {
+        pt0[i] = (i << 12) | PG_P | PG_RW;
+        pt1[i] = ((1024 + i) << 12) | PG_P | PG_RW;
+    }
+    pd[0] = (uint32_t)pt0 | PG_P | PG_RW;
+    pd[1] = (uint32_t)pt1 | PG_P | PG_RW;
+    pd[2] = (uint32_t)pt2 | PG_P | PG_RW;
+    pd[3] = 0 | PG_P | PG_RW | PG_PS;           /* 4 MiB page at 0x00c00000 -> 0 */
+    pt2[0] = (uint32_t)page_a | PG_P | PG_RW;
+    pt2[2] = (uint32_t)page_a | PG_P;           /* read-only alias */
+    __asm__ volatile("movl %%cr4, %0" : "=r"(cr4));
+    __asm__ volatile("movl %0, %%cr4" : : "r"(cr4 | 0x10));   /* PSE */
+    __asm__ volatile("movl %0, %%cr3" : : "r"(pd));
+    write_cr0(read_cr0() | 0x80000000);
+    check("paging on", read_cr0() >> 31, 1);
+
+    /* Aliases. */
+    *(volatile uint32_t *)(VA_BASE + 16) = 0xabcd0123;
+    check("alias write", *(uint32_t *)(page_a + 16), 0xabcd0123);
+    check("pte A and D after write", pt2[0] & (PG_A | PG_D), PG_A | PG_D);
+    v = *(volatile uint32_t *)(VA_BASE + 0x2000 + 16);
+    check("read-only alias read", v, 0xabcd0123);
+    check("pte A only after read", pt2[2] & (PG_A | PG_D), PG_A);
+    v = *(volatile uint32_t *)(0x00c00000 + (uint32_t)&marker);
+    check("4M page read", v, 0x5eed1234);
+    *(volatile uint32_t *)(0x00c00000 + (uint32_t)&marker) = 0x600d;
+    check("4M page write", marker, 0x600d);
+    check("pde D after 4M write", pd[3] & (PG_A | PG_D), PG_A | PG_D);
+
+    /* Not present. */
+    r = TRAP_PROBE("movl 0x00801000, %%eax", : : : "eax");
+    check("#PF not present read", r, 14);
+    check("#PF read err", last_err, 0);
+    check("#PF cr2", read_cr2(), 0x00801000);
+    r = TRAP_PROBE("movl %%eax, 0x00801004", : : : "eax");
+    check("#PF write err", last_err, 2);
+    check("#PF write cr2", read_cr2(), 0x00801004);
+
+    /* Read-only: writable from ring 0 unless CR0.WP. */
+    r = TRAP_PROBE("movl $7, 0x00802000");
+    check("ro write wp=0", r, -1);
+    check("ro write wp=0 landed", *(uint32_t *)page_a, 7);
+    write_cr0(read_cr0() | 0x10000);
+    r = TRAP_PROBE("movl $8, 0x00802000");
+    check("ro write wp=1 #PF", r, 14);
+    check("ro write err", last_err, 3);
+    write_cr0(read_cr0() & ~0x10000);
+
+    /* Remap + INVLPG, and CR3 reload. */
+    page_b[16] = 0x77;
+    (void)*(volatile uint32_t *)(VA_BASE + 16);
+    pt2[0] = (uint32_t)page_b | PG_P | PG_RW;
+    invlpg(VA_BASE);
+    check("invlpg remap", *(volatile uint8_t *)(VA_BASE + 16), 0x77);
+    pt2[0] = (uint32_t)page_a | PG_P | PG_RW;
+    __asm__ volatile("movl %%cr3, %%eax; movl %%eax, %%cr3" : : : "eax", "memory");
+    check("cr3 reload remap", *(volatile uint8_t *)(VA_BASE + 16), 0x23);
+
+    /* A string copy that faults half way continues where it stopped. */
+    trap_handlers[14] = demand_map;
+    for (int i = 0; i < 16; i++) {
+        page_a[i] = (uint8_t)(0x40 + i);
+    }
+    uint32_t si = VA_BASE, di = VA_BASE + 0x3000 - 8, cx = 16;
+    __asm__ volatile("cld; rep movsb" : "+S"(si), "+D"(di), "+c"(cx) : : "memory");
+    trap_handlers[14] = 0;
+    check("rep movsb restarted: ecx", cx, 0);
+    check("rep movsb restarted: edi", di, VA_BASE + 0x3000 + 8);
+    check("rep movsb first half", *(uint8_t *)(page_a + 0x1000 - 8 + 0) == 0 ? 0 : 1, 1);
+    check("rep movsb second half", page_b[7], 0x4f);
+    check("demand page fault count", trap_count >= 1, 1);
+
+    /* Fetch from an unmapped page. */
+    r = TRAP_PROBE("movl $0x00804000, %%eax; call *%%eax", : : : "eax", "memory");
+    check("#PF fetch", r, 14);
+    check("#PF fetch cr2", read_cr2(), 0x00804000);
+    check("#PF fetch err", last_err, 0);
+
+    write_cr0(read_cr0() & ~0x80000000);
+    check("paging off", read_cr0() >> 31, 0);
+    return done();
+}
