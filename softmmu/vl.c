@@ -818,18 +818,33 @@ int vl_main(int argc, char **argv)
         return vl_fail(err);
     }
 
-    current_accel = accel_find(cfg.accel);
-    if (!current_accel) {
-        if (strcmp(cfg.accel, "kvm") == 0) {
-            error_report("-accel kvm: KVM support is not built into mimic yet "
-                         "(use -accel tcg)");
-        } else {
-            error_report("invalid accelerator '%s' (use -accel help)", cfg.accel);
+    /* "-accel kvm:tcg" (QEMU's accel=kvm:tcg): try each in turn, saying why one
+     * could not be used; options apply to the first. */
+    {
+        g_auto(GStrv) names = g_strsplit(cfg.accel, ":", -1);
+
+        current_accel = NULL;
+        for (int i = 0; names[i] && !current_accel; i++) {
+            const AccelOps *ops = accel_find(names[i]);
+
+            if (!ops) {
+                error_report("invalid accelerator '%s' (use -accel help)", names[i]);
+                return 1;
+            }
+            if (ops->init && !ops->init(i == 0 ? cfg.accel_opts : "", &err)) {
+                if (!names[i + 1]) {
+                    return vl_fail(err);
+                }
+                error_report("%s; falling back to %s", err->message, names[i + 1]);
+                g_clear_error(&err);
+                continue;
+            }
+            current_accel = ops;
         }
-        return 1;
-    }
-    if (current_accel->init && !current_accel->init(cfg.accel_opts, &err)) {
-        return vl_fail(err);
+        if (!current_accel) {
+            error_report("no accelerator given");
+            return 1;
+        }
     }
 
     ms = g_new0(MachineState, 1);
