@@ -493,6 +493,15 @@ void gen_cc_eval(DisasContext *s, int cc, TCGv_i32 dst)
         case 6: cond = TCG_COND_LT; break;      /* SF^OF = SF */
         case 7: cond = TCG_COND_LE; break;      /* ZF | SF */
         }
+    } else if (op >= CC_OP_ADDB && op <= CC_OP_SARL && (base == 2 || base == 4)) {
+        /* ZF and SF come from the sized result for every op that keeps it in
+         * cc_dst (ADD/ADC/SBB/INC/DEC/SHL/SAR here; SUB and LOGIC above). */
+        MemOp ot = (op - CC_OP_ADDB) % 3;
+
+        a = x86_temp(s);
+        gen_ext_sized(a, cpu_cc_dst, ot, true);
+        b = tcg_constant_i32(0);
+        cond = base == 2 ? TCG_COND_EQ : TCG_COND_LT;
     }
     if (a) {
         if (cond == TCG_COND_NEVER) {
