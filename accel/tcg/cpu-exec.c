@@ -10,7 +10,19 @@
 
 void tb_jmp_cache_clear(CPUState *cpu)
 {
-    memset(cpu->tb_jmp_cache, 0, sizeof(*cpu->tb_jmp_cache));
+    CPUJumpCache *jc = cpu->tb_jmp_cache;
+
+    if (jc->nlog > TB_JMP_LOG_SIZE) {
+        memset(jc, 0, sizeof(*jc));
+        return;
+    }
+    for (unsigned i = 0; i < jc->nlog; i++) {
+        unsigned h = jc->log[i];
+        uint32_t vpn = jc->array[h].pc >> TARGET_PAGE_BITS;
+        jc->array[h].tb = NULL;
+        jc->pages[vpn / 64] &= ~(1ULL << (vpn % 64));
+    }
+    jc->nlog = 0;
 }
 
 static bool jmp_cache_page_test_and_clear(CPUJumpCache *jc, vaddr page)

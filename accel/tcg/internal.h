@@ -47,9 +47,16 @@ static inline void tb_jmp_cache_set(CPUState *cpu, vaddr pc, TranslationBlock *t
 {
     unsigned h = tb_jmp_cache_hash(pc);
     uint32_t vpn = pc >> TARGET_PAGE_BITS;
-    cpu->tb_jmp_cache->array[h].tb = tb;
-    cpu->tb_jmp_cache->array[h].pc = pc;
-    cpu->tb_jmp_cache->pages[vpn / 64] |= 1ULL << (vpn % 64);
+    CPUJumpCache *jc = cpu->tb_jmp_cache;
+    jc->array[h].tb = tb;
+    jc->array[h].pc = pc;
+    jc->pages[vpn / 64] |= 1ULL << (vpn % 64);
+    if (jc->nlog < TB_JMP_LOG_SIZE) {
+        jc->log[jc->nlog] = h;
+    }
+    if (jc->nlog <= TB_JMP_LOG_SIZE) {
+        jc->nlog++;
+    }
 }
 void tb_jmp_cache_remove_tb(TranslationBlock *tb);
 

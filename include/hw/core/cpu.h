@@ -39,6 +39,7 @@ struct AddressSpace;
 #define TB_JMP_CACHE_BITS 14
 #define TB_JMP_PAGE_BITS 7    /* slots per page group: 1 << (CACHE_BITS - PAGE_BITS) */
 #define TB_JMP_CACHE_SIZE (1 << TB_JMP_CACHE_BITS)
+#define TB_JMP_LOG_SIZE 1024
 
 typedef struct CPUJumpCache {
     struct {
@@ -48,6 +49,11 @@ typedef struct CPUJumpCache {
     /* One bit per guest virtual page that may have entries above, so flushing a page
      * that never held code (most flushes: data pages) costs one bit test. */
     uint64_t pages[(1u << (32 - TARGET_PAGE_BITS)) / 64];
+    /* Slots filled since the last full clear, so clearing after a few fills (x86
+     * guests flush everything on each address-space switch) touches only those
+     * instead of the whole 384 KiB. nlog > TB_JMP_LOG_SIZE: too many, clear all. */
+    uint16_t log[TB_JMP_LOG_SIZE];
+    unsigned nlog;
 } CPUJumpCache;
 
 typedef struct CPUState {
@@ -134,6 +140,8 @@ typedef struct CPUClass {
     int (*disas_mode_now)(CPUState *cpu, uint32_t tb_flags);
     const struct VMStateDescription *vmsd;
     int gdb_num_regs;
+    /* The guest's TLB or page mappings for the monitor's `info tlb` (may be NULL). */
+    void (*dump_tlb)(CPUState *cpu, FILE *f);
 } CPUClass;
 
 /* Registry of CPU models; targets register theirs from a constructor. */
