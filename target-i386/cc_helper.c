@@ -137,9 +137,40 @@ uint32_t helper_x86_cc_all(uint32_t op, uint32_t dst, uint32_t src, uint32_t src
     return x86_cc_compute_all(op, dst, src, src2);
 }
 
+/* Only the carry (JB/JAE, ADC/SBB, RCL/RCR after an unknown op): the same rules as
+ * x86_cc_compute_all without the parity, sign and zero work. */
 uint32_t helper_x86_cc_c(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2)
 {
-    return x86_cc_compute_all(op, dst, src, src2) & CC_C;
+    int k;
+    uint32_t m;
+
+    if (op == CC_OP_EFLAGS || op >= CC_OP_NB) {
+        return src & CC_C;
+    }
+    k = (op - 1) % 3;
+    m = cc_mask(k);
+    switch (op - k) {
+    case CC_OP_ADDB:
+        return (dst & m) < (src & m) ? CC_C : 0;
+    case CC_OP_ADCB:
+        return ((src2 & 1) ? (dst & m) <= (src & m) : (dst & m) < (src & m)) ? CC_C : 0;
+    case CC_OP_SUBB:
+    case CC_OP_SBBB: {
+        uint32_t bin = (op - k == CC_OP_SBBB) ? (src2 & 1) : 0;
+        uint32_t s1 = (dst + src + bin) & m;
+        return (bin ? s1 <= (src & m) : s1 < (src & m)) ? CC_C : 0;
+    }
+    case CC_OP_INCB:
+    case CC_OP_DECB:
+    case CC_OP_SARB:
+        return src & CC_C;
+    case CC_OP_SHLB:
+        return (src & cc_sign(k)) ? CC_C : 0;
+    case CC_OP_MULB:
+        return src ? CC_C : 0;
+    default:
+        return 0;    /* LOGIC */
+    }
 }
 
 uint32_t helper_x86_read_eflags(CPUX86State *env)
