@@ -872,6 +872,26 @@ static void x86_tr_translate_insn(DisasContextBase *db, CPUState *cs)
     }
 }
 
+/*
+ * End a TB after an insn that changed state TBs depend on (mode, CPL, CR0/CR3/CR4,
+ * descriptor tables, IF): the next TB is looked up with the new flags. Only when an
+ * interrupt request is pending must the loop see it (the insn may just have
+ * unmasked it: IRET, STI, POPF, SYSEXIT); otherwise going straight on is the same,
+ * and SYSENTER/SYSEXIT and friends no longer cost a round trip through the loop.
+ */
+static void gen_exit_or_lookup(DisasContext *s)
+{
+    TCGLabel *to_loop = gen_new_label();
+    TCGv_i32 t = tcg_temp_new_i32();
+
+    tcg_gen_ld_i32(t, tcg_env, offsetof(CPUState, interrupt_request));
+    tcg_gen_brcondi_i32(TCG_COND_NE, t, 0, to_loop);
+    tcg_temp_free_i32(t);
+    tcg_gen_lookup_and_goto_ptr();
+    gen_set_label(to_loop);
+    tcg_gen_exit_tb(NULL, 0);
+}
+
 static void x86_tr_tb_stop(DisasContextBase *db, CPUState *cs)
 {
     DisasContext *s = container_of(db, DisasContext, base);
@@ -892,10 +912,10 @@ static void x86_tr_tb_stop(DisasContextBase *db, CPUState *cs)
         break;
     case DISAS_EXIT:
         tcg_gen_movi_i32(cpu_eip, db->pc_next - s->cs_base);
-        tcg_gen_exit_tb(NULL, 0);
+        gen_exit_or_lookup(s);
         break;
     case DISAS_EXIT_PC_SET:
-        tcg_gen_exit_tb(NULL, 0);
+        gen_exit_or_lookup(s);
         break;
     case DISAS_JUMP:
         if (s->flags & (HF_TF_MASK | HF_INHIBIT_IRQ_MASK)) {
