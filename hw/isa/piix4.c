@@ -17,6 +17,7 @@
  */
 #include "qemu/osdep.h"
 #include "hw/pci/piix4.h"
+#include "hw/ide/piix.h"
 #include "migration/vmstate.h"
 #include "sysemu/runstate.h"
 
@@ -358,7 +359,6 @@ const PCIDeviceClass piix4_usb_class = {
 static void __attribute__((constructor)) piix4_register(void)
 {
     device_class_register(&piix4_isa_class.parent);
-    device_class_register(&piix4_ide_class.parent);
     device_class_register(&piix4_usb_class.parent);
 }
 
@@ -379,8 +379,10 @@ PIIX4State *piix4_init(PCIBus *bus, int slot, MemoryRegion *isa_io, IRQLine **pi
     if (!qdev_realize(DEVICE(d), errp)) {
         return NULL;
     }
-    d = pci_new(bus, PCI_DEVFN(slot, 1), &piix4_ide_class, "piix4-ide", errp);
-    if (!d || !qdev_realize(DEVICE(d), errp)) {
+    /* Function 1: the IDE controller of hw/ide/piix.c, legacy IRQs 14 and 15. */
+    d = piix_ide_init(bus, PCI_DEVFN(slot, 1), &piix4_ide_pci_class, "piix4-ide", isa_io,
+                      piix4_isa_irq(s, 14), piix4_isa_irq(s, 15), errp);
+    if (!d) {
         return NULL;
     }
     d = pci_new(bus, PCI_DEVFN(slot, 2), &piix4_usb_class, "piix4-usb", errp);
