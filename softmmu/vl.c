@@ -15,6 +15,9 @@
 #include "hw/boards.h"
 #include "hw/qdev.h"
 #include "chardev/char.h"
+#include "migration/savevm.h"
+#include "monitor/monitor.h"
+#include "net/net.h"
 #include "exec/exec-all.h"
 #include "internal.h"
 
@@ -28,12 +31,18 @@ void vl_register_monitor(VlMonitorInitFn fn)
     vl_monitor_init = fn;
 }
 
+const char *vl_version_string(void)
+{
+    return MIMIC_VERSION;
+}
+
 typedef enum VlOpt {
     OPT_MACHINE, OPT_M, OPT_CPU, OPT_SMP, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_BIOS,
     OPT_NOGRAPHIC, OPT_SERIAL, OPT_CHARDEV, OPT_MONITOR, OPT_NO_REBOOT, OPT_S,
     OPT_D, OPT_DLOG, OPT_ACCEL, OPT_ENABLE_KVM, OPT_NODEFAULTS, OPT_DISPLAY, OPT_VGA,
     OPT_NAME, OPT_VERSION, OPT_HELP, OPT_DEVICE, OPT_DRIVE, OPT_HDA, OPT_HDB, OPT_HDC,
-    OPT_HDD, OPT_CDROM, OPT_SNAPSHOT,
+    OPT_HDD, OPT_CDROM, OPT_SNAPSHOT, OPT_NETDEV, OPT_NIC,
+    OPT_LOADVM, OPT_SNAPSHOT_STORE, OPT_QMP, OPT_INCOMING,
 } VlOpt;
 
 typedef struct VlOptDesc {
@@ -82,6 +91,16 @@ static const VlOptDesc vl_options[] = {
     { "hdd", OPT_HDD, true, "FILE", "hard disk 3" },
     { "cdrom", OPT_CDROM, true, "FILE", "CD-ROM image (as drive index 2)" },
     { "snapshot", OPT_SNAPSHOT, false, NULL, "write disk changes to temporary files" },
+    { "loadvm", OPT_LOADVM, true, "TAG", "start from the snapshot TAG (savevm)" },
+    { "qmp", OPT_QMP, true, "DEV", "put a QMP (JSON) monitor on DEV" },
+    { "incoming", OPT_INCOMING, true, "file:PATH|exec:CMD",
+      "start from a machine state written by migrate" },
+    { "snapshot-store", OPT_SNAPSHOT_STORE, true, "FILE",
+      "keep snapshots (savevm) in FILE when the machine has no writable disk" },
+    { "netdev", OPT_NETDEV, true, "user,id=ID[,hostfwd=..][,net=..][,restrict=on]",
+      "create a network back end" },
+    { "nic", OPT_NIC, true, "user[,model=M][,mac=..]|none",
+      "add a NIC on a new back end (none: no NIC at all)" },
 };
 
 static void vl_print_usage(FILE *f, const char *prog)
@@ -395,6 +414,8 @@ bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp)
     cfg->serial = g_ptr_array_new();
     cfg->chardevs = g_ptr_array_new();
     cfg->devices = g_ptr_array_new_with_free_func(g_free);
+    cfg->netdevs = g_ptr_array_new();
+    cfg->nics = g_ptr_array_new();
 
     for (int i = 1; i < argc; i++) {
         const char *word = argv[i];
@@ -558,6 +579,24 @@ bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp)
         case OPT_SNAPSHOT:
             cfg->snapshot = true;
             break;
+        case OPT_LOADVM:
+            cfg->loadvm = arg;
+            break;
+        case OPT_QMP:
+            cfg->qmp = arg;
+            break;
+        case OPT_INCOMING:
+            cfg->incoming = arg;
+            break;
+        case OPT_SNAPSHOT_STORE:
+            cfg->snapshot_store = arg;
+            break;
+        case OPT_NETDEV:
+            g_ptr_array_add(cfg->netdevs, (gpointer)arg);
+            break;
+        case OPT_NIC:
+            g_ptr_array_add(cfg->nics, (gpointer)arg);
+            break;
         }
     }
     /* As in QEMU: these only make sense for a kernel the board loads itself. */
@@ -592,6 +631,12 @@ void vl_config_free(VlConfig *cfg)
     }
     if (cfg->devices) {
         g_ptr_array_free(cfg->devices, true);
+    }
+    if (cfg->netdevs) {
+        g_ptr_array_free(cfg->netdevs, true);
+    }
+    if (cfg->nics) {
+        g_ptr_array_free(cfg->nics, true);
     }
     g_free(cfg->accel_opts);
     g_free(cfg->machine_opts);
@@ -716,6 +761,13 @@ static bool vl_setup_chardevs(const VlConfig *cfg, MachineState *ms, GError **er
             mux = chardev_stdio_mux();
         }
         if (mux && !vl_monitor_init(mux, true, errp)) {
+            return false;
+        }
+    }
+    if (cfg->qmp) {
+        Chardev *chr = chardev_new_from_spec("qmp0", cfg->qmp, errp);
+
+        if (!chr || !qmp_monitor_new(chr, errp)) {
             return false;
         }
     }
@@ -882,11 +934,37 @@ int vl_main(int argc, char **argv)
     if (!vl_setup_chardevs(&cfg, ms, &err)) {
         return vl_fail(err);
     }
+    for (guint i = 0; i < cfg.netdevs->len; i++) {
+        if (!net_netdev_add(g_ptr_array_index(cfg.netdevs, i), &err)) {
+            chardev_restore_terminal();
+            return vl_fail(err);
+        }
+    }
+    for (guint i = 0; i < cfg.nics->len; i++) {
+        if (!net_nic_add(g_ptr_array_index(cfg.nics, i), &err)) {
+            chardev_restore_terminal();
+            return vl_fail(err);
+        }
+    }
+    if (!net_init_defaults(cfg.nodefaults, &err)) {
+        chardev_restore_terminal();
+        return vl_fail(err);
+    }
     if (!mc->init(ms, &err)) {
         chardev_restore_terminal();
         return vl_fail(err);
     }
+    net_check_clients();
     if (current_accel->machine_done && !current_accel->machine_done(ms, &err)) {
+        chardev_restore_terminal();
+        return vl_fail(err);
+    }
+    savevm_set_snapshot_store(cfg.snapshot_store);
+    if (cfg.loadvm && !savevm_snapshot_load(cfg.loadvm, &err)) {
+        chardev_restore_terminal();
+        return vl_fail(err);
+    }
+    if (cfg.incoming && !savevm_migrate_in(cfg.incoming, &err)) {
         chardev_restore_terminal();
         return vl_fail(err);
     }

@@ -10,8 +10,7 @@
  * ttyS0), the second the FPGA's CBUS UART, the third the Super I/O UART at 0x2f8.
  *
  * Not modelled: the flash's CFI command set (it reads as ROM, writes are dropped),
- * the Super I/O's keyboard, mouse, floppy and parallel port, the AMD 79C973
- * Ethernet and the sound chip.
+ * the Super I/O's keyboard, mouse, floppy and parallel port, and the sound chip.
  */
 #include "qemu/osdep.h"
 #include "malta.h"
@@ -19,11 +18,14 @@
 #include "hw/loader.h"
 #include "hw/pci/gt64120.h"
 #include "hw/pci/piix4.h"
+#include "hw/ide/piix.h"
+#include "hw/virtio/virtio-blk.h"
 #include "hw/misc/malta-fpga.h"
 #include "hw/char/serial.h"
 #include "hw/intc/i8259.h"
 #include "hw/timer/i8254.h"
 #include "hw/rtc/mc146818rtc.h"
+#include "hw/net/pci-nic.h"
 #include "../../target-mips/cpu.h"
 
 /* CPU interrupt inputs used by the board. */
@@ -59,6 +61,24 @@ static int malta_pci_map_irq(PCIDevice *d, int pin)
     default:
         return -1;
     }
+}
+
+/*
+ * Network: the on-board AMD 79C973 at slot 11 takes the first NIC request (by
+ * default one on user networking; none with -nic none or -nodefaults), further
+ * -nic requests and -device NICs go to the free PCI slots 1-4.
+ */
+static bool malta_nic_init(MachineState *ms, PCIBus *bus, GError **errp)
+{
+    static const int nic_slots[] = { 11, 18, 19, 20, 21 };
+
+    for (int i = 0; i < net_nic_count(); i++) {
+        if (!pci_nic_create(bus, i == 0 ? nic_slots : nic_slots + 1,
+                            i == 0 ? 5 : 4, net_nic_get(i), "pcnet", errp)) {
+            return false;
+        }
+    }
+    return pci_nic_create_user_devices(bus, ms->device_opts, nic_slots, 5, errp);
 }
 
 static int malta_iack(void *opaque)
@@ -138,11 +158,24 @@ static bool malta_init(MachineState *ms, GError **errp)
     if (!s->piix4) {
         return false;
     }
+    /* -hda/-drive if=ide disks on the PIIX4 IDE function. */
+    if (!piix_ide_attach_drives((PCIDevice *)qdev_find("piix4-ide"), ms, errp)) {
+        return false;
+    }
     pci_bus_irqs(bus, piix4_set_pirq, malta_pci_map_irq, s->piix4, PIIX4_NUM_PIRQS);
     i8254_init(io, 0x40, piix4_isa_irq(s->piix4, 0), "pit");
     mc146818_rtc_init(io, 0x70, piix4_isa_irq(s->piix4, 8), 2000, "rtc");
     serial_isa_init(io, 0x3f8, piix4_isa_irq(s->piix4, 4), ms->serial[0], "serial0");
     serial_isa_init(io, 0x2f8, piix4_isa_irq(s->piix4, 3), ms->serial[2], "serial1");
+
+    if (!malta_nic_init(ms, bus, errp)) {
+        return false;
+    }
+    /* -drive if=virtio disks take the PCI slots 1-4 the NICs left free. */
+    static const int virtio_slots[] = { 18, 19, 20, 21 };
+    if (!virtio_blk_attach_drives(bus, ms, virtio_slots, ARRAY_SIZE(virtio_slots), errp)) {
+        return false;
+    }
 
     s->fpga = malta_fpga_init(sysmem, MALTA_FPGA_BASE, cpu_irqs[MALTA_CPU_IRQ_CBUS],
                               ms->serial[1], ram_low, errp);

@@ -21,6 +21,10 @@ typedef struct VlConfig {
     GPtrArray *serial;             /* -serial specs, in order */
     GPtrArray *chardevs;           /* -chardev option strings */
     const char *monitor;           /* -monitor spec, NULL if not given */
+    const char *loadvm;            /* -loadvm TAG */
+    const char *qmp;               /* -qmp spec */
+    const char *incoming;          /* -incoming file:PATH / exec:CMD */
+    const char *snapshot_store;    /* -snapshot-store FILE */
     unsigned log_mask;             /* -d */
     bool log_given;
     const char *log_file;          /* -D */
@@ -28,6 +32,8 @@ typedef struct VlConfig {
     char *accel_opts;              /* the ",k=v" part of -accel ("" if none) */
     const char *name;              /* -name */
     GPtrArray *devices;            /* -device strings */
+    GPtrArray *netdevs;            /* -netdev option strings */
+    GPtrArray *nics;               /* -nic option strings */
     DriveOpts drives[MAX_DRIVES];  /* -drive, -hda..-hdd, -cdrom */
     int nb_drives;
     /* Requests that print something and exit. */
@@ -51,5 +57,8 @@ int vl_main(int argc, char **argv);
  */
 typedef bool (*VlMonitorInitFn)(struct Chardev *chr, bool on_mux, GError **errp);
 void vl_register_monitor(VlMonitorInitFn fn);
+
+/* "0.1.0": the version -version and the monitor's `info version` print. */
+const char *vl_version_string(void);
 
 #endif

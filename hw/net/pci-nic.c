@@ -1,0 +1,134 @@
+/*
+ * PCI network cards as boards create them: the registry of NIC models and the
+ * creation of a NIC for a -nic request or a -device entry (see hw/net/pci-nic.h).
+ */
+#include "qemu/osdep.h"
+#include "hw/net/pci-nic.h"
+
+#define PCI_NIC_MAX_MODELS 8
+
+static const PCIDeviceClass *pci_nic_models[PCI_NIC_MAX_MODELS];
+static int pci_nic_nb_models;
+
+void pci_nic_register_model(const PCIDeviceClass *pc)
+{
+    assert(pci_nic_nb_models < PCI_NIC_MAX_MODELS);
+    pci_nic_models[pci_nic_nb_models++] = pc;
+}
+
+const PCIDeviceClass *pci_nic_find_model(const char *name)
+{
+    for (int i = 0; i < pci_nic_nb_models; i++) {
+        if (strcmp(pci_nic_models[i]->parent.name, name) == 0) {
+            return pci_nic_models[i];
+        }
+    }
+    return NULL;
+}
+
+static int pci_nic_free_devfn(PCIBus *bus, const int *slots, int nslots)
+{
+    for (int i = 0; i < nslots; i++) {
+        if (!pci_bus_has_device(bus, PCI_DEVFN(slots[i], 0))) {
+            return PCI_DEVFN(slots[i], 0);
+        }
+    }
+    return -1;
+}
+
+static void pci_nic_list_models(GString *out)
+{
+    for (int i = 0; i < pci_nic_nb_models; i++) {
+        g_string_append_printf(out, "%s%s", i ? ", " : "", pci_nic_models[i]->parent.name);
+    }
+}
+
+PCIDevice *pci_nic_create(PCIBus *bus, const int *slots, int nslots, NICInfo *ni,
+                          const char *default_model, GError **errp)
+{
+    const char *model = ni->model ? ni->model : default_model;
+    const PCIDeviceClass *pc = pci_nic_find_model(model);
+    PCIDevice *d;
+    int devfn;
+
+    if (!pc) {
+        GString *known = g_string_new(NULL);
+
+        pci_nic_list_models(known);
+        error_setg(errp, "-nic model=%s: unknown NIC model (this board has: %s)", model,
+                   known->str);
+        g_string_free(known, true);
+        return NULL;
+    }
+    devfn = pci_nic_free_devfn(bus, slots, nslots);
+    if (devfn < 0) {
+        error_setg(errp, "no free PCI slot for NIC model %s", model);
+        return NULL;
+    }
+    d = pci_new(bus, devfn, pc, NULL, errp);
+    if (!d) {
+        return NULL;
+    }
+    qdev_prop_set_ptr(DEVICE(d), "backend", ni->backend);
+    if (ni->macaddr) {
+        qdev_prop_set_string(DEVICE(d), "mac", ni->macaddr);
+    }
+    if (!qdev_realize(DEVICE(d), errp)) {
+        return NULL;
+    }
+    ni->used = true;
+    return d;
+}
+
+bool pci_nic_create_user_devices(PCIBus *bus, GPtrArray *device_opts, const int *slots,
+                                 int nslots, GError **errp)
+{
+    for (guint i = 0; device_opts && i < device_opts->len; i++) {
+        g_auto(GStrv) parts = g_strsplit(g_ptr_array_index(device_opts, i), ",", -1);
+        const PCIDeviceClass *pc = parts[0] ? pci_nic_find_model(parts[0]) : NULL;
+        const char *id = NULL;
+        PCIDevice *d;
+        int devfn;
+
+        if (!pc) {
+            continue;
+        }
+        for (int k = 1; parts[k]; k++) {
+            if (g_str_has_prefix(parts[k], "id=")) {
+                id = parts[k] + 3;
+            }
+        }
+        devfn = pci_nic_free_devfn(bus, slots, nslots);
+        if (devfn < 0) {
+            error_setg(errp, "-device %s: no free PCI slot", parts[0]);
+            return false;
+        }
+        d = pci_new(bus, devfn, pc, id, errp);
+        if (!d) {
+            return false;
+        }
+        for (int k = 1; parts[k]; k++) {
+            char *eq = strchr(parts[k], '=');
+
+            if (!parts[k][0] || g_str_has_prefix(parts[k], "id=")) {
+                continue;
+            }
+            if (!eq) {
+                error_setg(errp, "-device %s: '%s' is not prop=value", parts[0], parts[k]);
+                return false;
+            }
+            *eq = 0;
+            if (strcmp(parts[k], "backend") == 0) {
+                error_setg(errp, "-device %s: unknown property 'backend'", parts[0]);
+                return false;
+            }
+            if (!qdev_prop_parse(DEVICE(d), parts[k], eq + 1, errp)) {
+                return false;
+            }
+        }
+        if (!qdev_realize(DEVICE(d), errp)) {
+            return false;
+        }
+    }
+    return true;
+}

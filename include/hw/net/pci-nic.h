@@ -1,0 +1,31 @@
+/*
+ * PCI network cards as boards create them: each NIC model registers its
+ * PCIDeviceClass here, and every model has the same three properties so a board
+ * can create any of them the same way:
+ *   "netdev"  (string)  -device ...,netdev=ID: the back end's id
+ *   "backend" (pointer) the NetClientState * of the back end (boards, -nic)
+ *   "mac"     (string)  the station address, "52:54:00:12:34:56" by default
+ */
+#ifndef HW_NET_PCI_NIC_H
+#define HW_NET_PCI_NIC_H
+
+#include "hw/pci/pci.h"
+#include "net/net.h"
+
+#define PCI_CLASS_NETWORK_ETHERNET 0x0200
+
+void pci_nic_register_model(const PCIDeviceClass *pc);
+const PCIDeviceClass *pci_nic_find_model(const char *name);
+
+/* Create and realize the NIC of a -nic request (ni->model, or default_model when
+ * the request names none) at function 0 of the first free slot in slots[] (the
+ * board's order of preference). Marks ni used. NULL + errp on failure. */
+PCIDevice *pci_nic_create(PCIBus *bus, const int *slots, int nslots, NICInfo *ni,
+                          const char *default_model, GError **errp);
+
+/* -device DRIVER,... entries whose driver is a registered NIC model: create each at
+ * the first free slot in slots[]. Other entries are left alone. */
+bool pci_nic_create_user_devices(PCIBus *bus, GPtrArray *device_opts, const int *slots,
+                                 int nslots, GError **errp);
+
+#endif

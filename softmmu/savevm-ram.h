@@ -1,0 +1,24 @@
+/*
+ * Between softmmu/savevm.c (the stream) and softmmu/savevm-ram.c (its RAM blocks).
+ */
+#ifndef SAVEVM_RAM_H
+#define SAVEVM_RAM_H
+
+#include "qemu/osdep.h"
+#include "exec/memory.h"
+
+#define SAVEVM_PAGE_SIZE 4096u
+
+bool savevm_page_is_zero(const uint8_t *p, size_t len);
+/* A u16 length and the bytes. */
+void savevm_put_str(GByteArray *out, const char *s);
+/* Append one RAM block (name, size, bitmap, deflated chunks). */
+bool savevm_ram_save_block(GByteArray *out, MemoryRegion *mr, GError **errp);
+/* Bytes of the block at buf whose name and size (already checked) match mr; 0 if
+ * its bitmap or chunk table is malformed. Changes nothing. */
+size_t savevm_ram_check_block(const uint8_t *buf, size_t len, MemoryRegion *mr);
+/* Load a block that passed the check; 0 + errp if zlib finds it corrupt. */
+size_t savevm_ram_load_block(const uint8_t *buf, size_t len, MemoryRegion *mr,
+                             GError **errp);
+
+#endif

@@ -1,0 +1,763 @@
+/*
+ * Whole-machine save and restore: the one stream format (see migration/savevm.h)
+ * and the savevm / loadvm / delvm commands on top of the snapshot store.
+ *
+ * The stream is written only while the VM is stopped. Loading is careful about bad
+ * input: the CRC-32 trailer and a structural pass over every section (header against
+ * this machine, RAM block names and sizes, vmstate record framing) run before anything
+ * is changed, and the CPU and device records are applied with a backup of the current
+ * ones, so a record the vmstate layer refuses puts everything back as it was.
+ */
+#include "qemu/osdep.h"
+#include <zlib.h>
+#include "migration/savevm.h"
+#include "savevm-ram.h"
+#include "migration/vmstate.h"
+#include "exec/memory.h"
+#include "exec/exec-all.h"
+#include "exec/cputlb.h"
+#include "hw/core/cpu.h"
+#include "hw/qdev.h"
+#include "hw/boards.h"
+#include "qemu/timer.h"
+#include "sysemu/runstate.h"
+#include "sysemu/accel.h"
+
+static const char savevm_magic[8] = "MIMICVM\n";
+static const char savevm_end_magic[8] = "MIMICEND";
+/* vmstate.c's record framing: magic(4) name_len(2) name version(4) payload_len(4). */
+#define SAVEVM_VMSTATE_MAGIC 0x3153564du   /* "MVS1" */
+
+static char *snapshot_store_path;
+
+/* ---- little-endian writer ---- */
+
+static void savevm_put(GByteArray *out, uint64_t v, unsigned size)
+{
+    uint8_t b[8];
+
+    for (unsigned i = 0; i < size; i++) {
+        b[i] = v >> (8 * i);
+    }
+    g_byte_array_append(out, b, size);
+}
+
+void savevm_put_str(GByteArray *out, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+
+    savevm_put(out, n, 2);
+    g_byte_array_append(out, (const guint8 *)(s ? s : ""), n);
+}
+
+/* ---- reader ---- */
+
+typedef struct SvReader {
+    const uint8_t *buf;
+    size_t len, pos;
+} SvReader;
+
+static bool sv_get(SvReader *r, unsigned size, uint64_t *v)
+{
+    uint64_t x = 0;
+
+    if (r->len - r->pos < size) {
+        return false;
+    }
+    for (unsigned i = 0; i < size; i++) {
+        x |= (uint64_t)r->buf[r->pos + i] << (8 * i);
+    }
+    r->pos += size;
+    *v = x;
+    return true;
+}
+
+/* A string as a pointer into the buffer (not NUL-terminated) and its length. */
+static bool sv_get_str(SvReader *r, const char **s, size_t *n)
+{
+    uint64_t len;
+
+    if (!sv_get(r, 2, &len) || r->len - r->pos < len) {
+        return false;
+    }
+    *s = (const char *)r->buf + r->pos;
+    *n = len;
+    r->pos += len;
+    return true;
+}
+
+static bool sv_str_eq(const char *s, size_t n, const char *want)
+{
+    want = want ? want : "";
+    return strlen(want) == n && memcmp(s, want, n) == 0;
+}
+
+/* ---- what the machine consists of ---- */
+
+static bool savevm_device_has_state(DeviceState *dev)
+{
+    return dev->realized && dev->dc->vmsd;
+}
+
+static unsigned savevm_cpu_count(void)
+{
+    unsigned n = 0;
+    CPUState *cpu;
+
+    CPU_FOREACH(cpu) {
+        n++;
+    }
+    return n;
+}
+
+static void savevm_collect_ram(MemoryRegion *mr, void *opaque)
+{
+    g_ptr_array_add(opaque, mr);
+}
+
+static GPtrArray *savevm_ram_blocks(void)
+{
+    GPtrArray *blocks = g_ptr_array_new();
+
+    ram_block_foreach(savevm_collect_ram, blocks);
+    return blocks;
+}
+
+/*
+ * Under KVM the registers live in the kernel: fetch them into CPUState, which then
+ * stays authoritative (and is pushed back before the vCPU runs again), so both save
+ * and load work on CPUState.
+ */
+void savevm_sync_cpus(void)
+{
+    CPUState *cpu;
+
+    if (!current_accel || !current_accel->sync_from_accel) {
+        return;
+    }
+    CPU_FOREACH(cpu) {
+        current_accel->sync_from_accel(cpu);
+    }
+}
+
+/* ---- save ---- */
+
+static void savevm_put_header(GByteArray *out)
+{
+    MachineState *ms = current_machine;
+    unsigned ndev = 0;
+
+    g_byte_array_append(out, (const guint8 *)savevm_magic, sizeof(savevm_magic));
+    savevm_put(out, SAVEVM_FORMAT_VERSION, 4);
+    savevm_put_str(out, ms ? ms->machine_name : "");
+    savevm_put(out, ms ? ms->ram_size : 0, 8);
+    savevm_put_str(out, first_cpu ? first_cpu->cc->model_name : "");
+    savevm_put(out, savevm_cpu_count(), 4);
+    for (DeviceState *d = qdev_first(); d; d = d->next) {
+        ndev += savevm_device_has_state(d);
+    }
+    savevm_put(out, ndev, 4);
+    for (DeviceState *d = qdev_first(); d; d = d->next) {
+        if (savevm_device_has_state(d)) {
+            savevm_put_str(out, d->id);
+            savevm_put_str(out, d->dc->name);
+        }
+    }
+    savevm_put(out, (uint64_t)clock_get_ns(CLOCK_VIRTUAL), 8);
+}
+
+static void savevm_put_cpus_and_devices(GByteArray *out)
+{
+    CPUState *cpu;
+
+    CPU_FOREACH(cpu) {
+        vmstate_save(cpu->cc->vmsd, cpu, out);
+    }
+    for (DeviceState *d = qdev_first(); d; d = d->next) {
+        if (savevm_device_has_state(d)) {
+            vmstate_save(d->dc->vmsd, d, out);
+        }
+    }
+}
+
+bool savevm_save_stream(GByteArray *out, GError **errp)
+{
+    guint start = out->len;
+    g_autoptr(GPtrArray) blocks = savevm_ram_blocks();
+    CPUState *cpu;
+    uint32_t crc;
+
+    CPU_FOREACH(cpu) {
+        if (!cpu->cc->vmsd) {
+            error_setg(errp, "savevm: CPU model %s cannot save its state",
+                       cpu->cc->model_name);
+            return false;
+        }
+    }
+    /* A device whose state is not described would come back from a snapshot in
+     * whatever state it happens to be in: refuse rather than save a lie. */
+    for (DeviceState *d = qdev_first(); d; d = d->next) {
+        if (d->realized && !d->dc->vmsd) {
+            error_setg(errp, "savevm: device '%s' (%s) does not describe its state "
+                       "(no vmsd), so it cannot be saved", d->id, d->dc->name);
+            return false;
+        }
+    }
+    savevm_sync_cpus();
+    savevm_put_header(out);
+    savevm_put(out, blocks->len, 4);
+    for (guint i = 0; i < blocks->len; i++) {
+        if (!savevm_ram_save_block(out, g_ptr_array_index(blocks, i), errp)) {
+            g_byte_array_set_size(out, start);
+            return false;
+        }
+    }
+    savevm_put_cpus_and_devices(out);
+    crc = crc32(0, out->data + start, out->len - start);
+    savevm_put(out, crc, 4);
+    g_byte_array_append(out, (const guint8 *)savevm_end_magic, sizeof(savevm_end_magic));
+    return true;
+}
+
+/* ---- check ---- */
+
+/* The parts of a stream found by the check pass, used by the load pass. */
+typedef struct SvLayout {
+    int64_t vm_clock_ns;
+    size_t ram_pos;        /* first RAM block */
+    size_t records_pos;    /* first CPU vmstate record */
+    size_t records_end;
+} SvLayout;
+
+static bool sv_check_record(SvReader *r, const VMStateDescription *vmsd, const char *what,
+                            GError **errp)
+{
+    uint64_t magic, version, plen;
+    const char *name;
+    size_t n;
+
+    if (!sv_get(r, 4, &magic) || magic != SAVEVM_VMSTATE_MAGIC ||
+        !sv_get_str(r, &name, &n) || !sv_get(r, 4, &version) || !sv_get(r, 4, &plen) ||
+        r->len - r->pos < plen) {
+        error_setg(errp, "snapshot: the state of %s is truncated or malformed", what);
+        return false;
+    }
+    if (!sv_str_eq(name, n, vmsd->name)) {
+        error_setg(errp, "snapshot: %s: expected state '%s', found '%.*s'", what,
+                   vmsd->name, (int)n, name);
+        return false;
+    }
+    if ((int64_t)version > vmsd->version_id || (int64_t)version < vmsd->minimum_version_id) {
+        error_setg(errp, "snapshot: %s: state version %" PRIu64 " not supported "
+                   "(this mimic reads %d to %d)", what, version,
+                   vmsd->minimum_version_id, vmsd->version_id);
+        return false;
+    }
+    r->pos += plen;
+    return true;
+}
+
+static bool sv_check(const uint8_t *buf, size_t len, SvLayout *lay, GError **errp)
+{
+    MachineState *ms = current_machine;
+    SvReader r = { buf, len, 0 };
+    g_autoptr(GPtrArray) blocks = savevm_ram_blocks();
+    uint64_t v, ndev, nblocks, crc_saved;
+    const char *s;
+    size_t n;
+    CPUState *cpu;
+    DeviceState *d;
+
+    if (len < sizeof(savevm_magic) + 12 || memcmp(buf, savevm_magic, sizeof(savevm_magic))) {
+        error_setg(errp, "snapshot: not a mimic machine state (bad magic)");
+        return false;
+    }
+    if (memcmp(buf + len - 8, savevm_end_magic, 8) != 0) {
+        error_setg(errp, "snapshot: the state is truncated (no end marker)");
+        return false;
+    }
+    r.len = len - 12;
+    crc_saved = (uint64_t)buf[len - 12] | (uint64_t)buf[len - 11] << 8 |
+                (uint64_t)buf[len - 10] << 16 | (uint64_t)buf[len - 9] << 24;
+    if (crc32(0, buf, len - 12) != crc_saved) {
+        error_setg(errp, "snapshot: the state is corrupted (CRC-32 mismatch)");
+        return false;
+    }
+    r.pos = sizeof(savevm_magic);
+    if (!sv_get(&r, 4, &v)) {
+        goto truncated;
+    }
+    if (v != SAVEVM_FORMAT_VERSION) {
+        error_setg(errp, "snapshot: stream format version %" PRIu64 ", this mimic reads "
+                   "version %d", v, SAVEVM_FORMAT_VERSION);
+        return false;
+    }
+    if (!sv_get_str(&r, &s, &n)) {
+        goto truncated;
+    }
+    if (!ms || !sv_str_eq(s, n, ms->machine_name)) {
+        error_setg(errp, "snapshot: taken on machine type '%.*s', this is '%s'", (int)n, s,
+                   ms ? ms->machine_name : "(none)");
+        return false;
+    }
+    if (!sv_get(&r, 8, &v)) {
+        goto truncated;
+    }
+    if (v != ms->ram_size) {
+        error_setg(errp, "snapshot: taken with %" PRIu64 " MiB of RAM, this machine has "
+                   "%" PRIu64 " MiB (-m)", v >> 20, ms->ram_size >> 20);
+        return false;
+    }
+    if (!sv_get_str(&r, &s, &n)) {
+        goto truncated;
+    }
+    if (!sv_str_eq(s, n, first_cpu ? first_cpu->cc->model_name : "")) {
+        error_setg(errp, "snapshot: taken with CPU model '%.*s', this machine has '%s'",
+                   (int)n, s, first_cpu ? first_cpu->cc->model_name : "(none)");
+        return false;
+    }
+    if (!sv_get(&r, 4, &v)) {
+        goto truncated;
+    }
+    if (v != savevm_cpu_count()) {
+        error_setg(errp, "snapshot: taken with %" PRIu64 " CPUs, this machine has %u",
+                   v, savevm_cpu_count());
+        return false;
+    }
+    if (!sv_get(&r, 4, &ndev)) {
+        goto truncated;
+    }
+    d = qdev_first();
+    for (uint64_t i = 0; i < ndev; i++) {
+        const char *cls;
+        size_t cls_n;
+
+        while (d && !savevm_device_has_state(d)) {
+            d = d->next;
+        }
+        if (!sv_get_str(&r, &s, &n) || !sv_get_str(&r, &cls, &cls_n)) {
+            goto truncated;
+        }
+        if (!d || !sv_str_eq(s, n, d->id) || !sv_str_eq(cls, cls_n, d->dc->name)) {
+            error_setg(errp, "snapshot: device %" PRIu64 " is '%.*s' (%.*s), this machine "
+                       "has %s%s%s%s", i, (int)n, s, (int)cls_n, cls,
+                       d ? "'" : "no more devices", d ? d->id : "", d ? "' " : "",
+                       d ? d->dc->name : "");
+            return false;
+        }
+        d = d->next;
+    }
+    while (d && !savevm_device_has_state(d)) {
+        d = d->next;
+    }
+    if (d) {
+        error_setg(errp, "snapshot: device '%s' (%s) of this machine is not in the "
+                   "snapshot", d->id, d->dc->name);
+        return false;
+    }
+    if (!sv_get(&r, 8, &v)) {
+        goto truncated;
+    }
+    lay->vm_clock_ns = (int64_t)v;
+
+    if (!sv_get(&r, 4, &nblocks)) {
+        goto truncated;
+    }
+    if (nblocks != blocks->len) {
+        error_setg(errp, "snapshot: %" PRIu64 " RAM blocks, this machine has %u",
+                   nblocks, blocks->len);
+        return false;
+    }
+    lay->ram_pos = r.pos;
+    for (guint i = 0; i < blocks->len; i++) {
+        MemoryRegion *mr = g_ptr_array_index(blocks, i);
+        size_t start = r.pos, used;
+        uint64_t size;
+
+        if (!sv_get_str(&r, &s, &n) || !sv_get(&r, 8, &size)) {
+            goto truncated;
+        }
+        if (!sv_str_eq(s, n, mr->name) || size != mr->size) {
+            error_setg(errp, "snapshot: RAM block %u is '%.*s' of %" PRIu64 " bytes, this "
+                       "machine has '%s' of %" PRIu64 " bytes", i, (int)n, s, size,
+                       mr->name, mr->size);
+            return false;
+        }
+        used = savevm_ram_check_block(r.buf + start, r.len - start, mr);
+        if (!used) {
+            goto truncated;
+        }
+        r.pos = start + used;
+    }
+    lay->records_pos = r.pos;
+    CPU_FOREACH(cpu) {
+        g_autofree char *what = g_strdup_printf("CPU %d", cpu->cpu_index);
+
+        if (!sv_check_record(&r, cpu->cc->vmsd, what, errp)) {
+            return false;
+        }
+    }
+    for (d = qdev_first(); d; d = d->next) {
+        if (savevm_device_has_state(d)) {
+            g_autofree char *what = g_strdup_printf("device '%s'", d->id);
+
+            if (!sv_check_record(&r, d->dc->vmsd, what, errp)) {
+                return false;
+            }
+        }
+    }
+    lay->records_end = r.pos;
+    if (r.pos != r.len) {
+        error_setg(errp, "snapshot: %zu unexpected bytes after the device states",
+                   r.len - r.pos);
+        return false;
+    }
+    return true;
+
+truncated:
+    error_setg(errp, "snapshot: the state is truncated or malformed at byte %zu", r.pos);
+    return false;
+}
+
+bool savevm_check_stream(const uint8_t *buf, size_t len, GError **errp)
+{
+    SvLayout lay;
+
+    return sv_check(buf, len, &lay, errp);
+}
+
+/* ---- load ---- */
+
+/* Apply the CPU and device records; false with errp (nothing reverted here). */
+static bool sv_load_records(const uint8_t *buf, size_t len, GError **errp)
+{
+    size_t pos = 0, used;
+    CPUState *cpu;
+
+    CPU_FOREACH(cpu) {
+        if (vmstate_load(cpu->cc->vmsd, cpu, buf + pos, len - pos, &used, errp) < 0) {
+            return false;
+        }
+        pos += used;
+    }
+    for (DeviceState *d = qdev_first(); d; d = d->next) {
+        if (savevm_device_has_state(d)) {
+            if (vmstate_load(d->dc->vmsd, d, buf + pos, len - pos, &used, errp) < 0) {
+                return false;
+            }
+            pos += used;
+        }
+    }
+    return true;
+}
+
+static bool sv_load_ram(const uint8_t *buf, size_t len, GError **errp)
+{
+    g_autoptr(GPtrArray) blocks = savevm_ram_blocks();
+    size_t pos = 0;
+
+    for (guint i = 0; i < blocks->len; i++) {
+        size_t used = savevm_ram_load_block(buf + pos, len - pos,
+                                            g_ptr_array_index(blocks, i), errp);
+
+        if (!used) {
+            return false;
+        }
+        pos += used;
+    }
+    return true;
+}
+
+static void sv_flush_translations(void)
+{
+    CPUState *cpu;
+
+    if (first_cpu) {
+        tb_flush(first_cpu);
+    }
+    CPU_FOREACH(cpu) {
+        tlb_flush(cpu);
+    }
+}
+
+bool savevm_load_stream(const uint8_t *buf, size_t len, GError **errp)
+{
+    g_autoptr(GByteArray) backup = g_byte_array_new();
+    int64_t clock_before = clock_get_ns(CLOCK_VIRTUAL);
+    SvLayout lay;
+
+    if (!sv_check(buf, len, &lay, errp)) {
+        return false;
+    }
+    /* Device timers are saved as absolute virtual-clock expiries: set the clock to the
+     * saved moment first so the reloaded timers fire when they would have. */
+    savevm_sync_cpus();
+    savevm_put_cpus_and_devices(backup);
+    clock_virtual_set(lay.vm_clock_ns);
+    if (!sv_load_records(buf + lay.records_pos, lay.records_end - lay.records_pos, errp)) {
+        GError *err2 = NULL;
+
+        clock_virtual_set(clock_before);
+        if (!sv_load_records(backup->data, backup->len, &err2)) {
+            /* Our own records of a moment ago: cannot fail unless memory is corrupt. */
+            error_report("loadvm: could not restore the previous state: %s",
+                         err2->message);
+            g_error_free(err2);
+        }
+        sv_flush_translations();
+        return false;
+    }
+    if (!sv_load_ram(buf + lay.ram_pos, lay.records_pos - lay.ram_pos, errp)) {
+        /* Only a zlib failure the CRC did not catch can get here: RAM is partly
+         * loaded, so the machine cannot go on as before. */
+        sv_flush_translations();
+        vm_stop(RUN_STATE_INTERNAL_ERROR);
+        return false;
+    }
+    sv_flush_translations();
+    return true;
+}
+
+/* ---- snapshots by tag ---- */
+
+void savevm_set_snapshot_store(const char *path)
+{
+    g_free(snapshot_store_path);
+    snapshot_store_path = g_strdup(path);
+}
+
+const char *savevm_get_snapshot_store(void)
+{
+    return snapshot_store_path;
+}
+
+/*
+ * Where this machine's snapshots live. Internal qcow2 snapshots need the block
+ * layer's snapshot support; until then a machine with a writable disk cannot take a
+ * snapshot that would be consistent with its disk, and says so.
+ */
+static const char *savevm_store_for(GError **errp)
+{
+    MachineState *ms = current_machine;
+
+    for (int i = 0; ms && i < ms->nb_drives; i++) {
+        const DriveOpts *d = &ms->drives[i];
+        bool cdrom = d->media && strcmp(d->media, "cdrom") == 0;
+
+        if (d->readonly || cdrom || !d->file) {
+            continue;
+        }
+        if (d->format && strcmp(d->format, "qcow2") == 0) {
+            error_setg(errp, "disk '%s' is writable qcow2: internal qcow2 snapshots "
+                       "are not supported by this mimic yet, so the disk and the "
+                       "snapshot could not be kept consistent", d->file);
+        } else {
+            error_setg(errp, "disk '%s' is a writable %s image, which cannot hold "
+                       "snapshots: the disk's contents would not match the saved "
+                       "machine. Use a qcow2 image, or attach the disk read-only",
+                       d->file, d->format ? d->format : "raw");
+        }
+        return NULL;
+    }
+    if (!snapshot_store_path) {
+        error_setg(errp, "this machine has no writable disk to hold snapshots: name a "
+                   "snapshot store file with -snapshot-store PATH");
+        return NULL;
+    }
+    return snapshot_store_path;
+}
+
+bool savevm_snapshot_save(const char *tag, GError **errp)
+{
+    const char *store = savevm_store_for(errp);
+    bool was_running = runstate_is_running();
+    g_autoptr(GByteArray) data = NULL;
+    g_autofree char *auto_tag = NULL;
+    SnapshotInfo info = { 0 };
+    gint64 now;
+    bool ok;
+
+    if (!store) {
+        return false;
+    }
+    now = g_get_real_time();
+    if (!tag || !*tag) {
+        g_autoptr(GDateTime) dt = g_date_time_new_now_local();
+
+        auto_tag = g_date_time_format(dt, "vm-%Y%m%d%H%M%S");
+        tag = auto_tag;
+    }
+    vm_stop(was_running ? RUN_STATE_PAUSED : runstate_get());
+    data = g_byte_array_sized_new(16 * 1024 * 1024);
+    ok = savevm_save_stream(data, errp);
+    if (ok) {
+        info.tag = (char *)tag;
+        info.vm_state_size = data->len;
+        info.date_sec = now / G_USEC_PER_SEC;
+        info.date_nsec = (now % G_USEC_PER_SEC) * 1000;
+        info.vm_clock_ns = clock_get_ns(CLOCK_VIRTUAL);
+        ok = snapshot_store_put(store, &info, data->data, data->len, errp);
+        g_free(info.id);
+    }
+    if (was_running) {
+        vm_start();
+    }
+    return ok;
+}
+
+bool savevm_snapshot_load(const char *tag, GError **errp)
+{
+    const char *store = savevm_store_for(errp);
+    bool was_running = runstate_is_running();
+    g_autoptr(GByteArray) data = NULL;
+    SnapshotInfo *info = NULL;
+    bool ok;
+
+    if (!store) {
+        return false;
+    }
+    data = snapshot_store_get(store, tag, &info, errp);
+    if (!data) {
+        return false;
+    }
+    snapshot_info_free(info);
+    if (was_running) {
+        vm_stop(RUN_STATE_PAUSED);
+    }
+    ok = savevm_load_stream(data->data, data->len, errp);
+    if (!ok) {
+        g_prefix_error(errp, "loadvm %s: ", tag);
+    } else if (runstate_get() == RUN_STATE_INTERNAL_ERROR) {
+        /* A good snapshot repairs a machine that had failed: it may run again. */
+        vm_stop(RUN_STATE_PAUSED);
+    }
+    if (was_running && runstate_get() == RUN_STATE_PAUSED) {
+        vm_start();
+    }
+    return ok;
+}
+
+bool savevm_snapshot_delete(const char *tag, GError **errp)
+{
+    const char *store = savevm_store_for(errp);
+
+    return store && snapshot_store_delete(store, tag, errp);
+}
+
+bool savevm_snapshot_info(FILE *f, GError **errp)
+{
+    const char *store = savevm_store_for(errp);
+    GPtrArray *list;
+
+    if (!store) {
+        return false;
+    }
+    list = snapshot_store_list(store, errp);
+    if (!list) {
+        return false;
+    }
+    if (list->len == 0) {
+        fprintf(f, "There is no snapshot available.\n");
+    } else {
+        fprintf(f, "List of snapshots present on all disks:\n");
+        snapshot_info_print_header(f);
+        for (guint i = 0; i < list->len; i++) {
+            snapshot_info_print(f, g_ptr_array_index(list, i));
+        }
+    }
+    g_ptr_array_free(list, true);
+    return true;
+}
+
+/* ---- migrate file: / exec: ---- */
+
+static bool savevm_parse_uri(const char *uri, bool *is_exec, const char **arg,
+                             GError **errp)
+{
+    if (g_str_has_prefix(uri, "file:") && uri[5]) {
+        *is_exec = false;
+        *arg = uri + 5;
+        return true;
+    }
+    if (g_str_has_prefix(uri, "exec:") && uri[5]) {
+        *is_exec = true;
+        *arg = uri + 5;
+        return true;
+    }
+    error_setg(errp, "unsupported migration URI '%s' (file:PATH or exec:COMMAND)", uri);
+    return false;
+}
+
+bool savevm_migrate_out(const char *uri, GError **errp)
+{
+    g_autoptr(GByteArray) data = g_byte_array_sized_new(16 * 1024 * 1024);
+    bool was_running = runstate_is_running();
+    const char *arg;
+    bool is_exec;
+    FILE *f;
+    int status;
+    bool ok;
+
+    if (!savevm_parse_uri(uri, &is_exec, &arg, errp)) {
+        return false;
+    }
+    vm_stop(was_running ? RUN_STATE_PAUSED : runstate_get());
+    if (!savevm_save_stream(data, errp)) {
+        goto fail;
+    }
+    f = is_exec ? popen(arg, "w") : fopen(arg, "wb");
+    if (!f) {
+        error_setg(errp, "migrate: cannot %s '%s': %s", is_exec ? "run" : "create", arg,
+                   g_strerror(errno));
+        goto fail;
+    }
+    ok = fwrite(data->data, 1, data->len, f) == data->len;
+    status = is_exec ? pclose(f) : fclose(f);
+    if (!ok || status != 0) {
+        error_setg(errp, "migrate: writing to '%s' failed (%s)", arg,
+                   !ok ? g_strerror(errno) : "the command exited with an error");
+        goto fail;
+    }
+    /* The machine now lives on in the stream: stay stopped, as QEMU does. */
+    return true;
+
+fail:
+    if (was_running) {
+        vm_start();
+    }
+    return false;
+}
+
+bool savevm_migrate_in(const char *uri, GError **errp)
+{
+    g_autoptr(GByteArray) data = g_byte_array_new();
+    uint8_t buf[65536];
+    const char *arg;
+    bool is_exec;
+    size_t n;
+    FILE *f;
+    int status;
+
+    if (!savevm_parse_uri(uri, &is_exec, &arg, errp)) {
+        return false;
+    }
+    f = is_exec ? popen(arg, "r") : fopen(arg, "rb");
+    if (!f) {
+        error_setg(errp, "-incoming: cannot %s '%s': %s", is_exec ? "run" : "open", arg,
+                   g_strerror(errno));
+        return false;
+    }
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+        g_byte_array_append(data, buf, n);
+    }
+    status = is_exec ? pclose(f) : fclose(f);
+    if (status != 0) {
+        error_setg(errp, "-incoming: reading '%s' failed", arg);
+        return false;
+    }
+    if (!savevm_load_stream(data->data, data->len, errp)) {
+        g_prefix_error(errp, "-incoming %s: ", uri);
+        return false;
+    }
+    return true;
+}

@@ -1,0 +1,421 @@
+/*
+ * The snapshot store: one file holding the snapshots of a machine that has no
+ * writable disk (a kernel + initramfs boot), named by -snapshot-store PATH.
+ *
+ * Layout: the 8-byte magic "MIMICSS1", then one entry per snapshot:
+ *   u32 "SNAP", u16 id length + id, u16 tag length + tag, i64 date (seconds),
+ *   i64 date (nanoseconds), i64 guest virtual clock (ns), u64 stream length, stream.
+ * All integers are little-endian. Changes rewrite the whole file into PATH.tmp and
+ * rename it over PATH, so the store is always either the old or the new one.
+ */
+#include "qemu/osdep.h"
+#include <unistd.h>
+#include "migration/savevm.h"
+
+static const char store_magic[8] = "MIMICSS1";
+#define STORE_ENTRY_MAGIC 0x50414e53u   /* "SNAP" */
+#define STORE_MAX_NAME 1024
+
+typedef struct StoreEntry {
+    SnapshotInfo *info;
+    uint64_t data_pos;     /* file offset of the stream */
+} StoreEntry;
+
+void snapshot_info_free(SnapshotInfo *info)
+{
+    if (info) {
+        g_free(info->id);
+        g_free(info->tag);
+        g_free(info);
+    }
+}
+
+static void store_entry_free(gpointer p)
+{
+    StoreEntry *e = p;
+
+    snapshot_info_free(e->info);
+    g_free(e);
+}
+
+static bool store_read(FILE *f, void *buf, size_t n)
+{
+    return fread(buf, 1, n, f) == n;
+}
+
+static bool store_read_le(FILE *f, unsigned size, uint64_t *v)
+{
+    uint8_t b[8];
+
+    if (!store_read(f, b, size)) {
+        return false;
+    }
+    *v = 0;
+    for (unsigned i = 0; i < size; i++) {
+        *v |= (uint64_t)b[i] << (8 * i);
+    }
+    return true;
+}
+
+static char *store_read_str(FILE *f)
+{
+    uint64_t n;
+    char *s;
+
+    if (!store_read_le(f, 2, &n) || n > STORE_MAX_NAME) {
+        return NULL;
+    }
+    s = g_malloc0(n + 1);
+    if (!store_read(f, s, n) || memchr(s, '\0', n)) {
+        g_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static bool store_write_le(FILE *f, uint64_t v, unsigned size)
+{
+    uint8_t b[8];
+
+    for (unsigned i = 0; i < size; i++) {
+        b[i] = v >> (8 * i);
+    }
+    return fwrite(b, 1, size, f) == size;
+}
+
+static bool store_write_str(FILE *f, const char *s)
+{
+    size_t n = strlen(s);
+
+    return store_write_le(f, n, 2) && fwrite(s, 1, n, f) == n;
+}
+
+/* Read the entry list of an open store; NULL + errp if it is not a valid store. */
+static GPtrArray *store_read_entries(FILE *f, const char *path, GError **errp)
+{
+    GPtrArray *list = g_ptr_array_new_with_free_func(store_entry_free);
+    char magic[8];
+    off_t file_size;
+
+    if (fseeko(f, 0, SEEK_END) != 0 || (file_size = ftello(f)) < 0 ||
+        fseeko(f, 0, SEEK_SET) != 0) {
+        error_setg(errp, "snapshot store %s: cannot seek: %s", path, g_strerror(errno));
+        goto fail;
+    }
+    if (file_size == 0) {
+        return list;
+    }
+    if (!store_read(f, magic, sizeof(magic)) || memcmp(magic, store_magic, 8) != 0) {
+        error_setg(errp, "%s is not a mimic snapshot store", path);
+        goto fail;
+    }
+    while (ftello(f) < file_size) {
+        StoreEntry *e = g_new0(StoreEntry, 1);
+        uint64_t m, ds, dn, vc, len;
+
+        e->info = g_new0(SnapshotInfo, 1);
+        g_ptr_array_add(list, e);
+        if (!store_read_le(f, 4, &m) || m != STORE_ENTRY_MAGIC ||
+            !(e->info->id = store_read_str(f)) || !(e->info->tag = store_read_str(f)) ||
+            !store_read_le(f, 8, &ds) || !store_read_le(f, 8, &dn) ||
+            !store_read_le(f, 8, &vc) || !store_read_le(f, 8, &len)) {
+            error_setg(errp, "snapshot store %s is damaged (entry %u)", path, list->len);
+            goto fail;
+        }
+        e->info->date_sec = (int64_t)ds;
+        e->info->date_nsec = (int64_t)dn;
+        e->info->vm_clock_ns = (int64_t)vc;
+        e->info->vm_state_size = len;
+        e->data_pos = ftello(f);
+        if (len > (uint64_t)file_size - e->data_pos) {
+            error_setg(errp, "snapshot store %s is truncated (snapshot '%s')", path,
+                       e->info->tag);
+            goto fail;
+        }
+        if (fseeko(f, (off_t)len, SEEK_CUR) != 0) {
+            error_setg(errp, "snapshot store %s: cannot seek: %s", path,
+                       g_strerror(errno));
+            goto fail;
+        }
+    }
+    return list;
+
+fail:
+    g_ptr_array_free(list, true);
+    return NULL;
+}
+
+/* Open and read the store; an absent file is an empty store (*fp = NULL then). */
+static GPtrArray *store_open(const char *path, FILE **fp, GError **errp)
+{
+    FILE *f = fopen(path, "rb");
+    GPtrArray *list;
+
+    *fp = NULL;
+    if (!f) {
+        if (errno == ENOENT) {
+            return g_ptr_array_new_with_free_func(store_entry_free);
+        }
+        error_setg(errp, "cannot open snapshot store %s: %s", path, g_strerror(errno));
+        return NULL;
+    }
+    list = store_read_entries(f, path, errp);
+    if (!list) {
+        fclose(f);
+        return NULL;
+    }
+    *fp = f;
+    return list;
+}
+
+/* QEMU looks snapshots up by id first, then by tag. */
+static int store_find(GPtrArray *list, const char *name)
+{
+    for (guint i = 0; i < list->len; i++) {
+        StoreEntry *e = g_ptr_array_index(list, i);
+
+        if (strcmp(e->info->id, name) == 0) {
+            return i;
+        }
+    }
+    for (guint i = 0; i < list->len; i++) {
+        StoreEntry *e = g_ptr_array_index(list, i);
+
+        if (strcmp(e->info->tag, name) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static bool store_write_entry(FILE *out, const SnapshotInfo *info)
+{
+    return store_write_le(out, STORE_ENTRY_MAGIC, 4) && store_write_str(out, info->id) &&
+           store_write_str(out, info->tag) && store_write_le(out, info->date_sec, 8) &&
+           store_write_le(out, info->date_nsec, 8) &&
+           store_write_le(out, info->vm_clock_ns, 8) &&
+           store_write_le(out, info->vm_state_size, 8);
+}
+
+static bool store_copy(FILE *in, uint64_t pos, uint64_t len, FILE *out)
+{
+    g_autofree uint8_t *buf = g_malloc(1024 * 1024);
+
+    if (fseeko(in, (off_t)pos, SEEK_SET) != 0) {
+        return false;
+    }
+    while (len) {
+        size_t n = MIN(len, (uint64_t)1024 * 1024);
+
+        if (!store_read(in, buf, n) || fwrite(buf, 1, n, out) != n) {
+            return false;
+        }
+        len -= n;
+    }
+    return true;
+}
+
+/*
+ * Write a new store: every entry of list except skip (-1: none) copied from in,
+ * then (if add) the new entry with data.
+ */
+static bool store_rewrite(const char *path, FILE *in, GPtrArray *list, int skip,
+                          const SnapshotInfo *add, const uint8_t *data, GError **errp)
+{
+    g_autofree char *tmp = g_strdup_printf("%s.tmp", path);
+    FILE *out = fopen(tmp, "wb");
+    bool ok;
+
+    if (!out) {
+        error_setg(errp, "cannot create %s: %s", tmp, g_strerror(errno));
+        return false;
+    }
+    ok = fwrite(store_magic, 1, sizeof(store_magic), out) == sizeof(store_magic);
+    for (guint i = 0; ok && i < list->len; i++) {
+        StoreEntry *e = g_ptr_array_index(list, i);
+
+        if ((int)i != skip) {
+            ok = store_write_entry(out, e->info) &&
+                 store_copy(in, e->data_pos, e->info->vm_state_size, out);
+        }
+    }
+    if (ok && add) {
+        ok = store_write_entry(out, add) &&
+             fwrite(data, 1, add->vm_state_size, out) == add->vm_state_size;
+    }
+    ok = fflush(out) == 0 && ok;
+    ok = fsync(fileno(out)) == 0 && ok;
+    ok = fclose(out) == 0 && ok;
+    if (!ok) {
+        error_setg(errp, "cannot write snapshot store %s: %s", tmp, g_strerror(errno));
+        unlink(tmp);
+        return false;
+    }
+    if (rename(tmp, path) != 0) {
+        error_setg(errp, "cannot replace snapshot store %s: %s", path, g_strerror(errno));
+        unlink(tmp);
+        return false;
+    }
+    return true;
+}
+
+GPtrArray *snapshot_store_list(const char *path, GError **errp)
+{
+    FILE *f;
+    GPtrArray *entries = store_open(path, &f, errp);
+    GPtrArray *list;
+
+    if (!entries) {
+        return NULL;
+    }
+    if (f) {
+        fclose(f);
+    }
+    list = g_ptr_array_new_with_free_func((GDestroyNotify)snapshot_info_free);
+    for (guint i = 0; i < entries->len; i++) {
+        StoreEntry *e = g_ptr_array_index(entries, i);
+
+        g_ptr_array_add(list, e->info);
+        e->info = NULL;
+    }
+    g_ptr_array_free(entries, true);
+    return list;
+}
+
+bool snapshot_store_put(const char *path, SnapshotInfo *info, const uint8_t *data,
+                        size_t len, GError **errp)
+{
+    FILE *f;
+    GPtrArray *list = store_open(path, &f, errp);
+    int old = -1;
+    bool ok;
+
+    if (!list) {
+        return false;
+    }
+    if (strlen(info->tag) > STORE_MAX_NAME) {
+        error_setg(errp, "snapshot tag too long (at most %d bytes)", STORE_MAX_NAME);
+        ok = false;
+        goto out;
+    }
+    /* Like QEMU, a new snapshot replaces the one with the same tag (not id). */
+    for (guint i = 0; i < list->len; i++) {
+        StoreEntry *e = g_ptr_array_index(list, i);
+
+        if (strcmp(e->info->tag, info->tag) == 0) {
+            old = i;
+        }
+    }
+    if (!info->id) {
+        uint64_t max_id = 0;
+
+        for (guint i = 0; i < list->len; i++) {
+            StoreEntry *e = g_ptr_array_index(list, i);
+
+            max_id = MAX(max_id, g_ascii_strtoull(e->info->id, NULL, 10));
+        }
+        info->id = g_strdup_printf("%" PRIu64, max_id + 1);
+    }
+    info->vm_state_size = len;
+    ok = store_rewrite(path, f, list, old, info, data, errp);
+out:
+    if (f) {
+        fclose(f);
+    }
+    g_ptr_array_free(list, true);
+    return ok;
+}
+
+GByteArray *snapshot_store_get(const char *path, const char *name, SnapshotInfo **info,
+                               GError **errp)
+{
+    FILE *f;
+    GPtrArray *list = store_open(path, &f, errp);
+    GByteArray *data = NULL;
+    StoreEntry *e;
+    int i;
+
+    if (!list) {
+        return NULL;
+    }
+    i = store_find(list, name);
+    if (i < 0) {
+        error_setg(errp, "snapshot '%s' does not exist in %s", name, path);
+        goto out;
+    }
+    e = g_ptr_array_index(list, i);
+    data = g_byte_array_sized_new(e->info->vm_state_size);
+    g_byte_array_set_size(data, e->info->vm_state_size);
+    if (fseeko(f, (off_t)e->data_pos, SEEK_SET) != 0 ||
+        !store_read(f, data->data, data->len)) {
+        error_setg(errp, "cannot read snapshot '%s' from %s", name, path);
+        g_byte_array_free(data, true);
+        data = NULL;
+        goto out;
+    }
+    if (info) {
+        *info = e->info;
+        e->info = NULL;
+    }
+out:
+    if (f) {
+        fclose(f);
+    }
+    g_ptr_array_free(list, true);
+    return data;
+}
+
+bool snapshot_store_delete(const char *path, const char *name, GError **errp)
+{
+    FILE *f;
+    GPtrArray *list = store_open(path, &f, errp);
+    bool ok = false;
+    int i;
+
+    if (!list) {
+        return false;
+    }
+    i = store_find(list, name);
+    if (i < 0) {
+        error_setg(errp, "snapshot '%s' does not exist in %s", name, path);
+    } else {
+        ok = store_rewrite(path, f, list, i, NULL, NULL, errp);
+    }
+    if (f) {
+        fclose(f);
+    }
+    g_ptr_array_free(list, true);
+    return ok;
+}
+
+void snapshot_info_print_header(FILE *f)
+{
+    fprintf(f, "%-10s%-17s%8s%20s%13s%11s\n", "ID", "TAG", "VM SIZE", "DATE",
+            "VM CLOCK", "ICOUNT");
+}
+
+void snapshot_info_print(FILE *f, const SnapshotInfo *info)
+{
+    char date[32] = "", size[16], clock[32];
+    time_t t = (time_t)info->date_sec;
+    struct tm tm;
+    int64_t ms = info->vm_clock_ns / 1000000;
+
+    if (localtime_r(&t, &tm)) {
+        strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm);
+    }
+    if (info->vm_state_size >= 1024 * 1024 * 1024) {
+        snprintf(size, sizeof(size), "%.3g GiB", info->vm_state_size / 1073741824.0);
+    } else if (info->vm_state_size >= 1024 * 1024) {
+        snprintf(size, sizeof(size), "%.3g MiB", info->vm_state_size / 1048576.0);
+    } else if (info->vm_state_size >= 1024) {
+        snprintf(size, sizeof(size), "%.3g KiB", info->vm_state_size / 1024.0);
+    } else {
+        snprintf(size, sizeof(size), "%" PRIu64 " B", info->vm_state_size);
+    }
+    snprintf(clock, sizeof(clock), "%02d:%02d:%02d.%03d",
+             (int)(ms / 3600000), (int)(ms / 60000 % 60), (int)(ms / 1000 % 60),
+             (int)(ms % 1000));
+    fprintf(f, "%-9s %-16s %8s%20s%13s%11s\n", info->id, info->tag, size, date, clock,
+            "");
+}

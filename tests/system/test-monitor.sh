@@ -1,0 +1,140 @@
+#!/bin/bash
+# The human monitor as a terminal: over -monitor tcp:127.0.0.1:PORT,server,nowait
+# (greeting and prompt, CR LF line ends, echo, Backspace, cursor keys with insertion,
+# Ctrl-U, Up-arrow history, Tab completion of command names) and under -nographic,
+# reached with Ctrl-A c from the serial console. The machine is started with -S, so
+# no guest needs to boot; every check compares the command's exact output.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+name=monitor
+
+sys_need_emu
+sys_need_guest mips
+command -v python3 >/dev/null || sys_skip "python3 is needed to drive the monitor"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/mimic-systest.XXXXXX")
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+
+cat > "$work/drive.py" <<'EOF'
+import atexit, os, re, socket, subprocess, sys, time
+
+emu, kernel = sys.argv[1:3]
+errors = []
+
+def free_port():
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+port = free_port()
+procs = []
+
+@atexit.register
+def stop_all():
+    # Whatever went wrong, leave no emulator behind.
+    for q in procs:
+        if q.poll() is None:
+            q.kill()
+            q.wait()
+
+p = subprocess.Popen([emu, '-M', 'malta', '-m', '64', '-kernel', kernel, '-S',
+                      '-display', 'none', '-serial', 'null',
+                      '-monitor', 'tcp:127.0.0.1:%d,server,nowait' % port],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+procs.append(p)
+s = None
+for _ in range(200):
+    try:
+        s = socket.create_connection(('127.0.0.1', port))
+        break
+    except OSError:
+        time.sleep(0.05)
+if s is None:
+    sys.exit('cannot connect: %s' % p.stderr.read().decode())
+s.settimeout(20)
+buf = b''
+
+# A fresh prompt starts a line; redraws while editing start with a bare CR.
+PROMPT = b'\r\n(qemu) '
+
+def until_prompt():
+    global buf
+    while PROMPT not in buf:
+        d = s.recv(4096)
+        if not d:
+            sys.exit('monitor closed')
+        buf += d
+    out, _, buf = buf.partition(PROMPT)
+    return out.decode(errors='replace')
+
+def send(keys):
+    """Type keys, return the command's output (the echoed line removed)."""
+    s.sendall(keys)
+    out = until_prompt()
+    echo, sep, rest = out.partition('\r\n')
+    return rest + '\r\n' if sep else ''
+
+greeting = until_prompt()
+if not re.match(r"mimic \S+ monitor - type 'help' for more information$", greeting):
+    errors.append('greeting: %r' % greeting)
+
+def check(what, keys, want):
+    got = send(keys)
+    if got != want:
+        errors.append('%s: got %r, wanted %r' % (what, got, want))
+
+check('plain command', b'info status\r', 'VM status: paused (prelaunch)\r\n')
+check('backspace', b'info statx\x7fus\r', 'VM status: paused (prelaunch)\r\n')
+check('left arrow + insert', b'info sttus\x1b[D\x1b[D\x1b[Da\r',
+      'VM status: paused (prelaunch)\r\n')
+check('ctrl-u', b'garbage\x15info status\r', 'VM status: paused (prelaunch)\r\n')
+check('history (up arrow)', b'\x1b[A\r', 'VM status: paused (prelaunch)\r\n')
+check('tab completion', b'system_p\t\x15info status\r', 'VM status: paused (prelaunch)\r\n')
+s.sendall(b'system_p\t')
+time.sleep(0.3)
+echo = s.recv(4096).decode(errors='replace')
+if 'system_powerdown ' not in echo:
+    errors.append('tab did not complete system_p: %r' % echo)
+send(b'\x15\r')
+check('unknown command', b'nosuch\r', "unknown command: 'nosuch'\r\n")
+check('cont', b'cont\r', '')
+check('status after cont', b'info status\r', 'VM status: running\r\n')
+s.sendall(b'quit\r')
+try:
+    p.wait(timeout=20)
+except subprocess.TimeoutExpired:
+    errors.append('quit did not end the emulator')
+    p.kill()
+
+# -nographic: the monitor shares stdio with the serial console behind Ctrl-A.
+p = subprocess.Popen([emu, '-M', 'malta', '-m', '64', '-kernel', kernel, '-S',
+                      '-nographic'],
+                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+procs.append(p)
+time.sleep(1)
+p.stdin.write(b'\x01c')
+p.stdin.flush()
+time.sleep(0.5)
+p.stdin.write(b'info status\rquit\r')
+p.stdin.flush()
+try:
+    out, _ = p.communicate(timeout=20)
+except subprocess.TimeoutExpired:
+    p.kill()
+    out, _ = p.communicate()
+    errors.append('-nographic: quit did not end the emulator')
+text = out.decode(errors='replace')
+if 'VM status: paused (prelaunch)' not in text:
+    errors.append('-nographic Ctrl-A c monitor: %r' % text[-300:])
+
+for e in errors:
+    print('  ' + e, file=sys.stderr)
+sys.exit(1 if errors else 0)
+EOF
+
+python3 "$work/drive.py" "$EMU" "$GUEST_KERNEL" || sys_fail "$name: check(s) failed"
+echo "$name: tcp monitor line editing, history, completion and the -nographic Ctrl-A c monitor work ($EMU)"
+exit 0

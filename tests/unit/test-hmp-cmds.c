@@ -1,0 +1,286 @@
+/*
+ * Unit tests for the human monitor's commands (softmmu/monitor/hmp-cmds.c and
+ * hmp-dump.c) through hmp_execute: run-state control, info, x/xp in every format
+ * with QEMU's layout, /i through Capstone, memsave/pmemsave, log, address
+ * expressions, and errors for bad input.
+ */
+#include "qemu/osdep.h"
+#include <capstone/capstone.h>
+#include <criterion/criterion.h>
+#include "monitor/monitor.h"
+#include "exec/memory.h"
+#include "hw/core/cpu.h"
+#include "sysemu/runstate.h"
+#include "qemu/log.h"
+
+#define RAM_SIZE (64 * 1024)
+#define VIRT_BASE 0x80000000u     /* virtual = physical + VIRT_BASE, like kseg0 */
+
+typedef struct TestCPU {
+    CPUState cs;
+    uint32_t pc;
+} TestCPU;
+
+static hwaddr testcpu_phys_page(CPUState *cpu, vaddr addr)
+{
+    if (addr < VIRT_BASE || addr - VIRT_BASE >= RAM_SIZE) {
+        return -1;
+    }
+    return addr - VIRT_BASE;
+}
+
+static vaddr testcpu_get_pc(CPUState *cpu)
+{
+    return ((TestCPU *)cpu)->pc;
+}
+
+static void testcpu_dump(CPUState *cpu, FILE *f, int flags)
+{
+    fprintf(f, "pc=0x%08x\n", ((TestCPU *)cpu)->pc);
+}
+
+static const CPUClass testcpu_class = {
+    .arch_name = "test",
+    .model_name = "testcpu",
+    .state_size = sizeof(TestCPU),
+    .get_phys_page_debug = testcpu_phys_page,
+    .get_pc = testcpu_get_pc,
+    .dump_state = testcpu_dump,
+    .disas_arch = CS_ARCH_MIPS,
+    .disas_mode = CS_MODE_MIPS32 | CS_MODE_LITTLE_ENDIAN,
+};
+
+static MemoryRegion ram;
+static TestCPU *cpu;
+
+/* Run a command; return its output (g_free) and whether it succeeded. */
+static char *run(const char *cmd, bool *ok)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    bool r;
+    char *copy;
+
+    cr_assert_not_null(out);
+    r = hmp_execute(cmd, out);
+    fclose(out);
+    copy = g_strdup(text);
+    free(text);
+    if (ok) {
+        *ok = r;
+    }
+    return copy;
+}
+
+static void expect(const char *cmd, const char *want)
+{
+    bool ok;
+    g_autofree char *out = run(cmd, &ok);
+
+    cr_assert(ok, "'%s' failed: %s", cmd, out);
+    cr_assert_str_eq(out, want, "'%s'", cmd);
+}
+
+static void expect_error(const char *cmd, const char *part)
+{
+    bool ok;
+    g_autofree char *out = run(cmd, &ok);
+
+    cr_assert_not(ok, "'%s' succeeded: %s", cmd, out);
+    cr_assert(strstr(out, part), "'%s' said '%s', wanted '%s'", cmd, out, part);
+}
+
+static void setup(void)
+{
+    GError *err = NULL;
+    static const uint32_t words[] = {
+        0x3c1c8060,    /* lui gp, 0x8060 */
+        0x279c1234,    /* addiu gp, gp, 0x1234 */
+        0x03e00008,    /* jr ra */
+        0x00000000,    /* nop */
+    };
+
+    cr_assert(memory_region_init_ram(&ram, "test.ram", RAM_SIZE, &err));
+    memory_region_add_subregion(get_system_memory(), 0, &ram);
+    cpu = (TestCPU *)cpu_create(&testcpu_class, &address_space_memory);
+    cr_assert_not_null(cpu);
+    cpu->pc = VIRT_BASE + 0x100;
+    memcpy(ram.ram_ptr + 0x100, words, sizeof(words));
+    memcpy(ram.ram_ptr + 0x200, "Hi!\n\x01'\\", 8);
+}
+
+TestSuite(hmp, .init = setup);
+
+Test(hmp, stop_cont_and_info_status)
+{
+    vm_start();
+    expect("info status", "VM status: running\n");
+    expect("stop", "");
+    expect("info status", "VM status: paused\n");
+    cr_assert_eq(runstate_get(), RUN_STATE_PAUSED);
+    expect("c", "");
+    cr_assert(runstate_is_running());
+    expect("s", "");
+    cr_assert_eq(runstate_get(), RUN_STATE_PAUSED);
+}
+
+Test(hmp, unknown_commands_and_items)
+{
+    expect_error("frobnicate 1 2", "unknown command: 'frobnicate'");
+    expect_error("info nonsense", "unknown item 'nonsense'");
+    expect_error("stop/x", "takes no /format");
+    expect("", "");
+    expect("   ", "");
+}
+
+Test(hmp, help_lists_the_commands)
+{
+    g_autofree char *out = run("help", NULL);
+    g_autofree char *one = run("help savevm", NULL);
+
+    cr_assert(strstr(out, "savevm [tag] -- save a VM snapshot"));
+    cr_assert(strstr(out, "xp /fmt addr"));
+    cr_assert(strstr(one, "savevm"));
+    cr_assert_null(strstr(one, "loadvm"));
+}
+
+Test(hmp, x_words_bytes_and_halves)
+{
+    expect("x/4x 0x80000100",
+           "80000100: 0x3c1c8060 0x279c1234 0x03e00008 0x00000000\n");
+    expect("xp/2x 0x104", "0000000000000104: 0x279c1234 0x03e00008\n");
+    expect("xp/10xb 0x100",
+           "0000000000000100: 0x60 0x80 0x1c 0x3c 0x34 0x12 0x9c 0x27\n"
+           "0000000000000108: 0x08 0x00\n");
+    expect("xp/2xh 0x100", "0000000000000100: 0x8060 0x3c1c\n");
+    expect("xp/1xg 0x100", "0000000000000100: 0x279c12343c1c8060\n");
+    expect("xp/2d 0x108", "0000000000000108:   65011720          0\n");
+    expect("xp/1ub 0x100", "0000000000000100:  96\n");
+    expect("xp/1ob 0x100", "0000000000000100: 0140\n");
+    expect("xp/1tb 0x100", "0000000000000100: 01100000\n");
+}
+
+Test(hmp, x_chars_are_quoted)
+{
+    expect("xp/8c 0x200",
+           "0000000000000200: 'H' 'i' '!' '\\n' '\\x01' '\\'' '\\\\' '\\x00'\n");
+}
+
+Test(hmp, x_expressions_and_pc)
+{
+    expect("x/1x $pc", "80000100: 0x3c1c8060\n");
+    expect("x/1x $pc + 4", "80000104: 0x279c1234\n");
+    expect("x/1x 0x80000108-4", "80000104: 0x279c1234\n");
+    expect_error("x/1x $sp", "unknown register");
+    expect_error("x/1x 0x80000100 +", "ends after an operator");
+    expect_error("x/1x zzz", "invalid number");
+}
+
+Test(hmp, x_unmapped_and_bad_format)
+{
+    g_autofree char *out = NULL;
+    bool ok;
+
+    out = run("x/1x 0x10", &ok);
+    cr_assert_not(ok);
+    cr_assert_str_eq(out, "00000010: Cannot access memory\n");
+    expect_error("x/4q 0x80000000", "invalid char in format: 'q'");
+    expect_error("x/0x 0x80000000", "invalid count");
+    expect_error("x/4x", "usage");
+}
+
+Test(hmp, x_i_disassembles_with_capstone)
+{
+    g_autofree char *out = run("x/3i $pc", NULL);
+
+    cr_assert(strstr(out, "lui"), "%s", out);
+    cr_assert(strstr(out, "addiu"), "%s", out);
+    cr_assert(strstr(out, "jr"), "%s", out);
+    cr_assert(strstr(out, "0x80000100"), "%s", out);
+}
+
+Test(hmp, memsave_and_pmemsave_write_the_bytes)
+{
+    g_autofree char *dir = g_dir_make_tmp("hmp-XXXXXX", NULL);
+    g_autofree char *f1 = g_build_filename(dir, "v.bin", NULL);
+    g_autofree char *f2 = g_build_filename(dir, "p.bin", NULL);
+    g_autofree char *c1 = g_strdup_printf("memsave 0x80000100 16 %s", f1);
+    g_autofree char *c2 = g_strdup_printf("pmemsave 0x100 16 %s", f2);
+    g_autofree char *bad = g_strdup_printf("memsave 0x8000fff0 0x20 %s", f1);
+    gchar *d1, *d2;
+    gsize l1, l2;
+
+    expect(c1, "");
+    expect(c2, "");
+    cr_assert(g_file_get_contents(f1, &d1, &l1, NULL));
+    cr_assert(g_file_get_contents(f2, &d2, &l2, NULL));
+    cr_assert_eq(l1, 16);
+    cr_assert(memcmp(d1, ram.ram_ptr + 0x100, 16) == 0);
+    cr_assert(l1 == l2 && memcmp(d1, d2, 16) == 0);
+    g_free(d1);
+    g_free(d2);
+    expect_error(bad, "Invalid addr");
+    expect_error("memsave 1 2", "usage");
+    unlink(f1);
+    unlink(f2);
+    rmdir(dir);
+}
+
+Test(hmp, info_registers_and_cpus)
+{
+    g_autofree char *cpus = run("info cpus", NULL);
+
+    expect("info registers", "pc=0x80000100\n");
+    cr_assert(g_str_has_prefix(cpus, "* CPU #0: pc=0x80000100"), "%s", cpus);
+    expect_error("cpu 5", "invalid CPU index");
+    expect("cpu 0", "");
+}
+
+Test(hmp, log_sets_and_clears_items)
+{
+    expect("log guest_errors,unimp", "");
+    cr_assert_eq(mimic_loglevel, LOG_GUEST_ERROR | LOG_UNIMP);
+    expect("log none", "");
+    cr_assert_eq(mimic_loglevel, 0);
+    expect_error("log bogus", "bogus");
+}
+
+static int keys[8], nkeys;
+
+static void record_key(void *opaque, int code, bool down)
+{
+    keys[nkeys++] = down ? code : -code;
+}
+
+Test(hmp, sendkey_presses_then_releases_in_reverse)
+{
+    expect_error("sendkey ctrl-alt-delete", "no keyboard");
+    monitor_register_keyboard(record_key, NULL);
+    expect("sendkey ctrl-alt-delete", "");
+    cr_assert_eq(nkeys, 6);
+    cr_assert_eq(keys[0], 0x1d);
+    cr_assert_eq(keys[1], 0x38);
+    cr_assert_eq(keys[2], 0xe053);
+    cr_assert_eq(keys[3], -0xe053);
+    cr_assert_eq(keys[5], -0x1d);
+    expect_error("sendkey ctrl-nosuchkey", "unknown key 'nosuchkey'");
+}
+
+Test(hmp, snapshot_commands_explain_missing_store)
+{
+    expect_error("savevm s1", "-snapshot-store");
+    expect_error("info snapshots", "-snapshot-store");
+    expect_error("loadvm", "usage");
+}
+
+Test(hmp, completion_of_command_names)
+{
+    g_auto(GStrv) m = hmp_complete("sys");
+    g_auto(GStrv) all = hmp_complete("");
+
+    cr_assert_eq(g_strv_length(m), 2);
+    cr_assert_str_eq(m[0], "system_powerdown");
+    cr_assert_str_eq(m[1], "system_reset");
+    cr_assert_gt(g_strv_length(all), 15);
+}

@@ -1,0 +1,174 @@
+/*
+ * Unit tests for softmmu/snapshot-store.c: the snapshot store file (put, list, get by
+ * id or tag, replace by tag, delete) and damaged or foreign files refused without
+ * being changed.
+ */
+#include "qemu/osdep.h"
+#include <criterion/criterion.h>
+#include <unistd.h>
+#include "migration/savevm.h"
+
+static char *dir, *store;
+
+static void setup(void)
+{
+    dir = g_dir_make_tmp("store-XXXXXX", NULL);
+    store = g_build_filename(dir, "store.snap", NULL);
+}
+
+static void teardown(void)
+{
+    g_autofree char *tmp = g_strdup_printf("%s.tmp", store);
+
+    unlink(store);
+    unlink(tmp);
+    rmdir(dir);
+    g_free(store);
+    g_free(dir);
+}
+
+TestSuite(store, .init = setup, .fini = teardown);
+
+static void put(const char *tag, const char *data)
+{
+    SnapshotInfo info = { .tag = (char *)tag, .date_sec = 1700000000, .vm_clock_ns = 42 };
+    GError *err = NULL;
+
+    cr_assert(snapshot_store_put(store, &info, (const uint8_t *)data, strlen(data), &err),
+              "%s", err ? err->message : "");
+    g_free(info.id);
+}
+
+static char *get(const char *name)
+{
+    GError *err = NULL;
+    SnapshotInfo *info = NULL;
+    GByteArray *b = snapshot_store_get(store, name, &info, &err);
+    char *s;
+
+    if (!b) {
+        g_error_free(err);
+        return NULL;
+    }
+    cr_assert_eq(info->vm_state_size, b->len);
+    snapshot_info_free(info);
+    s = g_strndup((const char *)b->data, b->len);
+    g_byte_array_free(b, true);
+    return s;
+}
+
+Test(store, absent_file_is_an_empty_store)
+{
+    GError *err = NULL;
+    GPtrArray *l = snapshot_store_list(store, &err);
+
+    cr_assert_not_null(l);
+    cr_assert_eq(l->len, 0);
+    g_ptr_array_free(l, true);
+    cr_assert_null(get("s1"));
+}
+
+Test(store, put_list_get_by_tag_and_id)
+{
+    GPtrArray *l;
+    g_autofree char *a = NULL, *b = NULL, *c = NULL;
+
+    put("s1", "first state");
+    put("s2", "second");
+    l = snapshot_store_list(store, NULL);
+    cr_assert_eq(l->len, 2);
+    cr_assert_str_eq(((SnapshotInfo *)l->pdata[0])->id, "1");
+    cr_assert_str_eq(((SnapshotInfo *)l->pdata[1])->tag, "s2");
+    cr_assert_eq(((SnapshotInfo *)l->pdata[1])->vm_clock_ns, 42);
+    g_ptr_array_free(l, true);
+    a = get("s1");
+    b = get("2");
+    c = get("nosuch");
+    cr_assert_str_eq(a, "first state");
+    cr_assert_str_eq(b, "second");
+    cr_assert_null(c);
+}
+
+Test(store, same_tag_replaces_and_ids_grow)
+{
+    GPtrArray *l;
+    g_autofree char *a = NULL;
+
+    put("s1", "old");
+    put("s2", "x");
+    put("s1", "new");
+    l = snapshot_store_list(store, NULL);
+    cr_assert_eq(l->len, 2);
+    cr_assert_str_eq(((SnapshotInfo *)l->pdata[1])->tag, "s1");
+    cr_assert_str_eq(((SnapshotInfo *)l->pdata[1])->id, "3");
+    g_ptr_array_free(l, true);
+    a = get("s1");
+    cr_assert_str_eq(a, "new");
+}
+
+Test(store, delete_removes_only_that_one)
+{
+    GError *err = NULL;
+    g_autofree char *b = NULL;
+    g_autofree char *a = NULL;
+
+    put("s1", "a");
+    put("s2", "bb");
+    cr_assert(snapshot_store_delete(store, "s1", &err));
+    a = get("s1");
+    b = get("s2");
+    cr_assert_null(a);
+    cr_assert_str_eq(b, "bb");
+    cr_assert_not(snapshot_store_delete(store, "s1", &err));
+    cr_assert(strstr(err->message, "does not exist"));
+    g_error_free(err);
+}
+
+Test(store, foreign_and_damaged_files_are_refused_untouched)
+{
+    GError *err = NULL;
+    gchar *before, *after;
+    gsize n1, n2;
+    SnapshotInfo info = { .tag = (char *)"s9" };
+
+    cr_assert(g_file_set_contents(store, "not a store at all", -1, NULL));
+    cr_assert_null(snapshot_store_list(store, &err));
+    cr_assert(strstr(err->message, "not a mimic snapshot store"), "%s", err->message);
+    g_clear_error(&err);
+    cr_assert_not(snapshot_store_put(store, &info, (const uint8_t *)"x", 1, &err));
+    g_clear_error(&err);
+
+    /* A store cut inside its last snapshot. */
+    unlink(store);
+    put("s1", "0123456789");
+    cr_assert(g_file_get_contents(store, &before, &n1, NULL));
+    cr_assert(truncate(store, n1 - 3) == 0);
+    cr_assert_null(snapshot_store_list(store, &err));
+    cr_assert(strstr(err->message, "truncated"), "%s", err->message);
+    g_clear_error(&err);
+    cr_assert_not(snapshot_store_delete(store, "s1", &err));
+    g_clear_error(&err);
+    cr_assert(g_file_get_contents(store, &after, &n2, NULL));
+    cr_assert_eq(n2, n1 - 3);
+    cr_assert(memcmp(before, after, n2) == 0);
+    g_free(before);
+    g_free(after);
+}
+
+Test(store, info_table_looks_like_qemus)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    SnapshotInfo info = { .id = (char *)"1", .tag = (char *)"s1",
+                          .vm_state_size = 18 * 1024 * 1024 + 512 * 1024,
+                          .vm_clock_ns = 3723004000000LL };
+
+    snapshot_info_print_header(f);
+    snapshot_info_print(f, &info);
+    fclose(f);
+    cr_assert(strstr(text, "ID        TAG"), "%s", text);
+    cr_assert(strstr(text, "18.5 MiB"), "%s", text);
+    cr_assert(strstr(text, "01:02:03.004"), "%s", text);
+    free(text);
+}
