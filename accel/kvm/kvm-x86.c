@@ -461,6 +461,10 @@ bool kvm_arch_put_registers(CPUState *cpu, GError **errp)
     regs.rdi = env->regs[R_EDI];
     regs.rip = env->eip;
     regs.rflags = x86_cpu_get_eflags(env);
+    /* kvm_run's if_flag reports IF as of the last exit; the halt logic reads it
+     * before the vCPU may have run again (after a loadvm it has not run at all),
+     * so keep it true to the state just written. */
+    ((struct kvm_run *)cpu->kvm_run)->if_flag = (regs.rflags & IF_MASK) != 0;
 
     /* Start from KVM's own copy so fields we do not model (interrupt bitmap,
      * cr8, long-mode bits) keep their values. */
