@@ -326,6 +326,22 @@ BlockBackend *blk_by_name(const char *id)
     return NULL;
 }
 
+BlockBackend *blk_next(BlockBackend *blk)
+{
+    guint i = 0;
+
+    if (!blk_all) {
+        return NULL;
+    }
+    if (blk) {
+        if (!g_ptr_array_find(blk_all, blk, &i)) {
+            return NULL;
+        }
+        i++;
+    }
+    return i < blk_all->len ? g_ptr_array_index(blk_all, i) : NULL;
+}
+
 void blk_info_all(GString *out)
 {
     for (guint i = 0; blk_all && i < blk_all->len; i++) {

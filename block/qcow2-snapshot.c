@@ -2,7 +2,14 @@
  * qcow2 internal snapshots: the snapshot table, and create / apply /
  * delete / list. A snapshot is a copy of the active L1 table; sharing is
  * expressed through refcounts, and writes to shared clusters copy them
- * (qcow2.c). VM state is not stored (mimic-img only handles disk state).
+ * (qcow2.c).
+ *
+ * savevm keeps the machine's VM state stream in the image the way QEMU does
+ * (docs/interop/qcow2.txt, "Snapshots"): at guest offsets starting at the first
+ * L1 entry past the virtual disk end, so it only ever occupies whole L1 entries
+ * of its own. It is written into the active table, captured by the snapshot's L1
+ * copy, then dropped from the active table again; the snapshot table entry
+ * records its size (vm_state_size, 32-bit field and 64-bit extra data).
  */
 #include "qemu/osdep.h"
 #include "qcow2.h"
@@ -202,7 +209,9 @@ static int qcow2_find_snapshot(BlockDriverState *bs, const char *name)
     return -1;
 }
 
-int qcow2_snapshot_create(BlockDriverState *bs, const char *name, GError **errp)
+static int qcow2_do_snapshot_create(BlockDriverState *bs, const char *name,
+                                    uint64_t vm_state_size, uint64_t vm_clock_nsec,
+                                    GError **errp)
 {
     Qcow2State *s = bs->opaque;
     uint64_t bytes = (uint64_t)s->l1_size * 8;
@@ -263,6 +272,8 @@ int qcow2_snapshot_create(BlockDriverState *bs, const char *name, GError **errp)
     sn->date_nsec = tv.tv_usec * 1000;
     sn->disk_size = bs->total_size;
     sn->icount = UINT64_MAX;
+    sn->vm_state_size = vm_state_size;
+    sn->vm_clock_nsec = vm_clock_nsec;
     s->nb_snapshots++;
     r = qcow2_write_snapshots(bs);
     if (r < 0) {
@@ -273,6 +284,151 @@ int qcow2_snapshot_create(BlockDriverState *bs, const char *name, GError **errp)
         return r;
     }
     return bdrv_file_flush(bs);
+}
+
+int qcow2_snapshot_create(BlockDriverState *bs, const char *name, GError **errp)
+{
+    return qcow2_do_snapshot_create(bs, name, 0, 0, errp);
+}
+
+/* Bytes of guest address space one L1 entry maps. */
+static uint64_t qcow2_l1_span(Qcow2State *s)
+{
+    return (uint64_t)s->cluster_size << s->l2_bits;
+}
+
+/* Where the VM state starts: the first L1 entry wholly past the virtual disk. */
+static uint64_t qcow2_vm_state_offset(BlockDriverState *bs)
+{
+    Qcow2State *s = bs->opaque;
+
+    return QEMU_ALIGN_UP(bs->total_size, qcow2_l1_span(s));
+}
+
+/*
+ * Remove any VM state from the active table: it is not guest-visible, and
+ * keeping it would make the next savevm copy it on write. The clusters stay
+ * allocated for the snapshots that reference them.
+ */
+static int qcow2_drop_active_vmstate(BlockDriverState *bs)
+{
+    Qcow2State *s = bs->opaque;
+    uint64_t first = qcow2_vm_state_offset(bs) / qcow2_l1_span(s);
+    int r = 0;
+
+    for (uint64_t i = first; i < s->l1_size; i++) {
+        uint64_t l2_off = s->l1_table[i] & QCOW2_L1E_OFFSET_MASK;
+
+        if (!s->l1_table[i]) {
+            continue;
+        }
+        if (l2_off) {
+            r = qcow2_update_l1_refcount(bs, &s->l1_table[i], 1, -1);
+            qcow2_cache_drop(s->l2_cache, QCOW2_L2_CACHE, l2_off);
+            if (r < 0) {
+                return r;
+            }
+        }
+        s->l1_table[i] = 0;
+        r = qcow2_write_l1_entry(bs, i);
+        if (r < 0) {
+            return r;
+        }
+    }
+    return r;
+}
+
+int qcow2_snapshot_create_vm(BlockDriverState *bs, const char *name, const void *vmstate,
+                             uint64_t vmstate_len, uint64_t vm_clock_nsec, GError **errp)
+{
+    Qcow2State *s = bs->opaque;
+    uint64_t vm_off = qcow2_vm_state_offset(bs);
+    uint64_t span = qcow2_l1_span(s);
+    int r;
+
+    if (qcow2_find_snapshot(bs, name) >= 0) {
+        error_setg(errp, "Snapshot with name '%s' already exists", name);
+        return -EEXIST;
+    }
+    r = qcow2_drop_active_vmstate(bs);
+    if (r < 0) {
+        error_setg_errno(errp, -r, "Could not drop the old VM state");
+        return r;
+    }
+    if (vmstate_len) {
+        uint64_t need = (vm_off + vmstate_len + span - 1) / span;
+
+        r = qcow2_grow_l1(bs, need, errp);
+        if (r < 0) {
+            return r;
+        }
+        r = qcow2_pwrite(bs, vm_off, vmstate, vmstate_len);
+        if (r < 0) {
+            error_setg_errno(errp, -r, "Could not write the VM state");
+            qcow2_drop_active_vmstate(bs);
+            return r;
+        }
+    }
+    r = qcow2_do_snapshot_create(bs, name, vmstate_len, vm_clock_nsec, errp);
+    if (qcow2_drop_active_vmstate(bs) < 0 && r == 0) {
+        /* The snapshot is complete; only its sharing with the active state leaks. */
+        mimic_log_mask(LOG_GUEST_ERROR, "qcow2: %s: could not drop the VM state from "
+                       "the active table\n", bs->filename);
+    }
+    return r < 0 ? r : bdrv_file_flush(bs);
+}
+
+int qcow2_snapshot_load_vmstate(BlockDriverState *bs, const char *name, GByteArray *out,
+                                GError **errp)
+{
+    Qcow2State *s = bs->opaque;
+    int idx = qcow2_find_snapshot(bs, name);
+    Qcow2Snapshot *sn;
+    uint64_t *sl1, *saved_l1;
+    uint32_t saved_size;
+    guint start = out->len;
+    int r;
+
+    if (idx < 0) {
+        error_setg(errp, "Can't find snapshot '%s'", name);
+        return -ENOENT;
+    }
+    sn = &s->snapshots[idx];
+    if (!sn->vm_state_size) {
+        return 0;
+    }
+    if (sn->vm_state_size > G_MAXUINT - start ||
+        qcow2_vm_state_offset(bs) + sn->vm_state_size >
+            (uint64_t)sn->l1_size * qcow2_l1_span(s)) {
+        error_setg(errp, "qcow2: snapshot '%s' has an invalid VM state size", name);
+        return -EINVAL;
+    }
+    sl1 = g_new(uint64_t, sn->l1_size ? sn->l1_size : 1);
+    r = bdrv_file_pread(bs, sn->l1_table_offset, sl1, (uint64_t)sn->l1_size * 8);
+    if (r < 0) {
+        g_free(sl1);
+        error_setg_errno(errp, -r, "Could not read snapshot L1 table");
+        return r;
+    }
+    for (uint32_t i = 0; i < sn->l1_size; i++) {
+        sl1[i] = ldq_be_p((uint8_t *)&sl1[i]);
+    }
+    /* Read through the snapshot's own table: the active state is not touched. */
+    g_byte_array_set_size(out, start + sn->vm_state_size);
+    saved_l1 = s->l1_table;
+    saved_size = s->l1_size;
+    s->l1_table = sl1;
+    s->l1_size = sn->l1_size;
+    r = qcow2_pread(bs, qcow2_vm_state_offset(bs), out->data + start, sn->vm_state_size);
+    s->l1_table = saved_l1;
+    s->l1_size = saved_size;
+    g_free(sl1);
+    if (r < 0) {
+        g_byte_array_set_size(out, start);
+        error_setg_errno(errp, -r, "Could not read the VM state");
+        return r;
+    }
+    return 0;
 }
 
 int qcow2_snapshot_goto(BlockDriverState *bs, const char *name, GError **errp)
@@ -288,6 +444,13 @@ int qcow2_snapshot_goto(BlockDriverState *bs, const char *name, GError **errp)
         return -ENOENT;
     }
     sn = &s->snapshots[idx];
+    if (sn->disk_size == bs->total_size && sn->l1_size > s->l1_size) {
+        /* Its table also maps VM state past the disk end. */
+        r = qcow2_grow_l1(bs, sn->l1_size, errp);
+        if (r < 0) {
+            return r;
+        }
+    }
     if (sn->l1_size > s->l1_size || sn->disk_size != bs->total_size) {
         error_setg(errp, "Snapshot '%s' has a different disk size; not supported", name);
         return -ENOTSUP;
@@ -323,6 +486,9 @@ int qcow2_snapshot_goto(BlockDriverState *bs, const char *name, GError **errp)
     }
     r = qcow2_update_l1_refcount(bs, old, s->l1_size, -1);
     g_free(old);
+    if (r == 0) {
+        r = qcow2_drop_active_vmstate(bs);
+    }
     if (r == 0) {
         r = qcow2_fix_copied_flags(bs);
     }

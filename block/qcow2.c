@@ -485,7 +485,7 @@ static int qcow2_read_in_cluster(BlockDriverState *bs, uint64_t offset, uint8_t 
     return 0;
 }
 
-static int qcow2_pread(BlockDriverState *bs, uint64_t offset, void *buf, uint64_t bytes)
+int qcow2_pread(BlockDriverState *bs, uint64_t offset, void *buf, uint64_t bytes)
 {
     Qcow2State *s = bs->opaque;
     uint8_t *p = buf;
@@ -696,8 +696,8 @@ static int64_t qcow2_write_new_run(BlockDriverState *bs, uint64_t offset, const 
     return n << s->cluster_bits;
 }
 
-static int qcow2_pwrite(BlockDriverState *bs, uint64_t offset, const void *buf,
-                        uint64_t bytes)
+int qcow2_pwrite(BlockDriverState *bs, uint64_t offset, const void *buf,
+                 uint64_t bytes)
 {
     Qcow2State *s = bs->opaque;
     const uint8_t *p = buf;
@@ -1104,6 +1104,58 @@ out:
     return r;
 }
 
+/* Make the active L1 table NEED entries long (never shrinks): a new table elsewhere,
+ * the header switched to it, then the old one freed. */
+int qcow2_grow_l1(BlockDriverState *bs, uint64_t need, GError **errp)
+{
+    Qcow2State *s = bs->opaque;
+    uint64_t bytes = QEMU_ALIGN_UP(need * 8, s->cluster_size);
+    uint64_t old_off = s->l1_table_offset;
+    uint64_t old_bytes = QEMU_ALIGN_UP((uint64_t)s->l1_size * 8, s->cluster_size);
+    uint8_t hb[12];
+    uint8_t *tbl;
+    int64_t nl1;
+    int r;
+
+    if (need <= s->l1_size) {
+        return 0;
+    }
+    if (need * 8 > QCOW2_MAX_L1_BYTES) {
+        error_setg(errp, "qcow2: L1 table would be too large");
+        return -EFBIG;
+    }
+    nl1 = qcow2_alloc_clusters(bs, bytes);
+    if (nl1 < 0) {
+        error_setg_errno(errp, -nl1, "Could not allocate L1 table");
+        return nl1;
+    }
+    tbl = g_malloc0(bytes);
+    for (uint32_t i = 0; i < s->l1_size; i++) {
+        stq_be_p(tbl + i * 8, s->l1_table[i]);
+    }
+    r = bdrv_file_pwrite(bs, nl1, tbl, bytes);
+    g_free(tbl);
+    if (r < 0) {
+        error_setg_errno(errp, -r, "Could not write L1 table");
+        return r;
+    }
+    stl_be_p(hb, need);
+    stq_be_p(hb + 4, nl1);
+    r = bdrv_file_pwrite(bs, QH_L1_SIZE, hb, 12);
+    if (r < 0) {
+        error_setg_errno(errp, -r, "Could not update header");
+        return r;
+    }
+    s->l1_table = g_renew(uint64_t, s->l1_table, need);
+    memset(s->l1_table + s->l1_size, 0, (need - s->l1_size) * 8);
+    s->l1_size = need;
+    s->l1_table_offset = nl1;
+    if (old_off && old_bytes) {
+        qcow2_update_refcount(bs, old_off, old_bytes, -1);
+    }
+    return 0;
+}
+
 static int qcow2_truncate(BlockDriverState *bs, uint64_t size, GError **errp)
 {
     Qcow2State *s = bs->opaque;
@@ -1124,42 +1176,9 @@ static int qcow2_truncate(BlockDriverState *bs, uint64_t size, GError **errp)
         error_setg(errp, "Image size too large");
         return -EFBIG;
     }
-    if (need > s->l1_size) {
-        /* New L1 table elsewhere, header switch, then free the old one. */
-        uint64_t bytes = QEMU_ALIGN_UP(need * 8, s->cluster_size);
-        int64_t nl1 = qcow2_alloc_clusters(bs, bytes);
-        uint8_t *tbl;
-        uint8_t hb[12];
-        uint64_t old_off = s->l1_table_offset, old_bytes =
-            QEMU_ALIGN_UP((uint64_t)s->l1_size * 8, s->cluster_size);
-        if (nl1 < 0) {
-            error_setg_errno(errp, -nl1, "Could not allocate L1 table");
-            return nl1;
-        }
-        tbl = g_malloc0(bytes);
-        for (uint32_t i = 0; i < s->l1_size; i++) {
-            stq_be_p(tbl + i * 8, s->l1_table[i]);
-        }
-        r = bdrv_file_pwrite(bs, nl1, tbl, bytes);
-        g_free(tbl);
-        if (r < 0) {
-            error_setg_errno(errp, -r, "Could not write L1 table");
-            return r;
-        }
-        stl_be_p(hb, need);
-        stq_be_p(hb + 4, nl1);
-        r = bdrv_file_pwrite(bs, QH_L1_SIZE, hb, 12);
-        if (r < 0) {
-            error_setg_errno(errp, -r, "Could not update header");
-            return r;
-        }
-        s->l1_table = g_renew(uint64_t, s->l1_table, need);
-        memset(s->l1_table + s->l1_size, 0, (need - s->l1_size) * 8);
-        s->l1_size = need;
-        s->l1_table_offset = nl1;
-        if (old_off && old_bytes) {
-            qcow2_update_refcount(bs, old_off, old_bytes, -1);
-        }
+    r = qcow2_grow_l1(bs, need, errp);
+    if (r < 0) {
+        return r;
     }
     stq_be_p(buf, size);
     r = bdrv_file_pwrite(bs, QH_SIZE, buf, 8);
@@ -1222,6 +1241,8 @@ const BlockDriver bdrv_qcow2 = {
     .change_backing = qcow2_rewrite_header_backing,
     .snapshot_list = qcow2_snapshot_list,
     .snapshot_create = qcow2_snapshot_create,
+    .snapshot_create_vm = qcow2_snapshot_create_vm,
+    .snapshot_load_vmstate = qcow2_snapshot_load_vmstate,
     .snapshot_goto = qcow2_snapshot_goto,
     .snapshot_delete = qcow2_snapshot_delete,
     .info_specific = qcow2_info_specific,

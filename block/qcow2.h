@@ -167,6 +167,10 @@ void qcow2_cache_drop(Qcow2CacheEntry *cache, int n, uint64_t offset);
 int qcow2_write_l1_entry(BlockDriverState *bs, uint32_t index);
 int qcow2_mark_corrupt(BlockDriverState *bs, const char *why);
 int qcow2_read_snapshots(BlockDriverState *bs, GError **errp);
+/* Guest-offset I/O without the virtual-size limit (the VM state area lies past it). */
+int qcow2_pread(BlockDriverState *bs, uint64_t offset, void *buf, uint64_t bytes);
+int qcow2_pwrite(BlockDriverState *bs, uint64_t offset, const void *buf, uint64_t bytes);
+int qcow2_grow_l1(BlockDriverState *bs, uint64_t need, GError **errp);
 void qcow2_free_snapshots(BlockDriverState *bs);
 
 /* qcow2-snapshot.c */
@@ -174,5 +178,9 @@ int qcow2_snapshot_list(BlockDriverState *bs, BlockSnapshotInfo **list);
 int qcow2_snapshot_create(BlockDriverState *bs, const char *name, GError **errp);
 int qcow2_snapshot_goto(BlockDriverState *bs, const char *name, GError **errp);
 int qcow2_snapshot_delete(BlockDriverState *bs, const char *name, GError **errp);
+int qcow2_snapshot_create_vm(BlockDriverState *bs, const char *name, const void *vmstate,
+                             uint64_t vmstate_len, uint64_t vm_clock_nsec, GError **errp);
+int qcow2_snapshot_load_vmstate(BlockDriverState *bs, const char *name, GByteArray *out,
+                                GError **errp);
 
 #endif

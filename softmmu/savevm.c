@@ -1,6 +1,7 @@
 /*
  * Whole-machine save and restore: the one stream format (see migration/savevm.h)
- * and the savevm / loadvm / delvm commands on top of the snapshot store.
+ * and the savevm / loadvm / delvm commands on top of internal qcow2 snapshots of the
+ * writable disks, or of the snapshot store for a machine without one.
  *
  * The stream is written only while the VM is stopped. Loading is careful about bad
  * input: the CRC-32 trailer and a structural pass over every section (header against
@@ -22,6 +23,7 @@
 #include "qemu/timer.h"
 #include "sysemu/runstate.h"
 #include "sysemu/accel.h"
+#include "block/block-backend.h"
 
 static const char savevm_magic[8] = "MIMICVM\n";
 static const char savevm_end_magic[8] = "MIMICEND";
@@ -532,33 +534,59 @@ const char *savevm_get_snapshot_store(void)
 }
 
 /*
- * Where this machine's snapshots live. Internal qcow2 snapshots need the block
- * layer's snapshot support; until then a machine with a writable disk cannot take a
- * snapshot that would be consistent with its disk, and says so.
+ * Where this machine's snapshots live. With writable disks, as in QEMU, every one
+ * of them must be able to hold internal snapshots (qcow2): each gets a snapshot
+ * with the same tag, and the first one also keeps the VM state stream. A writable
+ * disk of another format could not be rolled back with the machine, so that is an
+ * error. Without writable disks the snapshots go to the -snapshot-store file.
  */
-static const char *savevm_store_for(GError **errp)
+static void savevm_error_not_snapshottable(const char *file, const char *format,
+                                           GError **errp)
+{
+    error_setg(errp, "disk '%s' is a writable %s image, which cannot hold snapshots: "
+               "the disk's contents would not match the saved machine. Use a qcow2 "
+               "image, or attach the disk read-only", file, format);
+}
+
+static bool savevm_writable_disks(GPtrArray **out, GError **errp)
 {
     MachineState *ms = current_machine;
+    GPtrArray *disks;
 
+    /* A drive configured with another format is refused even before (or without)
+     * its backend being opened; -snapshot drives write to a qcow2 overlay. */
     for (int i = 0; ms && i < ms->nb_drives; i++) {
         const DriveOpts *d = &ms->drives[i];
         bool cdrom = d->media && strcmp(d->media, "cdrom") == 0;
 
-        if (d->readonly || cdrom || !d->file) {
+        if (d->readonly || cdrom || !d->file || d->snapshot || !d->format ||
+            strcmp(d->format, "qcow2") == 0) {
             continue;
         }
-        if (d->format && strcmp(d->format, "qcow2") == 0) {
-            error_setg(errp, "disk '%s' is writable qcow2: internal qcow2 snapshots "
-                       "are not supported by this mimic yet, so the disk and the "
-                       "snapshot could not be kept consistent", d->file);
-        } else {
-            error_setg(errp, "disk '%s' is a writable %s image, which cannot hold "
-                       "snapshots: the disk's contents would not match the saved "
-                       "machine. Use a qcow2 image, or attach the disk read-only",
-                       d->file, d->format ? d->format : "raw");
-        }
-        return NULL;
+        savevm_error_not_snapshottable(d->file, d->format, errp);
+        return false;
     }
+    disks = g_ptr_array_new();
+    for (BlockBackend *blk = blk_next(NULL); blk; blk = blk_next(blk)) {
+        BlockDriverState *bs;
+
+        if (!blk_is_inserted(blk) || blk_is_read_only(blk)) {
+            continue;
+        }
+        bs = blk_bs(blk);
+        if (!bs->drv->snapshot_create_vm || !bs->drv->snapshot_load_vmstate) {
+            savevm_error_not_snapshottable(bs->filename, bs->drv->format_name, errp);
+            g_ptr_array_free(disks, true);
+            return false;
+        }
+        g_ptr_array_add(disks, bs);
+    }
+    *out = disks;
+    return true;
+}
+
+static const char *savevm_store_for(GError **errp)
+{
     if (!snapshot_store_path) {
         error_setg(errp, "this machine has no writable disk to hold snapshots: name a "
                    "snapshot store file with -snapshot-store PATH");
@@ -567,9 +595,55 @@ static const char *savevm_store_for(GError **errp)
     return snapshot_store_path;
 }
 
+/* Whether BS has an internal snapshot with tag or id NAME. */
+static bool savevm_disk_has(BlockDriverState *bs, const char *name)
+{
+    BlockSnapshotInfo *list = NULL;
+    int n = bs->drv->snapshot_list(bs, &list);
+    bool found = false;
+
+    for (int i = 0; i < n && !found; i++) {
+        found = !strcmp(list[i].name, name) || !strcmp(list[i].id, name);
+    }
+    if (n >= 0) {
+        bdrv_snapshot_list_free(list, n);
+    }
+    return found;
+}
+
+static bool savevm_disks_save(GPtrArray *disks, const char *tag, const GByteArray *data,
+                              int64_t vm_clock_ns, GError **errp)
+{
+    for (guint i = 0; i < disks->len; i++) {
+        BlockDriverState *bs = g_ptr_array_index(disks, i);
+        int r = 0;
+
+        /* As in QEMU, saving under an existing tag replaces that snapshot. */
+        if (savevm_disk_has(bs, tag)) {
+            r = bs->drv->snapshot_delete(bs, tag, errp);
+        }
+        if (r == 0) {
+            r = bs->drv->snapshot_create_vm(bs, tag, i == 0 ? data->data : NULL,
+                                            i == 0 ? data->len : 0, vm_clock_ns, errp);
+        }
+        if (r < 0) {
+            g_prefix_error(errp, "savevm: disk '%s': ", bs->filename);
+            /* Do not leave a snapshot that exists on only some of the disks. */
+            for (guint j = 0; j < i; j++) {
+                BlockDriverState *done = g_ptr_array_index(disks, j);
+
+                done->drv->snapshot_delete(done, tag, NULL);
+            }
+            return false;
+        }
+    }
+    return true;
+}
+
 bool savevm_snapshot_save(const char *tag, GError **errp)
 {
-    const char *store = savevm_store_for(errp);
+    g_autoptr(GPtrArray) disks = NULL;
+    const char *store = NULL;
     bool was_running = runstate_is_running();
     g_autoptr(GByteArray) data = NULL;
     g_autofree char *auto_tag = NULL;
@@ -577,7 +651,10 @@ bool savevm_snapshot_save(const char *tag, GError **errp)
     gint64 now;
     bool ok;
 
-    if (!store) {
+    if (!savevm_writable_disks(&disks, errp)) {
+        return false;
+    }
+    if (disks->len == 0 && !(store = savevm_store_for(errp))) {
         return false;
     }
     now = g_get_real_time();
@@ -590,7 +667,9 @@ bool savevm_snapshot_save(const char *tag, GError **errp)
     vm_stop(was_running ? RUN_STATE_PAUSED : runstate_get());
     data = g_byte_array_sized_new(16 * 1024 * 1024);
     ok = savevm_save_stream(data, errp);
-    if (ok) {
+    if (ok && disks->len) {
+        ok = savevm_disks_save(disks, tag, data, clock_get_ns(CLOCK_VIRTUAL), errp);
+    } else if (ok) {
         info.tag = (char *)tag;
         info.vm_state_size = data->len;
         info.date_sec = now / G_USEC_PER_SEC;
@@ -605,28 +684,95 @@ bool savevm_snapshot_save(const char *tag, GError **errp)
     return ok;
 }
 
+/* The stream of snapshot TAG kept on the first disk; every disk must have TAG. */
+static GByteArray *savevm_disks_get(GPtrArray *disks, const char *tag, GError **errp)
+{
+    BlockDriverState *first = g_ptr_array_index(disks, 0);
+    GByteArray *data;
+
+    for (guint i = 0; i < disks->len; i++) {
+        BlockDriverState *bs = g_ptr_array_index(disks, i);
+
+        if (!savevm_disk_has(bs, tag)) {
+            error_setg(errp, "snapshot '%s' does not exist on disk '%s'", tag,
+                       bs->filename);
+            return NULL;
+        }
+    }
+    data = g_byte_array_new();
+    if (first->drv->snapshot_load_vmstate(first, tag, data, errp) < 0) {
+        g_prefix_error(errp, "disk '%s': ", first->filename);
+        g_byte_array_free(data, true);
+        return NULL;
+    }
+    if (data->len == 0) {
+        error_setg(errp, "snapshot '%s' on disk '%s' holds no machine state (a disk-only "
+                   "snapshot, as mimic-img snapshot -c makes)", tag, first->filename);
+        g_byte_array_free(data, true);
+        return NULL;
+    }
+    return data;
+}
+
+/* Roll every disk back to TAG. */
+static bool savevm_disks_goto(GPtrArray *disks, const char *tag, GError **errp)
+{
+    for (guint i = 0; i < disks->len; i++) {
+        BlockDriverState *bs = g_ptr_array_index(disks, i);
+
+        if (bs->drv->snapshot_goto(bs, tag, errp) < 0) {
+            g_prefix_error(errp, "disk '%s': ", bs->filename);
+            return false;
+        }
+    }
+    return true;
+}
+
 bool savevm_snapshot_load(const char *tag, GError **errp)
 {
-    const char *store = savevm_store_for(errp);
+    g_autoptr(GPtrArray) disks = NULL;
+    const char *store = NULL;
     bool was_running = runstate_is_running();
     g_autoptr(GByteArray) data = NULL;
     SnapshotInfo *info = NULL;
     bool ok;
 
-    if (!store) {
+    if (!savevm_writable_disks(&disks, errp)) {
         return false;
     }
-    data = snapshot_store_get(store, tag, &info, errp);
+    if (disks->len == 0 && !(store = savevm_store_for(errp))) {
+        return false;
+    }
+    if (disks->len) {
+        data = savevm_disks_get(disks, tag, errp);
+    } else {
+        data = snapshot_store_get(store, tag, &info, errp);
+        snapshot_info_free(info);
+    }
     if (!data) {
         return false;
     }
-    snapshot_info_free(info);
+    /* Refuse a bad stream before the disks are rolled back. */
+    if (disks->len && !savevm_check_stream(data->data, data->len, errp)) {
+        g_prefix_error(errp, "loadvm %s: ", tag);
+        return false;
+    }
     if (was_running) {
         vm_stop(RUN_STATE_PAUSED);
+    }
+    if (disks->len && !savevm_disks_goto(disks, tag, errp)) {
+        /* Some disks may already be rolled back: the machine must not run on. */
+        g_prefix_error(errp, "loadvm %s: ", tag);
+        vm_stop(RUN_STATE_INTERNAL_ERROR);
+        return false;
     }
     ok = savevm_load_stream(data->data, data->len, errp);
     if (!ok) {
         g_prefix_error(errp, "loadvm %s: ", tag);
+        if (disks->len) {
+            /* The disks are already at the snapshot, the machine is not. */
+            vm_stop(RUN_STATE_INTERNAL_ERROR);
+        }
     } else if (runstate_get() == RUN_STATE_INTERNAL_ERROR) {
         /* A good snapshot repairs a machine that had failed: it may run again. */
         vm_stop(RUN_STATE_PAUSED);
@@ -639,20 +785,87 @@ bool savevm_snapshot_load(const char *tag, GError **errp)
 
 bool savevm_snapshot_delete(const char *tag, GError **errp)
 {
-    const char *store = savevm_store_for(errp);
+    g_autoptr(GPtrArray) disks = NULL;
+    const char *store;
+    bool found = false;
 
-    return store && snapshot_store_delete(store, tag, errp);
+    if (!savevm_writable_disks(&disks, errp)) {
+        return false;
+    }
+    if (disks->len == 0) {
+        store = savevm_store_for(errp);
+        return store && snapshot_store_delete(store, tag, errp);
+    }
+    for (guint i = 0; i < disks->len; i++) {
+        BlockDriverState *bs = g_ptr_array_index(disks, i);
+
+        if (!savevm_disk_has(bs, tag)) {
+            continue;
+        }
+        found = true;
+        if (bs->drv->snapshot_delete(bs, tag, errp) < 0) {
+            g_prefix_error(errp, "delvm: disk '%s': ", bs->filename);
+            return false;
+        }
+    }
+    if (!found) {
+        error_setg(errp, "delvm: snapshot '%s' not found", tag);
+        return false;
+    }
+    return true;
+}
+
+/* Snapshots of the first disk that every other disk has too, as SnapshotInfo. */
+static GPtrArray *savevm_disks_list(GPtrArray *disks)
+{
+    BlockDriverState *first = g_ptr_array_index(disks, 0);
+    GPtrArray *list = g_ptr_array_new_with_free_func((GDestroyNotify)snapshot_info_free);
+    BlockSnapshotInfo *l = NULL;
+    int n = first->drv->snapshot_list(first, &l);
+
+    for (int i = 0; i < n; i++) {
+        SnapshotInfo *info;
+        bool everywhere = true;
+
+        for (guint d = 1; d < disks->len && everywhere; d++) {
+            everywhere = savevm_disk_has(g_ptr_array_index(disks, d), l[i].name);
+        }
+        if (!everywhere) {
+            continue;
+        }
+        info = g_new0(SnapshotInfo, 1);
+        info->id = g_strdup(l[i].id);
+        info->tag = g_strdup(l[i].name);
+        info->vm_state_size = l[i].vm_state_size;
+        info->date_sec = l[i].date_sec;
+        info->date_nsec = l[i].date_nsec;
+        info->vm_clock_ns = l[i].vm_clock_nsec;
+        g_ptr_array_add(list, info);
+    }
+    if (n >= 0) {
+        bdrv_snapshot_list_free(l, n);
+    }
+    return list;
 }
 
 bool savevm_snapshot_info(FILE *f, GError **errp)
 {
-    const char *store = savevm_store_for(errp);
+    g_autoptr(GPtrArray) disks = NULL;
     GPtrArray *list;
 
-    if (!store) {
+    if (!savevm_writable_disks(&disks, errp)) {
         return false;
     }
-    list = snapshot_store_list(store, errp);
+    if (disks->len) {
+        list = savevm_disks_list(disks);
+    } else {
+        const char *store = savevm_store_for(errp);
+
+        if (!store) {
+            return false;
+        }
+        list = snapshot_store_list(store, errp);
+    }
     if (!list) {
         return false;
     }

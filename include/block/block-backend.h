@@ -64,6 +64,9 @@ void blk_set_change_cb(BlockBackend *blk, void (*cb)(void *opaque, bool load),
 
 /* The backend with drive id ID (monitor change/eject), or NULL. */
 BlockBackend *blk_by_name(const char *id);
+/* Iterate over every open backend in order of creation: blk_next(NULL) is the
+ * first, NULL after the last (savevm looks for the writable disks). */
+BlockBackend *blk_next(BlockBackend *blk);
 /* Every open backend, for "info block". */
 void blk_info_all(GString *out);
 

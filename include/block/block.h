@@ -102,6 +102,17 @@ struct BlockDriver {
     int (*snapshot_create)(BlockDriverState *bs, const char *name, GError **errp);
     int (*snapshot_goto)(BlockDriverState *bs, const char *name, GError **errp);
     int (*snapshot_delete)(BlockDriverState *bs, const char *name, GError **errp);
+    /*
+     * savevm: like snapshot_create, and the machine's VM state stream (len bytes,
+     * may be 0) is stored with the snapshot; vm_clock_nsec goes in its table entry.
+     * NULL if the format cannot hold VM state.
+     */
+    int (*snapshot_create_vm)(BlockDriverState *bs, const char *name, const void *vmstate,
+                              uint64_t len, uint64_t vm_clock_nsec, GError **errp);
+    /* Append snapshot NAME's VM state to out (nothing if it has none); the active
+     * disk contents are not changed. */
+    int (*snapshot_load_vmstate)(BlockDriverState *bs, const char *name, GByteArray *out,
+                                 GError **errp);
     /* Extra lines for mimic-img info ("Format specific information"). */
     void (*info_specific)(BlockDriverState *bs, GString *out, bool json);
 };

@@ -1,6 +1,7 @@
 /*
  * Whole-machine save and restore (softmmu/savevm.c) and the snapshot store file
- * (softmmu/snapshot-store.c) that holds snapshots of machines without a writable disk.
+ * (softmmu/snapshot-store.c) that holds snapshots of machines without a writable disk
+ * (with one, they live in the qcow2 images: block/qcow2-snapshot.c).
  *
  * One stream format serves savevm, loadvm and -loadvm: a header (format version,
  * machine type, RAM size, CPU model, the list of devices with state), the virtual
@@ -42,8 +43,14 @@ bool savevm_migrate_in(const char *uri, GError **errp);
 void savevm_set_snapshot_store(const char *path);
 const char *savevm_get_snapshot_store(void);
 
-/* The monitor's savevm / loadvm / delvm / info snapshots. They stop the VM around
- * the work and restart it if it was running. */
+/*
+ * The monitor's savevm / loadvm / delvm / info snapshots. They stop the VM around
+ * the work and restart it if it was running. With writable disks (all must be
+ * qcow2, or the commands fail and say why) every disk gets an internal snapshot
+ * with the tag and the first one also holds the stream, as in QEMU; loadvm checks
+ * the stream before any disk is rolled back. Without a writable disk the snapshots
+ * go to the -snapshot-store file.
+ */
 bool savevm_snapshot_save(const char *tag, GError **errp);
 bool savevm_snapshot_load(const char *tag, GError **errp);
 bool savevm_snapshot_delete(const char *tag, GError **errp);

@@ -230,6 +230,82 @@ Test(qcow2, snapshots_create_apply_delete)
     check_clean(p);
 }
 
+/*
+ * savevm's VM state: stored past the disk end with the snapshot (several L1 entries'
+ * worth with 4 KiB clusters), read back through the snapshot's table while the
+ * active disk has moved on, gone from the active table (the disk's own data does
+ * not change), applied with the disk contents, freed by delete; the image stays
+ * consistent (qemu-img check too) and qemu-img sees the VM state size.
+ */
+Test(qcow2, snapshot_with_vm_state)
+{
+    g_autofree char *p = tpath("vm.qcow2");
+    BlockCreateOpts o = { .size = 3 << 20, .cluster_size = 4096 };
+    size_t vm_len = (5 << 20) + 123;
+    g_autofree uint8_t *vm = g_malloc(vm_len);
+    g_autoptr(GByteArray) got = g_byte_array_new();
+    uint8_t a[8192], b[8192];
+    BlockSnapshotInfo *l;
+    BlockDriverState *bs;
+    GError *err = NULL;
+    int64_t size_before;
+
+    for (size_t i = 0; i < vm_len; i++) {
+        vm[i] = (i * 2654435761u) >> 13;
+    }
+    create_ok(p, &o);
+    bs = open_ok(p, BDRV_O_RDWR);
+    memset(a, 0x5c, sizeof(a));
+    cr_assert_eq(bdrv_pwrite(bs, (3 << 20) - sizeof(a), a, sizeof(a)), 0);
+    cr_assert_eq(bs->drv->snapshot_create_vm(bs, "vm1", vm, vm_len, 777, &err), 0,
+                 "%s", err ? err->message : "");
+    cr_assert_eq(bs->drv->snapshot_create_vm(bs, "vm1", vm, 10, 0, &err), -EEXIST);
+    g_clear_error(&err);
+    memset(b, 0x6d, sizeof(b));
+    cr_assert_eq(bdrv_pwrite(bs, (3 << 20) - sizeof(b), b, sizeof(b)), 0);
+    bdrv_close(bs);
+    check_clean(p);
+
+    bs = open_ok(p, BDRV_O_RDWR);
+    cr_assert_eq(bs->drv->snapshot_list(bs, &l), 1);
+    cr_assert_eq(l[0].vm_state_size, vm_len);
+    cr_assert_eq(l[0].vm_clock_nsec, 777);
+    bdrv_snapshot_list_free(l, 1);
+    cr_assert_eq(bs->drv->snapshot_load_vmstate(bs, "vm1", got, &err), 0);
+    cr_assert_eq(got->len, vm_len);
+    cr_assert_eq(memcmp(got->data, vm, vm_len), 0, "VM state read back");
+    /* Reading it did not touch the active disk. */
+    cr_assert_eq(bdrv_pread(bs, (3 << 20) - sizeof(a), a, sizeof(a)), 0);
+    cr_assert_eq(memcmp(a, b, sizeof(b)), 0);
+    cr_assert_eq(bs->drv->snapshot_goto(bs, "vm1", &err), 0, "%s", err ? err->message : "");
+    cr_assert_eq(bdrv_pread(bs, (3 << 20) - sizeof(a), a, sizeof(a)), 0);
+    memset(b, 0x5c, sizeof(b));
+    cr_assert_eq(memcmp(a, b, sizeof(b)), 0, "disk contents of the snapshot");
+    /* A disk-only snapshot has no VM state. */
+    cr_assert_eq(bs->drv->snapshot_create(bs, "disk", &err), 0);
+    g_byte_array_set_size(got, 0);
+    cr_assert_eq(bs->drv->snapshot_load_vmstate(bs, "disk", got, &err), 0);
+    cr_assert_eq(got->len, 0);
+    bdrv_close(bs);
+    check_clean(p);
+
+    bs = open_ok(p, BDRV_O_RDWR);
+    size_before = bdrv_file_size(bs);
+    cr_assert_eq(bs->drv->snapshot_delete(bs, "vm1", &err), 0);
+    cr_assert_eq(bs->drv->snapshot_delete(bs, "disk", &err), 0);
+    /* The freed VM state clusters are reused by the next one. */
+    cr_assert_eq(bs->drv->snapshot_create_vm(bs, "vm2", vm, vm_len, 1, &err), 0);
+    cr_assert_leq(bdrv_file_size(bs), size_before + 65536,
+                  "file grew from %" PRId64 " to %" PRId64, size_before, bdrv_file_size(bs));
+    bdrv_close(bs);
+    check_clean(p);
+    if (system("command -v qemu-img >/dev/null 2>&1") == 0) {
+        g_autofree char *cmd = g_strdup_printf("qemu-img snapshot -l '%s' | "
+                                               "grep -q ' vm2 .* 5 MiB '", p);
+        cr_assert_eq(system(cmd), 0, "qemu-img snapshot -l shows vm2 with 5 MiB of VM state");
+    }
+}
+
 Test(qcow2, leak_repair)
 {
     g_autofree char *p = tpath("l.qcow2");
