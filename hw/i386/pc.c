@@ -4,10 +4,13 @@
  * BIOS area, whose 0xc0000-0xfffff segments the i440FX's PAM registers steer),
  * above 1 MiB up to 3.5 GiB and the rest above 4 GiB; the BIOS image (-bios) at
  * the top of 4 GiB with its last 128 KiB again below 1 MiB; the i440FX host
- * bridge at 00.0 and the PIIX3 at 01.0/01.1; on the ISA side the 8259 pair, the
- * 8254 (counter 2 through port 0x61), the MC146818 RTC with the CMOS contents a
- * BIOS leaves for the OS, COM1 (0x3f8, IRQ 4) and COM2 (0x2f8, IRQ 3), the i8042,
- * port 0x92 and fw_cfg. -device adds isa-debug-exit and isa-debugcon.
+ * bridge at 00.0 and the PIIX3 at 01.0/01.1 (its IDE function holds the -hda..-hdd,
+ * -cdrom and -drive if=ide disks on the legacy ports 0x1f0/0x170, IRQ 14/15);
+ * -drive if=virtio disks as virtio-blk functions in slots 4-7; on the ISA side
+ * the 8259 pair, the 8254 (counter 2 through port 0x61), the MC146818 RTC with
+ * the CMOS contents a BIOS leaves for the OS, COM1 (0x3f8, IRQ 4) and COM2
+ * (0x2f8, IRQ 3), the i8042, port 0x92 and fw_cfg. -device adds isa-debug-exit
+ * and isa-debugcon.
  *
  * Booting: -kernel (a Linux bzImage or a Multiboot kernel; see pc-boot.c) starts
  * the CPU directly in the kernel's 32-bit entry state after every reset; -bios
@@ -19,7 +22,7 @@
  * provides the 8259s, I/O APIC, local APICs and the PIT instead.
  *
  * Not modelled: VGA (the 0xa0000 window reads 0, as on QEMU without VGA),
- * IDE/floppy/DMA, ACPI and MP tables (firmware-less SMP guests must find their
+ * floppy/ISA DMA, ACPI and MP tables (firmware-less SMP guests must find their
  * processors themselves), SMM.
  */
 #include "qemu/osdep.h"
@@ -29,6 +32,8 @@
 #include "hw/i386/i440fx.h"
 #include "hw/i386/piix3.h"
 #include "hw/pci/piix4.h"
+#include "hw/ide/piix.h"
+#include "hw/virtio/virtio-blk.h"
 #include "hw/i386/isa-misc.h"
 #include "hw/input/i8042.h"
 #include "hw/nvram/fw_cfg.h"
@@ -44,6 +49,10 @@
 
 #define PC_ISA_BIOS_MAX   0x20000
 #define PC_PIIX3_SLOT     1
+/* -drive if=virtio disks: slots 4-7 (QEMU's PC keeps 2 for VGA, 3 for a NIC). */
+#define PC_VIRTIO_SLOT0   4
+#define PC_VIRTIO_SLOTS   4
+#define PC_ELCR_PORT      0x4d0
 /* Firmware-less boots: ACPI tables near the end of the 64 KiB BIOS area (below
  * the reset vector page), FACS in the EBDA. */
 #define PC_ACPI_ROM_OFFSET 0xe000
@@ -194,6 +203,40 @@ static void pc_pm_setup(PCMachineState *s)
     /* In ACPI mode already (the FADT has no SMI command port to switch). */
     address_space_write_val(&address_space_io, PC_ACPI_PM_BASE + PIIX4_PMCNTRL,
                             PIIX4_PMCNTRL_SCI_EN, 2);
+}
+
+/*
+ * What a BIOS does for PCI interrupts before it starts an OS without routing
+ * tables: PIRQA-D steered to IRQ 10, 10, 11, 11 (SeaBIOS's choice), those
+ * IRQs level-triggered in the 8259s' ELCR, and each function's interrupt line
+ * register naming the IRQ its pin reaches (the PC wires INTx to PIRQ[x]), which
+ * is what Linux uses when it finds no $PIR or ACPI _PRT.
+ */
+static void pc_pci_irq_setup(PCMachineState *s)
+{
+    static const uint8_t pirq_irq[PIIX3_NUM_PIRQS] = { 10, 10, 11, 11 };
+    PCIBus *bus = s->piix3->pci.bus;
+    uint16_t elcr = 0;
+
+    for (int p = 0; p < PIIX3_NUM_PIRQS; p++) {
+        pci_bus_config_write(bus, s->piix3->pci.devfn, PIIX3_PIRQRC + p, pirq_irq[p], 1);
+        elcr |= 1u << pirq_irq[p];
+    }
+    if (!kvm_irqchip_in_kernel()) {
+        address_space_write_val(&address_space_io, PC_ELCR_PORT, elcr & 0xff, 1);
+        address_space_write_val(&address_space_io, PC_ELCR_PORT + 1, elcr >> 8, 1);
+    }
+    for (int devfn = 0; devfn < 256; devfn++) {
+        uint32_t pin;
+
+        if (!pci_bus_has_device(bus, devfn)) {
+            continue;
+        }
+        pin = pci_bus_config_read(bus, devfn, PCI_INTERRUPT_PIN, 1);
+        if (pin >= 1 && pin <= PIIX3_NUM_PIRQS) {
+            pci_bus_config_write(bus, devfn, PCI_INTERRUPT_LINE, pirq_irq[pin - 1], 1);
+        }
+    }
 }
 
 /* What a BIOS leaves for an OS that may not know about APICs: the BSP's local
@@ -517,6 +560,10 @@ static bool pc_init(MachineState *ms, GError **errp)
     s->i440fx->rcr_write = piix3_rcr_write;
     s->i440fx->rcr_opaque = s->piix3;
     pci_bus_irqs(bus, piix3_set_pirq, NULL, s->piix3, PIIX3_NUM_PIRQS);
+    /* -hda..-hdd, -cdrom and -drive if=ide disks on the PIIX3's IDE function. */
+    if (!piix_ide_attach_drives((PCIDevice *)qdev_find("piix3-ide"), ms, errp)) {
+        return false;
+    }
     /* Power management as on QEMU's PC, the PIIX4's function 3 at 01.3, for
      * firmware-less boots (the board's ACPI tables point at it). Not under
      * -bios: firmware finding it sets up SMM, which is not modelled, and would
@@ -551,6 +598,16 @@ static bool pc_init(MachineState *ms, GError **errp)
     if (!pc_create_user_devices(ms, errp)) {
         return false;
     }
+    {
+        int slots[PC_VIRTIO_SLOTS];
+
+        for (int i = 0; i < PC_VIRTIO_SLOTS; i++) {
+            slots[i] = PC_VIRTIO_SLOT0 + i;
+        }
+        if (!virtio_blk_attach_drives(bus, ms, slots, PC_VIRTIO_SLOTS, errp)) {
+            return false;
+        }
+    }
 
     if (ms->kernel_filename) {
         PCBootParams bp = {
@@ -575,6 +632,7 @@ static bool pc_init(MachineState *ms, GError **errp)
             }
             s->boot.setup_pm = true;
             pc_pm_setup(s);
+            pc_pci_irq_setup(s);
             pc_apic_virtual_wire(s);
         }
         if (s->boot.needs_paging32 && kvm_enabled() && kvm_host_info()->paging32_probed &&
@@ -599,6 +657,7 @@ static void pc_reset(MachineState *ms)
     rom_reset_all();
     if (s->boot.setup_pm) {
         pc_pm_setup(s);
+        pc_pci_irq_setup(s);
         pc_apic_virtual_wire(s);
     }
     s->a20_kbd_level = true;

@@ -6,16 +6,17 @@
  * (a 0 -> 1 edge of RCPU resets the system; SRST chooses hard or soft reset,
  * both reset everything here); the NMI status and control register at I/O 0x61
  * (counter 2 gate and speaker enable, counter 2 output and the refresh toggle
- * that software times short delays with). Function 1 (device 7010), the IDE controller,
- * has its configuration header only.
+ * that software times short delays with). Function 1 (device 7010), the IDE
+ * controller, is hw/ide/piix.c's, created here in legacy mode.
  *
- * Not modelled: the IDE and USB controllers themselves, the 8237 DMA pair,
+ * Not modelled: the USB controller, the 8237 DMA pair,
  * the motherboard device IRQ routing (MBIRQ), the APIC chip select (kept),
  * the top-of-memory and X-bus chip selects (kept, no effect).
  */
 #include "qemu/osdep.h"
 #include "hw/i386/piix3.h"
 #include "hw/timer/i8254.h"
+#include "hw/ide/piix.h"
 #include "qemu/timer.h"
 #include "migration/vmstate.h"
 
@@ -235,71 +236,11 @@ const PCIDeviceClass piix3_isa_class = {
     .config_write = piix3_isa_config_write,
 };
 
-/* ---- function 1: IDE (configuration header only) ---- */
-
-static void piix3_ide_reset(DeviceState *dev)
-{
-    PIIX3IDEState *s = (PIIX3IDEState *)dev;
-    uint8_t *c = s->pci.config;
-
-    pci_device_reset(&s->pci);
-    pci_set_word(c + PCI_STATUS, PCI_STATUS_FAST_BACK | PCI_STATUS_DEVSEL_MEDIUM);
-    /* Legacy (compatibility) mode, bus-master capable: prog-if 0x80. BMIBA at
-     * 0x20 is the bus master base address (an I/O BAR of 16 bytes). */
-    pci_set_long(c + 0x20, PCI_BASE_ADDRESS_SPACE_IO);
-}
-
-static bool piix3_ide_realize(DeviceState *dev, GError **errp)
-{
-    PIIX3IDEState *s = (PIIX3IDEState *)dev;
-
-    pci_device_init_config(&s->pci);
-    pci_register_bar(&s->pci, 4, PCI_BASE_ADDRESS_SPACE_IO, 16, NULL);
-    /* IDETIM primary/secondary and SIDETIM are read/write. */
-    for (int r = 0x40; r < 0x45; r++) {
-        s->pci.wmask[r] = 0xff;
-    }
-    return true;
-}
-
-static int piix3_ide_post_load(void *opaque, int version_id)
-{
-    pci_update_mappings(opaque);
-    return 0;
-}
-
-static const VMStateField piix3_ide_fields[] = {
-    VMSTATE_STRUCT(pci, PIIX3IDEState, vmstate_pci_device, PCIDevice),
-    VMSTATE_END_OF_LIST()
-};
-
-static const VMStateDescription piix3_ide_vmstate = {
-    .name = "piix3-ide",
-    .version_id = 1,
-    .minimum_version_id = 1,
-    .post_load = piix3_ide_post_load,
-    .fields = piix3_ide_fields,
-};
-
-const PCIDeviceClass piix3_ide_class = {
-    .parent = {
-        .name = "piix3-ide",
-        .desc = "Intel 82371SB PIIX3 IDE function (configuration header)",
-        .instance_size = sizeof(PIIX3IDEState),
-        .realize = piix3_ide_realize,
-        .reset = piix3_ide_reset,
-        .vmsd = &piix3_ide_vmstate,
-    },
-    .vendor_id = 0x8086,
-    .device_id = 0x7010,
-    .class_id = PCI_CLASS_STORAGE_IDE,
-    .prog_if = 0x80,
-};
-
 static void __attribute__((constructor)) piix3_register(void)
 {
     device_class_register(&piix3_isa_class.parent);
-    device_class_register(&piix3_ide_class.parent);
+    /* Function 1 is the IDE controller of hw/ide/piix.c. */
+    device_class_register(&piix3_ide_pci_class.parent);
 }
 
 PIIX3State *piix3_init(PCIBus *bus, int slot, MemoryRegion *isa_io, IRQLine **pic_in,
@@ -321,10 +262,13 @@ PIIX3State *piix3_init(PCIBus *bus, int slot, MemoryRegion *isa_io, IRQLine **pi
     }
     memory_region_add_subregion(isa_io, PIIX3_NMISC_PORT, &s->nmisc_io);
     piix3_isa_reset(DEVICE(s));
-    ide = pci_new(bus, PCI_DEVFN(slot, 1), &piix3_ide_class, "piix3-ide", errp);
-    if (!ide || !qdev_realize(DEVICE(ide), errp)) {
+    /* Function 1: both channels in legacy mode, at 0x1f0/0x3f6 on IRQ 14 and
+     * 0x170/0x376 on IRQ 15, through the ISA IRQ lines so that a PIRQ routed
+     * to the same IRQ shares it as on the real part. */
+    ide = piix_ide_init(bus, PCI_DEVFN(slot, 1), &piix3_ide_pci_class, "piix3-ide", isa_io,
+                        piix3_isa_irq(s, 14), piix3_isa_irq(s, 15), errp);
+    if (!ide) {
         return NULL;
     }
-    piix3_ide_reset(DEVICE(ide));
     return s;
 }
