@@ -14,6 +14,10 @@ echo
 "$here/translation.sh" --arch mips "$@" || status=1
 echo
 "$here/workloads.sh" --arch mips "$@" || status=1
+echo
+"$here/disk.sh" "$@" || status=1
+echo
+"$here/net.sh" "$@" || status=1
 if [ -x "$BUILD/mimic-system-i386" ] || [ "${BENCH_I386:-0}" = 1 ]; then
     echo
     "$here/boot.sh" --arch i386 "$@" || status=1

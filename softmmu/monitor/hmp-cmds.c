@@ -10,6 +10,7 @@
 #include "monitor/monitor.h"
 #include "monitor-internal.h"
 #include "migration/savevm.h"
+#include "block/block-backend.h"
 #include "chardev/char.h"
 #include "disas/disas.h"
 #include "exec/exec-all.h"
@@ -19,6 +20,7 @@
 #include "hw/pci/pci.h"
 #include "hw/qdev.h"
 #include "net/net.h"
+#include "net/slirp.h"
 #include "sysemu/runstate.h"
 #include "sysemu/vl.h"
 
@@ -425,6 +427,106 @@ static bool hmp_sendkey(FILE *out, int argc, char **argv)
     return true;
 }
 
+/* ---- removable media ---- */
+
+static bool hmp_eject(FILE *out, int argc, char **argv)
+{
+    bool force = argc > 1 && !strcmp(argv[1], "-f");
+    const char *dev;
+    BlockBackend *blk;
+    GError *err = NULL;
+
+    if (argc != (force ? 3 : 2)) {
+        return hmp_error(out, "usage: eject [-f] device");
+    }
+    dev = argv[force ? 2 : 1];
+    blk = blk_by_name(dev);
+    if (!blk) {
+        return hmp_error(out, "Device '%s' not found", dev);
+    }
+    if (!blk_eject(blk, force, &err)) {
+        return hmp_gerror(out, err);
+    }
+    return true;
+}
+
+static bool hmp_change(FILE *out, int argc, char **argv)
+{
+    BlockBackend *blk;
+    GError *err = NULL;
+
+    if (argc < 3 || argc > 4) {
+        return hmp_error(out, "usage: change device filename [format]");
+    }
+    blk = blk_by_name(argv[1]);
+    if (!blk) {
+        return hmp_error(out, "Device '%s' not found", argv[1]);
+    }
+    if (!blk_change_media(blk, argv[2], argc > 3 ? argv[3] : NULL, &err)) {
+        return hmp_gerror(out, err);
+    }
+    return true;
+}
+
+/* ---- network ---- */
+
+/* hostfwd_add/remove take an optional back-end name before the rule. */
+static bool hmp_hostfwd(FILE *out, int argc, char **argv, bool add)
+{
+    const char *netdev = argc == 3 ? argv[1] : NULL;
+    const char *spec = argv[argc - 1];
+    GError *err = NULL;
+    bool ok;
+
+    if (argc < 2 || argc > 3) {
+        return hmp_error(out, add ? "usage: hostfwd_add [netdev_id] "
+                                    "[tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport"
+                                  : "usage: hostfwd_remove [netdev_id] "
+                                    "[tcp|udp]:[hostaddr]:hostport");
+    }
+    ok = add ? net_slirp_hostfwd_add(netdev, spec, &err)
+             : net_slirp_hostfwd_remove(netdev, spec, &err);
+    if (!ok) {
+        return hmp_gerror(out, err);
+    }
+    if (!add) {
+        /* QEMU confirms a removal (and only a removal) in these words. */
+        fprintf(out, "host forwarding rule for %s removed\n", spec);
+    }
+    return true;
+}
+
+static bool hmp_hostfwd_add(FILE *out, int argc, char **argv)
+{
+    return hmp_hostfwd(out, argc, argv, true);
+}
+
+static bool hmp_hostfwd_remove(FILE *out, int argc, char **argv)
+{
+    return hmp_hostfwd(out, argc, argv, false);
+}
+
+static bool hmp_set_link(FILE *out, int argc, char **argv)
+{
+    GError *err = NULL;
+    bool up;
+
+    if (argc != 3) {
+        return hmp_error(out, "usage: set_link name on|off");
+    }
+    if (!strcmp(argv[2], "on")) {
+        up = true;
+    } else if (!strcmp(argv[2], "off")) {
+        up = false;
+    } else {
+        return hmp_error(out, "Error: Parameter 'up' expects 'on' or 'off'");
+    }
+    if (!net_set_link(argv[1], up, &err)) {
+        return hmp_gerror(out, err);
+    }
+    return true;
+}
+
 /* ---- info ---- */
 
 static void hmp_info_status(FILE *out)
@@ -452,31 +554,16 @@ static void hmp_info_cpus(FILE *out)
     }
 }
 
+/*
+ * Every open block backend, as the block layer describes it: that covers drives
+ * added by -drive, -hda, -cdrom and their state after change/eject.
+ */
 static void hmp_info_block(FILE *out)
 {
-    MachineState *ms = current_machine;
+    g_autoptr(GString) text = g_string_new(NULL);
 
-    if (!ms || ms->nb_drives == 0) {
-        return;
-    }
-    for (int i = 0; i < ms->nb_drives; i++) {
-        const DriveOpts *d = &ms->drives[i];
-        g_autofree char *name = d->id ? g_strdup(d->id)
-                                      : g_strdup_printf("%s%d-%s%d",
-                                                        d->interface ? d->interface : "ide",
-                                                        d->index / 2,
-                                                        d->media && !strcmp(d->media, "cdrom")
-                                                        ? "cd" : "hd", d->index % 2);
-
-        fprintf(out, "%s: %s (%s%s)\n", name, d->file ? d->file : "[not inserted]",
-                d->format ? d->format : "raw", d->readonly ? ", read-only" : "");
-        if (d->snapshot) {
-            fprintf(out, "    Removable device: not locked, tray closed\n"
-                         "    Cache mode:       writeback, ignore flushes\n");
-        } else {
-            fprintf(out, "    Cache mode:       %s\n", d->cache ? d->cache : "writeback");
-        }
-    }
+    blk_info_all(text);
+    fputs(text->str, out);
 }
 
 static bool hmp_info_registers(FILE *out, bool all)
@@ -582,9 +669,18 @@ static bool hmp_help(FILE *out, int argc, char **argv);
 
 static const HMPCommand hmp_commands[] = {
     { "cont|c", "", "resume emulation", hmp_cont },
+    { "change", "device filename [format]", "change a removable medium, optional "
+      "format", hmp_change },
     { "cpu", "index", "set the default CPU", hmp_cpu_cmd },
     { "delvm", "tag", "delete a VM snapshot from its tag", hmp_delvm },
+    { "eject", "[-f] device", "eject a removable medium (use -f to force it)",
+      hmp_eject },
     { "help|?", "[cmd]", "show the help", hmp_help },
+    { "hostfwd_add", "[netdev_id] [tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport",
+      "redirect TCP or UDP connections from host to guest (requires -net user)",
+      hmp_hostfwd_add },
+    { "hostfwd_remove", "[netdev_id] [tcp|udp]:[hostaddr]:hostport",
+      "remove host-to-guest TCP or UDP redirection", hmp_hostfwd_remove },
     { "info", "[subcommand]", "show various information about the system state",
       hmp_info },
     { "loadvm", "tag", "restore a VM snapshot from its tag", hmp_loadvm },
@@ -598,6 +694,8 @@ static const HMPCommand hmp_commands[] = {
     { "quit|q", "", "quit the emulator", hmp_quit },
     { "savevm", "[tag]", "save a VM snapshot. If no tag is provided, a new snapshot is "
       "created", hmp_savevm },
+    { "set_link", "name on|off", "change the link status of a network adapter",
+      hmp_set_link },
     { "sendkey", "keys [hold_ms]", "send keys to the VM (e.g. 'sendkey ctrl-alt-f1')",
       hmp_sendkey },
     { "stop|s", "", "stop emulation", hmp_stop },

@@ -2,7 +2,8 @@
  * Unit tests for the human monitor's commands (softmmu/monitor/hmp-cmds.c and
  * hmp-dump.c) through hmp_execute: run-state control, info, x/xp in every format
  * with QEMU's layout, /i through Capstone, memsave/pmemsave, log, address
- * expressions, and errors for bad input.
+ * expressions, removable media (info block, change, eject), user networking
+ * (hostfwd_add/remove, set_link), and errors for bad input.
  */
 #include "qemu/osdep.h"
 #include <capstone/capstone.h>
@@ -12,6 +13,13 @@
 #include "hw/core/cpu.h"
 #include "sysemu/runstate.h"
 #include "qemu/log.h"
+#include "block/block-backend.h"
+#include "net/net.h"
+#include "net/slirp.h"
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #define RAM_SIZE (64 * 1024)
 #define VIRT_BASE 0x80000000u     /* virtual = physical + VIRT_BASE, like kseg0 */
@@ -283,4 +291,154 @@ Test(hmp, completion_of_command_names)
     cr_assert_str_eq(m[0], "system_powerdown");
     cr_assert_str_eq(m[1], "system_reset");
     cr_assert_gt(g_strv_length(all), 15);
+}
+
+/* ---- block and network commands ---- */
+
+static char *make_image(const char *name, size_t size)
+{
+    char *dir = g_dir_make_tmp("hmp-test.XXXXXX", NULL);
+    char *path = g_build_filename(dir, name, NULL);
+    g_autofree char *zero = g_malloc0(size);
+
+    cr_assert_not_null(dir);
+    cr_assert(g_file_set_contents(path, zero, size, NULL));
+    g_free(dir);
+    return path;
+}
+
+static BlockBackend *open_drive(const char *id, const char *file, bool removable)
+{
+    GError *err = NULL;
+    BlockBackendOpts o = {
+        .file = file, .format = "raw", .id = id, .removable = removable,
+        .read_only = removable,
+    };
+    BlockBackend *blk = blk_new_open(&o, &err);
+
+    cr_assert_not_null(blk, "%s", err ? err->message : "");
+    return blk;
+}
+
+Test(hmp, info_block_eject_and_change)
+{
+    g_autofree char *disk = make_image("disk.img", 64 * 1024);
+    g_autofree char *cd1 = make_image("one.iso", 32 * 1024);
+    g_autofree char *cd2 = make_image("two.iso", 16 * 1024);
+    g_autofree char *want = NULL;
+    BlockBackend *hd = open_drive("ide0-hd0", disk, false);
+    BlockBackend *cd = open_drive("ide1-cd0", cd1, true);
+
+    want = g_strdup_printf("ide0-hd0: %s (raw)\n"
+                           "ide1-cd0: %s (raw, read-only)\n"
+                           "    Removable device: not locked, tray closed\n", disk, cd1);
+    expect("info block", want);
+
+    expect("eject ide1-cd0", "");
+    cr_assert_not(blk_is_inserted(cd));
+    g_free(want);
+    want = g_strdup_printf("ide0-hd0: %s (raw)\n"
+                           "ide1-cd0: [not inserted]\n"
+                           "    Removable device: not locked, tray closed\n", disk);
+    expect("info block", want);
+
+    g_autofree char *change = g_strdup_printf("change ide1-cd0 %s raw", cd2);
+    expect(change, "");
+    cr_assert(blk_is_inserted(cd));
+    cr_assert_eq(blk_getlength(cd), 16 * 1024);
+    /* Changing again replaces the medium in place; the format is optional. */
+    g_free(change);
+    change = g_strdup_printf("change ide1-cd0 %s", cd1);
+    expect(change, "");
+    cr_assert_eq(blk_getlength(cd), 32 * 1024);
+    expect("eject -f ide1-cd0", "");
+    cr_assert_not(blk_is_inserted(cd));
+
+    expect_error("eject ide0-hd0", "Device 'ide0-hd0' is not removable");
+    cr_assert(blk_is_inserted(hd));
+    expect_error("eject nosuch", "Device 'nosuch' not found");
+    expect_error("change nosuch x", "Device 'nosuch' not found");
+    expect_error("change ide1-cd0 /nonexistent/file.iso", "Error: ");
+    cr_assert_not(blk_is_inserted(cd), "a failed change leaves the tray empty");
+    expect_error("eject", "usage: eject");
+    expect_error("change ide1-cd0", "usage: change");
+    blk_unref(cd);
+    blk_unref(hd);
+}
+
+static int free_tcp_port(void)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    socklen_t len = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int port;
+
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert(bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
+    cr_assert(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+    port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
+static bool host_can_connect(int port)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    bool ok;
+
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ok = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+    close(fd);
+    return ok;
+}
+
+Test(hmp, hostfwd_add_remove_and_set_link)
+{
+    GError *err = NULL;
+    int port = free_tcp_port();
+    g_autofree char *add = g_strdup_printf("hostfwd_add tcp:127.0.0.1:%d-:22", port);
+    g_autofree char *add_named = g_strdup_printf("hostfwd_add u0 tcp:127.0.0.1:%d-:22",
+                                                 port);
+    g_autofree char *rm = g_strdup_printf("hostfwd_remove u0 tcp:127.0.0.1:%d", port);
+    NetClientState *be;
+
+    expect_error(add, "Error: there is no user network back end");
+    cr_assert(net_netdev_add("user,id=u0", &err), "%s", err ? err->message : "");
+    be = net_client_find("u0");
+    cr_assert_not_null(be);
+
+    cr_assert_not(host_can_connect(port));
+    expect(add, "");
+    /* libslirp listens on the host port at once. */
+    cr_assert(host_can_connect(port));
+    expect_error(add_named, "Error: ");
+    g_autofree char *removed = g_strdup_printf("host forwarding rule for "
+                                               "tcp:127.0.0.1:%d removed\n", port);
+    expect(rm, removed);
+    cr_assert_not(host_can_connect(port));
+    expect_error(rm, "Error: no host forwarding rule");
+    expect(add_named, "");
+    expect_error("hostfwd_add nosuch tcp::1-:1", "Error: ");
+    expect_error("hostfwd_add u0 tcp:bad", "Error: hostfwd");
+    expect_error("hostfwd_add", "usage: hostfwd_add");
+
+    expect("set_link u0 off", "");
+    cr_assert(be->link_down);
+    expect("set_link u0 on", "");
+    cr_assert_not(be->link_down);
+    expect_error("set_link u0 sideways", "'on' or 'off'");
+    expect_error("set_link nosuch off", "Error: no network client named 'nosuch'");
+    expect_error("set_link u0", "usage: set_link");
+}
+
+Test(hmp, help_lists_block_and_network_commands)
+{
+    g_autofree char *out = run("help", NULL);
+
+    cr_assert(strstr(out, "eject [-f] device -- eject a removable medium"));
+    cr_assert(strstr(out, "change device filename [format] -- "));
+    cr_assert(strstr(out, "hostfwd_add [netdev_id] "));
+    cr_assert(strstr(out, "hostfwd_remove [netdev_id] "));
+    cr_assert(strstr(out, "set_link name on|off -- "));
 }
