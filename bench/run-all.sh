@@ -18,6 +18,8 @@ echo
 "$here/disk.sh" "$@" || status=1
 echo
 "$here/net.sh" "$@" || status=1
+echo
+"$here/img.sh" "$@" || status=1
 if [ -x "$BUILD/mimic-system-i386" ] || [ "${BENCH_I386:-0}" = 1 ]; then
     echo
     "$here/boot.sh" --arch i386 "$@" || status=1
