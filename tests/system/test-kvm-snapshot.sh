@@ -42,36 +42,6 @@ tests/guest/i386/kvm-build.sh "$work/bin" >"$work/build.log" 2>&1 ||
     sys_fail "building the guests failed: $(tail -3 "$work/build.log")"
 bin="$work/bin/kvm-test-count.bin"
 
-# mon SOCKET CMD...: run human monitor commands, print their output.
-cat > "$work/mon.py" <<'PY'
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX)
-for _ in range(200):
-    try:
-        s.connect(sys.argv[1])
-        break
-    except OSError:
-        time.sleep(0.1)
-else:
-    sys.exit("cannot connect to the monitor")
-s.settimeout(60)
-buf = b''
-def until_prompt():
-    global buf
-    while b'(qemu) ' not in buf:
-        d = s.recv(65536)
-        if not d:
-            return buf.decode(errors='replace')
-        buf += d
-    out, _, buf = buf.partition(b'(qemu) ')
-    return out.decode(errors='replace')
-until_prompt()
-for cmd in sys.argv[2:]:
-    s.sendall(cmd.encode() + b'\r')
-    out = until_prompt().replace('\r\n', '\n')
-    sys.stdout.write(out.split('\n', 1)[1] if '\n' in out else '')
-    sys.stdout.flush()
-PY
 
 run_opts=(-M pc -bios "$bin" -nodefaults -display none
           -device isa-debug-exit,iobase=0xf4,iosize=0x04)
@@ -97,8 +67,8 @@ save_then_load() {
         sleep 0.05
     done
     grep -q "^count 10 " "$part1" || { errors+=("$from: never reached count 10"); return; }
-    python3 "$work/mon.py" "$sock" stop "savevm s1" >"$work/$from-$to.mon" 2>&1
-    python3 "$work/mon.py" "$sock" quit >/dev/null 2>&1
+    python3 tests/system/hmp.py "$sock" stop "savevm s1" >"$work/$from-$to.mon" 2>&1
+    python3 tests/system/hmp.py "$sock" quit >/dev/null 2>&1
     wait "$pid" 2>/dev/null
     if grep -qi "error" "$work/$from-$to.mon"; then
         errors+=("savevm under $from: $(cat "$work/$from-$to.mon")")

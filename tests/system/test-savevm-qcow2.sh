@@ -50,36 +50,7 @@ initrd=$(scripts/make-initramfs.sh --arch mips --busybox "$GUEST_BUSYBOX" \
     --test "$work/test.sh" --module virtio_pci --module virtio_blk \
     -o "$work/initrd.gz") || sys_fail "could not build the initramfs"
 
-cat > "$work/mon.py" <<'EOF'
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX)
-for _ in range(200):
-    try:
-        s.connect(sys.argv[1])
-        break
-    except OSError:
-        time.sleep(0.1)
-else:
-    sys.exit("cannot connect to the monitor")
-s.settimeout(120)
-buf = b''
-def until_prompt():
-    global buf
-    while b'(qemu) ' not in buf:
-        d = s.recv(65536)
-        if not d:
-            sys.exit('monitor closed')
-        buf += d
-    out, _, buf = buf.partition(b'(qemu) ')
-    return out.decode(errors='replace')
-until_prompt()
-for cmd in sys.argv[2:]:
-    s.sendall(cmd.encode() + b'\r')
-    out = until_prompt().replace('\r\n', '\n')
-    sys.stdout.write(out.split('\n', 1)[1] if '\n' in out else '')
-    sys.stdout.flush()
-EOF
-mon() { python3 "$work/mon.py" "$@"; }
+mon() { python3 tests/system/hmp.py "$@"; }
 
 disk="$work/disk.qcow2"
 "$IMG" create -q -f qcow2 "$disk" 16M || sys_fail "mimic-img create failed"
