@@ -1,8 +1,10 @@
 #!/bin/bash
 # mimic-img convert against qemu-img convert on the same images, alternating,
-# REPS (3) runs each; medians and the mimic/qemu-img time ratio (below 1.0:
-# mimic-img faster). The source is 256 MiB: half random data, half zeros, so
-# zero detection and compression both matter.
+# REPS (3) runs each; medians of wall time and of CPU time (user + sys, from
+# /usr/bin/time: 10 ms resolution) and the mimic/qemu-img ratios (below 1.0:
+# mimic-img faster). On a shared machine use --reps 9 or more. The source is
+# 256 MiB: half random data, half zeros, so zero detection and compression
+# both matter.
 #   bench/img.sh [--reps N]
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,37 +24,44 @@ if [ ! -x "$mimg" ]; then
     exit 0
 fi
 command -v "$qimg" >/dev/null || { echo "img: $qimg not installed"; exit 0; }
+[ -x /usr/bin/time ] || { echo "img: /usr/bin/time not installed"; exit 0; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/mimic-bench-img.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 head -c $((128 << 20)) /dev/urandom > "$work/src.raw"
 truncate -s $((256 << 20)) "$work/src.raw"
 "$qimg" convert -f raw -O qcow2 "$work/src.raw" "$work/src.qcow2"
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-# time_cmd CMD...: seconds, from a fresh destination each time.
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# time_cmd CMD...: "wall cpu" seconds (cpu = user + sys), from a fresh destination.
 time_cmd() {
     rm -f "$work/dst"
+    sync
     local t0 t1
     t0=$(date +%s.%N)
-    "$@" >/dev/null 2>&1 || { echo "img: failed: $*" >&2; echo 0; return; }
+    if ! /usr/bin/time -f '%U %S' -o "$work/time" "$@" >/dev/null 2>&1; then
+        echo "img: failed: $*" >&2
+        echo "0 0"
+        return
+    fi
     t1=$(date +%s.%N)
-    echo "$t1 - $t0" | bc
+    awk -v w="$(echo "$t1 - $t0" | bc)" '{printf "%.3f %.3f\n", w, $1 + $2}' "$work/time"
 }
+ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.2f", $1 / $2; else print "-" }'; }
 
 printf 'img: mimic-img convert vs qemu-img convert, 256 MiB source, median of %d\n' "$reps"
-printf '  %-26s %8s %8s %11s\n' case mimic qemu mimic/qemu
+printf '  %-26s %8s %8s %7s   %8s %8s %7s\n' case "wall m" "wall q" ratio "cpu m" "cpu q" ratio
 run_case() {   # label, then the arguments after "convert"
     local label=$1; shift
-    local m=() q=()
+    local mw=() mc=() qw=() qc=() t
     for _ in $(seq "$reps"); do
-        m+=("$(time_cmd "$mimg" convert "$@" "$work/dst")")
-        q+=("$(time_cmd "$qimg" convert "$@" "$work/dst")")
+        t=$(time_cmd "$mimg" convert "$@" "$work/dst"); mw+=("${t% *}"); mc+=("${t#* }")
+        t=$(time_cmd "$qimg" convert "$@" "$work/dst"); qw+=("${t% *}"); qc+=("${t#* }")
     done
-    local mm qm
-    mm=$(printf '%s\n' "${m[@]}" | median)
-    qm=$(printf '%s\n' "${q[@]}" | median)
-    printf '  %-26s %7.2fs %7.2fs %11.2f\n' "$label" "$mm" "$qm" \
-        "$(echo "$mm / $qm" | bc -l)"
+    local a b c d
+    a=$(printf '%s\n' "${mw[@]}" | median); b=$(printf '%s\n' "${qw[@]}" | median)
+    c=$(printf '%s\n' "${mc[@]}" | median); d=$(printf '%s\n' "${qc[@]}" | median)
+    printf '  %-26s %7.3fs %7.3fs %7s   %7.2fs %7.2fs %7s\n' "$label" "$a" "$b" \
+        "$(ratio "$a" "$b")" "$c" "$d" "$(ratio "$c" "$d")"
 }
 run_case "raw -> qcow2" -f raw -O qcow2 "$work/src.raw"
 run_case "qcow2 -> raw" -f qcow2 -O raw "$work/src.qcow2"

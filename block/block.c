@@ -282,6 +282,28 @@ int bdrv_pwrite_compressed(BlockDriverState *bs, uint64_t offset, const void *bu
     return bs->read_only ? -EROFS : bs->drv->pwrite_compressed(bs, offset, buf, bytes);
 }
 
+int64_t bdrv_compress_cluster(BlockDriverState *bs, const void *in, uint64_t bytes,
+                              void *out)
+{
+    if (!bs->drv->compress_cluster) {
+        return -ENOTSUP;
+    }
+    return bs->drv->compress_cluster(bs, in, bytes, out);
+}
+
+int bdrv_pwrite_precompressed(BlockDriverState *bs, uint64_t offset, const void *data,
+                              uint64_t len)
+{
+    int r = bdrv_check_request(bs, offset, 1);
+    if (r < 0) {
+        return r;
+    }
+    if (!bs->drv->pwrite_precompressed) {
+        return -ENOTSUP;
+    }
+    return bs->read_only ? -EROFS : bs->drv->pwrite_precompressed(bs, offset, data, len);
+}
+
 int bdrv_flush(BlockDriverState *bs)
 {
     if (bs->read_only) {
@@ -300,6 +322,17 @@ int bdrv_discard(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
         return -EROFS;
     }
     return bs->drv->discard ? bs->drv->discard(bs, offset, bytes) : 0;
+}
+
+int bdrv_make_empty(BlockDriverState *bs)
+{
+    if (bs->read_only) {
+        return -EROFS;
+    }
+    if (!bs->drv->make_empty) {
+        return -ENOTSUP;
+    }
+    return bs->drv->make_empty(bs);
 }
 
 int bdrv_block_status(BlockDriverState *bs, uint64_t offset, uint64_t bytes,

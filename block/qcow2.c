@@ -485,6 +485,24 @@ static int qcow2_read_in_cluster(BlockDriverState *bs, uint64_t offset, uint8_t 
     return 0;
 }
 
+/*
+ * Host offset of the cluster holding guest OFFSET if it is plainly allocated
+ * (not compressed, not a zero cluster, aligned), else 0: the caller then takes
+ * the general path, which also reports what is wrong.
+ */
+static uint64_t qcow2_plain_cluster(BlockDriverState *bs, uint64_t offset)
+{
+    Qcow2State *s = bs->opaque;
+    uint64_t l2e, host;
+
+    if (qcow2_get_l2e(bs, offset, &l2e) < 0 || (l2e & QCOW2_OFLAG_COMPRESSED) ||
+        ((l2e & QCOW2_OFLAG_ZERO) && s->version >= 3)) {
+        return 0;
+    }
+    host = l2e & QCOW2_L2E_OFFSET_MASK;
+    return (host & (s->cluster_size - 1)) ? 0 : host;
+}
+
 int qcow2_pread(BlockDriverState *bs, uint64_t offset, void *buf, uint64_t bytes)
 {
     Qcow2State *s = bs->opaque;
@@ -492,7 +510,18 @@ int qcow2_pread(BlockDriverState *bs, uint64_t offset, void *buf, uint64_t bytes
 
     while (bytes) {
         uint64_t n = MIN_U(bytes, s->cluster_size - (offset & (s->cluster_size - 1)));
-        int r = qcow2_read_in_cluster(bs, offset, p, n);
+        uint64_t host = qcow2_plain_cluster(bs, offset);
+        int r;
+        if (host) {
+            /* Clusters that follow each other in the file too: one host read. */
+            while (n < bytes && qcow2_plain_cluster(bs, offset + n) ==
+                   host + (offset & (s->cluster_size - 1)) + n) {
+                n += MIN_U(bytes - n, s->cluster_size);
+            }
+            r = bdrv_file_pread(bs, host + (offset & (s->cluster_size - 1)), p, n);
+        } else {
+            r = qcow2_read_in_cluster(bs, offset, p, n);
+        }
         if (r < 0) {
             return r;
         }
@@ -728,36 +757,63 @@ int qcow2_pwrite(BlockDriverState *bs, uint64_t offset, const void *buf,
     return 0;
 }
 
-static int qcow2_pwrite_compressed(BlockDriverState *bs, uint64_t offset, const void *buf,
-                                   uint64_t bytes)
+/*
+ * The stored form of one cluster (BYTES of it given, zero-padded): raw
+ * deflate into OUT (room for a cluster). Touches no image state, so callers
+ * may compress many clusters at once in threads. Returns the compressed
+ * length, 0 if it does not shrink enough to be worth storing compressed
+ * (a compressed cluster must save at least a sector), or -errno.
+ */
+static int64_t qcow2_compress_cluster(BlockDriverState *bs, const void *in, uint64_t bytes,
+                                      void *out)
 {
     Qcow2State *s = bs->opaque;
-    uint64_t l2_off, l2e, l2_index;
+    uint8_t *padded = NULL;
     z_stream z = { 0 };
-    uint64_t clen, nb;
-    int64_t host;
+    uint64_t clen;
     int r;
 
-    if ((offset & (s->cluster_size - 1)) || bytes > s->cluster_size ||
-        (bytes < s->cluster_size && offset + bytes != bs->total_size)) {
+    if (bytes > s->cluster_size) {
         return -EINVAL;
     }
-    memset(s->cluster_buf, 0, s->cluster_size);
-    memcpy(s->cluster_buf, buf, bytes);
+    if (bytes < s->cluster_size) {
+        padded = g_malloc0(s->cluster_size);
+        memcpy(padded, in, bytes);
+        in = padded;
+    }
     if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -12, 9,
                      Z_DEFAULT_STRATEGY) != Z_OK) {
+        g_free(padded);
         return -EIO;
     }
-    z.next_in = s->cluster_buf;
+    z.next_in = (Bytef *)in;
     z.avail_in = s->cluster_size;
-    z.next_out = s->cbuf;
+    z.next_out = out;
     z.avail_out = s->cluster_size;
     r = deflate(&z, Z_FINISH);
     clen = s->cluster_size - z.avail_out;
     deflateEnd(&z);
+    g_free(padded);
     if (r != Z_STREAM_END || clen >= s->cluster_size - 512) {
-        /* Does not compress: store it plainly. */
-        return qcow2_pwrite(bs, offset, s->cluster_buf, s->cluster_size);
+        return 0;
+    }
+    return clen;
+}
+
+/* Store LEN bytes that qcow2_compress_cluster made as the cluster at OFFSET. */
+static int qcow2_pwrite_precompressed(BlockDriverState *bs, uint64_t offset,
+                                      const void *data, uint64_t len)
+{
+    Qcow2State *s = bs->opaque;
+    uint64_t l2_off, l2e, l2_index, nb;
+    int64_t host;
+    int r;
+
+    if ((offset & (s->cluster_size - 1)) || !len || len >= s->cluster_size - 512) {
+        return -EINVAL;
+    }
+    if (s->incompat & QCOW2_INCOMPAT_CORRUPT) {
+        return -EIO;
     }
     r = qcow2_get_l2_for_write(bs, offset, &l2_off);
     if (r < 0) {
@@ -771,18 +827,41 @@ static int qcow2_pwrite_compressed(BlockDriverState *bs, uint64_t offset, const 
         /* Only into unallocated clusters, as qemu-img convert -c does. */
         return -EINVAL;
     }
-    host = qcow2_alloc_bytes(bs, clen);
+    host = qcow2_alloc_bytes(bs, len);
     if (host < 0) {
         return host;
     }
-    r = bdrv_file_pwrite(bs, host, s->cbuf, clen);
+    r = bdrv_file_pwrite(bs, host, data, len);
     if (r < 0) {
         return r;
     }
-    nb = ((host + clen - 1) >> 9) - (host >> 9);
+    nb = ((host + len - 1) >> 9) - (host >> 9);
     l2_index = (offset >> s->cluster_bits) & (s->l2_size - 1);
     return qcow2_set_l2e(bs, l2_off, l2_index,
                          QCOW2_OFLAG_COMPRESSED | (nb << s->csize_shift) | host);
+}
+
+static int qcow2_pwrite_compressed(BlockDriverState *bs, uint64_t offset, const void *buf,
+                                   uint64_t bytes)
+{
+    Qcow2State *s = bs->opaque;
+    int64_t clen;
+
+    if ((offset & (s->cluster_size - 1)) || bytes > s->cluster_size ||
+        (bytes < s->cluster_size && offset + bytes != bs->total_size)) {
+        return -EINVAL;
+    }
+    clen = qcow2_compress_cluster(bs, buf, bytes, s->cbuf);
+    if (clen < 0) {
+        return clen;
+    }
+    if (clen == 0) {
+        /* Does not compress: store it plainly. */
+        memset(s->cluster_buf, 0, s->cluster_size);
+        memcpy(s->cluster_buf, buf, bytes);
+        return qcow2_pwrite(bs, offset, s->cluster_buf, s->cluster_size);
+    }
+    return qcow2_pwrite_precompressed(bs, offset, s->cbuf, clen);
 }
 
 static int qcow2_flush(BlockDriverState *bs)
@@ -833,6 +912,98 @@ static int qcow2_discard(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
         qcow2_free_l2_entry(bs, l2e);
     }
     return 0;
+}
+
+/*
+ * Give the host back the free clusters at the end of the file. The unlinks
+ * that freed them are synced first, so a crash cannot leave a table pointing
+ * past the new end.
+ */
+static int qcow2_trim_tail(BlockDriverState *bs)
+{
+    Qcow2State *s = bs->opaque;
+    int64_t fsize = bdrv_file_size(bs);
+    uint64_t end;
+    int r;
+
+    if (fsize < 0) {
+        return fsize;
+    }
+    end = qcow2_size_to_clusters(s, fsize);
+    while (end > 1) {
+        uint64_t rc;
+        r = qcow2_get_refcount(bs, end - 1, &rc);
+        if (r < 0) {
+            return r;
+        }
+        if (rc) {
+            break;
+        }
+        end--;
+    }
+    if ((end << s->cluster_bits) >= (uint64_t)fsize) {
+        return 0;
+    }
+    r = bdrv_file_flush(bs);
+    if (r < 0) {
+        return r;
+    }
+    r = bdrv_file_truncate(bs, end << s->cluster_bits);
+    if (r < 0) {
+        return r;
+    }
+    s->alloc_end = end;
+    s->free_cluster_index = MIN_U(s->free_cluster_index, end);
+    return 0;
+}
+
+/*
+ * Deallocate every cluster the active L1 table reaches (commit empties the
+ * top image this way): unlike discard, nothing is marked ZERO, so reads fall
+ * through to the backing file again. Each L2 table is unlinked from L1 first
+ * and only then are it and its clusters freed, so a crash leaks at worst.
+ * A table still shared with a snapshot keeps its data: only the active
+ * layer's reference to it and to each of its clusters is dropped.
+ */
+static int qcow2_make_empty(BlockDriverState *bs)
+{
+    Qcow2State *s = bs->opaque;
+    uint8_t *l2 = g_malloc(s->cluster_size);
+    int r = 0;
+
+    if (s->incompat & QCOW2_INCOMPAT_CORRUPT) {
+        g_free(l2);
+        return -EIO;
+    }
+    for (uint32_t i = 0; i < s->l1_size && r >= 0; i++) {
+        uint64_t l2_off = s->l1_table[i] & QCOW2_L1E_OFFSET_MASK;
+        uint8_t *cached;
+        if (!l2_off) {
+            continue;
+        }
+        if (l2_off & (s->cluster_size - 1)) {
+            r = qcow2_mark_corrupt(bs, "L2 table offset unaligned");
+            break;
+        }
+        r = qcow2_cache_get(bs, s->l2_cache, QCOW2_L2_CACHE, l2_off, &cached, false);
+        if (r < 0) {
+            break;
+        }
+        memcpy(l2, cached, s->cluster_size);
+        s->l1_table[i] = 0;
+        r = qcow2_write_l1_entry(bs, i);
+        if (r < 0) {
+            break;
+        }
+        r = qcow2_update_refcount(bs, l2_off, s->cluster_size, -1);
+        for (uint32_t j = 0; j < s->l2_size && r >= 0; j++) {
+            qcow2_free_l2_entry(bs, ldq_be_p(l2 + j * 8));
+        }
+    }
+    g_free(l2);
+    /* Fresh compressed data must not share a cluster that may now be free. */
+    s->compressed_next = 0;
+    return r < 0 ? r : qcow2_trim_tail(bs);
 }
 
 static int qcow2_block_status(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
@@ -1232,8 +1403,11 @@ const BlockDriver bdrv_qcow2 = {
     .pread = qcow2_pread,
     .pwrite = qcow2_pwrite,
     .pwrite_compressed = qcow2_pwrite_compressed,
+    .compress_cluster = qcow2_compress_cluster,
+    .pwrite_precompressed = qcow2_pwrite_precompressed,
     .flush = qcow2_flush,
     .discard = qcow2_discard,
+    .make_empty = qcow2_make_empty,
     .block_status = qcow2_block_status,
     .create = qcow2_create,
     .truncate = qcow2_truncate,

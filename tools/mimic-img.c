@@ -4,6 +4,7 @@
  */
 #include "qemu/osdep.h"
 #include "block/block.h"
+#include "mimic-img.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -11,9 +12,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#define IMG_BUF_SIZE (2u << 20)
-
-static void QEMU_PRINTF(1, 2) img_error(const char *fmt, ...)
+void QEMU_PRINTF(1, 2) img_error(const char *fmt, ...)
 {
     va_list ap;
 
@@ -24,7 +23,7 @@ static void QEMU_PRINTF(1, 2) img_error(const char *fmt, ...)
     fprintf(stderr, "\n");
 }
 
-static int img_gerror(GError *err)
+int img_gerror(GError *err)
 {
     img_error("%s", err->message);
     g_error_free(err);
@@ -32,7 +31,7 @@ static int img_gerror(GError *err)
 }
 
 /* "1G", "512M", "100k", "4096" (bytes); false on garbage. */
-static bool img_parse_size(const char *s, uint64_t *out)
+bool img_parse_size(const char *s, uint64_t *out)
 {
     char *end;
     double v;
@@ -83,7 +82,7 @@ static char *img_size_to_str(uint64_t val)
                            suffixes[i]);
 }
 
-static BlockDriverState *img_open(const char *file, const char *fmt, int flags)
+BlockDriverState *img_open(const char *file, const char *fmt, int flags)
 {
     GError *err = NULL;
     BlockDriverState *bs = bdrv_open(file, fmt, flags, &err);
@@ -96,7 +95,7 @@ static BlockDriverState *img_open(const char *file, const char *fmt, int flags)
 }
 
 /* -o key=value,key=value into BlockCreateOpts. */
-static bool img_parse_create_opts(const char *s, BlockCreateOpts *o, GError **errp)
+bool img_parse_create_opts(const char *s, BlockCreateOpts *o, GError **errp)
 {
     g_auto(GStrv) items = g_strsplit(s, ",", -1);
 
@@ -533,7 +532,7 @@ static int img_check(int argc, char **argv)
     return 0;
 }
 
-static bool img_is_zero(const uint8_t *buf, size_t len)
+bool img_is_zero(const uint8_t *buf, size_t len)
 {
     size_t i = 0;
 
@@ -550,132 +549,25 @@ static bool img_is_zero(const uint8_t *buf, size_t len)
     return true;
 }
 
-static void img_progress(bool on, uint64_t done, uint64_t total)
+bool img_parse_cache(const char *mode, int *flags)
+{
+    if (!strcmp(mode, "unsafe")) {
+        *flags |= BDRV_O_UNSAFE;
+    } else if (!strcmp(mode, "none") || !strcmp(mode, "directsync")) {
+        *flags |= BDRV_O_NOCACHE;
+    } else if (strcmp(mode, "writeback") && strcmp(mode, "writethrough")) {
+        img_error("Invalid cache option: %s", mode);
+        return false;
+    }
+    return true;
+}
+
+void img_progress(bool on, uint64_t done, uint64_t total)
 {
     if (on) {
         printf("    (%3.2f/100%%)\r", total ? done * 100.0 / total : 100.0);
         fflush(stdout);
     }
-}
-
-static int img_convert(int argc, char **argv)
-{
-    const char *fmt = NULL, *out_fmt = "raw", *out_base = NULL, *cache = "unsafe";
-    bool compress = false, progress = false;
-    int dst_flags = BDRV_O_RDWR;
-    BlockCreateOpts o = { 0 };
-    BlockDriverState *src, *dst;
-    GError *err = NULL;
-    uint64_t chunk, size;
-    uint8_t *buf;
-    int c, r = 0;
-
-    optind = 1;
-    while ((c = getopt(argc, argv, "+hf:O:co:pB:qnUt:T:W")) != -1) {
-        switch (c) {
-        case 'f': fmt = optarg; break;
-        case 'O': out_fmt = optarg; break;
-        case 'c': compress = true; break;
-        case 'p': progress = true; break;
-        case 'B': out_base = optarg; break;
-        case 'o':
-            if (!img_parse_create_opts(optarg, &o, &err)) {
-                return img_gerror(err);
-            }
-            break;
-        case 't': cache = optarg; break;
-        case 'q': case 'n': case 'U': case 'T': case 'W': break;
-        default:
-            return 1;
-        }
-    }
-    /* As qemu-img: the target is written with cache=unsafe unless -t says otherwise. */
-    if (!strcmp(cache, "unsafe")) {
-        dst_flags |= BDRV_O_UNSAFE;
-    } else if (!strcmp(cache, "none") || !strcmp(cache, "directsync")) {
-        dst_flags |= BDRV_O_NOCACHE;
-    } else if (strcmp(cache, "writeback") && strcmp(cache, "writethrough")) {
-        img_error("Invalid cache option: %s", cache);
-        return 1;
-    }
-    if (argc - optind != 2) {
-        img_error("Expecting one source and one target file name");
-        return 1;
-    }
-    if (compress && strcmp(out_fmt, "qcow2")) {
-        img_error("Compression not supported for this file format");
-        return 1;
-    }
-    src = img_open(argv[optind], fmt, 0);
-    if (!src) {
-        return 1;
-    }
-    size = src->total_size;
-    o.size = size;
-    if (out_base) {
-        o.backing_file = out_base;
-    }
-    if (!bdrv_create(out_fmt, argv[optind + 1], &o, &err)) {
-        bdrv_close(src);
-        return img_gerror(err);
-    }
-    dst = img_open(argv[optind + 1], out_fmt, dst_flags);
-    if (!dst) {
-        bdrv_close(src);
-        return 1;
-    }
-    chunk = IMG_BUF_SIZE;
-    if (compress) {
-        uint8_t hb[4];
-        bdrv_file_pread(dst, 20, hb, 4);
-        chunk = 1u << ldl_be_p(hb);
-    }
-    buf = g_malloc(chunk);
-    img_progress(progress, 0, size);
-    for (uint64_t off = 0; off < size && r == 0;) {
-        uint64_t pnum, map, n = MIN_U(chunk, size - off);
-        int depth;
-        /* With -B, data the new backing file provides need not be copied. */
-        int st = bdrv_block_status_above(src, off, n, &pnum, &map, &depth);
-        if (st < 0) {
-            r = st;
-            break;
-        }
-        if (compress && pnum < n) {
-            /* Whole clusters only: a cluster partly data is read in full. */
-            st = BDRV_BLOCK_DATA;
-            pnum = n;
-        }
-        if (!(st & BDRV_BLOCK_DATA) && !out_base) {
-            off += pnum;
-            img_progress(progress, off, size);
-            continue;
-        }
-        r = bdrv_pread(src, off, buf, pnum);
-        if (r < 0) {
-            break;
-        }
-        if (!img_is_zero(buf, pnum) || out_base) {
-            r = compress ? bdrv_pwrite_compressed(dst, off, buf, pnum)
-                         : bdrv_pwrite(dst, off, buf, pnum);
-        }
-        off += pnum;
-        img_progress(progress, off, size);
-    }
-    if (progress) {
-        printf("\n");
-    }
-    if (r == 0) {
-        r = bdrv_flush(dst);
-    }
-    g_free(buf);
-    bdrv_close(dst);
-    bdrv_close(src);
-    if (r < 0) {
-        img_error("error while converting: %s", g_strerror(-r));
-        return 1;
-    }
-    return 0;
 }
 
 static int img_snapshot(int argc, char **argv)
@@ -816,77 +708,6 @@ static int img_resize(int argc, char **argv)
         return 1;
     }
     printf("Image resized.\n");
-    return 0;
-}
-
-/* Copy every range allocated in TOP (not below it) into DST. */
-static int img_copy_allocated(BlockDriverState *top, BlockDriverState *dst)
-{
-    uint8_t *buf = g_malloc(IMG_BUF_SIZE);
-    int r = 0;
-
-    for (uint64_t off = 0; off < top->total_size && r == 0;) {
-        uint64_t pnum, map;
-        int st = bdrv_block_status(top, off, MIN_U(IMG_BUF_SIZE, top->total_size - off),
-                                   &pnum, &map);
-        if (st < 0) {
-            r = st;
-            break;
-        }
-        if (st && off < dst->total_size) {
-            uint64_t n = MIN_U(pnum, dst->total_size - off);
-            r = bdrv_pread(top, off, buf, n);
-            if (r == 0) {
-                r = bdrv_pwrite(dst, off, buf, n);
-            }
-        }
-        off += pnum;
-    }
-    g_free(buf);
-    return r < 0 ? r : bdrv_flush(dst);
-}
-
-static int img_commit(int argc, char **argv)
-{
-    const char *fmt = NULL;
-    BlockDriverState *top, *base;
-    int c, r;
-
-    optind = 1;
-    while ((c = getopt(argc, argv, "+hf:t:b:dpqr:")) != -1) {
-        switch (c) {
-        case 'f': fmt = optarg; break;
-        case 't': case 'b': case 'd': case 'p': case 'q': case 'r': break;
-        default:
-            return 1;
-        }
-    }
-    if (optind >= argc) {
-        img_error("Expecting one image file name");
-        return 1;
-    }
-    top = img_open(argv[optind], fmt, 0);
-    if (!top) {
-        return 1;
-    }
-    if (!top->backing) {
-        img_error("Image does not have a backing file");
-        bdrv_close(top);
-        return 1;
-    }
-    base = img_open(top->backing->filename, top->backing->drv->format_name, BDRV_O_RDWR);
-    if (!base) {
-        bdrv_close(top);
-        return 1;
-    }
-    r = img_copy_allocated(top, base);
-    bdrv_close(base);
-    bdrv_close(top);
-    if (r < 0) {
-        img_error("Commit failed: %s", g_strerror(-r));
-        return 1;
-    }
-    printf("Image committed.\n");
     return 0;
 }
 

@@ -83,8 +83,25 @@ struct BlockDriver {
     /* Write one cluster compressed (convert -c); NULL if unsupported. */
     int (*pwrite_compressed)(BlockDriverState *bs, uint64_t offset, const void *buf,
                              uint64_t bytes);
+    /*
+     * The same in two steps, so that a caller can compress many clusters in
+     * parallel: compress_cluster touches no image state (thread-safe) and puts
+     * the stored form of one cluster (BYTES given, zero-padded) into OUT, which
+     * has room for a cluster; it returns the length, 0 if the cluster does not
+     * compress well enough (write it plainly), or -errno. pwrite_precompressed
+     * then stores that form at cluster-aligned OFFSET. NULL if unsupported.
+     */
+    int64_t (*compress_cluster)(BlockDriverState *bs, const void *in, uint64_t bytes,
+                                void *out);
+    int (*pwrite_precompressed)(BlockDriverState *bs, uint64_t offset, const void *data,
+                                uint64_t len);
     int (*flush)(BlockDriverState *bs);
     int (*discard)(BlockDriverState *bs, uint64_t offset, uint64_t bytes);
+    /*
+     * Deallocate everything this layer holds so that every read falls through
+     * to the backing file (commit); NULL if the format cannot.
+     */
+    int (*make_empty)(BlockDriverState *bs);
     /*
      * Status of [offset, offset+bytes) in this layer only: returns flags
      * BDRV_BLOCK_*, 0 = unallocated here (comes from the backing file), or
@@ -149,8 +166,15 @@ int bdrv_pread(BlockDriverState *bs, uint64_t offset, void *buf, uint64_t bytes)
 int bdrv_pwrite(BlockDriverState *bs, uint64_t offset, const void *buf, uint64_t bytes);
 int bdrv_pwrite_compressed(BlockDriverState *bs, uint64_t offset, const void *buf,
                            uint64_t bytes);
+/* See BlockDriver.compress_cluster / pwrite_precompressed; -ENOTSUP without them. */
+int64_t bdrv_compress_cluster(BlockDriverState *bs, const void *in, uint64_t bytes,
+                              void *out);
+int bdrv_pwrite_precompressed(BlockDriverState *bs, uint64_t offset, const void *data,
+                              uint64_t len);
 int bdrv_flush(BlockDriverState *bs);
 int bdrv_discard(BlockDriverState *bs, uint64_t offset, uint64_t bytes);
+/* Drop all data of BS's own layer (qemu-img commit without -d); -ENOTSUP if unsupported. */
+int bdrv_make_empty(BlockDriverState *bs);
 int bdrv_block_status(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                       uint64_t *pnum, uint64_t *map);
 /* Like bdrv_block_status but looks down the backing chain; *depth = layer. */

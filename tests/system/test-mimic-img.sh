@@ -4,6 +4,8 @@
 #    snapshots, compat 0.10 and 1.1, small clusters) read back identical in mimic;
 #  - images mimic-img makes (convert, convert -c, snapshots, rebase, commit,
 #    resize) pass qemu-img check and qemu-img compare against the source;
+#  - commit as qemu-img does it: the top emptied (unless -d or -b), checked with
+#    qemu-img map/compare/check; -b, -p, -q, -d and the exit codes;
 #  - exit codes of check (0 clean, 3 leaks, 2 corruption) and malformed images.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -68,6 +70,21 @@ for fmt_opts in "qcow2 compat=1.1" "qcow2 compat=0.10" "qcow2 cluster_size=512" 
     [ "$1" = qcow2 ] && expect 0 "qemu-img check of mimic convert ($fmt_opts)" -- qemu-img check m.img
     expect 0 "qemu-img compare of mimic convert ($fmt_opts)" -- qemu-img compare src.raw m.img
 done
+# Sparse output as qemu-img makes it: zero ranges (unallocated, or zero blocks inside
+# allocated clusters) become holes in a raw target, unallocated clusters in a qcow2 one.
+qemu-img convert -O qcow2 -o preallocation=metadata src.raw pre.qcow2
+for src in q.qcow2 pre.qcow2 src.raw; do
+    rm -f sp-m.raw sp-q.raw
+    "$M" convert -O raw "$src" sp-m.raw && qemu-img convert -O raw "$src" sp-q.raw
+    expect 0 "convert $src -> raw: same data" -- cmp sp-m.raw sp-q.raw
+    mb=$(stat -c %b sp-m.raw) qb=$(stat -c %b sp-q.raw)
+    [ "$mb" -le $((qb + 64)) ] && ok "convert $src -> raw: as sparse as qemu-img ($mb vs $qb blocks)" ||
+        bad "convert $src -> raw: $mb blocks allocated, qemu-img $qb"
+done
+rm -f sp.qcow2
+"$M" convert -O qcow2 pre.qcow2 sp.qcow2
+[ "$(qemu-img map --output=json sp.qcow2 | python3 -c 'import json,sys; print(sum(e["length"] for e in json.load(sys.stdin) if e["data"]))')" -le $((6 * 1024 * 1024)) ] &&
+    ok "convert -> qcow2 leaves zero clusters unallocated" || bad "convert -> qcow2 allocated zero clusters"
 "$M" convert -c -p -O qcow2 src.raw mc.qcow2 >progress.out || bad "convert -c"
 grep -q '100.00/100%' progress.out && ok "convert -p progress" || bad "convert -p progress"
 expect 0 "qemu-img check of mimic convert -c" -- qemu-img check mc.qcow2
@@ -93,6 +110,83 @@ qemu-io -c 'write -P 0x78 5M 100k' top.qcow2 >/dev/null
 cp src.raw base2.raw
 "$M" rebase -b base2.raw -F raw top.qcow2 && expect 0 "rebase (safe) keeps content" -- qemu-img compare top.raw top.qcow2
 "$M" commit top.qcow2 >/dev/null && expect 0 "commit into the backing file" -- qemu-img compare top.raw base2.raw
+
+# ---- commit: qemu-img's semantics, checked with qemu-img ----
+# top_empty IMG: qemu-img map finds nothing in IMG's own layer (depth 0).
+top_empty() {
+    qemu-img map --output=json "$1" | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+own = [e for e in m if e["depth"] == 0 and (e["data"] or e["zero"] and e.get("present"))]
+sys.exit(1 if own else 0)'
+}
+# commit_chain COMPAT: raw base <- qcow2 top with data, a zero cluster (write -z),
+# a partial cluster and an internal snapshot; top.raw = what the top reads.
+commit_chain() {
+    rm -f cb.raw ct.qcow2 ct.raw
+    head -c 6M /dev/urandom >cb.raw
+    qemu-img create -q -f qcow2 -o "compat=$1" -b cb.raw -F raw ct.qcow2
+    qemu-io -c 'write -P 0x21 64k 300k' -c 'write -P 0x22 3M 1M' -c 'write -P 0x23 5000 100' \
+        ct.qcow2 >/dev/null
+    [ "$1" = 1.1 ] && qemu-io -c 'write -z 2M 128k' ct.qcow2 >/dev/null
+    qemu-img snapshot -c keep ct.qcow2
+    qemu-io -c 'write -P 0x24 4M 64k' ct.qcow2 >/dev/null
+    qemu-img convert -O raw ct.qcow2 ct.raw
+}
+for compat in 1.1 0.10; do
+    commit_chain $compat
+    size_before=$(stat -c %s ct.qcow2)
+    expect 0 "commit ($compat): exit 0" -- "$M" commit ct.qcow2
+    grep -q '^Image committed.$' cmd.out && ok "commit ($compat): message" || bad "commit message"
+    expect 0 "commit ($compat): backing file holds the data (qemu-img compare)" -- \
+        qemu-img compare -f raw -F raw ct.raw cb.raw
+    expect 0 "commit ($compat): top still reads the same through its backing" -- \
+        qemu-img compare -F qcow2 ct.raw ct.qcow2
+    top_empty ct.qcow2 && ok "commit ($compat): qemu-img map shows the top empty" ||
+        { bad "commit ($compat): top not empty"; qemu-img map --output=json ct.qcow2; }
+    expect 0 "commit ($compat): qemu-img check clean" -- qemu-img check ct.qcow2
+    expect 0 "commit ($compat): mimic-img check clean" -- "$M" check ct.qcow2
+    [ "$(stat -c %s ct.qcow2)" -lt "$size_before" ] && ok "commit ($compat): top file shrank" ||
+        bad "commit ($compat): top file did not shrink"
+    qemu-img snapshot -l ct.qcow2 | grep -q keep && ok "commit ($compat): snapshot kept" ||
+        bad "commit ($compat): snapshot lost"
+done
+
+commit_chain 1.1
+expect 0 "commit -d: exit 0" -- "$M" commit -d -q ct.qcow2
+[ -s cmd.out ] && bad "commit -q printed: $(cat cmd.out)" || ok "commit -q is quiet"
+expect 0 "commit -d: backing file holds the data" -- qemu-img compare -f raw -F raw ct.raw cb.raw
+top_empty ct.qcow2 && bad "commit -d emptied the top" || ok "commit -d keeps the top populated"
+expect 0 "commit -d: qemu-img check clean" -- qemu-img check ct.qcow2
+
+# Three layers, -b to the bottom: the base grows to the top's size, -b implies -d.
+rm -f c3b.qcow2 c3m.qcow2 c3t.qcow2
+qemu-img create -q -f qcow2 c3b.qcow2 1M
+qemu-io -c 'write -P 0x31 0 1M' c3b.qcow2 >/dev/null
+qemu-img create -q -f qcow2 -b c3b.qcow2 -F qcow2 c3m.qcow2 2M
+qemu-io -c 'write -P 0x32 512k 64k' -c 'write -P 0x33 1536k 64k' c3m.qcow2 >/dev/null
+qemu-img create -q -f qcow2 -b c3m.qcow2 -F qcow2 c3t.qcow2 3M
+qemu-io -c 'write -P 0x34 0 64k' -c 'write -P 0x35 2M 100k' c3t.qcow2 >/dev/null
+qemu-img convert -O raw c3t.qcow2 c3t.raw
+expect 0 "commit -b base: exit 0" -- "$M" commit -p -b c3b.qcow2 c3t.qcow2
+grep -q '100.00/100%' cmd.out && grep -q '^Image committed.$' cmd.out &&
+    ok "commit -p: progress and message" || bad "commit -p output"
+expect 0 "commit -b: base holds the whole chain" -- qemu-img compare -F qcow2 c3t.raw c3b.qcow2
+[ "$(qemu-img info --output=json c3b.qcow2 | python3 -c 'import json,sys; print(json.load(sys.stdin)["virtual-size"])')" = 3145728 ] &&
+    ok "commit -b: base grew to the top's size" || bad "commit -b: base size"
+top_empty c3t.qcow2 && bad "commit -b emptied the top (-b implies -d)" || ok "commit -b keeps the top"
+expect 0 "commit -b: qemu-img check of the base" -- qemu-img check c3b.qcow2
+
+# Exit codes and messages as qemu-img's.
+qemu-img create -q -f qcow2 lone.qcow2 1M
+expect 1 "commit without a backing file: exit 1" -- "$M" commit lone.qcow2
+grep -q 'does not have a backing file' cmd.out && ok "commit: no-backing message" || bad "no-backing message"
+expect 1 "commit -b not in the chain: exit 1" -- "$M" commit -b nowhere.qcow2 c3t.qcow2
+grep -q "Did not find 'nowhere.qcow2' in the backing chain" cmd.out && ok "commit -b: message" ||
+    bad "commit -b message"
+expect 1 "commit -t bogus: exit 1" -- "$M" commit -t bogus c3t.qcow2
+expect 1 "commit -r garbage: exit 1" -- "$M" commit -r 12x c3t.qcow2
+expect 1 "commit with two file names: exit 1" -- "$M" commit c3t.qcow2 lone.qcow2
 
 "$M" create -f qcow2 grow.qcow2 1M >/dev/null
 "$M" resize grow.qcow2 +3G >/dev/null && [ "$(qemu-img info --output=json grow.qcow2 | python3 -c 'import json,sys; print(json.load(sys.stdin)["virtual-size"])')" = $((3 * 1024 * 1024 * 1024 + 1024 * 1024)) ] &&

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <sys/stat.h>
+#include <signal.h>
 
 static char tmpdir[64];
 
@@ -148,6 +149,223 @@ Test(qcow2, backing_file_and_cow)
     cr_assert_eq(memcmp(r, b, 1 << 20), 0, "partial write must keep backing data around it");
     bdrv_close(bs);
     check_clean(top);
+    g_free(b);
+    g_free(r);
+}
+
+/* The L1 table of a qcow2 file as stored on disk (host order). */
+static uint64_t *read_l1(const char *path, uint32_t *n)
+{
+    uint8_t h[48];
+    uint64_t *l1;
+    int fd = open(path, O_RDONLY);
+
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(pread(fd, h, sizeof(h), 0), (ssize_t)sizeof(h));
+    *n = ldl_be_p(h + 36);
+    l1 = g_new0(uint64_t, *n + 1);
+    cr_assert_eq(pread(fd, l1, *n * 8ULL, ldq_be_p(h + 40)), (ssize_t)(*n * 8ULL));
+    for (uint32_t i = 0; i < *n; i++) {
+        l1[i] = GUINT64_FROM_BE(l1[i]);
+    }
+    close(fd);
+    return l1;
+}
+
+/*
+ * make_empty (commit without -d): every cluster of the active layer is really
+ * deallocated -- no L2 table left in L1, refcounts dropped (check finds no leak,
+ * the file shrinks), block status "unallocated" everywhere -- and reads fall
+ * through to the backing file, also where the top had a ZERO cluster (a ZERO
+ * flag left behind would hide the backing data). Clusters a snapshot shares
+ * survive with the snapshot. Both versions; v2 has no ZERO flag.
+ */
+static void make_empty_case(int compat)
+{
+    g_autofree char *base = tpath("me-base.raw"), *top = tpath("me-top.qcow2");
+    const uint64_t size = 3 << 20;
+    BlockCreateOpts o = { .backing_file = "me-base.raw", .backing_fmt = "raw",
+                          .cluster_size = 4096, .compat = compat };
+    uint8_t *b = g_malloc(size), *r = g_malloc(size), *snap = g_malloc(size);
+    BlockDriverState *bs;
+    GError *err = NULL;
+    uint64_t pnum, map, *l1;
+    uint32_t l1n;
+    struct stat st_full, st_empty;
+    int fd = open(base, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+
+    for (uint64_t i = 0; i < size; i++) {
+        b[i] = i * 7 + 3;
+    }
+    cr_assert_eq(pwrite(fd, b, size, 0), (ssize_t)size);
+    close(fd);
+    create_ok(top, &o);
+    bs = open_ok(top, BDRV_O_RDWR);
+    /* Data in several L2 tables (4 KiB clusters: 2 MiB per table), a discard. */
+    memset(r, 0x11, 1 << 20);
+    cr_assert_eq(bdrv_pwrite(bs, 5000, r, 300000), 0);
+    cr_assert_eq(bdrv_pwrite(bs, (2 << 20) + 100, r, 40000), 0);
+    cr_assert_eq(bdrv_discard(bs, 1 << 20, 8192), 0);
+    cr_assert_eq(bs->drv->snapshot_create(bs, "keep", &err), 0);
+    cr_assert_eq(bdrv_pread(bs, 0, snap, size), 0);
+    memset(r, 0x22, 1 << 20);
+    cr_assert_eq(bdrv_pwrite(bs, 200000, r, 100000), 0);
+    cr_assert_eq(bdrv_discard(bs, (1 << 20) + 65536, 4096), 0);
+    bdrv_close(bs);
+    check_clean(top);
+    cr_assert_eq(stat(top, &st_full), 0);
+
+    bs = open_ok(top, BDRV_O_RDWR);
+    cr_assert_eq(bdrv_make_empty(bs), 0);
+    cr_assert_eq(bdrv_pread(bs, 0, r, size), 0);
+    cr_assert_eq(memcmp(r, b, size), 0, "v%d: reads fall through to the backing file",
+                 compat);
+    bdrv_close(bs);
+    check_clean(top);
+    cr_assert_eq(stat(top, &st_empty), 0);
+    cr_assert_lt(st_empty.st_size, st_full.st_size, "freed clusters at the end are cut off");
+
+    l1 = read_l1(top, &l1n);
+    for (uint32_t i = 0; i < l1n; i++) {
+        cr_assert_eq(l1[i], 0, "v%d: L1[%u] still points at an L2 table", compat, i);
+    }
+    g_free(l1);
+    bs = open_ok(top, BDRV_O_RDWR);
+    cr_assert_eq(bdrv_block_status(bs, 0, size, &pnum, &map), 0, "unallocated");
+    cr_assert_eq(pnum, size);
+    cr_assert_eq(bdrv_pread(bs, 0, r, size), 0);
+    cr_assert_eq(memcmp(r, b, size), 0, "after reopen");
+    /* The snapshot kept its own references. */
+    cr_assert_eq(bs->drv->snapshot_goto(bs, "keep", &err), 0);
+    cr_assert_eq(bdrv_pread(bs, 0, r, size), 0);
+    cr_assert_eq(memcmp(r, snap, size), 0, "v%d: snapshot contents survive", compat);
+    bdrv_close(bs);
+    check_clean(top);
+    g_free(b);
+    g_free(r);
+    g_free(snap);
+}
+
+Test(qcow2, make_empty_deallocates_v3)
+{
+    make_empty_case(3);
+}
+
+Test(qcow2, make_empty_deallocates_v2)
+{
+    make_empty_case(2);
+}
+
+/* No snapshot: nothing at all stays allocated but the metadata of an empty image. */
+Test(qcow2, make_empty_frees_every_cluster)
+{
+    g_autofree char *base = tpath("mf-base.qcow2"), *top = tpath("mf-top.qcow2");
+    BlockCreateOpts ob = { .size = 4 << 20 };
+    BlockCreateOpts o = { .backing_file = "mf-base.qcow2", .backing_fmt = "qcow2" };
+    uint8_t *buf = g_malloc(4 << 20);
+    BlockCheckResult res = { 0 }, res0 = { 0 };
+    BlockDriverState *bs;
+
+    create_ok(base, &ob);
+    create_ok(top, &o);
+    bs = open_ok(top, BDRV_O_NO_BACKING);
+    cr_assert_eq(bs->drv->check(bs, &res0, 0), 0);
+    bdrv_close(bs);
+    bs = open_ok(top, BDRV_O_RDWR);
+    memset(buf, 0x5c, 4 << 20);
+    cr_assert_eq(bdrv_pwrite(bs, 0, buf, 4 << 20), 0);
+    cr_assert_eq(bdrv_make_empty(bs), 0);
+    cr_assert_eq(bdrv_pread(bs, 0, buf, 4 << 20), 0);
+    cr_assert(buf[0] == 0 && buf[(4 << 20) - 1] == 0, "the empty base shows through");
+    bdrv_close(bs);
+    bs = open_ok(top, BDRV_O_NO_BACKING);
+    cr_assert_eq(bs->drv->check(bs, &res, 0), 0);
+    cr_assert_eq(res.leaks, 0);
+    cr_assert_eq(res.corruptions, 0);
+    cr_assert_eq(res.allocated_clusters, res0.allocated_clusters,
+                 "%" PRId64 " clusters in use, %" PRId64 " when new",
+                 res.allocated_clusters, res0.allocated_clusters);
+    bdrv_close(bs);
+    check_clean(top);
+    g_free(buf);
+}
+
+/* check() with its per-cluster report (hundreds of lines after a crash) discarded. */
+static int quiet_check(BlockDriverState *bs, BlockCheckResult *res, int fix)
+{
+    int saved, devnull = open("/dev/null", O_WRONLY), r;
+
+    fflush(stderr);
+    saved = dup(2);
+    dup2(devnull, 2);
+    r = bs->drv->check(bs, res, fix);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    close(devnull);
+    return r;
+}
+
+/*
+ * Crash ordering of make_empty: commit has already put the data into the
+ * backing file, then a process emptying the top is killed (SIGKILL) at
+ * different moments. Whatever it had done, check finds no corruption (leaks
+ * at worst, which -r leaks repairs) and the top still reads the committed data.
+ */
+Test(qcow2, make_empty_killed_midway)
+{
+    g_autofree char *base = tpath("mk-base.raw"), *top = tpath("mk-top.qcow2");
+    const uint64_t size = 8 << 20;
+    BlockCreateOpts o = { .backing_file = "mk-base.raw", .backing_fmt = "raw",
+                          .cluster_size = 1024 };
+    uint8_t *b = g_malloc(size), *r = g_malloc(size);
+    static const int delays_us[] = { 300, 1000, 3000, 8000, 20000, 60000 };
+
+    for (uint64_t i = 0; i < size; i++) {
+        b[i] = (i >> 10) * 31 + i;
+    }
+    for (size_t k = 0; k < ARRAY_SIZE(delays_us); k++) {
+        BlockDriverState *bs;
+        BlockCheckResult res = { 0 };
+        int fd = open(base, O_CREAT | O_WRONLY | O_TRUNC, 0644), st;
+        pid_t pid;
+
+        cr_assert_eq(pwrite(fd, b, size, 0), (ssize_t)size);   /* "committed" */
+        close(fd);
+        unlink(top);
+        create_ok(top, &o);
+        bs = open_ok(top, BDRV_O_RDWR);
+        cr_assert_eq(bdrv_pwrite(bs, 0, b, size), 0);
+        bdrv_close(bs);
+
+        pid = fork();
+        cr_assert_geq(pid, 0);
+        if (pid == 0) {
+            BlockDriverState *c = bdrv_open(top, NULL, BDRV_O_RDWR, NULL);
+            _exit(c && bdrv_make_empty(c) == 0 ? 0 : 1);
+        }
+        usleep(delays_us[k]);
+        kill(pid, SIGKILL);
+        cr_assert_eq(waitpid(pid, &st, 0), pid);
+        cr_assert(WIFSIGNALED(st) || (WIFEXITED(st) && WEXITSTATUS(st) == 0));
+
+        bs = open_ok(top, BDRV_O_NO_BACKING);
+        cr_assert_eq(quiet_check(bs, &res, 0), 0);
+        cr_assert_eq(res.corruptions, 0, "killed after %d us: %d corruptions", delays_us[k],
+                     res.corruptions);
+        cr_log_info("killed after %d us: %d leaked clusters", delays_us[k], res.leaks);
+        bdrv_close(bs);
+        bs = open_ok(top, 0);
+        cr_assert_eq(bdrv_pread(bs, 0, r, size), 0);
+        cr_assert_eq(memcmp(r, b, size), 0, "killed after %d us: data", delays_us[k]);
+        bdrv_close(bs);
+        bs = open_ok(top, BDRV_O_RDWR | BDRV_O_CHECK);
+        memset(&res, 0, sizeof(res));
+        cr_assert_eq(quiet_check(bs, &res, BDRV_FIX_LEAKS), 0);
+        cr_assert_eq(res.leaks, 0, "leaks left after repair");
+        bdrv_close(bs);
+        check_clean(top);
+    }
     g_free(b);
     g_free(r);
 }
