@@ -623,11 +623,17 @@ static bool pc_init(MachineState *ms, GError **errp)
             return false;
         }
         if (!ms->firmware) {
-            /* No BIOS builds ACPI tables: provide the few an OS needs to power
-             * the machine off, and set the PM block up as the BIOS would. */
-            if (!pc_acpi_build(0x100000000ULL - s->bios.size + PC_ACPI_ROM_OFFSET,
-                               0x100000 - s->bios.size + PC_ACPI_ROM_OFFSET,
-                               PC_ACPI_FACS_ADDR, errp)) {
+            /* No BIOS builds ACPI tables: provide the ones an OS needs for PCI
+             * and power-off, and set the PM block up as the BIOS would. */
+            PCAcpiConfig acpi = {
+                .rom_addr = 0x100000000ULL - s->bios.size + PC_ACPI_ROM_OFFSET,
+                .low_addr = 0x100000 - s->bios.size + PC_ACPI_ROM_OFFSET,
+                .facs_addr = PC_ACPI_FACS_ADDR,
+                .pci_hole_start = s->ram_below_4g,
+                .pci_hole_end = PC_PCI_HOLE_END,
+            };
+
+            if (!pc_acpi_build(&acpi, errp)) {
                 return false;
             }
             s->boot.setup_pm = true;

@@ -5,6 +5,7 @@
 #include "qemu/osdep.h"
 #include <criterion/criterion.h>
 #include "hw/timer/i8254.h"
+#include "hw/i386/piix3.h"
 #include "exec/memory.h"
 #include "migration/vmstate.h"
 #include "chardev/char.h"
@@ -463,4 +464,105 @@ Test(pit, post_load_rejects_and_sanitises_corrupt_state)
     advance_ticks(10);
     (void)latch_read(0);            /* no division by zero */
     (void)i8254_get_out(pit, 1);
+}
+
+/*
+ * Port 0x61 as Linux's TSC calibration drives it (arch/x86/kernel/tsc.c), through
+ * the PIIX3's NMI status and control register: bit 0 gates counter 2, bit 5
+ * reads its OUT. A PIIX3State with only the PIT attached is enough for the
+ * register's two callbacks.
+ */
+static PIIX3State port61;
+
+static uint8_t in61(void)
+{
+    return piix3_nmisc_read(&port61, 0, 1);
+}
+
+static void out61(uint8_t v)
+{
+    piix3_nmisc_write(&port61, 0, v, 1);
+}
+
+Test(pit, port61_slow_calibration_sequence)
+{
+    const uint16_t latch = 1193182 / (1000 / 10);   /* CAL_MS = 10 */
+
+    port61.pit = pit;
+    /* Gate high, speaker off, then counter 2 in mode 0 with the 10 ms latch. */
+    out61((in61() & ~PIIX3_NMISC_SPKR_EN) | PIIX3_NMISC_TIM2_GATE);
+    cr_assert_eq(ps->channels[2].gate, 1);
+    outb(0x43, 0xb0);
+    cr_assert_eq(in61() & PIIX3_NMISC_TIM2_OUT, 0, "mode 0 control word: OUT low");
+    outb(0x42, latch & 0xff);
+    outb(0x42, latch >> 8);
+    t0 = vnow;
+    advance_ticks(latch - 1);
+    cr_assert_eq(in61() & PIIX3_NMISC_TIM2_OUT, 0, "still counting");
+    cr_assert_eq(in61() & PIIX3_NMISC_TIM2_GATE, PIIX3_NMISC_TIM2_GATE,
+                 "bit 0 reads back");
+    advance_ticks(latch);
+    cr_assert_eq(in61() & PIIX3_NMISC_TIM2_OUT, PIIX3_NMISC_TIM2_OUT,
+                 "terminal count: OUT high");
+    advance_ticks(3 * latch);
+    cr_assert_eq(in61() & PIIX3_NMISC_TIM2_OUT, PIIX3_NMISC_TIM2_OUT, "and stays high");
+
+    /* The next attempt (CAL2_MS = 50) reprograms with the gate still high: the
+     * control word must drop OUT at once or the loop would end immediately. */
+    out61((in61() & ~PIIX3_NMISC_SPKR_EN) | PIIX3_NMISC_TIM2_GATE);
+    outb(0x43, 0xb0);
+    cr_assert_eq(in61() & PIIX3_NMISC_TIM2_OUT, 0);
+    outb(0x42, 0xa4);
+    outb(0x42, 0xe8);               /* 0xe8a4 = 59556: 50 ms */
+    t0 = vnow;
+    advance_ticks(59555);
+    cr_assert_eq(in61() & PIIX3_NMISC_TIM2_OUT, 0);
+    advance_ticks(59556);
+    cr_assert_eq(in61() & PIIX3_NMISC_TIM2_OUT, PIIX3_NMISC_TIM2_OUT);
+}
+
+Test(pit, port61_quick_calibration_msb_steps)
+{
+    /* quick_pit_calibrate: gate high, mode 0 from 0xffff, then unlatched
+     * LSB/MSB pairs; the MSB must step down by one every 256 clocks exactly,
+     * because the kernel times the steps against the TSC. */
+    port61.pit = pit;
+    out61((in61() & ~PIIX3_NMISC_SPKR_EN) | PIIX3_NMISC_TIM2_GATE);
+    outb(0x43, 0xb0);
+    outb(0x42, 0xff);
+    outb(0x42, 0xff);
+    t0 = vnow;
+    for (int64_t t = 0; t < 40 * 256; t += 37) {
+        uint16_t v;
+
+        advance_ticks(t);
+        v = read16(0x42);
+        cr_assert_eq(v, 0xffff - t, "tick %lld: count %#x", (long long)t, v);
+        /* So the MSB is 0xff for clocks 0-255, 0xfe for 256-511, ... */
+        cr_assert_eq(v >> 8, 0xff - t / 256, "tick %lld", (long long)t);
+    }
+}
+
+Test(pit, port61_gate_low_holds_a_fresh_count)
+{
+    /* Counter 2 programmed while bit 0 is clear does not count until the gate
+     * rises (mode 0 counts only while GATE is high). */
+    port61.pit = pit;
+    out61(0);
+    outb(0x43, 0xb0);
+    outb(0x42, 0x00);
+    outb(0x42, 0x10);               /* 0x1000 */
+    advance_ticks(0x2000);
+    cr_assert_eq(latch_read(2), 0x1000);
+    cr_assert_eq(in61() & PIIX3_NMISC_TIM2_OUT, 0);
+    out61(PIIX3_NMISC_TIM2_GATE);
+    t0 = vnow;
+    advance_ticks(0x0fff);
+    cr_assert_eq(latch_read(2), 1);
+    cr_assert_eq(in61() & PIIX3_NMISC_TIM2_OUT, 0);
+    advance_ticks(0x1000);
+    cr_assert_eq(in61() & PIIX3_NMISC_TIM2_OUT, PIIX3_NMISC_TIM2_OUT);
+    /* Dropping the gate after terminal count leaves OUT high. */
+    out61(0);
+    cr_assert_eq(in61() & PIIX3_NMISC_TIM2_OUT, PIIX3_NMISC_TIM2_OUT);
 }

@@ -89,9 +89,21 @@ bool pc_boot_kernel(const PCBootParams *p, PCBootEntry *entry, GError **errp);
  * function at 01.3 has its I/O block here, SCI on ISA IRQ 9. */
 #define PC_ACPI_PM_BASE   0x600
 #define PC_ACPI_SCI_IRQ   9
-/* Tables in the BIOS ROM at rom_addr, seen by the OS at low_addr (below 1 MiB);
- * the FACS in RAM at facs_addr (64-byte aligned). */
-bool pc_acpi_build(hwaddr rom_addr, hwaddr low_addr, hwaddr facs_addr, GError **errp);
+/* The PCI memory window below 4 GiB ends where the I/O APIC's page starts
+ * (the local APIC, the BIOS flash and the reset vector are above it). */
+#define PC_PCI_HOLE_END   0xfec00000ULL
+
+typedef struct PCAcpiConfig {
+    hwaddr rom_addr;            /* tables in the BIOS ROM here ... */
+    hwaddr low_addr;            /* ... seen by the OS here (below 1 MiB) */
+    hwaddr facs_addr;           /* FACS in RAM (64-byte aligned) */
+    uint64_t pci_hole_start;    /* PCI memory window: the top of RAM below 4 GiB */
+    uint64_t pci_hole_end;      /* ... up to here (exclusive): PC_PCI_HOLE_END */
+} PCAcpiConfig;
+
+/* RSDP, RSDT, FADT, DSDT (PCI root bridge with its windows, _PRT through the
+ * PIIX3's PIRQ links, \_S5) and FACS, as the firmware of a PC would leave them. */
+bool pc_acpi_build(const PCAcpiConfig *cfg, GError **errp);
 
 /* Where the loaders put their data in low memory. */
 #define LINUX_BOOT_GDT_ADDR     0x5000
