@@ -6,7 +6,9 @@
  * the top of 4 GiB with its last 128 KiB again below 1 MiB; the i440FX host
  * bridge at 00.0 and the PIIX3 at 01.0/01.1 (its IDE function holds the -hda..-hdd,
  * -cdrom and -drive if=ide disks on the legacy ports 0x1f0/0x170, IRQ 14/15);
- * -drive if=virtio disks as virtio-blk functions in slots 4-7; on the ISA side
+ * -drive if=virtio disks as virtio-blk functions in slots 4-7; the NIC (an Intel
+ * 82540EM e1000 by default, on user networking unless -nic none) at slot 3,
+ * more NICs from slot 8; on the ISA side
  * the 8259 pair, the 8254 (counter 2 through port 0x61), the MC146818 RTC with
  * the CMOS contents a BIOS leaves for the OS, COM1 (0x3f8, IRQ 4) and COM2
  * (0x2f8, IRQ 3), the i8042, port 0x92 and fw_cfg. -device adds isa-debug-exit
@@ -34,6 +36,7 @@
 #include "hw/pci/piix4.h"
 #include "hw/ide/piix.h"
 #include "hw/virtio/virtio-blk.h"
+#include "hw/net/pci-nic.h"
 #include "hw/i386/isa-misc.h"
 #include "hw/input/i8042.h"
 #include "hw/nvram/fw_cfg.h"
@@ -52,6 +55,8 @@
 /* -drive if=virtio disks: slots 4-7 (QEMU's PC keeps 2 for VGA, 3 for a NIC). */
 #define PC_VIRTIO_SLOT0   4
 #define PC_VIRTIO_SLOTS   4
+/* The NIC a -nic request without model= gets, as on QEMU's PC. */
+#define PC_NIC_DEFAULT_MODEL "e1000"
 #define PC_ELCR_PORT      0x4d0
 /* Firmware-less boots: ACPI tables near the end of the 64 KiB BIOS area (below
  * the reset vector page), FACS in the EBDA. */
@@ -399,6 +404,9 @@ static bool pc_create_user_devices(MachineState *ms, GError **errp)
         const char *id = NULL;
         DeviceState *dev;
 
+        if (pci_nic_find_model(parts[0])) {
+            continue;                  /* PCI NICs: pc_nic_init places them */
+        }
         if (!dc || !dc->user_creatable) {
             error_setg(errp, "-device %s: not a device this board can add", parts[0]);
             return false;
@@ -430,6 +438,27 @@ static bool pc_create_user_devices(MachineState *ms, GError **errp)
         }
     }
     return true;
+}
+
+/*
+ * Network as on QEMU's PC: the first NIC request (by default one on user
+ * networking; none with -nic none or -nodefaults) is an e1000 at slot 3 unless
+ * it names another model; further -nic requests and -device NICs take the free
+ * slots from 8 on.
+ */
+static bool pc_nic_init(MachineState *ms, PCIBus *bus, GError **errp)
+{
+    static const int nic_slots[] = { 3, 8, 9, 10, 11, 12, 13 };
+    const int nslots = ARRAY_SIZE(nic_slots);
+
+    for (int i = 0; i < net_nic_count(); i++) {
+        if (!pci_nic_create(bus, i == 0 ? nic_slots : nic_slots + 1,
+                            i == 0 ? nslots : nslots - 1, net_nic_get(i),
+                            PC_NIC_DEFAULT_MODEL, errp)) {
+            return false;
+        }
+    }
+    return pci_nic_create_user_devices(bus, ms->device_opts, nic_slots, nslots, errp);
 }
 
 static bool pc_init(MachineState *ms, GError **errp)
@@ -596,6 +625,9 @@ static bool pc_init(MachineState *ms, GError **errp)
         return false;
     }
     if (!pc_create_user_devices(ms, errp)) {
+        return false;
+    }
+    if (!pc_nic_init(ms, bus, errp)) {
         return false;
     }
     {

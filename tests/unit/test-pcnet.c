@@ -561,7 +561,7 @@ Test(pcnet, boards_create_nics_from_the_command_line)
     GPtrArray *opts = g_ptr_array_new_with_free_func(g_free);
     GError *err = NULL;
     NetClientState *be;
-    NICInfo ni = { .model = (char *)"e1000" };
+    NICInfo ni = { .model = (char *)"ne2k_pci" };
 
     be = net_client_new(&peer_info, "n1", NULL, &err);
     cr_assert_not_null(be);

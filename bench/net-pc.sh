@@ -1,0 +1,142 @@
+#!/bin/bash
+# Network benchmark on the PC board: Debian's 686 guest fetches a large file with
+# busybox wget from an HTTP server on the host loopback (python3 -m http.server on
+# 127.0.0.1; the guest reaches it as 10.0.2.2 through user networking) over the
+# board's default NIC, an Intel 82540EM (e1000), in mimic (translator) and in
+# Debian's qemu-system-i386 (TCG), booted alternately REPS times each.
+#   bench/net-pc.sh [--reps N]    (SIZE_MB=32 sets the file size, PASSES=2 fetches)
+# The guest takes a DHCP lease first (not timed), then times PASSES fetches of the
+# file to /dev/null with /proc/uptime (10 ms resolution) and checks the byte count.
+# Reports medians, MiB/s and the mimic/QEMU ratio of times: below 1.0 means mimic is
+# faster. Timings are reported, never asserted; exits non-zero only if no emulator
+# could run the benchmark. The table is saved in build/bench/net-pc-results.txt,
+# each boot's console in build/bench/net-pc-*.log.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+BUILD=${BUILD:-build}
+reps=${REPS:-3}
+# --reps N as bench.py takes it; run-all.sh's other options are for bench.py only.
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --reps) reps=$2; shift ;;
+    --reps=*) reps=${1#--reps=} ;;
+    esac
+    shift
+done
+size_mb=${SIZE_MB:-32}
+passes=${PASSES:-2}
+timeout_s=${BENCH_TIMEOUT:-600}
+mimic=${MIMIC:-$BUILD/mimic-system-i386}
+qemu=${QEMU:-qemu-system-i386}
+
+eval "$(scripts/fetch-guests.sh -q i386)" || { echo "net-pc: cannot fetch the guest" >&2; exit 1; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/mimic-bench-net-pc.XXXXXX")
+srv_pid=""
+cleanup() {
+    [ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null && wait "$srv_pid" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+logdir="$BUILD/bench"
+mkdir -p "$logdir"
+
+mkdir -p "$work/www"
+head -c $((size_mb * 1024 * 1024)) /dev/urandom >"$work/www/big.bin"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 -m http.server --bind 127.0.0.1 --directory "$work/www" "$port" \
+    >"$work/http.log" 2>&1 &
+srv_pid=$!
+for ((i = 0; i < 50; i++)); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" \
+        2>/dev/null && break
+    sleep 0.1
+done
+
+cat >"$work/udhcpc.sh" <<'EOF'
+#!/bin/sh
+case "$1" in
+deconfig)
+    ifconfig "$interface" 0.0.0.0 up
+    ;;
+bound|renew)
+    ifconfig "$interface" "$ip" netmask "${subnet:-255.255.255.0}" up
+    for r in $router; do
+        route add default gw "$r" dev "$interface"
+        break
+    done
+    ;;
+esac
+exit 0
+EOF
+cat >"$work/test.sh" <<EOF
+#!/bin/sh
+ifconfig lo 127.0.0.1 up
+ifconfig eth0 up || { echo "MIMIC-NET no eth0"; exit 1; }
+udhcpc -i eth0 -s /etc/udhcpc.sh -q -n -t 10 -T 2 >/dev/null 2>&1 ||
+    { echo "MIMIC-NET dhcp failed"; exit 1; }
+up() { cut -d' ' -f1 /proc/uptime; }
+bytes=0
+t0=\$(up)
+for p in \$(seq $passes); do
+    n=\$(wget -q -O - http://10.0.2.2:$port/big.bin | wc -c)
+    bytes=\$((bytes + n))
+done
+t1=\$(up)
+echo "MIMIC-NET fetch \$bytes \$t0 \$t1"
+EOF
+chmod +x "$work/test.sh" "$work/udhcpc.sh"
+initrd=$(scripts/make-initramfs.sh --arch i386 --busybox "$GUEST_BUSYBOX" \
+    --modules "$GUEST_MODULES" --module e1000 --test "$work/test.sh" \
+    --add "$work/udhcpc.sh:/etc/udhcpc.sh" -o "$work/initrd.gz") ||
+    { echo "net-pc: initramfs failed" >&2; exit 1; }
+want=$((passes * size_mb * 1024 * 1024))
+
+run_one() {   # LABEL EMULATOR REP: one boot; appends "LABEL SECONDS" to results
+    local label=$1 emu=$2 rep=$3 log="$logdir/net-pc-$1-$3.log"
+    timeout "$timeout_s" "$emu" -M pc -m 256 -kernel "$GUEST_KERNEL" -initrd "$initrd" \
+        -append "console=ttyS0" -nographic -nic user,model=e1000 \
+        </dev/null >"$log" 2>&1
+    tr -d '\r' <"$log" | awk -v l="$label" -v want="$want" '
+        $1 == "MIMIC-NET" && $2 == "fetch" && $3 == want { print l, $5 - $4 }
+        $1 == "MIMIC-NET" && $2 == "fetch" && $3 != want {
+            print "net-pc: " l ": fetched " $3 " bytes, wanted " want > "/dev/stderr" }
+        $1 == "MIMIC-NET" && $2 != "fetch" { print "net-pc: " l ": " $0 > "/dev/stderr" }' \
+        >>"$work/results"
+}
+
+emus=()
+[ -x "$mimic" ] && emus+=("mimic:$mimic") || echo "net-pc: $mimic not built (QEMU figures only)" >&2
+command -v "$qemu" >/dev/null && emus+=("qemu:$qemu") || echo "net-pc: $qemu not installed" >&2
+[ ${#emus[@]} -gt 0 ] || exit 1
+: >"$work/results"
+for ((r = 1; r <= reps; r++)); do
+    for e in "${emus[@]}"; do
+        echo "net-pc: ${e%%:*} run $r/$reps" >&2
+        run_one "${e%%:*}" "${e#*:}" "$r"
+    done
+done
+
+python3 - "$work/results" "$size_mb" "$reps" "$passes" <<'EOF' | tee "$logdir/net-pc-results.txt"
+import statistics, sys
+rows, size, reps, passes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+t = {}
+for line in open(rows):
+    label, secs = line.split()
+    t.setdefault(label, []).append(float(secs))
+print("Network (PC): guest wget of %d x %d MiB from the host over e1000 (user networking), "
+      "median of %d (seconds; MiB/s)" % (passes, size, reps))
+print("%-20s %17s %17s %8s" % ("test", "mimic", "qemu", "ratio"))
+if not t:
+    print("(no results: see build/bench/net-pc-*.log)")
+    sys.exit(1)
+cells, med = [], {}
+for label in ('mimic', 'qemu'):
+    if t.get(label):
+        med[label] = statistics.median(t[label])
+        cells.append("%6.2f (%6.1f)" % (med[label], passes * size / max(med[label], 0.01)))
+    else:
+        cells.append("-")
+ratio = "%.2f" % (med['mimic'] / med['qemu']) if 'mimic' in med and med.get('qemu') else "-"
+print("%-20s %17s %17s %8s" % ("e1000 wget", cells[0], cells[1], ratio))
+EOF
