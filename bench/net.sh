@@ -1,9 +1,11 @@
 #!/bin/bash
 # Network benchmark: the Malta guest fetches a large file with busybox wget from an
 # HTTP server on the host loopback (python3 -m http.server on 127.0.0.1; the guest
-# reaches it as 10.0.2.2 through user networking) over the on-board PCnet NIC, in
-# mimic and in Debian's qemu-system-mipsel, booted alternately REPS times each.
-#   bench/net.sh [--reps N]       (SIZE_MB=32 sets the file size, PASSES=2 fetches)
+# reaches it as 10.0.2.2 through user networking) over the on-board PCnet NIC and
+# over virtio-net-pci (-nic user,model=M), in mimic and in Debian's
+# qemu-system-mipsel, booted alternately REPS times each per NIC model.
+#   bench/net.sh [--reps N]       (SIZE_MB=32 sets the file size, PASSES=2 fetches,
+#                                  MODELS="pcnet virtio-net-pci" the NICs measured)
 # The guest takes a DHCP lease first (not timed), then times PASSES fetches of the
 # file to /dev/null with /proc/uptime (10 ms resolution) and checks the byte count.
 # Reports medians, MiB/s and the mimic/QEMU ratio of times: below 1.0 means mimic is
@@ -25,6 +27,7 @@ while [ $# -gt 0 ]; do
 done
 size_mb=${SIZE_MB:-32}
 passes=${PASSES:-2}
+read -r -a models <<<"${MODELS:-pcnet virtio-net-pci}"
 timeout_s=${BENCH_TIMEOUT:-600}
 mimic=${MIMIC:-$BUILD/mimic-system-mipsel}
 qemu=${QEMU:-qemu-system-mipsel}
@@ -86,17 +89,18 @@ echo "MIMIC-NET fetch \$bytes \$t0 \$t1"
 EOF
 chmod +x "$work/test.sh" "$work/udhcpc.sh"
 initrd=$(scripts/make-initramfs.sh --arch mips --busybox "$GUEST_BUSYBOX" \
-    --modules "$GUEST_MODULES" --module pcnet32 --test "$work/test.sh" \
+    --modules "$GUEST_MODULES" --module pcnet32 --module virtio_pci --module virtio_net \
+    --test "$work/test.sh" \
     --add "$work/udhcpc.sh:/etc/udhcpc.sh" -o "$work/initrd.gz") ||
     { echo "net: initramfs failed" >&2; exit 1; }
 want=$((passes * size_mb * 1024 * 1024))
 
-run_one() {   # LABEL EMULATOR REP: one boot; appends "LABEL SECONDS" to results
-    local label=$1 emu=$2 rep=$3 log="$logdir/net-$1-$3.log"
+run_one() {   # LABEL EMULATOR REP MODEL: one boot; appends "LABEL MODEL SECONDS" to results
+    local label=$1 emu=$2 rep=$3 model=$4 log="$logdir/net-$1-$4-$3.log"
     timeout "$timeout_s" "$emu" -M malta -m 256 -kernel "$GUEST_KERNEL" -initrd "$initrd" \
-        -append "console=ttyS0" -nographic -nic user,model=pcnet </dev/null >"$log" 2>&1
-    tr -d '\r' <"$log" | awk -v l="$label" -v want="$want" '
-        $1 == "MIMIC-NET" && $2 == "fetch" && $3 == want { print l, $5 - $4 }
+        -append "console=ttyS0" -nographic -nic "user,model=$model" </dev/null >"$log" 2>&1
+    tr -d '\r' <"$log" | awk -v l="$label" -v m="$model" -v want="$want" '
+        $1 == "MIMIC-NET" && $2 == "fetch" && $3 == want { print l, m, $5 - $4 }
         $1 == "MIMIC-NET" && $2 == "fetch" && $3 != want {
             print "net: " l ": fetched " $3 " bytes, wanted " want > "/dev/stderr" }
         $1 == "MIMIC-NET" && $2 != "fetch" { print "net: " l ": " $0 > "/dev/stderr" }' \
@@ -109,32 +113,37 @@ command -v "$qemu" >/dev/null && emus+=("qemu:$qemu") || echo "net: $qemu not in
 [ ${#emus[@]} -gt 0 ] || exit 1
 : >"$work/results"
 for ((r = 1; r <= reps; r++)); do
-    for e in "${emus[@]}"; do
-        echo "net: ${e%%:*} run $r/$reps" >&2
-        run_one "${e%%:*}" "${e#*:}" "$r"
+    for m in "${models[@]}"; do
+        for e in "${emus[@]}"; do
+            echo "net: ${e%%:*} $m run $r/$reps" >&2
+            run_one "${e%%:*}" "${e#*:}" "$r" "$m"
+        done
     done
 done
 
-python3 - "$work/results" "$size_mb" "$reps" "$passes" <<'EOF' | tee "$logdir/net-results.txt"
+python3 - "$work/results" "$size_mb" "$reps" "$passes" "${models[@]}" <<'EOF' | tee "$logdir/net-results.txt"
 import statistics, sys
 rows, size, reps, passes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+models = sys.argv[5:]
+names = {'pcnet': 'PCnet wget', 'virtio-net-pci': 'virtio-net wget'}
 t = {}
 for line in open(rows):
-    label, secs = line.split()
-    t.setdefault(label, []).append(float(secs))
-print("Network: guest wget of %d x %d MiB from the host over PCnet (user networking), "
+    label, model, secs = line.split()
+    t.setdefault((label, model), []).append(float(secs))
+print("Network: guest wget of %d x %d MiB from the host (user networking), "
       "median of %d (seconds; MiB/s)" % (passes, size, reps))
 print("%-20s %17s %17s %8s" % ("test", "mimic", "qemu", "ratio"))
 if not t:
     print("(no results: see build/bench/net-*.log)")
     sys.exit(1)
-cells, med = [], {}
-for label in ('mimic', 'qemu'):
-    if t.get(label):
-        med[label] = statistics.median(t[label])
-        cells.append("%6.2f (%6.1f)" % (med[label], passes * size / max(med[label], 0.01)))
-    else:
-        cells.append("-")
-ratio = "%.2f" % (med['mimic'] / med['qemu']) if 'mimic' in med and med.get('qemu') else "-"
-print("%-20s %17s %17s %8s" % ("PCnet wget", cells[0], cells[1], ratio))
+for model in models:
+    cells, med = [], {}
+    for label in ('mimic', 'qemu'):
+        if t.get((label, model)):
+            med[label] = statistics.median(t[(label, model)])
+            cells.append("%6.2f (%6.1f)" % (med[label], passes * size / max(med[label], 0.01)))
+        else:
+            cells.append("-")
+    ratio = "%.2f" % (med['mimic'] / med['qemu']) if 'mimic' in med and med.get('qemu') else "-"
+    print("%-20s %17s %17s %8s" % (names.get(model, model + " wget"), cells[0], cells[1], ratio))
 EOF

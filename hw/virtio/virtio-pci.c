@@ -17,7 +17,8 @@
 
 static void virtio_pci_update_irq(VirtIOPCIProxy *p)
 {
-    pci_set_irq(&p->pci, p->isr & 1);
+    /* Bit 0: a queue has used buffers; bit 1: the device configuration changed. */
+    pci_set_irq(&p->pci, (p->isr & 3) != 0);
 }
 
 void virtio_pci_reset(VirtIOPCIProxy *p)
@@ -47,6 +48,15 @@ void virtio_pci_notify(VirtIOPCIProxy *p, unsigned queue)
     if (virtqueue_should_notify(&p->vdev, &p->vq[queue]) ||
         (p->vdev.status & VIRTIO_CONFIG_S_NEEDS_RESET)) {
         p->isr |= 1;
+        virtio_pci_update_irq(p);
+    }
+}
+
+void virtio_pci_notify_config(VirtIOPCIProxy *p)
+{
+    /* Before DRIVER_OK the driver reads the configuration anyway. */
+    if (p->vdev.status & VIRTIO_CONFIG_S_DRIVER_OK) {
+        p->isr |= 2;
         virtio_pci_update_irq(p);
     }
 }

@@ -4,17 +4,33 @@
  * indirect descriptors (2.6.5.3) and used/avail event suppression (2.6.7).
  *
  * Not modelled: packed virtqueues, in-order use. Guest-supplied indexes,
- * lengths and loops are bounded; a violation marks the device broken.
+ * lengths and loops are bounded; a violation marks the device broken. Rings
+ * and buffers must lie in guest RAM: an address that reaches a device's
+ * registers (the virtio device's own included) is refused like one that
+ * reaches nothing, so a guest cannot make a device re-enter itself.
  */
 #include "qemu/osdep.h"
 #include "hw/virtio/virtio.h"
 #include "migration/vmstate.h"
 
+/* Every guest access of this file: whole ranges of RAM (or ROM for reads). */
+static MemTxResult vq_dma(VirtIODevice *vdev, uint64_t pa, void *buf, uint64_t len,
+                          bool is_write)
+{
+    if (len == 0) {
+        return MEMTX_OK;
+    }
+    if (!address_space_map_ram(vdev->as, pa, len, is_write)) {
+        return MEMTX_DECODE_ERROR;
+    }
+    return address_space_rw(vdev->as, pa, buf, len, is_write);
+}
+
 static bool vq_ld16(VirtIODevice *vdev, uint64_t pa, uint16_t *v)
 {
     uint8_t b[2];
 
-    if (address_space_read(vdev->as, pa, b, 2) != MEMTX_OK) {
+    if (vq_dma(vdev, pa, b, 2, false) != MEMTX_OK) {
         return false;
     }
     *v = lduw_le_p(b);
@@ -26,7 +42,7 @@ static bool vq_st16(VirtIODevice *vdev, uint64_t pa, uint16_t v)
     uint8_t b[2];
 
     stw_le_p(b, v);
-    return address_space_write(vdev->as, pa, b, 2) == MEMTX_OK;
+    return vq_dma(vdev, pa, b, 2, true) == MEMTX_OK;
 }
 
 static void vq_broken(VirtIODevice *vdev, const char *why)
@@ -69,7 +85,7 @@ static bool vq_read_desc(VirtIODevice *vdev, uint64_t table, unsigned i, VRingDe
 {
     uint8_t b[16];
 
-    if (address_space_read(vdev->as, table + 16ULL * i, b, 16) != MEMTX_OK) {
+    if (vq_dma(vdev, table + 16ULL * i, b, 16, false) != MEMTX_OK) {
         return false;
     }
     d->addr = ldq_le_p(b);
@@ -170,6 +186,24 @@ int virtqueue_pop(VirtIODevice *vdev, VirtQueue *vq, VirtQueueElement *elem)
     return 1;
 }
 
+void virtqueue_unpop(VirtQueue *vq, unsigned n)
+{
+    /* avail_event keeps the value the pops wrote: the driver then notifies
+     * once it adds a buffer past the ones given back, which is what a
+     * device waiting for more room wants. */
+    vq->last_avail_idx -= n;
+}
+
+bool virtqueue_empty(VirtIODevice *vdev, VirtQueue *vq)
+{
+    uint16_t avail_idx;
+
+    if (vdev->broken || !vq->num || !vq->desc) {
+        return true;
+    }
+    return !vq_ld16(vdev, vq->avail + 2, &avail_idx) || avail_idx == vq->last_avail_idx;
+}
+
 void virtqueue_push(VirtIODevice *vdev, VirtQueue *vq, const VirtQueueElement *elem,
                     uint32_t len)
 {
@@ -178,7 +212,7 @@ void virtqueue_push(VirtIODevice *vdev, VirtQueue *vq, const VirtQueueElement *e
 
     stl_le_p(b, elem->index);
     stl_le_p(b + 4, len);
-    if (address_space_write(vdev->as, at, b, 8) != MEMTX_OK) {
+    if (vq_dma(vdev, at, b, 8, true) != MEMTX_OK) {
         vq_broken(vdev, "used ring not in memory");
         return;
     }
@@ -224,9 +258,7 @@ static int64_t vq_elem_copy(VirtIODevice *vdev, unsigned n, const uint64_t *addr
             continue;
         }
         uint64_t chunk = MIN_U(lens[i] - offset, len - done);
-        MemTxResult r = to_guest
-            ? address_space_write(vdev->as, addr[i] + offset, buf + done, chunk)
-            : address_space_read(vdev->as, addr[i] + offset, buf + done, chunk);
+        MemTxResult r = vq_dma(vdev, addr[i] + offset, buf + done, chunk, to_guest);
         if (r != MEMTX_OK) {
             return -1;
         }

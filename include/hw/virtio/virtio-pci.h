@@ -64,6 +64,8 @@ void virtio_pci_realize(VirtIOPCIProxy *p, const VirtIOPCIOps *ops, const char *
 void virtio_pci_reset(VirtIOPCIProxy *p);
 /* After the device has pushed used elements on QUEUE: interrupt if wanted. */
 void virtio_pci_notify(VirtIOPCIProxy *p, unsigned queue);
+/* The device configuration changed (e.g. link status): ISR bit 1 and INTx. */
+void virtio_pci_notify_config(VirtIOPCIProxy *p);
 /* Register accesses (the BAR's MemoryRegionOps; exposed for unit tests). */
 uint64_t virtio_pci_read(void *opaque, hwaddr off, unsigned size);
 void virtio_pci_write(void *opaque, hwaddr off, uint64_t val, unsigned size);

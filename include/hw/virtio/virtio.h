@@ -3,8 +3,9 @@
  * feature bits, device status, and a virtqueue implementation that walks
  * descriptor chains (with indirect tables) and keeps the used ring, with
  * event-index notification suppression. Every guest address goes through
- * the memory API and is checked; a malformed ring marks the device broken
- * (VIRTIO_CONFIG_S_NEEDS_RESET) instead of touching host memory.
+ * the memory API and is checked (rings and buffers must be guest RAM); a
+ * malformed ring marks the device broken (VIRTIO_CONFIG_S_NEEDS_RESET)
+ * instead of touching host memory.
  */
 #ifndef HW_VIRTIO_VIRTIO_H
 #define HW_VIRTIO_VIRTIO_H
@@ -63,6 +64,10 @@ void virtqueue_reset(VirtQueue *vq);
 
 /* Take the next available request: 1 = got one, 0 = ring empty, -1 = ring broken. */
 int virtqueue_pop(VirtIODevice *vdev, VirtQueue *vq, VirtQueueElement *elem);
+/* Give back the last N popped requests (not pushed): they are popped again next. */
+void virtqueue_unpop(VirtQueue *vq, unsigned n);
+/* True when the driver has made no request available (or the queue is unusable). */
+bool virtqueue_empty(VirtIODevice *vdev, VirtQueue *vq);
 /* Return a request with LEN bytes written into its in-buffers. */
 void virtqueue_push(VirtIODevice *vdev, VirtQueue *vq, const VirtQueueElement *elem,
                     uint32_t len);
