@@ -107,7 +107,7 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory check-unit check-guest check-system
+	@$(MAKE) --no-print-directory check-unit check-guest check-system check-fuzz
 
 check-unit: $(UNIT_BINS)
 	@./scripts/run-unit-tests.sh $(UNIT_BINS)
@@ -133,3 +133,11 @@ clean:
 	rm -rf $(BUILD) build-san
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---- fuzzing: short libFuzzer runs (clang) of the machine stream parser and the
+# qcow2 parser, part of make check; FUZZ_SECS per harness. ----
+FUZZ_SECS ?= 25
+.PHONY: check-fuzz
+check-fuzz:
+	@./tests/fuzz/run-fuzz-savevm.sh $(FUZZ_SECS)
+	@./tests/fuzz/run-fuzz-qcow2.sh $(FUZZ_SECS)

@@ -4,11 +4,12 @@
 set -eu
 
 PKGS="build-essential pkg-config
-libglib2.0-dev libcapstone-dev zlib1g-dev libslirp-dev libcriterion-dev libjson-glib-dev
+libglib2.0-dev libcapstone-dev zlib1g-dev libslirp-dev libcriterion-dev libjson-glib-dev libedit-dev
+clang libclang-rt-14-dev
 gcc-mipsel-linux-gnu gcc-i686-linux-gnu binutils-mipsel-linux-gnu
 cpio kmod gzip xz-utils file ca-certificates
 qemu-system-mips qemu-system-x86 qemu-utils
-e2fsprogs python3
+e2fsprogs python3 acpica-tools
 libc6-dev-mipsel-cross libc6-dev-i386-cross time"
 
 missing=""

@@ -29,6 +29,7 @@ typedef struct PowerdownNotifier {
     void *opaque;
 } PowerdownNotifier;
 static GArray *powerdown_notifiers;
+static GArray *reset_notifiers;
 
 static const char *const runstate_names[] = {
     [RUN_STATE_PRELAUNCH] = "prelaunch",
@@ -110,6 +111,22 @@ void qemu_system_guest_panicked(void)
     qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_PANIC);
 }
 
+typedef struct ResetNotifier {
+    void (*fn)(void *opaque, ShutdownCause cause);
+    void *opaque;
+} ResetNotifier;
+
+void qemu_register_reset_notifier(void (*fn)(void *opaque, ShutdownCause cause),
+                                  void *opaque)
+{
+    ResetNotifier n = { .fn = fn, .opaque = opaque };
+
+    if (!reset_notifiers) {
+        reset_notifiers = g_array_new(false, false, sizeof(ResetNotifier));
+    }
+    g_array_append_val(reset_notifiers, n);
+}
+
 void qemu_register_powerdown_notifier(void (*fn)(void *opaque), void *opaque)
 {
     PowerdownNotifier n = { fn, opaque };
@@ -166,6 +183,8 @@ bool runstate_check_requests(int *status)
         return true;
     }
     if (reset_requested) {
+        ShutdownCause reset_cause = reset_requested;
+
         reset_requested = 0;
         if (runstate_reboot_disabled()) {
             /* -no-reboot: any reset (guest or monitor) ends the emulator, as in
@@ -175,6 +194,11 @@ bool runstate_check_requests(int *status)
             return true;
         }
         qemu_system_reset();
+        for (guint i = 0; reset_notifiers && i < reset_notifiers->len; i++) {
+            ResetNotifier *n = &g_array_index(reset_notifiers, ResetNotifier, i);
+
+            n->fn(n->opaque, reset_cause);
+        }
     }
     if (powerdown_requested) {
         powerdown_requested = 0;

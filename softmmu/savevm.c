@@ -548,7 +548,8 @@ static void savevm_error_not_snapshottable(const char *file, const char *format,
                "image, or attach the disk read-only", file, format);
 }
 
-static bool savevm_writable_disks(GPtrArray **out, GError **errp)
+static bool savevm_writable_disks_named(GPtrArray **out, GPtrArray **names,
+                                        GError **errp)
 {
     MachineState *ms = current_machine;
     GPtrArray *disks;
@@ -567,6 +568,9 @@ static bool savevm_writable_disks(GPtrArray **out, GError **errp)
         return false;
     }
     disks = g_ptr_array_new();
+    if (names) {
+        *names = g_ptr_array_new();
+    }
     for (BlockBackend *blk = blk_next(NULL); blk; blk = blk_next(blk)) {
         BlockDriverState *bs;
 
@@ -577,12 +581,111 @@ static bool savevm_writable_disks(GPtrArray **out, GError **errp)
         if (!bs->drv->snapshot_create_vm || !bs->drv->snapshot_load_vmstate) {
             savevm_error_not_snapshottable(bs->filename, bs->drv->format_name, errp);
             g_ptr_array_free(disks, true);
+            if (names) {
+                g_ptr_array_free(*names, true);
+                *names = NULL;
+            }
             return false;
         }
         g_ptr_array_add(disks, bs);
+        if (names) {
+            g_ptr_array_add(*names, (gpointer)blk_name(blk));
+        }
     }
     *out = disks;
     return true;
+}
+
+static bool savevm_writable_disks(GPtrArray **out, GError **errp)
+{
+    return savevm_writable_disks_named(out, NULL, errp);
+}
+
+/*
+ * QMP names the disks of a snapshot ("devices") and the one that keeps the VM state
+ * ("vmstate"). mimic snapshots the whole machine, so the list must be exactly the
+ * writable disks (a disk left out would no longer match the saved machine); the
+ * vmstate disk is moved to the front, where savevm_disks_save puts the stream.
+ * devices == NULL (the human monitor, -loadvm): every writable disk, the first one
+ * keeps the stream. Without writable disks vmstate is not used (snapshot store).
+ */
+static bool savevm_select_disks(const char *tag, const char *vmstate,
+                                const char *const *devices, GError **errp,
+                                GPtrArray **disks_out)
+{
+    g_autoptr(GPtrArray) names = NULL;
+    GPtrArray *disks = NULL;
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    int vm_index = -1;
+    guint n = 0;
+
+    if (!savevm_writable_disks_named(&disks, &names, errp)) {
+        return false;
+    }
+    if (!devices) {
+        *disks_out = disks;
+        return true;
+    }
+    for (; devices[n]; n++) {
+        const char *dev = devices[n];
+        guint idx;
+        BlockBackend *blk;
+
+        if (!g_hash_table_add(seen, (gpointer)dev)) {
+            error_setg(errp, "device '%s' is listed twice", dev);
+            goto fail;
+        }
+        for (idx = 0; idx < names->len; idx++) {
+            if (!strcmp(g_ptr_array_index(names, idx), dev)) {
+                break;
+            }
+        }
+        if (idx == names->len) {
+            blk = blk_by_name(dev);
+            if (!blk) {
+                error_setg(errp, "Device '%s' not found", dev);
+            } else {
+                error_setg(errp, "device '%s' is read-only or has no medium: it has "
+                           "nothing to snapshot", dev);
+            }
+            goto fail;
+        }
+    }
+    if (n != disks->len) {
+        g_autofree char *all = NULL;
+
+        g_ptr_array_add(names, NULL);
+        all = g_strjoinv(", ", (char **)names->pdata);
+        error_setg(errp, "snapshot '%s': devices must list every writable disk (%s): "
+                   "mimic snapshots the whole machine, and a disk left out would no "
+                   "longer match it", tag, all);
+        goto fail;
+    }
+    if (disks->len == 0) {
+        *disks_out = disks;
+        return true;
+    }
+    for (guint i = 0; vmstate && i < disks->len; i++) {
+        if (!strcmp(g_ptr_array_index(names, i), vmstate)) {
+            vm_index = i;
+        }
+    }
+    if (vm_index < 0) {
+        error_setg(errp, "vmstate device '%s' is not one of the snapshot's devices",
+                   vmstate ? vmstate : "");
+        goto fail;
+    }
+    if (vm_index > 0) {
+        gpointer bs = g_ptr_array_steal_index(disks, vm_index);
+
+        g_ptr_array_insert(disks, 0, bs);
+    }
+    *disks_out = disks;
+    return true;
+
+fail:
+    g_ptr_array_free(disks, true);
+    return false;
 }
 
 static const char *savevm_store_for(GError **errp)
@@ -642,6 +745,12 @@ static bool savevm_disks_save(GPtrArray *disks, const char *tag, const GByteArra
 
 bool savevm_snapshot_save(const char *tag, GError **errp)
 {
+    return savevm_snapshot_save_devices(tag, NULL, NULL, errp);
+}
+
+bool savevm_snapshot_save_devices(const char *tag, const char *vmstate,
+                                  const char *const *devices, GError **errp)
+{
     g_autoptr(GPtrArray) disks = NULL;
     const char *store = NULL;
     bool was_running = runstate_is_running();
@@ -651,7 +760,7 @@ bool savevm_snapshot_save(const char *tag, GError **errp)
     gint64 now;
     bool ok;
 
-    if (!savevm_writable_disks(&disks, errp)) {
+    if (!savevm_select_disks(tag ? tag : "", vmstate, devices, errp, &disks)) {
         return false;
     }
     if (disks->len == 0 && !(store = savevm_store_for(errp))) {
@@ -684,7 +793,8 @@ bool savevm_snapshot_save(const char *tag, GError **errp)
     return ok;
 }
 
-/* The stream of snapshot TAG kept on the first disk; every disk must have TAG. */
+/* The stream of snapshot TAG: on the first disk that has one (the first disk unless
+ * QMP put it elsewhere); every disk must have TAG. */
 static GByteArray *savevm_disks_get(GPtrArray *disks, const char *tag, GError **errp)
 {
     BlockDriverState *first = g_ptr_array_index(disks, 0);
@@ -700,10 +810,14 @@ static GByteArray *savevm_disks_get(GPtrArray *disks, const char *tag, GError **
         }
     }
     data = g_byte_array_new();
-    if (first->drv->snapshot_load_vmstate(first, tag, data, errp) < 0) {
-        g_prefix_error(errp, "disk '%s': ", first->filename);
-        g_byte_array_free(data, true);
-        return NULL;
+    for (guint i = 0; i < disks->len && data->len == 0; i++) {
+        BlockDriverState *bs = g_ptr_array_index(disks, i);
+
+        if (bs->drv->snapshot_load_vmstate(bs, tag, data, errp) < 0) {
+            g_prefix_error(errp, "disk '%s': ", bs->filename);
+            g_byte_array_free(data, true);
+            return NULL;
+        }
     }
     if (data->len == 0) {
         error_setg(errp, "snapshot '%s' on disk '%s' holds no machine state (a disk-only "
@@ -730,6 +844,12 @@ static bool savevm_disks_goto(GPtrArray *disks, const char *tag, GError **errp)
 
 bool savevm_snapshot_load(const char *tag, GError **errp)
 {
+    return savevm_snapshot_load_devices(tag, NULL, NULL, errp);
+}
+
+bool savevm_snapshot_load_devices(const char *tag, const char *vmstate,
+                                  const char *const *devices, GError **errp)
+{
     g_autoptr(GPtrArray) disks = NULL;
     const char *store = NULL;
     bool was_running = runstate_is_running();
@@ -737,7 +857,7 @@ bool savevm_snapshot_load(const char *tag, GError **errp)
     SnapshotInfo *info = NULL;
     bool ok;
 
-    if (!savevm_writable_disks(&disks, errp)) {
+    if (!savevm_select_disks(tag, vmstate, devices, errp, &disks)) {
         return false;
     }
     if (disks->len == 0 && !(store = savevm_store_for(errp))) {
@@ -785,11 +905,24 @@ bool savevm_snapshot_load(const char *tag, GError **errp)
 
 bool savevm_snapshot_delete(const char *tag, GError **errp)
 {
+    return savevm_snapshot_delete_devices(tag, NULL, errp);
+}
+
+bool savevm_snapshot_delete_devices(const char *tag, const char *const *devices,
+                                    GError **errp)
+{
     g_autoptr(GPtrArray) disks = NULL;
     const char *store;
     bool found = false;
 
-    if (!savevm_writable_disks(&disks, errp)) {
+    if (devices) {
+        /* Any listed disk may be the first: deletion needs no vmstate device. */
+        const char *vmstate = devices[0];
+
+        if (!savevm_select_disks(tag, vmstate, devices, errp, &disks)) {
+            return false;
+        }
+    } else if (!savevm_writable_disks(&disks, errp)) {
         return false;
     }
     if (disks->len == 0) {

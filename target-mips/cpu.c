@@ -409,6 +409,7 @@ const VMStateDescription vmstate_mips_cpu = {
         .tcg_init = mips_tcg_init,                                       \
         .get_phys_page_debug = mips_cpu_get_phys_page_debug,             \
         .dump_state = mips_cpu_dump_state,                               \
+        .dump_tlb = mips_cpu_dump_tlb,                                   \
         .get_pc = mips_cpu_get_pc,                                       \
         .set_pc = mips_cpu_set_pc,                                       \
         .disas_arch = CS_ARCH_MIPS,                                      \

@@ -266,6 +266,8 @@ MIPSTLBResult mips_get_physical_address(CPUMIPSState *env, uint32_t va,
 bool mips_cpu_tlb_fill(CPUState *cs, vaddr addr, int size, MMUAccessType access_type,
                        int mmu_idx, bool probe, uintptr_t retaddr);
 hwaddr mips_cpu_get_phys_page_debug(CPUState *cs, vaddr addr);
+/* `info tlb` (target-mips/monitor.c). */
+void mips_cpu_dump_tlb(CPUState *cs, FILE *f);
 /* Flush from the softmmu TLB the pages guest TLB entry idx maps. */
 void mips_tlb_flush_entry(CPUMIPSState *env, int idx);
 /* EntryHi.ASID changed from old_asid: drop that address space's translations. */

@@ -13,13 +13,19 @@
  * keyboard and a mouse: reset, identify, LEDs, scan code set, typematic rate,
  * enable/disable, mouse status, resolution, sample rate and wrap flag.
  *
- * Not modelled: host key and mouse input (mimic has no display), translation of
- * set 2 make/break codes (no key ever arrives), the password commands, parity and
- * timeout errors.
+ * Keys come from the monitor's sendkey (set 1 codes): with the command byte's
+ * translation bit set (what BIOSes and Linux use) the keyboard's set 2 codes leave
+ * the controller as set 1, so set 1 is queued; without it the keyboard's set 2
+ * make/break codes are queued.
+ *
+ * Not modelled: host mouse input (mimic has no display), scan code set 3 and the
+ * translation of set 1 codes a keyboard switched to set 1 would send (keys then go
+ * out untranslated, as set 1), the password commands, parity and timeout errors.
  */
 #include "qemu/osdep.h"
 #include "hw/input/i8042.h"
 #include "migration/vmstate.h"
+#include "monitor/monitor.h"
 
 #define KBD_ACK            0xfa
 #define KBD_RESEND         0xfe
@@ -221,6 +227,74 @@ static void i8042_kbd_write(I8042State *s, uint8_t val)
     i8042_update(s);
 }
 
+/* Set 1 make code (low byte; 0xe0-prefixed keys alike) -> the set 2 make code. */
+static const uint8_t i8042_set1_to_set2[0x80] = {
+    [0x01] = 0x76, [0x02] = 0x16, [0x03] = 0x1e, [0x04] = 0x26, [0x05] = 0x25,
+    [0x06] = 0x2e, [0x07] = 0x36, [0x08] = 0x3d, [0x09] = 0x3e, [0x0a] = 0x46,
+    [0x0b] = 0x45, [0x0c] = 0x4e, [0x0d] = 0x55, [0x0e] = 0x66, [0x0f] = 0x0d,
+    [0x10] = 0x15, [0x11] = 0x1d, [0x12] = 0x24, [0x13] = 0x2d, [0x14] = 0x2c,
+    [0x15] = 0x35, [0x16] = 0x3c, [0x17] = 0x43, [0x18] = 0x44, [0x19] = 0x4d,
+    [0x1a] = 0x54, [0x1b] = 0x5b, [0x1c] = 0x5a, [0x1d] = 0x14, [0x1e] = 0x1c,
+    [0x1f] = 0x1b, [0x20] = 0x23, [0x21] = 0x2b, [0x22] = 0x34, [0x23] = 0x33,
+    [0x24] = 0x3b, [0x25] = 0x42, [0x26] = 0x4b, [0x27] = 0x4c, [0x28] = 0x52,
+    [0x29] = 0x0e, [0x2a] = 0x12, [0x2b] = 0x5d, [0x2c] = 0x1a, [0x2d] = 0x22,
+    [0x2e] = 0x21, [0x2f] = 0x2a, [0x30] = 0x32, [0x31] = 0x31, [0x32] = 0x3a,
+    [0x33] = 0x41, [0x34] = 0x49, [0x35] = 0x4a, [0x36] = 0x59, [0x37] = 0x7c,
+    [0x38] = 0x11, [0x39] = 0x29, [0x3a] = 0x58, [0x3b] = 0x05, [0x3c] = 0x06,
+    [0x3d] = 0x04, [0x3e] = 0x0c, [0x3f] = 0x03, [0x40] = 0x0b, [0x41] = 0x83,
+    [0x42] = 0x0a, [0x43] = 0x01, [0x44] = 0x09, [0x45] = 0x77, [0x46] = 0x7e,
+    [0x47] = 0x6c, [0x48] = 0x75, [0x49] = 0x7d, [0x4a] = 0x7b, [0x4b] = 0x6b,
+    [0x4c] = 0x73, [0x4d] = 0x74, [0x4e] = 0x79, [0x4f] = 0x69, [0x50] = 0x72,
+    [0x51] = 0x7a, [0x52] = 0x70, [0x53] = 0x71, [0x56] = 0x61, [0x57] = 0x78,
+    [0x58] = 0x07, [0x5b] = 0x1f, [0x5c] = 0x27, [0x5d] = 0x2f,
+};
+
+/* A key pressed or released (sendkey): keycode is set 1, 0xe0xx for extended keys. */
+static void i8042_kbd_key(void *opaque, int keycode, bool down)
+{
+    I8042State *s = opaque;
+    bool ext = (keycode & 0xff00) == 0xe000;
+    uint8_t make = keycode & 0x7f;
+
+    /* A disabled keyboard does not scan; a disabled interface holds keys back in
+     * the queue (i8042_update does not move them). */
+    if (!s->kbd_enabled) {
+        return;
+    }
+    if (s->kbd_scancode_set == 3) {
+        mimic_log_mask(LOG_UNIMP, "i8042: key 0x%x dropped: scan code set 3\n", keycode);
+        return;
+    }
+    /* All of a key's bytes or none: a half sequence would confuse the guest. */
+    if (s->kbd_queue.count + 3 > I8042_QUEUE_SIZE) {
+        mimic_log_mask(LOG_GUEST_ERROR, "i8042: keyboard buffer full, key 0x%x "
+                       "dropped\n", keycode);
+        return;
+    }
+    if ((s->mode & I8042_CTR_XLATE) || s->kbd_scancode_set == 1) {
+        if (ext) {
+            i8042_queue_push(&s->kbd_queue, 0xe0);
+        }
+        i8042_queue_push(&s->kbd_queue, make | (down ? 0 : 0x80));
+    } else {
+        uint8_t code = i8042_set1_to_set2[make];
+
+        if (!code) {
+            mimic_log_mask(LOG_UNIMP, "i8042: key 0x%x has no set 2 code here\n",
+                           keycode);
+            return;
+        }
+        if (ext) {
+            i8042_queue_push(&s->kbd_queue, 0xe0);
+        }
+        if (!down) {
+            i8042_queue_push(&s->kbd_queue, 0xf0);
+        }
+        i8042_queue_push(&s->kbd_queue, code);
+    }
+    i8042_update(s);
+}
+
 /* ---- the PS/2 mouse ---- */
 
 static void i8042_aux_reset_defaults(I8042State *s)
@@ -344,6 +418,10 @@ uint64_t i8042_data_read(void *opaque, hwaddr off, unsigned size)
 
     /* Reading an empty buffer returns the last byte again, as the chip does. */
     s->status &= ~(I8042_STR_OBF | I8042_STR_AUXDATA);
+    /* The interrupt line falls with the read and rises again with the next queued
+     * byte: the PIC's inputs are edge-triggered, so without the fall every byte
+     * after the first of a reply (ACK, id bytes, a key's codes) would be lost. */
+    i8042_update_irq(s);
     i8042_update(s);
     return v;
 }
@@ -594,5 +672,6 @@ I8042State *i8042_init(MemoryRegion *io_space, IRQLine *kbd_irq, IRQLine *aux_ir
     }
     memory_region_add_subregion(io_space, I8042_DATA_PORT, &s->data_io);
     memory_region_add_subregion(io_space, I8042_CMD_PORT, &s->cmd_io);
+    monitor_register_keyboard(i8042_kbd_key, s);
     return s;
 }

@@ -55,6 +55,19 @@ bool savevm_snapshot_save(const char *tag, GError **errp);
 bool savevm_snapshot_load(const char *tag, GError **errp);
 bool savevm_snapshot_delete(const char *tag, GError **errp);
 bool savevm_snapshot_info(FILE *f, GError **errp);
+/*
+ * QMP's snapshot-save / snapshot-load / snapshot-delete: devices names the disks
+ * (BlockBackend names as `info block` shows them, e.g. "virtio0", "ide0-hd0") and
+ * must list every writable disk; vmstate names the one that keeps the VM state
+ * stream (a disk-less machine uses the snapshot store and ignores it). devices ==
+ * NULL is the human monitor's behaviour above.
+ */
+bool savevm_snapshot_save_devices(const char *tag, const char *vmstate,
+                                  const char *const *devices, GError **errp);
+bool savevm_snapshot_load_devices(const char *tag, const char *vmstate,
+                                  const char *const *devices, GError **errp);
+bool savevm_snapshot_delete_devices(const char *tag, const char *const *devices,
+                                    GError **errp);
 
 /* ---- the snapshot store file ---- */
 

@@ -2,7 +2,8 @@
  * The human monitor (HMP): QEMU's command names and output on a chardev
  * (-monitor stdio / unix:PATH,server,nowait / tcp:HOST:PORT,server,nowait, or the
  * -nographic Ctrl-A c mux). softmmu/monitor/monitor.c is the terminal side (prompt,
- * line editing, history), softmmu/monitor/hmp-cmds.c the commands.
+ * line editing and history through libedit on a thread of its own, fed through a
+ * pseudo-terminal), softmmu/monitor/hmp-cmds.c the commands.
  */
 #ifndef MONITOR_MONITOR_H
 #define MONITOR_MONITOR_H

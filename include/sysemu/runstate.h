@@ -37,6 +37,11 @@ void qemu_system_exit_request(int status);             /* isa-debug-exit */
 void qemu_system_guest_panicked(void);
 /* Register a powerdown notifier (board's power button). */
 void qemu_register_powerdown_notifier(void (*fn)(void *opaque), void *opaque);
+/* Register a reset notifier: called by the main loop after every machine reset it
+ * carries out for a request (guest or host), with the request's cause (QMP's RESET
+ * event). Not called when -no-reboot turns the reset into a shutdown. */
+void qemu_register_reset_notifier(void (*fn)(void *opaque, ShutdownCause cause),
+                                  void *opaque);
 
 void vm_start(void);
 void vm_stop(RunState state);

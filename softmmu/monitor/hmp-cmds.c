@@ -220,7 +220,6 @@ static bool hmp_cont(FILE *out, int argc, char **argv)
 static bool hmp_system_reset(FILE *out, int argc, char **argv)
 {
     qemu_system_reset_request(SHUTDOWN_CAUSE_HOST_QMP);
-    qmp_notify_reset("host-qmp-system-reset");
     return true;
 }
 

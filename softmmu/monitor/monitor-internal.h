@@ -17,8 +17,6 @@ bool hmp_parse_format(const char *s, HmpDumpFormat *f, GError **errp);
 bool hmp_parse_expr(const char *s, uint64_t *val, GError **errp);
 bool hmp_read_memory(uint64_t addr, uint8_t *buf, size_t len, bool is_phys);
 bool hmp_memory_dump(FILE *out, const HmpDumpFormat *f, uint64_t addr, bool is_phys);
-/* Tell QMP clients about a reset asked for through the human monitor. */
-void qmp_notify_reset(const char *reason);
 /* The coming SHUTDOWN was asked for by the host (a monitor's quit), not the guest. */
 void qmp_notify_quit(void);
 /* sendkey: a QEMU key name ("a", "ctrl", "f1", "kp_enter") to a scancode, or -1. */

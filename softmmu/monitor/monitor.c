@@ -1,42 +1,267 @@
 /*
- * The human monitor's terminal side: a chardev front end that echoes and edits the
- * line (cursor keys, Home/End, Delete, Ctrl-E/K/U/W), keeps a history (Up/Down),
- * completes command names (Tab), runs complete lines through hmp_execute and sends
- * the output back with CR LF line ends, as QEMU's monitor does.
+ * The human monitor's terminal side: line editing, history (Up/Down, emacs key
+ * bindings) and Tab completion of command names come from libedit; complete lines
+ * run through hmp_execute and the output goes back with CR LF line ends, as QEMU's
+ * monitor does.
  *
- * Editing is done here on the chardev's byte stream rather than through libedit or
- * readline, because those libraries own a tty file descriptor, while the monitor's
- * input arrives from the chardev layer (a socket, or stdio shared with the serial
- * console through the Ctrl-A mux).
+ * libedit wants a terminal and a blocking reader, while the monitor's input arrives
+ * from the chardev layer (stdio, a socket, or stdio shared with the serial console
+ * through the Ctrl-A mux) on the main loop, which must never block. So:
+ *   - a pseudo-terminal is the adapter for input: the main loop writes the
+ *     chardev's bytes into the pty master; libedit reads the slave, which is a
+ *     real tty whose modes it may set as it likes;
+ *   - libedit runs el_gets on a thread of its own; its output goes through a
+ *     FILE of our own making (fopencookie) into a queue, never through the pty;
+ *   - the main loop drains that queue in order: libedit's output goes to the
+ *     chardev, complete lines are executed on the main thread (the machine is
+ *     only ever touched from there) and the thread waits until a line is done
+ *     before it prompts again, so command output and prompts never interleave.
+ * Greeting a new client and redrawing after Ctrl-A c are done inside libedit
+ * through two private key sequences the main loop injects into the pty.
+ *
+ * Not done: the terminal size of a stdio monitor is read once (no SIGWINCH); on
+ * sockets the width is taken as MONITOR_SOCKET_COLUMNS.
  */
 #include "qemu/osdep.h"
 #include "monitor/monitor.h"
 #include "chardev/char.h"
 #include "sysemu/vl.h"
+#include "qemu/log.h"
+
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <histedit.h>
+#include <pty.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 
 #define MONITOR_PROMPT "(qemu) "
-#define MONITOR_LINE_MAX 1024
-#define MONITOR_HISTORY_MAX 64
+#define MONITOR_HISTORY_MAX 100
+#define MONITOR_SOCKET_COLUMNS 400
+/* Keep room in the pty's input buffer (4 KiB on Linux) for what libedit reads. */
+#define MONITOR_PTY_ROOM 2048
 
-typedef enum MonitorEsc {
-    ESC_NONE,
-    ESC_START,     /* got ESC */
-    ESC_CSI,       /* got ESC [ (or ESC O) */
-} MonitorEsc;
+/* Private sequences the main loop types into the pty (bound in monitor_el_setup). */
+#define MONITOR_KEY_GREET "\033[9901~"
+#define MONITOR_KEY_REDRAW "\033[9902~"
+
+typedef enum MonitorItemKind {
+    ITEM_OUTPUT,     /* bytes libedit wrote */
+    ITEM_LINE,       /* a complete line to execute */
+    ITEM_READY,      /* libedit is reading: input may flow */
+    ITEM_RESET,      /* everything before this belongs to an earlier client */
+} MonitorItemKind;
+
+typedef struct MonitorItem {
+    MonitorItemKind kind;
+    size_t len;
+    char data[];
+} MonitorItem;
 
 struct Monitor {
     Chardev *chr;
     bool on_mux;
     bool focused;           /* on a mux: the terminal is ours (Ctrl-A c) */
     bool greeted;
-    char line[MONITOR_LINE_MAX];
-    int len, cursor;
-    MonitorEsc esc;
-    int esc_param;
-    bool last_was_cr;
-    GPtrArray *history;     /* oldest first */
-    int hist_pos;           /* == history->len: editing a new line */
+    bool discarding;        /* drop libedit output until the next ITEM_RESET */
+
+    int master_fd, slave_fd;
+    FILE *el_in, *el_out;
+    EditLine *el;
+    History *hist;
+
+    GThread *thread;
+    GAsyncQueue *to_main;   /* MonitorItem *, in order */
+    int wake_fd[2];         /* the thread pokes the main loop */
+    guint wake_watch, master_watch;
+    int ready;              /* atomic: libedit is inside el_gets */
+
+    GMutex lock;            /* line_done handshake */
+    GCond cond;
+    bool line_done;
 };
+
+/* ---- the editing thread ---- */
+
+static void monitor_post(Monitor *mon, MonitorItemKind kind, const char *data, size_t len)
+{
+    MonitorItem *it = g_malloc(sizeof(*it) + len + 1);
+    char c = 0;
+
+    it->kind = kind;
+    it->len = len;
+    if (len) {
+        memcpy(it->data, data, len);
+    }
+    it->data[len] = '\0';
+    g_async_queue_push(mon->to_main, it);
+    /* A full pipe already means a wake-up is pending. */
+    if (write(mon->wake_fd[1], &c, 1) < 0) {
+        /* EAGAIN: fine */
+    }
+}
+
+static ssize_t monitor_cookie_write(void *opaque, const char *buf, size_t size)
+{
+    monitor_post(opaque, ITEM_OUTPUT, buf, size);
+    return size;
+}
+
+static Monitor *monitor_of(EditLine *el)
+{
+    Monitor *mon = NULL;
+
+    el_get(el, EL_CLIENTDATA, &mon);
+    return mon;
+}
+
+static char *monitor_el_prompt(EditLine *el)
+{
+    Monitor *mon = monitor_of(el);
+
+    /* el_gets draws the prompt once the tty is in its editing mode. */
+    if (!g_atomic_int_get(&mon->ready)) {
+        g_atomic_int_set(&mon->ready, 1);
+        monitor_post(mon, ITEM_READY, NULL, 0);
+    }
+    return (char *)MONITOR_PROMPT;
+}
+
+static void monitor_el_clear_line(EditLine *el)
+{
+    const LineInfo *li = el_line(el);
+
+    el_cursor(el, (int)(li->lastchar - li->cursor));
+    li = el_line(el);
+    el_deletestr(el, (int)(li->lastchar - li->buffer));
+}
+
+/* A new client, or the first Ctrl-A c: greeting and an empty line. */
+static unsigned char monitor_el_greet(EditLine *el, int ch)
+{
+    Monitor *mon = monitor_of(el);
+    FILE *out = NULL;
+
+    el_get(el, EL_GETFP, 1, &out);
+    fflush(out);
+    monitor_post(mon, ITEM_RESET, NULL, 0);
+    monitor_el_clear_line(el);
+    fprintf(out, "mimic %s monitor - type 'help' for more information\n",
+            vl_version_string());
+    /* The cursor is at the start of a fresh line: draw there (CC_REDISPLAY would
+     * first go back to erase the old prompt). */
+    el_set(el, EL_REFRESH);
+    return CC_NORM;
+}
+
+/* Ctrl-A c back to the monitor: draw the prompt and the line being edited afresh. */
+static unsigned char monitor_el_redraw(EditLine *el, int ch)
+{
+    Monitor *mon = monitor_of(el);
+    FILE *out = NULL;
+
+    el_get(el, EL_GETFP, 1, &out);
+    fflush(out);
+    monitor_post(mon, ITEM_RESET, NULL, 0);
+    fputs("\r\033[K", out);
+    el_set(el, EL_REFRESH);
+    return CC_NORM;
+}
+
+/* Tab: complete the command word (the only word that has a fixed vocabulary). */
+static unsigned char monitor_el_complete(EditLine *el, int ch)
+{
+    const LineInfo *li = el_line(el);
+    size_t plen = li->cursor - li->buffer;
+    g_autofree char *prefix = g_strndup(li->buffer, plen);
+    g_auto(GStrv) matches = NULL;
+    size_t common;
+    int n;
+
+    if (strchr(prefix, ' ')) {
+        return CC_ERROR;
+    }
+    matches = hmp_complete(prefix);
+    n = g_strv_length(matches);
+    if (n == 0) {
+        return CC_ERROR;
+    }
+    common = strlen(matches[0]);
+    for (int i = 1; i < n; i++) {
+        size_t k = 0;
+
+        while (k < common && matches[i][k] == matches[0][k]) {
+            k++;
+        }
+        common = k;
+    }
+    if (n == 1) {
+        g_autofree char *rest = g_strdup_printf("%s ", matches[0] + plen);
+
+        el_insertstr(el, rest);
+        return CC_REFRESH;
+    }
+    if (common > plen) {
+        g_autofree char *rest = g_strndup(matches[0] + plen, common - plen);
+
+        el_insertstr(el, rest);
+        return CC_REFRESH;
+    }
+    /* Ambiguous: list the candidates below and draw the line again. */
+    {
+        FILE *out = NULL;
+
+        el_get(el, EL_GETFP, 1, &out);
+        fputs("\n", out);
+        for (int i = 0; i < n; i++) {
+            fputs(matches[i], out);
+            fputs(i + 1 < n ? " " : "\n", out);
+        }
+    }
+    return CC_REDISPLAY;
+}
+
+static gpointer monitor_thread(gpointer opaque)
+{
+    Monitor *mon = opaque;
+    HistEvent ev;
+    int failures = 0;
+
+    for (;;) {
+        int count = 0;
+        const char *line = el_gets(mon->el, &count);
+        g_autofree char *cmd = NULL;
+
+        g_atomic_int_set(&mon->ready, 0);
+        if (!line) {
+            /* Ctrl-D on an empty line ends nothing here; a dead pty ends us. */
+            if (count < 0 && errno != EINTR && ++failures > 100) {
+                mimic_log_mask(LOG_UNIMP, "monitor: terminal input failed: %s\n",
+                               strerror(errno));
+                return NULL;
+            }
+            continue;
+        }
+        failures = 0;
+        cmd = g_strndup(line, count);
+        g_strchomp(cmd);
+        if (cmd[strspn(cmd, " \t")]) {
+            history(mon->hist, &ev, H_ENTER, cmd);
+        }
+        g_mutex_lock(&mon->lock);
+        mon->line_done = false;
+        g_mutex_unlock(&mon->lock);
+        monitor_post(mon, ITEM_LINE, cmd, strlen(cmd));
+        g_mutex_lock(&mon->lock);
+        while (!mon->line_done) {
+            g_cond_wait(&mon->cond, &mon->lock);
+        }
+        g_mutex_unlock(&mon->lock);
+    }
+    return NULL;
+}
+
+/* ---- the main loop side ---- */
 
 static void monitor_write(Monitor *mon, const char *s, size_t n)
 {
@@ -60,268 +285,100 @@ static void monitor_write(Monitor *mon, const char *s, size_t n)
     }
 }
 
-static void monitor_puts(Monitor *mon, const char *s)
+static void monitor_run_line(Monitor *mon, const char *cmd)
 {
-    monitor_write(mon, s, strlen(s));
-}
-
-/* Redraw the prompt and line, leaving the terminal cursor at mon->cursor. */
-static void monitor_redraw(Monitor *mon)
-{
-    g_autofree char *s = g_strdup_printf("\r" MONITOR_PROMPT "%.*s\033[K", mon->len,
-                                         mon->line);
-
-    monitor_puts(mon, s);
-    if (mon->len > mon->cursor) {
-        g_autofree char *back = g_strdup_printf("\033[%dD", mon->len - mon->cursor);
-
-        monitor_puts(mon, back);
-    }
-}
-
-static void monitor_prompt(Monitor *mon)
-{
-    mon->len = mon->cursor = 0;
-    monitor_puts(mon, MONITOR_PROMPT);
-}
-
-static void monitor_greet(Monitor *mon)
-{
-    g_autofree char *s = g_strdup_printf("mimic %s monitor - type 'help' for more "
-                                         "information\n", vl_version_string());
-
-    mon->greeted = true;
-    monitor_puts(mon, s);
-    monitor_prompt(mon);
-}
-
-static void monitor_run_line(Monitor *mon)
-{
-    g_autofree char *cmd = g_strndup(mon->line, mon->len);
     char *text = NULL;
     size_t text_len = 0;
-    FILE *out;
+    FILE *out = open_memstream(&text, &text_len);
 
-    monitor_puts(mon, "\n");
-    if (strspn(cmd, " \t") < strlen(cmd)) {
-        const char *last = mon->history->len ?
-            g_ptr_array_index(mon->history, mon->history->len - 1) : NULL;
-
-        if (!last || strcmp(last, cmd) != 0) {
-            if (mon->history->len == MONITOR_HISTORY_MAX) {
-                g_ptr_array_remove_index(mon->history, 0);
-            }
-            g_ptr_array_add(mon->history, g_strdup(cmd));
-        }
-    }
-    mon->hist_pos = mon->history->len;
-    out = open_memstream(&text, &text_len);
     if (out) {
         hmp_execute(cmd, out);
         fclose(out);
         monitor_write(mon, text, text_len);
         free(text);
     }
-    monitor_prompt(mon);
+    g_mutex_lock(&mon->lock);
+    mon->line_done = true;
+    g_cond_signal(&mon->cond);
+    g_mutex_unlock(&mon->lock);
 }
 
-static void monitor_set_line(Monitor *mon, const char *s)
+static gboolean monitor_wake(gint fd, GIOCondition cond, gpointer opaque)
 {
-    mon->len = MIN((int)strlen(s), MONITOR_LINE_MAX - 1);
-    memcpy(mon->line, s, mon->len);
-    mon->cursor = mon->len;
-    monitor_redraw(mon);
-}
+    Monitor *mon = opaque;
+    char buf[256];
+    MonitorItem *it;
 
-static void monitor_history_move(Monitor *mon, int dir)
-{
-    int pos = mon->hist_pos + dir;
-
-    if (pos < 0 || pos > (int)mon->history->len) {
-        return;
+    while (read(fd, buf, sizeof(buf)) > 0) {
+        /* drain the pokes; the queue says what happened */
     }
-    mon->hist_pos = pos;
-    monitor_set_line(mon, pos == (int)mon->history->len ? ""
-                     : (const char *)g_ptr_array_index(mon->history, pos));
-}
-
-static void monitor_complete(Monitor *mon)
-{
-    g_autofree char *prefix = NULL;
-    g_auto(GStrv) matches = NULL;
-    int n;
-
-    /* Only the command word is completed. */
-    if (memchr(mon->line, ' ', mon->cursor)) {
-        return;
-    }
-    prefix = g_strndup(mon->line, mon->cursor);
-    matches = hmp_complete(prefix);
-    n = g_strv_length(matches);
-    if (n == 1) {
-        g_autofree char *rest = g_strdup(mon->line + mon->cursor);
-        g_autofree char *s = g_strdup_printf("%s %.*s", matches[0],
-                                             mon->len - mon->cursor, rest);
-
-        monitor_set_line(mon, s);
-        mon->cursor = strlen(matches[0]) + 1;
-        monitor_redraw(mon);
-    } else if (n > 1) {
-        monitor_puts(mon, "\n");
-        for (int i = 0; i < n; i++) {
-            monitor_puts(mon, matches[i]);
-            monitor_puts(mon, i + 1 < n ? " " : "\n");
+    while ((it = g_async_queue_try_pop(mon->to_main))) {
+        switch (it->kind) {
+        case ITEM_OUTPUT:
+            if (!mon->discarding) {
+                monitor_write(mon, it->data, it->len);
+            }
+            break;
+        case ITEM_RESET:
+            mon->discarding = false;
+            break;
+        case ITEM_READY:
+            chardev_accept_input(mon->chr);
+            break;
+        case ITEM_LINE:
+            monitor_run_line(mon, it->data);
+            break;
         }
-        monitor_redraw(mon);
+        g_free(it);
     }
+    return G_SOURCE_CONTINUE;
 }
 
-static void monitor_insert(Monitor *mon, char c)
+/* Echoes the tty makes between two el_gets calls are not for anyone: drop them. */
+static gboolean monitor_master_readable(gint fd, GIOCondition cond, gpointer opaque)
 {
-    if (mon->len >= MONITOR_LINE_MAX - 1) {
-        return;
+    char buf[512];
+
+    while (read(fd, buf, sizeof(buf)) > 0) {
+        /* discard */
     }
-    memmove(mon->line + mon->cursor + 1, mon->line + mon->cursor, mon->len - mon->cursor);
-    mon->line[mon->cursor++] = c;
-    mon->len++;
-    if (mon->cursor == mon->len) {
-        monitor_write(mon, &c, 1);
-    } else {
-        monitor_redraw(mon);
-    }
+    return G_SOURCE_CONTINUE;
 }
 
-static void monitor_delete_range(Monitor *mon, int from, int to)
+static void monitor_type(Monitor *mon, const char *keys, size_t len)
 {
-    memmove(mon->line + from, mon->line + to, mon->len - to);
-    mon->len -= to - from;
-    mon->cursor = from;
-    monitor_redraw(mon);
-}
+    while (len > 0) {
+        ssize_t n = write(mon->master_fd, keys, len);
 
-static void monitor_csi(Monitor *mon, char c)
-{
-    switch (c) {
-    case 'A':
-        monitor_history_move(mon, -1);
-        break;
-    case 'B':
-        monitor_history_move(mon, 1);
-        break;
-    case 'C':
-        if (mon->cursor < mon->len) {
-            mon->cursor++;
-            monitor_puts(mon, "\033[C");
+        if (n < 0 && errno == EINTR) {
+            continue;
         }
-        break;
-    case 'D':
-        if (mon->cursor > 0) {
-            mon->cursor--;
-            monitor_puts(mon, "\033[D");
-        }
-        break;
-    case 'H':
-        mon->cursor = 0;
-        monitor_redraw(mon);
-        break;
-    case 'F':
-        mon->cursor = mon->len;
-        monitor_redraw(mon);
-        break;
-    case '~':
-        if (mon->esc_param == 1 || mon->esc_param == 7) {
-            monitor_csi(mon, 'H');
-        } else if (mon->esc_param == 4 || mon->esc_param == 8) {
-            monitor_csi(mon, 'F');
-        } else if (mon->esc_param == 3 && mon->cursor < mon->len) {
-            monitor_delete_range(mon, mon->cursor, mon->cursor + 1);
-        }
-        break;
-    default:
-        break;
-    }
-}
-
-static void monitor_key(Monitor *mon, uint8_t c)
-{
-    if (mon->esc == ESC_START) {
-        mon->esc = (c == '[' || c == 'O') ? ESC_CSI : ESC_NONE;
-        mon->esc_param = 0;
-        return;
-    }
-    if (mon->esc == ESC_CSI) {
-        if (c >= '0' && c <= '9') {
-            mon->esc_param = mon->esc_param * 10 + (c - '0');
+        if (n <= 0) {
+            mimic_log_mask(LOG_UNIMP, "monitor: input dropped (%zu bytes)\n", len);
             return;
         }
-        mon->esc = ESC_NONE;
-        monitor_csi(mon, c);
-        return;
-    }
-    if (c == '\n' && mon->last_was_cr) {
-        mon->last_was_cr = false;
-        return;
-    }
-    mon->last_was_cr = c == '\r';
-    switch (c) {
-    case '\r':
-    case '\n':
-        monitor_run_line(mon);
-        break;
-    case 0x1b:
-        mon->esc = ESC_START;
-        break;
-    case 0x7f:
-    case 0x08:
-        if (mon->cursor > 0) {
-            monitor_delete_range(mon, mon->cursor - 1, mon->cursor);
-        }
-        break;
-    case '\t':
-        monitor_complete(mon);
-        break;
-    case 0x05:    /* Ctrl-E */
-        monitor_csi(mon, 'F');
-        break;
-    case 0x0b:    /* Ctrl-K */
-        mon->len = mon->cursor;
-        monitor_redraw(mon);
-        break;
-    case 0x15:    /* Ctrl-U */
-        monitor_delete_range(mon, 0, mon->cursor);
-        break;
-    case 0x17: {  /* Ctrl-W: the word before the cursor */
-        int from = mon->cursor;
-
-        while (from > 0 && mon->line[from - 1] == ' ') {
-            from--;
-        }
-        while (from > 0 && mon->line[from - 1] != ' ') {
-            from--;
-        }
-        monitor_delete_range(mon, from, mon->cursor);
-        break;
-    }
-    default:
-        if (c >= 32 && c < 127) {
-            monitor_insert(mon, c);
-        }
-        break;
+        keys += n;
+        len -= n;
     }
 }
 
 static int monitor_can_receive(void *opaque)
 {
-    return 256;
+    Monitor *mon = opaque;
+    int pending = 0;
+
+    if (!g_atomic_int_get(&mon->ready)) {
+        return 0;
+    }
+    if (ioctl(mon->slave_fd, FIONREAD, &pending) < 0) {
+        pending = 0;
+    }
+    return MAX(0, MONITOR_PTY_ROOM - pending);
 }
 
 static void monitor_receive(void *opaque, const uint8_t *buf, int len)
 {
-    Monitor *mon = opaque;
-
-    for (int i = 0; i < len; i++) {
-        monitor_key(mon, buf[i]);
-    }
+    monitor_type(opaque, (const char *)buf, len);
 }
 
 static void monitor_event(void *opaque, int event)
@@ -332,18 +389,20 @@ static void monitor_event(void *opaque, int event)
     case CHR_EVENT_OPENED:
         /* A new client (socket) or the terminal: start afresh. On a mux the
          * greeting waits until the user switches to the monitor. */
-        mon->esc = ESC_NONE;
-        mon->hist_pos = mon->history->len;
         if (!mon->on_mux) {
-            monitor_greet(mon);
+            mon->discarding = true;
+            mon->greeted = true;
+            monitor_type(mon, MONITOR_KEY_GREET, strlen(MONITOR_KEY_GREET));
         }
         break;
     case CHR_EVENT_MUX_IN:
         mon->focused = true;
+        mon->discarding = true;
         if (!mon->greeted) {
-            monitor_greet(mon);
+            mon->greeted = true;
+            monitor_type(mon, MONITOR_KEY_GREET, strlen(MONITOR_KEY_GREET));
         } else {
-            monitor_redraw(mon);
+            monitor_type(mon, MONITOR_KEY_REDRAW, strlen(MONITOR_KEY_REDRAW));
         }
         break;
     case CHR_EVENT_MUX_OUT:
@@ -360,18 +419,101 @@ static const CharFrontendOps monitor_fe_ops = {
     .event = monitor_event,
 };
 
+/* The pty libedit reads: as wide as the terminal behind stdio, else very wide. */
+static bool monitor_open_pty(Monitor *mon, GError **errp)
+{
+    struct winsize ws = { .ws_row = 24, .ws_col = MONITOR_SOCKET_COLUMNS };
+    struct winsize host;
+
+    if (chardev_is_stdio(mon->chr) && isatty(STDOUT_FILENO) &&
+        ioctl(STDOUT_FILENO, TIOCGWINSZ, &host) == 0 && host.ws_col > 0) {
+        ws = host;
+    }
+    if (openpty(&mon->master_fd, &mon->slave_fd, NULL, NULL, &ws) < 0) {
+        error_setg(errp, "monitor: cannot open a pseudo-terminal: %s", strerror(errno));
+        return false;
+    }
+    g_unix_set_fd_nonblocking(mon->master_fd, true, NULL);
+    fcntl(mon->master_fd, F_SETFD, FD_CLOEXEC);
+    fcntl(mon->slave_fd, F_SETFD, FD_CLOEXEC);
+    return true;
+}
+
+static bool monitor_el_setup(Monitor *mon, GError **errp)
+{
+    static const cookie_io_functions_t out_fns = { .write = monitor_cookie_write };
+    const char *term = getenv("TERM");
+    HistEvent ev;
+
+    mon->el_in = fdopen(mon->slave_fd, "r");
+    mon->el_out = fopencookie(mon, "w", out_fns);
+    if (!mon->el_in || !mon->el_out) {
+        error_setg(errp, "monitor: cannot set up the line editor's files");
+        return false;
+    }
+    /* Our FILE is the only way out: buffer until libedit flushes, as on a tty. */
+    setvbuf(mon->el_out, NULL, _IOFBF, 4096);
+    mon->el = el_init_fd("mimic", mon->el_in, mon->el_out, mon->el_out,
+                         mon->slave_fd, mon->slave_fd, mon->slave_fd);
+    if (!mon->el) {
+        error_setg(errp, "monitor: libedit could not start");
+        return false;
+    }
+    /* A socket's client is some terminal emulator: VT100 is what QEMU assumes. */
+    if (!chardev_is_stdio(mon->chr) || !term || !*term || !strcmp(term, "dumb")) {
+        term = "vt100";
+    }
+    el_set(mon->el, EL_TERMINAL, term);
+    el_set(mon->el, EL_EDITOR, "emacs");
+    el_set(mon->el, EL_CLIENTDATA, mon);
+    el_set(mon->el, EL_PROMPT, monitor_el_prompt);
+
+    mon->hist = history_init();
+    history(mon->hist, &ev, H_SETSIZE, MONITOR_HISTORY_MAX);
+    history(mon->hist, &ev, H_SETUNIQUE, 1);
+    el_set(mon->el, EL_HIST, history, mon->hist);
+
+    el_set(mon->el, EL_ADDFN, "mimic-complete", "Complete a monitor command",
+           monitor_el_complete);
+    el_set(mon->el, EL_ADDFN, "mimic-greet", "Greet a new client", monitor_el_greet);
+    el_set(mon->el, EL_ADDFN, "mimic-redraw", "Redraw after Ctrl-A c", monitor_el_redraw);
+    el_set(mon->el, EL_BIND, "^I", "mimic-complete", NULL);
+    el_set(mon->el, EL_BIND, MONITOR_KEY_GREET, "mimic-greet", NULL);
+    el_set(mon->el, EL_BIND, MONITOR_KEY_REDRAW, "mimic-redraw", NULL);
+    /* As in bash and QEMU's monitor: Ctrl-W rubs out the word before the cursor. */
+    el_set(mon->el, EL_BIND, "^W", "ed-delete-prev-word", NULL);
+    return true;
+}
+
 Monitor *monitor_new_hmp(Chardev *chr, bool on_mux, GError **errp)
 {
     Monitor *mon = g_new0(Monitor, 1);
 
     mon->chr = chr;
     mon->on_mux = on_mux;
-    mon->history = g_ptr_array_new_with_free_func(g_free);
+    mon->master_fd = mon->slave_fd = -1;
+    g_mutex_init(&mon->lock);
+    g_cond_init(&mon->cond);
+    mon->to_main = g_async_queue_new();
+    if (!g_unix_open_pipe(mon->wake_fd, FD_CLOEXEC, NULL) ||
+        !g_unix_set_fd_nonblocking(mon->wake_fd[0], true, NULL) ||
+        !g_unix_set_fd_nonblocking(mon->wake_fd[1], true, NULL)) {
+        error_setg(errp, "monitor: cannot create a pipe: %s", strerror(errno));
+        return NULL;
+    }
+    if (!monitor_open_pty(mon, errp) || !monitor_el_setup(mon, errp)) {
+        return NULL;
+    }
+    mon->wake_watch = g_unix_fd_add(mon->wake_fd[0], G_IO_IN, monitor_wake, mon);
+    mon->master_watch = g_unix_fd_add(mon->master_fd, G_IO_IN, monitor_master_readable,
+                                      mon);
+    mon->discarding = true;
     if (on_mux) {
         chardev_mux_add_frontend(chr, &monitor_fe_ops, mon);
     } else {
         chardev_set_frontend(chr, &monitor_fe_ops, mon);
     }
+    mon->thread = g_thread_new("monitor", monitor_thread, mon);
     return mon;
 }
 

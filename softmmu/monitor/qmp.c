@@ -8,12 +8,14 @@
  * Commands: qmp_capabilities, query-status, stop, cont, system_reset,
  * system_powerdown, quit, query-cpus-fast, human-monitor-command, query-commands,
  * query-version, and snapshot-save / snapshot-load / snapshot-delete as jobs
- * (query-jobs, job-dismiss) with JOB_STATUS_CHANGE events.
+ * (query-jobs, job-dismiss) with JOB_STATUS_CHANGE events. Their "devices" are
+ * block device names as `info block` shows them (QEMU takes node names) and must
+ * list every writable disk; "vmstate" names the disk that keeps the VM state.
  *
  * Events: STOP, RESUME and SHUTDOWN follow the run state, which is sampled every
  * 10 ms of host time (the run-state code has no notifier list) and once more at exit;
- * RESET is sent for resets asked for through a monitor. Guest-initiated resets are not
- * reported yet (that needs a reset notifier in softmmu/runstate.c).
+ * RESET follows every reset the main loop carries out (the run-state code's reset
+ * notifier), asked for by the guest (guest: true) or a monitor.
  */
 #include "qemu/osdep.h"
 #include <json-glib/json-glib.h>
@@ -34,6 +36,8 @@ typedef struct QmpJob {
     char *id;
     char *type;          /* "snapshot-save" ... */
     char *tag;
+    char *vmstate;       /* the disk that keeps the VM state (QMP "vmstate") */
+    char **devices;      /* the disks to snapshot (QMP "devices") */
     char *status;
     char *error;         /* NULL on success */
 } QmpJob;
@@ -225,9 +229,22 @@ static void qmp_at_exit(void)
     }
 }
 
-void qmp_notify_reset(const char *reason)
+/* Every reset the main loop carries out, whoever asked: QEMU's RESET event. */
+static void qmp_reset_done(void *opaque, ShutdownCause cause)
 {
-    qmp_event("RESET", qmp_shutdown_data(false, reason));
+    static const char *const reasons[] = {
+        [SHUTDOWN_CAUSE_NONE] = "none",
+        [SHUTDOWN_CAUSE_HOST_QMP] = "host-qmp-system-reset",
+        [SHUTDOWN_CAUSE_HOST_SIGNAL] = "host-signal",
+        [SHUTDOWN_CAUSE_HOST_UI] = "host-ui",
+        [SHUTDOWN_CAUSE_GUEST_SHUTDOWN] = "guest-shutdown",
+        [SHUTDOWN_CAUSE_GUEST_RESET] = "guest-reset",
+        [SHUTDOWN_CAUSE_GUEST_PANIC] = "guest-panic",
+    };
+    const char *reason = (unsigned)cause < G_N_ELEMENTS(reasons) && reasons[cause] ?
+        reasons[cause] : "none";
+
+    qmp_event("RESET", qmp_shutdown_data(cause >= SHUTDOWN_CAUSE_GUEST_SHUTDOWN, reason));
 }
 
 void qmp_notify_quit(void)
@@ -256,6 +273,8 @@ static void qmp_job_free(gpointer p)
     g_free(j->id);
     g_free(j->type);
     g_free(j->tag);
+    g_free(j->vmstate);
+    g_strfreev(j->devices);
     g_free(j->status);
     g_free(j->error);
     g_free(j);
@@ -296,11 +315,14 @@ static void qmp_jobs_run(void *opaque)
             qmp_poll_state(NULL);
         }
         if (!strcmp(j->type, "snapshot-save")) {
-            ok = savevm_snapshot_save(j->tag, &err);
+            ok = savevm_snapshot_save_devices(j->tag, j->vmstate,
+                                              (const char *const *)j->devices, &err);
         } else if (!strcmp(j->type, "snapshot-load")) {
-            ok = savevm_snapshot_load(j->tag, &err);
+            ok = savevm_snapshot_load_devices(j->tag, j->vmstate,
+                                              (const char *const *)j->devices, &err);
         } else {
-            ok = savevm_snapshot_delete(j->tag, &err);
+            ok = savevm_snapshot_delete_devices(j->tag, (const char *const *)j->devices,
+                                                &err);
         }
         if (!ok) {
             j->error = g_strdup(err->message);
@@ -416,6 +438,7 @@ static void qmp_start_job(QmpMonitor *qm, JsonNode *id, const char *type,
     const char *job_id = qmp_arg_str(args, "job-id");
     const char *tag = qmp_arg_str(args, "tag");
     JsonNode *devs = args ? json_object_get_member(args, "devices") : NULL;
+    JsonArray *arr;
     QmpJob *j;
 
     if (!job_id || !tag || (strcmp(type, "snapshot-delete") && !qmp_arg_str(args, "vmstate"))
@@ -431,11 +454,16 @@ static void qmp_start_job(QmpMonitor *qm, JsonNode *id, const char *type,
         qmp_send_error(qm, id, "GenericError", msg);
         return;
     }
-    if (json_array_get_length(json_node_get_array(devs)) > 0) {
-        qmp_send_error(qm, id, "GenericError", "snapshots of block devices are not "
-                       "supported yet: pass \"devices\": [] (the snapshot store holds "
-                       "the machine state)");
-        return;
+    arr = json_node_get_array(devs);
+    for (guint i = 0; i < json_array_get_length(arr); i++) {
+        JsonNode *d = json_array_get_element(arr, i);
+
+        if (JSON_NODE_TYPE(d) != JSON_NODE_VALUE ||
+            json_node_get_value_type(d) != G_TYPE_STRING) {
+            qmp_send_error(qm, id, "GenericError",
+                           "'devices' must be a list of block device names");
+            return;
+        }
     }
     if (!qmp_jobs) {
         qmp_jobs = g_ptr_array_new_with_free_func(qmp_job_free);
@@ -444,6 +472,11 @@ static void qmp_start_job(QmpMonitor *qm, JsonNode *id, const char *type,
     j->id = g_strdup(job_id);
     j->type = g_strdup(type);
     j->tag = g_strdup(tag);
+    j->vmstate = g_strdup(qmp_arg_str(args, "vmstate"));
+    j->devices = g_new0(char *, json_array_get_length(arr) + 1);
+    for (guint i = 0; i < json_array_get_length(arr); i++) {
+        j->devices[i] = g_strdup(json_array_get_string_element(arr, i));
+    }
     g_ptr_array_add(qmp_jobs, j);
     qmp_job_set_status(j, "created");
     qmp_send_return(qm, id, NULL);
@@ -489,7 +522,6 @@ static void qmp_dispatch(QmpMonitor *qm, const char *cmd, JsonObject *args, Json
     } else if (!strcmp(cmd, "system_reset")) {
         qemu_system_reset_request(SHUTDOWN_CAUSE_HOST_QMP);
         qmp_send_return(qm, id, NULL);
-        qmp_notify_reset("host-qmp-system-reset");
     } else if (!strcmp(cmd, "system_powerdown")) {
         qemu_system_powerdown_request();
         qmp_send_return(qm, id, NULL);
@@ -726,6 +758,7 @@ bool qmp_monitor_new(Chardev *chr, GError **errp)
         qmp_last_state = runstate_get();
         timer_mod(qmp_poll_timer, clock_get_ns(CLOCK_REALTIME) + QMP_POLL_NS);
         atexit(qmp_at_exit);
+        qemu_register_reset_notifier(qmp_reset_done, NULL);
     }
     qm->chr = chr;
     qm->in = g_string_new(NULL);

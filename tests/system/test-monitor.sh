@@ -94,13 +94,12 @@ check('left arrow + insert', b'info sttus\x1b[D\x1b[D\x1b[Da\r',
       'VM status: paused (prelaunch)\r\n')
 check('ctrl-u', b'garbage\x15info status\r', 'VM status: paused (prelaunch)\r\n')
 check('history (up arrow)', b'\x1b[A\r', 'VM status: paused (prelaunch)\r\n')
-check('tab completion', b'system_p\t\x15info status\r', 'VM status: paused (prelaunch)\r\n')
-s.sendall(b'system_p\t')
-time.sleep(0.3)
-echo = s.recv(4096).decode(errors='replace')
-if 'system_powerdown ' not in echo:
-    errors.append('tab did not complete system_p: %r' % echo)
-send(b'\x15\r')
+# libedit redraws with cursor motions, so completion is checked by its effect:
+# "inf<Tab>status" runs only if Tab turned "inf" into "info ".
+check('tab completion', b'inf\tstatus\r', 'VM status: paused (prelaunch)\r\n')
+check('ctrl-w', b'info status nosuch\x17\r', 'VM status: paused (prelaunch)\r\n')
+check('ctrl-a ctrl-k', b'info status\x01\x0bnosuch\x01\x0binfo status\r',
+      'VM status: paused (prelaunch)\r\n')
 check('unknown command', b'nosuch\r', "unknown command: 'nosuch'\r\n")
 check('cont', b'cont\r', '')
 check('status after cont', b'info status\r', 'VM status: running\r\n')
