@@ -173,6 +173,11 @@ static int qcow2_grow_refcount_table(BlockDriverState *bs, uint64_t min_idx)
     start = s->alloc_end;
     for (;;) {
         uint64_t count, last_idx;
+        /* Checked on every round: a corrupt alloc_end far past the end of the
+         * file would otherwise keep doubling the table for a very long time. */
+        if (new_size * 8 > QCOW2_MAX_REFTABLE_BYTES) {
+            return -EFBIG;
+        }
         tc = new_size / per_cluster;
         nb = 0;
         do {
@@ -423,6 +428,10 @@ int64_t qcow2_alloc_clusters(BlockDriverState *bs, uint64_t size)
         r = qcow2_get_refcount(bs, c, &rc);
         if (r < 0) {
             return r;
+        }
+        if (c == 0 && rc == 0) {
+            /* Handing out the header cluster would overwrite the header. */
+            return qcow2_mark_corrupt(bs, "the header cluster has refcount 0");
         }
         if (rc) {
             run = 0;
@@ -766,6 +775,9 @@ static void check_copied(BlockDriverState *bs, CheckState *cs, int fix)
     }
 }
 
+/* 2^28 clusters: 16 TiB of file with 64 KiB clusters, 1 GiB of counters. */
+#define QCOW2_CHECK_MAX_CLUSTERS (1ULL << 28)
+
 int qcow2_check_refcounts(BlockDriverState *bs, BlockCheckResult *res, int fix)
 {
     Qcow2State *s = bs->opaque;
@@ -779,6 +791,14 @@ int qcow2_check_refcounts(BlockDriverState *bs, BlockCheckResult *res, int fix)
         fix = 0;
     }
     cs.nb_clusters = qcow2_size_to_clusters(s, file_size);
+    /* One 32-bit counter per cluster of the file: refuse files so large (a
+     * sparse file grown by a corrupt table, usually) that the array alone
+     * would take more than 1 GiB. */
+    if (cs.nb_clusters > QCOW2_CHECK_MAX_CLUSTERS) {
+        error_report("qcow2: '%s' has %" PRIu64 " clusters, more than check can count",
+                     bs->filename, cs.nb_clusters);
+        return -EFBIG;
+    }
     cs.ref = g_try_new0(uint32_t, cs.nb_clusters ? cs.nb_clusters : 1);
     if (!cs.ref) {
         return -ENOMEM;

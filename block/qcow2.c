@@ -42,6 +42,12 @@ int qcow2_cache_get(BlockDriverState *bs, Qcow2CacheEntry *cache, int n,
     Qcow2State *s = bs->opaque;
     int victim = 0;
 
+    /* Cluster 0 is the header: no L2 table or refcount block can live there,
+     * and offset 0 also marks an empty cache slot. Only a corrupt image (say,
+     * refcounts claiming cluster 0 is free) gets here with it. */
+    if (offset < s->cluster_size) {
+        return qcow2_mark_corrupt(bs, "metadata table inside the header cluster");
+    }
     for (int i = 0; i < n; i++) {
         if (cache[i].offset == offset) {
             cache[i].lru = ++s->lru_clock;
