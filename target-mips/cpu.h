@@ -141,6 +141,10 @@ typedef struct MIPSTLBEntry {
     uint32_t asid;
     uint32_t g;
     uint32_t lo[2];       /* EntryLo0/1 without G (PFN, C, D, V) */
+    /* Per page of the pair: the MMU modes (bit per mmu_idx) that got softmmu pages
+     * from this entry since it was written, so overwriting it flushes only those
+     * (not migrated: a load flushes the softmmu TLB anyway). */
+    uint8_t used[2];
 } MIPSTLBEntry;
 
 /* Per-model constants. */

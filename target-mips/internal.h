@@ -29,6 +29,7 @@ typedef struct DisasContext {
     uint32_t hflags;        /* TB flags, plus the branch pending after this insn */
     uint32_t tb_bmask;      /* pending-branch bits in env->hflags at TB entry */
     int mem_idx;
+    const MIPSCPUModel *model;
     bool in_slot;           /* this insn is a delay slot */
     bool btarget_known;     /* btarget is a translation-time constant */
     uint32_t btarget;
@@ -69,6 +70,8 @@ void mips_gen_exception(DisasContext *dc, int excp);
 void mips_gen_exception_now(DisasContext *dc, int excp);
 void mips_gen_exception_err(DisasContext *dc, int excp, int err);
 void mips_gen_goto_tb(DisasContext *dc, unsigned n, uint32_t dest);
+/* Leave for the TB at cpu_pc with the state now in env (inline jump-cache probe). */
+void mips_gen_lookup_and_goto_ptr(DisasContext *dc);
 bool mips_check_cp0(DisasContext *dc);   /* false: CpU raised */
 bool mips_has_r2(DisasContext *dc);
 

@@ -46,12 +46,15 @@ MIPSTLBResult mips_tlb_lookup(const MIPSTLBEntry *tlb, int n, uint32_t va, uint3
     return MIPS_TLBRET_NOMATCH;
 }
 
-MIPSTLBResult mips_get_physical_address(CPUMIPSState *env, uint32_t va,
-                                        MMUAccessType access, int mmu_idx,
-                                        hwaddr *pa, int *prot, uint32_t *pgsize)
+/* As mips_get_physical_address; *index: the TLB entry used, or -1 (unmapped). */
+static MIPSTLBResult mips_translate(CPUMIPSState *env, uint32_t va, MMUAccessType access,
+                                    int mmu_idx, hwaddr *pa, int *prot,
+                                    uint32_t *pgsize, int *index)
 {
     bool user = mmu_idx == MIPS_MMU_IDX_USER;
     bool super = mmu_idx == MIPS_MMU_IDX_SUPER;
+
+    *index = -1;
 
     if (va < 0x80000000u) {
         /* kuseg: mapped, except while ERL = 1 (unmapped, uncached). */
@@ -83,7 +86,16 @@ MIPSTLBResult mips_get_physical_address(CPUMIPSState *env, uint32_t va,
     }
     return mips_tlb_lookup(env->tlb, MIPS_TLB_ENTRIES, va,
                            env->CP0_EntryHi & ENTRYHI_ASID, access, pa, prot,
-                           pgsize, NULL);
+                           pgsize, index);
+}
+
+MIPSTLBResult mips_get_physical_address(CPUMIPSState *env, uint32_t va,
+                                        MMUAccessType access, int mmu_idx,
+                                        hwaddr *pa, int *prot, uint32_t *pgsize)
+{
+    int index;
+
+    return mips_translate(env, va, access, mmu_idx, pa, prot, pgsize, &index);
 }
 
 static void mips_tlb_exception_state(CPUMIPSState *env, uint32_t va)
@@ -104,8 +116,14 @@ bool mips_cpu_tlb_fill(CPUState *cs, vaddr addr, int size, MMUAccessType access_
     MIPSTLBResult r;
     bool store = access_type == MMU_DATA_STORE;
 
-    r = mips_get_physical_address(env, addr, access_type, mmu_idx, &pa, &prot, &pgsize);
+    int index;
+
+    r = mips_translate(env, addr, access_type, mmu_idx, &pa, &prot, &pgsize, &index);
     if (r == MIPS_TLBRET_MATCH) {
+        if (index >= 0) {
+            /* Remember what to flush when this entry is overwritten. */
+            env->tlb[index].used[(addr & pgsize) ? 1 : 0] |= 1u << mmu_idx;
+        }
         /* Map the 4 KB page holding addr; pgsize tells the softmmu how much a
          * flush of this mapping has to cover. */
         mimic_log_mask(LOG_MMU, "mips_cpu_tlb_fill: va %08x -> pa %08" HWADDR_PRIx
@@ -165,12 +183,14 @@ void mips_tlb_flush_entry(CPUMIPSState *env, int idx)
     uint32_t start = e->vpn2 & ~(span - 1);
     uint32_t pages = span / TARGET_PAGE_SIZE;
 
-    if (!(e->lo[0] & ENTRYLO_V) && !(e->lo[1] & ENTRYLO_V)) {
-        /* Never produced a softmmu mapping. */
-        return;
-    }
-    if (start >= 0x80000000u && start < 0xc0000000u) {
-        /* Entries in kseg0/1 can never be used. */
+    uint8_t used[2] = { e->used[0], e->used[1] };
+
+    /* Only softmmu pages made from this entry (recorded by mips_cpu_tlb_fill), in
+     * the modes that made them: Linux overwrites an entry on every refill, and
+     * scanning every mode's table and victim cache for both pages was a large part
+     * of TLB-miss-heavy workloads. */
+    env->tlb[idx].used[0] = env->tlb[idx].used[1] = 0;
+    if (!(used[0] | used[1])) {
         return;
     }
     if (pages > MIPS_TLB_FLUSH_PAGES_MAX) {
@@ -178,8 +198,10 @@ void mips_tlb_flush_entry(CPUMIPSState *env, int idx)
         return;
     }
     for (uint32_t p = 0; p < pages; p++) {
-        tlb_flush_page_by_mmuidx(&env->cs, start + p * TARGET_PAGE_SIZE,
-                                 (1u << MMU_MODES_MAX) - 1);
+        uint8_t modes = used[p >= pages / 2];
+        if (modes) {
+            tlb_flush_page_by_mmuidx(&env->cs, start + p * TARGET_PAGE_SIZE, modes);
+        }
     }
 }
 

@@ -28,7 +28,7 @@ void mips_gen_save_bmask(DisasContext *dc, uint32_t bmask)
 static void mips_gen_jump_btarget(DisasContext *dc, bool exit_to_loop)
 {
     tcg_gen_mov_i32(cpu_pc, dc->btarget_v);
-    tcg_gen_lookup_and_goto_ptr();
+    mips_gen_lookup_and_goto_ptr(dc);
 }
 
 /* exit_to_loop: the slot changed state the TB depends on (see DISAS_EXIT), so do
@@ -38,7 +38,7 @@ static void mips_gen_jump_const(DisasContext *dc, unsigned n, uint32_t dest,
 {
     if (exit_to_loop) {
         tcg_gen_movi_i32(cpu_pc, dest);
-        tcg_gen_lookup_and_goto_ptr();
+        mips_gen_lookup_and_goto_ptr(dc);
     } else {
         mips_gen_goto_tb(dc, n, dest);
     }

@@ -51,12 +51,45 @@ static bool mips_cp0_write_ends_tb(int reg)
     }
 }
 
+/*
+ * CP0 registers whose MFC0 is a plain read of their field (mips_cp0_read has no
+ * side effect and no computation for them): read inline instead of calling the
+ * helper. The Linux TLB refill and syscall paths read Context, BadVAddr, EntryHi,
+ * Status, Cause and EPC on every entry. -1: go through the helper.
+ */
+static intptr_t mips_cp0_plain_field(int rd, int sel)
+{
+    if (sel != 0) {
+        return -1;
+    }
+    switch (rd) {
+    case 0:  return offsetof(CPUMIPSState, CP0_Index);
+    case 2:  return offsetof(CPUMIPSState, CP0_EntryLo0);
+    case 3:  return offsetof(CPUMIPSState, CP0_EntryLo1);
+    case 4:  return offsetof(CPUMIPSState, CP0_Context);
+    case 5:  return offsetof(CPUMIPSState, CP0_PageMask);
+    case 6:  return offsetof(CPUMIPSState, CP0_Wired);
+    case 8:  return offsetof(CPUMIPSState, CP0_BadVAddr);
+    case 10: return offsetof(CPUMIPSState, CP0_EntryHi);
+    case 11: return offsetof(CPUMIPSState, CP0_Compare);
+    case 12: return offsetof(CPUMIPSState, CP0_Status);
+    case 13: return offsetof(CPUMIPSState, CP0_Cause);
+    case 14: return offsetof(CPUMIPSState, CP0_EPC);
+    default: return -1;
+    }
+}
+
 static bool trans_mfc0(DisasContext *dc, uint32_t insn)
 {
     int rt = insn_rt(insn), rd = insn_rd(insn), sel = insn & 7;
+    intptr_t field = mips_cp0_plain_field(rd, sel);
 
     if (insn & 0x7f8) {
         return false;
+    }
+    if (field >= 0) {
+        tcg_gen_ld_i32(mips_gpr_dst(dc, rt), tcg_env, field);
+        return true;
     }
     tcg_gen_call2(&info_mfc0, tcgv_i32_temp(mips_gpr_dst(dc, rt)), tcgv_ptr_temp(tcg_env),
                   tcgv_i32_temp(tcg_constant_i32((rd << 3) | sel)));
@@ -69,6 +102,25 @@ static bool trans_mtc0(DisasContext *dc, uint32_t insn)
 
     if (insn & 0x7f8) {
         return false;
+    }
+    if (sel == 0 && (rd == 0 || rd == 2 || rd == 3 || rd == 4 || rd == 14)) {
+        /* Index, EntryLo0/1, Context and EPC: a masked store, as mips_cp0_write
+         * does (the refill handler writes EntryLo0/1 on every TLB miss). */
+        uint32_t mask = mips_cp0_write_mask(dc->model, rd, sel);
+        intptr_t field = mips_cp0_plain_field(rd, sel);
+        TCGv_i32 v = tcg_temp_new_i32();
+        tcg_gen_andi_i32(v, mips_gpr_src(rt), mask);
+        if (rd == 4) {
+            /* Context keeps its BadVPN2 bits. */
+            TCGv_i32 old = tcg_temp_new_i32();
+            tcg_gen_ld_i32(old, tcg_env, field);
+            tcg_gen_andi_i32(old, old, ~mask);
+            tcg_gen_or_i32(v, v, old);
+            tcg_temp_free_i32(old);
+        }
+        tcg_gen_st_i32(v, tcg_env, field);
+        tcg_temp_free_i32(v);
+        return true;
     }
     tcg_gen_call3(&info_mtc0, NULL, tcgv_ptr_temp(tcg_env),
                   tcgv_i32_temp(mips_gpr_src(rt)),

@@ -123,7 +123,7 @@ void mips_gen_exception_now(DisasContext *dc, int excp)
     tcg_gen_movi_i32(cpu_pc, dc->pc);
     tcg_gen_call2(&info_raise_now, NULL, tcgv_ptr_temp(tcg_env),
                   tcgv_i32_temp(tcg_constant_i32(excp)));
-    tcg_gen_lookup_and_goto_ptr();
+    mips_gen_lookup_and_goto_ptr(dc);
     dc->base.is_jmp = DISAS_NORETURN;
 }
 
@@ -157,6 +157,17 @@ static bool mips_use_goto_tb(DisasContext *dc, uint32_t dest)
     return (seg == 0x80000000u || seg == 0xa0000000u) && (dest & 0xe0000000u) == seg;
 }
 
+void mips_gen_lookup_and_goto_ptr(DisasContext *dc)
+{
+    /* The flags as mips_cpu_get_tb_cpu_state computes them, from env: a helper
+     * (exception entry, ERET, CP0 writes) may just have changed them. */
+    TCGv_i32 flags = tcg_temp_new_i32();
+    tcg_gen_ld_i32(flags, tcg_env, offsetof(CPUMIPSState, hflags));
+    tcg_gen_andi_i32(flags, flags, MIPS_HFLAG_TB_MASK);
+    translator_gen_lookup_and_goto_ptr(&dc->base, cpu_pc, flags);
+    tcg_temp_free_i32(flags);
+}
+
 void mips_gen_goto_tb(DisasContext *dc, unsigned n, uint32_t dest)
 {
     if (mips_use_goto_tb(dc, dest)) {
@@ -165,7 +176,7 @@ void mips_gen_goto_tb(DisasContext *dc, unsigned n, uint32_t dest)
         tcg_gen_exit_tb(dc->base.tb, n);
     } else {
         tcg_gen_movi_i32(cpu_pc, dest);
-        tcg_gen_lookup_and_goto_ptr();
+        mips_gen_lookup_and_goto_ptr(dc);
     }
 }
 
@@ -230,6 +241,7 @@ static void mips_tr_init_disas_context(DisasContextBase *db, CPUState *cs)
     dc->hflags = flags;
     dc->tb_bmask = flags & MIPS_HFLAG_BMASK;
     dc->mem_idx = flags & MIPS_HFLAG_MMU;
+    dc->model = mips_env(cs)->model;
     dc->btarget_known = false;
     dc->btarget = 0;
     dc->in_slot = false;
@@ -310,10 +322,10 @@ static void mips_tr_tb_stop(DisasContextBase *db, CPUState *cs)
         break;
     case DISAS_EXIT:
         tcg_gen_movi_i32(cpu_pc, db->pc_next);
-        tcg_gen_lookup_and_goto_ptr();
+        mips_gen_lookup_and_goto_ptr(dc);
         break;
     case DISAS_EXIT_PC_SET:
-        tcg_gen_lookup_and_goto_ptr();
+        mips_gen_lookup_and_goto_ptr(dc);
         break;
     default:
         break;

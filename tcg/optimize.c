@@ -913,6 +913,78 @@ static bool opt_is_unconditional_end(TCGOpcode opc)
     return opc == INDEX_op_br || opc == INDEX_op_exit_tb || opc == INDEX_op_goto_ptr;
 }
 
+/*
+ * "setcond t, a, b, c; ...; brcond t, 0, ne/eq, L" with a, b and t untouched in
+ * between becomes a branch on (a c b) itself. MIPS computes every branch condition
+ * before translating the delay slot, so each conditional branch had a setcond, a
+ * test of its result and a register for it; now the backend compares and jumps.
+ * The setcond stays here: liveness removes it when t has no other reader.
+ */
+#define OPT_MAX_PENDING_SETCOND 8
+
+static void opt_branch_on_setcond(TCGContext *s)
+{
+    struct {
+        TCGTemp *t, *a, *b;
+        TCGCond c;
+        TCGOpcode brc;
+    } tab[OPT_MAX_PENDING_SETCOND];
+    int n = 0;
+
+    for (TCGOp *op = s->first_op; op; op = op->next) {
+        TCGOpcode opc = op->opc;
+
+        if (opc == INDEX_op_brcond_i32 || opc == INDEX_op_brcond_i64) {
+            TCGTemp *t = arg_temp(op->args[0]), *z = arg_temp(op->args[1]);
+            TCGCond c = (TCGCond)op->args[2];
+            if (z->kind == TEMP_CONST && z->val == 0 &&
+                (c == TCG_COND_NE || c == TCG_COND_EQ)) {
+                for (int i = 0; i < n; i++) {
+                    if (tab[i].t == t && tab[i].brc == opc) {
+                        op->args[0] = temp_arg(tab[i].a);
+                        op->args[1] = temp_arg(tab[i].b);
+                        op->args[2] = c == TCG_COND_NE ? tab[i].c
+                                                        : tcg_invert_cond(tab[i].c);
+                        break;
+                    }
+                }
+            }
+            n = 0;
+            continue;
+        }
+        if (opc == INDEX_op_call || opc == INDEX_op_set_label ||
+            (tcg_op_defs[opc].flags & (TCG_OPF_BB_END | TCG_OPF_BB_EXIT))) {
+            /* A helper may write globals; a label or block end merges flows. */
+            n = 0;
+            continue;
+        }
+        /* Outputs (discard included) end whatever reads them. */
+        int nb_o = tcg_op_nb_oargs(op);
+        for (int o = 0; o < nb_o; o++) {
+            TCGTemp *w = arg_temp(op->args[o]);
+            for (int i = 0; i < n; i++) {
+                if (tab[i].t == w || tab[i].a == w || tab[i].b == w) {
+                    tab[i--] = tab[--n];
+                }
+            }
+        }
+        if ((opc == INDEX_op_setcond_i32 || opc == INDEX_op_setcond_i64) &&
+            n < OPT_MAX_PENDING_SETCOND) {
+            TCGTemp *t = arg_temp(op->args[0]);
+            TCGTemp *a = arg_temp(op->args[1]), *b = arg_temp(op->args[2]);
+            if (t != a && t != b) {
+                tab[n].t = t;
+                tab[n].a = a;
+                tab[n].b = b;
+                tab[n].c = (TCGCond)op->args[3];
+                tab[n].brc = opc == INDEX_op_setcond_i32 ? INDEX_op_brcond_i32
+                                                          : INDEX_op_brcond_i64;
+                n++;
+            }
+        }
+    }
+}
+
 void tcg_optimize(TCGContext *s)
 {
     OptContext ctx;
@@ -1038,4 +1110,5 @@ void tcg_optimize(TCGContext *s)
             tcg_op_remove(s, op);
         }
     }
+    opt_branch_on_setcond(s);
 }

@@ -19,7 +19,7 @@ void tb_jmp_cache_clear(CPUState *cpu)
     for (unsigned i = 0; i < jc->nlog; i++) {
         unsigned h = jc->log[i];
         uint32_t vpn = jc->array[h].pc >> TARGET_PAGE_BITS;
-        jc->array[h].tb = NULL;
+        tb_jmp_cache_drop(jc, h);
         jc->pages[vpn / 64] &= ~(1ULL << (vpn % 64));
     }
     jc->nlog = 0;
@@ -47,7 +47,7 @@ void tb_jmp_cache_clear_page(CPUState *cpu, vaddr page)
         unsigned base = tb_jmp_cache_hash(page) & ~(group - 1);
         for (unsigned i = 0; i < group; i++) {
             if (jc->array[base + i].tb && (jc->array[base + i].pc & TARGET_PAGE_MASK) == page) {
-                jc->array[base + i].tb = NULL;
+                tb_jmp_cache_drop(jc, base + i);
             }
         }
     }
@@ -58,7 +58,7 @@ void tb_jmp_cache_clear_page(CPUState *cpu, vaddr page)
             TranslationBlock *tb = jc->array[base + i].tb;
             if (tb && (jc->array[base + i].pc & TARGET_PAGE_MASK) == prev &&
                 tb->page_addr[1] != (hwaddr)-1) {
-                jc->array[base + i].tb = NULL;
+                tb_jmp_cache_drop(jc, base + i);
             }
         }
         /* The bit stays: the previous page's own entries are still there. */
@@ -71,7 +71,7 @@ void tb_jmp_cache_remove_tb(TranslationBlock *tb)
     unsigned h = tb_jmp_cache_hash(tb->pc);
     CPU_FOREACH(cpu) {
         if (cpu->tb_jmp_cache->array[h].tb == tb) {
-            cpu->tb_jmp_cache->array[h].tb = NULL;
+            tb_jmp_cache_drop(cpu->tb_jmp_cache, h);
         }
     }
 }

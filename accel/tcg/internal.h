@@ -48,8 +48,11 @@ static inline void tb_jmp_cache_set(CPUState *cpu, vaddr pc, TranslationBlock *t
     unsigned h = tb_jmp_cache_hash(pc);
     uint32_t vpn = pc >> TARGET_PAGE_BITS;
     CPUJumpCache *jc = cpu->tb_jmp_cache;
+    bool plain = tb->cs_base == 0 &&
+                 !(tb->cflags & (CF_COUNT_MASK | CF_NOCHAIN | CF_INVALID));
     jc->array[h].tb = tb;
     jc->array[h].pc = pc;
+    jc->array[h].nflags = plain ? ~tb->flags : 0;
     jc->pages[vpn / 64] |= 1ULL << (vpn % 64);
     if (jc->nlog < TB_JMP_LOG_SIZE) {
         jc->log[jc->nlog] = h;
@@ -59,6 +62,13 @@ static inline void tb_jmp_cache_set(CPUState *cpu, vaddr pc, TranslationBlock *t
     }
 }
 void tb_jmp_cache_remove_tb(TranslationBlock *tb);
+
+/* Empty slot h: no TB, and a key the inline probe never matches. */
+static inline void tb_jmp_cache_drop(CPUJumpCache *jc, unsigned h)
+{
+    jc->array[h].tb = NULL;
+    jc->array[h].nflags = 0;
+}
 
 /* cputlb.c */
 void tlb_reset_dirty_all(void);

@@ -149,7 +149,8 @@ void tb_link(TranslationBlock *tb)
 static void tb_reset_jump(TranslationBlock *tb, int n)
 {
     uintptr_t addr = (uintptr_t)tb->tc.ptr + tb->jmp_insn_offset[n];
-    tcg_ctx->backend->patch_jump(addr, addr,
+    /* Written through the writable view, aimed at executable addresses. */
+    tcg_ctx->backend->patch_jump((uintptr_t)tcg_splitwx_to_rw(tcg_ctx, (void *)addr), addr,
                                  (uintptr_t)tb->tc.ptr + tb->jmp_reset_offset[n]);
     tb->jmp_dest[n] = 0;
 }
@@ -179,7 +180,8 @@ void tb_add_jump(TranslationBlock *tb, int n, TranslationBlock *dest)
         return;
     }
     uintptr_t addr = (uintptr_t)tb->tc.ptr + tb->jmp_insn_offset[n];
-    tcg_ctx->backend->patch_jump(addr, addr, (uintptr_t)dest->tc.ptr);
+    tcg_ctx->backend->patch_jump((uintptr_t)tcg_splitwx_to_rw(tcg_ctx, (void *)addr), addr,
+                                 (uintptr_t)dest->tc.ptr);
     tb->jmp_dest[n] = (uintptr_t)dest;
     tb->jmp_list_next[n] = dest->jmp_list_head;
     dest->jmp_list_head = (uintptr_t)tb | n;

@@ -39,20 +39,56 @@ static int64_t get_clock_ns(void)
 }
 
 /*
- * The buffer should lie within +-2 GiB of our own text so generated code can reach
- * helpers with rel32 calls; ask for a spot just below the executable and accept
- * whatever the kernel gives if that is taken.
+ * W^X (DESIGN.md section 7): the buffer is one memfd mapped twice, read+execute where
+ * the code runs and read+write where it is written, so no page is ever writable and
+ * executable at once. The executable view should lie within +-2 GiB of our own text
+ * so generated code can reach helpers with rel32 calls: ask for a spot just below the
+ * executable, and put the writable view just below that, so code can also reach the
+ * TB headers (written, hence addressed through the writable view) with a rip-relative
+ * lea. The kernel may place either elsewhere; everything still works, with longer
+ * forms. Without memfd, one read+write+execute mapping is the fallback.
  */
-static void *alloc_code_buffer(size_t size)
+static bool alloc_code_buffer(size_t size, uint8_t **rw, uint8_t **rx)
 {
     uintptr_t text = (uintptr_t)&alloc_code_buffer;
     uintptr_t hint = (text - size - (64u << 20)) & ~(uintptr_t)0xffff;
+    const char *pm = getenv("MIMIC_PERFMAP");
+    /* perf names JIT code from /tmp/perf-PID.map only in anonymous memory: a
+     * profiling run (MIMIC_PERFMAP=1) keeps the single mapping. */
+    bool profiling = pm && *pm && strcmp(pm, "0") != 0;
+    int fd = profiling ? -1 : memfd_create("mimic-jit", MFD_CLOEXEC);
+
+    if (fd >= 0) {
+        void *x = MAP_FAILED, *w = MAP_FAILED;
+        if (ftruncate(fd, size) == 0) {
+            x = mmap((void *)hint, size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+        }
+        if (x != MAP_FAILED) {
+            uintptr_t whint = ((uintptr_t)x - size - (16u << 20)) & ~(uintptr_t)0xffff;
+            w = mmap((void *)whint, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        }
+        int saved = errno;
+        close(fd);          /* the mappings keep the memory */
+        if (w != MAP_FAILED) {
+            *rw = w;
+            *rx = x;
+            return true;
+        }
+        if (x != MAP_FAILED) {
+            munmap(x, size);
+        }
+        errno = saved;
+    }
+    mimic_log_mask(LOG_JITSTATS, "tcg: no separate code views (%s); using one "
+                   "writable and executable code buffer\n",
+                   profiling ? "MIMIC_PERFMAP set" : strerror(errno));
     void *p = mmap((void *)hint, size, PROT_READ | PROT_WRITE | PROT_EXEC,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) {
-        return NULL;
+        return false;
     }
-    return p;
+    *rw = *rx = p;
+    return true;
 }
 
 bool tcg_exec_init(const TCGConfig *cfg, GError **errp)
@@ -67,14 +103,15 @@ bool tcg_exec_init(const TCGConfig *cfg, GError **errp)
     if (tcg_ctx) {
         return true;    /* already set up (unit tests may call twice) */
     }
+    uint8_t *rx;
     code_gen_buffer_size = mb << 20;
-    code_gen_buffer = alloc_code_buffer(code_gen_buffer_size);
-    if (!code_gen_buffer) {
+    if (!alloc_code_buffer(code_gen_buffer_size, &code_gen_buffer, &rx)) {
         error_setg_errno(errp, errno, "cannot map a %zu MiB code buffer", mb);
         return false;
     }
     tcg_use_interp = (backend == &tcg_backend_interp);
     tcg_context_init(&tcg_ctx_storage, backend);
+    tcg_ctx_storage.code_rx_diff = rx - code_gen_buffer;
     tcg_ctx = &tcg_ctx_storage;
     size_t plen = backend->gen_prologue(tcg_ctx, code_gen_buffer, code_gen_buffer_size);
     /* 64-aligned like every TB header, so "nothing in the buffer" is exact. */
@@ -100,7 +137,10 @@ TranslationBlock *tb_find_by_host_pc(uintptr_t host_pc)
 {
     size_t lo = 0, hi = tb_list_len;
 
-    if (host_pc < (uintptr_t)code_gen_start || host_pc >= (uintptr_t)code_gen_ptr) {
+    /* host_pc is an executable-view address, like tc.ptr. */
+    if (!tcg_ctx ||
+        host_pc < (uintptr_t)tcg_splitwx_to_rx(tcg_ctx, code_gen_start) ||
+        host_pc >= (uintptr_t)tcg_splitwx_to_rx(tcg_ctx, code_gen_ptr)) {
         return NULL;
     }
     /* Last TB whose code starts at or before host_pc. */
@@ -124,6 +164,8 @@ TranslationBlock *tb_find_by_host_pc(uintptr_t host_pc)
     return tb;
 }
 
+static void restore_cache_reset(void);
+
 void tb_flush(CPUState *cpu)
 {
     CPUState *c;
@@ -134,6 +176,7 @@ void tb_flush(CPUState *cpu)
     tb_page_reset_all();
     tb_list_len = 0;
     code_gen_ptr = code_gen_start;
+    restore_cache_reset();
     CPU_FOREACH(c) {
         tb_jmp_cache_clear(c);
     }
@@ -251,19 +294,45 @@ bool tb_decode_insn_data(const TranslationBlock *tb, uintptr_t host_pc,
     return false;
 }
 
+/*
+ * Restores from the same host pc repeat: every guest TLB refill taken by the same
+ * load runs the binary search over all TBs and the decoding of the TB's records
+ * again (7% of a TLB-miss-heavy workload). Code at a host address never changes
+ * until the buffer is flushed, so the result can be remembered until then.
+ */
+#define RESTORE_CACHE_BITS 10
+typedef struct RestoreCacheEntry {
+    uintptr_t host_pc;
+    TranslationBlock *tb;
+    uint64_t data[TCG_INSN_START_WORDS];
+} RestoreCacheEntry;
+static RestoreCacheEntry restore_cache[1u << RESTORE_CACHE_BITS];
+
+static void restore_cache_reset(void)
+{
+    memset(restore_cache, 0, sizeof(restore_cache));
+}
+
 bool cpu_restore_state(CPUState *cpu, uintptr_t retaddr)
 {
-    uint64_t data[TCG_INSN_START_WORDS];
+    RestoreCacheEntry *rc;
     TranslationBlock *tb;
 
     if (!retaddr) {
         return false;
     }
-    tb = tb_find_by_host_pc(retaddr);
-    if (!tb || !tb_decode_insn_data(tb, retaddr, data)) {
-        return false;
+    rc = &restore_cache[(retaddr ^ (retaddr >> RESTORE_CACHE_BITS)) &
+                        ((1u << RESTORE_CACHE_BITS) - 1)];
+    if (rc->host_pc != retaddr) {
+        tb = tb_find_by_host_pc(retaddr);
+        if (!tb || !tb_decode_insn_data(tb, retaddr, rc->data)) {
+            rc->host_pc = 0;
+            return false;
+        }
+        rc->host_pc = retaddr;
+        rc->tb = tb;
     }
-    cpu->cc->restore_state_to_opc(cpu, tb, data);
+    cpu->cc->restore_state_to_opc(cpu, rc->tb, rc->data);
     return true;
 }
 
@@ -301,7 +370,7 @@ static TranslationBlock *tb_alloc(void)
     }
     TranslationBlock *tb = (TranslationBlock *)p;
     memset(tb, 0, sizeof(*tb));
-    code_gen_ptr = p + QEMU_ALIGN_UP(sizeof(TranslationBlock), CODE_GEN_ALIGN);
+    code_gen_ptr = p + TB_CODE_OFFSET;
     return tb;
 }
 
@@ -369,6 +438,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint32_t cs_base, uint32_
         }
 
         uint8_t *code = code_gen_ptr;
+        assert(code == (uint8_t *)tb + TB_CODE_OFFSET);
         size_t room = code_gen_buffer + code_gen_buffer_size - code;
         int size = tcg_gen_code(s, tb, code, room);
         size_t rec = size >= 0 ? encode_insn_records(s, tb, code + size, room - size) : 0;
@@ -390,7 +460,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint32_t cs_base, uint32_
             }
             continue;
         }
-        tb->tc.ptr = code;
+        tb->tc.ptr = tcg_splitwx_to_rx(s, code);
         tb->tc.size = size;
         tb->insn_records = code + size;
         for (int i = 0; i < 2; i++) {
@@ -405,7 +475,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint32_t cs_base, uint32_
         if (mimic_log_enabled(LOG_OUT_ASM)) {
             mimic_log("OUT: [size=%d]\n", size);
             if (s->backend->disas) {
-                s->backend->disas(mimic_logfile, code, size);
+                s->backend->disas(mimic_logfile, tb->tc.ptr, size);
             }
             mimic_log("\n");
         }

@@ -135,3 +135,73 @@ bool translator_use_goto_tb(DisasContextBase *db, vaddr dest)
     }
     return ((db->pc_first ^ dest) & TARGET_PAGE_MASK) == 0;
 }
+
+/* ret = (a >> right) & mask, a left shift for negative right. */
+static void translator_gen_shift_mask(TCGv_i32 ret, TCGv_i32 a, int right, uint32_t mask)
+{
+    if (right > 0) {
+        tcg_gen_shri_i32(ret, a, right);
+    } else if (right < 0) {
+        tcg_gen_shli_i32(ret, a, -right);
+    } else {
+        tcg_gen_mov_i32(ret, a);
+    }
+    tcg_gen_andi_i32(ret, ret, mask);
+}
+
+#define JC_ENTRY_SHIFT 4
+_Static_assert(sizeof(((CPUJumpCache *)0)->array[0]) == 1u << JC_ENTRY_SHIFT,
+               "jump-cache entries are indexed by shifting");
+_Static_assert(offsetof(CPUJumpCache, array[0].nflags) ==
+               offsetof(CPUJumpCache, array[0].pc) + 4 && sizeof(vaddr) == 4,
+               "pc and nflags form one little-endian 64-bit key");
+
+void translator_gen_lookup_and_goto_ptr(DisasContextBase *db, TCGv_i32 pc,
+                                        TCGv_i32 flags)
+{
+    if (mimic_log_enabled(LOG_EXEC | LOG_CPU | LOG_NOCHAIN) || db->singlestep_enabled ||
+        (db->tb->cflags & (CF_NOCHAIN | CF_NOCACHE))) {
+        /* The helper sends every TB back to the loop when logging wants that. */
+        tcg_gen_lookup_and_goto_ptr();
+        return;
+    }
+    const unsigned off_bits = TB_JMP_CACHE_BITS - TB_JMP_PAGE_BITS;
+    TCGv_i32 off = tcg_temp_new_i32();
+    TCGv_i32 lo = tcg_temp_new_i32();
+    TCGv_ptr ent = tcg_temp_new_ptr();
+    TCGv_ptr base = tcg_temp_new_ptr();
+    TCGv_i64 key = tcg_temp_new_i64();
+    TCGv_i64 want = tcg_temp_new_i64();
+    TCGv_ptr code = tcg_temp_new_ptr();
+#define P64(p) temp_tcgv_i64(tcgv_ptr_temp(p))
+
+    /* Byte offset of tb_jmp_cache_hash(pc)'s slot: the page's group, then the insn. */
+    translator_gen_shift_mask(off, pc, TARGET_PAGE_BITS - off_bits - JC_ENTRY_SHIFT,
+                              ((1u << TB_JMP_PAGE_BITS) - 1) << (off_bits + JC_ENTRY_SHIFT));
+    translator_gen_shift_mask(lo, pc, 2 - JC_ENTRY_SHIFT,
+                              ((1u << off_bits) - 1) << JC_ENTRY_SHIFT);
+    tcg_gen_or_i32(off, off, lo);
+    tcg_gen_ext_i32_ptr(ent, off);
+    tcg_gen_ld_ptr(base, tcg_env, offsetof(CPUState, tb_jmp_cache));
+    tcg_gen_add_i64(P64(ent), P64(ent), P64(base));
+
+    /* Hit: the slot's (pc, ~flags) is ours; its TB's code follows the header. */
+    tcg_gen_ld_i64(key, ent, offsetof(CPUJumpCache, array[0].pc));
+    tcg_gen_not_i32(lo, flags);
+    tcg_gen_concat_i32_i64(want, pc, lo);
+    tcg_gen_ld_ptr(code, ent, offsetof(CPUJumpCache, array[0].tb));
+    tcg_gen_addi_ptr(code, code, TB_CODE_OFFSET + tcg_ctx->code_rx_diff);
+    /* Miss: back to the loop, which looks further and fills the slot. */
+    tcg_gen_movcond_i64(TCG_COND_EQ, P64(code), key, want, P64(code),
+                        tcg_constant_i64((intptr_t)tcg_code_gen_epilogue));
+    tcg_gen_goto_ptr(code);
+#undef P64
+
+    tcg_temp_free_i32(off);
+    tcg_temp_free_i32(lo);
+    tcg_temp_free_ptr(ent);
+    tcg_temp_free_ptr(base);
+    tcg_temp_free_i64(key);
+    tcg_temp_free_i64(want);
+    tcg_temp_free_ptr(code);
+}

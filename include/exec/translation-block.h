@@ -49,4 +49,9 @@ typedef struct TranslationBlock {
     struct TranslationBlock *hash_next;
 } TranslationBlock;
 
+/* A TB's header sits in the code buffer right before its code: tc.ptr is the
+ * executable-view address of (uint8_t *)tb + TB_CODE_OFFSET. Generated code relies on
+ * it to go from a jump-cache entry's TB to its code without touching the header. */
+#define TB_CODE_OFFSET QEMU_ALIGN_UP(sizeof(TranslationBlock), 16)
+
 #endif

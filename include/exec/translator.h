@@ -59,4 +59,16 @@ uint32_t translator_ldl(CPUState *cpu, DisasContextBase *db, vaddr pc);
  * not disabled). */
 bool translator_use_goto_tb(DisasContextBase *db, vaddr dest);
 
+/*
+ * Leave for the TB at (pc, flags) through the CPU's jump cache, probed inline: a
+ * hit jumps straight to the TB's code, a miss returns to the loop (which looks in
+ * the hash table, translates if need be and fills the slot). pc and flags must be
+ * exactly what get_tb_cpu_state would return at this point (read them from env
+ * after any helper that may change them); cs_base must be 0, and flags never
+ * 0xffffffff. Falls back to tcg_gen_lookup_and_goto_ptr() where logging or
+ * single-stepping needs every TB to pass through the loop.
+ */
+void translator_gen_lookup_and_goto_ptr(DisasContextBase *db, TCGv_i32 pc,
+                                        TCGv_i32 flags);
+
 #endif

@@ -227,6 +227,14 @@ typedef struct TCGContext {
 
     const struct TCGBackend *backend;
     void *backend_state;
+    /*
+     * W^X: the code buffer is mapped twice, written through one view and run from
+     * the other. code_rx_diff = executable address - writable address of the same
+     * byte (0 with a single RWX mapping). Backends write at the addresses they are
+     * given and compute every displacement to something outside the buffer, and
+     * every absolute code address, for the executable view.
+     */
+    intptr_t code_rx_diff;
     /* The backend writes dirty globals to env on the qemu_ld/st slow path (before
      * the helper that may fault), so liveness need not force them there first. */
     bool backend_syncs_ldst;
@@ -244,20 +252,34 @@ extern TCGv_ptr tcg_env;            /* the CPU state pointer (fixed host registe
  */
 typedef struct TCGBackend {
     const char *name;
-    /* Emit prologue/epilogue at buf; return bytes used. */
+    /* Emit prologue/epilogue at buf (the writable view: the executable one is at
+     * buf + s->code_rx_diff, likewise for gen_code); return bytes used. */
     size_t (*gen_prologue)(TCGContext *s, uint8_t *buf, size_t size);
     /* Emit the TB's code at buf; return bytes or -1 if it did not fit. Fills
      * s->insn_end_off[] and goto_tb offsets. */
     int (*gen_code)(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf, size_t size);
-    /* Run a TB: returns the exit value (tb | slot, or 0). */
+    /* Run a TB at code (executable view): returns the exit value (tb | slot, with
+     * the TB header's writable-view address, or 0). */
     uintptr_t (*exec)(void *env, const void *code);
-    /* Point goto_tb slot at jmp_addr (the slot's displacement) to target code. */
+    /* Point goto_tb slot at jmp_addr (the slot's displacement, writable view; the
+     * same byte is at rx_jmp_addr in the executable view) to target code (an
+     * executable address). */
     void (*patch_jump)(uintptr_t jmp_addr, uintptr_t rx_jmp_addr, uintptr_t target);
     /* Host disassembly for -d out_asm (NULL: hex dump). */
     void (*disas)(FILE *f, const void *code, size_t size);
 } TCGBackend;
 
-/* Set by gen_prologue: jumping here returns 0 to the execution loop (goto_ptr miss). */
+/* The executable address of a byte written at rw, and back (see code_rx_diff). */
+static inline const void *tcg_splitwx_to_rx(const TCGContext *s, const void *rw)
+{
+    return (const uint8_t *)rw + s->code_rx_diff;
+}
+static inline void *tcg_splitwx_to_rw(const TCGContext *s, const void *rx)
+{
+    return (uint8_t *)(uintptr_t)rx - s->code_rx_diff;
+}
+
+/* Set by gen_prologue (an executable-view address): jumping here returns 0 to the execution loop (goto_ptr miss). */
 extern const void *tcg_code_gen_epilogue;
 
 extern const TCGBackend tcg_backend_x86_64;

@@ -344,7 +344,7 @@ static size_t interp_gen_prologue(TCGContext *s, uint8_t *buf, size_t size)
     w[0] = INDEX_op_exit_tb;
     w[1] = 0;
     w[2] = 0;
-    tcg_code_gen_epilogue = buf;
+    tcg_code_gen_epilogue = tcg_splitwx_to_rx(s, buf);
     return 12;
 }
 

@@ -838,8 +838,9 @@ static void x86_gen_exit_tb(X86Gen *g, uintptr_t val)
         x86_emit_jmp_abs(g, tcg_code_gen_epilogue);
         return;
     }
-    /* TBs live in the code buffer: a rip-relative lea usually reaches them. */
-    int64_t disp = (intptr_t)val - ((intptr_t)g->code_ptr + 7);
+    /* TBs live in the code buffer: a rip-relative lea usually reaches them. val is
+     * the header's writable address, the lea runs in the executable view. */
+    int64_t disp = (intptr_t)val - (x86_rx_ptr(g) + 7);
     if (val == (uint32_t)val || !x86_fits_s32(disp)) {
         x86_emit_movi(g, TCG_TYPE_I64, X86_RAX, val);
     } else {
@@ -885,6 +886,7 @@ static int x86_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf
     g->s = s;
     g->code_start = g->code_ptr = buf;
     g->code_end = buf + size;
+    g->rx_diff = s->code_rx_diff;
     if (size <= X86_OP_MARGIN) {
         return -1;
     }
@@ -993,7 +995,7 @@ static size_t x86_gen_prologue(TCGContext *s, uint8_t *buf, size_t size)
     static const int8_t saved[] = {
         X86_RBP, X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15,
     };
-    X86Gen g = { .s = s, .code_start = buf, .code_ptr = buf };
+    X86Gen g = { .s = s, .code_start = buf, .code_ptr = buf, .rx_diff = s->code_rx_diff };
 
     if (size < 128) {
         return 0;
@@ -1009,15 +1011,15 @@ static size_t x86_gen_prologue(TCGContext *s, uint8_t *buf, size_t size)
 
     /* Epilogue: jumping to tcg_code_gen_epilogue returns 0; x86_tb_ret_rx returns
      * whatever is in rax. */
-    tcg_code_gen_epilogue = g.code_ptr;
+    tcg_code_gen_epilogue = (const void *)x86_rx_ptr(&g);
     x86_emit_arith(&g, ARITH_XOR, 0, X86_RAX, X86_RAX);
-    x86_tb_ret_rx = g.code_ptr;
+    x86_tb_ret_rx = (const uint8_t *)x86_rx_ptr(&g);
     x86_emit_arithi(&g, ARITH_ADD, P_REXW, X86_RSP, X86_FRAME_SIZE);
     for (int i = ARRAY_SIZE(saved) - 1; i >= 0; i--) {
         x86_emit_pop(&g, saved[i]);
     }
     x86_out8(&g, OPC_RET);
-    x86_prologue_rx = buf;
+    x86_prologue_rx = buf + g.rx_diff;
     return g.code_ptr - buf;
 }
 

@@ -345,7 +345,7 @@ void x86_bind_label(X86Gen *g, TCGLabel *l)
  */
 static void x86_emit_abs(X86Gen *g, int opc, int ext, const void *rx_target)
 {
-    int64_t disp = (intptr_t)rx_target - ((intptr_t)g->code_ptr + 5);
+    int64_t disp = (intptr_t)rx_target - (x86_rx_ptr(g) + 5);
 
     if (x86_fits_s32(disp)) {
         x86_out8(g, opc);

@@ -162,6 +162,7 @@ typedef struct X86Gen {
     uint8_t *code_start, *code_ptr;
     uint8_t *code_limit;         /* code_start + size - X86_OP_MARGIN */
     uint8_t *code_end;           /* code_start + size */
+    intptr_t rx_diff;            /* executable address - writable address */
     bool overflow;
 
     /* Register allocator. */
@@ -182,13 +183,20 @@ extern bool x86_have_lzcnt, x86_have_bmi1, x86_have_bmi2, x86_have_popcnt, x86_h
 void x86_probe_cpu(void);
 
 /*
- * The code buffer (accel/tcg/translate-all.c) has a single view that is both
- * written and executed, so addresses computed while emitting are the addresses the
- * code runs at; rip-relative forms (branches, lea of the return address) need nothing
- * more.
+ * W^X: code is written through code_ptr (the writable view of the code buffer) and
+ * runs rx_diff bytes further on (the executable view; TCGContext.code_rx_diff).
+ * Branches and rip-relative forms between two points of the buffer need nothing
+ * more, since both ends move together; a displacement to anything outside the
+ * buffer (helpers), to the prologue/epilogue (known by their executable address)
+ * or to a TB header (known by its writable address) is computed from x86_rx_ptr().
  */
 
 /* ---- emit.c ---- */
+/* Where the byte about to be written will execute. */
+static inline intptr_t x86_rx_ptr(const X86Gen *g)
+{
+    return (intptr_t)g->code_ptr + g->rx_diff;
+}
 static inline void x86_out8(X86Gen *g, uint8_t v)
 {
     *g->code_ptr++ = v;

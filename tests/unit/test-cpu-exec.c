@@ -11,6 +11,8 @@
 #include "toy-target.h"
 #include "exec/exec-all.h"
 #include "exec/memory.h"
+#include "tcg/tcg.h"
+#include "../../accel/tcg/internal.h"
 
 #define RAM_SIZE (64 * 1024)
 
@@ -105,6 +107,72 @@ TEST_BOTH_BACKENDS(chaining)
     cr_assert_gt(jit_stats.chained, 0);
 }
 
+/* The permissions and file name of the mapping holding addr, from /proc/self/maps. */
+static bool map_of(uintptr_t addr, char perms[5], char *name, size_t name_size)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[512];
+    bool found = false;
+
+    cr_assert_not_null(f);
+    while (!found && fgets(line, sizeof(line), f)) {
+        unsigned long lo, hi;
+        int pos = 0;
+        if (sscanf(line, "%lx-%lx %4s %*s %*s %*s %n", &lo, &hi, perms, &pos) < 3) {
+            continue;
+        }
+        if (addr >= lo && addr < hi) {
+            found = true;
+            snprintf(name, name_size, "%s", line + pos);
+            name[strcspn(name, "\n")] = 0;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+/* W^X: the code buffer runs from a view that cannot be written and is written (TBs,
+ * chained jumps) through one that cannot be executed; both show the same bytes. */
+TEST_BOTH_BACKENDS(code_views_wx)
+{
+    setup(interp);
+    const uint32_t prog[] = {
+        toy_rri(TOY_LUI, 1, 0, 0x0001),
+        toy_rri(TOY_ADDI, 2, 0, 3),
+        toy_rri(TOY_ADDI, 1, 0, -1),
+        toy_rri(TOY_BNEZ, 1, 0, -3),
+        toy_rri(TOY_HALT, 0, 0, 0),
+    };
+    load_program(0, prog, ARRAY_SIZE(prog));
+    run_to_halt();
+    cr_assert_eq(env->r[2], 3u * 0x10000);
+    cr_assert_gt(jit_stats.chained, 0, "the loop was chained (patched through rw)");
+
+    TranslationBlock *tb = tb_htable_lookup(&env->cs, 4, 4, 0, 0, 0);
+    cr_assert_not_null(tb, "the loop's TB is in the hash table");
+    uintptr_t rx = (uintptr_t)tb->tc.ptr;
+    uintptr_t rw = (uintptr_t)tcg_splitwx_to_rw(tcg_ctx, tb->tc.ptr);
+    cr_assert_neq(rx, rw, "one view only: memfd_create is available on Linux");
+
+    char perms[5], name[256];
+    cr_assert(map_of(rx, perms, name, sizeof(name)));
+    cr_assert_eq(perms[0], 'r');
+    cr_assert_eq(perms[1], '-', "executable view is writable: %s", perms);
+    cr_assert_eq(perms[2], 'x', "executable view is not executable: %s", perms);
+    cr_assert(strstr(name, "mimic-jit"), "rx view maps %s", name);
+    cr_assert(map_of(rw, perms, name, sizeof(name)));
+    cr_assert_eq(perms[1], 'w', "writable view is not writable: %s", perms);
+    cr_assert_eq(perms[2], '-', "writable view is executable: %s", perms);
+    cr_assert(strstr(name, "mimic-jit"), "rw view maps %s", name);
+    /* The TB header is written through rw and lies just before its code. */
+    cr_assert_lt((uintptr_t)tb, rw);
+    cr_assert(map_of((uintptr_t)tb, perms, name, sizeof(name)));
+    cr_assert_eq(perms[1], 'w');
+    cr_assert_eq(memcmp((const void *)rx, (const void *)rw, tb->tc.size), 0);
+    cr_assert(map_of((uintptr_t)tcg_code_gen_epilogue, perms, name, sizeof(name)));
+    cr_assert_eq(perms[2], 'x', "the epilogue is addressed in the executable view");
+}
+
 /* Indirect jumps go TB to TB through the jump cache (goto_ptr). */
 TEST_BOTH_BACKENDS(goto_ptr)
 {
@@ -123,6 +191,83 @@ TEST_BOTH_BACKENDS(goto_ptr)
     cr_assert_eq(env->r[1], 0);
     cr_assert_gt(jit_stats.goto_ptr_hits, 900, "goto_ptr hits %" PRIu64,
                  jit_stats.goto_ptr_hits);
+}
+
+/*
+ * Indirect jumps through the inline jump-cache probe: they stay in generated code,
+ * and the probe tells TBs of the same pc apart by their flags (the subroutine is
+ * translated once per mode, and each call must run the translation of its mode).
+ */
+TEST_BOTH_BACKENDS(goto_ptr_inline)
+{
+    setup(interp);
+    const uint32_t prog[] = {
+        toy_rri(TOY_ORI, 1, 0, 0x100),      /* 0x00 r1 = sub */
+        toy_rri(TOY_ORI, 3, 0, 1000),       /* 0x04 r3 = iterations */
+        toy_rri(TOY_LUI, 6, 0, 0),          /* 0x08 loop: */
+        toy_rri(TOY_ORI, 6, 0, 0x1c),
+        toy_rri(TOY_MODE, 0, 0, 1),         /* 0x10 */
+        toy_rri(TOY_JRP, 1, 0, 0),          /* 0x14 sub in mode 1, back to 0x1c */
+        toy_rri(TOY_HALT, 0, 0, 0),
+        toy_rri(TOY_LUI, 6, 0, 0),          /* 0x1c */
+        toy_rri(TOY_ORI, 6, 0, 0x30),
+        toy_rri(TOY_MODE, 0, 0, 2),         /* 0x24 */
+        toy_rri(TOY_JRP, 1, 0, 0),          /* 0x28 sub in mode 2, back to 0x30 */
+        toy_rri(TOY_HALT, 0, 0, 0),
+        toy_rri(TOY_ADDI, 3, 0, -1),        /* 0x30 */
+        toy_rri(TOY_BNEZ, 3, 0, -12),       /* 0x34 to 0x08 */
+        toy_rri(TOY_HALT, 0, 0, 0),
+    };
+    const uint32_t sub[] = {
+        toy_rri(TOY_ADDM, 2, 0, 0),         /* r2 += mode */
+        toy_rri(TOY_JRP, 6, 0, 0),
+    };
+    load_program(0, prog, ARRAY_SIZE(prog));
+    load_program(0x100, sub, ARRAY_SIZE(sub));
+    uint64_t lookups0 = jit_stats.tb_lookups;
+    run_to_halt();
+    cr_assert_eq(env->r[3], 0);
+    cr_assert_eq(env->r[2], 1000u * (1 + 2), "r2 = %u: a TB ran in the wrong mode",
+                 env->r[2]);
+    uint64_t lookups = jit_stats.tb_lookups - lookups0;
+    /* 6000 indirect jumps and mode switches. The two translations of sub share a
+     * slot (the cache is indexed by pc), so every call of sub misses; everything
+     * else must hit. */
+    cr_assert_lt(lookups, 2 * 1000 + 20, "%" PRIu64 " returns to the loop", lookups);
+}
+
+/* Code reached through the inline probe, rewritten, reached again: the probe must
+ * not find the stale TB (invalidation empties its jump-cache slot). */
+TEST_BOTH_BACKENDS(goto_ptr_inline_smc)
+{
+    setup(interp);
+    uint32_t new_insn = toy_rri(TOY_ADDI, 4, 0, 10);
+    const uint32_t prog[] = {
+        toy_rri(TOY_ORI, 3, 0, 0x800),          /* r3 = sub */
+        toy_rri(TOY_ORI, 6, 0, 0x10),           /* r6 = return address */
+        toy_rri(TOY_ORI, 5, 0, 50),             /* r5 = calls before the patch */
+        toy_rri(TOY_JRP, 3, 0, 0),              /* 0x0c call sub */
+        toy_rri(TOY_ADDI, 5, 0, -1),            /* 0x10 */
+        toy_rri(TOY_BNEZ, 5, 0, -3),            /* to 0x0c */
+        toy_rri(TOY_BNEZ, 1, 0, 7),             /* 0x18 second round: to done */
+        toy_rri(TOY_LUI, 2, 0, new_insn >> 16),
+        toy_rri(TOY_ORI, 2, 0, new_insn & 0xffff),
+        toy_mem(TOY_ST, 2, 3, MO_LEUL, 0),      /* patch sub's first insn */
+        toy_rri(TOY_ADDI, 1, 0, 1),
+        toy_rri(TOY_ORI, 5, 0, 1),              /* one more call */
+        toy_rri(TOY_JRP, 3, 0, 0),              /* 0x30 */
+        toy_rri(TOY_HALT, 0, 0, 0),
+        toy_rri(TOY_HALT, 0, 0, 0),             /* 0x38 done */
+    };
+    const uint32_t sub[] = {
+        toy_rri(TOY_ADDI, 4, 0, 1),
+        toy_rri(TOY_JRP, 6, 0, 0),
+    };
+    load_program(0, prog, ARRAY_SIZE(prog));
+    load_program(0x800, sub, ARRAY_SIZE(sub));
+    run_to_halt();
+    cr_assert_eq(env->pc, 0x38, "halted at %#x", env->pc);
+    cr_assert_eq(env->r[4], 50 + 10, "r4 = %u (expected 50 * 1 + 10)", env->r[4]);
 }
 
 /* A store that rewrites a later insn of the TB it runs in: the new insn runs. */
@@ -204,6 +349,33 @@ TEST_BOTH_BACKENDS(precise_exception)
     cr_assert_eq(env->r[2], 9);
     cr_assert_eq(env->r[7], 0xdead, "the faulting load must not write its register");
     cr_assert_eq(env->pc, 0x400);
+}
+
+/* The same load faulting again and again (as a guest TLB refill does): every fault
+ * restores the state of that insn, also when the restore is remembered. */
+TEST_BOTH_BACKENDS(precise_exception_repeated)
+{
+    setup(interp);
+    const uint32_t prog[] = {
+        toy_rri(TOY_LUI, 3, 0, 0x4000),         /* r3 = unmapped address */
+        toy_rri(TOY_ORI, 5, 0, 20),             /* r5 = faults to take */
+        toy_rri(TOY_ADDI, 1, 0, 1),             /* 0x08 */
+        toy_mem(TOY_LD, 7, 3, MO_LEUL, 4),      /* 0x0c: faults */
+        toy_rri(TOY_HALT, 0, 0, 0),
+    };
+    const uint32_t handler[] = {
+        toy_rri(TOY_ADDI, 5, 0, -1),            /* 0x400 */
+        toy_rri(TOY_BNEZ, 5, 0, (0x08 - 0x408) / 4),
+        toy_rri(TOY_HALT, 0, 0, 0),
+    };
+    load_program(0, prog, ARRAY_SIZE(prog));
+    load_program(0x400, handler, ARRAY_SIZE(handler));
+    env->handler = 0x400;
+    run_to_halt();
+    cr_assert_eq(env->fault_count, 20);
+    cr_assert_eq(env->fault_pc, 0x0c, "fault pc %#x", env->fault_pc);
+    cr_assert_eq(env->r[1], 20);
+    cr_assert_eq(env->pc, 0x408);
 }
 
 /* A register written before the faulting access and overwritten after it in the same

@@ -220,3 +220,46 @@ Test(mips_tlb_fill, probe_does_not_fault, .init = cpu_setup)
     cr_assert_eq(mips_cpu_get_phys_page_debug(&env->cs, 0x80001234), 0x1000);
     cr_assert_eq(mips_cpu_get_phys_page_debug(&env->cs, 0x00001234), (hwaddr)-1);
 }
+
+/* Whether the softmmu table of mmu_idx maps addr's page for loads. */
+static bool softmmu_maps(int mmu_idx, uint32_t addr)
+{
+    CPUTLBDescFast *f = &env->cs.tlb_fast[mmu_idx];
+    CPUTLBEntry *e = &f->table[(addr >> TARGET_PAGE_BITS) & (f->mask >> CPU_TLB_ENTRY_BITS)];
+    return (e->addr_read & (TARGET_PAGE_MASK | TLB_INVALID_MASK)) == (addr & TARGET_PAGE_MASK);
+}
+
+/* Overwriting an entry removes exactly the softmmu pages made from it, in the modes
+ * that made them: what a fill records in the entry's used bits. */
+Test(mips_tlb_fill, overwrite_flushes_what_was_filled, .init = cpu_setup)
+{
+    env->CP0_Status = 0;
+    mips_cpu_compute_hflags(env);
+    env->CP0_Index = 5;
+    env->CP0_EntryHi = 0x00402000u;
+    env->CP0_EntryLo0 = LO(0x00300000, ENTRYLO_V | ENTRYLO_D | ENTRYLO_G);
+    env->CP0_EntryLo1 = LO(0x00301000, ENTRYLO_V | ENTRYLO_D | ENTRYLO_G);
+    env->CP0_PageMask = 0;
+    mips_tlbwi(env);
+    cr_assert_eq(env->tlb[5].used[0] | env->tlb[5].used[1], 0);
+
+    /* The odd page from user mode, the even one from kernel mode. */
+    cr_assert(mips_cpu_tlb_fill(&env->cs, 0x00403010, 4, MMU_DATA_LOAD,
+                                MIPS_MMU_IDX_USER, true, 0));
+    cr_assert(mips_cpu_tlb_fill(&env->cs, 0x00402020, 4, MMU_DATA_LOAD,
+                                MIPS_MMU_IDX_KERNEL, true, 0));
+    cr_assert_eq(env->tlb[5].used[1], 1u << MIPS_MMU_IDX_USER);
+    cr_assert_eq(env->tlb[5].used[0], 1u << MIPS_MMU_IDX_KERNEL);
+    cr_assert(softmmu_maps(MIPS_MMU_IDX_USER, 0x00403000));
+    cr_assert(softmmu_maps(MIPS_MMU_IDX_KERNEL, 0x00402000));
+    /* An unmapped-segment fill records nothing. */
+    cr_assert(mips_cpu_tlb_fill(&env->cs, 0x80001000, 4, MMU_DATA_LOAD,
+                                MIPS_MMU_IDX_KERNEL, true, 0));
+
+    env->CP0_EntryHi = 0x00600000u;         /* overwrite entry 5 elsewhere */
+    mips_tlbwi(env);
+    cr_assert_not(softmmu_maps(MIPS_MMU_IDX_USER, 0x00403000), "stale user mapping");
+    cr_assert_not(softmmu_maps(MIPS_MMU_IDX_KERNEL, 0x00402000), "stale kernel mapping");
+    cr_assert(softmmu_maps(MIPS_MMU_IDX_KERNEL, 0x80001000), "kseg0 page kept");
+    cr_assert_eq(env->tlb[5].used[0] | env->tlb[5].used[1], 0);
+}

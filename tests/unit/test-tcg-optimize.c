@@ -402,3 +402,61 @@ Test(tcg_optimize, known_zero_bits)
     cr_assert_eq(count_opc(INDEX_op_extract_i32), 0, "redundant extract kept");
     cr_assert_eq(count_opc(INDEX_op_setcond_i32), 1, "setcond NE 0 of a 0/1 value kept");
 }
+
+/* MIPS shape: condition computed, delay-slot work, then a branch on it. */
+static void build_branch_on_setcond(void)
+{
+    TCGLabel *l = gen_new_label();
+    TCGv_i32 t = tcg_temp_new_i32();
+    TCGv_i32 u = tcg_temp_new_i32();
+    tcg_gen_setcond_i32(TCG_COND_LTU, t, harness_g32[0], harness_g32[1]);
+    tcg_gen_add_i32(harness_g32[2], harness_g32[2], harness_g32[3]);   /* "slot" */
+    tcg_gen_brcond_i32(TCG_COND_EQ, t, tcg_constant_i32(0), l);
+    tcg_gen_movi_i32(harness_g32[4], 1);
+    gen_set_label(l);
+    /* Operand rewritten between: must keep the setcond's value. */
+    tcg_gen_setcond_i32(TCG_COND_GT, u, harness_g32[0], harness_g32[1]);
+    tcg_gen_movi_i32(harness_g32[0], 0);
+    tcg_gen_brcond_i32(TCG_COND_NE, u, tcg_constant_i32(0), l);
+    tcg_gen_movi_i32(harness_g32[5], 1);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_temp_free_i32(t);
+    tcg_temp_free_i32(u);
+}
+
+static uint32_t bos_a, bos_b;
+static void init_branch_on_setcond(void)
+{
+    harness_env->g32[0] = bos_a;
+    harness_env->g32[1] = bos_b;
+    harness_env->g32[3] = 5;
+}
+
+Test(tcg_optimize, branch_on_setcond)
+{
+    static const uint32_t vals[][2] = { { 1, 2 }, { 2, 1 }, { 3, 3 }, { 0xffffffff, 0 } };
+
+    for (unsigned i = 0; i < ARRAY_SIZE(vals); i++) {
+        bos_a = vals[i][0];
+        bos_b = vals[i][1];
+        run_both(build_branch_on_setcond, init_branch_on_setcond);
+    }
+    harness_begin();
+    build_branch_on_setcond();
+    tcg_optimize(tcg_ctx);
+    TCGOp *br = NULL, *br2 = NULL;
+    for (TCGOp *op = tcg_ctx->first_op; op; op = op->next) {
+        if (op->opc == INDEX_op_brcond_i32) {
+            if (!br) {
+                br = op;
+            } else {
+                br2 = op;
+            }
+        }
+    }
+    cr_assert_not_null(br2);
+    cr_assert_eq(arg_temp(br->args[0]), G32(0), "first branch compares w0 itself");
+    cr_assert_eq(arg_temp(br->args[1]), G32(1));
+    cr_assert_eq((TCGCond)br->args[2], TCG_COND_GEU, "EQ 0 of LTU is GEU");
+    cr_assert_neq(arg_temp(br2->args[0]), G32(0), "w0 was overwritten in between");
+}

@@ -39,6 +39,15 @@ static void toy_goto(DisasContextBase *db, int n, uint32_t dest)
     }
 }
 
+/* Leave for toy_pc with the flags in env, through the inline probe. */
+static void toy_gen_probe(DisasContextBase *db)
+{
+    TCGv_i32 flags = tcg_temp_new_i32();
+    tcg_gen_ld_i32(flags, tcg_env, offsetof(ToyState, mode));
+    translator_gen_lookup_and_goto_ptr(db, toy_pc, flags);
+    tcg_temp_free_i32(flags);
+}
+
 static void toy_init_disas_context(DisasContextBase *db, CPUState *cpu) { }
 static void toy_tb_start(DisasContextBase *db, CPUState *cpu) { }
 
@@ -83,6 +92,20 @@ static void toy_translate_insn(DisasContextBase *db, CPUState *cpu)
         tcg_gen_mov_i32(toy_pc, toy_r[a]);
         tcg_gen_lookup_and_goto_ptr();
         db->is_jmp = DISAS_NORETURN;
+        break;
+    case TOY_JRP:
+        tcg_gen_mov_i32(toy_pc, toy_r[a]);
+        toy_gen_probe(db);
+        db->is_jmp = DISAS_NORETURN;
+        break;
+    case TOY_MODE:
+        tcg_gen_st_i32(tcg_constant_i32(w & 0xffff), tcg_env, offsetof(ToyState, mode));
+        tcg_gen_movi_i32(toy_pc, pc + 4);
+        toy_gen_probe(db);
+        db->is_jmp = DISAS_NORETURN;
+        break;
+    case TOY_ADDM:
+        tcg_gen_addi_i32(toy_r[a], toy_r[a], db->tb->flags);
         break;
     case TOY_LD:
     case TOY_ST: {
@@ -147,7 +170,7 @@ static void toy_get_tb_cpu_state(CPUState *cpu, vaddr *pc, uint32_t *cs_base,
 {
     *pc = ((ToyState *)cpu)->pc;
     *cs_base = 0;
-    *flags = 0;
+    *flags = ((ToyState *)cpu)->mode;
 }
 
 static void toy_synchronize_from_tb(CPUState *cpu, const TranslationBlock *tb)

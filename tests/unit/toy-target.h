@@ -23,6 +23,9 @@ enum {
     TOY_LD64 = 0x0b,    /* r[a], r[a+1] = mem64[...] (low, high) */
     TOY_ST64 = 0x0c,    /* mem64[...] = r[a] | r[a+1] << 32 */
     TOY_ADD = 0x0d,     /* r[a] += r[b] */
+    TOY_JRP = 0x0e,     /* pc = r[a], through the inline jump-cache probe */
+    TOY_MODE = 0x0f,    /* mode = imm16 (a TB flag); ends the TB */
+    TOY_ADDM = 0x10,    /* r[a] += mode (translated as a constant from the TB flags) */
 };
 
 #define TOY_EXCP_FAULT 1
@@ -31,6 +34,7 @@ typedef struct ToyState {
     CPUState cs;
     uint32_t r[8];
     uint32_t pc;
+    uint32_t mode;              /* the TB flags */
     uint32_t fault_pc, fault_addr, fault_count, handler;
     uint32_t ram_limit;         /* addresses at or above fault (except MMIO window) */
 } ToyState;

@@ -45,6 +45,10 @@ typedef struct CPUJumpCache {
     struct {
         struct TranslationBlock *tb;
         vaddr pc;
+        /* ~tb->flags, or 0 where generated code must not take the entry (empty slot,
+         * a TB with special cflags or a cs_base): pc and nflags form one 64-bit key
+         * for the inline probe (translator_gen_lookup_and_goto_ptr). */
+        uint32_t nflags;
     } array[TB_JMP_CACHE_SIZE];
     /* One bit per guest virtual page that may have entries above, so flushing a page
      * that never held code (most flushes: data pages) costs one bit test. */
