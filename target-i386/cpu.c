@@ -15,9 +15,107 @@
 #include "qemu/log.h"
 #include "../accel/tcg/internal.h"
 
-void x86_cpu_update_hflags(CPUX86State *env)
+/*
+ * How translated code must check data accesses through segment seg (X86_SEGCLS_*).
+ * Real mode keeps whatever limit the cache holds (64 KiB after reset, more in
+ * "unreal" mode) and checks it as hardware does (SDM Vol. 3, 20.1.1: a word access at
+ * offset FFFFh faults); its attributes are not checked. Virtual-8086 segments are
+ * 64 KiB writable data. In protected mode a segment loaded with a null selector is
+ * unusable (its cache has P = 0): any access is #GP(0) (SDM Vol. 3, 3.4.2).
+ */
+static uint32_t x86_seg_check_class(CPUX86State *env, int seg)
+{
+    const SegmentCache *sc = &env->segs[seg];
+    uint32_t fl = sc->flags;
+
+    if (!(env->cr[0] & CR0_PE) || (env->eflags & VM_MASK)) {
+        return sc->limit == 0xffffffffu ? X86_SEGCLS_FLAT : X86_SEGCLS_LIMIT;
+    }
+    if (!(fl & DESC_P_MASK) || !(fl & DESC_S_MASK)) {
+        return X86_SEGCLS_SLOW;
+    }
+    if (fl & DESC_CS_MASK) {
+        /* Code: never writable; readable only with R. */
+        return (fl & DESC_RW_MASK) ? X86_SEGCLS_RO : X86_SEGCLS_SLOW;
+    }
+    if (fl & DESC_E_MASK) {
+        return X86_SEGCLS_SLOW;
+    }
+    if (!(fl & DESC_RW_MASK)) {
+        return X86_SEGCLS_RO;
+    }
+    return sc->limit == 0xffffffffu ? X86_SEGCLS_FLAT : X86_SEGCLS_LIMIT;
+}
+
+/*
+ * A data segment register (not CS) was loaded: update only what depends on it. The
+ * full x86_cpu_update_hflags costs more, and Linux reloads DS/ES/FS on every kernel
+ * entry and exit.
+ */
+void x86_cpu_seg_loaded(CPUX86State *env, int seg)
+{
+    uint32_t h = env->hflags;
+    uint32_t cls;
+
+    if (seg == R_CS) {
+        x86_cpu_update_hflags(env);
+        return;
+    }
+    cls = x86_seg_check_class(env, seg);
+    env->seg_class[seg] = cls;
+    h &= ~((3u << (HF_SEG_SHIFT + 2 * seg)) | HF_ADDSEG_MASK);
+    if (x86_seg_in_tb_flags(seg, h & HF_CPL_MASK)) {
+        h |= cls << (HF_SEG_SHIFT + 2 * seg);
+    }
+    if (env->segs[R_DS].base | env->segs[R_ES].base | env->segs[R_SS].base) {
+        h |= HF_ADDSEG_MASK;
+    }
+    if (seg == R_SS) {
+        h &= ~HF_SS32_MASK;
+        if (env->segs[R_SS].flags & DESC_B_MASK) {
+            h |= HF_SS32_MASK;
+        }
+    }
+    env->hflags = h;
+}
+
+/* True when DR7 enables one of DR0-DR3 (L or G bit). */
+static bool x86_dr7_any_enabled(uint32_t dr7)
+{
+    return (dr7 & 0xff) != 0;
+}
+
+/*
+ * Rebuild hflags, recomputing the check classes of the segments in seg_mask only
+ * (1 << seg each); the others' caches and PE/VM must be as they were. POPF, CR3 loads
+ * (none) and SYSENTER/SYSEXIT (CS and SS) are frequent and change few or none.
+ */
+static void x86_hflags_rebuild(CPUX86State *env, unsigned seg_mask)
 {
     uint32_t h = env->hflags & HF_INHIBIT_IRQ_MASK;
+    int cpl = 0;
+
+    if (env->cr[0] & CR0_PE) {
+        cpl = (env->eflags & VM_MASK) ? 3 : env->segs[R_CS].selector & 3;
+    }
+    for (int seg = 0; seg < 6; seg++) {
+        if (seg_mask & (1u << seg)) {
+            env->seg_class[seg] = x86_seg_check_class(env, seg);
+        }
+        if (x86_seg_in_tb_flags(seg, cpl)) {
+            h |= (uint32_t)env->seg_class[seg] << (HF_SEG_SHIFT + 2 * seg);
+        }
+    }
+    if ((env->cr[0] & CR0_AM) && (env->eflags & AC_MASK) && (env->cr[0] & CR0_PE) &&
+        ((env->eflags & VM_MASK) || (env->segs[R_CS].selector & 3) == 3)) {
+        h |= HF_AC_MASK;
+    }
+    if (x86_dr7_any_enabled(env->dr[7])) {
+        h |= HF_DBG_MASK;
+        if (env->eflags & RF_MASK) {
+            h |= HF_RF_MASK;
+        }
+    }
 
     if (env->cr[0] & CR0_PE) {
         h |= HF_PE_MASK;
@@ -58,6 +156,22 @@ void x86_cpu_update_hflags(CPUX86State *env)
     env->hflags = h;
 }
 
+void x86_cpu_update_hflags(CPUX86State *env)
+{
+    x86_hflags_rebuild(env, 0x3f);
+}
+
+void x86_cpu_update_hflags_segs(CPUX86State *env, unsigned seg_mask)
+{
+    bool pe = (env->cr[0] & CR0_PE) != 0, vm = (env->eflags & VM_MASK) != 0;
+
+    /* A mode change reinterprets every segment cache. */
+    if (pe != ((env->hflags & HF_PE_MASK) != 0) || vm != ((env->hflags & HF_VM_MASK) != 0)) {
+        seg_mask = 0x3f;
+    }
+    x86_hflags_rebuild(env, seg_mask);
+}
+
 uint32_t x86_cpu_get_eflags(CPUX86State *env)
 {
     uint32_t v = env->eflags & ~(CC_ALL | DF_MASK);
@@ -75,8 +189,10 @@ void x86_cpu_set_eflags(CPUX86State *env, uint32_t v)
     env->cc_src = v & CC_ALL;
     env->cc_dst = env->cc_src2 = 0;
     env->df = (v & DF_MASK) ? -1 : 1;
+    bool vm_changed = (env->eflags ^ v) & VM_MASK;
+
     env->eflags = (v & ~(CC_ALL | DF_MASK)) | EFLAGS_FIXED;
-    x86_cpu_update_hflags(env);
+    x86_hflags_rebuild(env, vm_changed ? 0x3f : 0);
 }
 
 void x86_cpu_set_seg(CPUX86State *env, int seg, uint32_t selector, uint32_t base,
@@ -489,11 +605,13 @@ static const CPUClass x86_cpu_classes[] = {
         .synchronize_from_tb = x86_cpu_synchronize_from_tb,
         .restore_state_to_opc = x86_cpu_restore_state_to_opc,
         .tlb_fill = x86_cpu_tlb_fill,
+        .do_unaligned_access = x86_cpu_do_unaligned_access,
         .mmu_index = x86_cpu_mmu_index,
         .translate_code = x86_translate_code,
         .tcg_init = x86_tcg_init,
         .get_phys_page_debug = x86_cpu_get_phys_page_debug,
         .dump_state = x86_cpu_dump_state,
+        .dump_tlb = x86_cpu_dump_tlb,
         .get_pc = x86_cpu_get_pc,
         .set_pc = x86_cpu_set_pc,
         .disas_arch = CS_ARCH_X86,

@@ -9,9 +9,12 @@
  * CPUID advertises is exactly what the translator implements (x86_cpuid_query() in
  * misc_helper.c).
  * Not modelled: long mode, NX, SSE3 and later, SMM, VMX, the local APIC inside the CPU
- * (CPUID does not claim one), 16-bit TSS task switches, segment limit checks on
- * data accesses, alignment checking (#AC), debug-register breakpoints (DR0-7 are
- * stored only; single-step via EFLAGS.TF works), caches and memory types.
+ * (CPUID does not claim one), 16-bit TSS task switches, code-fetch limit checks,
+ * I/O breakpoints (CR4.DE is not offered), caches and memory types. Segment limit
+ * and type checks on data accesses, #AC and DR0-DR7 breakpoints are modelled for
+ * accesses made by translated code; memory touched by C helpers (x87/SSE state
+ * images, descriptor tables, interrupt stack frames) is not watched by data
+ * breakpoints.
  */
 #ifndef TARGET_I386_CPU_H
 #define TARGET_I386_CPU_H
@@ -239,7 +242,42 @@ typedef union X86XMMReg {
 #define HF_TS_MASK       0x2000u    /* CR0.TS */
 #define HF_MP_MASK       0x4000u    /* CR0.MP */
 #define HF_OSFXSR_MASK   0x8000u    /* CR4.OSFXSR */
-#define HF_TB_MASK       0xffffu
+/*
+ * Data-segment check class of the segment registers, 2 bits per segment at
+ * HF_SEG_SHIFT + 2 * seg (X86_SEGCLS_*). Flat segments (Linux's case) cost nothing;
+ * the others get a limit/type check emitted before every data access (Intel SDM
+ * Vol. 3, 5.3 "Limit Checking" and 5.4 "Type Checking"). Of FS and GS, only the one
+ * a 32-bit OS keeps per-CPU or per-thread data in at the current privilege level is
+ * in the TB flags: FS below CPL 3 (Linux's per-CPU segment), GS at CPL 3 (the TLS
+ * segment of the i386 ABI). The other one changes with the process (Linux's kernel
+ * runs with the user's GS, flat or null) and would get kernel code translated twice:
+ * its class is read at run time from CPUX86State.seg_class, a load and a branch per
+ * access (x86_seg_in_tb_flags says which).
+ */
+#define HF_SEG_SHIFT     16
+#define HF_SEG_CLASS(h, seg) (((h) >> (HF_SEG_SHIFT + 2 * (seg))) & 3u)
+#define HF_AC_MASK       (1u << 28) /* CR0.AM && EFLAGS.AC && CPL 3: #AC checks */
+#define HF_DBG_MASK      (1u << 29) /* a DR7 breakpoint is enabled */
+#define HF_RF_MASK       (1u << 30) /* EFLAGS.RF with HF_DBG: skip insn breakpoint */
+#define HF_TB_MASK       0x7fffffffu
+
+/* Whether segment seg's class is part of the TB flags at privilege level cpl. */
+static inline bool x86_seg_in_tb_flags(int seg, int cpl)
+{
+    if (seg == R_FS) {
+        return cpl != 3;
+    }
+    if (seg == R_GS) {
+        return cpl == 3;
+    }
+    return true;
+}
+
+/* Segment check classes. */
+#define X86_SEGCLS_FLAT  0   /* expand-up, writable, 4 GiB limit: no check */
+#define X86_SEGCLS_LIMIT 1   /* expand-up, writable: inline limit check */
+#define X86_SEGCLS_RO    2   /* expand-up, readable only: inline check; stores #GP */
+#define X86_SEGCLS_SLOW  3   /* expand-down, unusable (null) or unreadable: helper */
 
 /*
  * MMU indexes. Separate kernel/user indexes because page U/S and R/W checks depend
@@ -266,10 +304,12 @@ typedef struct CPUX86State {
     uint32_t cc_tmp;        /* flags computed by a helper, committed after the store */
 
     SegmentCache segs[6];
+    uint8_t seg_class[6];   /* X86_SEGCLS_* of each segment (derived, see hflags) */
     SegmentCache ldt, tr, gdt, idt;
 
     uint32_t cr[5];
     uint32_t dr[8];
+    uint32_t dbg_hits;      /* DR6 B0-B3 bits of data breakpoints hit by this insn */
     uint64_t efer;          /* absent on this model: always 0 */
     uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
     uint64_t pat;
@@ -346,6 +386,14 @@ void x86_cpu_set_a20(CPUX86State *env, bool enabled);
 
 /* Recompute env->hflags from CR0, CR4, EFLAGS and the segment caches. */
 void x86_cpu_update_hflags(CPUX86State *env);
+/*
+ * The same when only the segment caches in seg_mask (1 << seg each) changed, or none
+ * (0); a CR0.PE or EFLAGS.VM change since the last update is noticed and makes it
+ * a full one.
+ */
+void x86_cpu_update_hflags_segs(CPUX86State *env, unsigned seg_mask);
+/* The same after a load of segment register seg alone (nothing else changed). */
+void x86_cpu_seg_loaded(CPUX86State *env, int seg);
 /* Write control register n with its side effects (TLB flushes, hflags). */
 void x86_cpu_write_cr(CPUX86State *env, int n, uint32_t val);
 

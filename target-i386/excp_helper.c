@@ -107,13 +107,6 @@ void helper_x86_raise_int(CPUX86State *env, uint32_t vec, uint32_t next_eip)
     x86_raise_full(env, vec, 0, true, next_eip, GETPC());
 }
 
-/* Single-step trap: eip already points past the insn. */
-void helper_x86_single_step(CPUX86State *env)
-{
-    env->dr[6] |= 1u << 14;     /* BS */
-    x86_raise_full(env, EXCP01_DB, 0, false, 0, 0);
-}
-
 void helper_x86_into(CPUX86State *env, uint32_t next_eip)
 {
     if (x86_cc_compute_all(env->cc_op, env->cc_dst, env->cc_src, env->cc_src2) & CC_O) {

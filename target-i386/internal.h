@@ -56,6 +56,16 @@ typedef struct DisasContext {
     int mem_idx;
     int cc_op;                  /* statically known cc_op, or CC_OP_DYNAMIC */
     TCGv_i32 A0;                /* address of the memory operand */
+    /*
+     * Which segment each linear address computed by this insn went through, so the
+     * data-access check (non-flat segments only) knows the limit to apply. Addresses
+     * derived from one (A0 + 2 for a far pointer's selector) use the last segment.
+     */
+    unsigned seg_dynamic;       /* 1 << seg: class read at run time (seg_class) */
+    int last_seg;
+    int nb_seg_addrs;
+    TCGv_i32 seg_addr[4];
+    int8_t seg_addr_seg[4];
     int nb_temps;
     TCGv_i32 temps[X86_DC_MAX_TEMPS];
 } DisasContext;
@@ -98,9 +108,13 @@ uint32_t x86_next_eip(DisasContext *s);
 void gen_exception(DisasContext *s, int vec);
 void gen_exception_err(DisasContext *s, int vec, int err);
 void gen_illegal(DisasContext *s);
+/* Raise vec on a conditional path of the insn (the TB goes on after it). */
+void gen_raise_in_path(DisasContext *s, int vec);
 void gen_set_cc_op(DisasContext *s, int op);
 void gen_jmp_eip(DisasContext *s, uint32_t eip, int slot);
 void gen_jmp_dyn(DisasContext *s);
+/* eip of the next insn stored: end a TF/breakpoint TB with its #DB trap check. */
+void gen_debug_insn_end(DisasContext *s);
 /* Register operands: 8-bit reg 4..7 are AH..BH. */
 void gen_ld_reg(DisasContext *s, MemOp ot, TCGv_i32 dst, int reg);
 void gen_st_reg(DisasContext *s, MemOp ot, int reg, TCGv_i32 val);
@@ -111,6 +125,14 @@ TCGv_i32 gen_ea_offset(DisasContext *s, X86ModRM *m);
 void gen_lea_seg(DisasContext *s, TCGv_i32 dst, TCGv_i32 off, int def_seg, int ovr);
 void gen_ld_mem(DisasContext *s, MemOp ot, TCGv_i32 dst, TCGv_i32 addr);
 void gen_st_mem(DisasContext *s, MemOp ot, TCGv_i32 val, TCGv_i32 addr);
+void gen_ld_mem_i64(DisasContext *s, TCGv_i64 dst, TCGv_i32 addr);
+void gen_st_mem_i64(DisasContext *s, TCGv_i64 val, TCGv_i32 addr);
+/*
+ * Segment limit/type check of len bytes at linear addr (through the segment that
+ * computed addr), for memory a C helper is about to access itself. Generates nothing
+ * for flat segments.
+ */
+void gen_seg_check_range(DisasContext *s, TCGv_i32 addr, unsigned len, bool is_write);
 /* ModRM r/m operand: load (computing s->A0 for memory) / store (to s->A0). */
 void gen_ld_rm(DisasContext *s, X86Insn *d, MemOp ot, TCGv_i32 dst);
 void gen_st_rm(DisasContext *s, X86Insn *d, MemOp ot, TCGv_i32 val);
@@ -262,7 +284,6 @@ void QEMU_NORETURN helper_x86_raise(CPUX86State *env, uint32_t vec);
 void QEMU_NORETURN helper_x86_raise_err(CPUX86State *env, uint32_t vec, uint32_t err);
 void QEMU_NORETURN helper_x86_raise_int(CPUX86State *env, uint32_t vec, uint32_t next_eip);
 void helper_x86_into(CPUX86State *env, uint32_t next_eip);
-void QEMU_NORETURN helper_x86_single_step(CPUX86State *env);
 void x86_cpu_do_interrupt(CPUState *cs);
 bool x86_cpu_exec_interrupt(CPUState *cs, uint32_t interrupt_request);
 void x86_do_interrupt_vec(CPUX86State *env, int vec, bool is_int, int err, bool has_err,
@@ -283,6 +304,10 @@ void helper_x86_verr(CPUX86State *env, uint32_t sel);
 void helper_x86_verw(CPUX86State *env, uint32_t sel);
 void helper_x86_sysenter(CPUX86State *env);
 void helper_x86_sysexit(CPUX86State *env);
+/* len_rw: access length in bytes, | X86_SEGCHK_WRITE for stores. */
+#define X86_SEGCHK_WRITE 0x100u
+void helper_x86_seg_check(CPUX86State *env, uint32_t seg, uint32_t linear,
+                          uint32_t len_rw);
 /* Read a descriptor (8 bytes) from GDT/LDT: false if outside the table limit. */
 bool x86_load_descriptor(CPUX86State *env, uint32_t sel, uint32_t *lo, uint32_t *hi,
                          uintptr_t ra);
@@ -308,7 +333,6 @@ void helper_x86_check_io(CPUX86State *env, uint32_t port, uint32_t ot);
 void helper_x86_hlt(CPUX86State *env, uint32_t next_eip);
 void helper_x86_write_cr(CPUX86State *env, uint32_t n, uint32_t val);
 uint32_t helper_x86_read_cr(CPUX86State *env, uint32_t n);
-void helper_x86_write_dr(CPUX86State *env, uint32_t n, uint32_t val);
 void helper_x86_invlpg(CPUX86State *env, uint32_t addr);
 void helper_x86_lmsw(CPUX86State *env, uint32_t val);
 void helper_x86_clts(CPUX86State *env);
@@ -317,10 +341,23 @@ void helper_x86_bound(CPUX86State *env, uint32_t addr, uint32_t idx, uint32_t ot
 void x86_cpuid_query(CPUX86State *env, uint32_t leaf, uint32_t sub, uint32_t *a,
                      uint32_t *b, uint32_t *c, uint32_t *d);
 
+/* bpt_helper.c */
+uint32_t x86_insn_breakpoint_hits(CPUX86State *env, uint32_t linear_pc);
+void QEMU_NORETURN helper_x86_insn_bp(CPUX86State *env, uint32_t hits);
+void helper_x86_dbg_access(CPUX86State *env, uint32_t addr, uint32_t len_rw);
+void helper_x86_debug_insn_end(CPUX86State *env, uint32_t tf);
+uint32_t helper_x86_read_dr(CPUX86State *env, uint32_t n);
+void helper_x86_write_dr(CPUX86State *env, uint32_t n, uint32_t val);
+void QEMU_NORETURN x86_cpu_do_unaligned_access(CPUState *cs, vaddr addr,
+                                               MMUAccessType access_type, int mmu_idx,
+                                               uintptr_t retaddr);
+
 /* tlb_helper.c */
 bool x86_cpu_tlb_fill(CPUState *cs, vaddr addr, int size, MMUAccessType access_type,
                       int mmu_idx, bool probe, uintptr_t retaddr);
 hwaddr x86_cpu_get_phys_page_debug(CPUState *cs, vaddr addr);
+/* `info tlb` (target-i386/monitor.c). */
+void x86_cpu_dump_tlb(CPUState *cs, FILE *f);
 
 /* fpu_helper.c */
 void x86_fpu_reset(CPUX86State *env);

@@ -261,7 +261,7 @@ void x86_cpu_write_cr(CPUX86State *env, int n, uint32_t val)
     default:
         break;
     }
-    x86_cpu_update_hflags(env);
+    x86_cpu_update_hflags_segs(env, 0);
 }
 
 void helper_x86_write_cr(CPUX86State *env, uint32_t n, uint32_t val)
@@ -287,19 +287,6 @@ void helper_x86_write_cr(CPUX86State *env, uint32_t n, uint32_t val)
 uint32_t helper_x86_read_cr(CPUX86State *env, uint32_t n)
 {
     return env->cr[n];
-}
-
-void helper_x86_write_dr(CPUX86State *env, uint32_t n, uint32_t val)
-{
-    if (n == 6) {
-        val = (val & 0x0000e00fu) | 0xffff0ff0u;
-    } else if (n == 7) {
-        val = (val & ~0x0000d800u) | 0x400;
-        if (val & 0xff) {
-            mimic_log_mask(LOG_UNIMP, "i386: hardware breakpoints enabled in DR7\n");
-        }
-    }
-    env->dr[n] = val;
 }
 
 void helper_x86_invlpg(CPUX86State *env, uint32_t addr)

@@ -7,7 +7,9 @@
  * checks when transferring program control), Vol. 2 pseudo-code of MOV/POP to a
  * segment register, JMP, CALL, RET, IRET, SYSENTER, SYSEXIT.
  * Task switches (JMP/CALL to a TSS or task gate, IRET with NT=1) go to task_helper.c.
- * Not modelled: segment limit checks on data accesses.
+ * Data-access limit and type checks (helper_x86_seg_check) follow Vol. 3, 5.3 (limit
+ * checking, expand-down segments) and 5.4 (type checking); the translator calls it
+ * only for segments whose hflags class is not flat.
  */
 #include "qemu/osdep.h"
 #include "internal.h"
@@ -92,7 +94,7 @@ static void x86_load_seg_checked(CPUX86State *env, int seg, uint32_t sel, uintpt
                         (3u << DESC_DPL_SHIFT) | (seg == R_CS ? DESC_CS_MASK : 0);
         }
         /* Real mode keeps limit and attributes ("unreal" mode works). */
-        x86_cpu_update_hflags(env);
+        x86_cpu_seg_loaded(env, seg);
         return;
     }
     if ((sel & 0xfffc) == 0) {
@@ -100,7 +102,7 @@ static void x86_load_seg_checked(CPUX86State *env, int seg, uint32_t sel, uintpt
             x86_raise_exception_err(env, EXCP0D_GPF, 0, ra);
         }
         env->segs[seg] = (SegmentCache){ sel, 0, 0, 0 };
-        x86_cpu_update_hflags(env);
+        x86_cpu_seg_loaded(env, seg);
         return;
     }
     if (!x86_load_descriptor(env, sel, &lo, &hi, ra)) {
@@ -133,7 +135,7 @@ static void x86_load_seg_checked(CPUX86State *env, int seg, uint32_t sel, uintpt
     }
     x86_set_accessed(env, sel, &hi, ra);
     x86_seg_cache_from_desc(&env->segs[seg], sel, lo, hi);
-    x86_cpu_update_hflags(env);
+    x86_cpu_seg_loaded(env, seg);
 }
 
 void helper_x86_load_seg(CPUX86State *env, uint32_t seg, uint32_t sel)
@@ -771,7 +773,7 @@ void helper_x86_sysenter(CPUX86State *env)
     x86_set_flat(env, R_SS, (env->sysenter_cs + 8) & 0xfffc, 0, false);
     env->regs[R_ESP] = env->sysenter_esp;
     env->eip = env->sysenter_eip;
-    x86_cpu_update_hflags(env);
+    x86_cpu_update_hflags_segs(env, (1u << R_CS) | (1u << R_SS));
 }
 
 void helper_x86_sysexit(CPUX86State *env)
@@ -783,5 +785,52 @@ void helper_x86_sysexit(CPUX86State *env)
     x86_set_flat(env, R_SS, ((env->sysenter_cs + 24) & 0xfffc) | 3, 3, false);
     env->regs[R_ESP] = env->regs[R_ECX];
     env->eip = env->regs[R_EDX];
-    x86_cpu_update_hflags(env);
+    x86_cpu_update_hflags_segs(env, (1u << R_CS) | (1u << R_SS));
+}
+
+/*
+ * Check a data access of len bytes at linear address linear through segment seg
+ * (SDM Vol. 3, 5.3 and 5.4). The offset is recovered from the linear address, so
+ * the check sees exactly what the access does. Every violation has error code 0:
+ * #SS(0) through SS, #GP(0) through the others (Vol. 3, 6.15, "Interrupt 12" and
+ * "Interrupt 13"). For expand-down segments valid offsets are limit+1 .. FFFFh or
+ * FFFFFFFFh (by the B flag); a multi-byte access must fit entirely, so its last
+ * byte is checked as well as its first.
+ */
+void helper_x86_seg_check(CPUX86State *env, uint32_t seg, uint32_t linear,
+                          uint32_t len_rw)
+{
+    const SegmentCache *sc = &env->segs[seg];
+    uint32_t len = len_rw & 0xff;
+    bool is_write = (len_rw & X86_SEGCHK_WRITE) != 0;
+    uint32_t off = linear - sc->base;
+    uint32_t last = off + len - 1;
+    uint32_t fl = sc->flags;
+    int vec = seg == R_SS ? EXCP0C_STACK : EXCP0D_GPF;
+    bool prot = (env->cr[0] & CR0_PE) && !(env->eflags & VM_MASK);
+
+    if (prot) {
+        if (!(fl & DESC_P_MASK) || !(fl & DESC_S_MASK)) {
+            /* Null selector loaded in protected mode: unusable. */
+            x86_raise_exception_err(env, EXCP0D_GPF, 0, GETPC());
+        }
+        if (fl & DESC_CS_MASK) {
+            if (is_write || !(fl & DESC_RW_MASK)) {
+                x86_raise_exception_err(env, vec, 0, GETPC());
+            }
+        } else if (is_write && !(fl & DESC_RW_MASK)) {
+            x86_raise_exception_err(env, vec, 0, GETPC());
+        }
+    }
+    if (prot && !(fl & DESC_CS_MASK) && (fl & DESC_E_MASK)) {
+        uint32_t upper = (fl & DESC_B_MASK) ? 0xffffffffu : 0xffffu;
+
+        if (off <= sc->limit || last > upper || last < off) {
+            x86_raise_exception_err(env, vec, 0, GETPC());
+        }
+        return;
+    }
+    if (last > sc->limit || last < off) {
+        x86_raise_exception_err(env, vec, 0, GETPC());
+    }
 }

@@ -247,6 +247,40 @@ static void gen_shift_const(DisasContext *s, X86Insn *d, int op, MemOp ot, int c
     gen_set_cc_op(s, ((op == 4 || op == 6) ? CC_OP_SHLB : CC_OP_SARB) + ot);
 }
 
+/*
+ * SHL/SHR/SAR r/m32 by CL without a helper: the same lazy flags as the constant
+ * forms, selected branch-free so that a count of 0 leaves the flags (cc_op and its
+ * operands in env) exactly as they were, as the SDM requires.
+ */
+static void gen_shift_dyn32(DisasContext *s, X86Insn *d, int op, TCGv_i32 count)
+{
+    TCGv_i32 a = x86_temp(s), r = x86_temp(s), p = x86_temp(s);
+    TCGv_i32 c = x86_temp(s), cm1 = x86_temp(s);
+    TCGv_i32 zero = tcg_constant_i32(0);
+    int ccop = (op == 4 || op == 6) ? CC_OP_SHLL : CC_OP_SARL;
+
+    gen_ld_rm(s, d, MO_32, a);
+    tcg_gen_andi_i32(c, count, 31);
+    tcg_gen_subi_i32(cm1, c, 1);
+    tcg_gen_andi_i32(cm1, cm1, 31);
+    if (op == 4 || op == 6) {
+        tcg_gen_shl_i32(r, a, c);
+        tcg_gen_shl_i32(p, a, cm1);
+    } else if (op == 5) {
+        tcg_gen_shr_i32(r, a, c);
+        tcg_gen_shr_i32(p, a, cm1);
+    } else {
+        tcg_gen_sar_i32(r, a, c);
+        tcg_gen_sar_i32(p, a, cm1);
+    }
+    gen_st_rm(s, d, MO_32, r);
+    tcg_gen_movcond_i32(TCG_COND_EQ, cpu_cc_dst, c, zero, cpu_cc_dst, r);
+    tcg_gen_movcond_i32(TCG_COND_EQ, cpu_cc_src, c, zero, cpu_cc_src, p);
+    tcg_gen_movcond_i32(TCG_COND_EQ, cpu_cc_op, c, zero, cpu_cc_op,
+                        tcg_constant_i32(ccop));
+    s->cc_op = CC_OP_DYNAMIC;
+}
+
 static void gen_shift(DisasContext *s, X86Insn *d, MemOp ot, TCGv_i32 count, int cconst)
 {
     int op = d->m.reg;
@@ -265,6 +299,9 @@ static void gen_shift(DisasContext *s, X86Insn *d, MemOp ot, TCGv_i32 count, int
             return;
         }
         count = tcg_constant_i32(cconst);
+    } else if (op >= 4 && ot == MO_32) {
+        gen_shift_dyn32(s, d, op, count);
+        return;
     }
     TCGv_i32 a = x86_temp(s), r = x86_temp(s);
 
@@ -317,6 +354,37 @@ bool trans_shld_shrd(DisasContext *s, X86Insn *d)
 }
 
 /* ---- group 3 ---- */
+
+/*
+ * DIV r/m32 inline: #DE when the divisor is 0 or the quotient does not fit in 32 bits
+ * (EDX >= divisor), else one 64-bit host division. The helper it replaces made every
+ * guest register go through env around the call, in loops that divide.
+ */
+static void gen_divu32(DisasContext *s, TCGv_i32 v)
+{
+    TCGLabel *de = gen_new_label();
+    TCGLabel *done = gen_new_label();
+    TCGv_i64 n = tcg_temp_new_i64(), dv = tcg_temp_new_i64();
+    TCGv_i64 q = tcg_temp_new_i64(), r = tcg_temp_new_i64();
+
+    tcg_gen_brcondi_i32(TCG_COND_EQ, v, 0, de);
+    tcg_gen_brcond_i32(TCG_COND_GEU, cpu_regs[R_EDX], v, de);
+    tcg_gen_concat_i32_i64(n, cpu_regs[R_EAX], cpu_regs[R_EDX]);
+    tcg_gen_extu_i32_i64(dv, v);
+    tcg_gen_divu_i64(q, n, dv);
+    tcg_gen_mul_i64(r, q, dv);
+    tcg_gen_sub_i64(r, n, r);
+    tcg_gen_extrl_i64_i32(cpu_regs[R_EAX], q);
+    tcg_gen_extrl_i64_i32(cpu_regs[R_EDX], r);
+    tcg_gen_br(done);
+    gen_set_label(de);
+    gen_raise_in_path(s, EXCP00_DIVZ);
+    gen_set_label(done);
+    tcg_temp_free_i64(n);
+    tcg_temp_free_i64(dv);
+    tcg_temp_free_i64(q);
+    tcg_temp_free_i64(r);
+}
 
 static void gen_mul(DisasContext *s, MemOp ot, TCGv_i32 v, bool sign)
 {
@@ -423,6 +491,10 @@ bool trans_grp3(DisasContext *s, X86Insn *d)
             return false;
         }
         gen_ld_rm(s, d, ot, v);
+        if (ot == MO_32 && d->m.reg == 6) {
+            gen_divu32(s, v);
+            return true;
+        }
         gen_update_eip_cur(s);
         gen_helper_env(s, d->m.reg == 6 ? &info_div : &info_idiv, NULL, 2,
                        tcg_constant_i32(ot), v);

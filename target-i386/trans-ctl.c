@@ -52,6 +52,8 @@ static const TCGHelperInfo info_write_cr =
                TCG_CALL_I32);
 static const TCGHelperInfo info_read_cr =
     TCG_HELPER(helper_x86_read_cr, 0, TCG_CALL_I32, TCG_CALL_PTR, TCG_CALL_I32);
+static const TCGHelperInfo info_read_dr =
+    TCG_HELPER(helper_x86_read_dr, 0, TCG_CALL_I32, TCG_CALL_PTR, TCG_CALL_I32);
 static const TCGHelperInfo info_write_dr =
     TCG_HELPER(helper_x86_write_dr, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32,
                TCG_CALL_I32);
@@ -498,13 +500,26 @@ bool trans_mov_cr_dr(DisasContext *s, X86Insn *d)
         if (n == 4 || n == 5) {
             n += 2;
         }
-        tcg_gen_ld_i32(cpu_regs[reg], tcg_env, offsetof(CPUX86State, dr[n]));
+        /* A helper: DR7.GD makes the access a #DB fault. */
+        gen_update_eip_cur(s);
+        gen_helper_env(s, &info_read_dr, v, 1, tcg_constant_i32(n));
+        tcg_gen_mov_i32(cpu_regs[reg], v);
         return true;
     default:
         if (n == 4 || n == 5) {
             n += 2;
         }
+        gen_update_eip_cur(s);
         gen_helper_env(s, &info_write_dr, NULL, 2, tcg_constant_i32(n), cpu_regs[reg]);
+        /* Breakpoint changes may have flushed translated code (this TB included):
+         * straight back to the loop, which looks up the next insn afresh. */
+        gen_update_eip_next(s);
+        if (s->flags & (HF_TF_MASK | HF_DBG_MASK)) {
+            gen_debug_insn_end(s);
+        } else {
+            tcg_gen_exit_tb(NULL, 0);
+            s->base.is_jmp = DISAS_NORETURN;
+        }
         return true;
     }
 }

@@ -21,6 +21,41 @@ static const TCGHelperInfo info_fxrstor =
 static const TCGHelperInfo info_fwait =
     TCG_HELPER(helper_x86_fwait, 0, TCG_CALL_VOID, TCG_CALL_PTR);
 
+/*
+ * Bytes an x87 memory form accesses (SDM Vol. 1, 8.1.10 and Vol. 2 per insn), and
+ * whether it stores, for the segment check made before the helper runs: op is
+ * (escape & 7) << 3 | ModRM.reg.
+ */
+static unsigned x86_fpu_mem_len(uint32_t op, bool is32, bool *is_write)
+{
+    unsigned esc = op >> 3, reg = op & 7;
+    unsigned env_len = is32 ? 28 : 14;
+
+    *is_write = false;
+    switch (esc) {
+    case 0:
+        return 4;
+    case 1:
+        *is_write = reg >= 2 && reg != 4 && reg != 5;
+        return reg == 4 || reg == 6 ? env_len : reg >= 5 ? 2 : 4;
+    case 2:
+        return 4;
+    case 3:
+        *is_write = reg == 1 || reg == 2 || reg == 3 || reg == 7;
+        return reg >= 4 ? 10 : 4;
+    case 4:
+        return 8;
+    case 5:
+        *is_write = reg != 0 && reg != 4;
+        return reg == 4 || reg == 6 ? env_len + 80 : reg == 7 ? 2 : 8;
+    case 6:
+        return 2;
+    default:
+        *is_write = reg != 0 && reg != 4 && reg != 5;
+        return reg == 4 || reg == 6 ? 10 : reg >= 5 ? 8 : 2;
+    }
+}
+
 bool trans_fpu(DisasContext *s, X86Insn *d)
 {
     uint32_t op = ((d->op & 7) << 3) | d->m.reg;
@@ -31,7 +66,11 @@ bool trans_fpu(DisasContext *s, X86Insn *d)
     }
     gen_update_eip_cur(s);
     if (d->m.is_mem) {
+        bool is_write;
+        unsigned len = x86_fpu_mem_len(op, s->dflag == MO_32, &is_write);
+
         gen_lea_modrm(s, &d->m);
+        gen_seg_check_range(s, s->A0, len, is_write);
         gen_helper_env(s, &info_fpu_mem, NULL, 3, tcg_constant_i32(op), s->A0,
                        tcg_constant_i32(s->dflag == MO_32));
     } else {
@@ -73,6 +112,7 @@ bool trans_fxsave(DisasContext *s, X86Insn *d)
     }
     gen_update_eip_cur(s);
     gen_lea_modrm(s, &d->m);
+    gen_seg_check_range(s, s->A0, 512, d->m.reg == 0);
     gen_helper_env(s, d->m.reg ? &info_fxrstor : &info_fxsave, NULL, 1, s->A0);
     return true;
 }

@@ -92,8 +92,20 @@ static void gen_load_seg(DisasContext *s, int seg, TCGv_i32 sel)
     if (seg == R_SS) {
         gen_helper_env(s, &info_set_inhibit, NULL, 0);
     }
-    if (seg == R_SS || seg == R_DS || seg == R_ES) {
+    /*
+     * MOV/POP SS ends the TB (interrupt shadow, stack size). After a load of another
+     * segment the TB goes on without trusting its flags for that segment: the rest of
+     * the TB reads the segment's check class at run time and adds its base even when
+     * HF_ADDSEG said the bases were 0. Linux reloads DS/ES/FS on every kernel entry
+     * and exit; ending TBs there cost its system calls about 5%.
+     */
+    if (seg == R_SS) {
         s->base.is_jmp = DISAS_EXIT;
+    } else {
+        s->seg_dynamic |= 1u << seg;
+        if (seg == R_DS || seg == R_ES) {
+            s->addseg = true;
+        }
     }
 }
 
@@ -610,6 +622,7 @@ bool trans_bound(DisasContext *s, X86Insn *d)
     }
     gen_lea_modrm(s, &d->m);
     gen_ld_reg(s, d->ot, idx, d->m.reg);
+    gen_seg_check_range(s, s->A0, 2u << d->ot, false);
     gen_update_eip_cur(s);
     gen_helper_env(s, &info_bound, NULL, 3, s->A0, idx, tcg_constant_i32(d->ot));
     return true;
@@ -628,11 +641,13 @@ bool trans_cmpxchg8b(DisasContext *s, X86Insn *d)
         return false;
     }
     gen_lea_modrm(s, &d->m);
-    tcg_gen_qemu_ld_i64(old, s->A0, s->mem_idx, MO_LEUQ);
+    /* The write check first: a read-only segment faults before anything. */
+    gen_seg_check_range(s, s->A0, 8, true);
+    gen_ld_mem_i64(s, old, s->A0);
     tcg_gen_concat_i32_i64(cmp, cpu_regs[R_EAX], cpu_regs[R_EDX]);
     tcg_gen_concat_i32_i64(nv, cpu_regs[R_EBX], cpu_regs[R_ECX]);
     tcg_gen_movcond_i64(TCG_COND_EQ, nv, old, cmp, nv, old);
-    tcg_gen_qemu_st_i64(nv, s->A0, s->mem_idx, MO_LEUQ);
+    gen_st_mem_i64(s, nv, s->A0);
     tcg_gen_extr_i64_i32(lo, hi, old);
     tcg_gen_setcond_i64(TCG_COND_EQ, cmp, old, cmp);
     tcg_gen_extrl_i64_i32(z, cmp);

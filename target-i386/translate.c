@@ -125,6 +125,12 @@ void gen_exception_err(DisasContext *s, int vec, int err)
     s->base.is_jmp = DISAS_NORETURN;
 }
 
+void gen_raise_in_path(DisasContext *s, int vec)
+{
+    gen_update_eip_cur(s);
+    gen_helper_env(s, &info_raise, NULL, 1, tcg_constant_i32(vec));
+}
+
 void gen_illegal(DisasContext *s)
 {
     gen_exception(s, EXCP06_ILLOP);
@@ -144,21 +150,56 @@ void gen_set_cc_op(DisasContext *s, int op)
     s->cc_op = op;
     if (op != CC_OP_DYNAMIC) {
         tcg_gen_movi_i32(cpu_cc_op, op);
+        /*
+         * Operands the new op does not read are dead: their stores at the end of
+         * the TB can go (a shift's cc_src before a logic op, say). Liveness still
+         * keeps them up to any access that may fault before this point.
+         */
+        if (op == CC_OP_EFLAGS) {
+            tcg_gen_discard_i32(cpu_cc_dst);
+        }
+        if (op >= CC_OP_LOGICB && op <= CC_OP_LOGICL) {
+            tcg_gen_discard_i32(cpu_cc_src);
+        }
+        if (op < CC_OP_ADCB || op > CC_OP_SBBL ||
+            (op >= CC_OP_SUBB && op <= CC_OP_SUBL)) {
+            tcg_gen_discard_i32(cpu_cc_src2);
+        }
     }
 }
 
-static const TCGHelperInfo info_single_step =
-    TCG_HELPER(helper_x86_single_step, 0, TCG_CALL_VOID, TCG_CALL_PTR);
+static const TCGHelperInfo info_debug_insn_end =
+    TCG_HELPER(helper_x86_debug_insn_end, TCG_CALL_NO_WG, TCG_CALL_VOID, TCG_CALL_PTR,
+               TCG_CALL_I32);
+static const TCGHelperInfo info_insn_bp =
+    TCG_HELPER(helper_x86_insn_bp, TCG_CALL_NO_WG, TCG_CALL_VOID, TCG_CALL_PTR,
+               TCG_CALL_I32);
+
+/*
+ * eip of the next insn is in env: the single-step / data-breakpoint #DB trap of a
+ * TB translated with TF or breakpoints on (such TBs hold one insn), then back to
+ * the loop or on through the jump cache.
+ */
+void gen_debug_insn_end(DisasContext *s)
+{
+    gen_helper_env(s, &info_debug_insn_end, NULL, 1,
+                   tcg_constant_i32((s->flags & HF_TF_MASK) != 0));
+    if (s->flags & (HF_TF_MASK | HF_INHIBIT_IRQ_MASK)) {
+        tcg_gen_exit_tb(NULL, 0);
+    } else {
+        tcg_gen_lookup_and_goto_ptr();
+    }
+    s->base.is_jmp = DISAS_NORETURN;
+}
 
 void gen_jmp_eip(DisasContext *s, uint32_t eip, int slot)
 {
     if (!(s->flags & HF_CS32_MASK)) {
         eip &= 0xffff;
     }
-    if (s->flags & HF_TF_MASK) {
+    if (s->flags & (HF_TF_MASK | HF_DBG_MASK)) {
         tcg_gen_movi_i32(cpu_eip, eip);
-        gen_helper_env(s, &info_single_step, NULL, 0);
-        s->base.is_jmp = DISAS_NORETURN;
+        gen_debug_insn_end(s);
         return;
     }
     if (!(s->flags & (HF_TF_MASK | HF_INHIBIT_IRQ_MASK)) &&
@@ -225,10 +266,38 @@ void gen_st_reg(DisasContext *s, MemOp ot, int reg, TCGv_i32 val)
 
 /* ---- memory operands ---- */
 
+static void x86_seg_record(DisasContext *s, TCGv_i32 addr, int seg)
+{
+    s->last_seg = seg;
+    for (int i = 0; i < s->nb_seg_addrs; i++) {
+        if (s->seg_addr[i] == addr) {
+            s->seg_addr_seg[i] = seg;
+            return;
+        }
+    }
+    if (s->nb_seg_addrs < (int)ARRAY_SIZE(s->seg_addr)) {
+        s->seg_addr[s->nb_seg_addrs] = addr;
+        s->seg_addr_seg[s->nb_seg_addrs++] = seg;
+    }
+}
+
+static int x86_seg_of(DisasContext *s, TCGv_i32 addr)
+{
+    for (int i = 0; i < s->nb_seg_addrs; i++) {
+        if (s->seg_addr[i] == addr) {
+            return s->seg_addr_seg[i];
+        }
+    }
+    /* Every data address is computed by gen_lea_seg/gen_stack_addr first; DS is
+     * only a safe default should a new translation function forget to. */
+    return s->last_seg >= 0 ? s->last_seg : R_DS;
+}
+
 void gen_lea_seg(DisasContext *s, TCGv_i32 dst, TCGv_i32 off, int def_seg, int ovr)
 {
     int seg = ovr >= 0 ? ovr : def_seg;
 
+    x86_seg_record(s, dst, seg);
     if (s->aflag == MO_16) {
         tcg_gen_ext16u_i32(dst, off);
         off = dst;
@@ -268,14 +337,121 @@ void gen_lea_modrm(DisasContext *s, X86ModRM *m)
     gen_lea_seg(s, s->A0, off, m->def_seg, s->override);
 }
 
+static const TCGHelperInfo info_seg_check =
+    TCG_HELPER(helper_x86_seg_check, TCG_CALL_NO_WG, TCG_CALL_VOID, TCG_CALL_PTR,
+               TCG_CALL_I32, TCG_CALL_I32, TCG_CALL_I32);
+static const TCGHelperInfo info_dbg_access =
+    TCG_HELPER(helper_x86_dbg_access, TCG_CALL_NO_RWG, TCG_CALL_VOID, TCG_CALL_PTR,
+               TCG_CALL_I32, TCG_CALL_I32);
+
+/*
+ * Limit and type check of a data access (SDM Vol. 3, 5.3/5.4), emitted only for
+ * segments that are not flat in this TB's flags: Linux's flat DS/ES/SS/CS and its
+ * 4 GiB-limit FS (per-CPU) and GS (TLS) cost nothing. Expand-up writable segments
+ * get an inline compare of the access's last byte against the cached limit and call
+ * the helper only on failure; the rare kinds (expand-down, unusable, read-only on a
+ * store) always call the helper, which decides exactly.
+ */
+void gen_seg_check_range(DisasContext *s, TCGv_i32 addr, unsigned len, bool is_write)
+{
+    int seg = x86_seg_of(s, addr);
+    unsigned cls = HF_SEG_CLASS(s->flags, seg);
+    TCGv_i32 rw = tcg_constant_i32(len | (is_write ? X86_SEGCHK_WRITE : 0));
+    TCGv_i32 segc = tcg_constant_i32(seg);
+
+    if (s->seg_dynamic & (1u << seg)) {
+        /* Class known only at run time (not in the TB flags, or the segment was
+         * loaded earlier in this TB): flat goes straight on, the rest to the helper
+         * (such accesses are rare enough not to deserve inline checks). */
+        TCGLabel *flat = gen_new_label();
+        TCGv_i32 c = x86_temp(s);
+
+        tcg_gen_ld8u_i32(c, tcg_env, offsetof(CPUX86State, seg_class[seg]));
+        tcg_gen_brcondi_i32(TCG_COND_EQ, c, X86_SEGCLS_FLAT, flat);
+        gen_helper_env(s, &info_seg_check, NULL, 3, segc, addr, rw);
+        gen_set_label(flat);
+        return;
+    }
+    if (cls == X86_SEGCLS_FLAT) {
+        return;
+    }
+    if (cls == X86_SEGCLS_SLOW || (cls == X86_SEGCLS_RO && is_write)) {
+        gen_helper_env(s, &info_seg_check, NULL, 3, segc, addr, rw);
+        return;
+    }
+
+    TCGLabel *bad = gen_new_label();
+    TCGLabel *ok = gen_new_label();
+    TCGv_i32 off = addr;
+    TCGv_i32 last = x86_temp(s);
+    TCGv_i32 lim = x86_temp(s);
+
+    if (s->addseg || (seg != R_DS && seg != R_ES && seg != R_SS)) {
+        off = x86_temp(s);
+        tcg_gen_sub_i32(off, addr, cpu_seg_base[seg]);
+    }
+    tcg_gen_ld_i32(lim, tcg_env, offsetof(CPUX86State, segs[seg].limit));
+    if (len > 1) {
+        tcg_gen_addi_i32(last, off, len - 1);
+        tcg_gen_brcond_i32(TCG_COND_LTU, last, off, bad);
+    } else {
+        tcg_gen_mov_i32(last, off);
+    }
+    tcg_gen_brcond_i32(TCG_COND_LEU, last, lim, ok);
+    gen_set_label(bad);
+    gen_helper_env(s, &info_seg_check, NULL, 3, segc, addr, rw);
+    gen_set_label(ok);
+}
+
+/* The MemOp of a data access: #AC alignment checking when the TB runs with it on. */
+static MemOp x86_data_memop(DisasContext *s, MemOp ot)
+{
+    ot |= MO_LE;
+    if ((s->flags & HF_AC_MASK) && (ot & MO_SIZE) != MO_8) {
+        ot |= MO_ALIGN;
+    }
+    return ot;
+}
+
+/* With a DR7 breakpoint enabled, report each access to the data-breakpoint matcher. */
+static void gen_dbg_access(DisasContext *s, TCGv_i32 addr, unsigned len, bool is_write)
+{
+    if (s->flags & HF_DBG_MASK) {
+        gen_helper_env(s, &info_dbg_access, NULL, 2, addr,
+                       tcg_constant_i32(len | (is_write ? X86_SEGCHK_WRITE : 0)));
+    }
+}
+
 void gen_ld_mem(DisasContext *s, MemOp ot, TCGv_i32 dst, TCGv_i32 addr)
 {
-    tcg_gen_qemu_ld_i32(dst, addr, s->mem_idx, ot | MO_LE);
+    unsigned len = 1u << (ot & MO_SIZE);
+
+    gen_seg_check_range(s, addr, len, false);
+    tcg_gen_qemu_ld_i32(dst, addr, s->mem_idx, x86_data_memop(s, ot));
+    gen_dbg_access(s, addr, len, false);
 }
 
 void gen_st_mem(DisasContext *s, MemOp ot, TCGv_i32 val, TCGv_i32 addr)
 {
-    tcg_gen_qemu_st_i32(val, addr, s->mem_idx, ot | MO_LE);
+    unsigned len = 1u << (ot & MO_SIZE);
+
+    gen_seg_check_range(s, addr, len, true);
+    tcg_gen_qemu_st_i32(val, addr, s->mem_idx, x86_data_memop(s, ot));
+    gen_dbg_access(s, addr, len, true);
+}
+
+void gen_ld_mem_i64(DisasContext *s, TCGv_i64 dst, TCGv_i32 addr)
+{
+    gen_seg_check_range(s, addr, 8, false);
+    tcg_gen_qemu_ld_i64(dst, addr, s->mem_idx, x86_data_memop(s, MO_64));
+    gen_dbg_access(s, addr, 8, false);
+}
+
+void gen_st_mem_i64(DisasContext *s, TCGv_i64 val, TCGv_i32 addr)
+{
+    gen_seg_check_range(s, addr, 8, true);
+    tcg_gen_qemu_st_i64(val, addr, s->mem_idx, x86_data_memop(s, MO_64));
+    gen_dbg_access(s, addr, 8, true);
 }
 
 void gen_ld_rm(DisasContext *s, X86Insn *d, MemOp ot, TCGv_i32 dst)
@@ -301,6 +477,7 @@ void gen_st_rm(DisasContext *s, X86Insn *d, MemOp ot, TCGv_i32 val)
 
 void gen_stack_addr(DisasContext *s, TCGv_i32 dst, TCGv_i32 off)
 {
+    x86_seg_record(s, dst, R_SS);
     if (!s->ss32) {
         tcg_gen_ext16u_i32(dst, off);
         off = dst;
@@ -414,6 +591,19 @@ void gen_compute_cf(DisasContext *s, TCGv_i32 dst)
             tcg_gen_mov_i32(b, cpu_cc_src);
         }
         tcg_gen_setcond_i32(TCG_COND_LTU, dst, r, b);
+        return;
+    }
+    if (op >= CC_OP_SARB && op <= CC_OP_SARL) {
+        /* cc_src is the operand shifted by count - 1: its low bit went out last. */
+        tcg_gen_andi_i32(dst, cpu_cc_src, 1);
+        return;
+    }
+    if (op >= CC_OP_SHLB && op <= CC_OP_SHLL) {
+        tcg_gen_extract_i32(dst, cpu_cc_src, (8 << (op - CC_OP_SHLB)) - 1, 1);
+        return;
+    }
+    if (op >= CC_OP_MULB && op <= CC_OP_MULL) {
+        tcg_gen_setcondi_i32(TCG_COND_NE, dst, cpu_cc_src, 0);
         return;
     }
     tcg_gen_callN(&info_cc_c, tcgv_i32_temp(dst), 4,
@@ -823,12 +1013,18 @@ static void x86_tr_init_disas_context(DisasContextBase *db, CPUState *cs)
     }
     s->cc_op = CC_OP_DYNAMIC;
     s->nb_temps = 0;
+    s->seg_dynamic = 0;
+    for (int seg = 0; seg < 6; seg++) {
+        if (!x86_seg_in_tb_flags(seg, s->cpl)) {
+            s->seg_dynamic |= 1u << seg;
+        }
+    }
     if (db->max_insns > X86_MAX_INSNS_PER_TB) {
         db->max_insns = X86_MAX_INSNS_PER_TB;
     }
-    /* After sti / mov ss, or when single-stepping, one insn per TB so the loop sees
-     * the state change right after it. */
-    if (flags & (HF_INHIBIT_IRQ_MASK | HF_TF_MASK)) {
+    /* After sti / mov ss, or when single-stepping or with breakpoints on, one insn
+     * per TB so the loop sees the state change right after it. */
+    if (flags & (HF_INHIBIT_IRQ_MASK | HF_TF_MASK | HF_DBG_MASK)) {
         db->max_insns = 1;
     }
 }
@@ -857,6 +1053,8 @@ static void x86_tr_translate_insn(DisasContextBase *db, CPUState *cs)
     s->pc = pc;
     s->pc_start_eip = pc - s->cs_base;
     s->A0 = x86_temp(s);
+    s->last_seg = -1;
+    s->nb_seg_addrs = 0;
     if (s->flags & HF_INHIBIT_IRQ_MASK) {
         /* The shadow lasts for this one insn. */
         TCGv_i32 h = x86_temp(s);
@@ -865,9 +1063,35 @@ static void x86_tr_translate_insn(DisasContextBase *db, CPUState *cs)
         tcg_gen_andi_i32(h, h, ~HF_INHIBIT_IRQ_MASK);
         tcg_gen_st_i32(h, tcg_env, offsetof(CPUX86State, hflags));
     }
+    if (s->flags & HF_DBG_MASK) {
+        if (!(s->flags & HF_RF_MASK)) {
+            uint32_t hits = x86_insn_breakpoint_hits(x86_env(cs), pc);
+
+            if (hits) {
+                /* Instruction breakpoint: a fault before the insn (SDM 17.3.1.1). */
+                gen_update_eip_cur(s);
+                gen_helper_env(s, &info_insn_bp, NULL, 1, tcg_constant_i32(hits));
+                s->base.is_jmp = DISAS_NORETURN;
+                db->pc_next = pc + 1;
+                x86_free_temps(s);
+                return;
+            }
+        } else {
+            /* RF suppressed this insn's breakpoint; it is cleared as the insn runs
+             * (SDM 17.3.1.1), so the next insn is checked again. */
+            TCGv_i32 t = x86_temp(s);
+
+            tcg_gen_ld_i32(t, tcg_env, offsetof(CPUX86State, eflags));
+            tcg_gen_andi_i32(t, t, ~RF_MASK);
+            tcg_gen_st_i32(t, tcg_env, offsetof(CPUX86State, eflags));
+            tcg_gen_ld_i32(t, tcg_env, offsetof(CPUX86State, hflags));
+            tcg_gen_andi_i32(t, t, ~HF_RF_MASK);
+            tcg_gen_st_i32(t, tcg_env, offsetof(CPUX86State, hflags));
+        }
+    }
     x86_decode_and_translate(s, cs);
     x86_free_temps(s);
-    if (db->is_jmp == DISAS_NEXT && (s->flags & HF_TF_MASK)) {
+    if (db->is_jmp == DISAS_NEXT && (s->flags & (HF_TF_MASK | HF_DBG_MASK))) {
         db->is_jmp = DISAS_TOO_MANY;
     }
 }
@@ -896,13 +1120,13 @@ static void x86_tr_tb_stop(DisasContextBase *db, CPUState *cs)
 {
     DisasContext *s = container_of(db, DisasContext, base);
 
-    if ((s->flags & HF_TF_MASK) && db->is_jmp != DISAS_NORETURN) {
-        /* EFLAGS.TF: a single-step #DB trap after the (one) insn of this TB. */
+    if ((s->flags & (HF_TF_MASK | HF_DBG_MASK)) && db->is_jmp != DISAS_NORETURN) {
+        /* EFLAGS.TF / data breakpoints: a #DB trap after the (one) insn of this TB. */
         if (db->is_jmp == DISAS_NEXT || db->is_jmp == DISAS_TOO_MANY ||
             db->is_jmp == DISAS_EXIT) {
             tcg_gen_movi_i32(cpu_eip, db->pc_next - s->cs_base);
         }
-        gen_helper_env(s, &info_single_step, NULL, 0);
+        gen_debug_insn_end(s);
         return;
     }
     switch (db->is_jmp) {

@@ -424,6 +424,12 @@ void tcg_gen_movi_i32(TCGv_i32 ret, int32_t arg)
     tcg_gen_mov_i32(ret, tcg_constant_i32(arg));
 }
 
+/* The value of t is dead from here on (a global's pending store can be dropped). */
+void tcg_gen_discard_i32(TCGv_i32 t)
+{
+    tcg_emit_op(INDEX_op_discard, 1)->args[0] = temp_arg(tcgv_i32_temp(t));
+}
+
 void tcg_gen_addi_i32(TCGv_i32 ret, TCGv_i32 a, int32_t b)
 {
     if (b == 0) {

@@ -11,6 +11,9 @@
 /* ---- 32-bit ---- */
 void tcg_gen_mov_i32(TCGv_i32 ret, TCGv_i32 arg);
 void tcg_gen_movi_i32(TCGv_i32 ret, int32_t arg);
+/* Declare t's value dead (for a global: its pending write-back may be dropped;
+ * values live at a later possible fault are still kept, see tcg/liveness.c). */
+void tcg_gen_discard_i32(TCGv_i32 t);
 void tcg_gen_add_i32(TCGv_i32 ret, TCGv_i32 a, TCGv_i32 b);
 void tcg_gen_addi_i32(TCGv_i32 ret, TCGv_i32 a, int32_t b);
 void tcg_gen_sub_i32(TCGv_i32 ret, TCGv_i32 a, TCGv_i32 b);

@@ -131,3 +131,46 @@ Test(i386_cpu, exec_one_insn, .init = setup)
     cr_assert_eq(env->regs[R_EBX], 0x5678);
     cr_assert_eq(env->eip, 0x100a);
 }
+
+/* Data-segment check classes in hflags (ES/CS/SS/DS) and seg_class (all six), #AC. */
+Test(i386_cpu, segment_check_classes, .init = setup)
+{
+    uint32_t rw = DESC_P_MASK | DESC_S_MASK | DESC_RW_MASK | DESC_B_MASK;
+
+    /* Real mode after reset: 64 KiB limits are checked. */
+    cr_assert_eq(HF_SEG_CLASS(env->hflags, R_DS), X86_SEGCLS_LIMIT);
+    cr_assert_eq(env->seg_class[R_FS], X86_SEGCLS_LIMIT);
+    env->cr[0] |= CR0_PE;
+    x86_cpu_load_seg_flat32(env, R_CS, 0x10, true);
+    x86_cpu_load_seg_flat32(env, R_DS, 0x18, false);
+    cr_assert_eq(HF_SEG_CLASS(env->hflags, R_DS), X86_SEGCLS_FLAT);
+    cr_assert_eq(HF_SEG_CLASS(env->hflags, R_CS), X86_SEGCLS_RO, "code: never writable");
+    x86_cpu_set_seg(env, R_ES, 0x20, 0x1000, 0xffff, rw);
+    cr_assert_eq(HF_SEG_CLASS(env->hflags, R_ES), X86_SEGCLS_LIMIT);
+    x86_cpu_set_seg(env, R_ES, 0x20, 0, 0xffffffffu, rw & ~DESC_RW_MASK);
+    cr_assert_eq(HF_SEG_CLASS(env->hflags, R_ES), X86_SEGCLS_RO);
+    x86_cpu_set_seg(env, R_SS, 0x20, 0, 0xfff, rw | DESC_E_MASK);
+    cr_assert_eq(HF_SEG_CLASS(env->hflags, R_SS), X86_SEGCLS_SLOW, "expand-down");
+    /* At CPL 0 FS is in the TB flags, GS only in seg_class; a null selector is
+     * unusable. */
+    x86_cpu_set_seg(env, R_FS, 0, 0, 0, 0);
+    cr_assert_eq(env->seg_class[R_FS], X86_SEGCLS_SLOW);
+    cr_assert_eq(HF_SEG_CLASS(env->hflags, R_FS), X86_SEGCLS_SLOW);
+    x86_cpu_set_seg(env, R_GS, 0, 0, 0, 0);
+    cr_assert_eq(env->seg_class[R_GS], X86_SEGCLS_SLOW);
+    cr_assert_eq(HF_SEG_CLASS(env->hflags, R_GS), 0);
+    x86_cpu_set_seg(env, R_GS, 0x33, 0x5000, 0xffffffffu, rw);
+    cr_assert_eq(env->seg_class[R_GS], X86_SEGCLS_FLAT, "TLS-style GS with a base");
+    /* #AC checking only at CPL 3 with CR0.AM and EFLAGS.AC. */
+    env->cr[0] |= CR0_AM;
+    x86_cpu_set_eflags(env, AC_MASK | 2);
+    cr_assert_not(env->hflags & HF_AC_MASK, "CPL 0");
+    x86_cpu_load_seg_flat32(env, R_CS, 0x1b, true);
+    cr_assert(env->hflags & HF_AC_MASK);
+    /* At CPL 3 it is the other way round. */
+    cr_assert_eq(HF_SEG_CLASS(env->hflags, R_FS), 0);
+    x86_cpu_set_seg(env, R_GS, 0, 0, 0, 0);
+    cr_assert_eq(HF_SEG_CLASS(env->hflags, R_GS), X86_SEGCLS_SLOW);
+    x86_cpu_set_eflags(env, 2);
+    cr_assert_not(env->hflags & HF_AC_MASK);
+}

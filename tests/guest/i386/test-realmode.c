@@ -7,6 +7,7 @@
 #define RM_BASE 0x7000      /* the blob runs at 0700:0000 */
 
 extern char rm_blob_start[], rm_blob_end[], rm_entry16[], rm_results[];
+extern char rm_gp_at[], rm_ss_at[];
 void rm_run(void);
 
 __asm__(
@@ -80,6 +81,23 @@ __asm__(
     "    movw $1000, %ax; xorw %dx, %dx; movw $7, %bx; divw %bx\n"
     "    movw %ax, (rm_results - rm_blob_start + 20)\n"
     "    movw %dx, (rm_results - rm_blob_start + 22)\n"
+    /* 9: segment limits still apply in real mode (SDM Vol. 3, 20.1.1): a word at
+     * offset FFFFh is #GP, through SS #SS; no error code is pushed. */
+    "    xorw %ax, %ax; movw %ax, %es\n"
+    "    movw $(rm_gp - rm_blob_start), %es:(13 * 4)\n"
+    "    movw $0x0700, %es:(13 * 4 + 2)\n"
+    "    movw $(rm_ss - rm_blob_start), %es:(12 * 4)\n"
+    "    movw $0x0700, %es:(12 * 4 + 2)\n"
+    "    .byte 0x26, 0xa0, 0xff, 0xff\n"                    /* movb %es:0xffff, %al */
+    "    .byte 0x66, 0x26, 0xa1, 0xfc, 0xff\n"              /* movl %es:0xfffc, %eax */
+    "    movw $0x600d, (rm_results - rm_blob_start + 30)\n"
+    "    .globl rm_gp_at, rm_ss_at\n"
+    "rm_gp_at:\n"
+    "    .byte 0x26, 0xa1, 0xff, 0xff\n"                    /* movw %es:0xffff, %ax */
+    "    pushw %bp; movw $0xffff, %bp\n"
+    "rm_ss_at:\n"
+    "    .byte 0x8b, 0x46, 0x00\n"                          /* movw (%bp), %ax */
+    "    popw %bp\n"
     /* Back to protected mode. */
     "    cli\n"
     "    movl %cr0, %eax; orl $1, %eax; movl %eax, %cr0\n"
@@ -101,6 +119,18 @@ __asm__(
     "    addw $2, 2(%bp)\n"
     "    popw %bp\n"
     "    movw $0xde, (rm_results - rm_blob_start + 24)\n"
+    "    iret\n"
+    "rm_gp:\n"
+    "    pushw %bp; movw %sp, %bp\n"
+    "    movw 2(%bp), %ax; movw %ax, (rm_results - rm_blob_start + 26)\n"
+    "    addw $4, 2(%bp)\n"
+    "    popw %bp\n"
+    "    iret\n"
+    "rm_ss:\n"
+    "    pushw %bp; movw %sp, %bp\n"
+    "    movw 2(%bp), %ax; movw %ax, (rm_results - rm_blob_start + 28)\n"
+    "    addw $3, 2(%bp)\n"
+    "    popw %bp\n"
     "    iret\n"
     "rm_idtr: .word 0x3ff; .long 0\n"
     "    .align 4\n"
@@ -133,6 +163,9 @@ int main(void)
     check("stack balanced after #DE", res16[9], 0x1000);
     check("divw q", res16[10], 142);
     check("divw r", res16[11], 6);
+    check("byte at FFFFh and dword at FFFCh: no fault", res16[15], 0x600d);
+    check("word at FFFFh: #GP at its ip", res16[13], rm_gp_at - rm_blob_start);
+    check("word at FFFFh through SS: #SS at its ip", res16[14], rm_ss_at - rm_blob_start);
     uint32_t cr0;
     __asm__ volatile("movl %%cr0, %0" : "=r"(cr0));
     check("back in protected mode", cr0 & 1, 1);
