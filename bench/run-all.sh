@@ -18,6 +18,7 @@ echo
 "$here/disk.sh" "$@" || status=1
 echo
 "$here/net.sh" "$@" || status=1
+"$here/net-pc.sh" "$@" || status=1
 echo
 "$here/img.sh" "$@" || status=1
 if [ -x "$BUILD/mimic-system-i386" ] || [ "${BENCH_I386:-0}" = 1 ]; then

@@ -14,12 +14,13 @@
 # NET_MODEL (default pcnet) picks the model: pcnet, or virtio-net-pci (run by
 # test-net-virtio.sh), where the guest must also have negotiated checksum offload,
 # mergeable receive buffers, MAC and STATUS, over the virtio 1.0 interface in the
-# -nic run and (on the Malta) the legacy one (virtio_pci.force_legacy=1) in the
-# -device run.
-# NET_BOARD=pc runs the same on the PC board (EMU_I386, Debian's 686 kernel finding PCI through
-# the board's own ACPI tables, the first NIC at slot 3) for a model that board offers.
+# -nic run and the legacy one (virtio_pci.force_legacy=1) in the -device run.
+# NET_BOARD=pc runs the same on the PC board (EMU_I386, Debian's 686 kernel finding
+# PCI through the board's own ACPI tables, the first NIC at slot 3) for a model that
+# board offers.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/net-lib.sh"
 
 model=${NET_MODEL:-pcnet}
 board=${NET_BOARD:-malta}
@@ -34,14 +35,10 @@ esac
 case "$board" in
 malta)
     arch=mips machine=(-M malta) board_append="" nic_slot=0b
-    legacy_append=virtio_pci.force_legacy=1 legacy_v1=0
     sys_need_emu
     ;;
 pc)
     arch=i386 machine=() board_append="" nic_slot=03 name=$name-pc
-    # Linux assigns no I/O BARs there (without ACPI it knows no I/O window), so
-    # the legacy virtio interface cannot be reached: both runs use virtio 1.0.
-    legacy_append="" legacy_v1=1
     EMU=${EMU_I386:-$BUILD/mimic-system-i386}
     sys_need_emu EMU_I386=qemu-system-i386
     ;;
@@ -49,59 +46,9 @@ pc)
 esac
 
 sys_need_guest "$arch"
-command -v python3 >/dev/null || sys_skip "python3 is needed for the host HTTP server"
-command -v curl >/dev/null || command -v wget >/dev/null ||
-    sys_skip "curl or wget is needed to fetch from the guest"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/mimic-systest.XXXXXX")
-srv_pid=""
-emu_pid=""
-cleanup() {
-    [ -n "$emu_pid" ] && _sys_stop "$emu_pid"
-    [ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null && wait "$srv_pid" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-# A free loopback port (the kernel picks it; the race until we bind is harmless here).
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# ---- host side: an HTTP server with a random file on 127.0.0.1 ----
-mkdir -p "$work/www"
-head -c 300000 /dev/urandom >"$work/www/blob.bin"
-want_md5=$(md5sum <"$work/www/blob.bin" | cut -d' ' -f1)
-http_port=$(free_port)
-fwd_port=$(free_port)
-python3 -m http.server --bind 127.0.0.1 --directory "$work/www" "$http_port" \
-    >"$work/http.log" 2>&1 &
-srv_pid=$!
-for ((i = 0; i < 50; i++)); do
-    python3 -c "import socket; socket.create_connection(('127.0.0.1', $http_port), 1)" \
-        2>/dev/null && break
-    sleep 0.1
-done
+net_host_setup
 
 # ---- guest side ----
-cat >"$work/udhcpc.sh" <<'EOF'
-#!/bin/sh
-# udhcpc event script: configure the interface from the lease.
-case "$1" in
-deconfig)
-    ifconfig "$interface" 0.0.0.0 up
-    ;;
-bound|renew)
-    ifconfig "$interface" "$ip" netmask "${subnet:-255.255.255.0}" up
-    for r in $router; do
-        route add default gw "$r" dev "$interface"
-        break
-    done
-    echo "MIMIC-NET lease $ip router $router dns $dns"
-    ;;
-esac
-exit 0
-EOF
 cat >"$work/test.sh" <<EOF
 #!/bin/sh
 # The PCI function behind eth0 (a virtio NIC's device is the virtio one above it).
@@ -143,7 +90,7 @@ if grep -q mimic.linktest /proc/cmdline; then
     echo "MIMIC-CHECK md5-after-link \$(md5sum /tmp/blob.bin | cut -d' ' -f1)"
 fi
 EOF
-chmod +x "$work/test.sh" "$work/udhcpc.sh"
+chmod +x "$work/test.sh"
 initrd=$(scripts/make-initramfs.sh --arch "$arch" --busybox "$GUEST_BUSYBOX" \
     --modules "$GUEST_MODULES" "${modules[@]}" --test "$work/test.sh" \
     --add "$work/udhcpc.sh:/etc/udhcpc.sh" -o "$work/initrd.gz") ||
@@ -243,9 +190,9 @@ run_net() {
 }
 
 # The on-board NIC on a -nic back end, then -netdev + -device (with the carrier
-# test; virtio over its legacy interface where the board lets Linux reach it).
+# test; virtio over its legacy interface).
 run_net nic -nic "user,model=$model,hostfwd=tcp:127.0.0.1:$fwd_port-:80"
-LINK_NETDEV=n0 APPEND_EXTRA=$legacy_append FEATURES_V1=$legacy_v1 \
+LINK_NETDEV=n0 APPEND_EXTRA=virtio_pci.force_legacy=1 FEATURES_V1=0 \
     run_net device -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$fwd_port-:80" \
     -device "$model,netdev=n0"
 

@@ -17,6 +17,7 @@
 # EMU_I386=qemu-system-i386 checks the test against QEMU).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/net-lib.sh"
 
 name=net-pc
 model=e1000
@@ -27,59 +28,9 @@ EMU=${EMU_I386:-$BUILD/mimic-system-i386}
 sys_need_emu EMU_I386=qemu-system-i386
 sys_need_guest i386
 
-command -v python3 >/dev/null || sys_skip "python3 is needed for the host HTTP server"
-command -v curl >/dev/null || command -v wget >/dev/null ||
-    sys_skip "curl or wget is needed to fetch from the guest"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/mimic-systest.XXXXXX")
-srv_pid=""
-emu_pid=""
-cleanup() {
-    [ -n "$emu_pid" ] && _sys_stop "$emu_pid"
-    [ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null && wait "$srv_pid" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-# A free loopback port (the kernel picks it; the race until we bind is harmless here).
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# ---- host side: an HTTP server with a random file on 127.0.0.1 ----
-mkdir -p "$work/www"
-head -c 300000 /dev/urandom >"$work/www/blob.bin"
-want_md5=$(md5sum <"$work/www/blob.bin" | cut -d' ' -f1)
-http_port=$(free_port)
-fwd_port=$(free_port)
-python3 -m http.server --bind 127.0.0.1 --directory "$work/www" "$http_port" \
-    >"$work/http.log" 2>&1 &
-srv_pid=$!
-for ((i = 0; i < 50; i++)); do
-    python3 -c "import socket; socket.create_connection(('127.0.0.1', $http_port), 1)" \
-        2>/dev/null && break
-    sleep 0.1
-done
+net_host_setup
 
 # ---- guest side ----
-cat >"$work/udhcpc.sh" <<'EOF'
-#!/bin/sh
-# udhcpc event script: configure the interface from the lease.
-case "$1" in
-deconfig)
-    ifconfig "$interface" 0.0.0.0 up
-    ;;
-bound|renew)
-    ifconfig "$interface" "$ip" netmask "${subnet:-255.255.255.0}" up
-    for r in $router; do
-        route add default gw "$r" dev "$interface"
-        break
-    done
-    echo "MIMIC-NET lease $ip router $router dns $dns"
-    ;;
-esac
-exit 0
-EOF
 cat >"$work/test.sh" <<EOF
 #!/bin/sh
 echo "MIMIC-CHECK nic \$(cat /sys/class/net/eth0/device/vendor 2>/dev/null):\$(cat /sys/class/net/eth0/device/device 2>/dev/null)"
@@ -117,7 +68,7 @@ if grep -q mimic.linktest /proc/cmdline; then
     echo "MIMIC-CHECK md5-after-link \$(md5sum /tmp/blob.bin | cut -d' ' -f1)"
 fi
 EOF
-chmod +x "$work/test.sh" "$work/udhcpc.sh"
+chmod +x "$work/test.sh"
 initrd=$(scripts/make-initramfs.sh --arch i386 --busybox "$GUEST_BUSYBOX" \
     --modules "$GUEST_MODULES" "${modules[@]}" --test "$work/test.sh" \
     --add "$work/udhcpc.sh:/etc/udhcpc.sh" -o "$work/initrd.gz") ||
