@@ -333,10 +333,19 @@ static const VMStateDescription vmstate_mips_tlb = {
 static int mips_cpu_pre_save(void *opaque)
 {
     CPUMIPSState *env = opaque;
+    int64_t now = clock_get_ns(CLOCK_VIRTUAL);
 
+    /* Count may have reached Compare without the main loop having run the timer
+     * yet (the VM stopped in between): raise the interrupt now, as the hardware
+     * already has, or the restored machine would wait a full Count wrap for it. */
+    if (env->timer && timer_pending(env->timer) &&
+        timer_expire_time_ns(env->timer) <= now) {
+        timer_del(env->timer);
+        mips_timer_expired(env);
+    }
     /* Save Count as a value at a moment so the restore can rebase it. */
     env->CP0_Count = mips_count_get(env);
-    env->count_ns_base = clock_get_ns(CLOCK_VIRTUAL);
+    env->count_ns_base = now;
     return 0;
 }
 

@@ -185,3 +185,33 @@ Test(mips_cpu_vmstate, round_trip)
     cr_assert_eq(env->hflags, saved.hflags);
     g_byte_array_free(buf, TRUE);
 }
+
+/*
+ * A snapshot taken after Count reached Compare but before the main loop ran the
+ * timer's callback (the VM stopped in between, likely on a busy host) must carry
+ * the timer interrupt. Without it the restored machine waits for the next match,
+ * a full 2^32-tick wrap later, and a guest idling in WAIT hangs that long.
+ */
+Test(mips_cpu_vmstate, due_timer_is_saved_as_pending)
+{
+    CPUMIPSState *env = make_cpu("24Kc");
+    GByteArray *buf = g_byte_array_new();
+    GError *err = NULL;
+    int64_t t0 = clock_get_ns(CLOCK_VIRTUAL);
+
+    mips_cp0_write(env, 9, 0, 1000);              /* Count */
+    mips_cp0_write(env, 11, 0, 1010);             /* Compare: due 10 ticks later */
+    cr_assert(timer_pending(env->timer));
+    cr_assert_not(env->CP0_Cause & CAUSE_TI);
+    /* Time passes beyond the match, but no timer callbacks run. */
+    clock_virtual_set(t0 + 1000000);
+    cr_assert_gt(mips_cp0_read(env, 9, 0), 1010u);
+    cr_assert_not(env->CP0_Cause & CAUSE_TI, "the callback has not run yet");
+
+    vmstate_save(&vmstate_mips_cpu, env, buf);
+    cpu_reset(&env->cs);
+    cr_assert_eq(vmstate_load(&vmstate_mips_cpu, env, buf->data, buf->len, NULL, &err), 0,
+                 "load: %s", err ? err->message : "");
+    cr_assert(env->CP0_Cause & CAUSE_TI, "the due timer interrupt was saved as pending");
+    g_byte_array_free(buf, true);
+}
