@@ -26,6 +26,39 @@ const PCIDeviceClass *pci_nic_find_model(const char *name)
     return NULL;
 }
 
+NetClientState *pci_nic_attach(PCIDevice *d, const char *model, const NetClientInfo *info,
+                               const char *id, void *opaque, const char *mac_str,
+                               const char *netdev, NetClientState *backend,
+                               uint8_t mac[NET_ETH_ALEN], GError **errp)
+{
+    static const uint8_t def_mac[NET_ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+    NetClientState *nc;
+
+    if (!d->bus) {
+        error_setg(errp, "%s: a PCI card needs a PCI bus (this board cannot place it)",
+                   model);
+        return NULL;
+    }
+    memcpy(mac, def_mac, NET_ETH_ALEN);
+    if (mac_str && !net_parse_macaddr(mac_str, mac)) {
+        error_setg(errp, "%s: invalid mac address '%s'", model, mac_str);
+        return NULL;
+    }
+    if (netdev) {
+        backend = net_client_find(netdev);
+        if (!backend || backend->info->kind != NET_CLIENT_BACKEND) {
+            error_setg(errp, "%s: no network back end '%s' (use -netdev)", model, netdev);
+            return NULL;
+        }
+    }
+    nc = net_client_new(info, id, opaque, errp);
+    if (nc && backend && !net_client_connect(nc, backend, errp)) {
+        net_client_free(nc);
+        nc = NULL;
+    }
+    return nc;
+}
+
 static int pci_nic_free_devfn(PCIBus *bus, const int *slots, int nslots)
 {
     for (int i = 0; i < nslots; i++) {

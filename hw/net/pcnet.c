@@ -1045,31 +1045,11 @@ static void pcnet_reset(DeviceState *dev)
 static bool pcnet_realize(DeviceState *dev, GError **errp)
 {
     PCNetState *s = (PCNetState *)dev;
-    uint8_t mac[NET_ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
-    NetClientState *be = s->backend;
+    uint8_t mac[NET_ETH_ALEN];
 
-    if (!s->pci.bus) {
-        error_setg(errp, "pcnet: a PCI card needs a PCI bus (this board cannot place it)");
-        return false;
-    }
-    if (s->mac && !net_parse_macaddr(s->mac, mac)) {
-        error_setg(errp, "pcnet: invalid mac address '%s'", s->mac);
-        return false;
-    }
-    if (s->netdev) {
-        be = net_client_find(s->netdev);
-        if (!be || be->info->kind != NET_CLIENT_BACKEND) {
-            error_setg(errp, "pcnet: no network back end '%s' (use -netdev)", s->netdev);
-            return false;
-        }
-    }
-    s->nc = net_client_new(&pcnet_net_info, dev->id, s, errp);
+    s->nc = pci_nic_attach(&s->pci, "pcnet", &pcnet_net_info, dev->id, s, s->mac,
+                           s->netdev, s->backend, mac, errp);
     if (!s->nc) {
-        return false;
-    }
-    if (be && !net_client_connect(s->nc, be, errp)) {
-        net_client_free(s->nc);
-        s->nc = NULL;
         return false;
     }
     s->dma_as = &address_space_memory;

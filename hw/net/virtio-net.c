@@ -359,33 +359,10 @@ static const NetClientInfo virtio_net_info = {
 static bool virtio_net_realize(DeviceState *dev, GError **errp)
 {
     VirtIONet *s = (VirtIONet *)dev;
-    static const uint8_t def_mac[NET_ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
-    NetClientState *be = s->backend;
 
-    if (!s->proxy.pci.bus) {
-        error_setg(errp, "virtio-net-pci: a PCI card needs a PCI bus");
-        return false;
-    }
-    memcpy(s->mac, def_mac, NET_ETH_ALEN);
-    if (s->mac_str && !net_parse_macaddr(s->mac_str, s->mac)) {
-        error_setg(errp, "virtio-net-pci: invalid mac address '%s'", s->mac_str);
-        return false;
-    }
-    if (s->netdev) {
-        be = net_client_find(s->netdev);
-        if (!be || be->info->kind != NET_CLIENT_BACKEND) {
-            error_setg(errp, "virtio-net-pci: no network back end '%s' (use -netdev)",
-                       s->netdev);
-            return false;
-        }
-    }
-    s->nc = net_client_new(&virtio_net_info, dev->id, s, errp);
+    s->nc = pci_nic_attach(&s->proxy.pci, "virtio-net-pci", &virtio_net_info, dev->id, s,
+                           s->mac_str, s->netdev, s->backend, s->mac, errp);
     if (!s->nc) {
-        return false;
-    }
-    if (be && !net_client_connect(s->nc, be, errp)) {
-        net_client_free(s->nc);
-        s->nc = NULL;
         return false;
     }
     s->rx_elem = g_new0(VirtQueueElement, 1);

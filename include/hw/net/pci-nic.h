@@ -28,4 +28,14 @@ PCIDevice *pci_nic_create(PCIBus *bus, const int *slots, int nslots, NICInfo *ni
 bool pci_nic_create_user_devices(PCIBus *bus, GPtrArray *device_opts, const int *slots,
                                  int nslots, GError **errp);
 
+/* A NIC model's realize: the common part of the three properties above. Checks the
+ * card sits on a PCI bus, parses mac_str into mac (52:54:00:12:34:56 when NULL),
+ * finds the back end (netdev names one; else backend, which may be NULL) and
+ * returns the card's client, created with info/id/opaque and connected to it.
+ * NULL + errp (prefixed with the model's name) on failure, with nothing left. */
+NetClientState *pci_nic_attach(PCIDevice *d, const char *model, const NetClientInfo *info,
+                               const char *id, void *opaque, const char *mac_str,
+                               const char *netdev, NetClientState *backend,
+                               uint8_t mac[NET_ETH_ALEN], GError **errp);
+
 #endif
