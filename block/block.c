@@ -324,6 +324,34 @@ int bdrv_discard(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
     return bs->drv->discard ? bs->drv->discard(bs, offset, bytes) : 0;
 }
 
+int bdrv_pwrite_zeroes(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
+{
+    int r = bdrv_check_request(bs, offset, bytes);
+    uint8_t *zero;
+
+    if (r < 0) {
+        return r;
+    }
+    if (bs->read_only) {
+        return -EROFS;
+    }
+    if (bs->drv->pwrite_zeroes) {
+        r = bs->drv->pwrite_zeroes(bs, offset, bytes);
+        if (r != -ENOTSUP) {
+            return r;
+        }
+    }
+    zero = g_malloc0(MIN_U(bytes, 1u << 20));
+    for (r = 0; bytes && r == 0;) {
+        uint64_t n = MIN_U(bytes, 1u << 20);
+        r = bs->drv->pwrite(bs, offset, zero, n);
+        offset += n;
+        bytes -= n;
+    }
+    g_free(zero);
+    return r;
+}
+
 int bdrv_make_empty(BlockDriverState *bs)
 {
     if (bs->read_only) {

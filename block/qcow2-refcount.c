@@ -7,6 +7,8 @@
 #include "qemu/osdep.h"
 #include "qcow2.h"
 
+#include <fcntl.h>
+
 #define RT_OFFSET_MASK 0xfffffffffffffe00ULL
 
 static uint64_t rb_get(Qcow2State *s, const uint8_t *rb, uint64_t i)
@@ -154,6 +156,99 @@ static int qcow2_take_end_cluster(BlockDriverState *bs, uint64_t *cluster)
 static int qcow2_set_refcount(BlockDriverState *bs, uint64_t cluster, uint64_t value);
 
 /*
+ * Giving freed clusters back to the host. Holes are punched a run at a
+ * time: clusters freed one after another (a snapshot's data) are queued
+ * while they stay adjacent and punched when the run breaks, when the
+ * operation ends, or before a queued cluster is allocated again (its new
+ * contents must not be punched away).
+ *
+ * As in QEMU, the punch is not ordered on disk after the metadata writes
+ * that unlinked the cluster: a host crash in between can leave a table
+ * that still points at it reading zeroes. Only data the user asked to drop
+ * (a deleted snapshot, discarded or committed ranges) can be hit that way.
+ */
+void qcow2_punch_flush(BlockDriverState *bs)
+{
+    Qcow2State *s = bs->opaque;
+    uint64_t start = s->punch_start, end = s->punch_end;
+
+    if (start == end) {
+        return;
+    }
+    s->punch_start = s->punch_end = 0;
+    /* A hint only: where the host cannot punch, the clusters are free all the same. */
+    (void)fallocate(bs->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                    (off_t)(start << s->cluster_bits),
+                    (off_t)((end - start) << s->cluster_bits));
+}
+
+/* Whether CLUSTER holds one of the tables the header points at. */
+static bool qcow2_is_header_table(Qcow2State *s, uint64_t cluster)
+{
+    uint64_t l1 = s->l1_table_offset >> s->cluster_bits;
+    uint64_t l1_end = l1 + qcow2_size_to_clusters(s, (uint64_t)s->l1_size * 8);
+    uint64_t rt = s->rt_offset >> s->cluster_bits;
+    uint64_t sn = s->snapshots_offset >> s->cluster_bits;
+    uint64_t sn_end = sn + qcow2_size_to_clusters(s, s->snapshots_size);
+
+    return cluster == 0 || (cluster >= l1 && cluster < l1_end) ||
+           (cluster >= rt && cluster < rt + s->rt_clusters) ||
+           (cluster >= sn && cluster < sn_end);
+}
+
+static void qcow2_punch_queue(BlockDriverState *bs, uint64_t cluster)
+{
+    Qcow2State *s = bs->opaque;
+
+    /* Only a corrupt refcount table frees the header or a table it points at:
+     * punching those would turn a repairable image into a lost one. */
+    if (!s->pass_discard[s->discard_type] || qcow2_is_header_table(s, cluster)) {
+        return;
+    }
+    if (s->punch_start != s->punch_end) {
+        if (cluster == s->punch_end) {
+            s->punch_end++;
+            return;
+        }
+        if (cluster + 1 == s->punch_start) {
+            s->punch_start--;
+            return;
+        }
+        qcow2_punch_flush(bs);
+    }
+    s->punch_start = cluster;
+    s->punch_end = cluster + 1;
+}
+
+/* Clusters [first, first + n) are about to be used again: punch what is queued first. */
+static void qcow2_punch_claim(BlockDriverState *bs, uint64_t first, uint64_t n)
+{
+    Qcow2State *s = bs->opaque;
+
+    if (s->punch_start != s->punch_end && first < s->punch_end &&
+        s->punch_start < first + n) {
+        qcow2_punch_flush(bs);
+    }
+}
+
+Qcow2DiscardType qcow2_discard_begin(BlockDriverState *bs, Qcow2DiscardType type)
+{
+    Qcow2State *s = bs->opaque;
+    Qcow2DiscardType saved = s->discard_type;
+
+    s->discard_type = type;
+    return saved;
+}
+
+void qcow2_discard_end(BlockDriverState *bs, Qcow2DiscardType saved)
+{
+    Qcow2State *s = bs->opaque;
+
+    s->discard_type = saved;
+    qcow2_punch_flush(bs);
+}
+
+/*
  * Replace the refcount table with a larger one placed past the end of the
  * image, with new refcount blocks describing itself. The header switch is a
  * single 12-byte write; until then the new clusters are merely unreferenced.
@@ -283,6 +378,11 @@ static int qcow2_ensure_refblock(BlockDriverState *bs, uint64_t idx, uint64_t *r
         }
     }
     r = qcow2_refblock_offset(bs, idx, rb_off);
+    if (r == 0 && *rb_off && (*rb_off >> s->cluster_bits) >= s->alloc_end) {
+        /* Every block in use lies below alloc_end: writing far past it would
+         * only grow the file for a corrupt table entry. */
+        return qcow2_mark_corrupt(bs, "refcount block beyond the end of the image");
+    }
     if (r < 0 || *rb_off) {
         return r;
     }
@@ -330,8 +430,12 @@ static int qcow2_set_refcount(BlockDriverState *bs, uint64_t cluster, uint64_t v
     Qcow2State *s = bs->opaque;
     uint64_t rb_off, bo, bl;
     uint8_t *rb;
-    int r = qcow2_ensure_refblock(bs, cluster >> s->rb_bits, &rb_off);
+    int r;
 
+    if (value) {
+        qcow2_punch_claim(bs, cluster, 1);
+    }
+    r = qcow2_ensure_refblock(bs, cluster >> s->rb_bits, &rb_off);
     if (r < 0) {
         return r;
     }
@@ -354,6 +458,9 @@ static int qcow2_set_refcount_run(BlockDriverState *bs, uint64_t start, uint64_t
     Qcow2State *s = bs->opaque;
     uint64_t c = start, end = start + n;
 
+    if (value) {
+        qcow2_punch_claim(bs, start, n);
+    }
     while (c < end) {
         uint64_t idx = c >> s->rb_bits, rb_off, lo = UINT64_MAX, hi = 0;
         uint64_t block_end = MIN_U(end, (idx + 1) << s->rb_bits);
@@ -411,6 +518,7 @@ int qcow2_update_refcount(BlockDriverState *bs, uint64_t offset, uint64_t length
             if (c < s->free_cluster_index) {
                 s->free_cluster_index = c;
             }
+            qcow2_punch_queue(bs, c);
         }
     }
     return 0;

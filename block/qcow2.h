@@ -82,6 +82,19 @@ typedef struct Qcow2CacheEntry {
     uint64_t lru;
 } Qcow2CacheEntry;
 
+/*
+ * Why a cluster is being freed: QEMU's qcow2 options pass-discard-request
+ * (default off; on with discard=unmap), pass-discard-snapshot (default on)
+ * and pass-discard-other (default off) say for which of these a cluster
+ * whose refcount drops to 0 is also given back to the host (a hole punched).
+ */
+typedef enum Qcow2DiscardType {
+    QCOW2_DISCARD_OTHER,            /* copy-on-write, table moves, ... */
+    QCOW2_DISCARD_REQUEST,          /* a discard request (guest TRIM) */
+    QCOW2_DISCARD_SNAPSHOT,         /* snapshot operations, emptying (commit) */
+    QCOW2_DISCARD_MAX
+} Qcow2DiscardType;
+
 typedef struct Qcow2State {
     int version;
     int cluster_bits;
@@ -116,6 +129,11 @@ typedef struct Qcow2State {
     uint64_t free_cluster_index;    /* search for free clusters starts here */
     uint64_t alloc_end;             /* first cluster past anything allocated */
     uint64_t compressed_next;       /* byte offset for the next compressed cluster */
+
+    /* Freed clusters go back to the host for the current operation's type. */
+    bool pass_discard[QCOW2_DISCARD_MAX];
+    Qcow2DiscardType discard_type;
+    uint64_t punch_start, punch_end;    /* freed clusters not yet punched, [start, end) */
 
     Qcow2CacheEntry l2_cache[QCOW2_L2_CACHE];
     Qcow2CacheEntry rb_cache[QCOW2_RB_CACHE];
@@ -157,10 +175,15 @@ int qcow2_update_snapshot_refcount(BlockDriverState *bs, uint64_t l1_offset,
                                    uint32_t l1_size, int addend);
 int qcow2_update_l1_refcount(BlockDriverState *bs, const uint64_t *l1, uint32_t l1_size,
                              int addend);
+/* Punch the host holes still queued for freed clusters (end of an operation). */
+void qcow2_punch_flush(BlockDriverState *bs);
+/* Run the following frees as TYPE; returns the type to restore afterwards. */
+Qcow2DiscardType qcow2_discard_begin(BlockDriverState *bs, Qcow2DiscardType type);
+void qcow2_discard_end(BlockDriverState *bs, Qcow2DiscardType saved);
 /* Set COPIED in the active L1/L2 tables exactly where the refcount is 1. */
 int qcow2_fix_copied_flags(BlockDriverState *bs);
 
-/* qcow2.c */
+/* qcow2.c (qcow2_pread/qcow2_pwrite: qcow2-cluster.c) */
 int qcow2_cache_get(BlockDriverState *bs, Qcow2CacheEntry *cache, int n,
                     uint64_t offset, uint8_t **data, bool zero_new);
 void qcow2_cache_drop(Qcow2CacheEntry *cache, int n, uint64_t offset);
@@ -172,6 +195,19 @@ int qcow2_pread(BlockDriverState *bs, uint64_t offset, void *buf, uint64_t bytes
 int qcow2_pwrite(BlockDriverState *bs, uint64_t offset, const void *buf, uint64_t bytes);
 int qcow2_grow_l1(BlockDriverState *bs, uint64_t need, GError **errp);
 void qcow2_free_snapshots(BlockDriverState *bs);
+
+/* qcow2-cluster.c: the guest data path (BlockDriver callbacks) */
+int64_t qcow2_compress_cluster(BlockDriverState *bs, const void *in, uint64_t bytes,
+                               void *out);
+int qcow2_pwrite_precompressed(BlockDriverState *bs, uint64_t offset, const void *data,
+                               uint64_t len);
+int qcow2_pwrite_compressed(BlockDriverState *bs, uint64_t offset, const void *buf,
+                            uint64_t bytes);
+int qcow2_discard(BlockDriverState *bs, uint64_t offset, uint64_t bytes);
+int qcow2_pwrite_zeroes(BlockDriverState *bs, uint64_t offset, uint64_t bytes);
+int qcow2_make_empty(BlockDriverState *bs);
+int qcow2_block_status(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                       uint64_t *pnum, uint64_t *map);
 
 /* qcow2-snapshot.c */
 int qcow2_snapshot_list(BlockDriverState *bs, BlockSnapshotInfo **list);

@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 static int raw_open(BlockDriverState *bs, int flags, GError **errp)
 {
@@ -42,6 +43,18 @@ static int raw_discard(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
     if (fallocate(bs->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, bytes) < 0
         && errno != EOPNOTSUPP) {
         return -errno;
+    }
+    return 0;
+}
+
+static int raw_pwrite_zeroes(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
+{
+    struct stat st;
+
+    /* A hole in a regular file reads as zeroes; elsewhere, write them. */
+    if (fstat(bs->fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+        fallocate(bs->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, bytes) < 0) {
+        return -ENOTSUP;
     }
     return 0;
 }
@@ -116,6 +129,7 @@ const BlockDriver bdrv_raw = {
     .pread = raw_pread,
     .pwrite = raw_pwrite,
     .discard = raw_discard,
+    .pwrite_zeroes = raw_pwrite_zeroes,
     .block_status = raw_block_status,
     .create = raw_create,
     .truncate = raw_truncate,

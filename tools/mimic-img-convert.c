@@ -11,6 +11,12 @@
  * the copy overlap on a multi-core host; with -c the clusters of each buffer
  * are compressed by a pool of threads (-m, 8 by default: qemu-img's number of
  * parallel requests) and then stored in guest order.
+ *
+ * -B: the target's backing file shows through wherever the target has no
+ * cluster, so a block equal to the backing file's is not written at all, and
+ * a block of zeroes over backing data becomes a zero cluster. -n: the target
+ * exists and its old contents are unknown, so every block of zeroes is
+ * written as zeroes (a hole, a zero cluster), as qemu-img does.
  */
 #include "qemu/osdep.h"
 #include "block/block.h"
@@ -31,6 +37,7 @@ typedef struct ConvChunk {
     uint8_t *buf;
     uint32_t nr_runs;
     uint32_t *run_start, *run_len;   /* byte offsets into buf */
+    bool *run_zero;             /* the run is written as zeroes, not from buf */
     int err;                    /* reader's -errno; ends the stream */
     bool last;
     /* -c: one job per cluster, results in cbuf (a cluster of room each) */
@@ -44,7 +51,10 @@ typedef struct ConvState {
     BlockDriverState *src, *dst;
     uint64_t size;
     uint64_t granule;           /* zero-detection and alignment unit */
-    bool compress, keep_zeroes;
+    bool compress;
+    bool zero_target;           /* -n: zeroes must be written, the target is not empty */
+    BlockDriverState *base;     /* -B: what the target shows where it has no data */
+    uint8_t *base_buf;          /* the reader's copy of base data, a buffer long */
     GAsyncQueue *free_q, *full_q;
     gint stop;                  /* the writer failed: reader winds down */
     /* -c: the clusters of a chunk are compressed in parallel by a pool */
@@ -63,34 +73,75 @@ struct ConvJob {
     int64_t len;                /* compress_cluster's result */
 };
 
-/* Record in C the runs of BUF that are not whole zero granules. */
+/* Append [pos, pos + len) to C's runs, merged with the previous one of its kind. */
+static void conv_add_run(ConvChunk *c, uint64_t pos, uint64_t len, bool zero)
+{
+    uint32_t last = c->nr_runs - 1;
+
+    if (c->nr_runs && c->run_zero[last] == zero &&
+        c->run_start[last] + c->run_len[last] == pos) {
+        c->run_len[last] += len;
+        return;
+    }
+    c->run_start[c->nr_runs] = pos;
+    c->run_len[c->nr_runs] = len;
+    c->run_zero[c->nr_runs] = zero;
+    c->nr_runs++;
+}
+
+/*
+ * Record in C the runs of BUF to write: each granule that holds data (and,
+ * with -B, differs from the backing file's), and where the target would not
+ * read zeroes otherwise, each granule of zeroes.
+ */
 static void conv_find_runs(ConvState *cs, ConvChunk *c)
 {
     uint64_t pos = 0;
 
     c->nr_runs = 0;
-    if (cs->keep_zeroes) {
-        c->run_start[0] = 0;
-        c->run_len[0] = c->len;
-        c->nr_runs = 1;
-        return;
-    }
     while (pos < c->len) {
         /* Granules are aligned to guest offsets, as the target's clusters are. */
         uint64_t g = MIN_U(c->len - pos, cs->granule - ((c->off + pos) % cs->granule));
         bool zero = img_is_zero(c->buf + pos, g);
-        if (!zero) {
-            if (c->nr_runs && c->run_start[c->nr_runs - 1] + c->run_len[c->nr_runs - 1]
-                              == pos) {
-                c->run_len[c->nr_runs - 1] += g;
-            } else {
-                c->run_start[c->nr_runs] = pos;
-                c->run_len[c->nr_runs] = g;
-                c->nr_runs++;
+        if (cs->base) {
+            if (memcmp(c->buf + pos, cs->base_buf + pos, g)) {
+                conv_add_run(c, pos, g, zero);
             }
+        } else if (!zero || cs->zero_target) {
+            conv_add_run(c, pos, g, zero);
         }
         pos += g;
     }
+}
+
+/* With -B: read the backing file's [OFF, OFF + LEN) into base_buf (zeroes past its end). */
+static int conv_read_base(ConvState *cs, uint64_t off, uint64_t len)
+{
+    uint64_t have = off < cs->base->total_size ? MIN_U(len, cs->base->total_size - off) : 0;
+    int r = have ? bdrv_pread(cs->base, off, cs->base_buf, have) : 0;
+
+    memset(cs->base_buf + have, 0, len - have);
+    return r;
+}
+
+/* With -B: whether the backing file reads as zeroes all over [OFF, OFF + LEN). */
+static int conv_base_is_zero(ConvState *cs, uint64_t off, uint64_t len)
+{
+    uint64_t end = MIN_U(off + len, cs->base->total_size);
+
+    while (off < end) {
+        uint64_t pnum, map;
+        int depth;
+        int st = bdrv_block_status_above(cs->base, off, end - off, &pnum, &map, &depth);
+        if (st < 0) {
+            return st;
+        }
+        if ((st & BDRV_BLOCK_DATA) || !pnum) {
+            return 0;
+        }
+        off += pnum;
+    }
+    return 1;
 }
 
 static void conv_submit_compress(ConvState *cs, ConvChunk *c);
@@ -115,29 +166,46 @@ static gpointer conv_reader(gpointer opaque)
             err = st;
             break;
         }
-        data = (st & BDRV_BLOCK_DATA) || cs->keep_zeroes;
+        data = st & BDRV_BLOCK_DATA;
         end = off + pnum;
         if (!data) {
             end = QEMU_ALIGN_DOWN(end, cs->granule);
             if (end <= off) {
                 /* Less than a granule of zeroes: read it with what follows. */
                 data = true;
+            } else if (cs->base) {
+                /* Zeroes over the backing file's data must be written. */
+                int z = conv_base_is_zero(cs, off, end - off);
+                if (z < 0) {
+                    err = z;
+                    break;
+                }
+                data = !z;
             }
         }
         if (data) {
             end = MIN_U(QEMU_ALIGN_UP(off + pnum, cs->granule), off + n);
             end = MIN_U(end, cs->size);
         }
-        if (data) {
+        if (data || cs->zero_target) {
             ConvChunk *c = g_async_queue_pop(cs->free_q);
             c->off = off;
             c->len = end - off;
-            err = bdrv_pread(cs->src, off, c->buf, c->len);
-            if (err < 0) {
-                g_async_queue_push(cs->free_q, c);
-                break;
+            if (data) {
+                err = bdrv_pread(cs->src, off, c->buf, c->len);
+                if (err == 0 && cs->base) {
+                    err = conv_read_base(cs, off, c->len);
+                }
+                if (err < 0) {
+                    g_async_queue_push(cs->free_q, c);
+                    break;
+                }
+                conv_find_runs(cs, c);
+            } else {
+                /* -n: the whole range reads as zeroes in the source. */
+                c->nr_runs = 0;
+                conv_add_run(c, 0, c->len, true);
             }
-            conv_find_runs(cs, c);
             if (cs->compress) {
                 conv_submit_compress(cs, c);
             }
@@ -179,6 +247,9 @@ static void conv_submit_compress(ConvState *cs, ConvChunk *c)
     uint32_t n = 0;
 
     for (uint32_t i = 0; i < c->nr_runs; i++) {
+        if (c->run_zero[i]) {
+            continue;
+        }
         for (uint64_t done = 0; done < c->run_len[i]; done += cs->granule) {
             ConvJob *job = &c->jobs[n];
             job->cs = cs;
@@ -196,10 +267,24 @@ static void conv_submit_compress(ConvState *cs, ConvChunk *c)
     }
 }
 
+/* Write C's runs of zeroes (those of data are written by the caller). */
+static int conv_write_zero_runs(ConvState *cs, ConvChunk *c)
+{
+    for (uint32_t i = 0; i < c->nr_runs; i++) {
+        if (c->run_zero[i]) {
+            int r = bdrv_pwrite_zeroes(cs->dst, c->off + c->run_start[i], c->run_len[i]);
+            if (r < 0) {
+                return r;
+            }
+        }
+    }
+    return 0;
+}
+
 /* -c, in the writer: wait for C's clusters, store them in guest order. */
 static int conv_write_compressed(ConvState *cs, ConvChunk *c)
 {
-    int r = 0;
+    int r = conv_write_zero_runs(cs, c);
 
     g_mutex_lock(&cs->lock);
     while (c->pending) {
@@ -215,6 +300,10 @@ static int conv_write_compressed(ConvState *cs, ConvChunk *c)
             r = bdrv_pwrite(cs->dst, off, job->in, job->bytes);   /* incompressible */
         } else {
             r = bdrv_pwrite_precompressed(cs->dst, off, job->out, job->len);
+            if (r == -EINVAL && cs->zero_target) {
+                /* -n: a cluster the target already has takes the data plainly. */
+                r = bdrv_pwrite(cs->dst, off, job->in, job->bytes);
+            }
         }
     }
     return r;
@@ -226,8 +315,10 @@ static int conv_write_chunk(ConvState *cs, ConvChunk *c)
         return conv_write_compressed(cs, c);
     }
     for (uint32_t i = 0; i < c->nr_runs; i++) {
-        int r = bdrv_pwrite(cs->dst, c->off + c->run_start[i], c->buf + c->run_start[i],
-                            c->run_len[i]);
+        int r = c->run_zero[i]
+                ? bdrv_pwrite_zeroes(cs->dst, c->off + c->run_start[i], c->run_len[i])
+                : bdrv_pwrite(cs->dst, c->off + c->run_start[i], c->buf + c->run_start[i],
+                              c->run_len[i]);
         if (r < 0) {
             return r;
         }
@@ -236,23 +327,26 @@ static int conv_write_chunk(ConvState *cs, ConvChunk *c)
 }
 
 /*
- * Copy SRC into DST (both open); runs the reader thread, writes here. With
- * COMPRESS, up to PARALLEL clusters are compressed at once.
+ * Copy CS->src into CS->dst (both open, CS's options filled in); runs the
+ * reader thread, writes here. With -c, up to PARALLEL clusters are
+ * compressed at once.
  */
-static int conv_copy(BlockDriverState *src, BlockDriverState *dst, uint64_t granule,
-                     bool compress, bool keep_zeroes, bool progress, int parallel)
+static int conv_copy(ConvState *cs_in, bool progress, int parallel)
 {
-    ConvState cs = {
-        .src = src, .dst = dst, .size = src->total_size, .granule = granule,
-        .compress = compress, .keep_zeroes = keep_zeroes,
-        .free_q = g_async_queue_new(), .full_q = g_async_queue_new(),
-    };
+    ConvState cs = *cs_in;
+    uint64_t granule = cs.granule;
     uint32_t max_runs = IMG_BUF_SIZE / granule + 1;
     ConvChunk chunks[CONV_BUFFERS] = { { 0 } };
     GThread *reader;
     int r = 0;
 
-    if (compress) {
+    cs.size = cs.src->total_size;
+    cs.free_q = g_async_queue_new();
+    cs.full_q = g_async_queue_new();
+    if (cs.base) {
+        cs.base_buf = g_malloc(IMG_BUF_SIZE);
+    }
+    if (cs.compress) {
         /* Compression is the bottleneck of -c: it gets the parallel threads. */
         cs.pool = g_thread_pool_new(conv_compress_job, NULL, parallel, FALSE, NULL);
         g_mutex_init(&cs.lock);
@@ -262,7 +356,8 @@ static int conv_copy(BlockDriverState *src, BlockDriverState *dst, uint64_t gran
         chunks[i].buf = g_malloc(IMG_BUF_SIZE);
         chunks[i].run_start = g_new(uint32_t, max_runs);
         chunks[i].run_len = g_new(uint32_t, max_runs);
-        if (compress) {
+        chunks[i].run_zero = g_new(bool, max_runs);
+        if (cs.compress) {
             chunks[i].cbuf = g_malloc(IMG_BUF_SIZE);
             chunks[i].jobs = g_new0(ConvJob, IMG_BUF_SIZE / granule + 1);
         }
@@ -291,7 +386,7 @@ static int conv_copy(BlockDriverState *src, BlockDriverState *dst, uint64_t gran
         }
     }
     g_thread_join(reader);
-    if (compress) {
+    if (cs.compress) {
         g_thread_pool_free(cs.pool, FALSE, TRUE);
         g_mutex_clear(&cs.lock);
         g_cond_clear(&cs.done_cond);
@@ -302,34 +397,68 @@ static int conv_copy(BlockDriverState *src, BlockDriverState *dst, uint64_t gran
         g_free(chunks[i].jobs);
         g_free(chunks[i].run_start);
         g_free(chunks[i].run_len);
+        g_free(chunks[i].run_zero);
     }
+    g_free(cs.base_buf);
     g_async_queue_unref(cs.free_q);
     g_async_queue_unref(cs.full_q);
     return r;
 }
 
+/*
+ * The backing file that -B gives the target, opened on its own for the
+ * reader to compare with (the writer's copy of the chain is not shared
+ * between threads). NULL with no backing file.
+ */
+static BlockDriverState *conv_open_base(BlockDriverState *dst, GError **errp)
+{
+    if (!dst->backing) {
+        return NULL;
+    }
+    return bdrv_open(dst->backing_path, dst->backing_format[0] ? dst->backing_format : NULL,
+                     0, errp);
+}
+
+/* -n: the target exists, is opened as it is and must be large enough. */
+static BlockDriverState *conv_open_existing(const char *file, const char *fmt, int flags,
+                                            uint64_t size)
+{
+    BlockDriverState *dst = img_open(file, fmt, flags);
+
+    if (dst && dst->total_size < size) {
+        img_error("output file is smaller than input file");
+        bdrv_close(dst);
+        return NULL;
+    }
+    return dst;
+}
+
 int img_convert(int argc, char **argv)
 {
-    const char *fmt = NULL, *out_fmt = "raw", *out_base = NULL, *cache = "unsafe";
-    bool compress = false, progress = false, quiet = false;
+    const char *fmt = NULL, *out_fmt = "raw", *out_base = NULL, *out_base_fmt = NULL;
+    const char *cache = "unsafe";
+    bool progress = false, quiet = false, no_create = false, have_o = false;
     int dst_flags = BDRV_O_RDWR, parallel = 8;     /* qemu-img's -m default */
     char *end;
     BlockCreateOpts o = { 0 };
     BlockDriverState *src, *dst;
     GError *err = NULL;
-    uint64_t granule = CONV_RAW_GRANULE;
+    ConvState cs = { .granule = CONV_RAW_GRANULE };
     int c, r;
 
     optind = 1;
-    while ((c = getopt(argc, argv, "+hf:O:co:pB:qnUt:T:Wm:")) != -1) {
+    while ((c = getopt(argc, argv, "+hf:O:co:pB:F:qnUt:T:Wm:")) != -1) {
         switch (c) {
         case 'f': fmt = optarg; break;
         case 'O': out_fmt = optarg; break;
-        case 'c': compress = true; break;
+        case 'c': cs.compress = true; break;
         case 'p': progress = true; break;
         case 'q': quiet = true; break;
         case 'B': out_base = optarg; break;
+        case 'F': out_base_fmt = optarg; break;
+        case 'n': no_create = true; break;
         case 'o':
+            have_o = true;
             if (!img_parse_create_opts(optarg, &o, &err)) {
                 return img_gerror(err);
             }
@@ -343,7 +472,7 @@ int img_convert(int argc, char **argv)
                 return 1;
             }
             break;
-        case 'n': case 'U': case 'T': case 'W': break;
+        case 'U': case 'T': case 'W': break;
         default:
             return 1;
         }
@@ -357,23 +486,47 @@ int img_convert(int argc, char **argv)
         img_error("Expecting one source and one target file name");
         return 1;
     }
-    if (compress && strcmp(out_fmt, "qcow2")) {
+    if (no_create && have_o) {
+        img_error("-o has no effect when skipping image creation");
+        return 1;
+    }
+    if (cs.compress && strcmp(out_fmt, "qcow2")) {
         img_error("Compression not supported for this file format");
+        return 1;
+    }
+    if (out_base) {
+        o.backing_file = out_base;
+    }
+    if (out_base_fmt) {
+        o.backing_fmt = out_base_fmt;
+    }
+    if (!no_create && o.backing_file && strcmp(out_fmt, "qcow2")) {
+        img_error("Backing file not supported for file format '%s'", out_fmt);
+        return 1;
+    }
+    if (!no_create && o.backing_fmt && !o.backing_file) {
+        img_error("%s: error while converting %s: Backing format cannot be used without "
+                  "backing file", argv[optind + 1], out_fmt);
+        return 1;
+    }
+    if (!no_create && o.backing_file && !o.backing_fmt) {
+        img_error("Use of backing file requires explicit backing format");
         return 1;
     }
     src = img_open(argv[optind], fmt, 0);
     if (!src) {
         return 1;
     }
-    o.size = src->total_size;
-    if (out_base) {
-        o.backing_file = out_base;
+    if (no_create) {
+        dst = conv_open_existing(argv[optind + 1], out_fmt, dst_flags, src->total_size);
+    } else {
+        o.size = src->total_size;
+        if (!bdrv_create(out_fmt, argv[optind + 1], &o, &err)) {
+            bdrv_close(src);
+            return img_gerror(err);
+        }
+        dst = img_open(argv[optind + 1], out_fmt, dst_flags);
     }
-    if (!bdrv_create(out_fmt, argv[optind + 1], &o, &err)) {
-        bdrv_close(src);
-        return img_gerror(err);
-    }
-    dst = img_open(argv[optind + 1], out_fmt, dst_flags);
     if (!dst) {
         bdrv_close(src);
         return 1;
@@ -383,16 +536,35 @@ int img_convert(int argc, char **argv)
         uint8_t hb[4];
         r = bdrv_file_pread(dst, 20, hb, 4);
         if (r == 0) {
-            granule = 1ULL << ldl_be_p(hb);
+            cs.granule = 1ULL << ldl_be_p(hb);
         }
     }
-    /* With -B the target's backing file shows through: zeroes must be written. */
-    r = conv_copy(src, dst, granule, compress, out_base != NULL, progress, parallel);
+    cs.src = src;
+    cs.dst = dst;
+    /*
+     * A new target reads zeroes (or its backing file) where nothing is written;
+     * an existing one (-n) holds old data that every block must replace.
+     */
+    cs.zero_target = no_create;
+    if (!no_create) {
+        cs.base = conv_open_base(dst, &err);
+        if (err) {
+            img_error("Could not open backing file: %s", err->message);
+            g_error_free(err);
+            bdrv_close(dst);
+            bdrv_close(src);
+            return 1;
+        }
+    }
+    r = conv_copy(&cs, progress, parallel);
     if (progress) {
         printf("\n");
     }
     if (r == 0) {
         r = bdrv_flush(dst);
+    }
+    if (cs.base) {
+        bdrv_close(cs.base);
     }
     bdrv_close(dst);
     bdrv_close(src);

@@ -19,6 +19,7 @@
 #define BDRV_O_NOCACHE     (1 << 2)   /* cache=none: O_DIRECT where possible */
 #define BDRV_O_UNSAFE      (1 << 3)   /* cache=unsafe: flush is a no-op */
 #define BDRV_O_CHECK       (1 << 4)   /* open a corrupt image for check/repair */
+#define BDRV_O_UNMAP       (1 << 5)   /* discard=unmap: guest discards free host space */
 
 /* Longest backing chain we follow: a loop in a chain stops here. */
 #define BDRV_MAX_CHAIN 32
@@ -98,6 +99,12 @@ struct BlockDriver {
     int (*flush)(BlockDriverState *bs);
     int (*discard)(BlockDriverState *bs, uint64_t offset, uint64_t bytes);
     /*
+     * Make [offset, offset+bytes) read as zeroes, cheaply where the format
+     * can (holes, zero clusters); -ENOTSUP (or NULL) makes bdrv_pwrite_zeroes
+     * write zero buffers instead.
+     */
+    int (*pwrite_zeroes)(BlockDriverState *bs, uint64_t offset, uint64_t bytes);
+    /*
      * Deallocate everything this layer holds so that every read falls through
      * to the backing file (commit); NULL if the format cannot.
      */
@@ -173,6 +180,8 @@ int bdrv_pwrite_precompressed(BlockDriverState *bs, uint64_t offset, const void 
                               uint64_t len);
 int bdrv_flush(BlockDriverState *bs);
 int bdrv_discard(BlockDriverState *bs, uint64_t offset, uint64_t bytes);
+/* Make the range read as zeroes (convert -n, -B): the driver's way, else zero buffers. */
+int bdrv_pwrite_zeroes(BlockDriverState *bs, uint64_t offset, uint64_t bytes);
 /* Drop all data of BS's own layer (qemu-img commit without -d); -ENOTSUP if unsupported. */
 int bdrv_make_empty(BlockDriverState *bs);
 int bdrv_block_status(BlockDriverState *bs, uint64_t offset, uint64_t bytes,

@@ -116,6 +116,12 @@ static void fuzz_qcow2_exercise(BlockDriverState *bs, bool rw)
             bs->drv->snapshot_goto(bs, list[0].name, &err) < 0) {
             g_clear_error(&err);
         }
+        /* Freeing paths: zero clusters, discard (holes punched: opened with unmap). */
+        bdrv_pwrite_zeroes(bs, 0, MIN(n, (uint64_t)70000));
+        bdrv_discard(bs, n / 4, n / 2);
+        if (bs->drv->snapshot_delete && bs->drv->snapshot_delete(bs, "fz", &err) < 0) {
+            g_clear_error(&err);
+        }
         bdrv_pread(bs, 0, buf, n);
         memset(&res, 0, sizeof(res));
         bs->drv->check(bs, &res, 0);
@@ -134,7 +140,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ftruncate(fuzz_fd, 0) < 0 || pwrite(fuzz_fd, data, size, 0) != (ssize_t)size) {
         abort();
     }
-    bs = bdrv_open(fuzz_path, "qcow2", BDRV_O_NO_BACKING | (rw ? BDRV_O_RDWR : 0), &err);
+    bs = bdrv_open(fuzz_path, "qcow2",
+                   BDRV_O_NO_BACKING | (rw ? BDRV_O_RDWR | BDRV_O_UNMAP : 0), &err);
     if (!bs) {
         g_error_free(err);
         return 0;

@@ -3,4 +3,4 @@
 # SECONDS (default 30): tests/fuzz/fuzz-qcow2.c.
 . "$(dirname "$0")/fuzz-lib.sh"
 fuzz_run qcow2 "${1:-30}" 262144 tests/fuzz/fuzz-qcow2.c \
-    block/block.c block/qcow2.c block/qcow2-refcount.c block/qcow2-snapshot.c
+    block/block.c block/qcow2*.c

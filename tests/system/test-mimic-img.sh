@@ -6,6 +6,9 @@
 #    resize) pass qemu-img check and qemu-img compare against the source;
 #  - commit as qemu-img does it: the top emptied (unless -d or -b), checked with
 #    qemu-img map/compare/check; -b, -p, -q, -d and the exit codes;
+#  - convert -n (existing target) and -B/-F (only what differs from the backing
+#    file is copied) against qemu-img's messages, exit codes and maps;
+#  - freed clusters punched out of the file (snapshot -d, commit), as QEMU does;
 #  - exit codes of check (0 clean, 3 leaks, 2 corruption) and malformed images.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -194,6 +197,168 @@ expect 1 "commit with two file names: exit 1" -- "$M" commit c3t.qcow2 lone.qcow
 expect 0 "qemu-img check after resize" -- qemu-img check grow.qcow2
 "$M" info --output=json grow.qcow2 | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["format"]=="qcow2" and d["cluster-size"]==65536' &&
     ok "info --output=json" || bad "info --output=json"
+
+# ---- convert -n, -B: qemu-img's messages, exit codes and results ----
+# like_qemu DESC -- ARGS...: mimic-img and qemu-img give the same exit code and message.
+like_qemu() {
+    local what=$1 qrc=0 mrc=0 qmsg mmsg
+    shift 2
+    qmsg=$(qemu-img "$@" 2>&1 >/dev/null) || qrc=$?
+    mmsg=$("$M" "$@" 2>&1 >/dev/null) || mrc=$?
+    if [ "$qrc" = "$mrc" ] && [ "${qmsg#qemu-img: }" = "${mmsg#mimic-img: }" ]; then
+        ok "$what (exit $mrc: ${mmsg#mimic-img: })"
+    else
+        bad "$what: mimic exit $mrc '$mmsg', qemu-img exit $qrc '$qmsg'"
+    fi
+}
+# map_shape IMG: the guest layout of IMG's map (no host offsets), one range a line.
+map_shape() {
+    qemu-img map --output=json "$1" | python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    print(e["start"], e["length"], e["depth"], e["zero"], e["data"])'
+}
+# own_data IMG: bytes of data IMG holds in its own layer.
+own_data() {
+    qemu-img map --output=json "$1" | python3 -c '
+import json, sys
+print(sum(e["length"] for e in json.load(sys.stdin) if e["data"] and e["depth"] == 0))'
+}
+
+qemu-img create -q -f qcow2 ns.qcow2 6M
+qemu-io -c 'write -P 0x41 0 1M' -c 'write -P 0x42 3M 512k' -c 'write -z 4M 1M' ns.qcow2 >/dev/null
+qemu-img convert -O raw ns.qcow2 ns.raw
+qemu-img create -q -f qcow2 nsmall.qcow2 2M
+truncate -s 2M nsmall.raw
+rm -f nmissing.qcow2
+like_qemu "convert -n: missing target" -- convert -n -O qcow2 ns.qcow2 nmissing.qcow2
+[ -e nmissing.qcow2 ] && bad "convert -n created the target" || ok "convert -n does not create the target"
+like_qemu "convert -n: qcow2 target too small" -- convert -n -O qcow2 ns.qcow2 nsmall.qcow2
+like_qemu "convert -n: raw target too small" -- convert -n -O raw ns.qcow2 nsmall.raw
+like_qemu "convert -n: -O defaults to raw" -- convert -n ns.qcow2 nsmall.qcow2
+like_qemu "convert -n with -o" -- convert -n -o cluster_size=4k -O qcow2 ns.qcow2 nsmall.qcow2
+# Existing, larger targets full of 0x77: the source's range is replaced (zeroes too),
+# the rest is kept, and the target is laid out as qemu-img lays it out.
+for fmt in raw qcow2 "qcow2 compat=0.10"; do
+    set -- $fmt
+    for tool in qemu-img "$M"; do
+        t=nt-$(basename "$tool").$1
+        qemu-img create -q -f "$1" ${2:+-o "$2"} "$t" 8M
+        qemu-io -f "$1" -c 'write -P 0x77 0 8M' "$t" >/dev/null
+        "$tool" convert -n -O "$1" ns.qcow2 "$t" || bad "$tool convert -n -O $fmt"
+    done
+    t=nt-mimic-img.$1 q=nt-qemu-img.$1
+    qemu-img convert -f "$1" -O raw "$t" nt.raw
+    expect 0 "convert -n -O $fmt: the source's range replaced" -- \
+        cmp -n $((6 * 1024 * 1024)) ns.raw nt.raw
+    expect 0 "convert -n -O $fmt: the rest kept" -- \
+        qemu-io -f "$1" -c 'read -P 0x77 6M 2M' "$t"
+    grep -q 'Pattern verification failed' cmd.out && bad "convert -n -O $fmt: tail changed"
+    [ "$1" = qcow2 ] && expect 0 "convert -n -O $fmt: qemu-img check" -- qemu-img check "$t"
+    if [ "$1" = raw ]; then
+        mb=$(stat -c %b "$t") qb=$(stat -c %b "$q")
+        [ "$mb" -le $((qb + 64)) ] && ok "convert -n -O raw: zeroes are holes ($mb vs $qb blocks)" ||
+            bad "convert -n -O raw: $mb blocks, qemu-img $qb"
+    else
+        [ "$(map_shape "$t")" = "$(map_shape "$q")" ] &&
+            ok "convert -n -O $fmt: same map as qemu-img's" ||
+            { bad "convert -n -O $fmt: map differs"; map_shape "$t"; map_shape "$q"; }
+    fi
+done
+# An overlay target: zeroes must hide its backing file's data (zero clusters).
+for tool in qemu-img "$M"; do
+    t=nto-$(basename "$tool").qcow2
+    qemu-img create -q -f qcow2 -b ns.qcow2 -F qcow2 "$t"
+    qemu-io -c 'write -P 0x77 1M 1M' "$t" >/dev/null
+    "$tool" convert -n -O qcow2 -f raw ns.raw "$t" || bad "$tool convert -n into an overlay"
+done
+expect 0 "convert -n into an overlay: data" -- qemu-img compare ns.raw nto-mimic-img.qcow2
+[ "$(map_shape nto-mimic-img.qcow2)" = "$(map_shape nto-qemu-img.qcow2)" ] &&
+    ok "convert -n into an overlay: same map as qemu-img's" ||
+    { bad "convert -n into an overlay: map differs"; map_shape nto-mimic-img.qcow2; }
+qemu-img create -q -f qcow2 ntc.qcow2 8M
+qemu-io -c 'write -P 0x77 0 8M' ntc.qcow2 >/dev/null
+expect 0 "convert -n -c over allocated clusters" -- "$M" convert -n -c -O qcow2 ns.qcow2 ntc.qcow2
+qemu-img convert -O raw ntc.qcow2 nt.raw
+expect 0 "convert -n -c: data" -- cmp -n $((6 * 1024 * 1024)) ns.raw nt.raw
+
+# -B: base <- top, where top rewrites one range with new data, one with the base's own
+# data (qemu-img copies that, mimic sees it is equal), zeroes one and adds one.
+qemu-img create -q -f qcow2 bb.qcow2 16M
+qemu-io -c 'write -P 1 0 8M' bb.qcow2 >/dev/null
+qemu-img create -q -f qcow2 -b bb.qcow2 -F qcow2 bt.qcow2
+qemu-io -c 'write -P 2 1M 1M' -c 'write -P 1 3M 1M' -c 'write -z 5M 1M' -c 'write -P 3 12M 1M' \
+    bt.qcow2 >/dev/null
+qemu-img convert -O raw bt.qcow2 bt.raw
+rm -f bq.qcow2
+qemu-img convert -O qcow2 -B bb.qcow2 -F qcow2 bt.qcow2 bq.qcow2
+for src in bt.qcow2 bt.raw; do
+    for opts in "" "-c" "-o compat=0.10"; do
+        rm -f bm.qcow2
+        what="convert -B ${opts:+$opts }$src"
+        expect 0 "$what: exit 0" -- "$M" convert $opts -O qcow2 -B bb.qcow2 -F qcow2 "$src" bm.qcow2
+        expect 0 "$what: qemu-img compare" -- qemu-img compare "$src" bm.qcow2
+        expect 0 "$what: qemu-img check" -- qemu-img check bm.qcow2
+        [ "$(qemu-img info --output=json bm.qcow2 | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["backing-filename"], d["backing-filename-format"])')" = "bb.qcow2 qcow2" ] &&
+            ok "$what: backing file and format recorded" || bad "$what: backing file"
+        own=$(own_data bm.qcow2) qown=$(own_data bq.qcow2) most=$((2 * 1024 * 1024))
+        # Only the two ranges that differ: 1M at 1M and 1M at 12M (v2 has no zero
+        # clusters: the zeroed 1M at 5M is written out as data).
+        [ "$opts" = "-o compat=0.10" ] && most=$((3 * 1024 * 1024))
+        [ "$own" -le "$most" ] && [ "$own" -le "$qown" ] &&
+            ok "$what: only what differs is copied ($own bytes; qemu-img $qown)" ||
+            bad "$what: $own bytes of own data (qemu-img $qown)"
+    done
+done
+rm -f bm.qcow2
+"$M" convert -O qcow2 -B bb.qcow2 -F qcow2 bt.qcow2 bm.qcow2
+"$M" map bm.qcow2 >bm.map
+grep -q 'bb.qcow2' bm.map && grep -q 'bm.qcow2' bm.map &&
+    ok "mimic-img map shows the backing file beneath" || { bad "mimic-img map -B"; cat bm.map; }
+qemu-img map --output=json bm.qcow2 | python3 -c '
+import json, sys
+z = [e for e in json.load(sys.stdin) if e["start"] <= 5 << 20 < e["start"] + e["length"]]
+sys.exit(0 if z and z[0]["zero"] and z[0]["depth"] == 0 else 1)' &&
+    ok "convert -B: zeroes over backing data are a zero cluster" || bad "convert -B: zero cluster"
+like_qemu "convert -B without -F" -- convert -O qcow2 -B bb.qcow2 bt.qcow2 bx.qcow2
+like_qemu "convert -F without -B" -- convert -O qcow2 -F qcow2 bt.qcow2 bx.qcow2
+like_qemu "convert -B to raw" -- convert -O raw -B bb.qcow2 -F qcow2 bt.qcow2 bx.raw
+like_qemu "convert -B missing" -- convert -O qcow2 -B nowhere.qcow2 -F qcow2 bt.qcow2 bx.qcow2
+
+# ---- freed clusters go back to the host, where QEMU gives them back ----
+# snapshot -d of a large snapshot (pass-discard-snapshot is on by default in QEMU).
+for tool in qemu-img "$M"; do
+    t=sd-$(basename "$tool").qcow2
+    rm -f "$t"
+    qemu-img create -q -f qcow2 "$t" 64M
+    qemu-io -c 'write -P 0x51 0 32M' "$t" >/dev/null
+    "$tool" snapshot -c big "$t"
+    qemu-io -c 'write -P 0x52 0 32M' "$t" >/dev/null
+    sd_before=$(stat -c %b "$t")
+    "$tool" snapshot -d big "$t" || bad "$tool snapshot -d"
+done
+mb=$(stat -c %b sd-mimic-img.qcow2) qb=$(stat -c %b sd-qemu-img.qcow2)
+[ "$mb" -le $((sd_before - 60000)) ] && [ "$mb" -le $((qb + 256)) ] &&
+    ok "snapshot -d: the snapshot's 32 MiB given back ($sd_before -> $mb blocks; qemu-img $qb)" ||
+    bad "snapshot -d: $sd_before -> $mb blocks (qemu-img $qb)"
+[ "$(stat -c %s sd-mimic-img.qcow2)" = "$(stat -c %s sd-qemu-img.qcow2)" ] &&
+    ok "snapshot -d: file size kept, as qemu-img keeps it" || bad "snapshot -d: file size"
+expect 0 "snapshot -d: qemu-img check" -- qemu-img check sd-mimic-img.qcow2
+expect 0 "snapshot -d: active data intact" -- qemu-io -c 'read -P 0x52 0 32M' sd-mimic-img.qcow2
+grep -q 'Pattern verification failed' cmd.out && bad "snapshot -d: active data changed"
+# commit empties the top: with 512-byte clusters its refcount blocks lie between the
+# data, so the file cannot shrink from the end; the data's blocks are punched out.
+rm -f pb.raw pt.qcow2
+head -c 4M /dev/urandom >pb.raw
+qemu-img create -q -f qcow2 -o cluster_size=512 -b pb.raw -F raw pt.qcow2
+qemu-io -c 'write -P 0x61 0 3M' pt.qcow2 >/dev/null
+pt_before=$(stat -c %b pt.qcow2)
+"$M" commit -q pt.qcow2 || bad "commit of the 512-byte-cluster top"
+pt_after=$(stat -c %b pt.qcow2)
+[ "$pt_after" -le $((pt_before / 4)) ] &&
+    ok "commit: emptied clusters given back ($pt_before -> $pt_after blocks)" ||
+    bad "commit: $pt_before -> $pt_after blocks"
+expect 0 "commit (512-byte clusters): qemu-img check" -- qemu-img check pt.qcow2
 
 # ---- check exit codes and repair ----
 qemu-img create -q -f qcow2 -o cluster_size=4096 leak.qcow2 1M

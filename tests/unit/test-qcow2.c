@@ -682,3 +682,178 @@ Test(qcow2, fuzz_parser, .timeout = 120)
     g_free(img);
     g_free(buf);
 }
+
+/* ---- host space: holes punched for freed clusters (qcow2-refcount.c, -cluster.c) ---- */
+
+static int64_t host_blocks(const char *path)
+{
+    struct stat st;
+
+    cr_assert_eq(stat(path, &st), 0);
+    return st.st_blocks;
+}
+
+static void fill(BlockDriverState *bs, uint64_t off, uint64_t len, uint8_t v)
+{
+    uint8_t *buf = g_malloc(len);
+
+    memset(buf, v, len);
+    cr_assert_eq(bdrv_pwrite(bs, off, buf, len), 0);
+    g_free(buf);
+}
+
+static void expect_bytes(BlockDriverState *bs, uint64_t off, uint64_t len, uint8_t v)
+{
+    uint8_t *buf = g_malloc(len);
+
+    cr_assert_eq(bdrv_pread(bs, off, buf, len), 0);
+    for (uint64_t i = 0; i < len; i++) {
+        cr_assert_eq(buf[i], v, "byte 0x%" PRIx64 " is 0x%x, want 0x%x", off + i, buf[i], v);
+    }
+    g_free(buf);
+}
+
+/*
+ * A discard request frees clusters in the middle of the file (live data
+ * follows them). As QEMU's pass-discard-request: only with discard=unmap
+ * (BDRV_O_UNMAP) is the host space given back.
+ */
+static int64_t discard_case(int extra_flags)
+{
+    g_autofree char *p = tpath("dc.qcow2");
+    BlockCreateOpts o = { .size = 8 << 20 };
+    BlockDriverState *bs;
+    int64_t before, after, size;
+
+    create_ok(p, &o);
+    bs = open_ok(p, BDRV_O_RDWR | extra_flags);
+    fill(bs, 0, 4 << 20, 0x3c);
+    fill(bs, 6 << 20, 64 << 10, 0x3d);
+    bdrv_flush(bs);
+    before = host_blocks(p);
+    size = bdrv_file_size(bs);
+    cr_assert_eq(bdrv_discard(bs, 0, 4 << 20), 0);
+    bdrv_flush(bs);
+    after = host_blocks(p);
+    cr_assert_eq(bdrv_file_size(bs), size, "the file keeps its size");
+    expect_bytes(bs, 0, 4 << 20, 0);
+    expect_bytes(bs, 6 << 20, 64 << 10, 0x3d);
+    bdrv_close(bs);
+    check_clean(p);
+    return before - after;
+}
+
+Test(qcow2, discard_punches_only_with_unmap)
+{
+    int64_t kept = discard_case(0), freed = discard_case(BDRV_O_UNMAP);
+
+    cr_assert_lt(kept, 64, "without unmap %" PRId64 " blocks were freed", kept);
+    cr_assert_geq(freed, (4 << 20) / 512 - 64, "with unmap only %" PRId64 " blocks", freed);
+}
+
+/* snapshot delete gives the snapshot's own clusters back (pass-discard-snapshot). */
+Test(qcow2, snapshot_delete_punches)
+{
+    g_autofree char *p = tpath("sd.qcow2");
+    BlockCreateOpts o = { .size = 16 << 20 };
+    BlockDriverState *bs;
+    GError *err = NULL;
+    int64_t before, after, size;
+
+    create_ok(p, &o);
+    bs = open_ok(p, BDRV_O_RDWR);
+    fill(bs, 0, 8 << 20, 0x11);
+    cr_assert_eq(bs->drv->snapshot_create(bs, "old", &err), 0);
+    fill(bs, 0, 8 << 20, 0x22);
+    before = host_blocks(p);
+    size = bdrv_file_size(bs);
+    cr_assert_eq(bs->drv->snapshot_delete(bs, "old", &err), 0);
+    after = host_blocks(p);
+    cr_assert_geq(before - after, (8 << 20) / 512, "%" PRId64 " -> %" PRId64 " blocks",
+                  before, after);
+    cr_assert_eq(bdrv_file_size(bs), size);
+    expect_bytes(bs, 0, 8 << 20, 0x22);
+    bdrv_close(bs);
+    check_clean(p);
+}
+
+/*
+ * One discard frees the data of an L2 table of its own, then copies an L2
+ * table shared with a snapshot: the copy takes the lowest free cluster, one
+ * just freed and queued for punching. The hole must be punched before the
+ * copy is written there, or the entries it keeps (and their data) are lost.
+ */
+Test(qcow2, punched_cluster_reused_in_the_same_operation)
+{
+    g_autofree char *p = tpath("ru.qcow2");
+    /* 512-byte clusters: an L2 table covers 32 KiB. */
+    BlockCreateOpts o = { .size = 64 << 10, .cluster_size = 512 };
+    BlockDriverState *bs;
+    GError *err = NULL;
+
+    create_ok(p, &o);
+    bs = open_ok(p, BDRV_O_RDWR | BDRV_O_UNMAP);
+    fill(bs, 32 << 10, 32 << 10, 0xa5);
+    cr_assert_eq(bs->drv->snapshot_create(bs, "s", &err), 0);
+    fill(bs, 0, 32 << 10, 0x5a);
+    cr_assert_eq(bdrv_discard(bs, 0, 40 << 10), 0);
+    expect_bytes(bs, 0, 40 << 10, 0);
+    expect_bytes(bs, 40 << 10, 24 << 10, 0xa5);
+    bdrv_close(bs);
+    check_clean(p);
+    bs = open_ok(p, BDRV_O_RDWR);
+    expect_bytes(bs, 40 << 10, 24 << 10, 0xa5);
+    cr_assert_eq(bs->drv->snapshot_goto(bs, "s", &err), 0);
+    expect_bytes(bs, 0, 32 << 10, 0);
+    expect_bytes(bs, 32 << 10, 32 << 10, 0xa5);
+    bdrv_close(bs);
+    check_clean(p);
+}
+
+/*
+ * bdrv_pwrite_zeroes (convert -n, -B): whole clusters become zero clusters
+ * over a backing file (v3) or unallocated without one, v2 over a backing file
+ * gets zeroes written, a partial cluster keeps the rest of its data.
+ */
+static void pwrite_zeroes_case(int compat, bool backing)
+{
+    g_autofree char *base = tpath("zb.qcow2"), *p = tpath("zt.qcow2");
+    BlockCreateOpts ob = { .size = 1 << 20, .cluster_size = 4096 };
+    BlockCreateOpts o = { .size = 1 << 20, .cluster_size = 4096, .compat = compat,
+                          .backing_file = backing ? "zb.qcow2" : NULL,
+                          .backing_fmt = backing ? "qcow2" : NULL };
+    BlockDriverState *bs;
+    uint64_t pnum, map;
+    int st;
+
+    create_ok(base, &ob);
+    bs = open_ok(base, BDRV_O_RDWR);
+    fill(bs, 0, 1 << 20, 0x99);
+    bdrv_close(bs);
+    create_ok(p, &o);
+    bs = open_ok(p, BDRV_O_RDWR);
+    fill(bs, 8192, 8192, 0x44);
+    cr_assert_eq(bdrv_pwrite_zeroes(bs, 0, 3 * 4096 + 100), 0);
+    expect_bytes(bs, 0, 3 * 4096 + 100, 0);
+    expect_bytes(bs, 3 * 4096 + 100, 4096 - 100, 0x44);
+    expect_bytes(bs, 4 * 4096, 4096, backing ? 0x99 : 0);
+    st = bdrv_block_status(bs, 0, 8192, &pnum, &map);
+    if (!backing) {
+        cr_assert_eq(st, 0, "unallocated without a backing file (status %d)", st);
+    } else if (compat == 3) {
+        cr_assert_eq(st, BDRV_BLOCK_ZERO, "a zero cluster over the backing (status %d)", st);
+    } else {
+        cr_assert(st & BDRV_BLOCK_DATA, "v2 writes zeroes (status %d)", st);
+    }
+    cr_assert_eq(pnum, 8192);
+    bdrv_close(bs);
+    check_clean(p);
+}
+
+Test(qcow2, pwrite_zeroes)
+{
+    pwrite_zeroes_case(3, true);
+    pwrite_zeroes_case(2, true);
+    pwrite_zeroes_case(3, false);
+    pwrite_zeroes_case(2, false);
+}
