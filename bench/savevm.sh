@@ -1,15 +1,21 @@
 #!/bin/bash
 # savevm / loadvm benchmark: boot the default Malta guest (256 MiB, busybox initramfs)
-# to its shell marker, then time `savevm s1` and `loadvm s1` through the human monitor
-# (round trip of the command, as a user sees it) and report the size of the saved
-# state. mimic keeps the snapshot in a -snapshot-store file; QEMU (when installed)
-# needs a writable qcow2 disk to hold it, so it gets an empty one.
+# to its shell marker, stop it, then time `savevm s1` and `loadvm s1` through the human
+# monitor (round trip of the command, as a user sees it) and report the size of the
+# saved state. Cases, alternated within each repetition so that both emulators see
+# the same machine load:
+#   mimic-qcow2   snapshot in an empty writable qcow2 disk (what QEMU does)
+#   mimic-store   no disk, snapshot in a -snapshot-store file
+#   qemu-qcow2    Debian's qemu-system-mipsel with the same qcow2 disk (when installed)
 #   bench/savevm.sh [--reps N]
+# Prints the median of each case over the reps (and every run), and the load average
+# before and after. MIMIC=path overrides the emulator (its mimic-img must be beside it).
 # Timings are reported, never asserted.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 BUILD=${BUILD:-build}
+MIMIC=${MIMIC:-$top/$BUILD/mimic-system-mipsel}
 reps=3
 [ "${1:-}" = "--reps" ] && reps=$2
 
@@ -19,15 +25,32 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/mimic-bench-savevm.XXXXXX")
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 
 cat > "$work/drive.py" <<'EOF'
-import json, os, re, socket, subprocess, sys, time
-emu, log, sock, reps = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-args = sys.argv[5:]
-res = {'save': [], 'load': [], 'size': None}
-for rep in range(reps):
-    for p in (log, sock):
+import json, os, re, socket, statistics, subprocess, sys, time
+work, reps, kernel, initrd, mimic = sys.argv[1], int(sys.argv[2]), *sys.argv[3:6]
+qemu = sys.argv[6] if len(sys.argv) > 6 else ''
+log, sock = os.path.join(work, 'console.log'), os.path.join(work, 'mon.sock')
+disk = os.path.join(work, 'disk.qcow2')
+common = ['-M', 'malta', '-m', '256', '-kernel', kernel, '-initrd', initrd,
+          '-append', 'console=ttyS0', '-display', 'none', '-serial', 'file:' + log,
+          '-monitor', 'unix:%s,server,nowait' % sock]
+drive = ['-drive', 'file=%s,format=qcow2,if=virtio' % disk]
+mimic_img = os.path.join(os.path.dirname(mimic), 'mimic-img')
+# (name, emulator, its image tool, extra options)
+cases = [('mimic-qcow2', mimic, mimic_img, drive),
+         ('mimic-store', mimic, None,
+          ['-snapshot-store', os.path.join(work, 'store.snap')])]
+if qemu:
+    cases.append(('qemu-qcow2', qemu, 'qemu-img', drive))
+
+def run(emu, img, extra):
+    for p in (log, sock, os.path.join(work, 'store.snap'), disk):
         if os.path.exists(p):
             os.unlink(p)
-    proc = subprocess.Popen([emu] + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if img:
+        subprocess.check_call([img, 'create', '-q', '-f', 'qcow2', disk, '64M'],
+                              stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen([emu] + common + extra, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + 300
         while time.time() < deadline:
@@ -41,7 +64,7 @@ for rep in range(reps):
         s.connect(sock)
         buf = b''
         def cmd(c):
-            global buf
+            nonlocal buf
             if c:
                 s.sendall(c.encode() + b'\r')
             while b'(qemu) ' not in buf:
@@ -50,43 +73,41 @@ for rep in range(reps):
             return out.decode(errors='replace')
         cmd(None)
         cmd('stop')
-        t = time.perf_counter(); out = cmd('savevm s1'); res['save'].append(time.perf_counter() - t)
+        t = time.perf_counter(); out = cmd('savevm s1'); save = time.perf_counter() - t
         if 'rror' in out:
             sys.exit(out)
-        t = time.perf_counter(); out = cmd('loadvm s1'); res['load'].append(time.perf_counter() - t)
+        t = time.perf_counter(); out = cmd('loadvm s1'); load = time.perf_counter() - t
         if 'rror' in out:
             sys.exit(out)
         m = re.search(r'\bs1\s+([\d.]+ [KMG]i?B)', cmd('info snapshots'))
-        res['size'] = m.group(1) if m else '?'
         s.sendall(b'quit\r')
         proc.wait(timeout=30)
+        return save, load, m.group(1) if m else '?'
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-print(json.dumps(res))
+
+res = {c[0]: {'save': [], 'load': [], 'size': '?'} for c in cases}
+for rep in range(reps):
+    for name, emu, img, extra in (cases if rep % 2 == 0 else cases[::-1]):
+        save, load, size = run(emu, img, extra)
+        r = res[name]
+        r['save'].append(save); r['load'].append(load); r['size'] = size
+for name, _, _, _ in cases:
+    r = res[name]
+    print("%-12s savevm %.3f s   loadvm %.3f s   state %-9s (median of %d)" % (
+        name, statistics.median(r['save']), statistics.median(r['load']), r['size'],
+        len(r['save'])))
+    print("%-12s   savevm runs %s" % ('', ' '.join('%.3f' % x for x in r['save'])))
+    print("%-12s   loadvm runs %s" % ('', ' '.join('%.3f' % x for x in r['load'])))
 EOF
 
-report() {   # NAME JSON
-    python3 - "$1" "$2" <<'EOF'
-import json, statistics, sys
-r = json.loads(sys.argv[2])
-print("%-22s savevm %.3f s   loadvm %.3f s   state %s   (median of %d)" % (
-    sys.argv[1], statistics.median(r['save']), statistics.median(r['load']), r['size'],
-    len(r['save'])))
-EOF
-}
-
-common=(-M malta -m 256 -kernel "$GUEST_KERNEL" -initrd "$initrd" -append "console=ttyS0"
-        -display none -serial "file:$work/console.log"
-        -monitor "unix:$work/mon.sock,server,nowait")
-mimic="$BUILD/mimic-system-mipsel"
-r=$(python3 "$work/drive.py" "$mimic" "$work/console.log" "$work/mon.sock" "$reps" \
-    "${common[@]}" -snapshot-store "$work/store.snap")
-report mimic "$r"
+qemu=""
 if command -v qemu-system-mipsel >/dev/null && command -v qemu-img >/dev/null; then
-    qemu-img create -q -f qcow2 "$work/disk.qcow2" 64M
-    r=$(python3 "$work/drive.py" qemu-system-mipsel "$work/console.log" "$work/mon.sock" \
-        "$reps" "${common[@]}" -drive "file=$work/disk.qcow2,if=none,id=d0,format=qcow2")
-    report qemu-system-mipsel "$r"
+    qemu=$(command -v qemu-system-mipsel)
 fi
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 "$work/drive.py" "$work" "$reps" "$GUEST_KERNEL" "$initrd" \
+    "$MIMIC" $qemu
+echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -21,4 +21,15 @@ size_t savevm_ram_check_block(const uint8_t *buf, size_t len, MemoryRegion *mr);
 size_t savevm_ram_load_block(const uint8_t *buf, size_t len, MemoryRegion *mr,
                              GError **errp);
 
+/*
+ * One zlib (RFC 1950) stream through ISA-L. savevm_zlib_bound: output room that
+ * always suffices. deflate: level 1, level_buf of ISAL_DEF_LVL1_DEFAULT bytes;
+ * *out_len is the room on entry, the stream length on return. inflate: true only if
+ * the stream is whole, its checksum right and it fills out exactly.
+ */
+size_t savevm_zlib_bound(size_t len);
+bool savevm_zlib_deflate(const uint8_t *in, size_t len, uint8_t *out, size_t *out_len,
+                         uint8_t *level_buf, size_t level_buf_size);
+bool savevm_zlib_inflate(const uint8_t *in, size_t len, uint8_t *out, size_t out_len);
+
 #endif

@@ -14,7 +14,7 @@ BUILD=${BUILD:-build}
 fuzz_run() {
     local name=$1 secs=$2 max_len=$3
     shift 3
-    local out="$BUILD/tests/fuzz" deps="glib-2.0 capstone zlib slirp json-glib-1.0 libedit"
+    local out="$BUILD/tests/fuzz" deps="glib-2.0 capstone zlib slirp json-glib-1.0 libedit libisal"
     local bin corpus artifacts
     if ! command -v clang >/dev/null; then
         echo "FAIL: fuzz-$name: clang is not installed (scripts/install-deps.sh installs" \
