@@ -16,11 +16,16 @@
  *     chardev, complete lines are executed on the main thread (the machine is
  *     only ever touched from there) and the thread waits until a line is done
  *     before it prompts again, so command output and prompts never interleave.
- * Greeting a new client and redrawing after Ctrl-A c are done inside libedit
- * through two private key sequences the main loop injects into the pty.
+ * Greeting a new client, redrawing after Ctrl-A c and following a new terminal
+ * size are done inside libedit through private key sequences the main loop injects
+ * into the pty: libedit is not thread-safe, so only its own thread may touch it.
  *
- * Not done: the terminal size of a stdio monitor is read once (no SIGWINCH); on
- * sockets the width is taken as MONITOR_SOCKET_COLUMNS.
+ * Terminal size: a stdio monitor starts with the size of the terminal behind stdout
+ * and follows it: on SIGWINCH the main loop copies the new size to the pty and
+ * asks libedit to read it again (el_resize). A socket's client sends no size (no
+ * telnet NAWS on a raw socket), so its pty is MONITOR_SOCKET_COLUMNS wide: the width
+ * of a VT100, the terminal libedit is told it drives there. A narrower line is safe
+ * on any terminal; libedit wraps longer input lines itself.
  */
 #include "qemu/osdep.h"
 #include "monitor/monitor.h"
@@ -37,13 +42,14 @@
 
 #define MONITOR_PROMPT "(qemu) "
 #define MONITOR_HISTORY_MAX 100
-#define MONITOR_SOCKET_COLUMNS 400
+#define MONITOR_SOCKET_COLUMNS 80
 /* Keep room in the pty's input buffer (4 KiB on Linux) for what libedit reads. */
 #define MONITOR_PTY_ROOM 2048
 
 /* Private sequences the main loop types into the pty (bound in monitor_el_setup). */
 #define MONITOR_KEY_GREET "\033[9901~"
 #define MONITOR_KEY_REDRAW "\033[9902~"
+#define MONITOR_KEY_RESIZE "\033[9903~"
 
 typedef enum MonitorItemKind {
     ITEM_OUTPUT,     /* bytes libedit wrote */
@@ -73,7 +79,7 @@ struct Monitor {
     GThread *thread;
     GAsyncQueue *to_main;   /* MonitorItem *, in order */
     int wake_fd[2];         /* the thread pokes the main loop */
-    guint wake_watch, master_watch;
+    guint wake_watch, master_watch, winch_watch;
     int ready;              /* atomic: libedit is inside el_gets */
 
     GMutex lock;            /* line_done handshake */
@@ -166,6 +172,13 @@ static unsigned char monitor_el_redraw(EditLine *el, int ch)
     fputs("\r\033[K", out);
     el_set(el, EL_REFRESH);
     return CC_NORM;
+}
+
+/* The pty has a new size (SIGWINCH on stdio): take it and redraw the line. */
+static unsigned char monitor_el_resize(EditLine *el, int ch)
+{
+    el_resize(el);
+    return CC_REDISPLAY;
 }
 
 /* Tab: complete the command word (the only word that has a fixed vocabulary). */
@@ -413,13 +426,30 @@ static void monitor_event(void *opaque, int event)
     }
 }
 
+/* The terminal behind stdio changed size: pass it on to the pty and libedit. */
+static gboolean monitor_winch(gpointer opaque)
+{
+    Monitor *mon = opaque;
+    struct winsize host, cur;
+
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &host) < 0 || host.ws_col == 0 ||
+        ioctl(mon->master_fd, TIOCGWINSZ, &cur) < 0) {
+        return G_SOURCE_CONTINUE;
+    }
+    if (host.ws_col != cur.ws_col || host.ws_row != cur.ws_row) {
+        ioctl(mon->master_fd, TIOCSWINSZ, &host);
+        monitor_type(mon, MONITOR_KEY_RESIZE, strlen(MONITOR_KEY_RESIZE));
+    }
+    return G_SOURCE_CONTINUE;
+}
+
 static const CharFrontendOps monitor_fe_ops = {
     .can_receive = monitor_can_receive,
     .receive = monitor_receive,
     .event = monitor_event,
 };
 
-/* The pty libedit reads: as wide as the terminal behind stdio, else very wide. */
+/* The pty libedit reads: as large as the terminal behind stdio, else a VT100's. */
 static bool monitor_open_pty(Monitor *mon, GError **errp)
 {
     struct winsize ws = { .ws_row = 24, .ws_col = MONITOR_SOCKET_COLUMNS };
@@ -477,9 +507,12 @@ static bool monitor_el_setup(Monitor *mon, GError **errp)
            monitor_el_complete);
     el_set(mon->el, EL_ADDFN, "mimic-greet", "Greet a new client", monitor_el_greet);
     el_set(mon->el, EL_ADDFN, "mimic-redraw", "Redraw after Ctrl-A c", monitor_el_redraw);
+    el_set(mon->el, EL_ADDFN, "mimic-resize", "Follow a new terminal size",
+           monitor_el_resize);
     el_set(mon->el, EL_BIND, "^I", "mimic-complete", NULL);
     el_set(mon->el, EL_BIND, MONITOR_KEY_GREET, "mimic-greet", NULL);
     el_set(mon->el, EL_BIND, MONITOR_KEY_REDRAW, "mimic-redraw", NULL);
+    el_set(mon->el, EL_BIND, MONITOR_KEY_RESIZE, "mimic-resize", NULL);
     /* As in bash and QEMU's monitor: Ctrl-W rubs out the word before the cursor. */
     el_set(mon->el, EL_BIND, "^W", "ed-delete-prev-word", NULL);
     return true;
@@ -507,6 +540,9 @@ Monitor *monitor_new_hmp(Chardev *chr, bool on_mux, GError **errp)
     mon->wake_watch = g_unix_fd_add(mon->wake_fd[0], G_IO_IN, monitor_wake, mon);
     mon->master_watch = g_unix_fd_add(mon->master_fd, G_IO_IN, monitor_master_readable,
                                       mon);
+    if (chardev_is_stdio(chr) && isatty(STDOUT_FILENO)) {
+        mon->winch_watch = g_unix_signal_add(SIGWINCH, monitor_winch, mon);
+    }
     mon->discarding = true;
     if (on_mux) {
         chardev_mux_add_frontend(chr, &monitor_fe_ops, mon);

@@ -4,8 +4,10 @@
 # (Ctrl-A c). Checks the greeting, a command, Up-arrow and Ctrl-P history recall (the
 # recalled line runs again: its output appears a second time), emacs editing keys
 # (Ctrl-A/Ctrl-E/Ctrl-B), a line half typed before switching to the serial console
-# and finished after switching back, and quit. The machine is started with -S, so no
-# guest needs to boot.
+# and finished after switching back, and quit. Then terminal resizes: the pty is
+# mimic's controlling terminal, its size changes (SIGWINCH) and libedit must wrap a
+# long input line at the new width (and not before). The machine is started with -S,
+# so no guest needs to boot.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -19,7 +21,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/mimic-systest.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 cat > "$work/drive.py" <<'EOF'
-import os, pty, re, select, subprocess, sys, time
+import fcntl, os, pty, re, select, struct, subprocess, sys, termios, time
 
 emu, kernel = sys.argv[1:3]
 errors = []
@@ -29,12 +31,18 @@ STATUS = 'VM status: paused (prelaunch)'
 class Term:
     """mimic on the slave side of a pty; we type on the master side."""
 
-    def __init__(self, extra):
+    def __init__(self, extra, cols=None):
         self.master, slave = pty.openpty()
+        env = None
+        if cols:
+            # A known terminal type, so the cursor motions are known too.
+            self.resize(cols)
+            env = dict(os.environ, TERM='vt100')
         self.p = subprocess.Popen([emu, '-M', 'malta', '-m', '64', '-kernel', kernel,
                                    '-S'] + extra,
                                   stdin=slave, stdout=slave, stderr=slave,
-                                  close_fds=True, start_new_session=True)
+                                  close_fds=True, start_new_session=True, env=env,
+                                  preexec_fn=Term.take_tty if cols else None)
         os.close(slave)
         self.seen = ''
 
@@ -57,8 +65,22 @@ class Term:
                 except OSError:
                     pass
 
+    @staticmethod
+    def take_tty():
+        # In the new session: the pty becomes the controlling terminal, so a size
+        # change sends SIGWINCH, as in an xterm.
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    def resize(self, cols, rows=24):
+        fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack('HHHH', rows, cols, 0, 0))
+
     def type(self, keys):
         os.write(self.master, keys)
+
+    def settle(self, secs=1.0):
+        """What the terminal shows within secs."""
+        got = self.read_until(r'(?!x)x', secs)
+        return got.replace('\n[timed out or exited]', '')
 
     def command(self, keys):
         """Type keys ending in Enter; return what appeared up to the next prompt."""
@@ -125,11 +147,41 @@ expect('-nographic: line finished after Ctrl-A c twice', t.command(b'tus\r'))
 expect('-nographic: Up arrow', t.command(b'\x1b[A\r'))
 t.quit('-nographic')
 
+# Terminal resizes. libedit moves the cursor up a row (VT100 ESC [ A) to go back to
+# the start of an input line it had to wrap; a 60-character line wraps on a
+# 40-column terminal but not on an 80-column one.
+UP = '\x1b[A'
+t = Term(['-display', 'none', '-serial', 'null', '-monitor', 'stdio'], cols=80)
+t.read_until(r'\(qemu\) ')
+t.type(b'y' * 60 + b'\x01')
+got = t.settle()
+if UP in got or got.count('y') != 60:
+    errors.append('80 columns: a 60-character line was wrapped: %r' % got)
+t.type(b'\x05\x15')
+t.settle(0.5)
+t.resize(40)
+t.settle(0.5)
+t.type(b'y' * 60 + b'\x01')
+got = t.settle()
+if UP not in got:
+    errors.append('resized to 40 columns: a 60-character line was not wrapped: %r' % got)
+t.type(b'\x05\x15')
+t.settle(0.5)
+t.resize(132)
+t.settle(0.5)
+t.type(b'y' * 100 + b'\x01')
+got = t.settle()
+if UP in got:
+    errors.append('resized to 132 columns: a 100-character line was wrapped: %r' % got)
+t.type(b'\x05\x15')
+expect('resized: info status still runs', t.command(b'info status\r'))
+t.quit('resize')
+
 for e in errors:
     print('  ' + e, file=sys.stderr)
 sys.exit(1 if errors else 0)
 EOF
 
 python3 "$work/drive.py" "$EMU" "$GUEST_KERNEL" || sys_fail "$name: check(s) failed"
-echo "$name: -monitor stdio and the -nographic Ctrl-A c monitor on a pseudo-terminal: history (Up, Ctrl-P), emacs keys, redraw after switching ($EMU)"
+echo "$name: -monitor stdio and the -nographic Ctrl-A c monitor on a pseudo-terminal: history (Up, Ctrl-P), emacs keys, redraw after switching, terminal resizes ($EMU)"
 exit 0
