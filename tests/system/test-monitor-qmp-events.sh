@@ -28,7 +28,8 @@ initrd=$(scripts/make-initramfs.sh --arch mips --busybox "$GUEST_BUSYBOX" \
     --test "$work/test.sh") || sys_fail "could not build the initramfs"
 
 cat > "$work/drive.py" <<'EOF'
-import atexit, json, os, re, socket, subprocess, sys, time
+import atexit, os, re, subprocess, sys, time
+from qmp import QMP
 
 emu, work, kernel, initrd = sys.argv[1:5]
 log = os.path.join(work, 'console.log')
@@ -47,52 +48,14 @@ def stop():
         p.kill()
         p.wait()
 
-s = socket.socket(socket.AF_UNIX)
-for _ in range(300):
-    try:
-        s.connect(sock)
-        break
-    except OSError:
-        time.sleep(0.1)
-s.settimeout(300)
-f = s.makefile('rb')
-
-def read():
-    line = f.readline()
-    if not line:
-        sys.exit('QMP connection closed')
-    return json.loads(line)
-
-events = []
-
-def cmd(name, **args):
-    msg = {'execute': name}
-    if args:
-        msg['arguments'] = args
-    s.sendall(json.dumps(msg).encode() + b'\n')
-    while True:
-        m = read()
-        if 'event' in m:
-            events.append(m)
-        else:
-            return m
-
-def wait_event(name):
-    while True:
-        for m in events:
-            if m['event'] == name:
-                events.remove(m)
-                return m
-        events.append(read())
+q = QMP(sock, timeout=300, negotiate=True)
+events, cmd, wait_event = q.events, q.cmd, q.wait_event
 
 def boots():
     try:
         return len(re.findall(rb'MIMIC-CHECK booted', open(log, 'rb').read()))
     except FileNotFoundError:
         return 0
-
-read()
-cmd('qmp_capabilities')
 
 m = wait_event('RESET')
 if m.get('data') != {'guest': True, 'reason': 'guest-reset'}:
@@ -133,7 +96,8 @@ for e in errors:
 sys.exit(1 if errors else 0)
 EOF
 
-python3 "$work/drive.py" "$EMU" "$work" "$GUEST_KERNEL" "$initrd" ||
+PYTHONPATH="$sys_topdir/tests/system" \
+    python3 "$work/drive.py" "$EMU" "$work" "$GUEST_KERNEL" "$initrd" ||
     sys_fail "$name: check(s) failed"
 echo "$name: RESET for a guest reboot (guest-reset) and for QMP/HMP system_reset, SHUTDOWN for quit ($EMU)"
 exit 0

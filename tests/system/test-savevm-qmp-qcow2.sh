@@ -49,7 +49,8 @@ for d in disk0 disk1; do
 done
 
 cat > "$work/drive.py" <<'EOF'
-import atexit, hashlib, json, os, re, socket, subprocess, sys, time
+import atexit, hashlib, os, re, subprocess, sys, time
+from qmp import QMP
 
 emu, work, kernel, initrd = sys.argv[1:5]
 disk0, disk1 = os.path.join(work, 'disk0.qcow2'), os.path.join(work, 'disk1.qcow2')
@@ -71,65 +72,18 @@ def wait_count(log, n, secs=120):
         time.sleep(0.1)
     return False
 
-class QMP:
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX)
-        for _ in range(300):
-            try:
-                self.s.connect(path)
-                break
-            except OSError:
-                time.sleep(0.1)
-        self.s.settimeout(120)
-        self.f = self.s.makefile('rb')
-        self.events = []
-        self.greeting = self.read()
-        self.cmd('qmp_capabilities')
-    def read(self):
-        line = self.f.readline()
-        if not line:
-            raise SystemExit('QMP connection closed')
-        return json.loads(line)
-    def cmd(self, name, **args):
-        msg = {'execute': name}
-        if args:
-            msg['arguments'] = args
-        self.s.sendall(json.dumps(msg).encode() + b'\n')
-        while True:
-            m = self.read()
-            if 'event' in m:
-                self.events.append(m)
-            else:
-                return m
-    def wait_event(self, name, pred=lambda m: True):
-        for m in self.events:
-            if m['event'] == name and pred(m):
-                self.events.remove(m)
-                return m
-        while True:
-            m = self.read()
-            if m.get('event') == name and pred(m):
-                return m
-            self.events.append(m)
-    def job(self, kind, job_id, tag, vmstate='virtio1', devices=BOTH):
-        args = {'job-id': job_id, 'tag': tag, 'devices': devices}
-        if kind != 'snapshot-delete':
-            args['vmstate'] = vmstate
-        r = self.cmd(kind, **args)
-        if 'return' not in r:
-            errors.append('%s: %s' % (kind, r))
-            return None
-        self.wait_event('JOB_STATUS_CHANGE',
-                        lambda m: m['data'] == {'status': 'concluded', 'id': job_id})
-        j = [x for x in self.cmd('query-jobs')['return'] if x['id'] == job_id][0]
-        self.cmd('job-dismiss', id=job_id)
-        return j
-    def hmp(self, line):
-        r = self.cmd('human-monitor-command', **{'command-line': line})
-        if 'return' not in r:
-            errors.append('%s: %s' % (line, r))
-            return ''
-        return r['return']
+def job(q, kind, job_id, tag, vmstate='virtio1', devices=BOTH):
+    j, refused = q.job(kind, job_id, tag, vmstate=vmstate, devices=devices)
+    if refused:
+        errors.append('%s: %s' % (kind, refused))
+    return j
+
+def hmp(q, line):
+    ok, out = q.hmp(line)
+    if not ok:
+        errors.append('%s: %s' % (line, out))
+        return ''
+    return out
 
 procs = []
 
@@ -152,7 +106,7 @@ def start(log, sock, *extra):
 
 def ram_md5(q):
     path = os.path.join(work, 'ram.bin')
-    q.hmp('pmemsave 0 0x10000000 ' + path)
+    hmp(q, 'pmemsave 0 0x10000000 ' + path)
     return hashlib.md5(open(path, 'rb').read()).hexdigest()
 
 def next_count_after(q, log):
@@ -170,7 +124,7 @@ def disk_says():
 
 log1, sock1 = os.path.join(work, 'run1.log'), os.path.join(work, 'qmp1.sock')
 p1 = start(log1, sock1)
-q = QMP(sock1)
+q = QMP(sock1, negotiate=True)
 if not wait_count(log1, 3):
     sys.exit('the guest never printed COUNT 3: %s' % open(log1 + '.err').read()[-500:])
 
@@ -180,7 +134,7 @@ for what, kw, want in (
         ('one disk left out', dict(devices=['virtio0']), 'every writable disk'),
         ('unknown device', dict(devices=['virtio0', 'nosuch']), "'nosuch' not found"),
         ('vmstate outside the list', dict(vmstate='virtio7'), 'vmstate device')):
-    j = q.job('snapshot-save', 'bad', 'sbad', **kw)
+    j = job(q, 'snapshot-save', 'bad', 'sbad', **kw)
     if not j or want not in j.get('error', ''):
         errors.append('snapshot-save with %s: %s' % (what, j))
 r = q.cmd('snapshot-save', **{'job-id': 'x', 'tag': 't', 'vmstate': 'virtio1',
@@ -199,7 +153,7 @@ q.wait_event('STOP')
 time.sleep(0.3)
 n = counts(log1)[-1]
 md5_save = ram_md5(q)
-j = q.job('snapshot-save', 'save0', 's1')
+j = job(q, 'snapshot-save', 'save0', 's1')
 if j and (j['status'] != 'concluded' or 'error' in j):
     errors.append('snapshot-save job: %s' % j)
 q.cmd('cont')
@@ -207,7 +161,7 @@ q.wait_event('RESUME')
 wait_count(log1, n + 3)
 q.cmd('stop')
 q.wait_event('STOP')
-j = q.job('snapshot-load', 'load0', 's1')
+j = job(q, 'snapshot-load', 'load0', 's1')
 if j and 'error' in j:
     errors.append('snapshot-load job: %s' % j)
 md5_load = ram_md5(q)
@@ -220,21 +174,21 @@ if got != n + 1:
 # 3. The human monitor's loadvm finds the stream on virtio1; save + delete s2.
 q.cmd('stop')
 q.wait_event('STOP')
-out = q.hmp('loadvm s1')
+out = hmp(q, 'loadvm s1')
 if out:
     errors.append('HMP loadvm s1 printed %r' % out)
 got = next_count_after(q, log1)
 if got != n + 1:
     errors.append('after HMP loadvm the guest printed COUNT %s, wanted %d' % (got, n + 1))
-j = q.job('snapshot-save', 'save1', 's2')
+j = job(q, 'snapshot-save', 'save1', 's2')
 if j and 'error' in j:
     errors.append('snapshot-save s2: %s' % j)
-if ' s2 ' not in q.hmp('info snapshots'):
+if ' s2 ' not in hmp(q, 'info snapshots'):
     errors.append('info snapshots does not list s2')
-j = q.job('snapshot-delete', 'del0', 's2')
+j = job(q, 'snapshot-delete', 'del0', 's2')
 if j and 'error' in j:
     errors.append('snapshot-delete s2: %s' % j)
-j = q.job('snapshot-load', 'load1', 'nosuch')
+j = job(q, 'snapshot-load', 'load1', 'nosuch')
 if not j or 'does not exist' not in j.get('error', ''):
     errors.append('snapshot-load of a missing tag: %s' % j)
 if q.cmd('query-status')['return']['status'] != 'running':
@@ -263,7 +217,7 @@ for disk, want_vm in ((disk0, False), (disk1, True)):
 # 5. A new process from s1; its disk is back at the savevm moment.
 log2, sock2 = os.path.join(work, 'run2.log'), os.path.join(work, 'qmp2.sock')
 p2 = start(log2, sock2, '-loadvm', 's1', '-S')
-q2 = QMP(sock2)
+q2 = QMP(sock2, negotiate=True)
 st = q2.cmd('query-status')['return']['status']
 if st != 'prelaunch':
     errors.append('-loadvm -S: status %s, wanted prelaunch' % st)
@@ -274,7 +228,7 @@ c = counts(log2)
 if not c or c[0] != n + 1:
     errors.append('-loadvm s1: first COUNT %s, wanted %d' % (c[:3], n + 1))
 q2.cmd('stop')
-j = q2.job('snapshot-load', 'load2', 's1')
+j = job(q2, 'snapshot-load', 'load2', 's1')
 if j and 'error' in j:
     errors.append('snapshot-load in the new process: %s' % j)
 q2.cmd('quit')
@@ -290,7 +244,8 @@ print('N=%d' % n)
 sys.exit(1 if errors else 0)
 EOF
 
-out=$(python3 "$work/drive.py" "$EMU" "$work" "$GUEST_KERNEL" "$initrd")
+out=$(PYTHONPATH="$sys_topdir/tests/system" \
+    python3 "$work/drive.py" "$EMU" "$work" "$GUEST_KERNEL" "$initrd")
 rc=$?
 [ "$rc" = 0 ] || sys_fail "$name: check(s) failed"
 echo "$name: QMP snapshot-save of two qcow2 disks at ${out#N=} (VM state on virtio1), snapshot-load, HMP loadvm and -loadvm resumed at the next count; bad device lists refused ($EMU)"

@@ -29,7 +29,8 @@ initrd=$(scripts/make-initramfs.sh --arch mips --busybox "$GUEST_BUSYBOX" \
     --test "$work/test.sh") || sys_fail "could not build the initramfs"
 
 cat > "$work/drive.py" <<'EOF'
-import atexit, hashlib, json, os, re, socket, subprocess, sys, time
+import atexit, hashlib, os, re, subprocess, sys, time
+from qmp import QMP
 
 emu, work, kernel, initrd = sys.argv[1:5]
 store = os.path.join(work, 'store.snap')
@@ -50,59 +51,11 @@ def wait_count(log, n, secs=90):
         time.sleep(0.1)
     return False
 
-class QMP:
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX)
-        for _ in range(300):
-            try:
-                self.s.connect(path)
-                break
-            except OSError:
-                time.sleep(0.1)
-        self.s.settimeout(120)
-        self.f = self.s.makefile('rb')
-        self.events = []
-        self.greeting = self.read()
-    def read(self):
-        line = self.f.readline()
-        if not line:
-            raise SystemExit('QMP connection closed')
-        return json.loads(line)
-    def cmd(self, name, **args):
-        msg = {'execute': name}
-        if args:
-            msg['arguments'] = args
-        self.s.sendall(json.dumps(msg).encode() + b'\n')
-        while True:
-            m = self.read()
-            if 'event' in m:
-                self.events.append(m)
-            else:
-                return m
-    def wait_event(self, name, pred=lambda m: True):
-        for m in self.events:
-            if m['event'] == name and pred(m):
-                self.events.remove(m)
-                return m
-        while True:
-            m = self.read()
-            if m.get('event') == name and pred(m):
-                return m
-            self.events.append(m)
-    def job(self, kind, job_id, tag):
-        args = {'job-id': job_id, 'tag': tag, 'devices': []}
-        if kind != 'snapshot-delete':
-            args['vmstate'] = 'none'
-        r = self.cmd(kind, **args)
-        if 'return' not in r:
-            errors.append('%s: %s' % (kind, r))
-            return None
-        self.wait_event('JOB_STATUS_CHANGE',
-                        lambda m: m['data'] == {'status': 'concluded', 'id': job_id})
-        jobs = self.cmd('query-jobs')['return']
-        j = [x for x in jobs if x['id'] == job_id][0]
-        self.cmd('job-dismiss', id=job_id)
-        return j
+def job(q, kind, job_id, tag):
+    j, refused = q.job(kind, job_id, tag)
+    if refused:
+        errors.append('%s: %s' % (kind, refused))
+    return j
 
 procs = []
 
@@ -145,7 +98,7 @@ for raw, want in ((b'{"execute": }\n', 'GenericError'),
                   (b'{"execute": "stop", "arguments": 5}\n', 'GenericError'),
                   (b'{"foo": "bar"}\n', 'GenericError'),
                   (b'{"execute": "qmp_capabilities"}\n', 'CommandNotFound')):
-    q.s.sendall(raw)
+    q.send_raw(raw)
     while True:
         m = q.read()
         if 'event' not in m:
@@ -166,7 +119,7 @@ q.wait_event('STOP')
 time.sleep(0.3)
 n = counts(log1)[-1]
 md5_save = ram_md5(q)
-j = q.job('snapshot-save', 'save0', 's1')
+j = job(q, 'snapshot-save', 'save0', 's1')
 if j and (j['status'] != 'concluded' or 'error' in j):
     errors.append('snapshot-save job: %s' % j)
 q.cmd('cont')
@@ -175,7 +128,7 @@ wait_count(log1, n + 3)
 
 q.cmd('stop')
 q.wait_event('STOP')
-j = q.job('snapshot-load', 'load0', 's1')
+j = job(q, 'snapshot-load', 'load0', 's1')
 if j and 'error' in j:
     errors.append('snapshot-load job: %s' % j)
 md5_load = ram_md5(q)
@@ -190,7 +143,7 @@ if not after or after[0] != n + 1:
                   (after[:3], n + 1))
 
 before = counts(log1)[-1]
-j = q.job('snapshot-load', 'load1', 'nosuch')
+j = job(q, 'snapshot-load', 'load1', 'nosuch')
 if not j or 'does not exist' not in j.get('error', ''):
     errors.append('snapshot-load of a missing tag: %s' % j)
 if q.cmd('query-status')['return']['status'] != 'running':
@@ -226,7 +179,8 @@ print('N=%d' % n)
 sys.exit(1 if errors else 0)
 EOF
 
-out=$(python3 "$work/drive.py" "$EMU" "$work" "$GUEST_KERNEL" "$initrd")
+out=$(PYTHONPATH="$sys_topdir/tests/system" \
+    python3 "$work/drive.py" "$EMU" "$work" "$GUEST_KERNEL" "$initrd")
 rc=$?
 [ "$rc" = 0 ] || sys_fail "$name: check(s) failed"
 echo "$name: QMP snapshot-save at ${out#N=}, snapshot-load and -loadvm resumed at the next count, RAM checksums equal ($EMU)"
