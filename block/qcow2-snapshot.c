@@ -14,6 +14,7 @@
 #include "qemu/osdep.h"
 #include "qcow2.h"
 
+#include <fcntl.h>
 #include <sys/time.h>
 
 void qcow2_free_snapshots(BlockDriverState *bs)
@@ -338,33 +339,56 @@ static int qcow2_drop_active_vmstate(BlockDriverState *bs)
     return r;
 }
 
-int qcow2_snapshot_create_vm(BlockDriverState *bs, const char *name, const void *vmstate,
-                             uint64_t vmstate_len, uint64_t vm_clock_nsec, GError **errp)
+int qcow2_save_vmstate(BlockDriverState *bs, const void *buf, uint64_t pos, uint64_t len,
+                       GError **errp)
 {
     Qcow2State *s = bs->opaque;
     uint64_t vm_off = qcow2_vm_state_offset(bs);
     uint64_t span = qcow2_l1_span(s);
     int r;
 
+    if (pos == 0) {
+        r = qcow2_drop_active_vmstate(bs);
+        if (r < 0) {
+            error_setg_errno(errp, -r, "Could not drop the old VM state");
+            return r;
+        }
+    }
+    if (!len) {
+        return 0;
+    }
+    if (pos + len < pos || vm_off + pos + len + span < vm_off) {
+        error_setg(errp, "VM state too large");
+        return -EFBIG;
+    }
+    r = qcow2_grow_l1(bs, (vm_off + pos + len + span - 1) / span, errp);
+    if (r < 0) {
+        return r;
+    }
+    r = qcow2_pwrite(bs, vm_off + pos, buf, len);
+    if (r < 0) {
+        error_setg_errno(errp, -r, "Could not write the VM state");
+        return r;
+    }
+    /* Start the write-back now: the flush that completes the snapshot then has
+     * less to wait for, and the disk works while the next piece is compressed. */
+    (void)sync_file_range(bs->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    return 0;
+}
+
+int qcow2_snapshot_create_vm(BlockDriverState *bs, const char *name, const void *vmstate,
+                             uint64_t vmstate_len, uint64_t vm_clock_nsec, GError **errp)
+{
+    int r;
+
     if (qcow2_find_snapshot(bs, name) >= 0) {
         error_setg(errp, "Snapshot with name '%s' already exists", name);
         return -EEXIST;
     }
-    r = qcow2_drop_active_vmstate(bs);
-    if (r < 0) {
-        error_setg_errno(errp, -r, "Could not drop the old VM state");
-        return r;
-    }
-    if (vmstate_len) {
-        uint64_t need = (vm_off + vmstate_len + span - 1) / span;
-
-        r = qcow2_grow_l1(bs, need, errp);
+    /* vmstate NULL with a length: already written by qcow2_save_vmstate. */
+    if (vmstate || !vmstate_len) {
+        r = qcow2_save_vmstate(bs, vmstate, 0, vmstate_len, errp);
         if (r < 0) {
-            return r;
-        }
-        r = qcow2_pwrite(bs, vm_off, vmstate, vmstate_len);
-        if (r < 0) {
-            error_setg_errno(errp, -r, "Could not write the VM state");
             qcow2_drop_active_vmstate(bs);
             return r;
         }

@@ -804,6 +804,7 @@ const BlockDriver bdrv_qcow2 = {
     .snapshot_list = qcow2_snapshot_list,
     .snapshot_create = qcow2_snapshot_create_punching,
     .snapshot_create_vm = qcow2_snapshot_create_vm_punching,
+    .save_vmstate = qcow2_save_vmstate,
     .snapshot_load_vmstate = qcow2_snapshot_load_vmstate,
     .snapshot_goto = qcow2_snapshot_goto_punching,
     .snapshot_delete = qcow2_snapshot_delete_punching,

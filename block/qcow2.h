@@ -214,6 +214,8 @@ int qcow2_snapshot_list(BlockDriverState *bs, BlockSnapshotInfo **list);
 int qcow2_snapshot_create(BlockDriverState *bs, const char *name, GError **errp);
 int qcow2_snapshot_goto(BlockDriverState *bs, const char *name, GError **errp);
 int qcow2_snapshot_delete(BlockDriverState *bs, const char *name, GError **errp);
+int qcow2_save_vmstate(BlockDriverState *bs, const void *buf, uint64_t pos, uint64_t len,
+                       GError **errp);
 int qcow2_snapshot_create_vm(BlockDriverState *bs, const char *name, const void *vmstate,
                              uint64_t vmstate_len, uint64_t vm_clock_nsec, GError **errp);
 int qcow2_snapshot_load_vmstate(BlockDriverState *bs, const char *name, GByteArray *out,

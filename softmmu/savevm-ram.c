@@ -478,7 +478,26 @@ static void ram_scan_block(MemoryRegion *mr, uint64_t npages, uint8_t *bitmap)
     }
 }
 
-bool savevm_ram_save_block(GByteArray *out, MemoryRegion *mr, GError **errp)
+void savevm_sink_push(SavevmSink *sink, GByteArray *out, bool final)
+{
+    uint64_t len;
+
+    if (!sink || sink->err || out->len <= sink->done) {
+        return;
+    }
+    len = out->len - sink->done;
+    if (!final) {
+        len -= len % SAVEVM_SINK_PIECE;
+    }
+    if (len && !sink->write(sink->opaque, out->data + sink->done, sink->done, len,
+                            &sink->err)) {
+        return;
+    }
+    sink->done += len;
+}
+
+bool savevm_ram_save_block(GByteArray *out, MemoryRegion *mr, SavevmSink *sink,
+                           GError **errp)
 {
     uint64_t npages = (mr->size + SAVEVM_PAGE_SIZE - 1) / SAVEVM_PAGE_SIZE;
     size_t bitmap_len = (npages + 7) / 8;
@@ -521,6 +540,8 @@ bool savevm_ram_save_block(GByteArray *out, MemoryRegion *mr, GError **errp)
             ram_put(out, n, 4);
             ram_put(out, job.zout[k].len, 8);
             g_byte_array_append(out, job.zout[k].data, job.zout[k].len);
+            /* This thread only waits for the workers: writing here is free. */
+            savevm_sink_push(sink, out, false);
         }
         g_free(job.zout[k].data);
         job.zout[k].data = NULL;

@@ -12,8 +12,29 @@
 bool savevm_page_is_zero(const uint8_t *p, size_t len);
 /* A u16 length and the bytes. */
 void savevm_put_str(GByteArray *out, const char *s);
-/* Append one RAM block (name, size, bitmap, deflated chunks). */
-bool savevm_ram_save_block(GByteArray *out, MemoryRegion *mr, GError **errp);
+/*
+ * Where a stream goes while it is being built, so that writing it overlaps
+ * compressing it: write() gets [pos, pos + len) of the stream (out->data from 0),
+ * in order. After a failed write the error is kept in err and nothing more is
+ * written; the caller reports it when the stream is complete.
+ */
+typedef struct SavevmSink {
+    bool (*write)(void *opaque, const uint8_t *buf, uint64_t pos, uint64_t len,
+                  GError **errp);
+    void *opaque;
+    uint64_t done;          /* bytes of the stream written so far */
+    GError *err;
+} SavevmSink;
+
+/* Give sink (may be NULL) what out holds past sink->done: in whole pieces of
+ * SAVEVM_SINK_PIECE bytes while the stream grows, everything when final. */
+void savevm_sink_push(SavevmSink *sink, GByteArray *out, bool final);
+#define SAVEVM_SINK_PIECE (4u << 20)
+
+/* Append one RAM block (name, size, bitmap, deflated chunks), passing finished
+ * parts of out on to sink (may be NULL). */
+bool savevm_ram_save_block(GByteArray *out, MemoryRegion *mr, SavevmSink *sink,
+                           GError **errp);
 /* Bytes of the block at buf whose name and size (already checked) match mr; 0 if
  * its bitmap or chunk table is malformed. Changes nothing. */
 size_t savevm_ram_check_block(const uint8_t *buf, size_t len, MemoryRegion *mr);

@@ -189,7 +189,9 @@ static void savevm_put_cpus_and_devices(GByteArray *out)
     }
 }
 
-bool savevm_save_stream(GByteArray *out, GError **errp)
+/* The stream into out; with a sink (then out starts empty), finished parts are
+ * written while the rest is being compressed. */
+static bool sv_save_stream(GByteArray *out, SavevmSink *sink, GError **errp)
 {
     guint start = out->len;
     g_autoptr(GPtrArray) blocks = savevm_ram_blocks();
@@ -216,7 +218,7 @@ bool savevm_save_stream(GByteArray *out, GError **errp)
     savevm_put_header(out);
     savevm_put(out, blocks->len, 4);
     for (guint i = 0; i < blocks->len; i++) {
-        if (!savevm_ram_save_block(out, g_ptr_array_index(blocks, i), errp)) {
+        if (!savevm_ram_save_block(out, g_ptr_array_index(blocks, i), sink, errp)) {
             g_byte_array_set_size(out, start);
             return false;
         }
@@ -225,7 +227,13 @@ bool savevm_save_stream(GByteArray *out, GError **errp)
     crc = savevm_crc32(out->data + start, out->len - start);
     savevm_put(out, crc, 4);
     g_byte_array_append(out, (const guint8 *)savevm_end_magic, sizeof(savevm_end_magic));
+    savevm_sink_push(sink, out, true);
     return true;
+}
+
+bool savevm_save_stream(GByteArray *out, GError **errp)
+{
+    return sv_save_stream(out, NULL, errp);
 }
 
 /* ---- check ---- */
@@ -726,8 +734,18 @@ static bool savevm_disk_has(BlockDriverState *bs, const char *name)
     return found;
 }
 
+/* The sink that writes a stream into the VM state area of the disk that keeps it. */
+static bool savevm_disk_sink_write(void *opaque, const uint8_t *buf, uint64_t pos,
+                                   uint64_t len, GError **errp)
+{
+    BlockDriverState *bs = opaque;
+
+    return bs->drv->save_vmstate(bs, buf, pos, len, errp) == 0;
+}
+
+/* data is already in the first disk's VM state area when written is true. */
 static bool savevm_disks_save(GPtrArray *disks, const char *tag, const GByteArray *data,
-                              int64_t vm_clock_ns, GError **errp)
+                              bool written, int64_t vm_clock_ns, GError **errp)
 {
     for (guint i = 0; i < disks->len; i++) {
         BlockDriverState *bs = g_ptr_array_index(disks, i);
@@ -738,7 +756,8 @@ static bool savevm_disks_save(GPtrArray *disks, const char *tag, const GByteArra
             r = bs->drv->snapshot_delete(bs, tag, errp);
         }
         if (r == 0) {
-            r = bs->drv->snapshot_create_vm(bs, tag, i == 0 ? data->data : NULL,
+            r = bs->drv->snapshot_create_vm(bs, tag,
+                                            i == 0 && !written ? data->data : NULL,
                                             i == 0 ? data->len : 0, vm_clock_ns, errp);
         }
         if (r < 0) {
@@ -787,10 +806,30 @@ bool savevm_snapshot_save_devices(const char *tag, const char *vmstate,
     }
     vm_stop(was_running ? RUN_STATE_PAUSED : runstate_get());
     data = g_byte_array_sized_new(16 * 1024 * 1024);
-    ok = savevm_save_stream(data, errp);
-    if (ok && disks->len) {
-        ok = savevm_disks_save(disks, tag, data, clock_get_ns(CLOCK_VIRTUAL), errp);
-    } else if (ok) {
+    if (disks->len) {
+        BlockDriverState *bs = g_ptr_array_index(disks, 0);
+        SavevmSink sink = { .write = savevm_disk_sink_write, .opaque = bs };
+        bool stream = bs->drv->save_vmstate != NULL;
+
+        /* The disk writes (and starts flushing) the stream while it is compressed. */
+        ok = sv_save_stream(data, stream ? &sink : NULL, errp);
+        if (ok && sink.err) {
+            g_propagate_prefixed_error(errp, sink.err, "savevm: disk '%s': ", bs->filename);
+            sink.err = NULL;
+            ok = false;
+        }
+        g_clear_error(&sink.err);
+        if (ok) {
+            ok = savevm_disks_save(disks, tag, data, stream,
+                                   clock_get_ns(CLOCK_VIRTUAL), errp);
+        }
+        if (!ok && sink.done) {
+            /* Leave no half-written state in the image's active VM state area. */
+            bs->drv->save_vmstate(bs, NULL, 0, 0, NULL);
+        }
+    } else if (!(ok = savevm_save_stream(data, errp))) {
+        /* nothing was written */
+    } else {
         info.tag = (char *)tag;
         info.vm_state_size = data->len;
         info.date_sec = now / G_USEC_PER_SEC;

@@ -133,6 +133,15 @@ struct BlockDriver {
      */
     int (*snapshot_create_vm)(BlockDriverState *bs, const char *name, const void *vmstate,
                               uint64_t len, uint64_t vm_clock_nsec, GError **errp);
+    /*
+     * savevm in pieces, so that writing overlaps producing the stream: write
+     * [pos, pos + len) of the VM state to the image's active VM state area (pos 0
+     * first, which replaces what the area held), then snapshot_create_vm with
+     * vmstate NULL and the total len takes what was written. buf NULL and len 0
+     * empties the area (a savevm that failed half-way). NULL if unsupported.
+     */
+    int (*save_vmstate)(BlockDriverState *bs, const void *buf, uint64_t pos, uint64_t len,
+                        GError **errp);
     /* Append snapshot NAME's VM state to out (nothing if it has none); the active
      * disk contents are not changed. */
     int (*snapshot_load_vmstate)(BlockDriverState *bs, const char *name, GByteArray *out,

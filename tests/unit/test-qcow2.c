@@ -916,3 +916,46 @@ Test(qcow2, snapshot_refcount_batches_cross_blocks)
         bdrv_close(bs);
     }
 }
+
+/*
+ * savevm writes its stream in pieces while compressing it (save_vmstate), then
+ * takes the snapshot of what was written: pieces of odd sizes at increasing
+ * offsets come back as one state; a second stream replaces the first; a stream
+ * given up half-way (buf NULL, len 0) leaves no clusters behind.
+ */
+Test(qcow2, vm_state_written_in_pieces)
+{
+    g_autofree char *p = tpath("pieces.qcow2");
+    BlockCreateOpts o = { .size = 2 << 20, .cluster_size = 4096 };
+    size_t vm_len = (3 << 20) + 777, cut[] = { 0, 4096 * 5, (1 << 20) + 3, vm_len };
+    g_autofree uint8_t *vm = g_malloc(vm_len);
+    g_autoptr(GByteArray) got = g_byte_array_new();
+    BlockDriverState *bs;
+    GError *err = NULL;
+
+    for (size_t i = 0; i < vm_len; i++) {
+        vm[i] = (i * 2246822519u) >> 11;
+    }
+    create_ok(p, &o);
+    bs = open_ok(p, BDRV_O_RDWR);
+    /* A stream abandoned half-way first: it must not survive into the next one. */
+    cr_assert_eq(bs->drv->save_vmstate(bs, vm + 7, 0, 1 << 20, &err), 0);
+    for (unsigned i = 0; i + 1 < G_N_ELEMENTS(cut); i++) {
+        cr_assert_eq(bs->drv->save_vmstate(bs, vm + cut[i], cut[i], cut[i + 1] - cut[i],
+                                           &err), 0, "%s", err ? err->message : "");
+    }
+    cr_assert_eq(bs->drv->snapshot_create_vm(bs, "s", NULL, vm_len, 5, &err), 0,
+                 "%s", err ? err->message : "");
+    cr_assert_eq(bs->drv->snapshot_load_vmstate(bs, "s", got, &err), 0);
+    cr_assert_eq(got->len, vm_len);
+    cr_assert(memcmp(got->data, vm, vm_len) == 0, "VM state read back");
+    bdrv_close(bs);
+    check_clean(p);
+
+    bs = open_ok(p, BDRV_O_RDWR);
+    cr_assert_eq(bs->drv->save_vmstate(bs, vm, 0, 2 << 20, &err), 0);
+    cr_assert_eq(bs->drv->save_vmstate(bs, NULL, 0, 0, &err), 0);
+    cr_assert_eq(bs->drv->snapshot_delete(bs, "s", &err), 0);
+    bdrv_close(bs);
+    check_clean(p);
+}

@@ -70,7 +70,7 @@ static GByteArray *save_block(MemoryRegion *mr)
     GByteArray *out = g_byte_array_new();
     GError *err = NULL;
 
-    cr_assert(savevm_ram_save_block(out, mr, &err), "%s", err ? err->message : "");
+    cr_assert(savevm_ram_save_block(out, mr, NULL, &err), "%s", err ? err->message : "");
     return out;
 }
 
@@ -480,4 +480,69 @@ Test(savevm_ram, segments_deflate_cannot_halve_are_stored)
     memset(out, 0, n);
     cr_assert(savevm_zlib_inflate(z, zl, out, n));
     cr_assert(memcmp(in, out, n) == 0);
+}
+
+/* A sink that records what it was given, and fails on its second write if told. */
+typedef struct RecSink {
+    GByteArray *got;
+    GArray *sizes;
+    bool fail_second;
+} RecSink;
+
+static bool rec_write(void *opaque, const uint8_t *buf, uint64_t pos, uint64_t len,
+                      GError **errp)
+{
+    RecSink *r = opaque;
+
+    cr_assert_eq(pos, r->got->len, "pieces come in order, without gaps");
+    if (r->fail_second && r->sizes->len == 1) {
+        error_setg(errp, "disk full");
+        return false;
+    }
+    g_byte_array_append(r->got, buf, len);
+    g_array_append_val(r->sizes, len);
+    return true;
+}
+
+/*
+ * While a block is saved its finished part goes to the sink in whole pieces of
+ * SAVEVM_SINK_PIECE, the rest when the stream is final; what the sink got is the
+ * stream. After a failed write nothing more is written and the error is kept.
+ */
+Test(savevm_ram, sink_gets_the_stream_in_pieces)
+{
+    MemoryRegion *mr = new_ram("sink.ram", 24 * 1024 * 1024);
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    RecSink r = { g_byte_array_new(), g_array_new(false, false, sizeof(uint64_t)) };
+    SavevmSink sink = { .write = rec_write, .opaque = &r };
+    GError *err = NULL;
+
+    for (uint64_t i = 0; i < mr->size; i += PAGE) {
+        fill_page(mr->ram_ptr + i, PAGE, 1);    /* random: the stream is ~24 MiB */
+    }
+    cr_assert(savevm_ram_save_block(out, mr, &sink, &err));
+    cr_assert_geq(r.sizes->len, 2, "pieces were written while the block was saved");
+    for (guint i = 0; i < r.sizes->len; i++) {
+        cr_assert_eq(g_array_index(r.sizes, uint64_t, i) % SAVEVM_SINK_PIECE, 0);
+    }
+    savevm_sink_push(&sink, out, true);
+    cr_assert_eq(sink.done, out->len);
+    cr_assert_eq(r.got->len, out->len);
+    cr_assert(memcmp(r.got->data, out->data, out->len) == 0);
+
+    /* A failing sink: one piece written, then the error, then nothing. */
+    g_byte_array_set_size(out, 0);
+    g_byte_array_set_size(r.got, 0);
+    g_array_set_size(r.sizes, 0);
+    r.fail_second = true;
+    sink.done = 0;
+    cr_assert(savevm_ram_save_block(out, mr, &sink, &err));
+    savevm_sink_push(&sink, out, true);
+    cr_assert_not_null(sink.err);
+    cr_assert_str_eq(sink.err->message, "disk full");
+    cr_assert_eq(r.sizes->len, 1);
+    cr_assert_eq(sink.done, SAVEVM_SINK_PIECE);
+    g_clear_error(&sink.err);
+    g_byte_array_unref(r.got);
+    g_array_unref(r.sizes);
 }
