@@ -3,23 +3,44 @@
  * writable disk (a kernel + initramfs boot), named by -snapshot-store PATH.
  *
  * Layout: the 8-byte magic "MIMICSS1", then one entry per snapshot:
- *   u32 "SNAP", u16 id length + id, u16 tag length + tag, i64 date (seconds),
+ *   u32 magic, u16 id length + id, u16 tag length + tag, i64 date (seconds),
  *   i64 date (nanoseconds), i64 guest virtual clock (ns), u64 stream length, stream.
- * All integers are little-endian. Changes rewrite the whole file into PATH.tmp and
- * rename it over PATH, so the store is always either the old or the new one.
+ * All integers are little-endian. The entry magic says what the entry is:
+ *   "SNAP" a snapshot; "SNPW" one being written (a savevm that did not finish:
+ *   only ever the last entry, ignored and cut off by the next savevm); "DEAD" one
+ *   deleted or replaced. When two live entries have the same tag the later wins
+ *   (a crash between adding a replacement and marking the old one dead).
+ *
+ * savevm appends: the entry goes in as "SNPW", is flushed, and becomes "SNAP" by
+ * a 4-byte write, so a crash leaves either the old store or the new one and the
+ * time does not grow with the snapshots already there. Deleting marks the entry
+ * dead in place. When dead entries take more room than live ones the store is
+ * compacted: rewritten into PATH.tmp and renamed over PATH. Stores written before
+ * there were appends (all "SNAP") read the same.
  */
 #include "qemu/osdep.h"
+#include <fcntl.h>
 #include <unistd.h>
 #include "migration/savevm.h"
 
 static const char store_magic[8] = "MIMICSS1";
 #define STORE_ENTRY_MAGIC 0x50414e53u   /* "SNAP" */
+#define STORE_PENDING_MAGIC 0x57504e53u /* "SNPW" */
+#define STORE_DEAD_MAGIC 0x44414544u    /* "DEAD" */
 #define STORE_MAX_NAME 1024
 
 typedef struct StoreEntry {
     SnapshotInfo *info;
+    uint64_t pos;          /* file offset of the entry (its magic) */
     uint64_t data_pos;     /* file offset of the stream */
 } StoreEntry;
+
+/* What reading a store found besides its live entries. */
+typedef struct StoreLayout {
+    uint64_t end;          /* end of the last complete entry: where to append */
+    uint64_t live_bytes;   /* bytes of live entries (headers and streams) */
+    uint64_t dead_bytes;   /* bytes of dead, replaced and unfinished entries */
+} StoreLayout;
 
 void snapshot_info_free(SnapshotInfo *info)
 {
@@ -90,13 +111,15 @@ static bool store_write_str(FILE *f, const char *s)
     return store_write_le(f, n, 2) && fwrite(s, 1, n, f) == n;
 }
 
-/* Read the entry list of an open store; NULL + errp if it is not a valid store. */
-static GPtrArray *store_read_entries(FILE *f, const char *path, GError **errp)
+/* Read the live entries of an open store; NULL + errp if it is not a valid store. */
+static GPtrArray *store_read_entries(FILE *f, const char *path, StoreLayout *lay,
+                                     GError **errp)
 {
     GPtrArray *list = g_ptr_array_new_with_free_func(store_entry_free);
     char magic[8];
     off_t file_size;
 
+    memset(lay, 0, sizeof(*lay));
     if (fseeko(f, 0, SEEK_END) != 0 || (file_size = ftello(f)) < 0 ||
         fseeko(f, 0, SEEK_SET) != 0) {
         error_setg(errp, "snapshot store %s: cannot seek: %s", path, g_strerror(errno));
@@ -109,34 +132,73 @@ static GPtrArray *store_read_entries(FILE *f, const char *path, GError **errp)
         error_setg(errp, "%s is not a mimic snapshot store", path);
         goto fail;
     }
+    lay->end = sizeof(magic);
     while (ftello(f) < file_size) {
         StoreEntry *e = g_new0(StoreEntry, 1);
-        uint64_t m, ds, dn, vc, len;
+        uint64_t m = 0, ds = 0, dn = 0, vc = 0, len = 0;
+        bool complete;
 
         e->info = g_new0(SnapshotInfo, 1);
-        g_ptr_array_add(list, e);
-        if (!store_read_le(f, 4, &m) || m != STORE_ENTRY_MAGIC ||
-            !(e->info->id = store_read_str(f)) || !(e->info->tag = store_read_str(f)) ||
-            !store_read_le(f, 8, &ds) || !store_read_le(f, 8, &dn) ||
-            !store_read_le(f, 8, &vc) || !store_read_le(f, 8, &len)) {
-            error_setg(errp, "snapshot store %s is damaged (entry %u)", path, list->len);
+        e->pos = ftello(f);
+        complete = store_read_le(f, 4, &m) &&
+                   (m == STORE_ENTRY_MAGIC || m == STORE_PENDING_MAGIC ||
+                    m == STORE_DEAD_MAGIC) &&
+                   (e->info->id = store_read_str(f)) && (e->info->tag = store_read_str(f)) &&
+                   store_read_le(f, 8, &ds) && store_read_le(f, 8, &dn) &&
+                   store_read_le(f, 8, &vc) && store_read_le(f, 8, &len);
+        e->data_pos = ftello(f);
+        complete = complete && len <= (uint64_t)file_size - e->data_pos;
+        if (m == STORE_PENDING_MAGIC) {
+            /* An unfinished savevm: fine as the last entry, whole or cut short. */
+            if (complete && e->data_pos + len < (uint64_t)file_size) {
+                store_entry_free(e);
+                error_setg(errp, "snapshot store %s is damaged (unfinished entry "
+                           "before the end)", path);
+                goto fail;
+            }
+            lay->dead_bytes += file_size - e->pos;
+            store_entry_free(e);
+            break;
+        }
+        if (!complete) {
+            g_ptr_array_add(list, e);
+            if (e->info->tag && m == STORE_ENTRY_MAGIC && e->data_pos <= (uint64_t)file_size) {
+                error_setg(errp, "snapshot store %s is truncated (snapshot '%s')", path,
+                           e->info->tag);
+            } else {
+                error_setg(errp, "snapshot store %s is damaged (entry %u)", path, list->len);
+            }
             goto fail;
+        }
+        if (fseeko(f, (off_t)len, SEEK_CUR) != 0) {
+            store_entry_free(e);
+            error_setg(errp, "snapshot store %s: cannot seek: %s", path,
+                       g_strerror(errno));
+            goto fail;
+        }
+        lay->end = e->data_pos + len;
+        if (m == STORE_DEAD_MAGIC) {
+            lay->dead_bytes += lay->end - e->pos;
+            store_entry_free(e);
+            continue;
         }
         e->info->date_sec = (int64_t)ds;
         e->info->date_nsec = (int64_t)dn;
         e->info->vm_clock_ns = (int64_t)vc;
         e->info->vm_state_size = len;
-        e->data_pos = ftello(f);
-        if (len > (uint64_t)file_size - e->data_pos) {
-            error_setg(errp, "snapshot store %s is truncated (snapshot '%s')", path,
-                       e->info->tag);
-            goto fail;
+        /* A replacement whose predecessor was not marked dead yet: the later wins. */
+        for (guint i = 0; i < list->len; i++) {
+            StoreEntry *old = g_ptr_array_index(list, i);
+
+            if (strcmp(old->info->tag, e->info->tag) == 0) {
+                lay->dead_bytes += old->data_pos + old->info->vm_state_size - old->pos;
+                lay->live_bytes -= old->data_pos + old->info->vm_state_size - old->pos;
+                g_ptr_array_remove_index(list, i);
+                break;
+            }
         }
-        if (fseeko(f, (off_t)len, SEEK_CUR) != 0) {
-            error_setg(errp, "snapshot store %s: cannot seek: %s", path,
-                       g_strerror(errno));
-            goto fail;
-        }
+        lay->live_bytes += lay->end - e->pos;
+        g_ptr_array_add(list, e);
     }
     return list;
 
@@ -146,12 +208,16 @@ fail:
 }
 
 /* Open and read the store; an absent file is an empty store (*fp = NULL then). */
-static GPtrArray *store_open(const char *path, FILE **fp, GError **errp)
+static GPtrArray *store_open(const char *path, FILE **fp, StoreLayout *lay,
+                             GError **errp)
 {
     FILE *f = fopen(path, "rb");
+    StoreLayout unused;
     GPtrArray *list;
 
     *fp = NULL;
+    lay = lay ? lay : &unused;
+    memset(lay, 0, sizeof(*lay));
     if (!f) {
         if (errno == ENOENT) {
             return g_ptr_array_new_with_free_func(store_entry_free);
@@ -159,7 +225,7 @@ static GPtrArray *store_open(const char *path, FILE **fp, GError **errp)
         error_setg(errp, "cannot open snapshot store %s: %s", path, g_strerror(errno));
         return NULL;
     }
-    list = store_read_entries(f, path, errp);
+    list = store_read_entries(f, path, lay, errp);
     if (!list) {
         fclose(f);
         return NULL;
@@ -262,7 +328,7 @@ static bool store_rewrite(const char *path, FILE *in, GPtrArray *list, int skip,
 GPtrArray *snapshot_store_list(const char *path, GError **errp)
 {
     FILE *f;
-    GPtrArray *entries = store_open(path, &f, errp);
+    GPtrArray *entries = store_open(path, &f, NULL, errp);
     GPtrArray *list;
 
     if (!entries) {
@@ -282,12 +348,67 @@ GPtrArray *snapshot_store_list(const char *path, GError **errp)
     return list;
 }
 
+/* Write the 4-byte magic of the entry at pos and flush it. */
+static bool store_set_magic(int fd, uint64_t pos, uint32_t magic)
+{
+    uint8_t b[4] = { magic, magic >> 8, magic >> 16, magic >> 24 };
+
+    return pwrite(fd, b, 4, (off_t)pos) == 4 && fdatasync(fd) == 0;
+}
+
+/* Append a snapshot entry at lay->end as described at the top of the file. */
+static bool store_append(const char *path, const StoreLayout *lay, const SnapshotInfo *info,
+                         const uint8_t *data, GError **errp)
+{
+    FILE *out = fopen(path, "r+b");
+    int fd;
+    bool ok;
+
+    if (!out) {
+        error_setg(errp, "cannot open snapshot store %s: %s", path, g_strerror(errno));
+        return false;
+    }
+    fd = fileno(out);
+    /* Cut off what an unfinished savevm left, then add the entry as unfinished. */
+    ok = ftruncate(fd, (off_t)lay->end) == 0 && fseeko(out, (off_t)lay->end, SEEK_SET) == 0 &&
+         store_write_le(out, STORE_PENDING_MAGIC, 4) && store_write_str(out, info->id) &&
+         store_write_str(out, info->tag) && store_write_le(out, info->date_sec, 8) &&
+         store_write_le(out, info->date_nsec, 8) && store_write_le(out, info->vm_clock_ns, 8) &&
+         store_write_le(out, info->vm_state_size, 8) &&
+         fwrite(data, 1, info->vm_state_size, out) == info->vm_state_size &&
+         fflush(out) == 0 && fdatasync(fd) == 0 &&
+         store_set_magic(fd, lay->end, STORE_ENTRY_MAGIC);
+    if (!ok) {
+        error_setg(errp, "cannot write snapshot store %s: %s", path, g_strerror(errno));
+        (void)ftruncate(fd, (off_t)lay->end);
+    }
+    fclose(out);
+    return ok;
+}
+
+/* Mark the entry at pos dead (delete, or the snapshot a new one replaced). */
+static bool store_kill(const char *path, uint64_t pos, GError **errp)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    bool ok = fd >= 0 && store_set_magic(fd, pos, STORE_DEAD_MAGIC);
+
+    if (!ok) {
+        error_setg(errp, "cannot write snapshot store %s: %s", path, g_strerror(errno));
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    return ok;
+}
+
 bool snapshot_store_put(const char *path, SnapshotInfo *info, const uint8_t *data,
                         size_t len, GError **errp)
 {
     FILE *f;
-    GPtrArray *list = store_open(path, &f, errp);
-    int old = -1;
+    StoreLayout lay;
+    GPtrArray *list = store_open(path, &f, &lay, errp);
+    StoreEntry *old = NULL;
+    int old_idx = -1;
     bool ok;
 
     if (!list) {
@@ -303,7 +424,8 @@ bool snapshot_store_put(const char *path, SnapshotInfo *info, const uint8_t *dat
         StoreEntry *e = g_ptr_array_index(list, i);
 
         if (strcmp(e->info->tag, info->tag) == 0) {
-            old = i;
+            old = e;
+            old_idx = i;
         }
     }
     if (!info->id) {
@@ -317,7 +439,22 @@ bool snapshot_store_put(const char *path, SnapshotInfo *info, const uint8_t *dat
         info->id = g_strdup_printf("%" PRIu64, max_id + 1);
     }
     info->vm_state_size = len;
-    ok = store_rewrite(path, f, list, old, info, data, errp);
+    if (old) {
+        uint64_t n = old->data_pos + old->info->vm_state_size - old->pos;
+
+        lay.dead_bytes += n;
+        lay.live_bytes -= n;
+    }
+    if (!f || lay.dead_bytes > lay.live_bytes + len) {
+        /* A new file, or one mostly dead: write it anew. */
+        ok = store_rewrite(path, f, list, old_idx, info, data, errp);
+    } else {
+        ok = store_append(path, &lay, info, data, errp);
+        if (ok && old) {
+            /* If this fails the new entry still wins over the old (it is later). */
+            store_kill(path, old->pos, NULL);
+        }
+    }
 out:
     if (f) {
         fclose(f);
@@ -330,7 +467,7 @@ GByteArray *snapshot_store_get(const char *path, const char *name, SnapshotInfo 
                                GError **errp)
 {
     FILE *f;
-    GPtrArray *list = store_open(path, &f, errp);
+    GPtrArray *list = store_open(path, &f, NULL, errp);
     GByteArray *data = NULL;
     StoreEntry *e;
     int i;
@@ -368,7 +505,8 @@ out:
 bool snapshot_store_delete(const char *path, const char *name, GError **errp)
 {
     FILE *f;
-    GPtrArray *list = store_open(path, &f, errp);
+    StoreLayout lay;
+    GPtrArray *list = store_open(path, &f, &lay, errp);
     bool ok = false;
     int i;
 
@@ -379,7 +517,15 @@ bool snapshot_store_delete(const char *path, const char *name, GError **errp)
     if (i < 0) {
         error_setg(errp, "snapshot '%s' does not exist in %s", name, path);
     } else {
-        ok = store_rewrite(path, f, list, i, NULL, NULL, errp);
+        StoreEntry *e = g_ptr_array_index(list, i);
+        uint64_t n = e->data_pos + e->info->vm_state_size - e->pos;
+
+        /* Mark it dead in place, or compact the store once it is mostly dead. */
+        if (lay.dead_bytes + n > lay.live_bytes - n) {
+            ok = store_rewrite(path, f, list, i, NULL, NULL, errp);
+        } else {
+            ok = store_kill(path, e->pos, errp);
+        }
     }
     if (f) {
         fclose(f);

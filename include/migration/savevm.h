@@ -84,9 +84,10 @@ void snapshot_info_free(SnapshotInfo *info);
 /* List the snapshots in the store (an absent file is an empty store). The array
  * owns its SnapshotInfo elements. */
 GPtrArray *snapshot_store_list(const char *path, GError **errp);
-/* Add the stream under info->tag, replacing a snapshot with the same tag or id; the
- * file is rewritten through a temporary file and rename, so a crash never leaves a
- * half-written store. info->id is assigned if NULL. */
+/* Add the stream under info->tag, replacing a snapshot with the same tag. The
+ * entry is appended and committed by a 4-byte write after a flush (the store is
+ * compacted through a temporary file and rename when mostly dead), so a crash never
+ * leaves a half-written store. info->id is assigned if NULL. */
 bool snapshot_store_put(const char *path, SnapshotInfo *info, const uint8_t *data,
                         size_t len, GError **errp);
 /* Find a snapshot by tag or id and read its stream. */

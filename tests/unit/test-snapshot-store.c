@@ -6,6 +6,7 @@
 #include "qemu/osdep.h"
 #include <criterion/criterion.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "migration/savevm.h"
 
 static char *dir, *store;
@@ -171,4 +172,105 @@ Test(store, info_table_looks_like_qemus)
     cr_assert(strstr(text, "18.5 MiB"), "%s", text);
     cr_assert(strstr(text, "01:02:03.004"), "%s", text);
     free(text);
+}
+
+static ino_t store_inode(void)
+{
+    struct stat st;
+
+    cr_assert(stat(store, &st) == 0);
+    return st.st_ino;
+}
+
+/*
+ * A new snapshot is appended: the file is not rewritten (same inode, the bytes
+ * before it unchanged), so savevm does not slow down as snapshots accumulate.
+ */
+Test(store, new_snapshots_are_appended)
+{
+    gchar *before, *after;
+    gsize n1, n2;
+    ino_t ino;
+    char *a;
+
+    put("s1", "first snapshot");
+    ino = store_inode();
+    cr_assert(g_file_get_contents(store, &before, &n1, NULL));
+    put("s2", "second");
+    cr_assert_eq(store_inode(), ino);
+    cr_assert(g_file_get_contents(store, &after, &n2, NULL));
+    cr_assert_gt(n2, n1);
+    cr_assert(memcmp(before, after, n1) == 0);
+    a = get("s2");
+    cr_assert_str_eq(a, "second");
+    g_free(a);
+    g_free(before);
+    g_free(after);
+}
+
+/*
+ * A savevm that died while appending leaves an unfinished entry at the end: the
+ * store still lists what it had, and the next savevm cuts the remains off.
+ */
+Test(store, unfinished_entry_is_ignored_and_cut_off)
+{
+    static const uint8_t pending[] = { 'S', 'N', 'P', 'W', 1, 0, '9', 2, 0, 'x' };
+    GError *err = NULL;
+    GPtrArray *l;
+    gsize n1, n2;
+    gchar *c;
+    char *a;
+
+    put("s1", "kept");
+    cr_assert(g_file_get_contents(store, &c, &n1, NULL));
+    g_free(c);
+    {
+        FILE *f = fopen(store, "ab");
+
+        cr_assert(fwrite(pending, 1, sizeof(pending), f) == sizeof(pending));
+        fclose(f);
+    }
+    l = snapshot_store_list(store, &err);
+    cr_assert_not_null(l, "%s", err ? err->message : "");
+    cr_assert_eq(l->len, 1);
+    g_ptr_array_free(l, true);
+    put("s2", "after the crash");
+    a = get("s1");
+    cr_assert_str_eq(a, "kept");
+    g_free(a);
+    a = get("s2");
+    cr_assert_str_eq(a, "after the crash");
+    g_free(a);
+    cr_assert(g_file_get_contents(store, &c, &n2, NULL));
+    g_free(c);
+    /* The remains are gone: the file holds exactly the two entries. */
+    cr_assert_eq(n2, n1 + (n1 - 8) - strlen("kept") + strlen("after the crash"));
+}
+
+/*
+ * Replacing and deleting mark entries dead in place; once dead entries take more
+ * room than live ones the store is compacted and shrinks.
+ */
+Test(store, dead_entries_are_compacted_away)
+{
+    g_autofree char *big = g_strnfill(10000, 'b');
+    struct stat st;
+    ino_t ino;
+    char *a;
+
+    put("keep", "k");
+    put("big", big);
+    ino = store_inode();
+    put("keep", "k2");                      /* replaced: the old "keep" is dead */
+    cr_assert_eq(store_inode(), ino);
+    a = get("keep");
+    cr_assert_str_eq(a, "k2");
+    g_free(a);
+    cr_assert(snapshot_store_delete(store, "big", NULL));   /* mostly dead now */
+    cr_assert(stat(store, &st) == 0);
+    cr_assert_lt(st.st_size, 200, "compacted to %lld bytes", (long long)st.st_size);
+    cr_assert_null(get("big"));
+    a = get("keep");
+    cr_assert_str_eq(a, "k2");
+    g_free(a);
 }
