@@ -743,6 +743,12 @@ static bool savevm_disk_sink_write(void *opaque, const uint8_t *buf, uint64_t po
     return bs->drv->save_vmstate(bs, buf, pos, len, errp) == 0;
 }
 
+static bool savevm_store_sink_write(void *opaque, const uint8_t *buf, uint64_t pos,
+                                    uint64_t len, GError **errp)
+{
+    return snapshot_store_write(opaque, buf, pos, len, errp);
+}
+
 /* data is already in the first disk's VM state area when written is true. */
 static bool savevm_disks_save(GPtrArray *disks, const char *tag, const GByteArray *data,
                               bool written, int64_t vm_clock_ns, GError **errp)
@@ -827,16 +833,28 @@ bool savevm_snapshot_save_devices(const char *tag, const char *vmstate,
             /* Leave no half-written state in the image's active VM state area. */
             bs->drv->save_vmstate(bs, NULL, 0, 0, NULL);
         }
-    } else if (!(ok = savevm_save_stream(data, errp))) {
-        /* nothing was written */
     } else {
+        SnapshotStoreWriter *w;
+        SavevmSink sink = { .write = savevm_store_sink_write };
+
         info.tag = (char *)tag;
-        info.vm_state_size = data->len;
         info.date_sec = now / G_USEC_PER_SEC;
         info.date_nsec = (now % G_USEC_PER_SEC) * 1000;
         info.vm_clock_ns = clock_get_ns(CLOCK_VIRTUAL);
-        ok = snapshot_store_put(store, &info, data->data, data->len, errp);
-        g_free(info.id);
+        w = snapshot_store_begin(store, &info, errp);
+        sink.opaque = w;
+        ok = w && sv_save_stream(data, &sink, errp);
+        if (ok && sink.err) {
+            g_propagate_error(errp, sink.err);
+            sink.err = NULL;
+            ok = false;
+        }
+        g_clear_error(&sink.err);
+        if (ok) {
+            ok = snapshot_store_commit(w, data->len, NULL, errp);
+        } else if (w) {
+            snapshot_store_abort(w);
+        }
     }
     if (was_running) {
         vm_start();

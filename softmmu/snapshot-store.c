@@ -149,13 +149,8 @@ static GPtrArray *store_read_entries(FILE *f, const char *path, StoreLayout *lay
         e->data_pos = ftello(f);
         complete = complete && len <= (uint64_t)file_size - e->data_pos;
         if (m == STORE_PENDING_MAGIC) {
-            /* An unfinished savevm: fine as the last entry, whole or cut short. */
-            if (complete && e->data_pos + len < (uint64_t)file_size) {
-                store_entry_free(e);
-                error_setg(errp, "snapshot store %s is damaged (unfinished entry "
-                           "before the end)", path);
-                goto fail;
-            }
+            /* An unfinished savevm (its length is only filled in when it is
+             * committed): the rest of the file is its remains. */
             lay->dead_bytes += file_size - e->pos;
             store_entry_free(e);
             break;
@@ -281,12 +276,10 @@ static bool store_copy(FILE *in, uint64_t pos, uint64_t len, FILE *out)
     return true;
 }
 
-/*
- * Write a new store: every entry of list except skip (-1: none) copied from in,
- * then (if add) the new entry with data.
- */
+/* Write the store anew (compaction): every entry of list except skip (-1: none)
+ * copied from in, through PATH.tmp renamed over PATH. */
 static bool store_rewrite(const char *path, FILE *in, GPtrArray *list, int skip,
-                          const SnapshotInfo *add, const uint8_t *data, GError **errp)
+                          GError **errp)
 {
     g_autofree char *tmp = g_strdup_printf("%s.tmp", path);
     FILE *out = fopen(tmp, "wb");
@@ -304,10 +297,6 @@ static bool store_rewrite(const char *path, FILE *in, GPtrArray *list, int skip,
             ok = store_write_entry(out, e->info) &&
                  store_copy(in, e->data_pos, e->info->vm_state_size, out);
         }
-    }
-    if (ok && add) {
-        ok = store_write_entry(out, add) &&
-             fwrite(data, 1, add->vm_state_size, out) == add->vm_state_size;
     }
     ok = fflush(out) == 0 && ok;
     ok = fsync(fileno(out)) == 0 && ok;
@@ -356,36 +345,6 @@ static bool store_set_magic(int fd, uint64_t pos, uint32_t magic)
     return pwrite(fd, b, 4, (off_t)pos) == 4 && fdatasync(fd) == 0;
 }
 
-/* Append a snapshot entry at lay->end as described at the top of the file. */
-static bool store_append(const char *path, const StoreLayout *lay, const SnapshotInfo *info,
-                         const uint8_t *data, GError **errp)
-{
-    FILE *out = fopen(path, "r+b");
-    int fd;
-    bool ok;
-
-    if (!out) {
-        error_setg(errp, "cannot open snapshot store %s: %s", path, g_strerror(errno));
-        return false;
-    }
-    fd = fileno(out);
-    /* Cut off what an unfinished savevm left, then add the entry as unfinished. */
-    ok = ftruncate(fd, (off_t)lay->end) == 0 && fseeko(out, (off_t)lay->end, SEEK_SET) == 0 &&
-         store_write_le(out, STORE_PENDING_MAGIC, 4) && store_write_str(out, info->id) &&
-         store_write_str(out, info->tag) && store_write_le(out, info->date_sec, 8) &&
-         store_write_le(out, info->date_nsec, 8) && store_write_le(out, info->vm_clock_ns, 8) &&
-         store_write_le(out, info->vm_state_size, 8) &&
-         fwrite(data, 1, info->vm_state_size, out) == info->vm_state_size &&
-         fflush(out) == 0 && fdatasync(fd) == 0 &&
-         store_set_magic(fd, lay->end, STORE_ENTRY_MAGIC);
-    if (!ok) {
-        error_setg(errp, "cannot write snapshot store %s: %s", path, g_strerror(errno));
-        (void)ftruncate(fd, (off_t)lay->end);
-    }
-    fclose(out);
-    return ok;
-}
-
 /* Mark the entry at pos dead (delete, or the snapshot a new one replaced). */
 static bool store_kill(const char *path, uint64_t pos, GError **errp)
 {
@@ -401,22 +360,46 @@ static bool store_kill(const char *path, uint64_t pos, GError **errp)
     return ok;
 }
 
-bool snapshot_store_put(const char *path, SnapshotInfo *info, const uint8_t *data,
-                        size_t len, GError **errp)
+/* A snapshot being appended: see the top of the file. */
+struct SnapshotStoreWriter {
+    char *path;
+    SnapshotInfo info;
+    int fd;
+    uint64_t entry_pos;     /* the new entry's magic */
+    uint64_t len_pos;       /* its stream length field */
+    uint64_t data_pos;      /* its stream */
+    uint64_t old_pos;       /* the entry it replaces; 0: none */
+};
+
+/* Write the store anew without the entry at skip (compaction), then reopen it. */
+static GPtrArray *store_compact(const char *path, FILE **f, GPtrArray *list, int skip,
+                                StoreLayout *lay, GError **errp)
 {
-    FILE *f;
+    bool ok = store_rewrite(path, *f, list, skip, errp);
+
+    fclose(*f);
+    *f = NULL;
+    g_ptr_array_free(list, true);
+    return ok ? store_open(path, f, lay, errp) : NULL;
+}
+
+SnapshotStoreWriter *snapshot_store_begin(const char *path, const SnapshotInfo *info,
+                                          GError **errp)
+{
+    SnapshotStoreWriter *w = NULL;
     StoreLayout lay;
+    FILE *f, *out = NULL;
     GPtrArray *list = store_open(path, &f, &lay, errp);
     StoreEntry *old = NULL;
+    uint64_t max_id = 0;
     int old_idx = -1;
     bool ok;
 
     if (!list) {
-        return false;
+        return NULL;
     }
     if (strlen(info->tag) > STORE_MAX_NAME) {
         error_setg(errp, "snapshot tag too long (at most %d bytes)", STORE_MAX_NAME);
-        ok = false;
         goto out;
     }
     /* Like QEMU, a new snapshot replaces the one with the same tag (not id). */
@@ -428,39 +411,154 @@ bool snapshot_store_put(const char *path, SnapshotInfo *info, const uint8_t *dat
             old_idx = i;
         }
     }
-    if (!info->id) {
-        uint64_t max_id = 0;
-
-        for (guint i = 0; i < list->len; i++) {
-            StoreEntry *e = g_ptr_array_index(list, i);
-
-            max_id = MAX(max_id, g_ascii_strtoull(e->info->id, NULL, 10));
-        }
-        info->id = g_strdup_printf("%" PRIu64, max_id + 1);
-    }
-    info->vm_state_size = len;
-    if (old) {
-        uint64_t n = old->data_pos + old->info->vm_state_size - old->pos;
-
-        lay.dead_bytes += n;
-        lay.live_bytes -= n;
-    }
-    if (!f || lay.dead_bytes > lay.live_bytes + len) {
-        /* A new file, or one mostly dead: write it anew. */
-        ok = store_rewrite(path, f, list, old_idx, info, data, errp);
-    } else {
-        ok = store_append(path, &lay, info, data, errp);
-        if (ok && old) {
-            /* If this fails the new entry still wins over the old (it is later). */
-            store_kill(path, old->pos, NULL);
+    if (old && lay.dead_bytes + (old->data_pos + old->info->vm_state_size - old->pos) >
+                   lay.live_bytes - (old->data_pos + old->info->vm_state_size - old->pos)) {
+        /* Mostly dead once this one is replaced: compact first, without it. */
+        list = store_compact(path, &f, list, old_idx, &lay, errp);
+        old = NULL;
+        if (!list) {
+            return NULL;
         }
     }
+    for (guint i = 0; i < list->len; i++) {
+        StoreEntry *e = g_ptr_array_index(list, i);
+
+        max_id = MAX(max_id, g_ascii_strtoull(e->info->id, NULL, 10));
+    }
+    w = g_new0(SnapshotStoreWriter, 1);
+    w->path = g_strdup(path);
+    w->info = *info;
+    w->info.tag = g_strdup(info->tag);
+    w->info.id = info->id ? g_strdup(info->id) : g_strdup_printf("%" PRIu64, max_id + 1);
+    w->old_pos = old ? old->pos : 0;
+    out = fopen(path, f ? "r+b" : "w+b");
+    if (!out) {
+        error_setg(errp, "cannot open snapshot store %s: %s", path, g_strerror(errno));
+        goto fail;
+    }
+    /* Cut off what an unfinished savevm left; the entry goes in unfinished, with
+     * its stream length filled in by the commit. */
+    w->entry_pos = f ? lay.end : sizeof(store_magic);
+    w->len_pos = w->entry_pos + 4 + 2 + strlen(w->info.id) + 2 + strlen(w->info.tag) + 24;
+    w->data_pos = w->len_pos + 8;
+    ok = ftruncate(fileno(out), (off_t)(f ? lay.end : 0)) == 0 &&
+         (f || fwrite(store_magic, 1, sizeof(store_magic), out) == sizeof(store_magic)) &&
+         fseeko(out, (off_t)w->entry_pos, SEEK_SET) == 0 &&
+         store_write_le(out, STORE_PENDING_MAGIC, 4) && store_write_str(out, w->info.id) &&
+         store_write_str(out, w->info.tag) && store_write_le(out, w->info.date_sec, 8) &&
+         store_write_le(out, w->info.date_nsec, 8) &&
+         store_write_le(out, w->info.vm_clock_ns, 8) && store_write_le(out, 0, 8) &&
+         fflush(out) == 0;
+    if (!ok) {
+        error_setg(errp, "cannot write snapshot store %s: %s", path, g_strerror(errno));
+        goto fail;
+    }
+    w->fd = dup(fileno(out));
+    if (w->fd < 0) {
+        error_setg(errp, "cannot write snapshot store %s: %s", path, g_strerror(errno));
+        goto fail;
+    }
+    goto out;
+
+fail:
+    if (out && f) {
+        (void)ftruncate(fileno(out), (off_t)lay.end);
+    }
+    g_free(w->path);
+    g_free(w->info.tag);
+    g_free(w->info.id);
+    g_free(w);
+    w = NULL;
 out:
+    if (out) {
+        fclose(out);
+    }
     if (f) {
         fclose(f);
     }
     g_ptr_array_free(list, true);
-    return ok;
+    return w;
+}
+
+bool snapshot_store_write(SnapshotStoreWriter *w, const void *buf, uint64_t pos,
+                          uint64_t len, GError **errp)
+{
+    const uint8_t *p = buf;
+
+    while (len) {
+        ssize_t n = pwrite(w->fd, p, MIN(len, (uint64_t)1 << 30),
+                           (off_t)(w->data_pos + pos));
+
+        if (n <= 0) {
+            error_setg(errp, "cannot write snapshot store %s: %s", w->path,
+                       n < 0 ? g_strerror(errno) : "short write");
+            return false;
+        }
+        p += n;
+        pos += n;
+        len -= n;
+    }
+    /* Start the write-back now, so that the commit's flush has little to wait for. */
+    (void)sync_file_range(w->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    return true;
+}
+
+static void store_writer_free(SnapshotStoreWriter *w)
+{
+    close(w->fd);
+    g_free(w->path);
+    g_free(w->info.tag);
+    g_free(w->info.id);
+    g_free(w);
+}
+
+bool snapshot_store_commit(SnapshotStoreWriter *w, uint64_t len, char **id,
+                           GError **errp)
+{
+    uint8_t b[8];
+    bool ok;
+
+    for (unsigned i = 0; i < 8; i++) {
+        b[i] = len >> (8 * i);
+    }
+    ok = ftruncate(w->fd, (off_t)(w->data_pos + len)) == 0 &&
+         pwrite(w->fd, b, 8, (off_t)w->len_pos) == 8 && fdatasync(w->fd) == 0 &&
+         store_set_magic(w->fd, w->entry_pos, STORE_ENTRY_MAGIC);
+    if (!ok) {
+        error_setg(errp, "cannot write snapshot store %s: %s", w->path, g_strerror(errno));
+        snapshot_store_abort(w);
+        return false;
+    }
+    if (w->old_pos) {
+        /* If this fails the new entry still wins over the old (it is later). */
+        store_kill(w->path, w->old_pos, NULL);
+    }
+    if (id) {
+        *id = g_strdup(w->info.id);
+    }
+    store_writer_free(w);
+    return true;
+}
+
+void snapshot_store_abort(SnapshotStoreWriter *w)
+{
+    (void)ftruncate(w->fd, (off_t)w->entry_pos);
+    store_writer_free(w);
+}
+
+bool snapshot_store_put(const char *path, SnapshotInfo *info, const uint8_t *data,
+                        size_t len, GError **errp)
+{
+    SnapshotStoreWriter *w = snapshot_store_begin(path, info, errp);
+
+    if (!w || !snapshot_store_write(w, data, 0, len, errp)) {
+        if (w) {
+            snapshot_store_abort(w);
+        }
+        return false;
+    }
+    info->vm_state_size = len;
+    return snapshot_store_commit(w, len, info->id ? NULL : &info->id, errp);
 }
 
 GByteArray *snapshot_store_get(const char *path, const char *name, SnapshotInfo **info,
@@ -522,7 +620,7 @@ bool snapshot_store_delete(const char *path, const char *name, GError **errp)
 
         /* Mark it dead in place, or compact the store once it is mostly dead. */
         if (lay.dead_bytes + n > lay.live_bytes - n) {
-            ok = store_rewrite(path, f, list, i, NULL, NULL, errp);
+            ok = store_rewrite(path, f, list, i, errp);
         } else {
             ok = store_kill(path, e->pos, errp);
         }

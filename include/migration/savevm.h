@@ -90,6 +90,21 @@ GPtrArray *snapshot_store_list(const char *path, GError **errp);
  * leaves a half-written store. info->id is assigned if NULL. */
 bool snapshot_store_put(const char *path, SnapshotInfo *info, const uint8_t *data,
                         size_t len, GError **errp);
+/*
+ * The same in steps, so that the stream is written while it is produced: begin
+ * (info's tag, dates and clock; its id if set) adds an unfinished entry, write puts
+ * [pos, pos + len) of the stream, commit gives the total length, flushes and makes
+ * the entry a snapshot (*id, if not NULL, gets its id); abort removes it. commit
+ * and abort free the writer.
+ */
+typedef struct SnapshotStoreWriter SnapshotStoreWriter;
+SnapshotStoreWriter *snapshot_store_begin(const char *path, const SnapshotInfo *info,
+                                          GError **errp);
+bool snapshot_store_write(SnapshotStoreWriter *w, const void *buf, uint64_t pos,
+                          uint64_t len, GError **errp);
+bool snapshot_store_commit(SnapshotStoreWriter *w, uint64_t len, char **id,
+                           GError **errp);
+void snapshot_store_abort(SnapshotStoreWriter *w);
 /* Find a snapshot by tag or id and read its stream. */
 GByteArray *snapshot_store_get(const char *path, const char *name, SnapshotInfo **info,
                                GError **errp);

@@ -274,3 +274,43 @@ Test(store, dead_entries_are_compacted_away)
     cr_assert_str_eq(a, "k2");
     g_free(a);
 }
+
+/*
+ * savevm streams into the store: the entry is unfinished (not listed) until it
+ * is committed with its length; an aborted one leaves the store as it was.
+ */
+Test(store, streamed_entry_counts_only_once_committed)
+{
+    SnapshotInfo info = { .tag = (char *)"st", .vm_clock_ns = 7 };
+    SnapshotStoreWriter *w;
+    GError *err = NULL;
+    gchar *before, *after;
+    gsize n1, n2;
+    GPtrArray *l;
+    char *id = NULL, *a;
+
+    put("s1", "one");
+    cr_assert(g_file_get_contents(store, &before, &n1, NULL));
+    w = snapshot_store_begin(store, &info, &err);
+    cr_assert_not_null(w, "%s", err ? err->message : "");
+    cr_assert(snapshot_store_write(w, "abc", 0, 3, &err));
+    l = snapshot_store_list(store, &err);
+    cr_assert_eq(l->len, 1, "an unfinished entry is not listed");
+    g_ptr_array_free(l, true);
+    snapshot_store_abort(w);
+    cr_assert(g_file_get_contents(store, &after, &n2, NULL));
+    cr_assert_eq(n2, n1);
+    cr_assert(memcmp(before, after, n1) == 0);
+
+    w = snapshot_store_begin(store, &info, &err);
+    cr_assert(snapshot_store_write(w, "abc", 0, 3, &err));
+    cr_assert(snapshot_store_write(w, "defgh", 3, 5, &err));
+    cr_assert(snapshot_store_commit(w, 8, &id, &err), "%s", err ? err->message : "");
+    cr_assert_str_eq(id, "2");
+    a = get("st");
+    cr_assert_str_eq(a, "abcdefgh");
+    g_free(a);
+    g_free(id);
+    g_free(before);
+    g_free(after);
+}
