@@ -258,7 +258,7 @@ void tcg_liveness(TCGContext *s)
             } else if (!(call_flags & TCG_CALL_NO_READ_GLOBALS)) {
                 liveness_global_sync(ls);
             }
-        } else if (op->opc >= INDEX_op_qemu_ld_i32 && op->opc <= INDEX_op_qemu_st_i64) {
+        } else if (tcg_opc_is_guest_mem(op->opc)) {
             if (s->backend_syncs_ldst) {
                 liveness_global_use(ls);
             } else {

@@ -114,8 +114,23 @@ static void tcg_dump_one(TCGContext *s, FILE *f, const TCGOp *op, bool have_pref
     case INDEX_op_qemu_st_i32:
     case INDEX_op_qemu_ld_i64:
     case INDEX_op_qemu_st_i64:
+    case INDEX_op_qemu_ld_memb_i32:
+    case INDEX_op_qemu_st_memb_i32:
+    case INDEX_op_qemu_ld_memb_i64:
+    case INDEX_op_qemu_st_memb_i64:
         fprintf(f, ",");
         tcg_dump_memop(f, op->args[k]);
+        nb_c = 0;
+        break;
+    case INDEX_op_qemu_ld_lead_i32:
+    case INDEX_op_qemu_st_lead_i32:
+    case INDEX_op_qemu_ld_lead_i64:
+    case INDEX_op_qemu_st_lead_i64:
+        fprintf(f, ",");
+        tcg_dump_memop(f, op->args[k]);
+        fprintf(f, ",span %" PRId64 "..%" PRId64 "%s%s", (int64_t)op->args[k + 1],
+                (int64_t)op->args[k + 2], (op->args[k + 3] & 1) ? ",r" : "",
+                (op->args[k + 3] & 2) ? ",w" : "");
         nb_c = 0;
         break;
     default:

@@ -251,6 +251,21 @@ static TCGTemp *tcg_temp_new_internal(TCGType type)
     return ts;
 }
 
+/* A TEMP_TB temp that no op of the current TB uses yet (never a recycled one). */
+TCGTemp *tcg_temp_new_fresh(TCGType type)
+{
+    TCGTemp *ts;
+
+    if (tcg_ctx->nb_temps >= TCG_MAX_TEMPS) {
+        return NULL;
+    }
+    ts = tcg_temp_alloc(tcg_ctx);
+    ts->type = type;
+    ts->kind = TEMP_TB;
+    ts->temp_allocated = true;
+    return ts;
+}
+
 TCGv_i32 tcg_temp_new_i32(void)
 {
     return temp_tcgv_i32(tcg_temp_new_internal(TCG_TYPE_I32));
@@ -448,6 +463,7 @@ int tcg_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf, size_
     }
 
     tcg_optimize(s);
+    tcg_ldst_group(s);
     tcg_liveness(s);
     s->stat_ops_opt += s->nb_ops;
 

@@ -133,3 +133,23 @@ DEF(qemu_ld_i32, 1, 1, 1, TCG_OPF_CALL_CLOBBER | TCG_OPF_SIDE_EFFECTS) /* out va
 DEF(qemu_st_i32, 0, 2, 1, TCG_OPF_CALL_CLOBBER | TCG_OPF_SIDE_EFFECTS) /* in val, addr */
 DEF(qemu_ld_i64, 1, 1, 1, TCG_OPF_CALL_CLOBBER | TCG_OPF_SIDE_EFFECTS)
 DEF(qemu_st_i64, 0, 2, 1, TCG_OPF_CALL_CLOBBER | TCG_OPF_SIDE_EFFECTS)
+/*
+ * Accesses that share one softmmu TLB check (made only by tcg/ldst-group.c, after the
+ * optimizer; see the comment there). A leader does its own access like qemu_ld/st
+ * and also checks that the guest bytes [addr + lo, addr + hi] (cargs 2 and 3, lo <= 0
+ * <= hi, hi - lo < TARGET_PAGE_SIZE, i32 address arithmetic) all lie in one page
+ * that the TLB maps for the access types in carg 4 (bit 0 load, bit 1 store: those of
+ * the whole group); its extra i64 output `host` is then that page's addend, else 0.
+ * A member (same MMU index, address inside that range, either type) adds `host` to
+ * its address when it is non-zero and does a full access of its own when it is 0.
+ * Backends that do not share checks run both as plain accesses (any non-zero `host`
+ * value will do).
+ */
+DEF(qemu_ld_lead_i32, 2, 1, 4, TCG_OPF_CALL_CLOBBER | TCG_OPF_SIDE_EFFECTS) /* out val, host; in addr */
+DEF(qemu_st_lead_i32, 1, 2, 4, TCG_OPF_CALL_CLOBBER | TCG_OPF_SIDE_EFFECTS) /* out host; in val, addr */
+DEF(qemu_ld_lead_i64, 2, 1, 4, TCG_OPF_CALL_CLOBBER | TCG_OPF_SIDE_EFFECTS)
+DEF(qemu_st_lead_i64, 1, 2, 4, TCG_OPF_CALL_CLOBBER | TCG_OPF_SIDE_EFFECTS)
+DEF(qemu_ld_memb_i32, 1, 2, 1, TCG_OPF_CALL_CLOBBER | TCG_OPF_SIDE_EFFECTS) /* out val; in addr, host */
+DEF(qemu_st_memb_i32, 0, 3, 1, TCG_OPF_CALL_CLOBBER | TCG_OPF_SIDE_EFFECTS) /* in val, addr, host */
+DEF(qemu_ld_memb_i64, 1, 2, 1, TCG_OPF_CALL_CLOBBER | TCG_OPF_SIDE_EFFECTS)
+DEF(qemu_st_memb_i64, 0, 3, 1, TCG_OPF_CALL_CLOBBER | TCG_OPF_SIDE_EFFECTS)

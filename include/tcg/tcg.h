@@ -241,6 +241,8 @@ typedef struct TCGContext {
 
     /* Statistics (-d jitstats / info jit). */
     uint64_t stat_tbs, stat_ops_in, stat_ops_opt, stat_guest_insns, stat_host_bytes;
+    /* Shared TLB checks made (leaders) and the accesses that use them (members). */
+    uint64_t stat_ldst_groups, stat_ldst_members;
 } TCGContext;
 
 extern TCGContext *tcg_ctx;
@@ -300,6 +302,9 @@ TCGv_ptr tcg_temp_new_ptr(void);
 void tcg_temp_free_i32(TCGv_i32 t);
 void tcg_temp_free_i64(TCGv_i64 t);
 void tcg_temp_free_ptr(TCGv_ptr t);
+/* A scratch temp no op uses yet (passes that add values after translation); NULL
+ * when the temp table is full. */
+TCGTemp *tcg_temp_new_fresh(TCGType type);
 /* Interned read-only constants (do not free, do not write). */
 TCGv_i32 tcg_constant_i32(int32_t val);
 TCGv_i64 tcg_constant_i64(int64_t val);
@@ -316,6 +321,14 @@ TCGOp *tcg_op_insert_after(TCGContext *s, TCGOp *old, TCGOpcode opc, int nargs);
 /* Passes. */
 void tcg_optimize(TCGContext *s);
 void tcg_liveness(TCGContext *s);
+/* After tcg_optimize: let accesses off one base share a TLB check (tcg/ldst-group.c). */
+void tcg_ldst_group(TCGContext *s);
+
+/* Guest memory access ops (qemu_ld/st and their shared-check forms). */
+static inline bool tcg_opc_is_guest_mem(TCGOpcode opc)
+{
+    return opc >= INDEX_op_qemu_ld_i32 && opc <= INDEX_op_qemu_st_memb_i64;
+}
 
 /* Optimize, run liveness and the backend. Returns host bytes or -1 on overflow.
  * Dumps the ops before/after under -d op / -d op_opt, counts stat_*. */

@@ -19,6 +19,17 @@
  * The stub saves the caller-saved registers that hold live values, so a guest
  * memory access does not force the allocator to give up those registers; it is
  * the rare path.
+ *
+ * Accesses that share one TLB check (qemu_*_lead / qemu_*_memb, made by
+ * tcg/ldst-group.c): the leader's check covers the group's whole byte span and
+ * leaves the page's addend in a register (the `host` temp) instead of the scratch;
+ * a member only tests that register (zero: the shared check failed) and uses it:
+ *     test  host, host
+ *     jz    stub
+ *     op    [host + a]
+ * Their stubs first try the access's own TLB check inline (a leader then zeroes
+ * host), so a group that keeps straddling two pages costs about what separate
+ * checks would, and call the helper only on a real miss.
  */
 #include "x86-internal.h"
 #include "exec/cputlb.h"
@@ -69,104 +80,100 @@ static void x86_ldst_note_globals(X86Gen *g, X86LdstStub *st, TCGTemp *except)
     }
 }
 
-/* Emit the TLB lookup; returns the stub descriptor with the miss branch filled. */
-static X86LdstStub *x86_tlb_lookup(X86Gen *g, int areg, int t0, MemOpIdx oi, bool is_ld)
+static X86LdstStub *x86_new_stub(X86Gen *g)
+{
+    if (g->nb_ldst >= X86_MAX_LDST) {
+        g->overflow = true;
+        return &g->ldst[0];     /* the code is discarded anyway */
+    }
+    X86LdstStub *st = &g->ldst[g->nb_ldst++];
+    memset(st, 0, sizeof(*st));
+    return st;
+}
+
+/*
+ * The TLB check of an access at areg, widened to the span [areg + lo, areg + hi]
+ * (a plain access: lo 0, hi its size - 1): the entry is indexed by the page of
+ * areg + lo and its tag compared with the page of areg + hi, rounded down to the
+ * access's alignment so that the alignment bits of areg itself take part in the
+ * compare. Both sums are 32-bit, like guest addresses. Equal tags mean the whole
+ * span lies in the entry's page: an entry only holds pages of its own index, and
+ * the two pages are at most one apart (hi - lo < page size), so different pages
+ * would have different indexes. kinds says which tags must match (X86_CHECK_*).
+ * Leaves t0 = &entry; returns the miss branch's rel32 (and the second one's, for a
+ * check of both tags, in *second).
+ */
+static uint8_t *x86_emit_tlb_check(X86Gen *g, int areg, int t0, MemOpIdx oi,
+                                   unsigned kinds, int32_t lo, int32_t hi,
+                                   uint8_t **second)
 {
     MemOp mop = get_memop(oi);
     unsigned idx = get_mmuidx(oi);
-    unsigned size = memop_size(mop);
-    uint32_t cmp_mask = TARGET_PAGE_MASK;
-    X86LdstStub *st;
+    uint32_t align = (mop & MO_ALIGN) ? memop_size(mop) - 1 : 0;
+    int32_t hi_cmp = hi & ~(int32_t)align;
 
-    if (g->nb_ldst >= X86_MAX_LDST) {
-        g->overflow = true;
-        st = &g->ldst[0];    /* the code is discarded anyway */
+    if (lo) {
+        x86_emit_modrm_off(g, OPC_LEA, t0, areg, lo);
     } else {
-        st = &g->ldst[g->nb_ldst++];
+        x86_emit_ext32u(g, t0, areg);
     }
-
-    x86_emit_ext32u(g, t0, areg);
     x86_emit_shifti(g, SHIFT_SHR, 0, t0, TARGET_PAGE_BITS - CPU_TLB_ENTRY_BITS);
     x86_emit_modrm_off(g, (OPC_ARITH_GvEv + (ARITH_AND << 3)) | P_REXW, t0, X86_AREG0,
                        X86_TLB_MASK_OFS(idx));
     x86_emit_modrm_off(g, OPC_ADD_GvEv | P_REXW, t0, X86_AREG0, X86_TLB_TABLE_OFS(idx));
-
-    if (mop & MO_ALIGN) {
-        cmp_mask |= size - 1;
-        x86_emit_ext32u(g, X86_TMP, areg);
-    } else if (size > 1) {
-        /* The page of the last byte: a page-crossing access fails the compare. */
-        x86_emit_modrm_off(g, OPC_LEA, X86_TMP, areg, size - 1);
+    if (hi_cmp) {
+        x86_emit_modrm_off(g, OPC_LEA, X86_TMP, areg, hi_cmp);
     } else {
         x86_emit_ext32u(g, X86_TMP, areg);
     }
-    x86_emit_arithi(g, ARITH_AND, 0, X86_TMP, (int32_t)cmp_mask);
+    x86_emit_arithi(g, ARITH_AND, 0, X86_TMP, (int32_t)(TARGET_PAGE_MASK | align));
     x86_emit_modrm_off(g, OPC_CMP_GvEv, X86_TMP, t0,
-                       is_ld ? offsetof(CPUTLBEntry, addr_read)
-                             : offsetof(CPUTLBEntry, addr_write));
-    st->jne_disp = x86_emit_jcc32(g, JCC_JNE);
-    x86_emit_ld(g, TCG_TYPE_I64, X86_TMP, t0, offsetof(CPUTLBEntry, addend));
-    return st;
+                       (kinds & X86_CHECK_READ) ? offsetof(CPUTLBEntry, addr_read)
+                                                : offsetof(CPUTLBEntry, addr_write));
+    uint8_t *miss = x86_emit_jcc32(g, JCC_JNE);
+    *second = NULL;
+    if (kinds == (X86_CHECK_READ | X86_CHECK_WRITE)) {
+        /* A group of loads and stores: the page must take both. */
+        x86_emit_modrm_off(g, OPC_CMP_GvEv, X86_TMP, t0, offsetof(CPUTLBEntry, addr_write));
+        *second = x86_emit_jcc32(g, JCC_JNE);
+    }
+    return miss;
 }
 
-void x86_gen_qemu_ld(X86Gen *g, const TCGOp *op, TCGType type)
+/* The load itself: out = [base + areg] with the op's size, sign and byte order. */
+static void x86_emit_ld_data(X86Gen *g, MemOp mop, TCGType type, int out, int base,
+                             int areg)
 {
-    TCGTemp *dts = arg_temp(op->args[0]), *ats = arg_temp(op->args[1]);
-    MemOpIdx oi = (MemOpIdx)op->args[2];
-    MemOp mop = get_memop(oi);
     int rexw = type == TCG_TYPE_I64 ? P_REXW : 0;
-    int areg, t0, out;
-
-    /* The access may fault and unwind, so env must then hold every global; the
-     * slow path writes back the dirty ones (x86_ldst_note_globals). The output's
-     * register is about to take the loaded value: write its old value back now. */
-    if (dts->kind == TEMP_GLOBAL) {
-        x86_ra_sync(g, dts);
-    }
-    areg = x86_ra_load(g, ats, 0, 0);
-    t0 = x86_ra_alloc(g, 0, X86_REG_BIT(areg));
-    if (IS_DEAD_ARG(op, 1)) {
-        x86_ra_temp_dead(g, ats);
-        out = x86_ra_alloc(g, 0, 0);
-    } else {
-        out = x86_ra_alloc(g, 0, X86_REG_BIT(areg));
-    }
-    if (g->reg_to_temp[out] && g->reg_to_temp[out] != dts) {
-        x86_ra_free_reg(g, out);
-    }
-    x86_ra_set_reg(g, dts, out);
-
-    X86LdstStub *st = x86_tlb_lookup(g, areg, t0, oi, true);
-    x86_ldst_note_globals(g, st, dts);
-
     bool bswap = (mop & MO_BSWAP) && (mop & MO_SIZE) != MO_8;
+
     switch (mop & (MO_SIZE | MO_SIGN)) {
     case MO_UB:
-        x86_emit_modrm_sib(g, OPC_MOVZBL, out, X86_TMP, areg, 0, 0);
+        x86_emit_modrm_sib(g, OPC_MOVZBL, out, base, areg, 0, 0);
         break;
     case MO_SB:
-        x86_emit_modrm_sib(g, OPC_MOVSBL | rexw, out, X86_TMP, areg, 0, 0);
+        x86_emit_modrm_sib(g, OPC_MOVSBL | rexw, out, base, areg, 0, 0);
         break;
     case MO_UW:
-        x86_emit_modrm_sib(g, OPC_MOVZWL, out, X86_TMP, areg, 0, 0);
+        x86_emit_modrm_sib(g, OPC_MOVZWL, out, base, areg, 0, 0);
         if (bswap) {
             x86_emit_shifti(g, SHIFT_ROL, P_DATA16, out, 8);
         }
         break;
     case MO_SW:
         if (bswap) {
-            x86_emit_modrm_sib(g, OPC_MOVZWL, out, X86_TMP, areg, 0, 0);
+            x86_emit_modrm_sib(g, OPC_MOVZWL, out, base, areg, 0, 0);
             x86_emit_shifti(g, SHIFT_ROL, P_DATA16, out, 8);
             x86_emit_ext16s(g, rexw, out, out);
         } else {
-            x86_emit_modrm_sib(g, OPC_MOVSWL | rexw, out, X86_TMP, areg, 0, 0);
+            x86_emit_modrm_sib(g, OPC_MOVSWL | rexw, out, base, areg, 0, 0);
         }
         break;
     case MO_UL:
         if (bswap && x86_have_movbe) {
-            x86_emit_modrm_sib(g, OPC_MOVBE_GyMy, out, X86_TMP, areg, 0, 0);
+            x86_emit_modrm_sib(g, OPC_MOVBE_GyMy, out, base, areg, 0, 0);
         } else {
-            x86_emit_modrm_sib(g, OPC_MOVL_GvEv, out, X86_TMP, areg, 0, 0);
+            x86_emit_modrm_sib(g, OPC_MOVL_GvEv, out, base, areg, 0, 0);
             if (bswap) {
                 x86_emit_opc(g, OPC_BSWAP + (out & 7), 0, out, 0);
             }
@@ -175,53 +182,188 @@ void x86_gen_qemu_ld(X86Gen *g, const TCGOp *op, TCGType type)
     case MO_SL:
         if (bswap) {
             if (x86_have_movbe) {
-                x86_emit_modrm_sib(g, OPC_MOVBE_GyMy, out, X86_TMP, areg, 0, 0);
+                x86_emit_modrm_sib(g, OPC_MOVBE_GyMy, out, base, areg, 0, 0);
             } else {
-                x86_emit_modrm_sib(g, OPC_MOVL_GvEv, out, X86_TMP, areg, 0, 0);
+                x86_emit_modrm_sib(g, OPC_MOVL_GvEv, out, base, areg, 0, 0);
                 x86_emit_opc(g, OPC_BSWAP + (out & 7), 0, out, 0);
             }
             if (rexw) {
                 x86_emit_ext32s(g, out, out);
             }
         } else if (rexw) {
-            x86_emit_modrm_sib(g, OPC_MOVSLQ, out, X86_TMP, areg, 0, 0);
+            x86_emit_modrm_sib(g, OPC_MOVSLQ, out, base, areg, 0, 0);
         } else {
-            x86_emit_modrm_sib(g, OPC_MOVL_GvEv, out, X86_TMP, areg, 0, 0);
+            x86_emit_modrm_sib(g, OPC_MOVL_GvEv, out, base, areg, 0, 0);
         }
         break;
     default:    /* MO_UQ */
         if (bswap && x86_have_movbe) {
-            x86_emit_modrm_sib(g, OPC_MOVBE_GyMy | rexw, out, X86_TMP, areg, 0, 0);
+            x86_emit_modrm_sib(g, OPC_MOVBE_GyMy | rexw, out, base, areg, 0, 0);
         } else {
-            x86_emit_modrm_sib(g, OPC_MOVL_GvEv | rexw, out, X86_TMP, areg, 0, 0);
+            x86_emit_modrm_sib(g, OPC_MOVL_GvEv | rexw, out, base, areg, 0, 0);
             if (bswap) {
                 x86_emit_opc(g, (OPC_BSWAP + (out & 7)) | rexw, 0, out, 0);
             }
         }
         break;
     }
+}
+
+/* The store itself: [base + areg] = the stub's value (register or immediate); t0 is
+ * free scratch (byte swaps without movbe). */
+static void x86_emit_st_data(X86Gen *g, const X86LdstStub *st, int t0, int base)
+{
+    MemOp mop = get_memop(st->oi);
+    unsigned size = memop_size(mop);
+    bool bswap = (mop & MO_BSWAP) && size > 1;
+    int rexw = size == 8 ? P_REXW : 0;
+    int areg = st->addr_reg, vreg = st->data_reg;
+
+    if (st->val_const) {
+        int64_t v = st->val, sv = v;
+        if (bswap) {
+            sv = size == 2 ? __builtin_bswap16(v) :
+                 size == 4 ? (int32_t)__builtin_bswap32(v) : (int64_t)__builtin_bswap64(v);
+        }
+        switch (size) {
+        case 1:
+            x86_emit_modrm_sib(g, OPC_MOVB_EvIz, 0, base, areg, 0, 0);
+            x86_out8(g, (uint8_t)sv);
+            break;
+        case 2:
+            x86_emit_modrm_sib(g, OPC_MOVL_EvIz | P_DATA16, 0, base, areg, 0, 0);
+            x86_out8(g, (uint8_t)sv);
+            x86_out8(g, (uint8_t)(sv >> 8));
+            break;
+        default:
+            x86_emit_modrm_sib(g, OPC_MOVL_EvIz | rexw, 0, base, areg, 0, 0);
+            x86_out32(g, (uint32_t)sv);
+            break;
+        }
+    } else if (size == 1) {
+        x86_emit_modrm_sib(g, OPC_MOVB_EvGv | P_REXB_R, vreg, base, areg, 0, 0);
+    } else if (!bswap) {
+        x86_emit_modrm_sib(g, OPC_MOVL_EvGv | rexw | (size == 2 ? P_DATA16 : 0),
+                           vreg, base, areg, 0, 0);
+    } else if (x86_have_movbe) {
+        x86_emit_modrm_sib(g, OPC_MOVBE_MyGy | rexw | (size == 2 ? P_DATA16 : 0),
+                           vreg, base, areg, 0, 0);
+    } else {
+        /* Swap a copy in t0 (the entry pointer is no longer needed). */
+        x86_emit_mov(g, TCG_TYPE_I64, t0, vreg);
+        if (size == 2) {
+            x86_emit_shifti(g, SHIFT_ROL, P_DATA16, t0, 8);
+        } else {
+            x86_emit_opc(g, (OPC_BSWAP + (t0 & 7)) | rexw, 0, t0, 0);
+        }
+        x86_emit_modrm_sib(g, OPC_MOVL_EvGv | rexw | (size == 2 ? P_DATA16 : 0),
+                           t0, base, areg, 0, 0);
+    }
+}
+
+/*
+ * Loads: qemu_ld (plain), qemu_ld_lead (also defines the shared addend `host`,
+ * args: val, host, addr, oi, lo, hi) and qemu_ld_memb (args: val, addr, host, oi).
+ * The fast paths:
+ *   plain   check; mov tmp, [t0 + addend]; ld out, [tmp + a]
+ *   lead    span check; mov host, [t0 + addend]; ld out, [host + a]
+ *   memb    test host, host; jz stub; ld out, [host + a]
+ * A lead's or member's stub first tries the access's own TLB check (a lead then
+ * sets host to 0), and calls the helper only on a miss.
+ */
+static void x86_gen_ld(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kind)
+{
+    int a_idx = kind == X86_LDST_LEAD ? 2 : 1;
+    TCGTemp *dts = arg_temp(op->args[0]), *ats = arg_temp(op->args[a_idx]);
+    TCGTemp *hts = kind == X86_LDST_LEAD ? arg_temp(op->args[1]) :
+                   kind == X86_LDST_MEMB ? arg_temp(op->args[2]) : NULL;
+    MemOpIdx oi = (MemOpIdx)op->args[kind == X86_LDST_MEMB ? 3 : a_idx + 1];
+    MemOp mop = get_memop(oi);
+    int areg, t0, out, hreg = -1;
+    uint16_t hbit = 0;
+
+    /* The access may fault and unwind, so env must then hold every global; the
+     * slow path writes back the dirty ones (x86_ldst_note_globals). The output's
+     * register is about to take the loaded value: write its old value back now. */
+    if (dts->kind == TEMP_GLOBAL) {
+        x86_ra_sync(g, dts);
+    }
+    areg = x86_ra_load(g, ats, 0, 0);
+    if (kind == X86_LDST_LEAD) {
+        hreg = x86_ra_alloc(g, 0, X86_REG_BIT(areg));
+        x86_ra_set_reg(g, hts, hreg);
+        hbit = X86_REG_BIT(hreg);
+    } else if (kind == X86_LDST_MEMB) {
+        hreg = x86_ra_load(g, hts, 0, X86_REG_BIT(areg));
+        hbit = X86_REG_BIT(hreg);
+    }
+    t0 = x86_ra_alloc(g, 0, X86_REG_BIT(areg) | hbit);
+    if (IS_DEAD_ARG(op, a_idx)) {
+        x86_ra_temp_dead(g, ats);
+        out = x86_ra_alloc(g, 0, hbit);
+    } else {
+        out = x86_ra_alloc(g, 0, X86_REG_BIT(areg) | hbit);
+    }
+    if (g->reg_to_temp[out] && g->reg_to_temp[out] != dts) {
+        x86_ra_free_reg(g, out);
+    }
+    x86_ra_set_reg(g, dts, out);
+
+    X86LdstStub *st = x86_new_stub(g);
+    if (kind == X86_LDST_MEMB) {
+        x86_emit_modrm(g, OPC_TESTL | P_REXW, hreg, hreg);
+        st->jne_disp = x86_emit_jcc32(g, JCC_JE);
+    } else {
+        int32_t lo = 0, hi = memop_size(mop) - 1;
+        unsigned kinds = X86_CHECK_READ;
+        if (kind == X86_LDST_LEAD) {
+            lo = (int32_t)op->args[4];
+            hi = (int32_t)op->args[5];
+            kinds = (unsigned)op->args[6] | X86_CHECK_READ;
+        }
+        st->jne_disp = x86_emit_tlb_check(g, areg, t0, oi, kinds, lo, hi, &st->jne_disp2);
+        x86_emit_ld(g, TCG_TYPE_I64, kind == X86_LDST_LEAD ? hreg : X86_TMP, t0,
+                    offsetof(CPUTLBEntry, addend));
+    }
+    x86_ldst_note_globals(g, st, dts);
+    x86_emit_ld_data(g, mop, type, out, kind == X86_LDST_PLAIN ? X86_TMP : hreg, areg);
+
     st->raddr = g->code_ptr;
     st->is_ld = true;
-    st->val_const = false;
+    st->kind = kind;
+    st->host_reg = kind == X86_LDST_LEAD ? hreg : 0;
+    st->t0_reg = t0;
     st->addr_reg = areg;
     st->data_reg = out;
     st->type = type;
     st->oi = oi;
     st->save_regs = x86_ra_live_regs(g) & X86_CALL_CLOBBERED & ~X86_REG_BIT(out);
-    x86_ra_op_finish(g, op, 1, 1);
+    if (kind == X86_LDST_LEAD) {
+        st->save_regs &= ~hbit;
+        x86_ra_op_finish(g, op, 2, 1);
+    } else {
+        x86_ra_op_finish(g, op, 1, kind == X86_LDST_MEMB ? 2 : 1);
+        if (kind == X86_LDST_MEMB && IS_DEAD_ARG(op, 2)) {
+            x86_ra_temp_dead(g, hts);
+        }
+    }
 }
 
-void x86_gen_qemu_st(X86Gen *g, const TCGOp *op, TCGType type)
+/* Stores, likewise: qemu_st (val, addr, oi), qemu_st_lead (host, val, addr, oi, lo,
+ * hi) and qemu_st_memb (val, addr, host, oi). */
+static void x86_gen_st(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kind)
 {
-    TCGTemp *vts = arg_temp(op->args[0]), *ats = arg_temp(op->args[1]);
-    MemOpIdx oi = (MemOpIdx)op->args[2];
+    int v_idx = kind == X86_LDST_LEAD ? 1 : 0;
+    TCGTemp *vts = arg_temp(op->args[v_idx]), *ats = arg_temp(op->args[v_idx + 1]);
+    TCGTemp *hts = kind == X86_LDST_LEAD ? arg_temp(op->args[0]) :
+                   kind == X86_LDST_MEMB ? arg_temp(op->args[2]) : NULL;
+    MemOpIdx oi = (MemOpIdx)op->args[kind == X86_LDST_MEMB ? 3 : v_idx + 2];
     MemOp mop = get_memop(oi);
     unsigned size = memop_size(mop);
     bool bswap = (mop & MO_BSWAP) && size > 1;
-    int rexw = size == 8 ? P_REXW : 0;
     bool vconst = false;
     int64_t v = 0;
-    int vreg = -1, areg, t0;
+    int vreg = -1, areg, t0, hreg = -1;
     uint16_t locked;
 
     areg = x86_ra_load(g, ats, 0, 0);
@@ -239,65 +381,81 @@ void x86_gen_qemu_st(X86Gen *g, const TCGOp *op, TCGType type)
         vreg = x86_ra_load(g, vts, 0, locked);
         locked |= X86_REG_BIT(vreg);
     }
+    if (kind == X86_LDST_LEAD) {
+        hreg = x86_ra_alloc(g, 0, locked);
+        x86_ra_set_reg(g, hts, hreg);
+        locked |= X86_REG_BIT(hreg);
+    } else if (kind == X86_LDST_MEMB) {
+        hreg = x86_ra_load(g, hts, 0, locked);
+        locked |= X86_REG_BIT(hreg);
+    }
     t0 = x86_ra_alloc(g, 0, locked);
 
-    X86LdstStub *st = x86_tlb_lookup(g, areg, t0, oi, false);
+    X86LdstStub *st = x86_new_stub(g);
+    if (kind == X86_LDST_MEMB) {
+        x86_emit_modrm(g, OPC_TESTL | P_REXW, hreg, hreg);
+        st->jne_disp = x86_emit_jcc32(g, JCC_JE);
+    } else {
+        int32_t lo = 0, hi = size - 1;
+        unsigned kinds = X86_CHECK_WRITE;
+        if (kind == X86_LDST_LEAD) {
+            lo = (int32_t)op->args[4];
+            hi = (int32_t)op->args[5];
+            kinds = (unsigned)op->args[6] | X86_CHECK_WRITE;
+        }
+        st->jne_disp = x86_emit_tlb_check(g, areg, t0, oi, kinds, lo, hi, &st->jne_disp2);
+        x86_emit_ld(g, TCG_TYPE_I64, kind == X86_LDST_LEAD ? hreg : X86_TMP, t0,
+                    offsetof(CPUTLBEntry, addend));
+    }
     x86_ldst_note_globals(g, st, NULL);
 
-    if (vconst) {
-        int64_t sv = v;
-        if (bswap) {
-            sv = size == 2 ? __builtin_bswap16(v) :
-                 size == 4 ? (int32_t)__builtin_bswap32(v) : (int64_t)__builtin_bswap64(v);
-        }
-        switch (size) {
-        case 1:
-            x86_emit_modrm_sib(g, OPC_MOVB_EvIz, 0, X86_TMP, areg, 0, 0);
-            x86_out8(g, (uint8_t)sv);
-            break;
-        case 2:
-            x86_emit_modrm_sib(g, OPC_MOVL_EvIz | P_DATA16, 0, X86_TMP, areg, 0, 0);
-            x86_out8(g, (uint8_t)sv);
-            x86_out8(g, (uint8_t)(sv >> 8));
-            break;
-        default:
-            x86_emit_modrm_sib(g, OPC_MOVL_EvIz | rexw, 0, X86_TMP, areg, 0, 0);
-            x86_out32(g, (uint32_t)sv);
-            break;
-        }
-    } else if (size == 1) {
-        x86_emit_modrm_sib(g, OPC_MOVB_EvGv | P_REXB_R, vreg, X86_TMP, areg, 0, 0);
-    } else if (!bswap) {
-        x86_emit_modrm_sib(g, OPC_MOVL_EvGv | rexw | (size == 2 ? P_DATA16 : 0),
-                           vreg, X86_TMP, areg, 0, 0);
-    } else if (x86_have_movbe) {
-        x86_emit_modrm_sib(g, OPC_MOVBE_MyGy | rexw | (size == 2 ? P_DATA16 : 0),
-                           vreg, X86_TMP, areg, 0, 0);
-    } else {
-        /* Swap a copy in t0 (the entry pointer is no longer needed). */
-        x86_emit_mov(g, TCG_TYPE_I64, t0, vreg);
-        if (size == 2) {
-            x86_emit_shifti(g, SHIFT_ROL, P_DATA16, t0, 8);
-        } else {
-            x86_emit_opc(g, (OPC_BSWAP + (t0 & 7)) | rexw, 0, t0, 0);
-        }
-        x86_emit_modrm_sib(g, OPC_MOVL_EvGv | rexw | (size == 2 ? P_DATA16 : 0),
-                           t0, X86_TMP, areg, 0, 0);
-    }
-    st->raddr = g->code_ptr;
     st->is_ld = false;
+    st->kind = kind;
+    st->host_reg = kind == X86_LDST_LEAD ? hreg : 0;
+    st->t0_reg = t0;
     st->val_const = vconst;
     st->val = v;
     st->addr_reg = areg;
     st->data_reg = vconst ? 0 : vreg;
     st->type = type;
     st->oi = oi;
-    for (int i = 0; i < 2; i++) {
+    x86_emit_st_data(g, st, t0, kind == X86_LDST_PLAIN ? X86_TMP : hreg);
+    st->raddr = g->code_ptr;
+
+    if (kind == X86_LDST_LEAD) {
+        x86_ra_op_finish(g, op, 1, 2);
+    }
+    int first_in = kind == X86_LDST_LEAD ? 1 : 0;
+    int nb_in = kind == X86_LDST_MEMB ? 3 : 2;
+    for (int i = first_in; i < first_in + nb_in; i++) {
         if (IS_DEAD_ARG(op, i)) {
             x86_ra_temp_dead(g, arg_temp(op->args[i]));
         }
     }
     st->save_regs = x86_ra_live_regs(g) & X86_CALL_CLOBBERED;
+    if (kind == X86_LDST_LEAD) {
+        st->save_regs &= ~X86_REG_BIT(hreg);
+    }
+}
+
+void x86_gen_qemu_ld(X86Gen *g, const TCGOp *op, TCGType type)
+{
+    x86_gen_ld(g, op, type, X86_LDST_PLAIN);
+}
+
+void x86_gen_qemu_st(X86Gen *g, const TCGOp *op, TCGType type)
+{
+    x86_gen_st(g, op, type, X86_LDST_PLAIN);
+}
+
+void x86_gen_qemu_ld_shared(X86Gen *g, const TCGOp *op, TCGType type, bool lead)
+{
+    x86_gen_ld(g, op, type, lead ? X86_LDST_LEAD : X86_LDST_MEMB);
+}
+
+void x86_gen_qemu_st_shared(X86Gen *g, const TCGOp *op, TCGType type, bool lead)
+{
+    x86_gen_st(g, op, type, lead ? X86_LDST_LEAD : X86_LDST_MEMB);
 }
 
 /* lea reg, [rip + (target - end of this insn)] */
@@ -314,6 +472,29 @@ static void x86_gen_stub(X86Gen *g, const X86LdstStub *st)
     int saved[X86_NB_REGS], n = 0;
 
     x86_patch_rel32(st->jne_disp, g->code_ptr);
+    if (st->jne_disp2) {
+        x86_patch_rel32(st->jne_disp2, g->code_ptr);
+    }
+    if (st->kind != X86_LDST_PLAIN) {
+        /* The shared check failed (or, for a member, the leader's did): try this
+         * access's own TLB entry before calling the helper. */
+        uint8_t *unused;
+        uint8_t *miss = x86_emit_tlb_check(g, st->addr_reg, st->t0_reg, st->oi,
+                                           st->is_ld ? X86_CHECK_READ : X86_CHECK_WRITE,
+                                           0, memop_size(get_memop(st->oi)) - 1, &unused);
+        x86_emit_ld(g, TCG_TYPE_I64, X86_TMP, st->t0_reg, offsetof(CPUTLBEntry, addend));
+        if (st->is_ld) {
+            x86_emit_ld_data(g, get_memop(st->oi), st->type, st->data_reg, X86_TMP,
+                             st->addr_reg);
+        } else {
+            x86_emit_st_data(g, st, st->t0_reg, X86_TMP);
+        }
+        if (st->kind == X86_LDST_LEAD) {
+            x86_emit_arith(g, ARITH_XOR, 0, st->host_reg, st->host_reg);
+        }
+        x86_patch_rel32(x86_emit_jcc32(g, -1), st->raddr);
+        x86_patch_rel32(miss, g->code_ptr);
+    }
     for (int i = 0; i < st->nb_sync; i++) {
         const X86LdstSync *e = &g->ldst_sync[st->sync_first + i];
         if (e->is_const) {
@@ -364,6 +545,9 @@ static void x86_gen_stub(X86Gen *g, const X86LdstStub *st)
     while (n > 0) {
         x86_emit_pop(g, saved[--n]);
     }
+    if (st->kind == X86_LDST_LEAD) {
+        x86_emit_arith(g, ARITH_XOR, 0, st->host_reg, st->host_reg);
+    }
     uint8_t *field = x86_emit_jcc32(g, -1);
     x86_patch_rel32(field, st->raddr);
 }
@@ -373,7 +557,7 @@ bool x86_gen_ldst_stubs(X86Gen *g)
 {
     /* Largest stub: 9 pushes and pops, argument set-up, an absolute call, plus the
      * write-backs (at most X86_MAX_SYNC_BYTES each). */
-    const int stub_max = 128;
+    const int stub_max = 128 + 96;   /* + the shared-check stubs' own lookup */
 
     for (int i = 0; i < g->nb_ldst; i++) {
         if (g->code_ptr + stub_max + g->ldst[i].nb_sync * X86_MAX_SYNC_BYTES >

@@ -121,9 +121,23 @@ typedef struct X86Reloc {
     struct X86Reloc *next;
 } X86Reloc;
 
+/* A guest access on its own, the leader of a shared TLB check, or a member. */
+typedef enum X86LdstKind {
+    X86_LDST_PLAIN,
+    X86_LDST_LEAD,
+    X86_LDST_MEMB,
+} X86LdstKind;
+
+/* Which TLB tags a check compares. */
+#define X86_CHECK_READ  1
+#define X86_CHECK_WRITE 2
+
 /* One out-of-line softmmu slow path, emitted after the TB's body. */
 typedef struct X86LdstStub {
     bool is_ld;
+    uint8_t kind;                /* X86LdstKind */
+    uint8_t host_reg;            /* leader: the shared addend's register (0 on a miss) */
+    uint8_t t0_reg;              /* scratch for the stub's own TLB check */
     bool val_const;              /* store of an immediate */
     uint8_t addr_reg;
     uint8_t data_reg;            /* load: output; store: value */
@@ -132,6 +146,7 @@ typedef struct X86LdstStub {
     MemOpIdx oi;
     int64_t val;                 /* store: the immediate */
     uint8_t *jne_disp;           /* fast-path miss branch's rel32 */
+    uint8_t *jne_disp2;          /* a second one (shared check of both tags), or NULL */
     uint8_t *raddr;              /* resume point in the TB body */
     /* Globals that are dirty in registers (or pending constants) at the access:
      * the stub writes them to env before calling the helper, which may raise a
@@ -303,6 +318,8 @@ intptr_t x86_ra_frame_slot(X86Gen *g, TCGTemp *ts);
 /* ---- ldst.c ---- */
 void x86_gen_qemu_ld(X86Gen *g, const TCGOp *op, TCGType type);
 void x86_gen_qemu_st(X86Gen *g, const TCGOp *op, TCGType type);
+void x86_gen_qemu_ld_shared(X86Gen *g, const TCGOp *op, TCGType type, bool lead);
+void x86_gen_qemu_st_shared(X86Gen *g, const TCGOp *op, TCGType type, bool lead);
 bool x86_gen_ldst_stubs(X86Gen *g);
 struct CPUState;
 /* Slow-path helpers the stubs call (tests may point them at their own). */

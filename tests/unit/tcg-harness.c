@@ -24,7 +24,11 @@ static HarnessBackend harness_be[2];
 static int harness_nb_be;
 static HarnessBackend *harness_cur;
 static const TCGBackend *harness_list[3];
-static CPUTLBEntry harness_tlb_miss, harness_tlb_page0;
+static CPUTLBEntry harness_tlb_miss;
+/* Mode 1's table: like the engine's (at least 2^CPU_TLB_DYN_MIN_BITS entries, each
+ * holding only pages of its own index), with page 0 in entry 0. */
+#define HARNESS_TLB1_ENTRIES (1u << CPU_TLB_DYN_MIN_BITS)
+static CPUTLBEntry harness_tlb1[HARNESS_TLB1_ENTRIES];
 
 HarnessEnv *harness_env;
 TCGv_i32 harness_g32[HARNESS_NG32];
@@ -191,13 +195,16 @@ void harness_init(void)
     /* mmu_idx 0 always misses; 1 maps guest page 0 onto env->mem. */
     harness_tlb_miss.addr_read = harness_tlb_miss.addr_write = TLB_INVALID_MASK;
     harness_tlb_miss.addr_code = TLB_INVALID_MASK;
-    harness_tlb_page0.addr_read = harness_tlb_page0.addr_write = 0;
-    harness_tlb_page0.addr_code = 0;
-    harness_tlb_page0.addend = (uintptr_t)harness_env->mem;
+    for (i = 0; i < (int)HARNESS_TLB1_ENTRIES; i++) {
+        harness_tlb1[i] = harness_tlb_miss;
+    }
+    harness_tlb1[0].addr_read = harness_tlb1[0].addr_write = 0;
+    harness_tlb1[0].addr_code = 0;
+    harness_tlb1[0].addend = (uintptr_t)harness_env->mem;
     for (i = 0; i < MMU_MODES_MAX; i++) {
-        harness_env->cpu.tlb_fast[i].mask = 0;
-        harness_env->cpu.tlb_fast[i].table =
-            i == 1 ? &harness_tlb_page0 : &harness_tlb_miss;
+        harness_env->cpu.tlb_fast[i].mask =
+            i == 1 ? (HARNESS_TLB1_ENTRIES - 1) << CPU_TLB_ENTRY_BITS : 0;
+        harness_env->cpu.tlb_fast[i].table = i == 1 ? harness_tlb1 : &harness_tlb_miss;
     }
 
     tcg_context_init(&harness_ctx, &tcg_backend_interp);

@@ -162,12 +162,64 @@ static void rand_field(Prog *p, unsigned width, unsigned *pos, unsigned *len)
     *pos = rng_below(&p->rng, width - *len + 1);
 }
 
+/*
+ * A run of guest accesses off one base, which tcg/ldst-group.c turns into one shared
+ * TLB check: offsets on either side of the base, the base moved by constants in
+ * between, every size and byte order, MO_ALIGN where the address is aligned, now
+ * and then an access of the other kind or an unrelated op in the middle. Everything
+ * stays inside guest page 0 (mode 1), the page the harness maps for both backends.
+ */
+static void gen_access_run(Prog *p)
+{
+    static const MemOp mops[] = { MO_UB, MO_SB, MO_LEUW, MO_BESW, MO_LEUL, MO_BEUL,
+                                  MO_LESL, MO_LEUQ, MO_BEUQ };
+    Rng *r = &p->rng;
+    TCGv_i32 base = tcg_temp_new_i32(), a = tcg_temp_new_i32();
+    bool st = rng_below(r, 2);
+    int n = 2 + rng_below(r, 7);
+    int32_t moved = 0;
+
+    /* An 8-aligned base in [0x100, 0x6f8]: every access lands in [0x60, 0x7a0). */
+    tcg_gen_andi_i32(base, src32(p), 0x5f8);
+    tcg_gen_addi_i32(base, base, 0x100);
+    for (int k = 0; k < n; k++) {
+        bool i64 = rng_below(r, 3) == 0;
+        MemOp mop = mops[rng_below(r, i64 ? ARRAY_SIZE(mops) : ARRAY_SIZE(mops) - 2)];
+        int32_t rel = (int32_t)rng_below(r, 0x100) - 0x80;
+        bool this_st = rng_below(r, 8) == 0 ? !st : st;
+
+        if (rng_below(r, 4) == 0) {
+            int32_t dm = ((int32_t)rng_below(r, 0x40) - 0x20) & ~7;
+            tcg_gen_addi_i32(base, base, dm);
+            moved += dm;
+        }
+        if (rel % (int32_t)memop_size(mop) == 0 && rng_below(r, 2)) {
+            mop |= MO_ALIGN;
+        }
+        if (rng_below(r, 6) == 0) {
+            gen_bin32[rng_below(r, ARRAY_SIZE(gen_bin32))](dst32(p), src32(p), src32(p));
+        }
+        tcg_gen_addi_i32(a, base, rel - moved);
+        if (this_st && i64) {
+            tcg_gen_qemu_st_i64(src64(p), a, 1, mop);
+        } else if (this_st) {
+            tcg_gen_qemu_st_i32(src32(p), a, 1, mop);
+        } else if (i64) {
+            tcg_gen_qemu_ld_i64(dst64(p), a, 1, mop);
+        } else {
+            tcg_gen_qemu_ld_i32(dst32(p), a, 1, mop);
+        }
+    }
+    tcg_temp_free_i32(a);
+    tcg_temp_free_i32(base);
+}
+
 static void gen_one(Prog *p)
 {
     Rng *r = &p->rng;
     unsigned pos, len;
 
-    switch (rng_below(r, 31)) {
+    switch (rng_below(r, 33)) {
     case 0: case 1: case 2: case 3:
         gen_bin32[rng_below(r, ARRAY_SIZE(gen_bin32))](dst32(p), src32(p), src32(p));
         break;
@@ -373,6 +425,9 @@ static void gen_one(Prog *p)
             }
         }
         break;
+    case 31: case 32:
+        gen_access_run(p);
+        break;
     default:
         tcg_gen_mov_i32(dst32(p), src32(p));
         break;
@@ -551,6 +606,7 @@ Test(tcg_diff, interp_optimizer_vs_plain)
     unsigned n = diff_iters();
 
     uint64_t in0 = tcg_ctx->stat_ops_in, opt0 = tcg_ctx->stat_ops_opt;
+    uint64_t grp0 = tcg_ctx->stat_ldst_groups, memb0 = tcg_ctx->stat_ldst_members;
     for (uint64_t seed = 1; seed <= n; seed++) {
         run_config(&tcg_backend_interp, HARNESS_NO_OPT, seed, &a);
         run_config(&tcg_backend_interp, HARNESS_FULL, seed, &b);
@@ -561,6 +617,11 @@ Test(tcg_diff, interp_optimizer_vs_plain)
     }
     cr_log_info("%u programs: %" PRIu64 " ops in, %" PRIu64 " after optimize+liveness",
                 n, tcg_ctx->stat_ops_in - in0, tcg_ctx->stat_ops_opt - opt0);
+    /* The runs of accesses must have exercised shared TLB checks. */
+    cr_log_info("%" PRIu64 " shared TLB checks for %" PRIu64 " more accesses",
+                tcg_ctx->stat_ldst_groups - grp0, tcg_ctx->stat_ldst_members - memb0);
+    cr_assert(n < 100 || tcg_ctx->stat_ldst_groups - grp0 > n / 20,
+              "too few shared TLB checks in the random programs");
 }
 
 Test(tcg_diff, x86_64_vs_interp)
