@@ -25,6 +25,16 @@ static inline uint32_t cc_sign(int k)
     return k == 0 ? 0x80u : k == 1 ? 0x8000u : 0x80000000u;
 }
 
+/* CF = OF of a truncating signed multiply (CC_OP_SMUL*): the product of the
+ * sign-extended operands differs from the sign-extended sized result. */
+static bool cc_smul_overflow(uint32_t dst, uint32_t a, uint32_t b, int k)
+{
+    int sh = 32 - (8 << k);
+    int64_t p = (int64_t)((int32_t)(a << sh) >> sh) * ((int32_t)(b << sh) >> sh);
+
+    return p != (int32_t)(dst << sh) >> sh;
+}
+
 /* ZF, SF and PF of a result. */
 static inline uint32_t cc_szp(uint32_t dst, int k)
 {
@@ -126,6 +136,11 @@ uint32_t x86_cc_compute_all(uint32_t op, uint32_t dst, uint32_t src, uint32_t sr
             f |= CC_C | CC_O;
         }
         break;
+    case CC_OP_SMULB:
+        if (cc_smul_overflow(dst, src_full, src2, k)) {
+            f |= CC_C | CC_O;
+        }
+        break;
     default:
         break;
     }
@@ -168,6 +183,8 @@ uint32_t helper_x86_cc_c(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2)
         return (src & cc_sign(k)) ? CC_C : 0;
     case CC_OP_MULB:
         return src ? CC_C : 0;
+    case CC_OP_SMULB:
+        return cc_smul_overflow(dst, src, src2, k) ? CC_C : 0;
     default:
         return 0;    /* LOGIC */
     }

@@ -189,10 +189,17 @@ void x86_cpu_set_eflags(CPUX86State *env, uint32_t v)
     env->cc_src = v & CC_ALL;
     env->cc_dst = env->cc_src2 = 0;
     env->df = (v & DF_MASK) ? -1 : 1;
-    bool vm_changed = (env->eflags ^ v) & VM_MASK;
+    uint32_t changed = env->eflags ^ v;
 
     env->eflags = (v & ~(CC_ALL | DF_MASK)) | EFLAGS_FIXED;
-    x86_hflags_rebuild(env, vm_changed ? 0x3f : 0);
+    /*
+     * Only VM, IOPL, TF, AC and RF reach hflags. Linux's system call entry and exit
+     * run three POPFs that change none of them (IF aside); callers that also change
+     * CS, CR0 or the segments rebuild hflags themselves.
+     */
+    if (changed & (VM_MASK | IOPL_MASK | TF_MASK | AC_MASK | RF_MASK)) {
+        x86_hflags_rebuild(env, (changed & VM_MASK) ? 0x3f : 0);
+    }
 }
 
 void x86_cpu_set_seg(CPUX86State *env, int seg, uint32_t selector, uint32_t base,

@@ -185,6 +185,8 @@
  *   INC/DEC:        cc_dst = result, cc_src = the carry flag before the op
  *   SHL/SAR:        cc_dst = result, cc_src = the value shifted by count-1 (CF/OF source)
  *   MUL:            cc_dst = low result, cc_src = non-zero if the high half is significant
+ *   SMUL:           cc_dst = low result, cc_src and cc_src2 = the two operands (two- and
+ *                   three-operand IMUL: CF = OF = the signed product does not fit)
  *   BMILG... none.
  * Each op has three sizes B/W/L (+0, +1, +2).
  */
@@ -200,6 +202,7 @@ enum {
     CC_OP_SHLB, CC_OP_SHLW, CC_OP_SHLL,
     CC_OP_SARB, CC_OP_SARW, CC_OP_SARL,
     CC_OP_MULB, CC_OP_MULW, CC_OP_MULL,
+    CC_OP_SMULB, CC_OP_SMULW, CC_OP_SMULL,
     CC_OP_NB,
 };
 

@@ -55,6 +55,22 @@ typedef struct DisasContext {
     int cpl, iopl;
     int mem_idx;
     int cc_op;                  /* statically known cc_op, or CC_OP_DYNAMIC */
+    /*
+     * STI's interrupt shadow kept inside the TB: the insn after STI is translated
+     * in the same TB (shadow_pending until it starts, shadow_insn while it is
+     * translated), and the TB ends after it with a look at pending interrupts.
+     */
+    bool shadow_pending, shadow_insn;
+    /*
+     * The first operand of the last SUB/CMP while its lazy flags are current
+     * (srcT_valid), so a following Jcc/SETcc/CMOVcc compares the operands instead
+     * of rebuilding one as cc_dst + cc_src.
+     */
+    TCGv_i32 cc_srcT;
+    bool srcT_valid;
+    /* cc_dst of the current LOGIC op already equals its sign-extended sized value
+     * (TEST with an immediate whose sign bit is clear), so ZF/SF need no extension. */
+    bool cc_dst_narrow;
     TCGv_i32 A0;                /* address of the memory operand */
     /*
      * Which segment each linear address computed by this insn went through, so the
@@ -328,6 +344,8 @@ void helper_x86_rdtsc(CPUX86State *env);
 void helper_x86_rdmsr(CPUX86State *env);
 void helper_x86_wrmsr(CPUX86State *env);
 uint32_t helper_x86_in(CPUX86State *env, uint32_t port, uint32_t ot);
+void helper_x86_rep_stos(CPUX86State *env, uint32_t ot, uint32_t mmu);
+void helper_x86_rep_movs(CPUX86State *env, uint32_t ot, uint32_t mmu, uint32_t src_seg);
 void helper_x86_out(CPUX86State *env, uint32_t port, uint32_t val, uint32_t ot);
 void helper_x86_check_io(CPUX86State *env, uint32_t port, uint32_t ot);
 void helper_x86_hlt(CPUX86State *env, uint32_t next_eip);

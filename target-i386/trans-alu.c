@@ -113,6 +113,8 @@ static void gen_alu_apply(DisasContext *s, X86Insn *d, int op, MemOp ot, int kin
     case OP_CMP:
         tcg_gen_mov_i32(cpu_cc_src, b);
         gen_set_cc_op(s, CC_OP_SUBB + ot);
+        tcg_gen_mov_i32(s->cc_srcT, a);
+        s->srcT_valid = true;
         break;
     case OP_SBB:
         tcg_gen_mov_i32(cpu_cc_src, b);
@@ -281,6 +283,44 @@ static void gen_shift_dyn32(DisasContext *s, X86Insn *d, int op, TCGv_i32 count)
     s->cc_op = CC_OP_DYNAMIC;
 }
 
+/*
+ * ROL/ROR r/m32 by a non-zero constant inline: CF and OF from the result (the
+ * helper's and the SDM's formulas), the other flags kept by materializing the old
+ * ones with the side-effect-free flags helper. Linux's ChaCha20 (its random number
+ * generator, used on every fork and exec) rotates by 7, 8, 12 and 16; the next ADD or
+ * XOR overwrites those flags, so liveness drops the helper call altogether, while
+ * the general shift helper spilled every guest register around each rotate.
+ */
+static void gen_rotate_const32(DisasContext *s, X86Insn *d, bool left, int count)
+{
+    TCGv_i32 a = x86_temp(s), r = x86_temp(s), f = x86_temp(s);
+    TCGv_i32 cf = x86_temp(s), of = x86_temp(s);
+
+    gen_ld_rm(s, d, MO_32, a);
+    if (left) {
+        tcg_gen_rotli_i32(r, a, count);
+    } else {
+        tcg_gen_rotri_i32(r, a, count);
+    }
+    gen_st_rm(s, d, MO_32, r);
+    gen_compute_eflags(s, f);
+    if (left) {
+        /* CF: the bit rotated into bit 0; OF: MSB(result) xor CF. */
+        tcg_gen_andi_i32(cf, r, 1);
+        tcg_gen_shri_i32(of, r, 31);
+    } else {
+        /* CF: the bit rotated into bit 31; OF: the two top bits differ. */
+        tcg_gen_shri_i32(cf, r, 31);
+        tcg_gen_extract_i32(of, r, 30, 1);
+    }
+    tcg_gen_xor_i32(of, of, cf);
+    tcg_gen_shli_i32(of, of, 11);
+    tcg_gen_andi_i32(f, f, ~(uint32_t)(CC_C | CC_O));
+    tcg_gen_or_i32(f, f, cf);
+    tcg_gen_or_i32(cpu_cc_src, f, of);
+    gen_set_cc_op(s, CC_OP_EFLAGS);
+}
+
 static void gen_shift(DisasContext *s, X86Insn *d, MemOp ot, TCGv_i32 count, int cconst)
 {
     int op = d->m.reg;
@@ -296,6 +336,10 @@ static void gen_shift(DisasContext *s, X86Insn *d, MemOp ot, TCGv_i32 count, int
         }
         if (op >= 4 && (ot == MO_32 || cconst < (8 << ot))) {
             gen_shift_const(s, d, op, ot, cconst);
+            return;
+        }
+        if (op <= 1 && ot == MO_32) {
+            gen_rotate_const32(s, d, op == 0, cconst);
             return;
         }
         count = tcg_constant_i32(cconst);
@@ -357,18 +401,30 @@ bool trans_shld_shrd(DisasContext *s, X86Insn *d)
 
 /*
  * DIV r/m32 inline: #DE when the divisor is 0 or the quotient does not fit in 32 bits
- * (EDX >= divisor), else one 64-bit host division. The helper it replaces made every
- * guest register go through env around the call, in loops that divide.
+ * (both are EDX >= divisor, unsigned), else one host division. The helper it replaces made every guest
+ * register go through env around the call, in loops that divide. Compilers clear
+ * EDX before an unsigned 32-bit division, so that case gets a 32-bit host DIV, much
+ * faster than the 64-bit one on most hosts; the test folds away when the optimizer
+ * sees the XOR EDX, EDX.
  */
 static void gen_divu32(DisasContext *s, TCGv_i32 v)
 {
     TCGLabel *de = gen_new_label();
     TCGLabel *done = gen_new_label();
+    TCGLabel *wide = gen_new_label();
     TCGv_i64 n = tcg_temp_new_i64(), dv = tcg_temp_new_i64();
     TCGv_i64 q = tcg_temp_new_i64(), r = tcg_temp_new_i64();
+    TCGv_i32 q32 = x86_temp(s), t32 = x86_temp(s);
 
-    tcg_gen_brcondi_i32(TCG_COND_EQ, v, 0, de);
+    /* EDX >= divisor also catches a divisor of 0: one test for both. */
     tcg_gen_brcond_i32(TCG_COND_GEU, cpu_regs[R_EDX], v, de);
+    tcg_gen_brcondi_i32(TCG_COND_NE, cpu_regs[R_EDX], 0, wide);
+    tcg_gen_divu_i32(q32, cpu_regs[R_EAX], v);
+    tcg_gen_mul_i32(t32, q32, v);
+    tcg_gen_sub_i32(cpu_regs[R_EDX], cpu_regs[R_EAX], t32);
+    tcg_gen_mov_i32(cpu_regs[R_EAX], q32);
+    tcg_gen_br(done);
+    gen_set_label(wide);
     tcg_gen_concat_i32_i64(n, cpu_regs[R_EAX], cpu_regs[R_EDX]);
     tcg_gen_extu_i32_i64(dv, v);
     tcg_gen_divu_i64(q, n, dv);
@@ -519,6 +575,8 @@ bool trans_test_a_imm(DisasContext *s, X86Insn *d)
 {
     tcg_gen_andi_i32(cpu_cc_dst, cpu_regs[R_EAX], d->imm);
     gen_set_cc_op(s, CC_OP_LOGICB + d->ot);
+    /* With the sized sign bit clear in the mask, the result is its own extension. */
+    s->cc_dst_narrow = d->imm < (1u << ((8u << d->ot) - 1));
     return true;
 }
 
@@ -536,11 +594,18 @@ static void gen_imul2(DisasContext *s, MemOp ot, int reg, TCGv_i32 a, TCGv_i32 b
         tcg_gen_mov_i32(cpu_cc_dst, lo);
         tcg_gen_sub_i32(cpu_cc_src, lo, t);
     } else {
-        tcg_gen_muls2_i32(lo, hi, a, b);
-        gen_st_reg(s, ot, reg, lo);
-        tcg_gen_sari_i32(t, lo, 31);
+        /*
+         * A plain 32-bit multiply; CF/OF are computed from the operands only when
+         * read (CC_OP_SMULL). The widening multiply it replaces tied up RAX/RDX
+         * and was kept whenever the flags were live at a later memory access.
+         */
+        tcg_gen_mul_i32(lo, a, b);
+        tcg_gen_mov_i32(cpu_cc_src, a);
+        tcg_gen_mov_i32(cpu_cc_src2, b);
         tcg_gen_mov_i32(cpu_cc_dst, lo);
-        tcg_gen_sub_i32(cpu_cc_src, hi, t);
+        gen_st_reg(s, ot, reg, lo);
+        gen_set_cc_op(s, CC_OP_SMULL);
+        return;
     }
     gen_set_cc_op(s, CC_OP_MULB + ot);
 }

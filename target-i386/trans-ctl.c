@@ -322,7 +322,18 @@ bool trans_cli_sti(DisasContext *s, X86Insn *d)
     }
     tcg_gen_ori_i32(f, f, IF_MASK);
     tcg_gen_st_i32(f, tcg_env, offsetof(CPUX86State, eflags));
-    /* Interrupts are recognized after the next insn: shadow, then back to the loop. */
+    /*
+     * Interrupts are recognized after the next insn. Nothing can interrupt a TB, so
+     * the shadow is exact when that insn is translated in this TB and the TB ends
+     * after it (x86_tr_translate_insn, gen_jmp_eip, x86_tr_tb_stop); Linux's
+     * STI; SYSEXIT then costs no trip through the loop. When the TB has to end
+     * here first, or single-stepping makes one-insn TBs, the next TB runs with
+     * HF_INHIBIT_IRQ instead.
+     */
+    if (!(s->flags & (HF_TF_MASK | HF_DBG_MASK | HF_INHIBIT_IRQ_MASK)) && !s->shadow_insn) {
+        s->shadow_pending = true;
+        return true;
+    }
     gen_helper_env(s, &info_set_inhibit, NULL, 0);
     s->base.is_jmp = DISAS_EXIT;
     return true;

@@ -28,6 +28,12 @@ static const TCGHelperInfo info_check_io =
 static const TCGHelperInfo info_bound =
     TCG_HELPER(helper_x86_bound, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32, TCG_CALL_I32,
                TCG_CALL_I32);
+static const TCGHelperInfo info_rep_stos =
+    TCG_HELPER(helper_x86_rep_stos, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32,
+               TCG_CALL_I32);
+static const TCGHelperInfo info_rep_movs =
+    TCG_HELPER(helper_x86_rep_movs, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32,
+               TCG_CALL_I32, TCG_CALL_I32);
 static const TCGHelperInfo info_set_inhibit =
     TCG_HELPER(helper_x86_set_inhibit_irq, 0, TCG_CALL_VOID, TCG_CALL_PTR);
 
@@ -519,6 +525,39 @@ static TCGv_i32 gen_zf_of_result(DisasContext *s, MemOp ot)
     return z;
 }
 
+/* seg is flat in this TB's flags and not reloaded earlier in the TB. */
+static bool x86_seg_flat_static(DisasContext *s, int seg)
+{
+    return !(s->seg_dynamic & (1u << seg)) &&
+           HF_SEG_CLASS(s->flags, seg) == X86_SEGCLS_FLAT;
+}
+
+/*
+ * REP STOS / REP MOVS through the bulk helpers (string_helper.c) when the
+ * per-element code would check nothing but the softmmu: 32-bit addresses, flat
+ * segments, no #AC and no data breakpoints.
+ */
+static bool gen_rep_bulk(DisasContext *s, unsigned b, MemOp ot)
+{
+    int src = s->override >= 0 ? s->override : R_DS;
+
+    if (s->aflag != MO_32 || (s->flags & (HF_AC_MASK | HF_DBG_MASK)) ||
+        !x86_seg_flat_static(s, R_ES)) {
+        return false;
+    }
+    if ((b & ~1u) == 0xaa) {
+        gen_helper_env(s, &info_rep_stos, NULL, 2, tcg_constant_i32(ot),
+                       tcg_constant_i32(s->mem_idx));
+        return true;
+    }
+    if ((b & ~1u) == 0xa4 && x86_seg_flat_static(s, src)) {
+        gen_helper_env(s, &info_rep_movs, NULL, 3, tcg_constant_i32(ot),
+                       tcg_constant_i32(s->mem_idx), tcg_constant_i32(src));
+        return true;
+    }
+    return false;
+}
+
 bool trans_string(DisasContext *s, X86Insn *d)
 {
     unsigned b = d->op;
@@ -539,6 +578,9 @@ bool trans_string(DisasContext *s, X86Insn *d)
     tcg_gen_shli_i32(step, cpu_df, ot);
     if (!(s->prefix & (PREFIX_REPZ | PREFIX_REPNZ))) {
         gen_string_once(s, b, ot, step);
+        return true;
+    }
+    if (gen_rep_bulk(s, b, ot)) {
         return true;
     }
 

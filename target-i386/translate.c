@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include "internal.h"
 #include "exec/exec-all.h"
+#include "exec/translator.h"
 #include "qemu/log.h"
 
 TCGv_i32 cpu_regs[8];
@@ -148,6 +149,8 @@ bool x86_check_cpl0(DisasContext *s)
 void gen_set_cc_op(DisasContext *s, int op)
 {
     s->cc_op = op;
+    s->srcT_valid = false;
+    s->cc_dst_narrow = false;
     if (op != CC_OP_DYNAMIC) {
         tcg_gen_movi_i32(cpu_cc_op, op);
         /*
@@ -161,19 +164,55 @@ void gen_set_cc_op(DisasContext *s, int op)
         if (op >= CC_OP_LOGICB && op <= CC_OP_LOGICL) {
             tcg_gen_discard_i32(cpu_cc_src);
         }
-        if (op < CC_OP_ADCB || op > CC_OP_SBBL ||
-            (op >= CC_OP_SUBB && op <= CC_OP_SUBL)) {
+        if ((op < CC_OP_ADCB || op > CC_OP_SBBL ||
+             (op >= CC_OP_SUBB && op <= CC_OP_SUBL)) &&
+            !(op >= CC_OP_SMULB && op <= CC_OP_SMULL)) {
             tcg_gen_discard_i32(cpu_cc_src2);
         }
     }
 }
 
+static const TCGHelperInfo info_set_inhibit =
+    TCG_HELPER(helper_x86_set_inhibit_irq, 0, TCG_CALL_VOID, TCG_CALL_PTR);
 static const TCGHelperInfo info_debug_insn_end =
     TCG_HELPER(helper_x86_debug_insn_end, TCG_CALL_NO_WG, TCG_CALL_VOID, TCG_CALL_PTR,
                TCG_CALL_I32);
 static const TCGHelperInfo info_insn_bp =
     TCG_HELPER(helper_x86_insn_bp, TCG_CALL_NO_WG, TCG_CALL_VOID, TCG_CALL_PTR,
                TCG_CALL_I32);
+
+/*
+ * Continue at env's eip through the CPU's jump cache, probed inline. The probe's
+ * key is the linear pc and the TB flags, and it only takes TBs whose CS base is 0
+ * (the jump cache marks others unusable), so it is emitted only where the CS base
+ * is 0: known at translation time when the insn kept CS (cs_kept), otherwise tested
+ * at run time (far transfers, IRET, SYSEXIT). Anything else, real and vm86 mode
+ * with their non-zero bases, goes through the C look-up. The flags are read from
+ * env: a segment load earlier in the TB may have changed them.
+ */
+static void gen_goto_ptr(DisasContext *s, bool cs_kept)
+{
+    TCGLabel *slow = NULL;
+    TCGv_i32 flags;
+
+    if (cs_kept && s->cs_base != 0) {
+        tcg_gen_lookup_and_goto_ptr();
+        return;
+    }
+    if (!cs_kept) {
+        slow = gen_new_label();
+        tcg_gen_brcondi_i32(TCG_COND_NE, cpu_seg_base[R_CS], 0, slow);
+    }
+    flags = tcg_temp_new_i32();
+    tcg_gen_ld_i32(flags, tcg_env, offsetof(CPUX86State, hflags));
+    tcg_gen_andi_i32(flags, flags, HF_TB_MASK);
+    translator_gen_lookup_and_goto_ptr(&s->base, cpu_eip, flags);
+    tcg_temp_free_i32(flags);
+    if (slow) {
+        gen_set_label(slow);
+        tcg_gen_lookup_and_goto_ptr();
+    }
+}
 
 /*
  * eip of the next insn is in env: the single-step / data-breakpoint #DB trap of a
@@ -192,10 +231,19 @@ void gen_debug_insn_end(DisasContext *s)
     s->base.is_jmp = DISAS_NORETURN;
 }
 
+static void gen_exit_or_lookup(DisasContext *s);
+
 void gen_jmp_eip(DisasContext *s, uint32_t eip, int slot)
 {
     if (!(s->flags & HF_CS32_MASK)) {
         eip &= 0xffff;
+    }
+    if (s->shadow_insn) {
+        /* The insn after STI: interrupts it held back are taken now. */
+        tcg_gen_movi_i32(cpu_eip, eip);
+        gen_exit_or_lookup(s);
+        s->base.is_jmp = DISAS_NORETURN;
+        return;
     }
     if (s->flags & (HF_TF_MASK | HF_DBG_MASK)) {
         tcg_gen_movi_i32(cpu_eip, eip);
@@ -212,7 +260,7 @@ void gen_jmp_eip(DisasContext *s, uint32_t eip, int slot)
         if (s->flags & (HF_TF_MASK | HF_INHIBIT_IRQ_MASK)) {
             tcg_gen_exit_tb(NULL, 0);
         } else {
-            tcg_gen_lookup_and_goto_ptr();
+            gen_goto_ptr(s, true);
         }
     }
     s->base.is_jmp = DISAS_NORETURN;
@@ -653,7 +701,11 @@ void gen_cc_eval(DisasContext *s, int cc, TCGv_i32 dst)
 
         a = x86_temp(s);
         b = x86_temp(s);
-        tcg_gen_add_i32(a, cpu_cc_dst, cpu_cc_src);
+        if (s->srcT_valid) {
+            tcg_gen_mov_i32(a, s->cc_srcT);
+        } else {
+            tcg_gen_add_i32(a, cpu_cc_dst, cpu_cc_src);
+        }
         gen_ext_sized(a, a, ot, sign);
         gen_ext_sized(b, cpu_cc_src, ot, sign);
         switch (base) {
@@ -672,7 +724,11 @@ void gen_cc_eval(DisasContext *s, int cc, TCGv_i32 dst)
         MemOp ot = op - CC_OP_LOGICB;
 
         a = x86_temp(s);
-        gen_ext_sized(a, cpu_cc_dst, ot, true);
+        if (s->cc_dst_narrow) {
+            tcg_gen_mov_i32(a, cpu_cc_dst);
+        } else {
+            gen_ext_sized(a, cpu_cc_dst, ot, true);
+        }
         b = tcg_constant_i32(0);
         switch (base) {
         case 0: cond = TCG_COND_NEVER; break;   /* O = 0 */
@@ -1012,6 +1068,11 @@ static void x86_tr_init_disas_context(DisasContextBase *db, CPUState *cs)
         s->mem_idx = s->cpl == 3 ? X86_MMU_IDX_USER : X86_MMU_IDX_KERNEL;
     }
     s->cc_op = CC_OP_DYNAMIC;
+    s->shadow_pending = false;
+    s->shadow_insn = false;
+    s->cc_srcT = tcg_temp_new_i32();
+    s->srcT_valid = false;
+    s->cc_dst_narrow = false;
     s->nb_temps = 0;
     s->seg_dynamic = 0;
     for (int seg = 0; seg < 6; seg++) {
@@ -1052,6 +1113,8 @@ static void x86_tr_translate_insn(DisasContextBase *db, CPUState *cs)
     }
     s->pc = pc;
     s->pc_start_eip = pc - s->cs_base;
+    s->shadow_insn = s->shadow_pending;
+    s->shadow_pending = false;
     s->A0 = x86_temp(s);
     s->last_seg = -1;
     s->nb_seg_addrs = 0;
@@ -1094,6 +1157,9 @@ static void x86_tr_translate_insn(DisasContextBase *db, CPUState *cs)
     if (db->is_jmp == DISAS_NEXT && (s->flags & (HF_TF_MASK | HF_DBG_MASK))) {
         db->is_jmp = DISAS_TOO_MANY;
     }
+    if (s->shadow_insn && (db->is_jmp == DISAS_NEXT || db->is_jmp == DISAS_TOO_MANY)) {
+        db->is_jmp = DISAS_EXIT;    /* end of STI's shadow: look at interrupts */
+    }
 }
 
 /*
@@ -1111,7 +1177,7 @@ static void gen_exit_or_lookup(DisasContext *s)
     tcg_gen_ld_i32(t, tcg_env, offsetof(CPUState, interrupt_request));
     tcg_gen_brcondi_i32(TCG_COND_NE, t, 0, to_loop);
     tcg_temp_free_i32(t);
-    tcg_gen_lookup_and_goto_ptr();
+    gen_goto_ptr(s, false);
     gen_set_label(to_loop);
     tcg_gen_exit_tb(NULL, 0);
 }
@@ -1129,6 +1195,13 @@ static void x86_tr_tb_stop(DisasContextBase *db, CPUState *cs)
         gen_debug_insn_end(s);
         return;
     }
+    if (s->shadow_pending) {
+        /* The TB ended right after STI: the next TB runs in its shadow. */
+        tcg_gen_movi_i32(cpu_eip, db->pc_next - s->cs_base);
+        gen_helper_env(s, &info_set_inhibit, NULL, 0);
+        tcg_gen_exit_tb(NULL, 0);
+        return;
+    }
     switch (db->is_jmp) {
     case DISAS_NEXT:
     case DISAS_TOO_MANY:
@@ -1144,8 +1217,10 @@ static void x86_tr_tb_stop(DisasContextBase *db, CPUState *cs)
     case DISAS_JUMP:
         if (s->flags & (HF_TF_MASK | HF_INHIBIT_IRQ_MASK)) {
             tcg_gen_exit_tb(NULL, 0);
+        } else if (s->shadow_insn) {
+            gen_exit_or_lookup(s);
         } else {
-            tcg_gen_lookup_and_goto_ptr();
+            gen_goto_ptr(s, true);
         }
         break;
     default:

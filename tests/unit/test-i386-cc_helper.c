@@ -155,6 +155,24 @@ Test(i386_cc, decimal_adjust)
 
 /* The carry-only helper must agree with the full computation for every op, size and
  * operand mix (edge values plus a deterministic pseudo-random sweep). */
+/* Two-operand IMUL (CC_OP_SMUL*: the operands kept, CF/OF computed when read). */
+Test(i386_cc, smul_overflow_matches_host_imul)
+{
+    for (int i = 0; i < 3000; i++) {
+        uint32_t a = operand(i % 40), b = operand(i / 40 + (i & 7)), r = a;
+        uint64_t f;
+
+        __asm__ volatile("imull %2, %0; pushfq; popq %1" : "+r"(r), "=r"(f) : "r"(b) : "cc");
+        cr_assert_eq(x86_cc_compute_all(CC_OP_SMULL, r, a, b) & (CC_C | CC_O),
+                     (uint32_t)f & (CC_C | CC_O), "imull %#x %#x", a, b);
+        cr_assert_eq(helper_x86_cc_c(CC_OP_SMULL, r, a, b), (uint32_t)f & CC_C);
+        r = a;
+        __asm__ volatile("imulw %w2, %w0; pushfq; popq %1" : "+r"(r), "=r"(f) : "r"(b) : "cc");
+        cr_assert_eq(x86_cc_compute_all(CC_OP_SMULW, r, a, b) & (CC_C | CC_O),
+                     (uint32_t)f & (CC_C | CC_O), "imulw %#x %#x", a, b);
+    }
+}
+
 Test(i386_cc, carry_helper_matches_full_flags)
 {
     static const uint32_t edge[] = { 0, 1, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000,

@@ -230,6 +230,125 @@ SHIFT(rcrl, "rcrl", "%0", 32, 1)
 SHIFT(rclw, "rclw", "%w0", 16, 1)
 SHIFT(rcrb, "rcrb", "%b0", 8, 1)
 
+/*
+ * ROL/ROR by an immediate (translated inline, unlike the CL forms): after POPF,
+ * after an ADD whose lazily kept SF/ZF/AF/PF the rotate must leave alone, and on a
+ * memory operand. OF is defined for a count of 1 only.
+ */
+#define ROTI(NAME, INSN, N)                                                    \
+    static void t_##NAME(void)                                                 \
+    {                                                                          \
+        begin();                                                               \
+        for (unsigned i = 0; i < N_EDGE * N_EDGE + N_RANDOM; i++) {            \
+            uint32_t a, b, fin, r1, r2, m, f1, f2, f3;                         \
+            uint32_t mask = F_CF | F_SF | F_ZF | F_AF | F_PF | ((N) == 1 ? F_OF : 0); \
+            if (i < N_EDGE * N_EDGE) {                                         \
+                a = edge[i / N_EDGE];                                          \
+                b = edge[i % N_EDGE];                                          \
+            } else {                                                           \
+                a = operand(N_EDGE);                                           \
+                b = operand(N_EDGE);                                           \
+            }                                                                  \
+            fin = (i & 1) ? 0x8d5 : 0x002;                                     \
+            r1 = a;                                                            \
+            __asm__ volatile("pushl %2; popfl; " INSN " $" #N ", %0"          \
+                             "; pushfl; popl %1"                               \
+                             : "+r"(r1), "=r"(f1) : "r"(fin) : "cc");          \
+            r2 = a;                                                            \
+            __asm__ volatile("addl %2, %0; " INSN " $" #N ", %0"              \
+                             "; pushfl; popl %1"                               \
+                             : "+r"(r2), "=r"(f2) : "r"(b) : "cc");            \
+            m = b;                                                             \
+            __asm__ volatile("pushl %2; popfl; " INSN " $" #N ", %0"          \
+                             "; pushfl; popl %1"                               \
+                             : "+m"(m), "=r"(f3) : "r"(fin) : "cc");           \
+            record(#NAME, a, b, r1, f1 & mask);                                \
+            record(#NAME, a, b, r2, f2 & mask);                                \
+            record(#NAME, a, b, m, f3 & mask);                                 \
+        }                                                                      \
+        report(#NAME);                                                         \
+    }
+
+ROTI(roli1, "roll", 1)
+ROTI(roli7, "roll", 7)
+ROTI(roli16, "roll", 16)
+ROTI(rori1, "rorl", 1)
+ROTI(rori12, "rorl", 12)
+ROTI(rori31, "rorl", 31)
+
+/*
+ * CMP followed by every SETcc and by Jcc: the translator compares the CMP's
+ * operands directly there instead of going through the lazily kept flags.
+ */
+#define CMPCC(NAME, CMP, RA, RB)                                               \
+    static void t_##NAME(void)                                                 \
+    {                                                                          \
+        begin();                                                               \
+        for (unsigned i = 0; i < N_EDGE * N_EDGE + N_RANDOM; i++) {            \
+            uint32_t a, b, j = 0;                                              \
+            uint8_t c[16];                                                     \
+            if (i < N_EDGE * N_EDGE) {                                         \
+                a = edge[i / N_EDGE];                                          \
+                b = edge[i % N_EDGE];                                          \
+            } else {                                                           \
+                a = operand(N_EDGE);                                           \
+                b = (i & 4) ? a ^ (1u << (i % 32)) : operand(N_EDGE);          \
+            }                                                                  \
+            __asm__ volatile(CMP " " RB ", " RA "\n\t"                         \
+                             "seto %[c0]; setno %[c1]; setb %[c2]; setae %[c3]\n\t" \
+                             "sete %[c4]; setne %[c5]; setbe %[c6]; seta %[c7]\n\t" \
+                             "sets %[c8]; setns %[c9]; setp %[c10]; setnp %[c11]\n\t" \
+                             "setl %[c12]; setge %[c13]; setle %[c14]; setg %[c15]" \
+                             : [c0] "=m"(c[0]), [c1] "=m"(c[1]), [c2] "=m"(c[2]), \
+                               [c3] "=m"(c[3]), [c4] "=m"(c[4]), [c5] "=m"(c[5]), \
+                               [c6] "=m"(c[6]), [c7] "=m"(c[7]), [c8] "=m"(c[8]), \
+                               [c9] "=m"(c[9]), [c10] "=m"(c[10]), [c11] "=m"(c[11]), \
+                               [c12] "=m"(c[12]), [c13] "=m"(c[13]),          \
+                               [c14] "=m"(c[14]), [c15] "=m"(c[15])            \
+                             : [a] "q"(a), [b] "q"(b) : "cc");                 \
+            __asm__ volatile(CMP " " RB ", " RA "; jb 1f; orl $1, %[j]; 1:\n\t" \
+                             CMP " " RB ", " RA "; jle 2f; orl $2, %[j]; 2:\n\t" \
+                             CMP " " RB ", " RA "; jg 3f; orl $4, %[j]; 3:\n\t" \
+                             CMP " " RB ", " RA "; ja 4f; orl $8, %[j]; 4:\n\t" \
+                             CMP " " RB ", " RA "; je 5f; orl $16, %[j]; 5:"   \
+                             : [j] "+r"(j) : [a] "q"(a), [b] "q"(b) : "cc");   \
+            uint32_t m = j;                                                    \
+            for (int k = 0; k < 16; k++) {                                     \
+                m |= (uint32_t)c[k] << (k + 8);                                \
+            }                                                                  \
+            record(#NAME, a, b, m, 0);                                         \
+        }                                                                      \
+        report(#NAME);                                                         \
+    }
+
+/* TEST of EAX/AX/AL with an immediate, then conditions on ZF and SF. */
+#define TESTI(NAME, INSN, REG, IMM)                                            \
+    static void t_##NAME(void)                                                 \
+    {                                                                          \
+        begin();                                                               \
+        for (unsigned i = 0; i < N_EDGE + N_RANDOM; i++) {                     \
+            uint32_t a = operand(i), j = 0;                                    \
+            __asm__ volatile(INSN " $" #IMM ", " REG "; je 1f; orl $1, %[j]; 1:\n\t" \
+                             INSN " $" #IMM ", " REG "; js 2f; orl $2, %[j]; 2:\n\t" \
+                             INSN " $" #IMM ", " REG "; jle 3f; orl $4, %[j]; 3:\n\t" \
+                             INSN " $" #IMM ", " REG "; jg 4f; orl $8, %[j]; 4:"  \
+                             : [j] "+r"(j) : "a"(a) : "cc");               \
+            record(#NAME, a, IMM, j, 0);                                       \
+        }                                                                      \
+        report(#NAME);                                                         \
+    }
+
+TESTI(testib1, "testb", "%%al", 1)
+TESTI(testib7f, "testb", "%%al", 0x7f)
+TESTI(testib80, "testb", "%%al", 0x80)
+TESTI(testiw, "testw", "%%ax", 0x4001)
+TESTI(testil, "testl", "%%eax", 0x40000001)
+TESTI(testilneg, "testl", "%%eax", 0x80000001)
+
+CMPCC(cmpccl, "cmpl", "%[a]", "%[b]")
+CMPCC(cmpccw, "cmpw", "%w[a]", "%w[b]")
+CMPCC(cmpccb, "cmpb", "%b[a]", "%b[b]")
+
 static void t_shld(void)
 {
     begin();
@@ -282,6 +401,15 @@ static void t_muldiv(void)
             __asm__ volatile("divl %4" : "=a"(lo), "=d"(hi)
                              : "a"((uint32_t)n), "d"((uint32_t)(n >> 32)), "r"(b));
             record("div", a, b, lo, hi);
+            /* EDX cleared right before (the translator folds its test) and EDX
+             * zero or not as the data says (tested at run time). */
+            __asm__ volatile("xorl %%edx, %%edx; divl %3" : "=a"(lo), "=d"(hi)
+                             : "a"(a), "r"(b) : "cc");
+            record("div32", a, b, lo, hi);
+            uint32_t hz = (a & 0x100) ? 0 : a % b;
+            __asm__ volatile("divl %4" : "=a"(lo), "=d"(hi)
+                             : "a"(a ^ b), "d"(hz), "r"(b));
+            record("div32d", a, b, lo, hi);
             int64_t sn = (int32_t)a;
             int32_t sb = (int32_t)b;
             if (!(sb == -1 && (int32_t)a == INT32_MIN)) {
@@ -874,7 +1002,9 @@ int main(int argc, char **argv)
         t_bswap, t_daa, t_das, t_aaa, t_aas, t_aam, t_aad, t_cbw, t_cwde, t_sahf,
         t_lahf, t_seto, t_setb, t_setbe, t_sets, t_setp, t_setl, t_setle, t_setg,
         t_shll, t_shrl, t_sarl, t_shlw, t_shrw, t_sarb, t_shlb, t_roll, t_rorl,
-        t_rolw, t_rorb, t_rcll, t_rcrl, t_rclw, t_rcrb, t_shld, t_muldiv,
+        t_rolw, t_rorb, t_rcll, t_rcrl, t_rclw, t_rcrb, t_roli1, t_roli7, t_roli16,
+        t_rori1, t_rori12, t_rori31, t_cmpccl, t_cmpccw, t_cmpccb, t_testib1, t_testib7f,
+        t_testib80, t_testiw, t_testil, t_testilneg, t_shld, t_muldiv,
         t_cmpxchg, t_string, t_x87, t_mmx, t_sse, t_sse2, t_signals,
     };
 

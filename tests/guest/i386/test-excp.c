@@ -8,6 +8,13 @@ static void test_faults(void)
 
     v = TRAP_PROBE("xorl %%ecx, %%ecx; divl %%ecx", : : : "eax", "ecx", "edx");
     check("#DE div0", v, 0);
+    v = TRAP_PROBE("xorl %%edx, %%edx; xorl %%ecx, %%ecx; divl %%ecx", : : : "eax", "ecx",
+                   "edx");
+    check("#DE div0 with edx 0", v, 0);
+    v = TRAP_PROBE("movl $5, %%edx; movl $5, %%ecx; divl %%ecx", : : : "eax", "ecx", "edx");
+    check("#DE divl overflow", v, 0);
+    v = TRAP_PROBE("movl $4, %%edx; movl $5, %%ecx; divl %%ecx", : : : "eax", "ecx", "edx");
+    check("divl edx < divisor", v, -1);
     v = TRAP_PROBE("movl $0x80000000, %%eax; cltd; movl $-1, %%ecx; idivl %%ecx", : : : "eax",
                    "ecx", "edx");
     check("#DE idiv overflow", v, 0);

@@ -44,6 +44,18 @@ static void invlpg(uint32_t va)
     __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
+static uint32_t fault_ecx, fault_edi, fault_esi;
+
+/* demand_map, noting the string registers at the fault. */
+static void demand_map_regs(struct trap_frame *f)
+{
+    fault_ecx = f->ecx;
+    fault_edi = f->edi;
+    fault_esi = f->esi;
+    pt2[(read_cr2() >> 12) & 1023] = (uint32_t)page_b | PG_P | PG_RW;
+    invlpg(read_cr2());
+}
+
 static void demand_map(struct trap_frame *f)
 {
     /* Map the faulting page and retry the faulting insn. */
@@ -129,6 +141,39 @@ int main(void)
     check("rep movsb first half", *(uint8_t *)(page_a + 0x1000 - 8 + 0) == 0 ? 0 : 1, 1);
     check("rep movsb second half", page_b[7], 0x4f);
     check("demand page fault count", trap_count >= 1, 1);
+
+    /* The same with whole dwords (copied a page at a time where the pages allow):
+     * at the fault ECX/ESI/EDI name the first dword of the unmapped page. */
+    pt2[3] = 0;
+    invlpg(VA_BASE + 0x3000);
+    trap_handlers[14] = demand_map_regs;
+    for (int i = 0; i < 64; i++) {
+        page_a[i] = (uint8_t)(0x90 + i);
+    }
+    si = VA_BASE;
+    di = VA_BASE + 0x3000 - 32;
+    cx = 16;
+    __asm__ volatile("cld; rep movsl" : "+S"(si), "+D"(di), "+c"(cx) : : "memory");
+    check("rep movsl fault: ecx", fault_ecx, 8);
+    check("rep movsl fault: edi", fault_edi, VA_BASE + 0x3000);
+    check("rep movsl fault: esi", fault_esi, VA_BASE + 32);
+    check("rep movsl restarted: ecx", cx, 0);
+    check("rep movsl restarted: edi", di, VA_BASE + 0x3000 + 32);
+    check("rep movsl second half", *(uint32_t *)(page_b + 28), 0xcfcecdcc);
+    check("rep movsl first half", *(uint32_t *)(page_a + 0x1000 - 32), 0x93929190);
+
+    /* REP STOSL into an unmapped page: stops at the page, then completes. */
+    pt2[3] = 0;
+    invlpg(VA_BASE + 0x3000);
+    di = VA_BASE + 0x3000 - 8;
+    cx = 6;
+    __asm__ volatile("cld; rep stosl" : "+D"(di), "+c"(cx) : "a"(0xc001d00d) : "memory");
+    trap_handlers[14] = 0;
+    check("rep stosl fault: ecx", fault_ecx, 4);
+    check("rep stosl fault: edi", fault_edi, VA_BASE + 0x3000);
+    check("rep stosl restarted: ecx", cx, 0);
+    check("rep stosl restarted: edi", di, VA_BASE + 0x3000 + 16);
+    check("rep stosl second half", *(uint32_t *)(page_b + 12), 0xc001d00d);
 
     /* Fetch from an unmapped page. */
     r = TRAP_PROBE("movl $0x00804000, %%eax; call *%%eax", : : : "eax", "memory");
