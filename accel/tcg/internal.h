@@ -17,6 +17,10 @@ bool tb_decode_insn_data(const TranslationBlock *tb, uintptr_t host_pc,
                          uint64_t data[TCG_INSN_START_WORDS]);
 
 /* tb-maint.c */
+#define TB_HASH_BITS 16
+#define TB_HASH_SIZE (1u << TB_HASH_BITS)
+/* The TB hash table's hash of a TB's key (the table is indexed by its low bits). */
+uint32_t tb_hash_func(hwaddr phys_pc, vaddr pc, uint32_t flags, uint32_t cs_base);
 void tb_htable_init(void);
 void tb_htable_reset(void);
 TranslationBlock *tb_htable_lookup(CPUState *cpu, hwaddr phys_pc, vaddr pc,

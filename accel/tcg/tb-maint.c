@@ -12,8 +12,6 @@
 #include "internal.h"
 #include "tcg/tcg.h"
 
-#define TB_HASH_BITS 16
-#define TB_HASH_SIZE (1u << TB_HASH_BITS)
 #define CF_HASH_MASK (CF_COUNT_MASK | CF_NOCHAIN | CF_SINGLE_STEP)
 
 static TranslationBlock **tb_htable;
@@ -60,11 +58,19 @@ void tb_page_reset_all(void)
     }
 }
 
-static uint32_t tb_hash_func(hwaddr phys_pc, vaddr pc, uint32_t flags, uint32_t cs_base)
+/*
+ * Every input bit must reach the low bits the table is indexed by: a product only
+ * carries bits upwards, so the high half is folded down and mixed again (before,
+ * pc bits above ~13 never reached the index, and the vDSO, mapped at a random
+ * address per process but always the same physical page, grew chains of 70 TBs).
+ */
+uint32_t tb_hash_func(hwaddr phys_pc, vaddr pc, uint32_t flags, uint32_t cs_base)
 {
     uint64_t h = phys_pc * 0x9e3779b97f4a7c15ULL;
     h ^= ((uint64_t)pc << 32 | flags) * 0xc2b2ae3d27d4eb4fULL;
     h ^= cs_base * 0x165667b19e3779f9ULL;
+h ^= h >> 32;
+h *= 0xff51afd7ed558ccdULL;
     h ^= h >> 29;
     return (uint32_t)h;
 }

@@ -522,3 +522,23 @@ TEST_BOTH_BACKENDS(memops_page_crossing)
     /* Loads straddle 0x5000; the stores at +8/+16 do not, both paths are used. */
     check_memops(0x5000 - 2);
 }
+
+/*
+ * The hash table is indexed by the low bits of tb_hash_func: keys that differ only
+ * in high pc bits (one physical page mapped at a different address in every
+ * process, as Linux's vDSO is) must spread over the table. Before the fix every
+ * pc bit above ~13 was lost and all of these fell into one bucket.
+ */
+Test(cpu_exec, tb_hash_spreads_high_pc_bits)
+{
+    GHashTable *buckets = g_hash_table_new(NULL, NULL);
+
+    for (uint32_t i = 0; i < 1024; i++) {
+        uint32_t h = tb_hash_func(0x1234000, 0xb7f00400u + (i << 13), 0x40, 0);
+
+        g_hash_table_add(buckets, GUINT_TO_POINTER(h & (TB_HASH_SIZE - 1)));
+    }
+    cr_assert_gt(g_hash_table_size(buckets), 1000, "%u buckets for 1024 keys",
+                 g_hash_table_size(buckets));
+    g_hash_table_destroy(buckets);
+}
