@@ -540,6 +540,11 @@ int qcow2_snapshot_delete(BlockDriverState *bs, const char *name, GError **errp)
     s->nb_snapshots--;
     r = qcow2_write_snapshots(bs);
     if (r < 0) {
+        /* The table on disk still lists it: so does the one in memory again. */
+        memmove(&s->snapshots[idx + 1], &s->snapshots[idx],
+                (s->nb_snapshots - idx) * sizeof(Qcow2Snapshot));
+        s->snapshots[idx] = sn;
+        s->nb_snapshots++;
         error_setg_errno(errp, -r, "Could not write snapshot table");
         return r;
     }
