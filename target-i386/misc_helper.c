@@ -247,8 +247,9 @@ void x86_cpu_write_cr(CPUX86State *env, int n, uint32_t val)
     case 3:
         env->cr[3] = val;
         if (env->cr[0] & CR0_PG) {
-            /* Global pages are not kept apart: flush everything (a superset). */
-            tlb_flush(cs);
+            /* SDM 4.10.4.1: a CR3 load keeps global translations (only entered as
+             * such while CR4.PGE=1; clearing PGE flushes everything below). */
+            tlb_flush_nonglobal(cs);
         }
         break;
     case 4:

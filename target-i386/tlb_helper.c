@@ -128,6 +128,10 @@ static bool x86_walk_pae(CPUX86State *env, uint32_t addr, MMUAccessType access, 
     if (!(pte & PG_D)) {
         w->prot &= ~PAGE_WRITE;
     }
+    /* G lives in the leaf (the PDE of a large page); it only counts with CR4.PGE. */
+    if ((pte & PG_G) && (env->cr[4] & CR4_PGE)) {
+        w->prot |= PAGE_GLOBAL;
+    }
     return true;
 }
 
@@ -208,6 +212,10 @@ static bool x86_walk(CPUX86State *env, uint32_t addr, MMUAccessType access, bool
     /* A clean page is mapped read-only so the first store sets D through a walk. */
     if (!(pte & PG_D)) {
         w->prot &= ~PAGE_WRITE;
+    }
+    /* G lives in the leaf (the PDE of a large page); it only counts with CR4.PGE. */
+    if ((pte & PG_G) && (env->cr[4] & CR4_PGE)) {
+        w->prot |= PAGE_GLOBAL;
     }
     return true;
 }

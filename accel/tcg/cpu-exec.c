@@ -8,6 +8,16 @@
 #include "tcg/tcg.h"
 
 
+static inline void jmp_cache_page_clear(uint64_t *bits, uint32_t vpn)
+{
+    bits[vpn / 64] &= ~(1ULL << (vpn % 64));
+}
+
+static inline bool jmp_cache_bit(const uint64_t *bits, uint32_t n)
+{
+    return (bits[n / 64] >> (n % 64)) & 1;
+}
+
 void tb_jmp_cache_clear(CPUState *cpu)
 {
     CPUJumpCache *jc = cpu->tb_jmp_cache;
@@ -18,9 +28,66 @@ void tb_jmp_cache_clear(CPUState *cpu)
     }
     for (unsigned i = 0; i < jc->nlog; i++) {
         unsigned h = jc->log[i];
+        tb_jmp_cache_drop(jc, h);
+        jmp_cache_page_clear(jc->pages, jc->array[h].pc >> TARGET_PAGE_BITS);
+    }
+    jc->nlog = 0;
+    if (!jc->has_global) {
+        return;
+    }
+    /* The global entries are not in the log: find them through their slot bits. */
+    for (unsigned w = 0; w < TB_JMP_CACHE_SIZE / 64; w++) {
+        uint64_t bits = jc->gslots[w];
+        while (bits) {
+            unsigned h = w * 64 + __builtin_ctzll(bits);
+            uint32_t vpn = jc->array[h].pc >> TARGET_PAGE_BITS;
+            bits &= bits - 1;
+            tb_jmp_cache_drop(jc, h);
+            jmp_cache_page_clear(jc->pages, vpn);
+            jmp_cache_page_clear(jc->gpages, vpn);
+        }
+        jc->gslots[w] = 0;
+    }
+    jc->has_global = false;
+}
+
+void tb_jmp_cache_clear_nonglobal(CPUState *cpu)
+{
+    CPUJumpCache *jc = cpu->tb_jmp_cache;
+
+    if (!jc->has_global) {
+        tb_jmp_cache_clear(cpu);
+        return;
+    }
+    if (jc->nlog > TB_JMP_LOG_SIZE) {
+        /* Too many fills to replay: walk every slot, rebuilding the page bits from
+         * the global entries that stay. */
+        memset(jc->pages, 0, sizeof(jc->pages));
+        for (unsigned h = 0; h < TB_JMP_CACHE_SIZE; h++) {
+            if (!jc->array[h].tb) {
+                continue;
+            }
+            uint32_t vpn = jc->array[h].pc >> TARGET_PAGE_BITS;
+            if (jmp_cache_bit(jc->gslots, h)) {
+                jc->pages[vpn / 64] |= 1ULL << (vpn % 64);
+            } else {
+                tb_jmp_cache_drop(jc, h);
+            }
+        }
+        jc->nlog = 0;
+        return;
+    }
+    for (unsigned i = 0; i < jc->nlog; i++) {
+        unsigned h = jc->log[i];
+        if (jmp_cache_bit(jc->gslots, h)) {
+            continue;           /* refilled from a global page since it was logged */
+        }
         uint32_t vpn = jc->array[h].pc >> TARGET_PAGE_BITS;
         tb_jmp_cache_drop(jc, h);
-        jc->pages[vpn / 64] &= ~(1ULL << (vpn % 64));
+        /* A page that may hold global entries keeps its bit (they are still there). */
+        if (!jmp_cache_bit(jc->gpages, vpn)) {
+            jmp_cache_page_clear(jc->pages, vpn);
+        }
     }
     jc->nlog = 0;
 }
@@ -43,6 +110,7 @@ void tb_jmp_cache_clear_page(CPUState *cpu, vaddr page)
     vaddr prev = page - TARGET_PAGE_SIZE;
     /* Only this page's TBs, and TBs of the previous page that run into this one:
      * the rest of each group belongs to other pages and stays valid. */
+    jmp_cache_page_clear(jc->gpages, page >> TARGET_PAGE_BITS);
     if (jmp_cache_page_test_and_clear(jc, page)) {
         unsigned base = tb_jmp_cache_hash(page) & ~(group - 1);
         for (unsigned i = 0; i < group; i++) {
@@ -100,7 +168,7 @@ static TranslationBlock *tb_lookup(CPUState *cpu, vaddr pc, uint32_t cs_base,
     }
     tb = tb_htable_lookup(cpu, phys, pc, cs_base, flags, cflags);
     if (tb) {
-        tb_jmp_cache_set(cpu, pc, tb);
+        tb_jmp_cache_set(cpu, pc, tb, tlb_tb_code_global(cpu, tb));
     }
     return tb;
 }
@@ -229,7 +297,7 @@ static int cpu_exec_loop(CPUState *cpu)
                     last_tb = NULL;     /* it was freed by the flush */
                 }
                 if (!(tb->cflags & CF_NOCACHE)) {
-                    tb_jmp_cache_set(cpu, pc, tb);
+                    tb_jmp_cache_set(cpu, pc, tb, tlb_tb_code_global(cpu, tb));
                 }
             }
             if (last_tb) {

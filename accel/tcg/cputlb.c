@@ -26,6 +26,11 @@ static inline CPUTLBEntry *tlb_entry(CPUState *cpu, int mmu_idx, vaddr addr)
     return &f->table[tlb_index(f, addr)];
 }
 
+static inline bool tlb_hit_page(uint32_t tlb_addr, vaddr page)
+{
+    return (tlb_addr & (TARGET_PAGE_MASK | TLB_INVALID_MASK)) == page;
+}
+
 static void tlb_alloc_tables(CPUState *cpu, int mmu_idx, unsigned bits)
 {
     CPUTLBDescFast *f = &cpu->tlb_fast[mmu_idx];
@@ -49,6 +54,8 @@ void tlb_init(CPUState *cpu)
         memset(d->vtable, 0xff, sizeof(d->vtable));
         d->large_page_addr = -1;
         d->large_page_mask = -1;
+        d->glarge_page_addr = -1;
+        d->glarge_page_mask = -1;
     }
 }
 
@@ -101,6 +108,86 @@ static void tlb_flush_one_mmuidx(CPUState *cpu, int mmu_idx)
     d->n_used_entries = 0;
     d->large_page_addr = -1;
     d->large_page_mask = -1;
+    d->glarge_page_addr = -1;
+    d->glarge_page_mask = -1;
+    d->has_global = false;
+}
+
+static inline bool tlb_entry_valid(const CPUTLBEntry *e)
+{
+    return !(e->addr_read & e->addr_write & e->addr_code & TLB_INVALID_MASK);
+}
+
+/* Drop the mode's entries that are not global (table and victim cache). */
+static void tlb_flush_nonglobal_mmuidx(CPUState *cpu, int mmu_idx)
+{
+    CPUTLBDescFast *f = &cpu->tlb_fast[mmu_idx];
+    CPUTLBDesc *d = &cpu->tlb.d[mmu_idx];
+    unsigned n = tlb_n_entries(f);
+    unsigned kept = 0;
+
+    if (!d->has_global) {
+        tlb_flush_one_mmuidx(cpu, mmu_idx);
+        return;
+    }
+    /* Resizing reallocates the table (losing the global entries too): only let it
+     * grow here, which the working set asks for; shrinking waits for a full flush. */
+    if (d->n_used_entries > d->window_max_entries) {
+        d->window_max_entries = d->n_used_entries;
+    }
+    if (d->window_max_entries * 10 > n * 7 && __builtin_ctz(n) < CPU_TLB_DYN_MAX_BITS) {
+        tlb_flush_one_mmuidx(cpu, mmu_idx);
+        return;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        CPUTLBEntry *e = &f->table[i];
+        if (!tlb_entry_valid(e)) {
+            continue;
+        }
+        if (e->attrs & TLB_ATTR_GLOBAL) {
+            kept++;
+        } else {
+            memset(e, 0xff, sizeof(*e));
+        }
+    }
+    for (int v = 0; v < CPU_VTLB_SIZE; v++) {
+        if (!(d->vtable[v].attrs & TLB_ATTR_GLOBAL)) {
+            memset(&d->vtable[v], 0xff, sizeof(d->vtable[v]));
+        }
+    }
+    d->n_used_entries = kept;
+    d->large_page_addr = d->glarge_page_addr;
+    d->large_page_mask = d->glarge_page_mask;
+}
+
+void tlb_flush_nonglobal(CPUState *cpu)
+{
+    for (int i = 0; i < MMU_MODES_MAX; i++) {
+        tlb_flush_nonglobal_mmuidx(cpu, i);
+    }
+    tb_jmp_cache_clear_nonglobal(cpu);
+    jit_stats.tlb_flushes++;
+}
+
+/* Whether the code TLB entry of mode mmu_idx for addr's page holds a global
+ * translation. */
+static bool tlb_code_page_global(CPUState *cpu, int mmu_idx, vaddr addr)
+{
+    CPUTLBEntry *e = tlb_entry(cpu, mmu_idx, addr);
+    return cpu->tlb.d[mmu_idx].has_global && (e->attrs & TLB_ATTR_GLOBAL) &&
+           tlb_hit_page(e->addr_code, addr & TARGET_PAGE_MASK);
+}
+
+bool tlb_tb_code_global(CPUState *cpu, const TranslationBlock *tb)
+{
+    int mmu_idx = cpu->cc->mmu_index(cpu, true);
+
+    if (!cpu->tlb.d[mmu_idx].has_global || !tlb_code_page_global(cpu, mmu_idx, tb->pc)) {
+        return false;
+    }
+    /* A TB running into the next page is only as global as both pages. */
+    return tb->page_addr[1] == (hwaddr)-1 ||
+           tlb_code_page_global(cpu, mmu_idx, (tb->pc & TARGET_PAGE_MASK) + TARGET_PAGE_SIZE);
 }
 
 void tlb_flush_by_mmuidx(CPUState *cpu, uint16_t idxmap)
@@ -117,11 +204,6 @@ void tlb_flush_by_mmuidx(CPUState *cpu, uint16_t idxmap)
 void tlb_flush(CPUState *cpu)
 {
     tlb_flush_by_mmuidx(cpu, (1u << MMU_MODES_MAX) - 1);
-}
-
-static inline bool tlb_hit_page(uint32_t tlb_addr, vaddr page)
-{
-    return (tlb_addr & (TARGET_PAGE_MASK | TLB_INVALID_MASK)) == page;
 }
 
 static inline bool tlb_entry_is_page(const CPUTLBEntry *e, vaddr page)
@@ -163,21 +245,29 @@ void tlb_flush_page(CPUState *cpu, vaddr addr)
     tlb_flush_page_by_mmuidx(cpu, addr, (1u << MMU_MODES_MAX) - 1);
 }
 
-static void tlb_add_large_page(CPUTLBDesc *d, vaddr va, uint32_t size)
+static void tlb_add_large_range(uint32_t *addr, uint32_t *rmask, vaddr va, uint32_t size)
 {
     uint32_t mask = ~(size - 1);
-    if (d->large_page_addr == (uint32_t)-1) {
-        d->large_page_addr = va & mask;
-        d->large_page_mask = mask;
+    if (*addr == (uint32_t)-1) {
+        *addr = va & mask;
+        *rmask = mask;
         return;
     }
     /* Widen the recorded range until it covers both large pages. */
-    mask &= d->large_page_mask;
-    while (((d->large_page_addr ^ va) & mask) != 0) {
+    mask &= *rmask;
+    while (((*addr ^ va) & mask) != 0) {
         mask <<= 1;
     }
-    d->large_page_addr &= mask;
-    d->large_page_mask = mask;
+    *addr &= mask;
+    *rmask = mask;
+}
+
+static void tlb_add_large_page(CPUTLBDesc *d, vaddr va, uint32_t size, bool global)
+{
+    tlb_add_large_range(&d->large_page_addr, &d->large_page_mask, va, size);
+    if (global) {
+        tlb_add_large_range(&d->glarge_page_addr, &d->glarge_page_mask, va, size);
+    }
 }
 
 static hwaddr full_ram_addr(const CPUTLBEntryFull *full, vaddr addr)
@@ -190,13 +280,17 @@ void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot, int mmu_idx, uin
     CPUTLBDesc *d = &cpu->tlb.d[mmu_idx];
     vaddr page = va & TARGET_PAGE_MASK;
     hwaddr pa_page = pa & ~(hwaddr)(TARGET_PAGE_SIZE - 1);
-    CPUTLBEntryFull full = { .phys_addr = pa_page, .prot = prot,
+    bool global = prot & PAGE_GLOBAL;
+    CPUTLBEntryFull full = { .phys_addr = pa_page, .prot = prot & ~PAGE_GLOBAL,
                              .lg_page_size = __builtin_ctz(size ? size : TARGET_PAGE_SIZE) };
     CPUTLBEntry e;
 
     jit_stats.tlb_fills++;
     if (size > TARGET_PAGE_SIZE) {
-        tlb_add_large_page(d, va, size);
+        tlb_add_large_page(d, va, size, global);
+    }
+    if (global) {
+        d->has_global = true;
     }
 
     const FlatRange *fr = address_space_lookup(cpu->as, pa_page);
@@ -206,7 +300,7 @@ void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot, int mmu_idx, uin
     bool ram_read = whole_page && mr->ram_ptr && (!mr->ops || mr->romd_mode);
     bool ram_write = ram_read && !mr->ops && !mr->readonly && !fr->readonly;
 
-    e.pad = 0;
+    e.attrs = global ? TLB_ATTR_GLOBAL : 0;
     e.pad2 = 0;
     if (ram_read) {
         full.mr = mr;

@@ -46,8 +46,11 @@ static inline unsigned tb_jmp_cache_hash(vaddr pc)
 }
 void tb_jmp_cache_clear_page(CPUState *cpu, vaddr page);
 
-/* Enter tb in the jump cache (and note its page for tb_jmp_cache_clear_page). */
-static inline void tb_jmp_cache_set(CPUState *cpu, vaddr pc, TranslationBlock *tb)
+/* Enter tb in the jump cache (and note its page for tb_jmp_cache_clear_page). global:
+ * the TB's pages are global translations (tlb_tb_code_global), so the entry survives
+ * tb_jmp_cache_clear_nonglobal. */
+static inline void tb_jmp_cache_set(CPUState *cpu, vaddr pc, TranslationBlock *tb,
+                                    bool global)
 {
     unsigned h = tb_jmp_cache_hash(pc);
     uint32_t vpn = pc >> TARGET_PAGE_BITS;
@@ -58,6 +61,13 @@ static inline void tb_jmp_cache_set(CPUState *cpu, vaddr pc, TranslationBlock *t
     jc->array[h].pc = pc;
     jc->array[h].nflags = plain ? ~tb->flags : 0;
     jc->pages[vpn / 64] |= 1ULL << (vpn % 64);
+    if (global) {
+        jc->gslots[h / 64] |= 1ULL << (h % 64);
+        jc->gpages[vpn / 64] |= 1ULL << (vpn % 64);
+        jc->has_global = true;
+        return;
+    }
+    jc->gslots[h / 64] &= ~(1ULL << (h % 64));
     if (jc->nlog < TB_JMP_LOG_SIZE) {
         jc->log[jc->nlog] = h;
     }
@@ -65,6 +75,8 @@ static inline void tb_jmp_cache_set(CPUState *cpu, vaddr pc, TranslationBlock *t
         jc->nlog++;
     }
 }
+/* Drop the entries that tb_jmp_cache_set did not mark global. */
+void tb_jmp_cache_clear_nonglobal(CPUState *cpu);
 void tb_jmp_cache_remove_tb(TranslationBlock *tb);
 
 /* Empty slot h: no TB, and a key the inline probe never matches. */
@@ -75,6 +87,8 @@ static inline void tb_jmp_cache_drop(CPUJumpCache *jc, unsigned h)
 }
 
 /* cputlb.c */
+/* Whether tb's code pages are global translations in the current fetch mode's TLB. */
+bool tlb_tb_code_global(CPUState *cpu, const TranslationBlock *tb);
 void tlb_reset_dirty_all(void);
 void tlb_register_memory_listener(void);
 

@@ -20,6 +20,15 @@ static uint8_t *code_gen_buffer;
 static size_t code_gen_buffer_size;
 static uint8_t *code_gen_ptr;           /* next free byte */
 static uint8_t *code_gen_start;         /* first byte after the prologue */
+/* TB headers live apart from the code (ordinary memory, counted once in RSS): they
+ * are written all along (chaining, page lists, invalidation), while a finished TB's
+ * code is only patched now and then, so the writable view of older code can give its
+ * pages back (code_release_rw). */
+static TranslationBlock *tb_pool;
+static size_t tb_pool_cap, tb_pool_len;
+/* The writable view below this has been released since the last flush. */
+static uint8_t *code_rw_released;
+#define CODE_RW_RELEASE_STEP (2u << 20)
 
 /* All TBs in code-buffer order, for host-pc -> TB binary search. */
 static TranslationBlock **tb_list;
@@ -109,6 +118,20 @@ bool tcg_exec_init(const TCGConfig *cfg, GError **errp)
         error_setg_errno(errp, errno, "cannot map a %zu MiB code buffer", mb);
         return false;
     }
+    /* One header per 128 bytes of buffer is more TBs than code of that size can hold
+     * (the smallest TB with its exits and records takes more); untouched pages cost
+     * nothing. Near the code views so exits can reach headers with a rip-relative lea. */
+    tb_pool_cap = code_gen_buffer_size / 128;
+    size_t pool_bytes = QEMU_ALIGN_UP(tb_pool_cap * sizeof(TranslationBlock), 1u << 16);
+    uintptr_t lo = MIN((uintptr_t)rx, (uintptr_t)code_gen_buffer);
+    void *pool = mmap((void *)((lo - pool_bytes - (16u << 20)) & ~(uintptr_t)0xffff),
+                      pool_bytes, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (pool == MAP_FAILED) {
+        error_setg_errno(errp, errno, "cannot map the TB header pool");
+        return false;
+    }
+    tb_pool = pool;
     tcg_use_interp = (backend == &tcg_backend_interp);
     tcg_context_init(&tcg_ctx_storage, backend);
     tcg_ctx_storage.code_rx_diff = rx - code_gen_buffer;
@@ -117,6 +140,7 @@ bool tcg_exec_init(const TCGConfig *cfg, GError **errp)
     /* Aligned (more than) like every TB header, so "nothing in the buffer" is exact. */
     code_gen_start = code_gen_buffer + QEMU_ALIGN_UP(plen, 64);
     code_gen_ptr = code_gen_start;
+    code_rw_released = (uint8_t *)QEMU_ALIGN_UP((uintptr_t)code_gen_start, 4096);
     jit_stats.code_buffer_size = code_gen_buffer_size;
     tb_htable_init();
     get_system_memory();        /* make sure the address space exists */
@@ -175,7 +199,9 @@ void tb_flush(CPUState *cpu)
     tb_htable_reset();
     tb_page_reset_all();
     tb_list_len = 0;
+    tb_pool_len = 0;
     code_gen_ptr = code_gen_start;
+    code_rw_released = (uint8_t *)QEMU_ALIGN_UP((uintptr_t)code_gen_start, 4096);
     restore_cache_reset();
     CPU_FOREACH(c) {
         tb_jmp_cache_clear(c);
@@ -363,17 +389,39 @@ static void perfmap_add(const TranslationBlock *tb)
 
 static TranslationBlock *tb_alloc(void)
 {
-    /* 16 is enough (exit values tag the header's low two bits, code is 16-aligned
-     * after it); 64 wasted 24 bytes a TB on average, counted twice in RSS (W^X). */
     uint8_t *p = (uint8_t *)QEMU_ALIGN_UP((uintptr_t)code_gen_ptr, CODE_GEN_ALIGN);
-    if (p + sizeof(TranslationBlock) + CODE_GEN_MIN_FREE >
-        code_gen_buffer + code_gen_buffer_size) {
+    if (p + CODE_GEN_MIN_FREE > code_gen_buffer + code_gen_buffer_size ||
+        tb_pool_len == tb_pool_cap) {
         return NULL;
     }
-    TranslationBlock *tb = (TranslationBlock *)p;
+    TranslationBlock *tb = &tb_pool[tb_pool_len++];
     memset(tb, 0, sizeof(*tb));
-    code_gen_ptr = p + TB_CODE_OFFSET;
+    code_gen_ptr = p;
     return tb;
+}
+
+/*
+ * With separate views (W^X) every code page is mapped twice and counted twice in RSS.
+ * Code well behind the write pointer is only written again to patch a jump (chaining,
+ * invalidation): drop the writable view's mappings there (the pages stay in the memfd
+ * and in the executable view; a later patch maps its page again), every few MiB of
+ * new code.
+ */
+static void code_release_rw(void)
+{
+    if (tcg_ctx->code_rx_diff == 0) {
+        return;
+    }
+    uint8_t *end = (uint8_t *)((uintptr_t)code_gen_ptr & ~(uintptr_t)0xfffff) - (1u << 20);
+    if (end < code_rw_released + CODE_RW_RELEASE_STEP) {
+        return;
+    }
+    uint8_t *start = (uint8_t *)QEMU_ALIGN_UP((uintptr_t)code_gen_start, 4096);
+    /* From the start each time: pages mapped again by patches since go as well. */
+    if (madvise(start, end - start, MADV_DONTNEED) == 0) {
+        code_rw_released = end;
+        jit_stats.code_rw_releases++;
+    }
 }
 
 TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint32_t cs_base, uint32_t flags,
@@ -440,7 +488,6 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint32_t cs_base, uint32_
         }
 
         uint8_t *code = code_gen_ptr;
-        assert(code == (uint8_t *)tb + TB_CODE_OFFSET);
         size_t room = code_gen_buffer + code_gen_buffer_size - code;
         int size = tcg_gen_code(s, tb, code, room);
         size_t rec = size >= 0 ? encode_insn_records(s, tb, code + size, room - size) : 0;
@@ -450,7 +497,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint32_t cs_base, uint32_
              * one; if even that fails the TB itself is too big for the backend (its
              * chaining offsets are 16-bit), so translate fewer insns.
              */
-            code_gen_ptr = (uint8_t *)tb;
+            tb_pool_len--;                  /* tb is the last header handed out */
             if (code_gen_ptr > code_gen_start) {
                 tb_flush(cpu);
             } else if (max_insns > 1) {
@@ -464,7 +511,8 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint32_t cs_base, uint32_
         }
         tb->tc.ptr = tcg_splitwx_to_rx(s, code);
         tb->tc.size = size;
-        tb->insn_records = code + size;
+        /* Read through the executable view: the writable one may be released. */
+        tb->insn_records = tcg_splitwx_to_rx(s, code + size);
         for (int i = 0; i < 2; i++) {
             tb->jmp_reset_offset[i] = s->goto_tb_reset_off[i];
             tb->jmp_insn_offset[i] = s->goto_tb_insn_off[i];
@@ -473,6 +521,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint32_t cs_base, uint32_
                                                 CODE_GEN_ALIGN);
         tb_list_append(tb);
         perfmap_add(tb);
+        code_release_rw();
 
         if (mimic_log_enabled(LOG_OUT_ASM)) {
             mimic_log("OUT: [size=%d]\n", size);

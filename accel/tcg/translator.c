@@ -185,16 +185,19 @@ void translator_gen_lookup_and_goto_ptr(DisasContextBase *db, TCGv_i32 pc,
     tcg_gen_ld_ptr(base, tcg_env, offsetof(CPUState, tb_jmp_cache));
     tcg_gen_add_i64(P64(ent), P64(ent), P64(base));
 
-    /* Hit: the slot's (pc, ~flags) is ours; its TB's code follows the header. */
+    /* Hit: the slot's (pc, ~flags) is ours; jump to its TB's code. Only a hit may
+     * load through the slot's TB pointer (an empty slot's is NULL). */
+    TCGLabel *miss = gen_new_label();
     tcg_gen_ld_i64(key, ent, offsetof(CPUJumpCache, array[0].pc));
     tcg_gen_not_i32(lo, flags);
     tcg_gen_concat_i32_i64(want, pc, lo);
+    tcg_gen_brcond_i64(TCG_COND_NE, key, want, miss);
     tcg_gen_ld_ptr(code, ent, offsetof(CPUJumpCache, array[0].tb));
-    tcg_gen_addi_ptr(code, code, TB_CODE_OFFSET + tcg_ctx->code_rx_diff);
-    /* Miss: back to the loop, which looks further and fills the slot. */
-    tcg_gen_movcond_i64(TCG_COND_EQ, P64(code), key, want, P64(code),
-                        tcg_constant_i64((intptr_t)tcg_code_gen_epilogue));
+    tcg_gen_ld_ptr(code, code, offsetof(TranslationBlock, tc.ptr));
     tcg_gen_goto_ptr(code);
+    /* Miss: back to the loop, which looks further and fills the slot. */
+    gen_set_label(miss);
+    tcg_gen_exit_tb(NULL, 0);
 #undef P64
 
     tcg_temp_free_i32(off);

@@ -32,11 +32,15 @@
 #define TLB_DISCARD_WRITE (1u << (TARGET_PAGE_BITS - 4))  /* ROM: writes ignored */
 #define TLB_FLAGS_MASK   (TLB_INVALID_MASK | TLB_NOTDIRTY | TLB_MMIO | TLB_DISCARD_WRITE)
 
+/* CPUTLBEntry.attrs: the entry came from a global translation (PAGE_GLOBAL) and
+ * survives tlb_flush_nonglobal. */
+#define TLB_ATTR_GLOBAL  1u
+
 typedef struct CPUTLBEntry {
     uint32_t addr_read;
     uint32_t addr_write;
     uint32_t addr_code;
-    uint32_t pad;
+    uint32_t attrs;         /* TLB_ATTR_*: not read by generated code */
     uintptr_t addend;       /* host = guest vaddr + addend (RAM pages) */
     uintptr_t pad2;
 } CPUTLBEntry;
@@ -58,6 +62,9 @@ typedef struct CPUTLBEntryFull {
 #define PAGE_READ  1
 #define PAGE_WRITE 2
 #define PAGE_EXEC  4
+/* Passed in tlb_set_page's prot: a global translation (x86 PTE.G with CR4.PGE) that
+ * an address-space switch (tlb_flush_nonglobal) keeps. */
+#define PAGE_GLOBAL 8
 
 /* What generated code reads: kept first in CPUState for short displacements. */
 typedef struct CPUTLBDescFast {
@@ -71,6 +78,8 @@ typedef struct CPUTLBDesc {
     CPUTLBEntryFull vfulltlb[CPU_VTLB_SIZE];
     unsigned vindex;
     uint32_t large_page_addr, large_page_mask;  /* range covered by large guest pages */
+    uint32_t glarge_page_addr, glarge_page_mask; /* the same for global large pages only */
+    bool has_global;                /* the table may hold TLB_ATTR_GLOBAL entries */
     unsigned n_used_entries;
     int64_t window_begin_ns;
     unsigned window_max_entries;
@@ -92,10 +101,14 @@ void tlb_init(struct CPUState *cpu);
 void tlb_destroy(struct CPUState *cpu);
 void tlb_flush(struct CPUState *cpu);
 void tlb_flush_by_mmuidx(struct CPUState *cpu, uint16_t idxmap);
+/* An address-space switch (x86 CR3 load with CR4.PGE=1): drop every translation except
+ * the global ones (PAGE_GLOBAL), and the jump-cache entries except those of TBs whose
+ * pages were global when they were entered. */
+void tlb_flush_nonglobal(struct CPUState *cpu);
 void tlb_flush_page(struct CPUState *cpu, vaddr addr);
 void tlb_flush_page_by_mmuidx(struct CPUState *cpu, vaddr addr, uint16_t idxmap);
 /* Called by a target's tlb_fill: map the page containing vaddr. size is the guest
- * mapping size (>= TARGET_PAGE_SIZE, power of two). */
+ * mapping size (>= TARGET_PAGE_SIZE, power of two). prot may carry PAGE_GLOBAL. */
 void tlb_set_page(struct CPUState *cpu, vaddr va, hwaddr pa, int prot, int mmu_idx,
                   uint32_t size);
 /* A page now holds translated code: make stores to it take the slow path. */

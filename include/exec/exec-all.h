@@ -61,6 +61,7 @@ typedef struct JITStats {
     uint64_t tlb_fills;
     uint64_t tlb_flushes;
     uint64_t code_buffer_used, code_buffer_size;
+    uint64_t code_rw_releases;  /* times the writable code view was released */
 } JITStats;
 extern JITStats jit_stats;
 void jit_stats_print(FILE *f);

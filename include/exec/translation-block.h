@@ -14,6 +14,7 @@
 #define CF_INVALID      0x00001000   /* invalidated: never run or chain */
 #define CF_NOCACHE      0x00002000   /* run once: not in the hash table or page lists */
 
+/* Headers live in their own pool, not in the code buffer (translate-all.c). */
 typedef struct TranslationBlock {
     vaddr pc;                 /* guest virtual pc of the first insn */
     uint32_t cs_base;         /* x86: CS base; MIPS: 0 */
@@ -37,21 +38,16 @@ typedef struct TranslationBlock {
      * unchained path resumes; jmp_dest[n] is the TB we jump to (tagged NULL if none). */
     uint16_t jmp_reset_offset[2];
     uint16_t jmp_insn_offset[2];
-    uintptr_t jmp_target_addr[2];
     uintptr_t jmp_dest[2];
     /* TBs that jump to us: list through their jmp_list_next[slot] (tagged with slot). */
     uintptr_t jmp_list_head;
     uintptr_t jmp_list_next[2];
 
-    /* Per-insn records for restore-from-host-pc, compactly encoded after the code. */
+    /* Per-insn records for restore-from-host-pc, compactly encoded after the code
+     * (executable-view address). */
     const uint8_t *insn_records;
     uint32_t hash;            /* cached hash of (phys pc, pc, flags, cs_base) */
     struct TranslationBlock *hash_next;
 } TranslationBlock;
-
-/* A TB's header sits in the code buffer right before its code: tc.ptr is the
- * executable-view address of (uint8_t *)tb + TB_CODE_OFFSET. Generated code relies on
- * it to go from a jump-cache entry's TB to its code without touching the header. */
-#define TB_CODE_OFFSET QEMU_ALIGN_UP(sizeof(TranslationBlock), 16)
 
 #endif

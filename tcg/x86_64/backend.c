@@ -838,8 +838,8 @@ static void x86_gen_exit_tb(X86Gen *g, uintptr_t val)
         x86_emit_jmp_abs(g, tcg_code_gen_epilogue);
         return;
     }
-    /* TBs live in the code buffer: a rip-relative lea usually reaches them. val is
-     * the header's writable address, the lea runs in the executable view. */
+    /* TB headers live in a pool mapped near the code buffer: a rip-relative lea
+     * usually reaches them (the lea runs in the executable view). */
     int64_t disp = (intptr_t)val - (x86_rx_ptr(g) + 7);
     if (val == (uint32_t)val || !x86_fits_s32(disp)) {
         x86_emit_movi(g, TCG_TYPE_I64, X86_RAX, val);

@@ -542,3 +542,166 @@ Test(cpu_exec, tb_hash_spreads_high_pc_bits)
                  g_hash_table_size(buckets));
     g_hash_table_destroy(buckets);
 }
+
+/*
+ * Jump-cache entries of TBs on global pages survive tb_jmp_cache_clear_nonglobal (an
+ * x86 CR3 load), both when the fills since the last clear fit the log and when they
+ * overflowed it; every other entry goes, and a full clear or a page flush drops the
+ * global ones too.
+ */
+static TranslationBlock jc_tbs[2100];
+
+static TranslationBlock *jc_tb(unsigned i, bool global)
+{
+    /* Distinct slots: 128 insns per page, pages 0..16 not global, page 100 global. */
+    TranslationBlock *tb = &jc_tbs[i];
+    vaddr pc = global ? 0x64000 + i * 4 : (i / 128) * TARGET_PAGE_SIZE + (i % 128) * 4;
+
+    memset(tb, 0, sizeof(*tb));
+    tb->pc = pc;
+    tb->page_addr[0] = pc & TARGET_PAGE_MASK;
+    tb->page_addr[1] = (hwaddr)-1;
+    return tb;
+}
+
+static bool jc_has(TranslationBlock *tb)
+{
+    return env->cs.tb_jmp_cache->array[tb_jmp_cache_hash(tb->pc)].tb == tb;
+}
+
+static bool jc_page_bit(vaddr pc)
+{
+    uint32_t vpn = pc >> TARGET_PAGE_BITS;
+    return (env->cs.tb_jmp_cache->pages[vpn / 64] >> (vpn % 64)) & 1;
+}
+
+static void jc_nonglobal_case(unsigned n_plain)
+{
+    TranslationBlock *g[8];
+
+    setup(false);
+    tb_jmp_cache_clear(&env->cs);
+    for (unsigned i = 0; i < 8; i++) {
+        g[i] = jc_tb(i, true);
+        tb_jmp_cache_set(&env->cs, g[i]->pc, g[i], true);
+    }
+    for (unsigned i = 8; i < 8 + n_plain; i++) {
+        TranslationBlock *tb = jc_tb(i, false);
+        tb_jmp_cache_set(&env->cs, tb->pc, tb, false);
+    }
+    /* A global slot refilled by a non-global TB is not global any more. */
+    TranslationBlock *over = &jc_tbs[2099];
+    memset(over, 0, sizeof(*over));
+    over->pc = g[7]->pc;
+    over->page_addr[1] = (hwaddr)-1;
+    tb_jmp_cache_set(&env->cs, over->pc, over, false);
+
+    tb_jmp_cache_clear_nonglobal(&env->cs);
+    for (unsigned i = 0; i < 7; i++) {
+        cr_assert(jc_has(g[i]), "global entry %u dropped", i);
+    }
+    cr_assert_not(jc_has(over));
+    for (unsigned i = 8; i < 8 + n_plain; i++) {
+        cr_assert_not(jc_has(&jc_tbs[i]), "entry %u kept", i);
+    }
+    cr_assert(jc_page_bit(g[0]->pc));
+    cr_assert_not(jc_page_bit(jc_tbs[8].pc));
+    /* Still found after a second switch with nothing filled in between. */
+    tb_jmp_cache_clear_nonglobal(&env->cs);
+    cr_assert(jc_has(g[0]));
+
+    /* Flushing the global page drops its entries for good. */
+    tb_jmp_cache_clear_page(&env->cs, g[0]->pc);
+    cr_assert_not(jc_has(g[0]));
+    tb_jmp_cache_set(&env->cs, g[1]->pc, g[1], true);
+    tb_jmp_cache_clear(&env->cs);
+    cr_assert_not(jc_has(g[1]));
+    cr_assert_not(jc_page_bit(g[1]->pc));
+    cr_assert_not(env->cs.tb_jmp_cache->has_global);
+}
+
+Test(cpu_exec, jmp_cache_keeps_global_entries)
+{
+    jc_nonglobal_case(100);
+}
+
+Test(cpu_exec, jmp_cache_keeps_global_entries_past_the_log)
+{
+    jc_nonglobal_case(2000);
+}
+
+/* Resident KiB of the mapping holding addr, from /proc/self/smaps. */
+static long rss_kib_of(uintptr_t addr)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    char line[512];
+    bool in = false;
+    long kib = -1;
+
+    cr_assert_not_null(f);
+    while (fgets(line, sizeof(line), f)) {
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+            in = addr >= lo && addr < hi;
+            continue;
+        }
+        if (in && sscanf(line, "Rss: %ld kB", &kib) == 1) {
+            break;
+        }
+    }
+    fclose(f);
+    return kib;
+}
+
+/*
+ * TB headers live outside the code buffer, and the writable view of code well behind
+ * the write pointer is released, so W^X does not count the code twice in RSS: after
+ * 8 MiB of code the writable view keeps a few MiB at most, and the old code still runs.
+ */
+Test(cpu_exec, code_rw_view_released)
+{
+    char perms[5], name[256];
+
+    setup(false);
+    const uint32_t prog[] = {
+        toy_rri(TOY_LUI, 1, 0, 0x0001),
+        toy_rri(TOY_ADDI, 2, 0, 3),
+        toy_rri(TOY_ADDI, 1, 0, -1),
+        toy_rri(TOY_BNEZ, 1, 0, -3),
+        toy_rri(TOY_HALT, 0, 0, 0),
+    };
+    load_program(0, prog, ARRAY_SIZE(prog));
+    run_to_halt();
+    TranslationBlock *loop = tb_htable_lookup(&env->cs, 4, 4, 0, 0, 0);
+    cr_assert_not_null(loop);
+    cr_assert(map_of((uintptr_t)loop, perms, name, sizeof(name)));
+    cr_assert_null(strstr(name, "mimic-jit"), "TB header in the code buffer (%s)", name);
+    if (tcg_ctx->code_rx_diff == 0) {
+        return;             /* one mapping (no memfd): nothing is counted twice */
+    }
+
+    /* Fill the buffer with one-insn TBs of a straight run of ADDIs. */
+    for (uint32_t a = 0x100; a < RAM_SIZE; a += 4) {
+        uint32_t w = toy_rri(TOY_ADDI, 3, 0, 1);
+        load_program(a, &w, 1);
+    }
+    uint64_t releases0 = jit_stats.code_rw_releases;
+    for (uint32_t flags = 1; jit_stats.code_buffer_used < (8u << 20); flags++) {
+        cr_assert_lt(flags, 1000, "8 MiB of code not reached");
+        for (uint32_t a = 0x100; a < RAM_SIZE; a += 4) {
+            tb_gen_code(&env->cs, a, 0, flags << 8, 1);
+        }
+    }
+    cr_assert_gt(jit_stats.code_rw_releases, releases0);
+    uintptr_t rw = (uintptr_t)tcg_splitwx_to_rw(tcg_ctx, loop->tc.ptr);
+    long kib = rss_kib_of(rw);
+    cr_assert_geq(kib, 0);
+    cr_assert_lt(kib, 4096, "writable view keeps %ld KiB for %" PRIu64 " KiB of code", kib,
+                 jit_stats.code_buffer_used >> 10);
+
+    /* The loop's code, in a released page, still runs (its exits stay chained). */
+    env->pc = 0;
+    env->r[2] = 0;
+    run_to_halt();
+    cr_assert_eq(env->r[2], 3u * 0x10000);
+}

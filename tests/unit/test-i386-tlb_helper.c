@@ -124,3 +124,59 @@ Test(i386_tlb, pae_walk, .init = setup)
     cr_assert_not(probe(0x00200000, MMU_DATA_LOAD, X86_MMU_IDX_USER));
     cr_assert(probe(0x00200000, MMU_DATA_LOAD, X86_MMU_IDX_KERNEL));
 }
+
+/* Whether mode idx's TLB (main table or victim cache) maps va's page for loads. */
+static bool tlb_maps(uint32_t va, int idx)
+{
+    CPUTLBDescFast *f = &env->cs.tlb_fast[idx];
+    CPUTLBDesc *d = &env->cs.tlb.d[idx];
+    uint32_t page = va & TARGET_PAGE_MASK;
+    CPUTLBEntry *e = &f->table[(va >> TARGET_PAGE_BITS) & (f->mask >> CPU_TLB_ENTRY_BITS)];
+
+    if ((e->addr_read & (TARGET_PAGE_MASK | TLB_INVALID_MASK)) == page) {
+        return true;
+    }
+    for (int v = 0; v < CPU_VTLB_SIZE; v++) {
+        if ((d->vtable[v].addr_read & (TARGET_PAGE_MASK | TLB_INVALID_MASK)) == page) {
+            return true;
+        }
+    }
+    return false;
+}
+
+Test(i386_tlb, global_pages_across_cr3_loads, .init = setup)
+{
+    const int k = X86_MMU_IDX_KERNEL;
+
+    put32(PT + 4 * 4, 0x23000 | PG_P | PG_RW | PG_G);  /* 0x4000: global */
+    put32(PD + 8, 0 | PG_P | PG_PS | PG_G);            /* 4 MiB global at 0x00800000 -> 0 */
+    /* CR4.PGE=0: G is ignored, a CR3 load drops everything. */
+    cr_assert(probe(0x4000, MMU_DATA_LOAD, k));
+    x86_cpu_write_cr(env, 3, PD);
+    cr_assert_not(tlb_maps(0x4000, k));
+
+    x86_cpu_write_cr(env, 4, env->cr[4] | CR4_PGE);
+    cr_assert(probe(0x4000, MMU_DATA_LOAD, k));
+    cr_assert(probe(0x1000, MMU_DATA_LOAD, k));
+    cr_assert(probe(0x00812000, MMU_DATA_LOAD, k));
+    cr_assert(probe(0x00400000, MMU_DATA_LOAD, k));     /* large, not global */
+    x86_cpu_write_cr(env, 3, PD);
+    cr_assert(tlb_maps(0x4000, k));
+    cr_assert(tlb_maps(0x00812000, k));
+    cr_assert_not(tlb_maps(0x1000, k));
+    cr_assert_not(tlb_maps(0x00400000, k));
+    /* INVLPG inside the global large page drops it. */
+    tlb_flush_page(&env->cs, 0x00a00000);
+    cr_assert_not(tlb_maps(0x00812000, k));
+    cr_assert(probe(0x00812000, MMU_DATA_LOAD, k));
+
+    /* Clearing CR4.PGE flushes global translations too. */
+    x86_cpu_write_cr(env, 4, env->cr[4] & ~CR4_PGE);
+    cr_assert_not(tlb_maps(0x4000, k));
+    cr_assert_not(tlb_maps(0x00812000, k));
+    /* And with PGE back on, CR0.PG going off drops them as well. */
+    x86_cpu_write_cr(env, 4, env->cr[4] | CR4_PGE);
+    cr_assert(probe(0x4000, MMU_DATA_LOAD, k));
+    x86_cpu_write_cr(env, 0, env->cr[0] & ~CR0_PG);
+    cr_assert_not(tlb_maps(0x4000, k));
+}

@@ -58,6 +58,12 @@ typedef struct CPUJumpCache {
      * instead of the whole 384 KiB. nlog > TB_JMP_LOG_SIZE: too many, clear all. */
     uint16_t log[TB_JMP_LOG_SIZE];
     unsigned nlog;
+    /* Entries of TBs on global pages (x86 PTE.G with CR4.PGE), which an address-space
+     * switch keeps: one bit per slot (those slots are not in log), and one bit per
+     * guest virtual page that may have such entries (a superset). */
+    uint64_t gslots[TB_JMP_CACHE_SIZE / 64];
+    uint64_t gpages[(1u << (32 - TARGET_PAGE_BITS)) / 64];
+    bool has_global;
 } CPUJumpCache;
 
 typedef struct CPUState {

@@ -1,6 +1,6 @@
 /* 32-bit paging: 4 KiB and 4 MiB (PSE) pages, accessed/dirty bits, CR0.WP, #PF error
- * codes and CR2, INVLPG and CR3 reloads, a string insn restarted after a page fault
- * (Intel SDM Vol. 3 ch. 4). */
+ * codes and CR2, INVLPG and CR3 reloads, a string insn restarted after a page fault,
+ * global pages across CR3 loads (Intel SDM Vol. 3 ch. 4, 4.10.2.4 and 4.10.4.1). */
 #include "lib.h"
 
 #define PG_P 1
@@ -9,6 +9,8 @@
 #define PG_A 0x20
 #define PG_D 0x40
 #define PG_PS 0x80
+#define PG_G 0x100
+#define CR4_PGE 0x80
 
 static uint32_t pd[1024] __attribute__((aligned(4096)));
 static uint32_t pt0[1024] __attribute__((aligned(4096)));
@@ -17,8 +19,18 @@ static uint32_t pt2[1024] __attribute__((aligned(4096)));
 static uint8_t page_a[4096] __attribute__((aligned(4096)));
 static uint8_t page_b[4096] __attribute__((aligned(4096)));
 static volatile uint32_t marker = 0x5eed1234;
+/* Global-page test: a second directory, the tables both give VA_G/VA_N, and the four
+ * pages they map (each holds "mov $id, %eax; ret", its id doubling as data). */
+static uint32_t pd2[1024] __attribute__((aligned(4096)));
+static uint32_t ptg1[1024] __attribute__((aligned(4096)));
+static uint32_t ptg2[1024] __attribute__((aligned(4096)));
+static uint8_t gpg[4][4096] __attribute__((aligned(4096)));
 
 #define VA_BASE 0x00800000u      /* mapped through pt2 */
+/* Through ptg1/ptg2 (directory slot 4); table slots chosen away from the pages the
+ * test itself touches, so no other translation evicts these from a small TLB. */
+#define VA_G 0x0107a000u         /* global */
+#define VA_N 0x0107b000u         /* not global */
 
 static uint32_t read_cr2(void)
 {
@@ -42,6 +54,137 @@ static uint32_t read_cr0(void)
 static void invlpg(uint32_t va)
 {
     __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+static uint32_t read_cr4(void)
+{
+    uint32_t v;
+    __asm__ volatile("movl %%cr4, %0" : "=r"(v));
+    return v;
+}
+
+static void write_cr4(uint32_t v)
+{
+    __asm__ volatile("movl %0, %%cr4" : : "r"(v) : "memory");
+}
+
+static void load_cr3(const uint32_t *dir)
+{
+    __asm__ volatile("movl %0, %%cr3" : : "r"(dir) : "memory");
+}
+
+static void put_code(uint8_t *p, uint32_t id)
+{
+    p[0] = 0xb8;                /* mov $id, %eax */
+    p[1] = (uint8_t)id;
+    p[2] = (uint8_t)(id >> 8);
+    p[3] = (uint8_t)(id >> 16);
+    p[4] = (uint8_t)(id >> 24);
+    p[5] = 0xc3;                /* ret */
+}
+
+static uint32_t exec_at(uint32_t va)
+{
+    return ((uint32_t (*)(void))va)();
+}
+
+static uint32_t read_at(uint32_t va)
+{
+    return *(volatile uint32_t *)(va + 1);
+}
+
+/* Keeping global translations across a CR3 load is what the architecture allows, not
+ * what it promises (a TLB may drop any entry): QEMU flushes them. The checks that an
+ * entry survived run only elsewhere; everything a guest may rely on runs everywhere. */
+static int on_qemu(void)
+{
+    uint32_t a, b, c, d;
+
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000000u), "c"(0));
+    if (a < 0x80000004u) {
+        return 0;
+    }
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000002u), "c"(0));
+    return a == 0x554d4551u;    /* "QEMU" */
+}
+
+/* Code and data of a global and a non-global page across CR3 loads with different
+ * mappings for both, then INVLPG, CR4.PGE and CR0.PG dropping the global one. */
+static void global_pages(void)
+{
+    int keeps = !on_qemu();
+    uint32_t cr4 = read_cr4();
+
+    put_code(gpg[0], 0xa1);
+    put_code(gpg[1], 0xa2);
+    put_code(gpg[2], 0xb1);
+    put_code(gpg[3], 0xb2);
+    ptg1[0x7a] = (uint32_t)gpg[0] | PG_P | PG_RW | PG_G;
+    ptg2[0x7a] = (uint32_t)gpg[1] | PG_P | PG_RW | PG_G;
+    ptg1[0x7b] = (uint32_t)gpg[2] | PG_P | PG_RW;
+    ptg2[0x7b] = (uint32_t)gpg[3] | PG_P | PG_RW;
+    pd[4] = (uint32_t)ptg1 | PG_P | PG_RW;
+    for (int i = 0; i < 1024; i++) {
+        pd2[i] = pd[i];
+    }
+    pd2[4] = (uint32_t)ptg2 | PG_P | PG_RW;
+
+    /* CR4.PGE=0: G means nothing, a CR3 load drops everything. */
+    write_cr4(cr4 & ~CR4_PGE);
+    load_cr3(pd);
+    check("pge=0: exec G page", exec_at(VA_G), 0xa1);
+    check("pge=0: read G page", read_at(VA_G), 0xa1);
+    load_cr3(pd2);
+    check("pge=0 cr3 load: exec G page", exec_at(VA_G), 0xa2);
+    check("pge=0 cr3 load: read G page", read_at(VA_G), 0xa2);
+
+    /* CR4.PGE=1: fill both, switch, the non-global one follows the new tables. */
+    write_cr4(cr4 | CR4_PGE);
+    load_cr3(pd);
+    check("pge=1: exec G page", exec_at(VA_G), 0xa1);
+    check("pge=1: read G page", read_at(VA_G), 0xa1);
+    check("pge=1: read non-G page", read_at(VA_N), 0xb1);
+    check("pge=1: exec non-G page", exec_at(VA_N), 0xb1);
+    load_cr3(pd2);
+    check("cr3 load: exec non-G page", exec_at(VA_N), 0xb2);
+    check("cr3 load: read non-G page", read_at(VA_N), 0xb2);
+    if (keeps) {
+        check("cr3 load keeps G: exec", exec_at(VA_G), 0xa1);
+        check("cr3 load keeps G: read", read_at(VA_G), 0xa1);
+    }
+    invlpg(VA_G);
+    check("invlpg G page: read", read_at(VA_G), 0xa2);
+    check("invlpg G page: exec", exec_at(VA_G), 0xa2);
+
+    /* Back: the non-global page returns, the global one keeps pd2's frame. */
+    load_cr3(pd);
+    check("cr3 back: read non-G page", read_at(VA_N), 0xb1);
+    check("cr3 back: exec non-G page", exec_at(VA_N), 0xb1);
+    if (keeps) {
+        check("cr3 back keeps G: read", read_at(VA_G), 0xa2);
+        check("cr3 back keeps G: exec", exec_at(VA_G), 0xa2);
+    }
+
+    /* Toggling CR4.PGE flushes global entries. */
+    write_cr4(cr4 & ~CR4_PGE);
+    write_cr4(cr4 | CR4_PGE);
+    check("pge toggle: exec G page", exec_at(VA_G), 0xa1);
+    check("pge toggle: read G page", read_at(VA_G), 0xa1);
+
+    /* So does turning paging off and on (the code runs identity-mapped). */
+    load_cr3(pd2);
+    if (keeps) {
+        check("cr3 load keeps G again", exec_at(VA_G), 0xa1);
+    }
+    write_cr0(read_cr0() & ~0x80000000);
+    write_cr0(read_cr0() | 0x80000000);
+    check("cr0.pg toggle: read G page", read_at(VA_G), 0xa2);
+    check("cr0.pg toggle: exec G page", exec_at(VA_G), 0xa2);
+
+    load_cr3(pd);
+    pd[4] = 0;
+    write_cr4(cr4);
+    load_cr3(pd);
 }
 
 static uint32_t fault_ecx, fault_edi, fault_esi;
@@ -180,6 +323,8 @@ int main(void)
     check("#PF fetch", r, 14);
     check("#PF fetch cr2", read_cr2(), 0x00804000);
     check("#PF fetch err", last_err, 0);
+
+    global_pages();
 
     write_cr0(read_cr0() & ~0x80000000);
     check("paging off", read_cr0() >> 31, 0);
