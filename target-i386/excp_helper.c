@@ -97,6 +97,16 @@ void helper_x86_raise(CPUX86State *env, uint32_t vec)
     x86_raise_full(env, vec, 0, false, 0, GETPC());
 }
 
+/*
+ * Raised from code placed after the TB's exits (gen_raise_cold): the host return
+ * address there belongs to no instruction of the TB, so nothing is restored from
+ * it; the translator stored eip (and every global) before the call.
+ */
+void helper_x86_raise_cold(CPUX86State *env, uint32_t vec)
+{
+    x86_raise_full(env, vec, 0, false, 0, 0);
+}
+
 void helper_x86_raise_err(CPUX86State *env, uint32_t vec, uint32_t err)
 {
     x86_raise_full(env, vec, err, false, 0, GETPC());

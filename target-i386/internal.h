@@ -15,6 +15,7 @@
 #define DISAS_JUMP        DISAS_TARGET_2   /* eip in env: look the next TB up (goto_ptr) */
 
 #define X86_DC_MAX_TEMPS 48
+#define X86_DC_MAX_COLD 8
 
 /* Prefixes. */
 #define PREFIX_REPZ   0x01
@@ -84,6 +85,17 @@ typedef struct DisasContext {
     int8_t seg_addr_seg[4];
     int nb_temps;
     TCGv_i32 temps[X86_DC_MAX_TEMPS];
+    /*
+     * Exceptions raised on a rarely taken branch (DIV's #DE) are emitted after the
+     * TB's exits (x86_tr_tb_stop), so the common path has no join label after
+     * them and keeps its guest registers in host registers.
+     */
+    int nb_cold;
+    struct {
+        TCGLabel *label;
+        uint32_t eip;
+        int vec;
+    } cold[X86_DC_MAX_COLD];
 } DisasContext;
 
 #define CC_OP_DYNAMIC (-1)
@@ -126,6 +138,7 @@ void gen_exception_err(DisasContext *s, int vec, int err);
 void gen_illegal(DisasContext *s);
 /* Raise vec on a conditional path of the insn (the TB goes on after it). */
 void gen_raise_in_path(DisasContext *s, int vec);
+TCGLabel *gen_raise_cold(DisasContext *s, int vec);
 void gen_set_cc_op(DisasContext *s, int op);
 void gen_jmp_eip(DisasContext *s, uint32_t eip, int slot);
 void gen_jmp_dyn(DisasContext *s);
@@ -297,6 +310,7 @@ void QEMU_NORETURN x86_raise_exception(CPUX86State *env, int vec, uintptr_t ra);
 void QEMU_NORETURN x86_raise_exception_err(CPUX86State *env, int vec, int err,
                                            uintptr_t ra);
 void QEMU_NORETURN helper_x86_raise(CPUX86State *env, uint32_t vec);
+void QEMU_NORETURN helper_x86_raise_cold(CPUX86State *env, uint32_t vec);
 void QEMU_NORETURN helper_x86_raise_err(CPUX86State *env, uint32_t vec, uint32_t err);
 void QEMU_NORETURN helper_x86_raise_int(CPUX86State *env, uint32_t vec, uint32_t next_eip);
 void helper_x86_into(CPUX86State *env, uint32_t next_eip);

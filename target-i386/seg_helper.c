@@ -60,11 +60,27 @@ bool x86_load_descriptor(CPUX86State *env, uint32_t sel, uint32_t *lo, uint32_t 
     uint32_t index = sel & ~7u;
     int mmu = x86_sys_mmu_idx(env);
 
+    uint32_t addr = t->base + index;
+    const uint8_t *p;
+
     if (index + 7 > t->limit) {
         return false;
     }
-    *lo = cpu_ldl_mmuidx_ra(&env->cs, t->base + index, mmu, ra);
-    *hi = cpu_ldl_mmuidx_ra(&env->cs, t->base + index + 4, mmu, ra);
+    /*
+     * Linux reloads DS, ES and FS on every kernel entry and exit: read the 8 bytes
+     * through one TLB look-up and a host pointer when they lie in one RAM page (a
+     * page fault on the way is raised just as the accessors would raise it).
+     */
+    if ((addr & ~TARGET_PAGE_MASK) <= TARGET_PAGE_SIZE - 8) {
+        p = probe_access(&env->cs, addr, 8, MMU_DATA_LOAD, mmu, ra);
+        if (p) {
+            *lo = ldl_le_p(p);
+            *hi = ldl_le_p(p + 4);
+            return true;
+        }
+    }
+    *lo = cpu_ldl_mmuidx_ra(&env->cs, addr, mmu, ra);
+    *hi = cpu_ldl_mmuidx_ra(&env->cs, addr + 4, mmu, ra);
     return true;
 }
 
@@ -81,6 +97,7 @@ static void x86_set_accessed(CPUX86State *env, uint32_t sel, uint32_t *hi, uintp
 static void x86_load_seg_checked(CPUX86State *env, int seg, uint32_t sel, uintptr_t ra)
 {
     uint32_t lo, hi, dpl, rpl, cpl = x86_cpl(env);
+    SegmentCache old;
 
     sel &= 0xffff;
     if (!(env->cr[0] & CR0_PE) || (env->eflags & VM_MASK)) {
@@ -134,8 +151,16 @@ static void x86_load_seg_checked(CPUX86State *env, int seg, uint32_t sel, uintpt
         }
     }
     x86_set_accessed(env, sel, &hi, ra);
+    old = env->segs[seg];
     x86_seg_cache_from_desc(&env->segs[seg], sel, lo, hi);
-    x86_cpu_seg_loaded(env, seg);
+    /*
+     * Reloading the descriptor the register already holds (every kernel entry and
+     * exit does) changes neither its check class nor hflags: all the checks above
+     * ran, only the derived state is left as it is.
+     */
+    if (memcmp(&old, &env->segs[seg], sizeof(old)) != 0) {
+        x86_cpu_seg_loaded(env, seg);
+    }
 }
 
 void helper_x86_load_seg(CPUX86State *env, uint32_t seg, uint32_t sel)

@@ -409,13 +409,17 @@ bool trans_shld_shrd(DisasContext *s, X86Insn *d)
  */
 static void gen_divu32(DisasContext *s, TCGv_i32 v)
 {
-    TCGLabel *de = gen_new_label();
+    TCGLabel *de = gen_raise_cold(s, EXCP00_DIVZ);
     TCGLabel *done = gen_new_label();
     TCGLabel *wide = gen_new_label();
     TCGv_i64 n = tcg_temp_new_i64(), dv = tcg_temp_new_i64();
     TCGv_i64 q = tcg_temp_new_i64(), r = tcg_temp_new_i64();
     TCGv_i32 q32 = x86_temp(s), t32 = x86_temp(s);
+    bool de_inline = de == NULL;
 
+    if (de_inline) {
+        de = gen_new_label();
+    }
     /* EDX >= divisor also catches a divisor of 0: one test for both. */
     tcg_gen_brcond_i32(TCG_COND_GEU, cpu_regs[R_EDX], v, de);
     tcg_gen_brcondi_i32(TCG_COND_NE, cpu_regs[R_EDX], 0, wide);
@@ -423,6 +427,10 @@ static void gen_divu32(DisasContext *s, TCGv_i32 v)
     tcg_gen_mul_i32(t32, q32, v);
     tcg_gen_sub_i32(cpu_regs[R_EDX], cpu_regs[R_EAX], t32);
     tcg_gen_mov_i32(cpu_regs[R_EAX], q32);
+    /*
+     * With EDX known to be 0 the wide path goes, and with it this br and the done
+     * label: the common path runs on without a join (the #DE raise is cold code).
+     */
     tcg_gen_br(done);
     gen_set_label(wide);
     tcg_gen_concat_i32_i64(n, cpu_regs[R_EAX], cpu_regs[R_EDX]);
@@ -432,9 +440,11 @@ static void gen_divu32(DisasContext *s, TCGv_i32 v)
     tcg_gen_sub_i64(r, n, r);
     tcg_gen_extrl_i64_i32(cpu_regs[R_EAX], q);
     tcg_gen_extrl_i64_i32(cpu_regs[R_EDX], r);
-    tcg_gen_br(done);
-    gen_set_label(de);
-    gen_raise_in_path(s, EXCP00_DIVZ);
+    if (de_inline) {
+        tcg_gen_br(done);
+        gen_set_label(de);
+        gen_raise_in_path(s, EXCP00_DIVZ);
+    }
     gen_set_label(done);
     tcg_temp_free_i64(n);
     tcg_temp_free_i64(dv);

@@ -35,6 +35,8 @@ static const char *const x86_seg_base_names[6] = {
 
 static const TCGHelperInfo info_raise =
     TCG_HELPER(helper_x86_raise, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32);
+static const TCGHelperInfo info_raise_cold =
+    TCG_HELPER(helper_x86_raise_cold, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32);
 static const TCGHelperInfo info_raise_err =
     TCG_HELPER(helper_x86_raise_err, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32,
                TCG_CALL_I32);
@@ -130,6 +132,40 @@ void gen_raise_in_path(DisasContext *s, int vec)
 {
     gen_update_eip_cur(s);
     gen_helper_env(s, &info_raise, NULL, 1, tcg_constant_i32(vec));
+}
+
+/*
+ * A label to branch to when the current insn must raise vec, on a path that is
+ * almost never taken: the raise is emitted after the TB's exits (x86_gen_cold), so
+ * the insn's common path continues without a join label, which would make the
+ * backend reload every guest register. The branch itself still writes dirty
+ * globals back (a basic-block end); the cold code stores eip and raises without
+ * restoring state from its host address, which belongs to no insn. NULL when the
+ * TB has no room left: the caller raises in line then.
+ */
+TCGLabel *gen_raise_cold(DisasContext *s, int vec)
+{
+    TCGLabel *l;
+
+    if (s->nb_cold == X86_DC_MAX_COLD) {
+        return NULL;
+    }
+    l = gen_new_label();
+    s->cold[s->nb_cold].label = l;
+    s->cold[s->nb_cold].eip = s->pc_start_eip;
+    s->cold[s->nb_cold].vec = vec;
+    s->nb_cold++;
+    return l;
+}
+
+static void x86_gen_cold(DisasContext *s)
+{
+    for (int i = 0; i < s->nb_cold; i++) {
+        gen_set_label(s->cold[i].label);
+        tcg_gen_movi_i32(cpu_eip, s->cold[i].eip);
+        gen_helper_env(s, &info_raise_cold, NULL, 1, tcg_constant_i32(s->cold[i].vec));
+    }
+    s->nb_cold = 0;
 }
 
 void gen_illegal(DisasContext *s)
@@ -1074,6 +1110,7 @@ static void x86_tr_init_disas_context(DisasContextBase *db, CPUState *cs)
     s->srcT_valid = false;
     s->cc_dst_narrow = false;
     s->nb_temps = 0;
+    s->nb_cold = 0;
     s->seg_dynamic = 0;
     for (int seg = 0; seg < 6; seg++) {
         if (!x86_seg_in_tb_flags(seg, s->cpl)) {
@@ -1182,9 +1219,9 @@ static void gen_exit_or_lookup(DisasContext *s)
     tcg_gen_exit_tb(NULL, 0);
 }
 
-static void x86_tr_tb_stop(DisasContextBase *db, CPUState *cs)
+static void x86_gen_tb_exits(DisasContext *s)
 {
-    DisasContext *s = container_of(db, DisasContext, base);
+    DisasContextBase *db = &s->base;
 
     if ((s->flags & (HF_TF_MASK | HF_DBG_MASK)) && db->is_jmp != DISAS_NORETURN) {
         /* EFLAGS.TF / data breakpoints: a #DB trap after the (one) insn of this TB. */
@@ -1226,6 +1263,14 @@ static void x86_tr_tb_stop(DisasContextBase *db, CPUState *cs)
     default:
         break;
     }
+}
+
+static void x86_tr_tb_stop(DisasContextBase *db, CPUState *cs)
+{
+    DisasContext *s = container_of(db, DisasContext, base);
+
+    x86_gen_tb_exits(s);
+    x86_gen_cold(s);
 }
 
 static const TranslatorOps x86_translator_ops = {

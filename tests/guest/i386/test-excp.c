@@ -183,10 +183,56 @@ static void test_single_step(void)
     check("single-step third", step_eips[2], l3);
 }
 
+/*
+ * #DE from a DIV in the middle of a translated block, after other DIVs: the
+ * translator emits the raise after the block's exits, so the saved eip must still
+ * be the faulting DIV's, EAX/EDX unchanged and the flags those of the CMP before
+ * it. Ten DIVs in one block also use up the translator's room for such out-of-line
+ * raises (8), so the last one takes the in-line path.
+ */
+static void __attribute__((noinline)) test_de_in_block(void)
+{
+    extern char de_mid_div[], de_tenth_div[];
+    uint32_t eax, edx;
+    _Bool cf, zf, sf;
+    int v;
+
+    v = TRAP_PROBE("movl $0, %%ecx; movl $100, %%eax; xorl %%edx, %%edx; movl $7, %%ebx\n\t"
+                   "divl %%ebx; xorl %%edx, %%edx; cmpl $20, %%eax\n"
+                   "de_mid_div: divl %%ecx; addl $1, %%eax; movl $9, %%edx",
+                   : "=a"(eax), "=d"(edx), "=@ccc"(cf), "=@ccz"(zf), "=@ccs"(sf)
+                   : : "ebx", "ecx");
+    check("#DE mid-block vector", v, 0);
+    check("#DE mid-block eip", last_eip, (uint32_t)de_mid_div);
+    check("#DE mid-block eax", eax, 14);
+    check("#DE mid-block edx", edx, 0);
+    check("#DE mid-block CF", cf, 1);
+    check("#DE mid-block ZF", zf, 0);
+    check("#DE mid-block SF", sf, 1);
+
+    v = TRAP_PROBE("movl $0, %%ecx; movl $1000000, %%eax; xorl %%edx, %%edx; movl $3, %%ebx\n\t"
+                   ".rept 9\n\tdivl %%ebx\n\t.endr\n"
+                   "de_tenth_div: divl %%ecx; movl $5, %%eax",
+                   : "=a"(eax), "=d"(edx) : : "ebx", "ecx");
+    check("#DE tenth div vector", v, 0);
+    check("#DE tenth div eip", last_eip, (uint32_t)de_tenth_div);
+    check("#DE tenth div eax", eax, 0x837dfdc7);
+    check("#DE tenth div edx", edx, 1);
+
+    /* The same block shape without a fault: every quotient and remainder. */
+    v = TRAP_PROBE("movl $0x80000001, %%eax; xorl %%edx, %%edx; movl $3, %%ebx\n\t"
+                   ".rept 9\n\tdivl %%ebx\n\t.endr",
+                   : "=a"(eax), "=d"(edx) : : "ebx");
+    check("nine divs no fault", v, -1);
+    check("nine divs eax", eax, 0x617e7c1);
+    check("nine divs edx", edx, 2);
+}
+
 int main(void)
 {
     test_single_step();
     test_faults();
+    test_de_in_block();
     test_traps();
     test_gp();
     test_double_fault();

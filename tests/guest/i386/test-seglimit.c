@@ -339,6 +339,55 @@ static void test_fpu_operands(void)
     __asm__ volatile("fninit");
 }
 
+/*
+ * Reloading the selector a register already holds: the descriptor is read again
+ * and checked every time (the emulator skips only its derived state when nothing
+ * changed), so an edit of the descriptor in the GDT takes effect on the reload.
+ */
+static void test_reload_same(void)
+{
+    int v;
+
+    fill();
+    set_gdt_entry(8, (uint32_t)buf, 15, D_DATA_RW);
+    __asm__ volatile(LOAD_FS(0x40) : : : "edx");
+    set_gdt_entry(8, (uint32_t)buf, 7, D_DATA_RW);
+    v = SEG_PROBE(LOAD_FS_TB(0x40), "movl %%fs:12, %%eax", RESTORE_FS, : : : "eax", "edx");
+    check_fault("reload: smaller limit applies", v, 13);
+    __asm__ volatile(LOAD_FS(0x40) : : : "edx");
+    set_gdt_entry(8, (uint32_t)buf, 15, D_DATA_RW);
+    v = SEG_PROBE(LOAD_FS_TB(0x40), "movl %%fs:12, %%eax", RESTORE_FS, : : : "eax", "edx");
+    check("reload: larger limit applies", v, -1);
+    __asm__ volatile(LOAD_FS(0x40) : : : "edx");
+    v = SEG_PROBE(LOAD_FS_TB(0x40) "; " LOAD_FS(0x40) "; jmp 4f; 4:", "movl %%fs:12, %%eax",
+                  RESTORE_FS, : : : "eax", "edx");
+    check("reload: same descriptor twice", v, -1);
+    v = SEG_PROBE(LOAD_FS_TB(0x40) "; " LOAD_FS(0x40) "; jmp 4f; 4:", "movl %%fs:13, %%eax",
+                  RESTORE_FS, : : : "eax", "edx");
+    check_fault("reload: same descriptor twice, past limit", v, 13);
+    /* A reload that changes the segment's class (writable to read-only, flat to
+     * limited) must change the checks compiled into later TBs. */
+    __asm__ volatile(LOAD_FS(0x40) : : : "edx");
+    set_gdt_entry(8, (uint32_t)buf, 15, D_DATA_RO);
+    v = SEG_PROBE(LOAD_FS_TB(0x40), "movl %%eax, %%fs:0", RESTORE_FS, : : : "edx", "memory");
+    check_fault("reload: now read-only", v, 13);
+    set_gdt_entry(8, 0, 0xfffff, D_DATA_RW | D_G);
+    __asm__ volatile(LOAD_FS(0x40) : : : "edx");
+    set_gdt_entry(8, (uint32_t)buf, 15, D_DATA_RW);
+    v = SEG_PROBE(LOAD_FS_TB(0x40), "movl %%fs:13, %%eax", RESTORE_FS, : : : "eax", "edx");
+    check_fault("reload: flat to limited", v, 13);
+    /*
+     * The checks still run: the descriptor made not-present faults (FS goes back
+     * to a valid selector first: the trap handler saves and restores it).
+     */
+    __asm__ volatile(RESTORE_FS : : : "edx");
+    set_gdt_entry(8, (uint32_t)buf, 15, D_DATA_RW & ~D_P);
+    v = TRAP_PROBE(LOAD_FS(0x40), : : : "edx");
+    check("reload: not present #NP", v, 11);
+    check("reload: #NP error code", last_err, 0x40);
+    set_gdt_entry(8, (uint32_t)buf, 15, D_DATA_RW);
+}
+
 int main(void)
 {
     test_expand_up();
@@ -347,6 +396,7 @@ int main(void)
     test_expand_down();
     test_string();
     test_stack_segment();
+    test_reload_same();
     test_fpu_operands();
     return done();
 }
