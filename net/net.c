@@ -6,7 +6,10 @@
 #include "qemu/osdep.h"
 #include "qemu/log.h"
 #include "net/net.h"
+#include "sysemu/runstate.h"
 #include "net/slirp.h"
+
+static void net_vm_running(void *opaque);
 
 static GPtrArray *net_clients;         /* every client, in creation order */
 static GPtrArray *net_nics;            /* NICInfo * */
@@ -29,6 +32,7 @@ NetClientState *net_client_new(const NetClientInfo *info, const char *name, void
     }
     if (!net_clients) {
         net_clients = g_ptr_array_new();
+        qemu_register_run_notifier(net_vm_running, NULL);
     }
     nc = g_new0(NetClientState, 1);
     nc->info = info;
@@ -95,9 +99,29 @@ bool net_client_connect(NetClientState *a, NetClientState *b, GError **errp)
     return true;
 }
 
+/*
+ * A guest NIC takes no frame while the VM is stopped: receiving writes guest RAM
+ * and raises interrupts, which would change a stopped machine (a snapshot taken
+ * then would not be the machine that was stopped). Frames wait in the queue and
+ * go in when the VM runs again.
+ */
 static bool net_client_ready(NetClientState *nc)
 {
+    if (nc->info->kind == NET_CLIENT_NIC && !runstate_is_running()) {
+        return false;
+    }
     return !nc->info->can_receive || nc->info->can_receive(nc);
+}
+
+static void net_vm_running(void *opaque)
+{
+    for (guint i = 0; net_clients && i < net_clients->len; i++) {
+        NetClientState *nc = g_ptr_array_index(net_clients, i);
+
+        if (nc->info->kind == NET_CLIENT_NIC) {
+            net_client_flush(nc);
+        }
+    }
 }
 
 /* Hand one frame to nc now; false if it refused (not consumed). */

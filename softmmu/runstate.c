@@ -127,6 +127,23 @@ void qemu_register_reset_notifier(void (*fn)(void *opaque, ShutdownCause cause),
     g_array_append_val(reset_notifiers, n);
 }
 
+typedef struct RunNotifier {
+    void (*fn)(void *opaque);
+    void *opaque;
+} RunNotifier;
+
+static GArray *run_notifiers;
+
+void qemu_register_run_notifier(void (*fn)(void *opaque), void *opaque)
+{
+    RunNotifier n = { .fn = fn, .opaque = opaque };
+
+    if (!run_notifiers) {
+        run_notifiers = g_array_new(false, false, sizeof(RunNotifier));
+    }
+    g_array_append_val(run_notifiers, n);
+}
+
 void qemu_register_powerdown_notifier(void (*fn)(void *opaque), void *opaque)
 {
     PowerdownNotifier n = { fn, opaque };
@@ -220,6 +237,11 @@ void vm_start(void)
     }
     current_runstate = RUN_STATE_RUNNING;
     clock_virtual_resume();
+    for (guint i = 0; run_notifiers && i < run_notifiers->len; i++) {
+        RunNotifier *n = &g_array_index(run_notifiers, RunNotifier, i);
+
+        n->fn(n->opaque);
+    }
     qemu_notify_event();
 }
 

@@ -15,6 +15,7 @@
 #include "exec/memory.h"
 #include "migration/vmstate.h"
 #include "net/net.h"
+#include "sysemu/runstate.h"
 #include "../../hw/net/e1000-regs.h"
 
 #define MMIO_BASE   0x80000000u
@@ -65,6 +66,8 @@ static void setup(void)
     NICInfo ni = { 0 };
     static const int slots[] = { SLOT };
 
+    /* A guest NIC receives only while the VM runs. */
+    vm_start();
     cr_assert(memory_region_init_ram(&ram, "ram", RAM_SIZE, &err));
     memory_region_add_subregion(get_system_memory(), 0, &ram);
     memory_region_init(&pci_mem, "pci-mem", 1ULL << 32);

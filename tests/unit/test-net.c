@@ -6,6 +6,7 @@
 #include "qemu/osdep.h"
 #include <criterion/criterion.h>
 #include "net/net.h"
+#include "sysemu/runstate.h"
 
 typedef struct TestClient {
     bool ready;
@@ -50,6 +51,8 @@ static void setup(void)
 {
     GError *err = NULL;
 
+    /* A guest NIC receives only while the VM runs. */
+    vm_start();
     ta = (TestClient) { .ready = true, .got = g_ptr_array_new() };
     tb = (TestClient) { .ready = true, .got = g_ptr_array_new() };
     a = net_client_new(&tc_nic_info, "a", &ta, &err);
@@ -234,4 +237,28 @@ Test(net, macaddr_and_crc)
     cr_assert_not(net_parse_macaddr("", m));
     /* The standard CRC-32 check value is the complement of ours. */
     cr_assert_eq(~net_crc32_le((const uint8_t *)"123456789", 9), 0xcbf43926);
+}
+
+/*
+ * While the VM is stopped a guest NIC takes nothing (receiving would change the
+ * stopped machine's RAM, and a snapshot taken then): frames wait and go in, in
+ * order, when it runs again. Backends still get the NIC's frames.
+ */
+Test(net, stopped_vm_queues_frames_for_the_nic)
+{
+    uint8_t f[64] = { 1 };
+
+    vm_stop(RUN_STATE_PAUSED);
+    cr_assert(net_send(b, f, sizeof(f)));
+    f[0] = 2;
+    cr_assert(net_send(b, f, sizeof(f)));
+    cr_assert_eq(ta.got->len, 0, "nothing reaches a NIC of a stopped VM");
+    cr_assert_eq(net_client_queue_len(a), 2);
+    cr_assert(net_send(a, f, 10));
+    cr_assert_eq(tb.got->len, 1);
+    vm_start();
+    cr_assert_eq(ta.got->len, 2, "the queue goes in when the VM runs");
+    cr_assert_eq(frame_id(ta.got, 0), 1);
+    cr_assert_eq(frame_id(ta.got, 1), 2);
+    cr_assert_eq(net_client_queue_len(a), 0);
 }

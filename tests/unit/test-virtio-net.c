@@ -17,6 +17,7 @@
 #include "exec/memory.h"
 #include "migration/vmstate.h"
 #include "net/net.h"
+#include "sysemu/runstate.h"
 
 #define RAM_SIZE  (1 << 20)
 #define QN        256
@@ -63,6 +64,8 @@ static void setup(void)
     NICInfo ni = { 0 };
     static const int slots[] = { SLOT };
 
+    /* A guest NIC receives only while the VM runs. */
+    vm_start();
     cr_assert(memory_region_init_ram(&ram, "ram", RAM_SIZE, &err));
     memory_region_add_subregion(get_system_memory(), 0, &ram);
     memory_region_init(&pci_mem, "pci-mem", 1ULL << 32);
