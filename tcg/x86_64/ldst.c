@@ -271,6 +271,35 @@ static void x86_emit_st_data(X86Gen *g, const X86LdstStub *st, int t0, int base)
  * A lead's or member's stub first tries the access's own TLB check (a lead then
  * sets host to 0), and calls the helper only on a miss.
  */
+/*
+ * The fast path's check of a load or store (access: X86_CHECK_READ or _WRITE) of
+ * size bytes at areg: a member tests the addend its leader left in hreg; a plain
+ * access checks the TLB for itself and a leader for its whole span (and every kind
+ * of access in its group), loading the page's addend into X86_TMP, or into hreg for
+ * the members. Both branch to st's slow path when the check fails.
+ */
+static void x86_ldst_fast_check(X86Gen *g, X86LdstStub *st, const TCGOp *op,
+                                X86LdstKind kind, unsigned access, unsigned size,
+                                int areg, int t0, int hreg, MemOpIdx oi)
+{
+    int32_t lo = 0, hi = size - 1;
+    unsigned kinds = access;
+
+    if (kind == X86_LDST_MEMB) {
+        x86_emit_modrm(g, OPC_TESTL | P_REXW, hreg, hreg);
+        st->jne_disp = x86_emit_jcc32(g, JCC_JE);
+        return;
+    }
+    if (kind == X86_LDST_LEAD) {
+        lo = (int32_t)op->args[4];
+        hi = (int32_t)op->args[5];
+        kinds = (unsigned)op->args[6] | access;
+    }
+    st->jne_disp = x86_emit_tlb_check(g, areg, t0, oi, kinds, lo, hi, &st->jne_disp2);
+    x86_emit_ld(g, TCG_TYPE_I64, kind == X86_LDST_LEAD ? hreg : X86_TMP, t0,
+                offsetof(CPUTLBEntry, addend));
+}
+
 static void x86_gen_ld(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kind)
 {
     int a_idx = kind == X86_LDST_LEAD ? 2 : 1;
@@ -310,21 +339,8 @@ static void x86_gen_ld(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
     x86_ra_set_reg(g, dts, out);
 
     X86LdstStub *st = x86_new_stub(g);
-    if (kind == X86_LDST_MEMB) {
-        x86_emit_modrm(g, OPC_TESTL | P_REXW, hreg, hreg);
-        st->jne_disp = x86_emit_jcc32(g, JCC_JE);
-    } else {
-        int32_t lo = 0, hi = memop_size(mop) - 1;
-        unsigned kinds = X86_CHECK_READ;
-        if (kind == X86_LDST_LEAD) {
-            lo = (int32_t)op->args[4];
-            hi = (int32_t)op->args[5];
-            kinds = (unsigned)op->args[6] | X86_CHECK_READ;
-        }
-        st->jne_disp = x86_emit_tlb_check(g, areg, t0, oi, kinds, lo, hi, &st->jne_disp2);
-        x86_emit_ld(g, TCG_TYPE_I64, kind == X86_LDST_LEAD ? hreg : X86_TMP, t0,
-                    offsetof(CPUTLBEntry, addend));
-    }
+    x86_ldst_fast_check(g, st, op, kind, X86_CHECK_READ, memop_size(mop), areg, t0, hreg,
+                        oi);
     x86_ldst_note_globals(g, st, dts);
     x86_emit_ld_data(g, mop, type, out, kind == X86_LDST_PLAIN ? X86_TMP : hreg, areg);
 
@@ -392,21 +408,7 @@ static void x86_gen_st(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
     t0 = x86_ra_alloc(g, 0, locked);
 
     X86LdstStub *st = x86_new_stub(g);
-    if (kind == X86_LDST_MEMB) {
-        x86_emit_modrm(g, OPC_TESTL | P_REXW, hreg, hreg);
-        st->jne_disp = x86_emit_jcc32(g, JCC_JE);
-    } else {
-        int32_t lo = 0, hi = size - 1;
-        unsigned kinds = X86_CHECK_WRITE;
-        if (kind == X86_LDST_LEAD) {
-            lo = (int32_t)op->args[4];
-            hi = (int32_t)op->args[5];
-            kinds = (unsigned)op->args[6] | X86_CHECK_WRITE;
-        }
-        st->jne_disp = x86_emit_tlb_check(g, areg, t0, oi, kinds, lo, hi, &st->jne_disp2);
-        x86_emit_ld(g, TCG_TYPE_I64, kind == X86_LDST_LEAD ? hreg : X86_TMP, t0,
-                    offsetof(CPUTLBEntry, addend));
-    }
+    x86_ldst_fast_check(g, st, op, kind, X86_CHECK_WRITE, size, areg, t0, hreg, oi);
     x86_ldst_note_globals(g, st, NULL);
 
     st->is_ld = false;
