@@ -131,11 +131,9 @@ static bool map_of(uintptr_t addr, char perms[5], char *name, size_t name_size)
     return found;
 }
 
-/* W^X: the code buffer runs from a view that cannot be written and is written (TBs,
- * chained jumps) through one that cannot be executed; both show the same bytes. */
-TEST_BOTH_BACKENDS(code_views_wx)
+/* A loop of 0x10000 iterations (its TB chained to itself) adding 3 each time. */
+static void run_chained_loop(void)
 {
-    setup(interp);
     const uint32_t prog[] = {
         toy_rri(TOY_LUI, 1, 0, 0x0001),
         toy_rri(TOY_ADDI, 2, 0, 3),
@@ -146,6 +144,14 @@ TEST_BOTH_BACKENDS(code_views_wx)
     load_program(0, prog, ARRAY_SIZE(prog));
     run_to_halt();
     cr_assert_eq(env->r[2], 3u * 0x10000);
+}
+
+/* W^X: the code buffer runs from a view that cannot be written and is written (TBs,
+ * chained jumps) through one that cannot be executed; both show the same bytes. */
+TEST_BOTH_BACKENDS(code_views_wx)
+{
+    setup(interp);
+    run_chained_loop();
     cr_assert_gt(jit_stats.chained, 0, "the loop was chained (patched through rw)");
 
     TranslationBlock *tb = tb_htable_lookup(&env->cs, 4, 4, 0, 0, 0);
@@ -663,15 +669,7 @@ Test(cpu_exec, code_rw_view_released)
     char perms[5], name[256];
 
     setup(false);
-    const uint32_t prog[] = {
-        toy_rri(TOY_LUI, 1, 0, 0x0001),
-        toy_rri(TOY_ADDI, 2, 0, 3),
-        toy_rri(TOY_ADDI, 1, 0, -1),
-        toy_rri(TOY_BNEZ, 1, 0, -3),
-        toy_rri(TOY_HALT, 0, 0, 0),
-    };
-    load_program(0, prog, ARRAY_SIZE(prog));
-    run_to_halt();
+    run_chained_loop();
     TranslationBlock *loop = tb_htable_lookup(&env->cs, 4, 4, 0, 0, 0);
     cr_assert_not_null(loop);
     cr_assert(map_of((uintptr_t)loop, perms, name, sizeof(name)));
