@@ -146,6 +146,51 @@ Test(memory, ram_read_write_and_host_pointer)
     cr_assert_eq(ldl_le_p(host + 0x20), 0xcafef00d);
 }
 
+/* THPeligible of the smaps entry that contains addr, or -1 if not found. */
+static int smaps_thp_eligible(uintptr_t addr)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    char line[256];
+    int in = 0, val = -1;
+
+    if (!f) {
+        return -1;
+    }
+    while (fgets(line, sizeof(line), f)) {
+        unsigned long lo, hi;
+
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+            in = addr >= lo && addr < hi;
+        } else if (in && sscanf(line, "THPeligible: %d", &val) == 1) {
+            break;
+        }
+    }
+    fclose(f);
+    return val;
+}
+
+Test(memory, big_ram_is_huge_page_aligned_and_advised)
+{
+    MemoryRegion *ram = new_ram("ram", 64u << 20);
+    MemoryRegion *small = new_ram("small", 0x3000);
+    uint8_t *host = memory_region_get_ram_ptr(ram);
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    char mode[128] = "";
+
+    cr_assert_eq((uintptr_t)host % (2u << 20), 0, "RAM of 2 MiB and more starts on a 2 MiB boundary");
+    cr_assert_eq((uintptr_t)memory_region_get_ram_ptr(small) % 4096, 0);
+    host[0] = 1;
+    host[(64u << 20) - 1] = 2;
+    /* The advice only shows where the host has THP in madvise or always mode. */
+    if (f && fgets(mode, sizeof(mode), f) && !strstr(mode, "[never]")) {
+        cr_assert_eq(smaps_thp_eligible((uintptr_t)host), 1,
+                     "guest RAM is eligible for transparent huge pages (mode %s)", mode);
+    }
+    if (f) {
+        fclose(f);
+    }
+}
+
 Test(memory, ram_addr_space_is_distinct_per_block)
 {
     MemoryRegion *a = new_ram("a", 0x3000);
