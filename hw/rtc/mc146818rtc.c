@@ -14,7 +14,11 @@
  *
  * Time runs from CLOCK_VIRTUAL and starts at the host's UTC date; the clock registers
  * are derived from a second counter when read, so the guest sees the update exactly
- * once per virtual second whether or not the update timer has run yet.
+ * once per virtual second whether or not the update timer has run yet. The phase of
+ * the update cycle within the second is the chip's own (a real part's divider runs
+ * from whenever it was powered or reset): it follows the host's seconds until the
+ * guest first reads register A, which places the next update 1.244 ms ahead (see
+ * mc146818_place_phase for why).
  *
  * Not modelled: the 4.194304/1.048576 MHz time bases (treated as 32.768 kHz), the
  * square-wave output (SQWE), daylight-saving switching (DSE) and the duration of the
@@ -69,6 +73,7 @@ enum {
 #define RTC_TIMEBASE_HZ 32768
 #define RTC_UIP_NS      244000          /* tBUC: UIP leads the update by 244 us */
 #define RTC_ALARM_DONT_CARE 0xc0
+#define RTC_PHASE_LEAD_NS 1000000       /* UIP rises this long after the first A read */
 
 /* ---- divider chain ---- */
 
@@ -342,6 +347,38 @@ static void mc146818_arm_timers(RTCState *s, int64_t now)
     }
 }
 
+/*
+ * The first look at register A fixes the divider's phase: the next update cycle is
+ * placed to begin RTC_PHASE_LEAD_NS from now. Nothing in the chip ties its update
+ * cycle to the host's second boundaries, and software cannot tell the difference
+ * except by the wait: Linux on Malta times the CPU's counter between two UIP edges
+ * at boot, which costs the wait for the first edge (0-1 s, 0.5 s on average) plus
+ * the one second it measures; the first wait is now 1 ms. The clock never runs
+ * backwards: the update only comes earlier than it would have, so the RTC may read
+ * up to one second ahead of the host's UTC, within its one-second resolution.
+ * Only done while no interrupt is enabled, so no periodic or update interrupt
+ * sees its rhythm jump.
+ */
+static void mc146818_place_phase(RTCState *s, int64_t now)
+{
+    int64_t next = now + RTC_PHASE_LEAD_NS + RTC_UIP_NS;
+    int64_t t;
+
+    s->phase_seen = true;
+    if (!mc146818_updating(s) ||
+        (s->cmos_data[RTC_REG_B] & (REG_B_PIE | REG_B_AIE | REG_B_UIE)) ||
+        next >= mc146818_second_boundary(s, mc146818_second_index(s, now) + 1)) {
+        return;
+    }
+    mc146818_catch_up(s, now);
+    t = mc146818_now_seconds(s, now);
+    s->origin_ns = next - NANOSECONDS_PER_SECOND;
+    s->base_time = t;
+    s->base_index = mc146818_second_index(s, now);
+    mc146818_resync_indices(s, now);
+    mc146818_arm_timers(s, now);
+}
+
 static void mc146818_timer_cb(void *opaque)
 {
     RTCState *s = opaque;
@@ -360,6 +397,7 @@ static void mc146818_write_reg_a(RTCState *s, uint8_t val, int64_t now)
     int64_t t = mc146818_now_seconds(s, now);
 
     mc146818_catch_up(s, now);
+    s->phase_seen = true;
     s->cmos_data[RTC_REG_A] = val & ~REG_A_UIP;
     if (REG_A_DV(val) != DV_32KHZ && mc146818_divider_running(s)) {
         mimic_log_mask(LOG_UNIMP, "mc146818rtc: time base DV=%u treated as 32.768 kHz\n",
@@ -463,6 +501,9 @@ static uint8_t mc146818_read_data(RTCState *s, int reg, bool side_effects)
         mc146818_refresh_time_regs(s, now);
         return s->cmos_data[reg];
     case RTC_REG_A:
+        if (!s->phase_seen && side_effects) {
+            mc146818_place_phase(s, now);
+        }
         val = s->cmos_data[RTC_REG_A];
         if (mc146818_updating(s) &&
             mc146818_second_boundary(s, mc146818_second_index(s, now) + 1) - now <=
@@ -572,6 +613,7 @@ static bool mc146818_realize(DeviceState *dev, GError **errp)
     s->origin_ns = now - host % NANOSECONDS_PER_SECOND;
     s->base_time = host / NANOSECONDS_PER_SECOND;
     s->base_index = mc146818_second_index(s, now);
+    s->phase_seen = false;
     mc146818_store_time(s, s->base_time);
     mc146818_resync_indices(s, now);
     mc146818_reset(dev);
@@ -596,6 +638,7 @@ static int mc146818_post_load(void *opaque, int version_id)
     }
     s->irq_level = (s->cmos_data[RTC_REG_C] & REG_C_IRQF) != 0;
     irq_set(s->irq, s->irq_level);
+    s->phase_seen = true;
     return 0;
 }
 

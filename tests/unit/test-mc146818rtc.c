@@ -236,6 +236,64 @@ Test(rtc, uip_precedes_each_update)
     cr_assert_eq(falls, 3);
 }
 
+/* Seconds since 1970 from the BCD clock registers. */
+static int64_t read_utc(void)
+{
+    struct tm tm = { 0 };
+
+    tm.tm_sec = bcd(cmos_read(0));
+    tm.tm_min = bcd(cmos_read(2));
+    tm.tm_hour = bcd(cmos_read(4));
+    tm.tm_mday = bcd(cmos_read(7));
+    tm.tm_mon = bcd(cmos_read(8)) - 1;
+    tm.tm_year = bcd(cmos_read(9)) + 100;
+    return timegm(&tm);
+}
+
+/*
+ * Malta Linux's calibration waits for a UIP edge, then times one second to the
+ * next: the first read of register A places the update 1 ms ahead instead of
+ * wherever the host's second boundary happens to be.
+ */
+Test(rtc, first_register_a_read_places_the_update_soon)
+{
+    int64_t t0 = read_utc(), rise = -1, start = vnow;
+    uint8_t a = cmos_read(0x0a);
+
+    cr_assert_eq(a & 0x80, 0, "UIP low at the first read");
+    for (int64_t t = 0; t < 2 * SEC && rise < 0; t += 10 * US) {
+        advance(10 * US);
+        if (cmos_read(0x0a) & 0x80) {
+            rise = vnow - start;
+        }
+    }
+    cr_assert(rise > 0 && rise <= 1 * MS + 10 * US, "UIP rose %lld ns after the first read",
+              (long long)rise);
+    cr_assert_eq(read_utc(), t0, "no update before UIP falls");
+    advance(250 * US);
+    cr_assert_eq(read_utc(), t0 + 1, "the update follows UIP");
+    /* From then on a full second between edges, and the phase stays put. */
+    advance(1 * SEC - 250 * US - 10 * US);
+    cr_assert_eq(cmos_read(0x0a) & 0x80, 0);
+    advance(20 * US);
+    cr_assert_eq(cmos_read(0x0a) & 0x80, 0x80, "next UIP one second after the first");
+    cr_assert_eq(read_utc(), t0 + 1);
+}
+
+Test(rtc, phase_kept_when_interrupts_are_enabled)
+{
+    int64_t next;
+
+    /* With UIE on, the update interrupt keeps its host-aligned rhythm. */
+    cmos_write(0x0b, 0x02 | 0x10);
+    next = rs->origin_ns;
+    (void)cmos_read(0x0a);
+    cr_assert_eq(rs->origin_ns, next, "phase unchanged while an interrupt is enabled");
+    cmos_write(0x0b, 0x02);
+    (void)cmos_read(0x0a);
+    cr_assert_eq(rs->origin_ns, next, "only the first look at register A may place it");
+}
+
 Test(rtc, first_update_500ms_after_divider_reset)
 {
     set_time(true, 2026, 1, 1, 0, 0, 0);

@@ -40,6 +40,12 @@ typedef struct RTCState {
     int64_t origin_ns;
     int64_t last_update_index;
     int64_t last_periodic_index;
+    /*
+     * False until the guest has seen the divider's phase (its first read of
+     * register A, or a write that sets the phase); see mc146818_place_phase().
+     * Not migrated: a loaded machine keeps the phase it had.
+     */
+    bool phase_seen;
 
     Timer periodic_timer;
     Timer update_timer;
