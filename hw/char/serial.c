@@ -369,6 +369,15 @@ static void serial_tx_kick(SerialState *s)
 
     if (serial_tx_pump(s)) {
         s->lsr |= LSR_THRE | LSR_TEMT;
+        if (!(s->ier & IER_ETBEI)) {
+            /*
+             * Polled output (a console's printk): no interrupt to time. A timer
+             * per character cost a host signal and a vCPU exit each.
+             */
+            timer_del(&s->tx_timer);
+            serial_update_irq(s);
+            return;
+        }
         wait = SERIAL_THRE_IRQ_NS;
     }
     /*

@@ -282,6 +282,26 @@ Test(serial, thre_interrupt_not_paced_at_a_slow_rate)
     cr_assert_eq(irq_level, 1, "THRE interrupt long before one 9600-baud character time");
 }
 
+/*
+ * A polled console (printk: ETBEI off, LSR polled before each byte) needs no
+ * timer: one per character cost the boot a host signal and a vCPU exit each.
+ */
+Test(serial, polled_output_arms_no_timer)
+{
+    linux_setup(0x07);
+    wr(IER, 0x00);
+    for (int i = 0; i < 8; i++) {
+        cr_assert_eq(rd(LSR) & 0x60, 0x60);
+        wr(THR, 'a' + i);
+        cr_assert_lt(timer_expire_time_ns(&ss->tx_timer), 0, "no transmit timer armed");
+    }
+    cr_assert_eq(out->len, 8);
+    /* Enabling the interrupt afterwards still raises THRE at once. */
+    wr(IER, 0x02);
+    cr_assert_eq(irq_level, 1);
+    cr_assert_eq(rd(IIR), 0xc2);
+}
+
 Test(serial, transmit_backpressure)
 {
     linux_setup(0x07);
