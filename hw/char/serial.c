@@ -14,14 +14,11 @@
  *
  * Transmit pacing: bytes go to the chardev as soon as the guest writes THR, and LSR
  * shows THRE/TEMT at once, so polled console output is never slowed. The THRE
- * *interrupt* that follows a THR write is raised SERIAL_THRE_IRQ_NS later, so an
- * interrupt-driven driver refills the FIFO once per interrupt instead of looping in
- * its handler. That delay is not the programmed rate's character time (87 us at
- * 115200 baud, 1 ms at the 9600 Linux leaves a console tty at): pacing at it held
- * userspace output to 11 KB/s, so a `dmesg` took seconds where QEMU shows it at once.
- * The programmed rate still times the receive timeout and retries of a chardev that
- * takes nothing. Enabling ETBEI while THR is empty raises THRE at once (the
- * datasheet's rule; Linux's 8250 driver probes for it).
+ * *interrupt* that follows a THR write is raised one character time (at the
+ * programmed rate) later, as a real transmitter would, so an interrupt-driven driver
+ * refills the FIFO once per interrupt instead of looping in its handler. Enabling
+ * ETBEI while THR is empty raises THRE at once (the datasheet's rule; Linux's 8250
+ * driver probes for it).
  */
 #include "qemu/osdep.h"
 #include "hw/char/serial.h"
@@ -332,9 +329,6 @@ static void serial_timeout_cb(void *opaque)
  */
 #define SERIAL_TX_MAX_RETRIES 100
 
-/* The THRE interrupt's delay after the FIFO has gone out (see the top). */
-#define SERIAL_THRE_IRQ_NS 10000
-
 /* Send what the transmit FIFO holds; false if the chardev could not take it all. */
 static bool serial_tx_pump(SerialState *s)
 {
@@ -365,26 +359,15 @@ static bool serial_tx_pump(SerialState *s)
 static void serial_tx_kick(SerialState *s)
 {
     int64_t now = clock_get_ns(CLOCK_VIRTUAL);
-    int64_t wait = s->char_transmit_ns;
 
     if (serial_tx_pump(s)) {
         s->lsr |= LSR_THRE | LSR_TEMT;
-        if (!(s->ier & IER_ETBEI)) {
-            /*
-             * Polled output (a console's printk): no interrupt to time. A timer
-             * per character cost a host signal and a vCPU exit each.
-             */
-            timer_del(&s->tx_timer);
-            serial_update_irq(s);
-            return;
-        }
-        wait = SERIAL_THRE_IRQ_NS;
     }
     /*
      * Either retry the chardev after a character time, or raise the THRE interrupt
-     * soon; one timer serves both because the callback re-examines the FIFO.
+     * then; one timer serves both because the callback re-examines the FIFO.
      */
-    timer_mod(&s->tx_timer, now + wait);
+    timer_mod(&s->tx_timer, now + s->char_transmit_ns);
     serial_update_irq(s);
 }
 

@@ -176,7 +176,6 @@ static void linux_setup(uint8_t fcr)
 
 /* One 8N1 character at 115200 baud. */
 #define CHAR_NS (10 * NANOSECONDS_PER_SECOND / 115200)
-#define THRE_IRQ_NS 10000       /* serial.c's SERIAL_THRE_IRQ_NS */
 
 TestSuite(serial, .init = setup, .fini = teardown);
 
@@ -248,58 +247,18 @@ Test(serial, thre_interrupt_paced_after_write)
     }
     cr_assert_eq(out->len, 16, "bytes are not held back");
     cr_assert_eq(irq_level, 0, "no THRE interrupt inside the refill");
-    advance(THRE_IRQ_NS / 2);
+    advance(CHAR_NS / 2);
     cr_assert_eq(irq_level, 0);
-    advance(THRE_IRQ_NS);
-    cr_assert_eq(irq_level, 1, "THRE interrupt 10 us later");
+    advance(CHAR_NS);
+    cr_assert_eq(irq_level, 1, "THRE interrupt one character time later");
     cr_assert_eq(rd(IIR), 0xc2);
     cr_assert_eq(irq_level, 0);
     /* Writing THR also clears a pending THRE interrupt. */
     wr(THR, 'x');
-    advance(2 * THRE_IRQ_NS);
+    advance(2 * CHAR_NS);
     cr_assert_eq(irq_level, 1);
     wr(THR, 'y');
     cr_assert_eq(irq_level, 0);
-}
-
-/*
- * Linux leaves a console tty at 9600 baud; pacing THRE interrupts at its
- * character time (1.04 ms) held userspace console output to 11 KB/s.
- */
-Test(serial, thre_interrupt_not_paced_at_a_slow_rate)
-{
-    linux_setup(0x07);
-    wr(LCR, 0x80);
-    wr(DLL, 12);                    /* 115200 / 12 = 9600 baud */
-    wr(LCR, 0x03);
-    wr(IER, 0x02);
-    cr_assert_eq(rd(IIR), 0xc2);
-    for (int i = 0; i < 16; i++) {
-        wr(THR, 'a' + i);
-    }
-    cr_assert_eq(irq_level, 0);
-    advance(2 * THRE_IRQ_NS);
-    cr_assert_eq(irq_level, 1, "THRE interrupt long before one 9600-baud character time");
-}
-
-/*
- * A polled console (printk: ETBEI off, LSR polled before each byte) needs no
- * timer: one per character cost the boot a host signal and a vCPU exit each.
- */
-Test(serial, polled_output_arms_no_timer)
-{
-    linux_setup(0x07);
-    wr(IER, 0x00);
-    for (int i = 0; i < 8; i++) {
-        cr_assert_eq(rd(LSR) & 0x60, 0x60);
-        wr(THR, 'a' + i);
-        cr_assert_lt(timer_expire_time_ns(&ss->tx_timer), 0, "no transmit timer armed");
-    }
-    cr_assert_eq(out->len, 8);
-    /* Enabling the interrupt afterwards still raises THRE at once. */
-    wr(IER, 0x02);
-    cr_assert_eq(irq_level, 1);
-    cr_assert_eq(rd(IIR), 0xc2);
 }
 
 Test(serial, transmit_backpressure)
