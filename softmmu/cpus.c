@@ -22,6 +22,14 @@
 static CPUState *volatile cpus_running;
 static timer_t cpus_kick_timer;
 static bool cpus_kick_timer_ok;
+/* CLOCK_MONOTONIC ns at which the armed kick fires (a slice's own: see below). */
+static int64_t cpus_kick_at;
+static uint64_t cpus_kick_arms;
+
+uint64_t cpus_kick_arm_count(void)
+{
+    return cpus_kick_arms;
+}
 
 void cpus_kick_running(void)
 {
@@ -40,10 +48,26 @@ static void cpus_kick_signal(int signo)
     errno = saved_errno;
 }
 
-static void cpus_arm_kick_timer(void)
+static int64_t cpus_monotonic_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * NANOSECONDS_PER_SECOND + ts.tv_nsec;
+}
+
+/*
+ * Aim the kick at the next timer deadline (at most a slice away). only_earlier:
+ * keep the armed kick if it fires no later than the new deadline. A kick that
+ * comes early costs one vCPU exit, after which the loop re-aims it; re-arming on
+ * every timer_mod cost a timer_settime per guest write to a device that pushes
+ * its timer out (the UART's THRE interrupt on every THR write).
+ */
+static void cpus_arm_kick_timer(bool only_earlier)
 {
     int64_t d = timers_deadline_ns();
     struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+    int64_t now;
 
     if (!cpus_kick_timer_ok) {
         return;
@@ -55,6 +79,12 @@ static void cpus_arm_kick_timer(void)
         /* Already due: a zero it_value would disarm, so fire almost at once. */
         d = 1000;
     }
+    now = cpus_monotonic_ns();
+    if (only_earlier && now + d >= cpus_kick_at) {
+        return;
+    }
+    cpus_kick_at = now + d;
+    cpus_kick_arms++;
     its.it_value.tv_sec = d / NANOSECONDS_PER_SECOND;
     its.it_value.tv_nsec = d % NANOSECONDS_PER_SECOND;
     timer_settime(cpus_kick_timer, 0, &its, NULL);
@@ -64,7 +94,7 @@ static void cpus_arm_kick_timer(void)
 static void cpus_timers_modified(void)
 {
     if (cpus_running) {
-        cpus_arm_kick_timer();
+        cpus_arm_kick_timer(true);
     }
 }
 
@@ -117,7 +147,7 @@ int main_loop_run(void)
                     continue;
                 }
                 cpus_running = cpu;
-                cpus_arm_kick_timer();
+                cpus_arm_kick_timer(false);
                 r = current_accel->vcpu_run(cpu);
                 cpus_running = NULL;
                 if (r != EXCP_HLT && r != EXCP_HALTED) {

@@ -22,5 +22,7 @@ void main_loop_init(void);
 
 /* cpus.c: kick the vCPU that is running now, if any (async-signal-safe). */
 void cpus_kick_running(void);
+/* cpus.c: how often the kick timer has been armed (for tests). */
+uint64_t cpus_kick_arm_count(void);
 
 #endif

@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include "sysemu/runstate.h"
 #include "qemu/timer.h"
+#include "sysemu/accel.h"
+#include "hw/core/cpu.h"
 #include "../../softmmu/internal.h"
 
 static void setup(void)
@@ -97,4 +99,65 @@ Test(main_loop, main_loop_run_returns_exit_status)
     cr_assert_eq(main_loop_run(), 5);
     cr_assert_geq(clock_get_ns(CLOCK_REALTIME) - start, 19 * 1000 * 1000);
     timer_free(t);
+}
+
+/*
+ * A fake accelerator: its one slice pushes a device timer out again and again
+ * (as a UART does on every THR write), then pulls it in, and spins until the
+ * kick arrives.
+ */
+static volatile bool fake_kicked;
+static uint64_t arms_after_pushes, arms_after_pull;
+static int64_t kick_wait_ns;
+static Timer *fake_timer;
+
+static void fake_kick(CPUState *cpu)
+{
+    fake_kicked = true;
+}
+
+static int fake_run(CPUState *cpu)
+{
+    static int code = 3;
+    int64_t now = clock_get_ns(CLOCK_VIRTUAL);
+    uint64_t arms;
+    int64_t t0;
+
+    /* 5 ms is nearer than the slice's 10 ms: that arms the kick once. */
+    timer_mod(fake_timer, now + 5 * 1000 * 1000);
+    arms = cpus_kick_arm_count();
+    for (int i = 1; i < 100; i++) {
+        timer_mod(fake_timer, now + (5 + i) * 1000 * 1000);
+    }
+    arms_after_pushes = cpus_kick_arm_count() - arms;
+    fake_kicked = false;
+    t0 = clock_get_ns(CLOCK_REALTIME);
+    timer_mod(fake_timer, clock_get_ns(CLOCK_VIRTUAL) + 200 * 1000);
+    arms_after_pull = cpus_kick_arm_count() - arms;
+    while (!fake_kicked && clock_get_ns(CLOCK_REALTIME) - t0 < 1000 * 1000 * 1000) {
+        /* spin like guest code */
+    }
+    kick_wait_ns = clock_get_ns(CLOCK_REALTIME) - t0;
+    qemu_system_exit_request(code);
+    return EXCP_INTERRUPT;
+}
+
+Test(main_loop, timer_pushed_later_keeps_the_armed_kick)
+{
+    static AccelOps fake = { .name = "fake", .vcpu_run = fake_run, .vcpu_kick = fake_kick };
+    CPUState *cpu = g_malloc0(sizeof(CPUState));
+
+    fake_timer = timer_new_ns(CLOCK_VIRTUAL, count_cb, NULL);
+    first_cpu = cpu;
+    current_accel = &fake;
+    vm_start();
+    cr_assert_eq(main_loop_run(), 3);
+    cr_assert_eq(arms_after_pushes, 0, "pushing the timer later re-armed the kick %llu times",
+                 (unsigned long long)arms_after_pushes);
+    cr_assert_eq(arms_after_pull, 1, "pulling it in re-arms once");
+    cr_assert_lt(kick_wait_ns, 50 * 1000 * 1000, "the kick came at the new deadline (%lld ns)",
+                 (long long)kick_wait_ns);
+    first_cpu = NULL;
+    current_accel = NULL;
+    timer_free(fake_timer);
 }
