@@ -58,32 +58,11 @@ mkdir -p "$logdir"
 
 mkdir -p "$work/www"
 head -c $((size_mb * 1024 * 1024)) /dev/urandom >"$work/www/big.bin"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 -m http.server --bind 127.0.0.1 --directory "$work/www" "$port" \
-    >"$work/http.log" 2>&1 &
-srv_pid=$!
-for ((i = 0; i < 50; i++)); do
-    python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" \
-        2>/dev/null && break
-    sleep 0.1
-done
-
-cat >"$work/udhcpc.sh" <<'EOF'
-#!/bin/sh
-case "$1" in
-deconfig)
-    ifconfig "$interface" 0.0.0.0 up
-    ;;
-bound|renew)
-    ifconfig "$interface" "$ip" netmask "${subnet:-255.255.255.0}" up
-    for r in $router; do
-        route add default gw "$r" dev "$interface"
-        break
-    done
-    ;;
-esac
-exit 0
-EOF
+# shellcheck source=tests/system/net-host.sh
+. tests/system/net-host.sh
+net_http_serve "$work/www" "$work/http.log"
+port=$http_port
+net_write_udhcpc "$work/udhcpc.sh"
 cat >"$work/test.sh" <<EOF
 #!/bin/sh
 ifconfig lo 127.0.0.1 up
@@ -100,7 +79,7 @@ done
 t1=\$(up)
 echo "MIMIC-NET fetch \$bytes \$t0 \$t1"
 EOF
-chmod +x "$work/test.sh" "$work/udhcpc.sh"
+chmod +x "$work/test.sh"
 initrd=$(scripts/make-initramfs.sh --arch "$arch" --busybox "$GUEST_BUSYBOX" \
     --modules "$GUEST_MODULES" "${modules[@]}" --test "$work/test.sh" \
     --add "$work/udhcpc.sh:/etc/udhcpc.sh" -o "$work/initrd.gz") ||

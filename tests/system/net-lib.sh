@@ -8,10 +8,9 @@
 # udhcpc event script $work/udhcpc.sh that configures the guest's interface from
 # its lease. Only loopback addresses are used on the host.
 
-# A free loopback port (the kernel picks it; the race until we bind is harmless here).
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+# free_port, net_http_serve and net_write_udhcpc come from net-host.sh.
+# shellcheck source=tests/system/net-host.sh
+. "$(dirname "${BASH_SOURCE[0]}")/net-host.sh"
 
 net_cleanup() {
     [ -n "$emu_pid" ] && _sys_stop "$emu_pid"
@@ -31,36 +30,9 @@ net_host_setup() {
     mkdir -p "$work/www"
     head -c 300000 /dev/urandom >"$work/www/blob.bin"
     want_md5=$(md5sum <"$work/www/blob.bin" | cut -d' ' -f1)
-    http_port=$(free_port)
     fwd_port=$(free_port)
-    python3 -m http.server --bind 127.0.0.1 --directory "$work/www" "$http_port" \
-        >"$work/http.log" 2>&1 &
-    srv_pid=$!
-    for ((i = 0; i < 50; i++)); do
-        python3 -c "import socket; socket.create_connection(('127.0.0.1', $http_port), 1)" \
-            2>/dev/null && break
-        sleep 0.1
-    done
-
-    cat >"$work/udhcpc.sh" <<'UDHCPC'
-#!/bin/sh
-# udhcpc event script: configure the interface from the lease.
-case "$1" in
-deconfig)
-    ifconfig "$interface" 0.0.0.0 up
-    ;;
-bound|renew)
-    ifconfig "$interface" "$ip" netmask "${subnet:-255.255.255.0}" up
-    for r in $router; do
-        route add default gw "$r" dev "$interface"
-        break
-    done
-    echo "MIMIC-NET lease $ip router $router dns $dns"
-    ;;
-esac
-exit 0
-UDHCPC
-    chmod +x "$work/udhcpc.sh"
+    net_http_serve "$work/www" "$work/http.log"
+    net_write_udhcpc "$work/udhcpc.sh"
 }
 
 # ---- the whole test, for one NIC model on one board (test-net-malta.sh, -pc.sh, -virtio.sh) ----
