@@ -39,11 +39,60 @@ static void tlb_alloc_tables(CPUState *cpu, int mmu_idx, unsigned bits)
 
     g_free(f->table);
     g_free(d->fulltlb);
+    g_free(d->fill_log[0]);
+    g_free(d->fill_log[1]);
     f->table = g_new(CPUTLBEntry, n);
     f->mask = (uintptr_t)(n - 1) << CPU_TLB_ENTRY_BITS;
     d->fulltlb = g_new0(CPUTLBEntryFull, n);
+    /* A log longer than the table only holds duplicates: then a memset or a scan
+     * costs no more than following it. */
+    d->fill_cap = n;
+    d->fill_log[0] = g_new(uint32_t, n);
+    d->fill_log[1] = g_new(uint32_t, n);
+    d->fill_len[0] = d->fill_len[1] = 0;
+    d->n_used_entries = 0;
+    d->n_evictions = 0;
     /* All-ones addresses have TLB_INVALID_MASK set: no access can match. */
     memset(f->table, 0xff, sizeof(CPUTLBEntry) * n);
+}
+
+static inline bool tlb_entry_valid(const CPUTLBEntry *e)
+{
+    return !(e->addr_read & e->addr_write & e->addr_code & TLB_INVALID_MASK);
+}
+
+/* Which fill log lists a slot holding e: 1 for global entries. */
+static inline unsigned tlb_entry_log(const CPUTLBEntry *e)
+{
+    return e->attrs & TLB_ATTR_GLOBAL ? 1 : 0;
+}
+
+static inline void tlb_log_fill(CPUTLBDesc *d, unsigned k, unsigned idx)
+{
+    if (d->fill_len[k] < d->fill_cap) {
+        d->fill_log[k][d->fill_len[k]++] = idx;
+    } else {
+        d->fill_len[k] = d->fill_cap + 1;
+    }
+}
+
+static inline bool tlb_log_complete(const CPUTLBDesc *d, unsigned k)
+{
+    return d->fill_len[k] <= d->fill_cap;
+}
+
+/* Slot idx, holding old, is about to hold the valid entry ne: keep the count of
+ * used entries and the fill logs true (a slot that already held an entry of ne's
+ * kind is listed in that kind's log already). */
+static inline void tlb_note_fill(CPUTLBDesc *d, unsigned idx, const CPUTLBEntry *old,
+                                 const CPUTLBEntry *ne)
+{
+    if (!tlb_entry_valid(old)) {
+        d->n_used_entries++;
+        tlb_log_fill(d, tlb_entry_log(ne), idx);
+    } else if (tlb_entry_log(old) != tlb_entry_log(ne)) {
+        tlb_log_fill(d, tlb_entry_log(ne), idx);
+    }
 }
 
 void tlb_init(CPUState *cpu)
@@ -64,8 +113,12 @@ void tlb_destroy(CPUState *cpu)
     for (int i = 0; i < MMU_MODES_MAX; i++) {
         g_free(cpu->tlb_fast[i].table);
         g_free(cpu->tlb.d[i].fulltlb);
+        g_free(cpu->tlb.d[i].fill_log[0]);
+        g_free(cpu->tlb.d[i].fill_log[1]);
         cpu->tlb_fast[i].table = NULL;
         cpu->tlb.d[i].fulltlb = NULL;
+        cpu->tlb.d[i].fill_log[0] = NULL;
+        cpu->tlb.d[i].fill_log[1] = NULL;
     }
 }
 
@@ -74,7 +127,7 @@ void tlb_destroy(CPUState *cpu)
  * entries were used (guest kernels with many mappings), shrink when few were (small
  * tables flush faster, and guests that switch address spaces flush often).
  */
-static void tlb_maybe_resize(CPUState *cpu, int mmu_idx)
+static bool tlb_maybe_resize(CPUState *cpu, int mmu_idx)
 {
     CPUTLBDescFast *f = &cpu->tlb_fast[mmu_idx];
     CPUTLBDesc *d = &cpu->tlb.d[mmu_idx];
@@ -88,13 +141,16 @@ static void tlb_maybe_resize(CPUState *cpu, int mmu_idx)
     if (d->window_max_entries * 10 > n * 7 && bits < CPU_TLB_DYN_MAX_BITS) {
         tlb_alloc_tables(cpu, mmu_idx, bits + 1);
         d->window_max_entries = 0;
+        return true;
     } else if (d->window_max_entries * 10 < n * 2 && bits > CPU_TLB_DYN_MIN_BITS &&
                ++d->window_begin_ns > 64) {
         /* Only after many quiet flushes in a row: shrinking loses useful entries. */
         tlb_alloc_tables(cpu, mmu_idx, bits - 1);
         d->window_max_entries = 0;
         d->window_begin_ns = 0;
+        return true;
     }
+    return false;
 }
 
 static void tlb_flush_one_mmuidx(CPUState *cpu, int mmu_idx)
@@ -102,8 +158,18 @@ static void tlb_flush_one_mmuidx(CPUState *cpu, int mmu_idx)
     CPUTLBDescFast *f = &cpu->tlb_fast[mmu_idx];
     CPUTLBDesc *d = &cpu->tlb.d[mmu_idx];
 
-    tlb_maybe_resize(cpu, mmu_idx);
-    memset(cpu->tlb_fast[mmu_idx].table, 0xff, sizeof(CPUTLBEntry) * tlb_n_entries(f));
+    if (!tlb_maybe_resize(cpu, mmu_idx)) {
+        if (tlb_log_complete(d, 0) && tlb_log_complete(d, 1)) {
+            for (unsigned k = 0; k < 2; k++) {
+                for (unsigned i = 0; i < d->fill_len[k]; i++) {
+                    memset(&f->table[d->fill_log[k][i]], 0xff, sizeof(CPUTLBEntry));
+                }
+            }
+        } else {
+            memset(f->table, 0xff, sizeof(CPUTLBEntry) * tlb_n_entries(f));
+        }
+    }
+    d->fill_len[0] = d->fill_len[1] = 0;
     memset(d->vtable, 0xff, sizeof(d->vtable));
     d->n_used_entries = 0;
     d->large_page_addr = -1;
@@ -111,11 +177,6 @@ static void tlb_flush_one_mmuidx(CPUState *cpu, int mmu_idx)
     d->glarge_page_addr = -1;
     d->glarge_page_mask = -1;
     d->has_global = false;
-}
-
-static inline bool tlb_entry_valid(const CPUTLBEntry *e)
-{
-    return !(e->addr_read & e->addr_write & e->addr_code & TLB_INVALID_MASK);
 }
 
 /* Drop the mode's entries that are not global (table and victim cache). */
@@ -139,23 +200,36 @@ static void tlb_flush_nonglobal_mmuidx(CPUState *cpu, int mmu_idx)
         tlb_flush_one_mmuidx(cpu, mmu_idx);
         return;
     }
-    for (unsigned i = 0; i < n; i++) {
-        CPUTLBEntry *e = &f->table[i];
-        if (!tlb_entry_valid(e)) {
-            continue;
+    if (tlb_log_complete(d, 0)) {
+        /* Only the slots that got a non-global entry since the last flush can hold
+         * one: the global entries, however many, cost nothing here. */
+        for (unsigned i = 0; i < d->fill_len[0]; i++) {
+            CPUTLBEntry *e = &f->table[d->fill_log[0][i]];
+            if (tlb_entry_valid(e) && !(e->attrs & TLB_ATTR_GLOBAL)) {
+                memset(e, 0xff, sizeof(*e));
+                d->n_used_entries--;
+            }
         }
-        if (e->attrs & TLB_ATTR_GLOBAL) {
-            kept++;
-        } else {
-            memset(e, 0xff, sizeof(*e));
+    } else {
+        for (unsigned i = 0; i < n; i++) {
+            CPUTLBEntry *e = &f->table[i];
+            if (!tlb_entry_valid(e)) {
+                continue;
+            }
+            if (e->attrs & TLB_ATTR_GLOBAL) {
+                kept++;
+            } else {
+                memset(e, 0xff, sizeof(*e));
+            }
         }
+        d->n_used_entries = kept;
     }
+    d->fill_len[0] = 0;
     for (int v = 0; v < CPU_VTLB_SIZE; v++) {
         if (!(d->vtable[v].attrs & TLB_ATTR_GLOBAL)) {
             memset(&d->vtable[v], 0xff, sizeof(d->vtable[v]));
         }
     }
-    d->n_used_entries = kept;
     d->large_page_addr = d->glarge_page_addr;
     d->large_page_mask = d->glarge_page_mask;
 }
@@ -332,16 +406,24 @@ void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot, int mmu_idx, uin
     unsigned idx = tlb_index(f, page);
     CPUTLBEntry *te = &f->table[idx];
     /* Keep the evicted translation in the victim cache (unless it is this page). */
-    if (!(te->addr_read & TLB_INVALID_MASK) || !(te->addr_write & TLB_INVALID_MASK) ||
-        !(te->addr_code & TLB_INVALID_MASK)) {
-        if (!tlb_entry_is_page(te, page)) {
+    if (tlb_entry_valid(te) && !tlb_entry_is_page(te, page)) {
+        unsigned n = tlb_n_entries(f);
+        if (++d->n_evictions > n / 2 && d->n_used_entries * 10 > n * 7 &&
+            __builtin_ctz(n) < CPU_TLB_DYN_MAX_BITS) {
+            /* A working set bigger than the table, in a guest that rarely flushes
+             * (where the resize at a flush would come too late): grow now. The
+             * mappings stay valid, so nothing else (jump cache) needs to know. */
+            tlb_alloc_tables(cpu, mmu_idx, __builtin_ctz(n) + 1);
+            d->window_max_entries = 0;
+            idx = tlb_index(f, page);
+            te = &f->table[idx];
+        } else {
             unsigned v = d->vindex++ % CPU_VTLB_SIZE;
             d->vtable[v] = *te;
             d->vfulltlb[v] = d->fulltlb[idx];
         }
-    } else {
-        d->n_used_entries++;
     }
+    tlb_note_fill(d, idx, te, &e);
     *te = e;
     d->fulltlb[idx] = full;
 }
@@ -359,6 +441,7 @@ static bool victim_tlb_hit(CPUState *cpu, int mmu_idx, vaddr page, MMUAccessType
                    : type == MMU_DATA_STORE ? ve->addr_write : ve->addr_code;
         if (tlb_hit_page(a, page)) {
             CPUTLBEntry tmp = f->table[idx];
+            tlb_note_fill(d, idx, &tmp, ve);
             CPUTLBEntryFull tmpf = d->fulltlb[idx];
             f->table[idx] = *ve;
             d->fulltlb[idx] = d->vfulltlb[v];
@@ -651,9 +734,19 @@ static void tlb_foreach_entry(void (*fn)(CPUTLBEntry *e, CPUTLBEntryFull *full, 
         for (int m = 0; m < MMU_MODES_MAX; m++) {
             CPUTLBDescFast *f = &cpu->tlb_fast[m];
             CPUTLBDesc *d = &cpu->tlb.d[m];
-            unsigned n = tlb_n_entries(f);
-            for (unsigned i = 0; i < n; i++) {
-                fn(&f->table[i], &d->fulltlb[i], opaque);
+            if (tlb_log_complete(d, 0) && tlb_log_complete(d, 1)) {
+                /* Every valid entry is listed in one of the logs. */
+                for (unsigned k = 0; k < 2; k++) {
+                    for (unsigned i = 0; i < d->fill_len[k]; i++) {
+                        unsigned idx = d->fill_log[k][i];
+                        fn(&f->table[idx], &d->fulltlb[idx], opaque);
+                    }
+                }
+            } else {
+                unsigned n = tlb_n_entries(f);
+                for (unsigned i = 0; i < n; i++) {
+                    fn(&f->table[i], &d->fulltlb[i], opaque);
+                }
             }
             for (unsigned v = 0; v < CPU_VTLB_SIZE; v++) {
                 fn(&d->vtable[v], &d->vfulltlb[v], opaque);

@@ -47,7 +47,10 @@ typedef struct CPUTLBEntry {
 
 #define CPU_TLB_ENTRY_BITS 5     /* sizeof(CPUTLBEntry) == 32 */
 #define CPU_TLB_DYN_MIN_BITS 8
-#define CPU_TLB_DYN_MAX_BITS 12
+/* 2^16 entries map 256 MiB: a guest's whole RAM at the sizes the boards offer. Big
+ * tables stay cheap to flush because a flush only resets the entries filled since
+ * the last one (CPUTLBDesc.fill_log). */
+#define CPU_TLB_DYN_MAX_BITS 16
 #define CPU_VTLB_SIZE 8
 
 /* Slow-path information for each fast entry (not touched by generated code). */
@@ -81,6 +84,16 @@ typedef struct CPUTLBDesc {
     uint32_t glarge_page_addr, glarge_page_mask; /* the same for global large pages only */
     bool has_global;                /* the table may hold TLB_ATTR_GLOBAL entries */
     unsigned n_used_entries;
+    /* Where the valid entries are, so that flushing a big, sparsely used table
+     * costs what was filled rather than the table's size: fill_log[0] lists the
+     * slots that got a non-global entry since the last flush (of any kind),
+     * fill_log[1] those that got a global one since the last full flush. A slot
+     * may be listed twice, or hold something else by now; fill_len[k] > fill_cap
+     * means log k overflowed and the whole table must be reset or scanned. */
+    uint32_t *fill_log[2];
+    unsigned fill_len[2], fill_cap;
+    /* Valid entries replaced by another page since the table was last sized. */
+    unsigned n_evictions;
     int64_t window_begin_ns;
     unsigned window_max_entries;
 } CPUTLBDesc;
