@@ -918,6 +918,9 @@ static bool opt_is_unconditional_end(TCGOpcode opc)
  * between becomes a branch on (a c b) itself. MIPS computes every branch condition
  * before translating the delay slot, so each conditional branch had a setcond, a
  * test of its result and a register for it; now the backend compares and jumps.
+ * "movcond d, t, 0, x, y, ne/eq" is rewritten the same way: x86's cmovcc after a
+ * cmp evaluates its condition with a setcond, and "xor; cmp; setcc; test; cmovne"
+ * becomes "cmp; cmovcc".
  * The setcond stays here: liveness removes it when t has no other reader.
  */
 #define OPT_MAX_PENDING_SETCOND 8
@@ -927,7 +930,7 @@ static void opt_branch_on_setcond(TCGContext *s)
     struct {
         TCGTemp *t, *a, *b;
         TCGCond c;
-        TCGOpcode brc;
+        TCGOpcode brc, movc;
     } tab[OPT_MAX_PENDING_SETCOND];
     int n = 0;
 
@@ -951,6 +954,24 @@ static void opt_branch_on_setcond(TCGContext *s)
             }
             n = 0;
             continue;
+        }
+        if (opc == INDEX_op_movcond_i32 || opc == INDEX_op_movcond_i64) {
+            /* Inputs are read before the output is written: rewrite first, then
+             * let the output loop below forget what d overwrote. */
+            TCGTemp *t = arg_temp(op->args[1]), *z = arg_temp(op->args[2]);
+            TCGCond c = (TCGCond)op->args[5];
+            if (z->kind == TEMP_CONST && z->val == 0 &&
+                (c == TCG_COND_NE || c == TCG_COND_EQ)) {
+                for (int i = 0; i < n; i++) {
+                    if (tab[i].t == t && tab[i].movc == opc) {
+                        op->args[1] = temp_arg(tab[i].a);
+                        op->args[2] = temp_arg(tab[i].b);
+                        op->args[5] = c == TCG_COND_NE ? tab[i].c
+                                                        : tcg_invert_cond(tab[i].c);
+                        break;
+                    }
+                }
+            }
         }
         if (opc == INDEX_op_call || opc == INDEX_op_set_label ||
             (tcg_op_defs[opc].flags & (TCG_OPF_BB_END | TCG_OPF_BB_EXIT))) {
@@ -979,6 +1000,8 @@ static void opt_branch_on_setcond(TCGContext *s)
                 tab[n].c = (TCGCond)op->args[3];
                 tab[n].brc = opc == INDEX_op_setcond_i32 ? INDEX_op_brcond_i32
                                                           : INDEX_op_brcond_i64;
+                tab[n].movc = opc == INDEX_op_setcond_i32 ? INDEX_op_movcond_i32
+                                                           : INDEX_op_movcond_i64;
                 n++;
             }
         }

@@ -831,6 +831,41 @@ static void x86_gen_brcond(X86Gen *g, const TCGOp *op, int rexw)
     x86_emit_jcc_label(g, x86_gen_cmp(g, c, rexw, r.ireg[0], &r, 1), l);
 }
 
+/*
+ * "ld_i32 t, env, off; brcond_i32 t, K, c, L" with t dying at the branch (the check
+ * of exit_request_tb that starts every TB) compares the field in memory:
+ * "cmp dword [env + off], K; jcc L" needs no register and one instruction less.
+ * Returns false (emitting nothing) when the pair does not have that shape.
+ */
+static bool x86_gen_ld_brcond(X86Gen *g, const TCGOp *op)
+{
+    const TCGOp *br = op->next;
+    TCGTemp *t = arg_temp(op->args[0]);
+
+    if (!br || br->opc != INDEX_op_brcond_i32 || arg_temp(br->args[0]) != t ||
+        !IS_DEAD_ARG(br, 0) || t->kind != TEMP_TB ||
+        arg_temp(op->args[1])->kind != TEMP_FIXED || !x86_fits_s32((int64_t)op->args[2])) {
+        return false;
+    }
+    TCGTemp *k = arg_temp(br->args[1]);
+    TCGCond c = (TCGCond)br->args[2];
+    if (k->kind != TEMP_CONST || c == TCG_COND_ALWAYS || c == TCG_COND_NEVER) {
+        return false;
+    }
+    int32_t v = (int32_t)k->val;
+    x86_ra_bb_end(g);
+    x86_emit_modrm_off(g, x86_fits_s8(v) ? OPC_ARITH_EvIb : OPC_ARITH_EvIz, ARITH_CMP,
+                       X86_AREG0, (intptr_t)op->args[2]);
+    if (x86_fits_s8(v)) {
+        x86_out8(g, (uint8_t)v);
+    } else {
+        x86_out32(g, (uint32_t)v);
+    }
+    x86_ra_temp_dead(g, t);
+    x86_emit_jcc_label(g, x86_jcc_of_cond[c], arg_label(br->args[3]));
+    return true;
+}
+
 static void x86_gen_exit_tb(X86Gen *g, uintptr_t val)
 {
     x86_ra_sync_globals(g);
@@ -928,6 +963,13 @@ static int x86_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf
             x86_emit_jmp_label(g, arg_label(op->args[0]));
             /* Nothing falls through: forget registers without writing back. */
             x86_ra_label_reset(g);
+            break;
+        case INDEX_op_ld_i32:
+            if (x86_gen_ld_brcond(g, op)) {
+                op = op->next;      /* the brcond is done too */
+            } else {
+                x86_gen_generic(g, op);
+            }
             break;
         case INDEX_op_brcond_i32:
             x86_gen_brcond(g, op, 0);

@@ -127,6 +127,17 @@ void x86_emit_vex_modrm(X86Gen *g, int opc, int pp, int rexw, int r, int v, int 
     x86_out8(g, 0xc0 | ((r & 7) << 3) | (rm & 7));
 }
 
+/* BMI2 RORX (VEX.LZ.F2.0F3A F0 /r ib): dst = src rotated right by imm, flags kept. */
+void x86_emit_rorx(X86Gen *g, int rexw, int dst, int src, int imm)
+{
+    x86_out8(g, 0xc4);
+    x86_out8(g, ((dst < 8) << 7) | (1 << 6) | ((src < 8) << 5) | 0x03);
+    x86_out8(g, ((rexw != 0) << 7) | (15 << 3) | 3);
+    x86_out8(g, 0xf0);
+    x86_out8(g, 0xc0 | ((dst & 7) << 3) | (src & 7));
+    x86_out8(g, imm);
+}
+
 void x86_emit_mov(X86Gen *g, TCGType type, int dst, int src)
 {
     if (dst == src) {

@@ -103,6 +103,11 @@ static X86LdstStub *x86_new_stub(X86Gen *g)
  * Leaves t0 = &entry; returns the miss branch's rel32 (and the second one's, for a
  * check of both tags, in *second).
  */
+/* The rorx form of the index relies on the mask stopping below the rotated-in bits. */
+_Static_assert(CPU_TLB_DYN_MAX_BITS + CPU_TLB_ENTRY_BITS <=
+               32 - (TARGET_PAGE_BITS - CPU_TLB_ENTRY_BITS),
+               "TLB index mask reaches the bits rorx rotates in");
+
 static uint8_t *x86_emit_tlb_check(X86Gen *g, int areg, int t0, MemOpIdx oi,
                                    unsigned kinds, int32_t lo, int32_t hi,
                                    uint8_t **second)
@@ -114,10 +119,16 @@ static uint8_t *x86_emit_tlb_check(X86Gen *g, int areg, int t0, MemOpIdx oi,
 
     if (lo) {
         x86_emit_modrm_off(g, OPC_LEA, t0, areg, lo);
+        x86_emit_shifti(g, SHIFT_SHR, 0, t0, TARGET_PAGE_BITS - CPU_TLB_ENTRY_BITS);
+    } else if (x86_have_bmi2) {
+        /* Rotating instead of shifting brings the address's low bits to the top of
+         * the 32-bit result, above any bit the mask keeps: one instruction for the
+         * "mov; shr" pair. */
+        x86_emit_rorx(g, 0, t0, areg, TARGET_PAGE_BITS - CPU_TLB_ENTRY_BITS);
     } else {
         x86_emit_ext32u(g, t0, areg);
+        x86_emit_shifti(g, SHIFT_SHR, 0, t0, TARGET_PAGE_BITS - CPU_TLB_ENTRY_BITS);
     }
-    x86_emit_shifti(g, SHIFT_SHR, 0, t0, TARGET_PAGE_BITS - CPU_TLB_ENTRY_BITS);
     x86_emit_modrm_off(g, (OPC_ARITH_GvEv + (ARITH_AND << 3)) | P_REXW, t0, X86_AREG0,
                        X86_TLB_MASK_OFS(idx));
     x86_emit_modrm_off(g, OPC_ADD_GvEv | P_REXW, t0, X86_AREG0, X86_TLB_TABLE_OFS(idx));

@@ -242,6 +242,8 @@ void x86_emit_modrm_sib(X86Gen *g, int opc, int r, int base, int index, int shif
 void x86_emit_modrm_off(X86Gen *g, int opc, int r, int base, intptr_t disp);
 /* VEX-encoded (0F38 map, LZ) register form: pp 0 none, 1 66, 2 F3, 3 F2. */
 void x86_emit_vex_modrm(X86Gen *g, int opc, int pp, int rexw, int r, int v, int rm);
+/* BMI2 only: dst = src rotated right by imm (rexw: 64-bit), in one instruction. */
+void x86_emit_rorx(X86Gen *g, int rexw, int dst, int src, int imm);
 void x86_emit_mov(X86Gen *g, TCGType type, int dst, int src);
 void x86_emit_movi(X86Gen *g, TCGType type, int reg, int64_t val);
 void x86_emit_ld(X86Gen *g, TCGType type, int reg, int base, intptr_t off);

@@ -460,3 +460,98 @@ Test(tcg_optimize, branch_on_setcond)
     cr_assert_eq((TCGCond)br->args[2], TCG_COND_GEU, "EQ 0 of LTU is GEU");
     cr_assert_neq(arg_temp(br2->args[0]), G32(0), "w0 was overwritten in between");
 }
+
+/* x86 cmovcc shape: the condition as a setcond, then a movcond on it against 0. */
+static void build_movcond_on_setcond(void)
+{
+    TCGv_i32 t = tcg_temp_new_i32(), u = tcg_temp_new_i32(), v = tcg_temp_new_i32();
+    TCGv_i64 t64 = tcg_temp_new_i64();
+
+    tcg_gen_setcond_i32(TCG_COND_LTU, t, harness_g32[0], harness_g32[1]);
+    tcg_gen_add_i32(harness_g32[2], harness_g32[2], harness_g32[3]);   /* unrelated */
+    tcg_gen_movcond_i32(TCG_COND_NE, harness_g32[4], t, tcg_constant_i32(0),
+                        harness_g32[2], harness_g32[3]);
+    tcg_gen_movcond_i32(TCG_COND_EQ, harness_g32[5], t, tcg_constant_i32(0),
+                        harness_g32[2], harness_g32[3]);
+    /* An operand rewritten in between: the movcond must test the saved value. */
+    tcg_gen_setcond_i32(TCG_COND_GT, u, harness_g32[0], harness_g32[1]);
+    tcg_gen_movi_i32(harness_g32[0], 0);
+    tcg_gen_movcond_i32(TCG_COND_NE, harness_g32[6], u, tcg_constant_i32(0),
+                        harness_g32[2], harness_g32[3]);
+    /* The output is one of the compared values: read before written. */
+    tcg_gen_setcond_i32(TCG_COND_LE, v, harness_g32[1], harness_g32[7]);
+    tcg_gen_movcond_i32(TCG_COND_NE, harness_g32[1], v, tcg_constant_i32(0),
+                        harness_g32[7], harness_g32[3]);
+    tcg_gen_movcond_i32(TCG_COND_EQ, harness_g32[6], v, tcg_constant_i32(0),
+                        harness_g32[2], harness_g32[3]);
+    /* The same in 64 bits. */
+    tcg_gen_setcond_i64(TCG_COND_NE, t64, harness_g64[0], harness_g64[1]);
+    tcg_gen_movcond_i64(TCG_COND_NE, harness_g64[2], t64, tcg_constant_i64(0),
+                        harness_g64[0], harness_g64[1]);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_temp_free_i32(t);
+    tcg_temp_free_i32(u);
+    tcg_temp_free_i32(v);
+    tcg_temp_free_i64(t64);
+}
+
+static uint32_t mos_a, mos_b, mos_c;
+static void init_movcond_on_setcond(void)
+{
+    harness_env->g32[0] = mos_a;
+    harness_env->g32[1] = mos_b;
+    harness_env->g32[2] = 20;
+    harness_env->g32[3] = 30;
+    harness_env->g32[7] = mos_c;
+    harness_env->g64[0] = 5;
+    harness_env->g64[1] = mos_a;
+}
+
+Test(tcg_optimize, movcond_on_setcond)
+{
+    static const uint32_t vals[][3] = {
+        { 1, 2, 0 }, { 2, 1, 1 }, { 3, 3, 3 }, { 0xffffffff, 0, 0x80000000 }, { 5, 7, 6 },
+    };
+
+    for (unsigned i = 0; i < ARRAY_SIZE(vals); i++) {
+        mos_a = vals[i][0];
+        mos_b = vals[i][1];
+        mos_c = vals[i][2];
+        run_both(build_movcond_on_setcond, init_movcond_on_setcond);
+    }
+    /* Spot check one result by hand: 1 < 2, so w4 = w2 + w3 = 50 and w5 = 30. */
+    mos_a = 1;
+    mos_b = 2;
+    mos_c = 0;
+    harness_clear_env();
+    init_movcond_on_setcond();
+    harness_begin();
+    build_movcond_on_setcond();
+    harness_run(HARNESS_FULL);
+    cr_assert_eq(harness_env->g32[4], 50u);
+    cr_assert_eq(harness_env->g32[5], 30u);
+
+    harness_begin();
+    build_movcond_on_setcond();
+    tcg_optimize(tcg_ctx);
+    TCGOp *m[6] = { NULL };
+    int k = 0;
+    for (TCGOp *op = tcg_ctx->first_op; op; op = op->next) {
+        if ((op->opc == INDEX_op_movcond_i32 || op->opc == INDEX_op_movcond_i64) && k < 6) {
+            m[k++] = op;
+        }
+    }
+    cr_assert_eq(k, 6);
+    cr_assert_eq(arg_temp(m[0]->args[1]), G32(0), "movcond compares w0 itself");
+    cr_assert_eq(arg_temp(m[0]->args[2]), G32(1));
+    cr_assert_eq((TCGCond)m[0]->args[5], TCG_COND_LTU);
+    cr_assert_eq(arg_temp(m[1]->args[1]), G32(0));
+    cr_assert_eq((TCGCond)m[1]->args[5], TCG_COND_GEU, "EQ 0 of LTU is GEU");
+    cr_assert_neq(arg_temp(m[2]->args[1]), G32(0), "w0 was overwritten in between");
+    cr_assert_eq(arg_temp(m[3]->args[1]), G32(1));
+    cr_assert_eq((TCGCond)m[3]->args[5], TCG_COND_LE);
+    cr_assert_neq(arg_temp(m[4]->args[1]), G32(1), "w1 was overwritten by the movcond");
+    cr_assert_eq(m[5]->opc, INDEX_op_movcond_i64);
+    cr_assert_eq(arg_temp(m[5]->args[1]), tcgv_i64_temp(harness_g64[0]));
+    cr_assert_eq((TCGCond)m[5]->args[5], TCG_COND_NE);
+}

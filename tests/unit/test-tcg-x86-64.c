@@ -253,6 +253,31 @@ Test(x86_encoder, vex_shlx_andn)
     }
 }
 
+/* RORX (the TLB index of a plain access): every register pair, both widths. */
+Test(x86_encoder, vex_rorx)
+{
+    static const int imms[] = { 0, 1, 7, 31, 63 };
+
+    for (int d = 0; d < 16; d++) {
+        for (int a = 0; a < 16; a++) {
+            for (unsigned i = 0; i < ARRAY_SIZE(imms); i++) {
+                for (int w = 0; w < 2; w++) {
+                    if (!w && imms[i] > 31) {
+                        continue;
+                    }
+                    enc_start();
+                    x86_emit_rorx(&eg, w ? P_REXW : 0, d, a, imms[i]);
+                    const cs_x86 *x = enc_decode("rorx");
+                    check_reg(&x->operands[0], w ? names64[d] : names32[d]);
+                    check_reg(&x->operands[1], w ? names64[a] : names32[a]);
+                    cr_assert_eq(x->operands[2].type, X86_OP_IMM);
+                    cr_assert_eq(x->operands[2].imm, imms[i]);
+                }
+            }
+        }
+    }
+}
+
 /* movi's short forms must produce the exact value: run them. */
 Test(x86_encoder, movi_values_execute)
 {
@@ -947,6 +972,83 @@ Test(x86_gen, goto_ptr_and_insn_end_offsets)
     cr_assert_eq(E->g32[3], 9);
 }
 
+/* A 32-bit env field tested against a constant and dropped (the TB-start check of
+ * exit_request_tb): compared in memory, never loaded into a register. */
+static const struct {
+    TCGCond c;
+    int32_t k;
+} ldbr_cases[] = {
+    { TCG_COND_NE, 0 }, { TCG_COND_GT, 5 }, { TCG_COND_LTU, 1000 }, { TCG_COND_EQ, -1 },
+    { TCG_COND_GEU, 0x12345678 }, { TCG_COND_LE, -200 },
+};
+static const uint32_t ldbr_vals[] = {
+    0, 1, 5, 6, 999, 1000, 0xffffffffu, 0x12345678u, 0x12345677u, (uint32_t)-200,
+    (uint32_t)-201, 0x80000000u,
+};
+
+Test(x86_gen, env_field_compared_in_memory)
+{
+    const unsigned off = offsetof(HarnessEnv, scratch[1]);
+    csh h;
+    cs_insn *insn;
+
+    cr_assert(cs_open(CS_ARCH_X86, CS_MODE_64, &h) == CS_ERR_OK);
+    cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
+    for (unsigned i = 0; i < ARRAY_SIZE(ldbr_cases); i++) {
+        TCGCond c = ldbr_cases[i].c;
+        int32_t k = ldbr_cases[i].k;
+
+        harness_reset_code();
+        harness_begin();
+        TCGLabel *l = gen_new_label();
+        TCGv_i32 t = tcg_temp_new_i32();
+        tcg_gen_ld_i32(t, tcg_env, off);
+        tcg_gen_brcondi_i32(c, t, k, l);
+        tcg_temp_free_i32(t);
+        tcg_gen_movi_i32(W(0), 1);
+        gen_set_label(l);
+        tcg_gen_exit_tb(NULL, 0);
+        const uint8_t *code = harness_gen(HARNESS_FULL);
+        cr_assert(code);
+
+        /* The first instruction compares the field itself with k. */
+        size_t n = cs_disasm(h, code, harness_tb.tc.size, (uintptr_t)code, 2, &insn);
+        cr_assert_eq(n, 2u);
+        cr_assert_eq(insn[0].id, X86_INS_CMP, "case %u: %s %s", i, insn[0].mnemonic,
+                     insn[0].op_str);
+        const cs_x86 *x = &insn[0].detail->x86;
+        cr_assert_eq(x->op_count, 2);
+        cr_assert_eq(x->operands[0].type, X86_OP_MEM);
+        cr_assert_eq(x->operands[0].size, 4);
+        cr_assert_eq(x->operands[0].mem.base, X86_REG_RBP);
+        cr_assert_eq(x->operands[0].mem.disp, (int64_t)off);
+        cr_assert_eq(x->operands[1].type, X86_OP_IMM);
+        cr_assert_eq((int32_t)x->operands[1].imm, k);
+        cr_assert(insn[1].id >= X86_INS_JAE && insn[1].id <= X86_INS_JS &&
+                  insn[1].id != X86_INS_JMP, "a conditional jump follows: %s",
+                  insn[1].mnemonic);
+        cs_free(insn, n);
+
+        for (unsigned j = 0; j < ARRAY_SIZE(ldbr_vals); j++) {
+            uint32_t v = ldbr_vals[j];
+            bool taken;
+            switch (c) {
+            case TCG_COND_NE: taken = v != (uint32_t)k; break;
+            case TCG_COND_EQ: taken = v == (uint32_t)k; break;
+            case TCG_COND_GT: taken = (int32_t)v > k; break;
+            case TCG_COND_LE: taken = (int32_t)v <= k; break;
+            case TCG_COND_LTU: taken = v < (uint32_t)k; break;
+            default: taken = v >= (uint32_t)k; break;
+            }
+            harness_clear_env();
+            E->scratch[1] = 0xabcdef0000000000ull | v;  /* high half must not matter */
+            harness_exec(code);
+            cr_assert_eq(E->g32[0], !taken, "case %u value %#x", i, v);
+        }
+    }
+    cs_close(&h);
+}
+
 /* ------------------------------------------------------------------------- */
 /* Softmmu fast path against a local TLB                                      */
 
@@ -1098,6 +1200,36 @@ static void check_ram_loads(void)
 
 Test(x86_softmmu, ram_loads_fast_path)
 {
+    check_ram_loads();
+}
+
+/* With BMI2 a plain access indexes the TLB with one rorx (no mov; shr pair). */
+Test(x86_softmmu, tlb_index_with_rorx)
+{
+    csh h;
+    cs_insn *insn;
+    bool rorx = false, shr = false;
+
+    if (!x86_have_bmi2) {
+        cr_skip_test("host without BMI2");
+    }
+    harness_reset_code();
+    harness_begin();
+    tcg_gen_qemu_ld_i32(W(1), W(0), TEST_MMU, MO_LEUL);
+    tcg_gen_exit_tb(NULL, 0);
+    const uint8_t *code = harness_gen(HARNESS_FULL);
+    cr_assert(code);
+    cr_assert(cs_open(CS_ARCH_X86, CS_MODE_64, &h) == CS_ERR_OK);
+    size_t n = cs_disasm(h, code, harness_tb.tc.size, (uintptr_t)code, 0, &insn);
+    for (size_t i = 0; i < n && insn[i].id != X86_INS_JNE; i++) {
+        rorx |= insn[i].id == X86_INS_RORX;
+        shr |= insn[i].id == X86_INS_SHR;
+    }
+    cs_free(insn, n);
+    cs_close(&h);
+    cr_assert(rorx, "no rorx before the miss branch");
+    cr_assert_not(shr, "shr left before the miss branch");
+    /* And it indexes the right entry: the load is served by the fast path. */
     check_ram_loads();
 }
 
