@@ -135,21 +135,28 @@ static void set_time(bool binary, int year, int mon, int mday, int h, int m, int
 
 TestSuite(rtc, .init = setup, .fini = teardown);
 
-Test(rtc, starts_at_host_utc)
+/* Seconds since 1970 from the BCD clock registers. */
+static int64_t read_utc(void)
 {
     struct tm tm = { 0 };
-    time_t host = time(NULL);
-    int64_t t;
 
-    cr_assert_eq(cmos_read(0x0b) & 0x06, 0x02, "BCD, 24 hours");
-    cr_assert_eq(cmos_read(0x0d), 0x80, "VRT");
     tm.tm_sec = bcd(cmos_read(0));
     tm.tm_min = bcd(cmos_read(2));
     tm.tm_hour = bcd(cmos_read(4));
     tm.tm_mday = bcd(cmos_read(7));
     tm.tm_mon = bcd(cmos_read(8)) - 1;
     tm.tm_year = bcd(cmos_read(9)) + 100;
-    t = timegm(&tm);
+    return timegm(&tm);
+}
+
+Test(rtc, starts_at_host_utc)
+{
+    time_t host = time(NULL);
+    int64_t t;
+
+    cr_assert_eq(cmos_read(0x0b) & 0x06, 0x02, "BCD, 24 hours");
+    cr_assert_eq(cmos_read(0x0d), 0x80, "VRT");
+    t = read_utc();
     cr_assert(t >= host - 2 && t <= host + 2, "rtc %lld host %lld", (long long)t,
               (long long)host);
 }
@@ -234,20 +241,6 @@ Test(rtc, uip_precedes_each_update)
     }
     cr_assert_eq(rises, 3);
     cr_assert_eq(falls, 3);
-}
-
-/* Seconds since 1970 from the BCD clock registers. */
-static int64_t read_utc(void)
-{
-    struct tm tm = { 0 };
-
-    tm.tm_sec = bcd(cmos_read(0));
-    tm.tm_min = bcd(cmos_read(2));
-    tm.tm_hour = bcd(cmos_read(4));
-    tm.tm_mday = bcd(cmos_read(7));
-    tm.tm_mon = bcd(cmos_read(8)) - 1;
-    tm.tm_year = bcd(cmos_read(9)) + 100;
-    return timegm(&tm);
 }
 
 /*
