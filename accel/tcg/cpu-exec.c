@@ -6,7 +6,13 @@
 #include "qemu/osdep.h"
 #include "internal.h"
 #include "tcg/tcg.h"
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
+
+/* The fill log holds slot numbers as uint16_t. */
+_Static_assert(TB_JMP_CACHE_SIZE <= 65536, "jump cache log entries are 16-bit");
 
 static inline void jmp_cache_page_clear(uint64_t *bits, uint32_t vpn)
 {
@@ -64,7 +70,8 @@ void tb_jmp_cache_clear_nonglobal(CPUState *cpu)
          * the global entries that stay. */
         memset(jc->pages, 0, sizeof(jc->pages));
         for (unsigned h = 0; h < TB_JMP_CACHE_SIZE; h++) {
-            if (!jc->array[h].tb) {
+            /* The tags (128 KiB) say which of the 1 MiB of entries to look at. */
+            if (!jc->ptag[h] || !jc->array[h].tb) {
                 continue;
             }
             uint32_t vpn = jc->array[h].pc >> TARGET_PAGE_BITS;
@@ -101,10 +108,50 @@ static bool jmp_cache_page_test_and_clear(CPUJumpCache *jc, vaddr page)
     return was;
 }
 
+/*
+ * Drop the entries of page's group whose tag says they belong to page; with
+ * crossing_only, only those of TBs that run into the next page. The tags are
+ * compared sixteen at a time: a group's entries span 4 KiB, its tags 512 bytes, and
+ * Linux flushes code pages on every context switch.
+ */
+static void jmp_cache_drop_page(CPUJumpCache *jc, vaddr page, bool crossing_only)
+{
+    const unsigned group = 1u << (TB_JMP_CACHE_BITS - TB_JMP_PAGE_BITS);
+    const unsigned base = tb_jmp_cache_hash(page) & ~(group - 1);
+    const uint16_t tag = tb_jmp_cache_ptag(page);
+    const uint16_t *tags = &jc->ptag[base];
+
+    for (unsigned i = 0; i < group; i += 16) {
+        unsigned match = 0;
+#ifdef __SSE2__
+        __m128i want = _mm_set1_epi16((short)tag);
+        __m128i lo = _mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)&tags[i]), want);
+        __m128i hi = _mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)&tags[i + 8]), want);
+        /* Each lane is 0 or -1: packing to bytes keeps that, one mask bit per slot. */
+        match = (unsigned)_mm_movemask_epi8(_mm_packs_epi16(lo, hi));
+#else
+        for (unsigned k = 0; k < 16; k++) {
+            match |= (unsigned)(tags[i + k] == tag) << k;
+        }
+#endif
+        while (match) {
+            unsigned h = base + i + __builtin_ctz(match);
+            TranslationBlock *tb = jc->array[h].tb;
+            match &= match - 1;
+            if (!tb || (jc->array[h].pc & TARGET_PAGE_MASK) != page) {
+                jc->ptag[h] = 0;        /* a stale tag: its entry is gone */
+                continue;
+            }
+            if (!crossing_only || tb->page_addr[1] != (hwaddr)-1) {
+                tb_jmp_cache_drop(jc, h);
+            }
+        }
+    }
+}
+
 void tb_jmp_cache_clear_page(CPUState *cpu, vaddr page)
 {
     CPUJumpCache *jc = cpu->tb_jmp_cache;
-    const unsigned group = 1u << (TB_JMP_CACHE_BITS - TB_JMP_PAGE_BITS);
 
     page &= TARGET_PAGE_MASK;
     vaddr prev = page - TARGET_PAGE_SIZE;
@@ -112,24 +159,11 @@ void tb_jmp_cache_clear_page(CPUState *cpu, vaddr page)
      * the rest of each group belongs to other pages and stays valid. */
     jmp_cache_page_clear(jc->gpages, page >> TARGET_PAGE_BITS);
     if (jmp_cache_page_test_and_clear(jc, page)) {
-        unsigned base = tb_jmp_cache_hash(page) & ~(group - 1);
-        for (unsigned i = 0; i < group; i++) {
-            if (jc->array[base + i].tb && (jc->array[base + i].pc & TARGET_PAGE_MASK) == page) {
-                tb_jmp_cache_drop(jc, base + i);
-            }
-        }
+        jmp_cache_drop_page(jc, page, false);
     }
-    uint32_t pvpn = prev >> TARGET_PAGE_BITS;
-    if (jc->pages[pvpn / 64] & (1ULL << (pvpn % 64))) {
-        unsigned base = tb_jmp_cache_hash(prev) & ~(group - 1);
-        for (unsigned i = 0; i < group; i++) {
-            TranslationBlock *tb = jc->array[base + i].tb;
-            if (tb && (jc->array[base + i].pc & TARGET_PAGE_MASK) == prev &&
-                tb->page_addr[1] != (hwaddr)-1) {
-                tb_jmp_cache_drop(jc, base + i);
-            }
-        }
+    if (jmp_cache_bit(jc->pages, prev >> TARGET_PAGE_BITS)) {
         /* The bit stays: the previous page's own entries are still there. */
+        jmp_cache_drop_page(jc, prev, true);
     }
 }
 

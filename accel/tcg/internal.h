@@ -44,6 +44,12 @@ static inline unsigned tb_jmp_cache_hash(vaddr pc)
     unsigned page = (pc >> TARGET_PAGE_BITS) & ((1u << TB_JMP_PAGE_BITS) - 1);
     return (page << off_bits) | ((pc >> 2) & ((1u << off_bits) - 1));
 }
+/* The slot's page within its group (page number above the group bits), plus one so
+ * that 0 means no entry. */
+static inline uint16_t tb_jmp_cache_ptag(vaddr pc)
+{
+    return (uint16_t)((pc >> (TARGET_PAGE_BITS + TB_JMP_PAGE_BITS)) + 1);
+}
 void tb_jmp_cache_clear_page(CPUState *cpu, vaddr page);
 
 /* Enter tb in the jump cache (and note its page for tb_jmp_cache_clear_page). global:
@@ -60,6 +66,7 @@ static inline void tb_jmp_cache_set(CPUState *cpu, vaddr pc, TranslationBlock *t
     jc->array[h].tb = tb;
     jc->array[h].pc = pc;
     jc->array[h].nflags = plain ? ~tb->flags : 0;
+    jc->ptag[h] = tb_jmp_cache_ptag(pc);
     jc->pages[vpn / 64] |= 1ULL << (vpn % 64);
     if (global) {
         jc->gslots[h / 64] |= 1ULL << (h % 64);
@@ -84,6 +91,7 @@ static inline void tb_jmp_cache_drop(CPUJumpCache *jc, unsigned h)
 {
     jc->array[h].tb = NULL;
     jc->array[h].nflags = 0;
+    jc->ptag[h] = 0;
 }
 
 /* cputlb.c */

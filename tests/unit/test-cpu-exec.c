@@ -636,6 +636,60 @@ Test(cpu_exec, jmp_cache_keeps_global_entries_past_the_log)
     jc_nonglobal_case(2000);
 }
 
+static TranslationBlock *jc_tb_at(unsigned i, vaddr pc, bool crosses)
+{
+    TranslationBlock *tb = &jc_tbs[i];
+
+    memset(tb, 0, sizeof(*tb));
+    tb->pc = pc;
+    tb->page_addr[0] = pc & TARGET_PAGE_MASK;
+    tb->page_addr[1] = crosses ? (pc & TARGET_PAGE_MASK) + TARGET_PAGE_SIZE : (hwaddr)-1;
+    tb_jmp_cache_set(&env->cs, pc, tb, false);
+    return tb;
+}
+
+Test(cpu_exec, jmp_cache_flushes_only_the_page)
+{
+    const vaddr page = 0x5000;
+    const unsigned groups = 1u << TB_JMP_PAGE_BITS;
+
+    setup(false);
+    tb_jmp_cache_clear(&env->cs);
+    TranslationBlock *a = jc_tb_at(0, page + 0x10, false);
+    /* 512 bytes on in the same page: its own slot (they used to evict each other). */
+    TranslationBlock *a2 = jc_tb_at(1, page + 0x210, false);
+    /* A page sharing the group, and the previous page: one TB running into page. */
+    TranslationBlock *other = jc_tb_at(2, page + groups * TARGET_PAGE_SIZE + 0x14, false);
+    TranslationBlock *into = jc_tb_at(3, page - 8, true);
+    TranslationBlock *before = jc_tb_at(4, page - 0x100, false);
+
+    cr_assert(jc_has(a) && jc_has(a2) && jc_has(other) && jc_has(into) && jc_has(before));
+    tb_jmp_cache_clear_page(&env->cs, page + 0x123);
+    cr_assert_not(jc_has(a));
+    cr_assert_not(jc_has(a2));
+    cr_assert_not(jc_has(into), "a TB running into the page stays");
+    cr_assert(jc_has(other), "another page of the group dropped");
+    cr_assert(jc_has(before), "a TB of the previous page dropped");
+    cr_assert_not(jc_page_bit(page));
+    cr_assert(jc_page_bit(before->pc));
+    cr_assert(jc_page_bit(other->pc));
+    /* Emptied slots keep no tag, so a later flush of their page finds nothing. */
+    cr_assert_eq(env->cs.tb_jmp_cache->ptag[tb_jmp_cache_hash(a->pc)], 0);
+    cr_assert_neq(env->cs.tb_jmp_cache->ptag[tb_jmp_cache_hash(other->pc)], 0);
+
+    /* Every slot of a group: flushing one of its pages leaves the others. */
+    tb_jmp_cache_clear(&env->cs);
+    const unsigned per_group = 1u << (TB_JMP_CACHE_BITS - TB_JMP_PAGE_BITS);
+    for (unsigned i = 0; i < per_group; i++) {
+        vaddr p = page + (i % 4) * groups * TARGET_PAGE_SIZE;
+        jc_tb_at(i, p + i * 4, false);
+    }
+    tb_jmp_cache_clear_page(&env->cs, page + 2 * groups * TARGET_PAGE_SIZE);
+    for (unsigned i = 0; i < per_group; i++) {
+        cr_assert_eq(jc_has(&jc_tbs[i]), i % 4 != 2, "slot %u", i);
+    }
+}
+
 /* Resident KiB of the mapping holding addr, from /proc/self/smaps. */
 static long rss_kib_of(uintptr_t addr)
 {
