@@ -267,6 +267,7 @@ static void mips_cpu_restore_state_to_opc(CPUState *cs, const TranslationBlock *
     env->pc = (uint32_t)data[0];
     env->hflags = (env->hflags & ~MIPS_HFLAG_BMASK) |
                   ((uint32_t)data[1] & MIPS_HFLAG_BMASK);
+    env->restored_swl_pair = (data[1] & MIPS_INSN_SWL_PAIR) != 0;
 }
 
 static int mips_cpu_mmu_index(CPUState *cs, bool ifetch)

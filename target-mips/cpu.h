@@ -122,6 +122,8 @@ enum {
 #define MIPS_HFLAG_B       0x0010u   /*   an unconditional branch (btarget) */
 #define MIPS_HFLAG_BC      0x0020u   /*   a conditional branch (bcond, btarget) */
 #define MIPS_HFLAG_BR      0x0030u   /*   a register jump (btarget) */
+/* In an insn record's data word only, never in env->hflags: see restored_swl_pair. */
+#define MIPS_INSN_SWL_PAIR 0x80000000u
 #define MIPS_HFLAG_TB_MASK (MIPS_HFLAG_MMU | MIPS_HFLAG_CP0 | MIPS_HFLAG_R2 | \
                             MIPS_HFLAG_BMASK)
 
@@ -208,6 +210,9 @@ typedef struct CPUMIPSState {
 
     /* Not migrated: configuration and host objects. */
     const MIPSCPUModel *model;
+    /* Set by the last restore from a host pc: its insn is an SWL that stores the
+     * whole word of an SWL/SWR pair at its address - 3 (MIPS_INSN_SWL_PAIR). */
+    bool restored_swl_pair;
     Timer *timer;
     IRQLine **irqs;
 } CPUMIPSState;

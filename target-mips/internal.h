@@ -42,9 +42,17 @@ typedef struct DisasContext {
      */
     TCGv_i32 bcond_v, btarget_v;
     bool branch_temps;      /* bcond_v/btarget_v are temps to free after the slot */
+    /* pc of an SWL/SWR whose store the insn before it already did as half of a pair
+     * (mips_gen_swlr), or 0. */
+    uint32_t swlr_done_pc;
+    uint32_t swlr_first_pc; /* and of the SWL/SWR that does the pair's store, or 0 */
     int nb_temps;
     TCGv_i32 temps[MIPS_DC_MAX_TEMPS];
 } DisasContext;
+
+/* trans-mem.c: at insn_start, whether the insn at pc starts an SWL/SWR pair that
+ * it stores as one word; returns the insn record's extra flags. */
+uint32_t mips_swlr_pair_flags(DisasContext *dc, CPUState *cs, uint32_t pc);
 
 /* Instruction fields. */
 static inline int insn_rs(uint32_t insn) { return (insn >> 21) & 31; }
@@ -143,7 +151,6 @@ void helper_mips_tlbwr(CPUMIPSState *env);
 void helper_mips_tlbp(CPUMIPSState *env);
 void helper_mips_tlbr(CPUMIPSState *env);
 void helper_mips_eret(CPUMIPSState *env);
-uint32_t helper_mips_di(CPUMIPSState *env);
 uint32_t helper_mips_ei(CPUMIPSState *env);
 void QEMU_NORETURN helper_mips_wait(CPUMIPSState *env);
 uint32_t helper_mips_rdhwr(CPUMIPSState *env, uint32_t rd);

@@ -87,14 +87,6 @@ void helper_mips_eret(CPUMIPSState *env)
                    env->CP0_Status);
 }
 
-uint32_t helper_mips_di(CPUMIPSState *env)
-{
-    uint32_t old = env->CP0_Status;
-
-    env->CP0_Status &= ~ST_IE;
-    return old;
-}
-
 uint32_t helper_mips_ei(CPUMIPSState *env)
 {
     uint32_t old = env->CP0_Status;

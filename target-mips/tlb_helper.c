@@ -135,6 +135,20 @@ bool mips_cpu_tlb_fill(CPUState *cs, vaddr addr, int size, MMUAccessType access_
     if (probe) {
         return false;
     }
+    if (retaddr && store && size == 4) {
+        /*
+         * An SWL that stores its pair's whole word (mips_gen_swlr) accesses
+         * addr = its own address - 3, in the same page, as one 4-byte store: the
+         * exception is the one the SWL takes, but BadVAddr must be the SWL's
+         * address. The insn record says which insn this is (an SWL's own byte
+         * stores, where the pair crosses a page, are 1-byte ones).
+         */
+        cpu_restore_state(cs, retaddr);
+        retaddr = 0;
+        if (env->restored_swl_pair) {
+            addr += 3;
+        }
+    }
     switch (r) {
     case MIPS_TLBRET_BADADDR:
         excp = store ? MIPS_EXCP_ADES : MIPS_EXCP_ADEL;

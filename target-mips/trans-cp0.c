@@ -23,8 +23,6 @@ static const TCGHelperInfo info_tlbr =
     TCG_HELPER(helper_mips_tlbr, TCG_CALL_NO_RWG, TCG_CALL_VOID, TCG_CALL_PTR);
 static const TCGHelperInfo info_eret =
     TCG_HELPER(helper_mips_eret, 0, TCG_CALL_VOID, TCG_CALL_PTR);
-static const TCGHelperInfo info_di =
-    TCG_HELPER(helper_mips_di, TCG_CALL_NO_RWG, TCG_CALL_I32, TCG_CALL_PTR);
 static const TCGHelperInfo info_ei =
     TCG_HELPER(helper_mips_ei, TCG_CALL_NO_RWG, TCG_CALL_I32, TCG_CALL_PTR);
 static const TCGHelperInfo info_wait =
@@ -139,8 +137,22 @@ static bool trans_mfmc0(DisasContext *dc, uint32_t insn)
     if (!mips_has_r2(dc) || insn_rd(insn) != 12 || (insn & 0x7df) != 0) {
         return false;
     }
-    tcg_gen_call1((insn & 0x20) ? &info_ei : &info_di, tcgv_i32_temp(mips_gpr_dst(dc, rt)),
-                  tcgv_ptr_temp(tcg_env));
+    if (!(insn & 0x20)) {
+        /* DI: clearing Status.IE can make no interrupt deliverable and IE is not in
+         * the TB flags, so it is a load and a store and the TB goes on (Linux's
+         * local_irq_save runs it everywhere). */
+        TCGv_i32 st = tcg_temp_new_i32();
+        tcg_gen_ld_i32(st, tcg_env, offsetof(CPUMIPSState, CP0_Status));
+        if (rt) {
+            tcg_gen_mov_i32(cpu_gpr[rt], st);
+        }
+        tcg_gen_andi_i32(st, st, ~ST_IE);
+        tcg_gen_st_i32(st, tcg_env, offsetof(CPUMIPSState, CP0_Status));
+        tcg_temp_free_i32(st);
+        return true;
+    }
+    /* EI may unmask a pending interrupt: leave the TB so the loop can take it. */
+    tcg_gen_call1(&info_ei, tcgv_i32_temp(mips_gpr_dst(dc, rt)), tcgv_ptr_temp(tcg_env));
     dc->base.is_jmp = DISAS_EXIT;
     return true;
 }
@@ -157,6 +169,19 @@ static bool trans_rdwrpgpr(DisasContext *dc, uint32_t insn)
     return true;
 }
 
+/*
+ * After TLBWI/TLBWR: a TB in kseg0 or kseg1 (unmapped, and a MIPS TB stays in one
+ * page) cannot have its own code remapped, and the flags do not depend on the TLB,
+ * so it goes on: Linux's refill handler then runs its ERET in the same TB. Elsewhere
+ * the next insn may now map to other code: look it up again.
+ */
+static void mips_tlbw_end(DisasContext *dc)
+{
+    if (dc->pc < 0x80000000u || dc->pc >= 0xc0000000u) {
+        dc->base.is_jmp = DISAS_EXIT;
+    }
+}
+
 static bool trans_co(DisasContext *dc, uint32_t insn)
 {
     /* Bits 24:6 of the CO instructions are zero (WAIT may carry an implementation-
@@ -171,11 +196,11 @@ static bool trans_co(DisasContext *dc, uint32_t insn)
         return true;
     case 0x02:
         mips_gen_call0(&info_tlbwi);
-        dc->base.is_jmp = DISAS_EXIT;
+        mips_tlbw_end(dc);
         return true;
     case 0x06:
         mips_gen_call0(&info_tlbwr);
-        dc->base.is_jmp = DISAS_EXIT;
+        mips_tlbw_end(dc);
         return true;
     case 0x08:
         mips_gen_call0(&info_tlbp);

@@ -7,6 +7,10 @@
 #include "qemu/osdep.h"
 #include "internal.h"
 
+/* Major opcodes (MIPS32 Vol. II, table A.2). */
+#define OPC_SWL 0x2a
+#define OPC_SWR 0x2e
+
 static const TCGHelperInfo info_swl =
     TCG_HELPER(helper_mips_swl, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32,
                TCG_CALL_I32, TCG_CALL_I32);
@@ -122,26 +126,115 @@ bool trans_lwr(DisasContext *dc, uint32_t insn)
     return mips_gen_lwlr(dc, insn, false);
 }
 
-static bool mips_gen_swlr(DisasContext *dc, uint32_t insn, const TCGHelperInfo *info)
+static void mips_gen_swlr_call(DisasContext *dc, uint32_t insn, TCGv_i32 addr)
 {
-    TCGv_i32 addr = mips_gen_addr(dc, insn);
+    const TCGHelperInfo *info = (insn >> 26) == OPC_SWL ? &info_swl : &info_swr;
     TCGTemp *args[4] = {
         tcgv_ptr_temp(tcg_env), tcgv_i32_temp(mips_gpr_src(insn_rt(insn))),
         tcgv_i32_temp(addr), tcgv_i32_temp(tcg_constant_i32(dc->mem_idx)),
     };
 
     tcg_gen_callN(info, NULL, 4, args);
+}
+
+/*
+ * The unaligned word store idiom: SWL rt, X+3(b) and SWR rt, X(b) back to back, in
+ * either order, store rt to X..X+3 between them. The first insn of such a pair
+ * stores the whole word at X with one unaligned store (inline, instead of two
+ * helper calls of up to four byte stores each: Linux's unaligned memcpy runs on
+ * them) and the second does nothing. Where X..X+3 crosses a page, each insn calls
+ * its helper as alone, so a fault on either page is taken at the insn that
+ * faults there, with the first one's bytes written. Within a page both insns fault
+ * on the same page, and re-running the pair is harmless, so a fault at the first
+ * insn is what the hardware does; for an SWL first, whose store is at its own
+ * address - 3, the insn record carries MIPS_INSN_SWL_PAIR so that mips_cpu_tlb_fill
+ * reports the SWL's address in BadVAddr. A jump to the second insn starts another
+ * TB, where it runs alone.
+ */
+static bool mips_swlr_pair(uint32_t insn, uint32_t next)
+{
+    unsigned op = insn >> 26, nop = next >> 26;
+    int32_t off_l = insn_simm(op == OPC_SWL ? insn : next);
+    int32_t off_r = insn_simm(op == OPC_SWL ? next : insn);
+
+    return (op == OPC_SWL || op == OPC_SWR) &&
+           nop == (op == OPC_SWL ? OPC_SWR : OPC_SWL) &&
+           ((insn ^ next) & 0x03ff0000u) == 0 &&    /* same base and rt */
+           off_l == off_r + 3;
+}
+
+uint32_t mips_swlr_pair_flags(DisasContext *dc, CPUState *cs, uint32_t pc)
+{
+    uint32_t insn;
+
+    /* Not a delay slot (the next insn would be the branch's target), aligned, and
+     * the second insn in the same page (so in this TB, if the TB goes on). */
+    if ((dc->hflags & MIPS_HFLAG_BMASK) || (pc & 3) ||
+        ((pc + 4) & TARGET_PAGE_MASK) != (pc & TARGET_PAGE_MASK) ||
+        dc->swlr_done_pc == pc) {
+        return 0;
+    }
+    insn = translator_ldl(cs, &dc->base, pc);
+    if ((insn >> 26) != OPC_SWL && (insn >> 26) != OPC_SWR) {
+        return 0;
+    }
+    if (!mips_swlr_pair(insn, translator_ldl(cs, &dc->base, pc + 4))) {
+        return 0;
+    }
+    dc->swlr_first_pc = pc;
+    return (insn >> 26) == OPC_SWL ? MIPS_INSN_SWL_PAIR : 0;
+}
+
+static bool mips_gen_swlr(DisasContext *dc, uint32_t insn)
+{
+    uint32_t next_pc = dc->pc + 4;
+
+    if (dc->swlr_done_pc == dc->pc) {
+        /* Second of a pair: only the page-crossing case is left to do. */
+        TCGLabel *done = gen_new_label();
+        TCGv_i32 addr = mips_gen_addr(dc, insn);
+        TCGv_i32 x = mips_temp(dc);
+        int32_t to_x = (insn >> 26) == OPC_SWL ? -3 : 0;
+
+        dc->swlr_done_pc = 0;
+        tcg_gen_addi_i32(x, addr, to_x);
+        tcg_gen_andi_i32(x, x, ~TARGET_PAGE_MASK);
+        tcg_gen_brcondi_i32(TCG_COND_LEU, x, TARGET_PAGE_SIZE - 4, done);
+        mips_gen_swlr_call(dc, insn, addr);
+        gen_set_label(done);
+        return true;
+    }
+    if (dc->swlr_first_pc == dc->pc) {
+        /* First of a pair (found by mips_swlr_pair_flags at insn_start). */
+        TCGLabel *cross = gen_new_label(), *done = gen_new_label();
+        TCGv_i32 addr = mips_gen_addr(dc, insn);
+        TCGv_i32 x = mips_temp(dc), in_page = mips_temp(dc);
+        int32_t to_x = (insn >> 26) == OPC_SWL ? -3 : 0;
+
+        dc->swlr_first_pc = 0;
+        tcg_gen_addi_i32(x, addr, to_x);
+        tcg_gen_andi_i32(in_page, x, ~TARGET_PAGE_MASK);
+        tcg_gen_brcondi_i32(TCG_COND_GTU, in_page, TARGET_PAGE_SIZE - 4, cross);
+        tcg_gen_qemu_st_i32(mips_gpr_src(insn_rt(insn)), x, dc->mem_idx, MO_LEUL);
+        tcg_gen_br(done);
+        gen_set_label(cross);
+        mips_gen_swlr_call(dc, insn, addr);
+        gen_set_label(done);
+        dc->swlr_done_pc = next_pc;
+        return true;
+    }
+    mips_gen_swlr_call(dc, insn, mips_gen_addr(dc, insn));
     return true;
 }
 
 bool trans_swl(DisasContext *dc, uint32_t insn)
 {
-    return mips_gen_swlr(dc, insn, &info_swl);
+    return mips_gen_swlr(dc, insn);
 }
 
 bool trans_swr(DisasContext *dc, uint32_t insn)
 {
-    return mips_gen_swlr(dc, insn, &info_swr);
+    return mips_gen_swlr(dc, insn);
 }
 
 bool trans_ll(DisasContext *dc, uint32_t insn)

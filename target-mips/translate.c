@@ -262,7 +262,8 @@ static void mips_tr_insn_start(DisasContextBase *db, CPUState *cs)
 {
     DisasContext *dc = container_of(db, DisasContext, base);
 
-    tcg_gen_insn_start(db->pc_next, dc->hflags);
+    tcg_gen_insn_start(db->pc_next,
+                       dc->hflags | mips_swlr_pair_flags(dc, cs, db->pc_next));
 }
 
 static void mips_tr_translate_insn(DisasContextBase *db, CPUState *cs)

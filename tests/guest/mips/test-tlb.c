@@ -147,6 +147,145 @@ static void test_invalid_modified(void)
     check("dirty page store: no exception", last_exc.count, 0);
 }
 
+/*
+ * SWL/SWR pairs storing one unaligned word (the translator does such a pair as one
+ * store): across a page boundary whose upper page is invalid, each insn must still
+ * act alone, the one that faults taking the TLBS with its own EPC and address and
+ * the other one's bytes written. The default handler skips the faulting insn.
+ */
+static volatile int n_pair_faults;
+static volatile u32 pair_bad[4], pair_epc[4];
+
+/* Note each fault's BadVAddr and EPC, then let the default handler skip the insn. */
+static int pair_fault_hook(struct frame *f)
+{
+    if (n_pair_faults < 4) {
+        pair_bad[n_pair_faults] = mfc0(8, 0);
+        pair_epc[n_pair_faults] = f->epc;
+    }
+    n_pair_faults++;
+    return 0;
+}
+
+static void test_swlr_pairs(void)
+{
+    volatile u32 *lo_word = KSEG0(0x00c02ffcu);
+    u32 val = 0xa1b2c3d4u, x = 0x00600ffeu, at_swl, at_first;
+
+    tlb_clear();
+    mtc0(10, 0, 7);
+    /* Even page valid and dirty, odd page invalid. */
+    tlb_write(5, 0x00600000u | 7, LO(0x00c02000u, LO_V | LO_D), LO(0x00c03000u, 0), 0);
+
+    *lo_word = 0x11111111u;
+    reset_exc();
+    __asm__ volatile(".set push\n\t.set noreorder\n\t"
+                     "swr %1, 0(%2)\n1:\tswl %1, 3(%2)\n\t"
+                     ".set pop\n\tla %0, 1b"
+                     : "=r"(at_swl) : "r"(val), "r"(x) : "memory");
+    check("swr+swl across pages: one exception", last_exc.count, 1);
+    check("swr+swl across pages: TLBS", EXC_CODE(last_exc.cause), 3);
+    check("swr+swl across pages: EPC at swl", last_exc.epc, at_swl);
+    check("swr+swl across pages: BadVAddr", last_exc.badvaddr, 0x00601001u);
+    check("swr+swl across pages: swr bytes", *lo_word, 0xc3d41111u);
+
+    *lo_word = 0x22222222u;
+    reset_exc();
+    __asm__ volatile(".set push\n\t.set noreorder\n"
+                     "1:\tswl %1, 3(%2)\n\tswr %1, 0(%2)\n\t"
+                     ".set pop\n\tla %0, 1b"
+                     : "=r"(at_first) : "r"(val), "r"(x) : "memory");
+    check("swl+swr across pages: one exception", last_exc.count, 1);
+    check("swl+swr across pages: EPC at swl", last_exc.epc, at_first);
+    check("swl+swr across pages: BadVAddr", last_exc.badvaddr, 0x00601001u);
+    check("swl+swr across pages: swr bytes", *lo_word, 0xc3d42222u);
+
+    /* Within the valid page both orders store the whole word. */
+    lo_word[-1] = 0;
+    *lo_word = 0;
+    reset_exc();
+    __asm__ volatile("swl %0, 3(%1)\n\tswr %0, 0(%1)" : : "r"(val), "r"(x - 4)
+                     : "memory");
+    check("swl+swr in page: low word", lo_word[-1], 0xc3d40000u);
+    check("swl+swr in page: high word", *lo_word, 0x0000a1b2u);
+    lo_word[-1] = 0;
+    *lo_word = 0;
+    __asm__ volatile("swr %0, 0(%1)\n\tswl %0, 3(%1)" : : "r"(~val), "r"(x - 5)
+                     : "memory");
+    check("swr+swl in page: low word", lo_word[-1], 0x4d3c2b00u);
+    check("swr+swl in page: high word", *lo_word, 0x0000005eu);
+    check("pairs in page: no exception", last_exc.count, 0);
+
+    /* Both in the invalid page: the first insn faults (with its own address), then
+     * the second on its own. */
+    reset_exc();
+    n_pair_faults = 0;
+    exc_hook = pair_fault_hook;
+    __asm__ volatile(".set push\n\t.set noreorder\n"
+                     "1:\tswl %1, 3(%2)\n\tswr %1, 0(%2)\n\t"
+                     ".set pop\n\tla %0, 1b"
+                     : "=r"(at_first) : "r"(val), "r"(x + 6) : "memory");
+    reset_exc();
+    __asm__ volatile(".set push\n\t.set noreorder\n"
+                     "1:\tswr %1, 0(%2)\n\tswl %1, 3(%2)\n\t"
+                     ".set pop\n\tla %0, 1b"
+                     : "=r"(at_swl) : "r"(val), "r"(x + 6) : "memory");
+    exc_hook = 0;
+    check("pair in invalid page: four exceptions", n_pair_faults, 4);
+    check("swl+swr in invalid page: swl BadVAddr", pair_bad[0], x + 9);
+    check("swl+swr in invalid page: swl EPC", pair_epc[0], at_first);
+    check("swl+swr in invalid page: swr BadVAddr", pair_bad[1], x + 6);
+    check("swl+swr in invalid page: swr EPC", pair_epc[1], at_first + 4);
+    check("swr+swl in invalid page: swr BadVAddr", pair_bad[2], x + 6);
+    check("swr+swl in invalid page: swr EPC", pair_epc[2], at_swl);
+    check("swr+swl in invalid page: swl BadVAddr", pair_bad[3], x + 9);
+    check("pair in invalid page: TLBS", EXC_CODE(last_exc.cause), 3);
+}
+
+/*
+ * TLBWI and TLBWR from kseg0 code do not end the translated block: a load right
+ * after them, in the same straight-line code, must already see the new entry and
+ * not a translation the old one left behind.
+ */
+static void test_tlbw_then_load(void)
+{
+    u32 got_wi, got_wr;
+
+    tlb_clear();
+    KSEG0(0x00a00000u)[0] = 0xaaaa1111u;
+    KSEG0(0x00a02000u)[0] = 0xbbbb2222u;
+    KSEG0(0x00a04000u)[0] = 0xcccc3333u;
+    mtc0(10, 0, 0x00700000u | 9);
+    tlb_write(6, 0x00700000u | 9, LO(0x00a00000u, LO_V), 0, 0);
+    reset_exc();
+    check("tlbw: first mapping", load(0x00700000u), 0xaaaa1111u);
+    /* Same VPN2 and index, other page: write and load in one block. */
+    __asm__ volatile(".set push\n\t.set noreorder\n\t"
+                     "mtc0 %1, $2, 0\n\t"
+                     "tlbwi\n\t"
+                     "ehb\n\t"
+                     "lw %0, 0(%2)\n\t"
+                     ".set pop"
+                     : "=&r"(got_wi) : "r"(LO(0x00a02000u, LO_V)), "r"(0x00700000u)
+                     : "memory");
+    check("tlbwi then load in the same block", got_wi, 0xbbbb2222u);
+    /* TLBWR with Wired = 15: the entry written is 15; drop entry 6 first. */
+    tlb_write(6, 0x80000000u + (6u << 13), 0, 0, 0);
+    mtc0(10, 0, 0x00700000u | 9);
+    mtc0(6, 0, 15);
+    __asm__ volatile(".set push\n\t.set noreorder\n\t"
+                     "mtc0 %1, $2, 0\n\t"
+                     "tlbwr\n\t"
+                     "ehb\n\t"
+                     "lw %0, 0(%2)\n\t"
+                     ".set pop"
+                     : "=&r"(got_wr) : "r"(LO(0x00a04000u, LO_V)), "r"(0x00700000u)
+                     : "memory");
+    mtc0(6, 0, 0);
+    check("tlbwr then load in the same block", got_wr, 0xcccc3333u);
+    check("tlbw: no exceptions", last_exc.count, 0);
+}
+
 static void test_asid_and_flush(void)
 {
     tlb_clear();
@@ -349,6 +488,8 @@ int main(void)
     test_basic_mapping();
     test_refill();
     test_invalid_modified();
+    test_swlr_pairs();
+    test_tlbw_then_load();
     test_asid_and_flush();
     test_large_pages();
     test_user();
