@@ -52,7 +52,7 @@ wait_for '^MIMIC-CHECK reading' || sys_fail "$name: the guest did not start ($(t
 # The VT is ready once the shell waits on it; give the read a moment to start.
 sleep 1
 out=$(mon "sendkey shift-nosuch")
-echo "$out" | grep -q "unknown key 'nosuch'" || errors+=("unknown key: $out")
+grep -q "unknown key 'nosuch'" <<<"$out" || errors+=("unknown key: $out")
 mon "sendkey shift-h" "sendkey i" "sendkey minus" "sendkey 4" "sendkey 2" "sendkey spc" \
     "sendkey shift-x" "sendkey kp_enter" >/dev/null
 if wait_for '^MIMIC-CHECK got '; then

@@ -91,7 +91,7 @@ mon "$sock1" stop >/dev/null
 sleep 0.3
 n=$(last_count "$log1")
 out=$(mon "$sock1" "savevm s1" "info snapshots" cont)
-echo "$out" | grep -q ' s1 ' || errors+=("info snapshots does not list s1: $out")
+grep -q ' s1 ' <<<"$out" || errors+=("info snapshots does not list s1: $out")
 wait_count "$log1" $((n + 3)) || errors+=("the guest stopped counting after savevm")
 
 # 2. loadvm in the same process.
@@ -106,12 +106,12 @@ got=$(next_after "$log1" "$line")
 
 # 3. a missing tag; a second snapshot deleted again.
 out=$(mon "$sock1" "loadvm nosuch" "info status")
-echo "$out" | grep -q "does not exist" || errors+=("loadvm of a missing tag: $out")
-echo "$out" | grep -q "VM status: running" || errors+=("not running after a bad loadvm: $out")
+grep -q "does not exist" <<<"$out" || errors+=("loadvm of a missing tag: $out")
+grep -q "VM status: running" <<<"$out" || errors+=("not running after a bad loadvm: $out")
 out=$(mon "$sock1" "savevm s2" "info snapshots")
-echo "$out" | grep -q ' s2 ' || errors+=("savevm s2 not listed: $out")
+grep -q ' s2 ' <<<"$out" || errors+=("savevm s2 not listed: $out")
 out=$(mon "$sock1" "delvm s2" "info snapshots")
-echo "$out" | grep -q ' s2 ' && errors+=("delvm s2 left it listed: $out")
+grep -q ' s2 ' <<<"$out" && errors+=("delvm s2 left it listed: $out")
 wait_count "$log1" $((n + 3))
 mon "$sock1" quit >/dev/null
 for _ in $(seq 100); do kill -0 "${pids[-1]}" 2>/dev/null || break; sleep 0.1; done
@@ -141,7 +141,7 @@ vmsize=$(echo "$list" | awk '$2 == "s1" { print $3 }')
     errors+=("qemu-img snapshot -l: no s1 with a VM size: $list")
 echo "$list" | awk '$2 == "s1" { print $3 $4 }' | grep -q '^0' &&
     errors+=("qemu-img snapshot -l: s1 has VM SIZE 0: $list")
-echo "$list" | grep -q ' s2 ' && errors+=("qemu-img snapshot -l still lists s2: $list")
+grep -q ' s2 ' <<<"$list" && errors+=("qemu-img snapshot -l still lists s2: $list")
 chk=$(qemu-img check "$disk" 2>&1) || errors+=("qemu-img check: $chk")
 
 # 6. a writable raw disk cannot hold snapshots.
@@ -149,7 +149,7 @@ chk=$(qemu-img check "$disk" 2>&1) || errors+=("qemu-img check: $chk")
 log4="$work/run4.log"
 start "$log4" "$work/mon4.sock" "$work/disk.raw2" raw -S
 out=$(mon "$work/mon4.sock" "savevm r1" quit)
-echo "$out" | grep -q "writable raw image, which cannot hold snapshots" ||
+grep -q "writable raw image, which cannot hold snapshots" <<<"$out" ||
     errors+=("savevm with a writable raw disk: $out")
 
 if [ ${#errors[@]} -gt 0 ]; then

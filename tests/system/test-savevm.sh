@@ -74,7 +74,7 @@ sleep 0.3
 n=$(last_count "$log1")
 md5_save=$(ram_md5 "$sock1")
 out=$(mon "$sock1" "savevm s1" "info snapshots" cont)
-echo "$out" | grep -q ' s1 ' || errors+=("info snapshots does not list s1: $out")
+grep -q ' s1 ' <<<"$out" || errors+=("info snapshots does not list s1: $out")
 wait_count "$log1" $((n + 3)) || errors+=("the guest stopped counting after savevm")
 
 # 2. loadvm in the same process.
@@ -91,8 +91,8 @@ got=$(next_after "$log1" "$line")
 
 # 3. bad input: the machine keeps running as before.
 out=$(mon "$sock1" "loadvm nosuch" "info status")
-echo "$out" | grep -q "does not exist" || errors+=("loadvm of a missing tag: $out")
-echo "$out" | grep -q "VM status: running" || errors+=("not running after a bad loadvm: $out")
+grep -q "does not exist" <<<"$out" || errors+=("loadvm of a missing tag: $out")
+grep -q "VM status: running" <<<"$out" || errors+=("not running after a bad loadvm: $out")
 mon "$sock1" "savevm s2" >/dev/null
 size=$(stat -c %s "$store")
 # Flip a byte in the middle of s2 (the last snapshot in the store).
@@ -100,14 +100,14 @@ printf '\xa5' | dd of="$store" bs=1 seek=$((size - 5000000)) conv=notrunc status
 line=$(wc -l < "$log1")
 before=$(last_count "$log1")
 out=$(mon "$sock1" "loadvm s2" "info status")
-echo "$out" | grep -q "corrupted" || errors+=("loadvm of a corrupted snapshot: $out")
-echo "$out" | grep -q "VM status: running" || errors+=("not running after a corrupt loadvm")
+grep -q "corrupted" <<<"$out" || errors+=("loadvm of a corrupted snapshot: $out")
+grep -q "VM status: running" <<<"$out" || errors+=("not running after a corrupt loadvm")
 sleep 2.5
 after=$(next_after "$log1" "$line")
 [ -n "$after" ] && [ "$after" -gt "$before" ] ||
     errors+=("after a failed loadvm the guest printed COUNT $after (was at $before)")
 out=$(mon "$sock1" "delvm s2" "info snapshots")
-echo "$out" | grep -q ' s2 ' && errors+=("delvm s2 left it listed: $out")
+grep -q ' s2 ' <<<"$out" && errors+=("delvm s2 left it listed: $out")
 mon "$sock1" quit >/dev/null
 
 # 4. a new process resumes from s1.
@@ -164,7 +164,7 @@ grep -q identical "$work/roundtrip.txt" || errors+=("load + save is not the iden
 out=$("$EMU" -M malta -m 128 -kernel "$GUEST_KERNEL" -initrd "$initrd" -display none \
       -serial null -snapshot-store "$store" -loadvm s1 2>&1)
 rc=$?
-[ "$rc" != 0 ] && echo "$out" | grep -q "256 MiB of RAM" ||
+[ "$rc" != 0 ] && grep -q "256 MiB of RAM" <<<"$out" ||
     errors+=("-m 128 -loadvm s1: status $rc, output: $out")
 
 if [ ${#errors[@]} -gt 0 ]; then
