@@ -57,6 +57,10 @@ uint32_t x86_cc_compute_all(uint32_t op, uint32_t dst, uint32_t src, uint32_t sr
     if (op == CC_OP_EFLAGS || op >= CC_OP_NB) {
         return src & CC_ALL;
     }
+    if (op >= CC_OP_CMPB) {
+        dst -= src;
+        op += CC_OP_SUBB - CC_OP_CMPB;
+    }
     k = (op - 1) % 3;
     m = cc_mask(k);
     sb = cc_sign(k);
@@ -147,20 +151,19 @@ uint32_t x86_cc_compute_all(uint32_t op, uint32_t dst, uint32_t src, uint32_t sr
     return f;
 }
 
-uint32_t helper_x86_cc_all(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2)
-{
-    return x86_cc_compute_all(op, dst, src, src2);
-}
-
-/* Only the carry (JB/JAE, ADC/SBB, RCL/RCR after an unknown op): the same rules as
- * x86_cc_compute_all without the parity, sign and zero work. */
-uint32_t helper_x86_cc_c(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2)
+/* Only the carry: the same rules as x86_cc_compute_all without the parity, sign and
+ * zero work. */
+static uint32_t x86_cc_compute_c(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2)
 {
     int k;
     uint32_t m;
 
     if (op == CC_OP_EFLAGS || op >= CC_OP_NB) {
         return src & CC_C;
+    }
+    if (op >= CC_OP_CMPB) {
+        dst -= src;
+        op += CC_OP_SUBB - CC_OP_CMPB;
     }
     k = (op - 1) % 3;
     m = cc_mask(k);
@@ -190,6 +193,51 @@ uint32_t helper_x86_cc_c(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2)
     }
 }
 
+/* The INC/DEC op of a CC_OP_LAZY op (k = 0-5), and the CF of the op it kept. */
+static uint32_t x86_cc_lazy_incdec(uint32_t op)
+{
+    uint32_t k = MIN(op & 7, 5u);
+
+    return k < 3 ? CC_OP_INCB + k : CC_OP_DECB + (k - 3);
+}
+
+static uint32_t x86_cc_lazy_cf(uint32_t op, uint32_t src, uint32_t src2, uint32_t lazy)
+{
+    return x86_cc_compute_c((op - CC_OP_LAZY) >> 3, lazy, src, src2);
+}
+
+uint32_t x86_cc_compute_ext(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2,
+                            uint32_t lazy)
+{
+    if (op >= CC_OP_LAZY && op < CC_OP_LAZY_END) {
+        return x86_cc_compute_all(x86_cc_lazy_incdec(op), dst,
+                                  x86_cc_lazy_cf(op, src, src2, lazy), 0);
+    }
+    return x86_cc_compute_all(op, dst, src, src2);
+}
+
+uint32_t x86_cc_flags(const CPUX86State *env)
+{
+    return x86_cc_compute_ext(env->cc_op, env->cc_dst, env->cc_src, env->cc_src2,
+                              env->cc_lazy);
+}
+
+uint32_t helper_x86_cc_all(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2,
+                           uint32_t lazy)
+{
+    return x86_cc_compute_ext(op, dst, src, src2, lazy);
+}
+
+/* Only the carry (JB/JAE, ADC/SBB, RCL/RCR after an op not known at translation). */
+uint32_t helper_x86_cc_c(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2,
+                         uint32_t lazy)
+{
+    if (op >= CC_OP_LAZY && op < CC_OP_LAZY_END) {
+        return x86_cc_lazy_cf(op, src, src2, lazy);
+    }
+    return x86_cc_compute_c(op, dst, src, src2);
+}
+
 uint32_t helper_x86_read_eflags(CPUX86State *env)
 {
     /* RF and VM read as 0 through PUSHF. */
@@ -212,7 +260,7 @@ static void x86_set_arith_flags(CPUX86State *env, uint32_t f)
 
 static uint32_t x86_get_arith_flags(CPUX86State *env)
 {
-    return x86_cc_compute_all(env->cc_op, env->cc_dst, env->cc_src, env->cc_src2);
+    return x86_cc_flags(env);
 }
 
 /* DAA / DAS: the algorithms of the SDM Vol. 2 pseudo-code, on AL. OF is undefined:

@@ -176,7 +176,7 @@ uint32_t x86_cpu_get_eflags(CPUX86State *env)
 {
     uint32_t v = env->eflags & ~(CC_ALL | DF_MASK);
 
-    v |= x86_cc_compute_all(env->cc_op, env->cc_dst, env->cc_src, env->cc_src2) & CC_ALL;
+    v |= x86_cc_flags(env) & CC_ALL;
     if (env->df < 0) {
         v |= DF_MASK;
     }
@@ -538,6 +538,12 @@ static int x86_cpu_pre_save(void *opaque)
 
     /* Save the TSC as a value at a moment so the restore can rebase it. */
     env->tsc = x86_cpu_get_tsc(env);
+    /* cc_lazy is not in the stream: fold a CC_OP_LAZY state into plain flags. */
+    if (env->cc_op >= CC_OP_LAZY) {
+        env->cc_src = x86_cc_flags(env) & CC_ALL;
+        env->cc_op = CC_OP_EFLAGS;
+        env->cc_dst = env->cc_src2 = 0;
+    }
     env->tsc_ns_base = clock_get_ns(CLOCK_VIRTUAL);
     return 0;
 }

@@ -181,6 +181,9 @@
  *   CC_OP_EFLAGS:   cc_src = the six arithmetic flags, in place
  *   ADD/ADC:        cc_dst = result, cc_src = second operand, cc_src2 = carry in (ADC)
  *   SUB/SBB:        cc_dst = result, cc_src = second operand, cc_src2 = borrow in (SBB)
+ *   CMP:            cc_dst = first operand, cc_src = second operand (the flags of
+ *                   SUB for cc_dst - cc_src: a CMP that only feeds a Jcc computes
+ *                   no difference)
  *   LOGIC:          cc_dst = result
  *   INC/DEC:        cc_dst = result, cc_src = the carry flag before the op
  *   SHL/SAR:        cc_dst = result, cc_src = the value shifted by count-1 (CF/OF source)
@@ -203,8 +206,20 @@ enum {
     CC_OP_SARB, CC_OP_SARW, CC_OP_SARL,
     CC_OP_MULB, CC_OP_MULW, CC_OP_MULL,
     CC_OP_SMULB, CC_OP_SMULW, CC_OP_SMULL,
+    CC_OP_CMPB, CC_OP_CMPW, CC_OP_CMPL,
     CC_OP_NB,
 };
+
+/*
+ * INC/DEC translated where the op before it is not known at translation time (at
+ * the start of a TB): CF is that op's, so instead of computing it (a helper call)
+ * the op is kept, and CF is computed only if something reads it:
+ *   cc_op = CC_OP_LAZY + (previous op << 3) + k, k = 0-2 INC B/W/L, 3-5 DEC B/W/L
+ *   cc_dst = result, cc_src and cc_src2 = the previous op's, cc_lazy = its cc_dst.
+ * A further INC/DEC only replaces k and cc_dst. x86_cc_flags() reads any op.
+ */
+#define CC_OP_LAZY      64
+#define CC_OP_LAZY_END  (CC_OP_LAZY + (CC_OP_NB << 3))
 
 /* A segment register's hidden part, or LDTR/TR/GDTR/IDTR. */
 typedef struct SegmentCache {
@@ -304,6 +319,7 @@ typedef struct CPUX86State {
     int32_t df;
     uint32_t cc_op;
     uint32_t cc_dst, cc_src, cc_src2;
+    uint32_t cc_lazy;       /* CC_OP_LAZY ops: the previous op's cc_dst */
     uint32_t cc_tmp;        /* flags computed by a helper, committed after the store */
 
     SegmentCache segs[6];

@@ -119,7 +119,7 @@ void helper_x86_raise_int(CPUX86State *env, uint32_t vec, uint32_t next_eip)
 
 void helper_x86_into(CPUX86State *env, uint32_t next_eip)
 {
-    if (x86_cc_compute_all(env->cc_op, env->cc_dst, env->cc_src, env->cc_src2) & CC_O) {
+    if (x86_cc_flags(env) & CC_O) {
         x86_raise_full(env, EXCP04_INTO, 0, true, next_eip, GETPC());
     }
 }

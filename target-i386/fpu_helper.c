@@ -790,7 +790,7 @@ void helper_x86_fpu_mem(CPUX86State *env, uint32_t op, uint32_t a, uint32_t is32
 /* FCMOVcc condition from EFLAGS: DA/DB /0 B, /1 E, /2 BE, /3 U. */
 static bool fp_cmov_cond(CPUX86State *env, int reg)
 {
-    uint32_t f = x86_cc_compute_all(env->cc_op, env->cc_dst, env->cc_src, env->cc_src2);
+    uint32_t f = x86_cc_flags(env);
 
     switch (reg & 3) {
     case 0: return f & CC_C;

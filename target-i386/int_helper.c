@@ -121,7 +121,7 @@ uint32_t helper_x86_shift(CPUX86State *env, uint32_t op_ot, uint32_t val, uint32
     uint32_t bits = 8u << ot;
     uint64_t mask = (1ull << bits) - 1;
     uint64_t v = val & mask, r = v;
-    uint32_t f = x86_cc_compute_all(env->cc_op, env->cc_dst, env->cc_src, env->cc_src2);
+    uint32_t f = x86_cc_flags(env);
     uint32_t cf = f & CC_C, of;
     unsigned c = count & 0x1f;
 
@@ -214,7 +214,7 @@ uint32_t helper_x86_shd(CPUX86State *env, uint32_t op_ot, uint32_t dst, uint32_t
     unsigned ot = op_ot & 3;
     uint32_t bits = 8u << ot;
     unsigned c = count & 0x1f;
-    uint32_t f = x86_cc_compute_all(env->cc_op, env->cc_dst, env->cc_src, env->cc_src2);
+    uint32_t f = x86_cc_flags(env);
     uint64_t r;
     uint32_t cf, of;
 

@@ -69,10 +69,17 @@ typedef struct DisasContext {
      */
     TCGv_i32 cc_srcT;
     bool srcT_valid;
+    /* cc_lazy / cc_src2 were written in this TB (and not discarded since): only
+     * then is a discard of them worth its IR op. */
+    bool lazy_written, src2_written;
     /* cc_dst of the current LOGIC op already equals its sign-extended sized value
      * (TEST with an immediate whose sign bit is clear), so ZF/SF need no extension. */
     bool cc_dst_narrow;
-    TCGv_i32 A0;                /* address of the memory operand */
+    /*
+     * Address of the memory operand: allocated by x86_A0() on first use, since every
+     * temp freed at the end of an insn costs an IR op (discard) in each pass.
+     */
+    TCGv_i32 A0;
     /*
      * Which segment each linear address computed by this insn went through, so the
      * data-access check (non-flat segments only) knows the limit to apply. Addresses
@@ -99,6 +106,13 @@ typedef struct DisasContext {
 } DisasContext;
 
 #define CC_OP_DYNAMIC (-1)
+/*
+ * Translation-time only: the runtime cc_op is CC_OP_LAZY + (an op not known here << 3)
+ * + k (k = 0-5, see cpu.h); ZF and SF are the result's, CF needs the helper.
+ */
+#define CC_OP_TR_LAZY 48
+#define CC_OP_TR_LAZY_K(op) ((op) - CC_OP_TR_LAZY)
+#define CC_OP_IS_TR_LAZY(op) ((op) >= CC_OP_TR_LAZY && (op) < CC_OP_TR_LAZY + 6)
 
 /* Descriptor flags of an opcode table entry. */
 #define XF_MODRM   0x0001     /* a ModRM byte follows */
@@ -125,11 +139,13 @@ typedef struct X86OpEntry {
 
 /* TCG globals (translate.c). */
 extern TCGv_i32 cpu_regs[8];
-extern TCGv_i32 cpu_eip, cpu_cc_op, cpu_cc_dst, cpu_cc_src, cpu_cc_src2, cpu_df;
+extern TCGv_i32 cpu_eip, cpu_cc_op, cpu_cc_dst, cpu_cc_src, cpu_cc_src2, cpu_cc_lazy, cpu_df;
 extern TCGv_i32 cpu_seg_base[6];
 
 /* Translator utilities (translate.c). */
 TCGv_i32 x86_temp(DisasContext *s);
+/* The insn's memory-operand address temp (s->A0), allocated on first use. */
+TCGv_i32 x86_A0(DisasContext *s);
 void gen_update_eip_cur(DisasContext *s);
 void gen_update_eip_next(DisasContext *s);
 uint32_t x86_next_eip(DisasContext *s);
@@ -140,6 +156,7 @@ void gen_illegal(DisasContext *s);
 void gen_raise_in_path(DisasContext *s, int vec);
 TCGLabel *gen_raise_cold(DisasContext *s, int vec);
 void gen_set_cc_op(DisasContext *s, int op);
+void gen_set_cc_src2(DisasContext *s, TCGv_i32 v);
 void gen_jmp_eip(DisasContext *s, uint32_t eip, int slot);
 void gen_jmp_dyn(DisasContext *s);
 /* eip of the next insn stored: end a TF/breakpoint TB with its #DB trap check. */
@@ -173,6 +190,11 @@ void gen_stack_addr(DisasContext *s, TCGv_i32 dst, TCGv_i32 off);
 void gen_esp_add(DisasContext *s, int32_t delta);
 /* Flags: result (0/1) of condition code cc (0..15, the Jcc encoding). */
 void gen_cc_eval(DisasContext *s, int cc, TCGv_i32 dst);
+/* Branch to l if condition cc holds. */
+void gen_cc_brcond(DisasContext *s, int cc, TCGLabel *l);
+/* dst = condition cc ? vtrue : vfalse. */
+void gen_cc_movcond(DisasContext *s, int cc, TCGv_i32 dst, TCGv_i32 vtrue,
+                    TCGv_i32 vfalse);
 void gen_compute_eflags(DisasContext *s, TCGv_i32 dst);   /* the 6 arithmetic flags */
 void gen_compute_cf(DisasContext *s, TCGv_i32 dst);
 /* Materialize flags into cc_src with cc_op = CC_OP_EFLAGS. */
@@ -286,8 +308,15 @@ bool trans_fxsave(DisasContext *s, X86Insn *d);
 
 /* cc_helper.c */
 uint32_t x86_cc_compute_all(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2);
-uint32_t helper_x86_cc_all(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2);
-uint32_t helper_x86_cc_c(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2);
+/* Any cc_op, CC_OP_LAZY ones included (lazy = cc_lazy). */
+uint32_t x86_cc_compute_ext(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2,
+                            uint32_t lazy);
+/* The six arithmetic flags of env's lazy state. */
+uint32_t x86_cc_flags(const CPUX86State *env);
+uint32_t helper_x86_cc_all(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2,
+                           uint32_t lazy);
+uint32_t helper_x86_cc_c(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2,
+                         uint32_t lazy);
 uint32_t helper_x86_read_eflags(CPUX86State *env);
 void helper_x86_write_eflags(CPUX86State *env, uint32_t val, uint32_t mask);
 void helper_x86_daa(CPUX86State *env);

@@ -715,7 +715,7 @@ static bool x86_desc_visible(CPUX86State *env, uint32_t sel, uint32_t *lo, uint3
 
 static void x86_set_zf_tmp(CPUX86State *env, bool z)
 {
-    uint32_t f = x86_cc_compute_all(env->cc_op, env->cc_dst, env->cc_src, env->cc_src2);
+    uint32_t f = x86_cc_flags(env);
 
     env->cc_tmp = z ? (f | CC_Z) : (f & ~CC_Z);
 }

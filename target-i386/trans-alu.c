@@ -62,9 +62,16 @@ static void gen_st_dst(DisasContext *s, X86Insn *d, int kind, MemOp ot, TCGv_i32
 static void gen_alu_apply(DisasContext *s, X86Insn *d, int op, MemOp ot, int kind,
                           TCGv_i32 b)
 {
-    TCGv_i32 a = x86_temp(s), r = x86_temp(s), cin = NULL;
+    TCGv_i32 a, r = x86_temp(s), cin = NULL;
 
-    gen_ld_dst(s, d, kind, ot, a);
+    if (ot == MO_32 && !(kind == DST_RM && d->m.is_mem)) {
+        /* A 32-bit register destination is read in place (fewer IR ops); it is
+         * only written by gen_st_dst, after which a is not read. */
+        a = cpu_regs[kind == DST_REG ? d->m.reg : kind == DST_ACC ? R_EAX : d->m.rm];
+    } else {
+        a = x86_temp(s);
+        gen_ld_dst(s, d, kind, ot, a);
+    }
     if (op == OP_ADC || op == OP_SBB) {
         cin = x86_temp(s);
         gen_compute_cf(s, cin);
@@ -78,9 +85,14 @@ static void gen_alu_apply(DisasContext *s, X86Insn *d, int op, MemOp ot, int kin
         tcg_gen_add_i32(r, r, cin);
         break;
     case OP_SUB:
-    case OP_CMP:
         tcg_gen_sub_i32(r, a, b);
         break;
+    case OP_CMP:
+        /* The flags keep the operands (CC_OP_CMP): no difference computed. */
+        tcg_gen_mov_i32(cpu_cc_dst, a);
+        tcg_gen_mov_i32(cpu_cc_src, b);
+        gen_set_cc_op(s, CC_OP_CMPB + ot);
+        return;
     case OP_SBB:
         tcg_gen_sub_i32(r, a, b);
         tcg_gen_sub_i32(r, r, cin);
@@ -95,9 +107,11 @@ static void gen_alu_apply(DisasContext *s, X86Insn *d, int op, MemOp ot, int kin
         tcg_gen_xor_i32(r, a, b);
         break;
     }
-    if (op != OP_CMP) {
-        gen_st_dst(s, d, kind, ot, r);
+    if (op == OP_SUB) {
+        /* Before the store: a may be the destination register. */
+        tcg_gen_mov_i32(s->cc_srcT, a);
     }
+    gen_st_dst(s, d, kind, ot, r);
     tcg_gen_mov_i32(cpu_cc_dst, r);
     switch (op) {
     case OP_ADD:
@@ -106,19 +120,17 @@ static void gen_alu_apply(DisasContext *s, X86Insn *d, int op, MemOp ot, int kin
         break;
     case OP_ADC:
         tcg_gen_mov_i32(cpu_cc_src, b);
-        tcg_gen_mov_i32(cpu_cc_src2, cin);
+        gen_set_cc_src2(s, cin);
         gen_set_cc_op(s, CC_OP_ADCB + ot);
         break;
     case OP_SUB:
-    case OP_CMP:
         tcg_gen_mov_i32(cpu_cc_src, b);
         gen_set_cc_op(s, CC_OP_SUBB + ot);
-        tcg_gen_mov_i32(s->cc_srcT, a);
         s->srcT_valid = true;
         break;
     case OP_SBB:
         tcg_gen_mov_i32(cpu_cc_src, b);
-        tcg_gen_mov_i32(cpu_cc_src2, cin);
+        gen_set_cc_src2(s, cin);
         gen_set_cc_op(s, CC_OP_SBBB + ot);
         break;
     default:
@@ -131,12 +143,21 @@ static void gen_alu_apply(DisasContext *s, X86Insn *d, int op, MemOp ot, int kin
 bool trans_alu_op(DisasContext *s, X86Insn *d)
 {
     int op = (d->op >> 3) & 7;
-    TCGv_i32 b = x86_temp(s);
+    TCGv_i32 b;
 
+    /*
+     * A 32-bit source register that is not also the destination is used in place
+     * (gen_alu_apply reads it after storing the result); otherwise a copy.
+     */
     switch (d->op & 7) {
     case 0:
     case 1:
-        gen_ld_reg(s, d->ot, b, d->m.reg);
+        if (d->ot == MO_32 && (d->m.is_mem || d->m.rm != d->m.reg)) {
+            b = cpu_regs[d->m.reg];
+        } else {
+            b = x86_temp(s);
+            gen_ld_reg(s, d->ot, b, d->m.reg);
+        }
         gen_alu_apply(s, d, op, d->ot, DST_RM, b);
         break;
     case 2:
@@ -144,11 +165,16 @@ bool trans_alu_op(DisasContext *s, X86Insn *d)
         if (s->prefix & PREFIX_LOCK) {
             return false;
         }
-        gen_ld_rm(s, d, d->ot, b);
+        if (d->ot == MO_32 && !d->m.is_mem && d->m.rm != d->m.reg) {
+            b = cpu_regs[d->m.rm];
+        } else {
+            b = x86_temp(s);
+            gen_ld_rm(s, d, d->ot, b);
+        }
         gen_alu_apply(s, d, op, d->ot, DST_REG, b);
         break;
     default:
-        tcg_gen_movi_i32(b, d->imm);
+        b = tcg_constant_i32(d->imm);
         gen_alu_apply(s, d, op, d->ot, DST_ACC, b);
         break;
     }
@@ -164,17 +190,59 @@ bool trans_grp1(DisasContext *s, X86Insn *d)
     return true;
 }
 
+/*
+ * INC/DEC keep CF. When the op before is known, CF is computed inline (or is
+ * already in cc_src); when it is not (at the start of a TB: Linux's and the XZ
+ * decompressor's `dec reg; jne` and `inc reg` loop heads), computing it would call
+ * a helper, so the op is kept instead (CC_OP_LAZY, cpu.h) and CF is computed only
+ * if something reads it; ZF and SF stay inline.
+ */
 static void gen_inc_dec(DisasContext *s, X86Insn *d, int kind, MemOp ot, bool dec)
 {
-    TCGv_i32 a = x86_temp(s), r = x86_temp(s), c = x86_temp(s);
+    TCGv_i32 a = x86_temp(s), r = x86_temp(s);
+    int k = (dec ? 3 : 0) + ot;
 
     gen_ld_dst(s, d, kind, ot, a);
-    gen_compute_cf(s, c);
     tcg_gen_addi_i32(r, a, dec ? -1 : 1);
     gen_st_dst(s, d, kind, ot, r);
+    if (s->cc_op == CC_OP_DYNAMIC) {
+        TCGv_i32 lazy_base = tcg_constant_i32(CC_OP_LAZY);
+        TCGv_i32 t = x86_temp(s), u = x86_temp(s);
+
+        /* Already lazy at run time: the op and cc_dst it kept stay. */
+        tcg_gen_movcond_i32(TCG_COND_GEU, cpu_cc_lazy, cpu_cc_op, lazy_base,
+                            cpu_cc_lazy, cpu_cc_dst);
+        tcg_gen_shli_i32(t, cpu_cc_op, 3);
+        tcg_gen_addi_i32(t, t, CC_OP_LAZY + k);
+        tcg_gen_andi_i32(u, cpu_cc_op, ~7);
+        tcg_gen_ori_i32(u, u, k);
+        tcg_gen_movcond_i32(TCG_COND_GEU, cpu_cc_op, cpu_cc_op, lazy_base, u, t);
+    } else if (CC_OP_IS_TR_LAZY(s->cc_op)) {
+        tcg_gen_andi_i32(cpu_cc_op, cpu_cc_op, ~7);
+        tcg_gen_ori_i32(cpu_cc_op, cpu_cc_op, k);
+    } else if (s->cc_op != CC_OP_EFLAGS &&
+               !(s->cc_op >= CC_OP_LOGICB && s->cc_op <= CC_OP_DECL)) {
+        /*
+         * A known op whose CF costs code (ADD/SUB: an add and a compare; ADC, SBB
+         * and IMUL: a helper) that is usually dead, the next op rewriting the
+         * flags, but kept alive by any memory access in between.
+         */
+        tcg_gen_mov_i32(cpu_cc_lazy, cpu_cc_dst);
+        tcg_gen_movi_i32(cpu_cc_op, CC_OP_LAZY + (s->cc_op << 3) + k);
+    } else {
+        TCGv_i32 c = x86_temp(s);
+
+        gen_compute_cf(s, c);
+        tcg_gen_mov_i32(cpu_cc_dst, r);
+        tcg_gen_mov_i32(cpu_cc_src, c);
+        gen_set_cc_op(s, (dec ? CC_OP_DECB : CC_OP_INCB) + ot);
+        return;
+    }
     tcg_gen_mov_i32(cpu_cc_dst, r);
-    tcg_gen_mov_i32(cpu_cc_src, c);
-    gen_set_cc_op(s, (dec ? CC_OP_DECB : CC_OP_INCB) + ot);
+    s->lazy_written = true;
+    s->cc_op = CC_OP_TR_LAZY + k;
+    s->srcT_valid = false;
+    s->cc_dst_narrow = false;
 }
 
 /* 40-4F */
@@ -571,10 +639,23 @@ bool trans_grp3(DisasContext *s, X86Insn *d)
 /* 84/85 */
 bool trans_test(DisasContext *s, X86Insn *d)
 {
-    TCGv_i32 a = x86_temp(s), b = x86_temp(s);
+    TCGv_i32 a, b;
 
-    gen_ld_rm(s, d, d->ot, a);
-    gen_ld_reg(s, d->ot, b, d->m.reg);
+    if (d->ot == MO_32) {
+        /* Nothing but cc_dst is written: the registers are read in place. */
+        if (d->m.is_mem) {
+            a = x86_temp(s);
+            gen_ld_rm(s, d, MO_32, a);
+        } else {
+            a = cpu_regs[d->m.rm];
+        }
+        b = cpu_regs[d->m.reg];
+    } else {
+        a = x86_temp(s);
+        b = x86_temp(s);
+        gen_ld_rm(s, d, d->ot, a);
+        gen_ld_reg(s, d->ot, b, d->m.reg);
+    }
     tcg_gen_and_i32(cpu_cc_dst, a, b);
     gen_set_cc_op(s, CC_OP_LOGICB + d->ot);
     return true;
@@ -611,7 +692,7 @@ static void gen_imul2(DisasContext *s, MemOp ot, int reg, TCGv_i32 a, TCGv_i32 b
          */
         tcg_gen_mul_i32(lo, a, b);
         tcg_gen_mov_i32(cpu_cc_src, a);
-        tcg_gen_mov_i32(cpu_cc_src2, b);
+        gen_set_cc_src2(s, b);
         tcg_gen_mov_i32(cpu_cc_dst, lo);
         gen_st_reg(s, ot, reg, lo);
         gen_set_cc_op(s, CC_OP_SMULL);
@@ -663,9 +744,9 @@ static void gen_bt(DisasContext *s, X86Insn *d, int op, TCGv_i32 off, bool reg_o
             }
             tcg_gen_sari_i32(disp, disp, 3 + ot);
             tcg_gen_shli_i32(disp, disp, ot);
-            tcg_gen_add_i32(s->A0, s->A0, disp);
+            tcg_gen_add_i32(x86_A0(s), x86_A0(s), disp);
         }
-        gen_ld_mem(s, ot, v, s->A0);
+        gen_ld_mem(s, ot, v, x86_A0(s));
     } else {
         gen_ld_reg(s, ot, v, d->m.rm);
     }
@@ -686,7 +767,7 @@ static void gen_bt(DisasContext *s, X86Insn *d, int op, TCGv_i32 off, bool reg_o
     }
     if (op) {
         if (d->m.is_mem) {
-            gen_st_mem(s, ot, r, s->A0);
+            gen_st_mem(s, ot, r, x86_A0(s));
         } else {
             gen_st_reg(s, ot, d->m.rm, r);
         }
@@ -758,6 +839,18 @@ bool trans_setcc(DisasContext *s, X86Insn *d)
         gen_lea_modrm(s, &d->m);
     }
     gen_cc_eval(s, d->op & 15, v);
+    if (!d->m.is_mem && d->m.rm < 4) {
+        /*
+         * AL/CL/DL/BL: v is 0 or 1, so and + or replaces the low byte; unlike a
+         * deposit, the optimizer folds it to a move when the register is known to
+         * be 0 (`xor ebx, ebx; cmp eax, esi; setb bl`, the usual C boolean).
+         */
+        TCGv_i32 reg = cpu_regs[d->m.rm];
+
+        tcg_gen_andi_i32(reg, reg, ~0xffu);
+        tcg_gen_or_i32(reg, reg, v);
+        return true;
+    }
     gen_st_rm(s, d, MO_8, v);
     return true;
 }
@@ -765,12 +858,11 @@ bool trans_setcc(DisasContext *s, X86Insn *d)
 /* 0F 40-4F */
 bool trans_cmovcc(DisasContext *s, X86Insn *d)
 {
-    TCGv_i32 v = x86_temp(s), c = x86_temp(s), old = x86_temp(s);
+    TCGv_i32 v = x86_temp(s), old = x86_temp(s);
 
     gen_ld_rm(s, d, d->ot, v);
-    gen_cc_eval(s, d->op & 15, c);
     gen_ld_reg(s, d->ot, old, d->m.reg);
-    tcg_gen_movcond_i32(TCG_COND_NE, v, c, tcg_constant_i32(0), v, old);
+    gen_cc_movcond(s, d->op & 15, v, v, old);
     gen_st_reg(s, d->ot, d->m.reg, v);
     return true;
 }
@@ -901,7 +993,7 @@ bool trans_xadd(DisasContext *s, X86Insn *d)
     gen_ld_reg(s, d->ot, b, d->m.reg);
     tcg_gen_add_i32(r, a, b);
     if (d->m.is_mem) {
-        gen_st_mem(s, d->ot, r, s->A0);
+        gen_st_mem(s, d->ot, r, x86_A0(s));
         gen_st_reg(s, d->ot, d->m.reg, a);
     } else {
         gen_st_reg(s, d->ot, d->m.reg, a);

@@ -79,11 +79,9 @@ static const TCGHelperInfo info_sysexit =
 /* 70-7F, 0F 80-8F */
 bool trans_jcc(DisasContext *s, X86Insn *d)
 {
-    TCGv_i32 c = x86_temp(s);
     TCGLabel *taken = gen_new_label();
 
-    gen_cc_eval(s, d->op & 15, c);
-    tcg_gen_brcondi_i32(TCG_COND_NE, c, 0, taken);
+    gen_cc_brcond(s, d->op & 15, taken);
     gen_jmp_eip(s, x86_next_eip(s), 0);
     gen_set_label(taken);
     gen_jmp_eip(s, d->imm, 1);
@@ -226,8 +224,8 @@ static bool trans_grp5_ctl(DisasContext *s, X86Insn *d)
             return false;
         }
         gen_lea_modrm(s, &d->m);
-        gen_ld_mem(s, ot, v, s->A0);
-        tcg_gen_addi_i32(a, s->A0, 1 << ot);
+        gen_ld_mem(s, ot, v, x86_A0(s));
+        tcg_gen_addi_i32(a, x86_A0(s), 1 << ot);
         gen_ld_mem(s, MO_16, sel, a);
         if (d->m.reg == 3) {
             gen_lcall(s, sel, v);
@@ -379,7 +377,7 @@ bool trans_grp6(DisasContext *s, X86Insn *d)
                                                  : offsetof(CPUX86State, tr.selector));
         if (d->m.is_mem) {
             gen_lea_modrm(s, &d->m);
-            gen_st_mem(s, MO_16, v, s->A0);
+            gen_st_mem(s, MO_16, v, x86_A0(s));
         } else {
             gen_st_reg(s, s->dflag, d->m.rm, v);
         }
@@ -422,12 +420,12 @@ bool trans_grp7(DisasContext *s, X86Insn *d)
 
         gen_lea_modrm(s, &d->m);
         tcg_gen_ld_i32(v, tcg_env, off + offsetof(SegmentCache, limit));
-        gen_st_mem(s, MO_16, v, s->A0);
+        gen_st_mem(s, MO_16, v, x86_A0(s));
         tcg_gen_ld_i32(v, tcg_env, off + offsetof(SegmentCache, base));
         if (s->dflag == MO_16) {
             tcg_gen_andi_i32(v, v, 0xffffff);
         }
-        tcg_gen_addi_i32(a, s->A0, 2);
+        tcg_gen_addi_i32(a, x86_A0(s), 2);
         gen_st_mem(s, MO_32, v, a);
         return true;
     }
@@ -440,8 +438,8 @@ bool trans_grp7(DisasContext *s, X86Insn *d)
             return true;
         }
         gen_lea_modrm(s, &d->m);
-        gen_ld_mem(s, MO_16, lim, s->A0);
-        tcg_gen_addi_i32(a, s->A0, 2);
+        gen_ld_mem(s, MO_16, lim, x86_A0(s));
+        tcg_gen_addi_i32(a, x86_A0(s), 2);
         gen_ld_mem(s, MO_32, v, a);
         if (s->dflag == MO_16) {
             tcg_gen_andi_i32(v, v, 0xffffff);
@@ -454,7 +452,7 @@ bool trans_grp7(DisasContext *s, X86Insn *d)
         tcg_gen_ld_i32(v, tcg_env, offsetof(CPUX86State, cr[0]));
         if (d->m.is_mem) {
             gen_lea_modrm(s, &d->m);
-            gen_st_mem(s, MO_16, v, s->A0);
+            gen_st_mem(s, MO_16, v, x86_A0(s));
         } else {
             gen_st_reg(s, s->dflag, d->m.rm, v);
         }
@@ -473,7 +471,7 @@ bool trans_grp7(DisasContext *s, X86Insn *d)
             return true;
         }
         gen_lea_modrm(s, &d->m);
-        gen_helper_env(s, &info_invlpg, NULL, 1, s->A0);
+        gen_helper_env(s, &info_invlpg, NULL, 1, x86_A0(s));
         s->base.is_jmp = DISAS_EXIT;
         return true;
     default:

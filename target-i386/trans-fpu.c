@@ -70,8 +70,8 @@ bool trans_fpu(DisasContext *s, X86Insn *d)
         unsigned len = x86_fpu_mem_len(op, s->dflag == MO_32, &is_write);
 
         gen_lea_modrm(s, &d->m);
-        gen_seg_check_range(s, s->A0, len, is_write);
-        gen_helper_env(s, &info_fpu_mem, NULL, 3, tcg_constant_i32(op), s->A0,
+        gen_seg_check_range(s, x86_A0(s), len, is_write);
+        gen_helper_env(s, &info_fpu_mem, NULL, 3, tcg_constant_i32(op), x86_A0(s),
                        tcg_constant_i32(s->dflag == MO_32));
     } else {
         gen_helper_env(s, &info_fpu_reg, NULL, 2, tcg_constant_i32(op),
@@ -112,7 +112,7 @@ bool trans_fxsave(DisasContext *s, X86Insn *d)
     }
     gen_update_eip_cur(s);
     gen_lea_modrm(s, &d->m);
-    gen_seg_check_range(s, s->A0, 512, d->m.reg == 0);
-    gen_helper_env(s, d->m.reg ? &info_fxrstor : &info_fxsave, NULL, 1, s->A0);
+    gen_seg_check_range(s, x86_A0(s), 512, d->m.reg == 0);
+    gen_helper_env(s, d->m.reg ? &info_fxrstor : &info_fxsave, NULL, 1, x86_A0(s));
     return true;
 }

@@ -40,8 +40,32 @@ static const TCGHelperInfo info_set_inhibit =
 /* 88-8B */
 bool trans_mov(DisasContext *s, X86Insn *d)
 {
-    TCGv_i32 v = x86_temp(s);
+    TCGv_i32 v;
 
+    if (d->ot == MO_32) {
+        /*
+         * Stores and register moves straight from the register: no copy, fewer IR
+         * ops. Loads still go through a temp: a load whose output is the guest
+         * register makes the backend write that register's old value back before
+         * the access (the fault path needs it) instead of only on the slow path.
+         */
+        if (d->m.is_mem) {
+            gen_lea_modrm(s, &d->m);
+            if (d->op & 2) {
+                v = x86_temp(s);
+                gen_ld_mem(s, MO_32, v, x86_A0(s));
+                tcg_gen_mov_i32(cpu_regs[d->m.reg], v);
+            } else {
+                gen_st_mem(s, MO_32, cpu_regs[d->m.reg], x86_A0(s));
+            }
+        } else if (d->op & 2) {
+            tcg_gen_mov_i32(cpu_regs[d->m.reg], cpu_regs[d->m.rm]);
+        } else {
+            tcg_gen_mov_i32(cpu_regs[d->m.rm], cpu_regs[d->m.reg]);
+        }
+        return true;
+    }
+    v = x86_temp(s);
     if (d->op & 2) {
         gen_ld_rm(s, d, d->ot, v);
         gen_st_reg(s, d->ot, d->m.reg, v);
@@ -79,12 +103,12 @@ bool trans_mov_moffs(DisasContext *s, X86Insn *d)
 {
     TCGv_i32 v = x86_temp(s);
 
-    gen_lea_seg(s, s->A0, tcg_constant_i32(d->imm), R_DS, s->override);
+    gen_lea_seg(s, x86_A0(s), tcg_constant_i32(d->imm), R_DS, s->override);
     if (d->op & 2) {
         gen_ld_reg(s, d->ot, v, R_EAX);
-        gen_st_mem(s, d->ot, v, s->A0);
+        gen_st_mem(s, d->ot, v, x86_A0(s));
     } else {
-        gen_ld_mem(s, d->ot, v, s->A0);
+        gen_ld_mem(s, d->ot, v, x86_A0(s));
         gen_st_reg(s, d->ot, R_EAX, v);
     }
     return true;
@@ -128,7 +152,7 @@ bool trans_mov_sreg(DisasContext *s, X86Insn *d)
         tcg_gen_ld_i32(v, tcg_env, offsetof(CPUX86State, segs[seg].selector));
         if (d->m.is_mem) {
             gen_lea_modrm(s, &d->m);
-            gen_st_mem(s, MO_16, v, s->A0);
+            gen_st_mem(s, MO_16, v, x86_A0(s));
         } else {
             gen_st_reg(s, s->dflag, d->m.rm, v);
         }
@@ -201,8 +225,14 @@ bool trans_xchg_ax(DisasContext *s, X86Insn *d)
 /* 50-57 */
 bool trans_push_reg(DisasContext *s, X86Insn *d)
 {
-    TCGv_i32 v = x86_temp(s);
+    TCGv_i32 v;
 
+    if (d->ot == MO_32) {
+        /* gen_push stores before it moves esp: PUSH ESP stores the old value. */
+        gen_push(s, MO_32, cpu_regs[d->op & 7]);
+        return true;
+    }
+    v = x86_temp(s);
     gen_ld_reg(s, d->ot, v, d->op & 7);
     gen_push(s, d->ot, v);
     return true;
@@ -244,7 +274,7 @@ bool trans_pop_ev(DisasContext *s, X86Insn *d)
         gen_pop_adjust(s, d->ot);
         gen_lea_modrm(s, &d->m);
         tcg_gen_mov_i32(cpu_regs[R_ESP], old);
-        gen_st_mem(s, d->ot, v, s->A0);
+        gen_st_mem(s, d->ot, v, x86_A0(s));
         gen_pop_adjust(s, d->ot);
     } else {
         gen_pop_adjust(s, d->ot);
@@ -623,8 +653,8 @@ bool trans_xlat(DisasContext *s, X86Insn *d)
 
     tcg_gen_ext8u_i32(off, cpu_regs[R_EAX]);
     tcg_gen_add_i32(off, off, cpu_regs[R_EBX]);
-    gen_lea_seg(s, s->A0, off, R_DS, s->override);
-    gen_ld_mem(s, MO_8, v, s->A0);
+    gen_lea_seg(s, x86_A0(s), off, R_DS, s->override);
+    gen_ld_mem(s, MO_8, v, x86_A0(s));
     gen_st_reg(s, MO_8, R_EAX, v);
     return true;
 }
@@ -646,8 +676,8 @@ bool trans_lxs(DisasContext *s, X86Insn *d)
     default: seg = R_GS; break;
     }
     gen_lea_modrm(s, &d->m);
-    gen_ld_mem(s, d->ot, off, s->A0);
-    tcg_gen_addi_i32(a, s->A0, 1 << d->ot);
+    gen_ld_mem(s, d->ot, off, x86_A0(s));
+    tcg_gen_addi_i32(a, x86_A0(s), 1 << d->ot);
     gen_ld_mem(s, MO_16, sel, a);
     gen_load_seg(s, seg, sel);
     gen_st_reg(s, d->ot, d->m.reg, off);
@@ -664,9 +694,9 @@ bool trans_bound(DisasContext *s, X86Insn *d)
     }
     gen_lea_modrm(s, &d->m);
     gen_ld_reg(s, d->ot, idx, d->m.reg);
-    gen_seg_check_range(s, s->A0, 2u << d->ot, false);
+    gen_seg_check_range(s, x86_A0(s), 2u << d->ot, false);
     gen_update_eip_cur(s);
-    gen_helper_env(s, &info_bound, NULL, 3, s->A0, idx, tcg_constant_i32(d->ot));
+    gen_helper_env(s, &info_bound, NULL, 3, x86_A0(s), idx, tcg_constant_i32(d->ot));
     return true;
 }
 
@@ -684,12 +714,12 @@ bool trans_cmpxchg8b(DisasContext *s, X86Insn *d)
     }
     gen_lea_modrm(s, &d->m);
     /* The write check first: a read-only segment faults before anything. */
-    gen_seg_check_range(s, s->A0, 8, true);
-    gen_ld_mem_i64(s, old, s->A0);
+    gen_seg_check_range(s, x86_A0(s), 8, true);
+    gen_ld_mem_i64(s, old, x86_A0(s));
     tcg_gen_concat_i32_i64(cmp, cpu_regs[R_EAX], cpu_regs[R_EDX]);
     tcg_gen_concat_i32_i64(nv, cpu_regs[R_EBX], cpu_regs[R_ECX]);
     tcg_gen_movcond_i64(TCG_COND_EQ, nv, old, cmp, nv, old);
-    gen_st_mem_i64(s, nv, s->A0);
+    gen_st_mem_i64(s, nv, x86_A0(s));
     tcg_gen_extr_i64_i32(lo, hi, old);
     tcg_gen_setcond_i64(TCG_COND_EQ, cmp, old, cmp);
     tcg_gen_extrl_i64_i32(z, cmp);

@@ -26,7 +26,7 @@ static void gen_mmx_src(DisasContext *s, X86Insn *d)
 
     if (d->m.is_mem) {
         gen_lea_modrm(s, &d->m);
-        gen_ld_mem_i64(s, v, s->A0);
+        gen_ld_mem_i64(s, v, x86_A0(s));
     } else {
         tcg_gen_ld_i64(v, tcg_env, offsetof(CPUX86State, fpregs[d->m.rm].mant));
     }
@@ -92,7 +92,7 @@ bool trans_mmx(DisasContext *s, X86Insn *d)
 
             gen_lea_modrm(s, &d->m);
             tcg_gen_ld_i64(q, tcg_env, offsetof(CPUX86State, mmx_src));
-            gen_st_mem_i64(s, q, s->A0);
+            gen_st_mem_i64(s, q, x86_A0(s));
             tcg_temp_free_i64(q);
         } else {
             gen_helper_env(s, &info_mmx_load, NULL, 1, tcg_constant_i32(d->m.rm));

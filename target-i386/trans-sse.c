@@ -51,10 +51,10 @@ static void gen_sse_call(DisasContext *s, X86Insn *d, unsigned b, bool f3)
     if (d->m.is_mem) {
         gen_lea_modrm(s, &d->m);
     } else {
-        tcg_gen_movi_i32(s->A0, 0);
+        tcg_gen_movi_i32(x86_A0(s), 0);
     }
     gen_helper_env(s, &info_sse, NULL, 4, tcg_constant_i32(ctl), tcg_constant_i32(d->m.reg),
-                   tcg_constant_i32(d->m.rm), s->A0);
+                   tcg_constant_i32(d->m.rm), x86_A0(s));
 }
 
 /*
@@ -87,7 +87,7 @@ bool trans_sse2(DisasContext *s, X86Insn *d)
         gen_lea_seg(s, a, cpu_regs[R_EDI], R_DS, s->override);
     } else if (d->m.is_mem) {
         gen_lea_modrm(s, &d->m);
-        tcg_gen_mov_i32(a, s->A0);
+        tcg_gen_mov_i32(a, x86_A0(s));
     } else {
         tcg_gen_movi_i32(a, 0);
     }
@@ -106,7 +106,7 @@ bool trans_movnti(DisasContext *s, X86Insn *d)
         return false;
     }
     gen_lea_modrm(s, &d->m);
-    gen_st_mem(s, MO_32, cpu_regs[d->m.reg], s->A0);
+    gen_st_mem(s, MO_32, cpu_regs[d->m.reg], x86_A0(s));
     return true;
 }
 
@@ -193,7 +193,7 @@ bool trans_sse_mxcsr(DisasContext *s, X86Insn *d)
         TCGv_i32 t = x86_temp(s);
 
         gen_lea_modrm(s, &d->m);
-        gen_ld_mem(s, MO_8, t, s->A0);
+        gen_ld_mem(s, MO_8, t, x86_A0(s));
         return true;
     }
     if ((d->m.reg != 2 && d->m.reg != 3) || !d->m.is_mem) {

@@ -20,7 +20,7 @@
 #include "qemu/log.h"
 
 TCGv_i32 cpu_regs[8];
-TCGv_i32 cpu_eip, cpu_cc_op, cpu_cc_dst, cpu_cc_src, cpu_cc_src2, cpu_df;
+TCGv_i32 cpu_eip, cpu_cc_op, cpu_cc_dst, cpu_cc_src, cpu_cc_src2, cpu_cc_lazy, cpu_df;
 TCGv_i32 cpu_seg_base[6];
 
 static const char *const x86_reg_names[8] = {
@@ -42,10 +42,12 @@ static const TCGHelperInfo info_raise_err =
                TCG_CALL_I32);
 static const TCGHelperInfo info_cc_all =
     TCG_HELPER(helper_x86_cc_all, TCG_CALL_NO_RWG | TCG_CALL_NO_SIDE_EFFECTS,
-               TCG_CALL_I32, TCG_CALL_I32, TCG_CALL_I32, TCG_CALL_I32, TCG_CALL_I32);
+               TCG_CALL_I32, TCG_CALL_I32, TCG_CALL_I32, TCG_CALL_I32, TCG_CALL_I32,
+               TCG_CALL_I32);
 static const TCGHelperInfo info_cc_c =
     TCG_HELPER(helper_x86_cc_c, TCG_CALL_NO_RWG | TCG_CALL_NO_SIDE_EFFECTS,
-               TCG_CALL_I32, TCG_CALL_I32, TCG_CALL_I32, TCG_CALL_I32, TCG_CALL_I32);
+               TCG_CALL_I32, TCG_CALL_I32, TCG_CALL_I32, TCG_CALL_I32, TCG_CALL_I32,
+               TCG_CALL_I32);
 
 void x86_tcg_init(void)
 {
@@ -62,6 +64,7 @@ void x86_tcg_init(void)
     cpu_cc_dst = tcg_global_mem_new_i32(offsetof(CPUX86State, cc_dst), "cc_dst");
     cpu_cc_src = tcg_global_mem_new_i32(offsetof(CPUX86State, cc_src), "cc_src");
     cpu_cc_src2 = tcg_global_mem_new_i32(offsetof(CPUX86State, cc_src2), "cc_src2");
+    cpu_cc_lazy = tcg_global_mem_new_i32(offsetof(CPUX86State, cc_lazy), "cc_lazy");
     cpu_df = tcg_global_mem_new_i32(offsetof(CPUX86State, df), "df");
 }
 
@@ -74,12 +77,21 @@ TCGv_i32 x86_temp(DisasContext *s)
     return t;
 }
 
+TCGv_i32 x86_A0(DisasContext *s)
+{
+    if (!s->A0) {
+        s->A0 = x86_temp(s);
+    }
+    return s->A0;
+}
+
 static void x86_free_temps(DisasContext *s)
 {
     for (int i = 0; i < s->nb_temps; i++) {
         tcg_temp_free_i32(s->temps[i]);
     }
     s->nb_temps = 0;
+    s->A0 = NULL;
 }
 
 void gen_helper_env(DisasContext *s, const TCGHelperInfo *info, TCGv_i32 ret,
@@ -188,7 +200,13 @@ void gen_set_cc_op(DisasContext *s, int op)
     s->srcT_valid = false;
     s->cc_dst_narrow = false;
     if (op != CC_OP_DYNAMIC) {
+        assert(op >= CC_OP_EFLAGS && op < CC_OP_NB);
         tcg_gen_movi_i32(cpu_cc_op, op);
+        if (s->lazy_written) {
+            /* Only CC_OP_LAZY ops read it: spare the IR op when it is clean. */
+            tcg_gen_discard_i32(cpu_cc_lazy);
+            s->lazy_written = false;
+        }
         /*
          * Operands the new op does not read are dead: their stores at the end of
          * the TB can go (a shift's cc_src before a logic op, say). Liveness still
@@ -200,12 +218,20 @@ void gen_set_cc_op(DisasContext *s, int op)
         if (op >= CC_OP_LOGICB && op <= CC_OP_LOGICL) {
             tcg_gen_discard_i32(cpu_cc_src);
         }
-        if ((op < CC_OP_ADCB || op > CC_OP_SBBL ||
+        if (s->src2_written &&
+            (op < CC_OP_ADCB || op > CC_OP_SBBL ||
              (op >= CC_OP_SUBB && op <= CC_OP_SUBL)) &&
             !(op >= CC_OP_SMULB && op <= CC_OP_SMULL)) {
             tcg_gen_discard_i32(cpu_cc_src2);
+            s->src2_written = false;
         }
     }
+}
+
+void gen_set_cc_src2(DisasContext *s, TCGv_i32 v)
+{
+    tcg_gen_mov_i32(cpu_cc_src2, v);
+    s->src2_written = true;
 }
 
 static const TCGHelperInfo info_set_inhibit =
@@ -417,8 +443,16 @@ TCGv_i32 gen_ea_offset(DisasContext *s, X86ModRM *m)
 void gen_lea_modrm(DisasContext *s, X86ModRM *m)
 {
     TCGv_i32 off = gen_ea_offset(s, m);
+    int seg = s->override >= 0 ? s->override : m->def_seg;
 
-    gen_lea_seg(s, s->A0, off, m->def_seg, s->override);
+    if (s->aflag == MO_32 && !s->addseg && (seg == R_DS || seg == R_ES || seg == R_SS)) {
+        /* Flat: the offset temp (fresh for this insn) is the address; a copy
+         * would only cost IR ops. */
+        s->A0 = off;
+        x86_seg_record(s, off, seg);
+        return;
+    }
+    gen_lea_seg(s, x86_A0(s), off, m->def_seg, s->override);
 }
 
 static const TCGHelperInfo info_seg_check =
@@ -542,7 +576,7 @@ void gen_ld_rm(DisasContext *s, X86Insn *d, MemOp ot, TCGv_i32 dst)
 {
     if (d->m.is_mem) {
         gen_lea_modrm(s, &d->m);
-        gen_ld_mem(s, ot, dst, s->A0);
+        gen_ld_mem(s, ot, dst, x86_A0(s));
     } else {
         gen_ld_reg(s, ot, dst, d->m.rm);
     }
@@ -551,7 +585,7 @@ void gen_ld_rm(DisasContext *s, X86Insn *d, MemOp ot, TCGv_i32 dst)
 void gen_st_rm(DisasContext *s, X86Insn *d, MemOp ot, TCGv_i32 val)
 {
     if (d->m.is_mem) {
-        gen_st_mem(s, ot, val, s->A0);
+        gen_st_mem(s, ot, val, x86_A0(s));
     } else {
         gen_st_reg(s, ot, d->m.rm, val);
     }
@@ -588,10 +622,16 @@ void gen_esp_add(DisasContext *s, int32_t delta)
 void gen_push(DisasContext *s, MemOp ot, TCGv_i32 val)
 {
     TCGv_i32 nsp = x86_temp(s);
-    TCGv_i32 a = x86_temp(s);
+    TCGv_i32 a;
 
     tcg_gen_subi_i32(nsp, cpu_regs[R_ESP], 1 << ot);
-    gen_stack_addr(s, a, nsp);
+    if (s->ss32 && !s->addseg) {
+        a = nsp;
+        x86_seg_record(s, a, R_SS);
+    } else {
+        a = x86_temp(s);
+        gen_stack_addr(s, a, nsp);
+    }
     gen_st_mem(s, ot, val, a);
     if (s->ss32) {
         tcg_gen_mov_i32(cpu_regs[R_ESP], nsp);
@@ -602,9 +642,16 @@ void gen_push(DisasContext *s, MemOp ot, TCGv_i32 val)
 
 void gen_pop_peek(DisasContext *s, MemOp ot, TCGv_i32 dst)
 {
-    TCGv_i32 a = x86_temp(s);
+    TCGv_i32 a;
 
-    gen_stack_addr(s, a, cpu_regs[R_ESP]);
+    if (s->ss32 && !s->addseg) {
+        /* Flat 32-bit stack: esp is the address, no copy. */
+        a = cpu_regs[R_ESP];
+        x86_seg_record(s, a, R_SS);
+    } else {
+        a = x86_temp(s);
+        gen_stack_addr(s, a, cpu_regs[R_ESP]);
+    }
     gen_ld_mem(s, ot, dst, a);
 }
 
@@ -621,9 +668,10 @@ void gen_compute_eflags(DisasContext *s, TCGv_i32 dst)
         tcg_gen_mov_i32(dst, cpu_cc_src);
         return;
     }
-    tcg_gen_callN(&info_cc_all, tcgv_i32_temp(dst), 4,
+    tcg_gen_callN(&info_cc_all, tcgv_i32_temp(dst), 5,
                   (TCGTemp *[]){ tcgv_i32_temp(cpu_cc_op), tcgv_i32_temp(cpu_cc_dst),
-                                 tcgv_i32_temp(cpu_cc_src), tcgv_i32_temp(cpu_cc_src2) });
+                                 tcgv_i32_temp(cpu_cc_src), tcgv_i32_temp(cpu_cc_src2),
+                                 tcgv_i32_temp(cpu_cc_lazy) });
 }
 
 void gen_compute_cf(DisasContext *s, TCGv_i32 dst)
@@ -642,12 +690,18 @@ void gen_compute_cf(DisasContext *s, TCGv_i32 dst)
         tcg_gen_andi_i32(dst, cpu_cc_src, CC_C);
         return;
     }
-    if (op >= CC_OP_SUBB && op <= CC_OP_SUBL) {
-        /* Borrow of a - b where a = dst + src. */
-        MemOp ot = op - CC_OP_SUBB;
+    if ((op >= CC_OP_SUBB && op <= CC_OP_SUBL) || (op >= CC_OP_CMPB && op <= CC_OP_CMPL)) {
+        /* Borrow of a - b where a = dst + src (SUB) or dst (CMP). */
+        MemOp ot = op >= CC_OP_CMPB ? op - CC_OP_CMPB : op - CC_OP_SUBB;
         TCGv_i32 a = x86_temp(s), b = x86_temp(s);
 
-        tcg_gen_add_i32(a, cpu_cc_dst, cpu_cc_src);
+        if (op >= CC_OP_CMPB) {
+            tcg_gen_mov_i32(a, cpu_cc_dst);
+        } else if (s->srcT_valid) {
+            tcg_gen_mov_i32(a, s->cc_srcT);
+        } else {
+            tcg_gen_add_i32(a, cpu_cc_dst, cpu_cc_src);
+        }
         if (ot == MO_8) {
             tcg_gen_ext8u_i32(a, a);
             tcg_gen_ext8u_i32(b, cpu_cc_src);
@@ -690,9 +744,10 @@ void gen_compute_cf(DisasContext *s, TCGv_i32 dst)
         tcg_gen_setcondi_i32(TCG_COND_NE, dst, cpu_cc_src, 0);
         return;
     }
-    tcg_gen_callN(&info_cc_c, tcgv_i32_temp(dst), 4,
+    tcg_gen_callN(&info_cc_c, tcgv_i32_temp(dst), 5,
                   (TCGTemp *[]){ tcgv_i32_temp(cpu_cc_op), tcgv_i32_temp(cpu_cc_dst),
-                                 tcgv_i32_temp(cpu_cc_src), tcgv_i32_temp(cpu_cc_src2) });
+                                 tcgv_i32_temp(cpu_cc_src), tcgv_i32_temp(cpu_cc_src2),
+                                 tcgv_i32_temp(cpu_cc_lazy) });
 }
 
 void gen_flags_to_eflags_op(DisasContext *s)
@@ -723,7 +778,8 @@ static void gen_ext_sized(TCGv_i32 dst, TCGv_i32 src, MemOp ot, bool sign)
  * logic op whose kind is known at translation time, the condition is computed from
  * the operands directly; otherwise from the materialized flags.
  */
-void gen_cc_eval(DisasContext *s, int cc, TCGv_i32 dst)
+static bool gen_cc_prepare(DisasContext *s, int cc, TCGCond *condp, TCGv_i32 *ap,
+                           TCGv_i32 *bp)
 {
     int inv = cc & 1;
     int base = cc >> 1;
@@ -731,25 +787,40 @@ void gen_cc_eval(DisasContext *s, int cc, TCGv_i32 dst)
     TCGCond cond = TCG_COND_NEVER;
     TCGv_i32 a = NULL, b = NULL;
 
-    if (op >= CC_OP_SUBB && op <= CC_OP_SUBL && base != 0 && base != 5) {
-        MemOp ot = op - CC_OP_SUBB;
+    if (((op >= CC_OP_SUBB && op <= CC_OP_SUBL) || (op >= CC_OP_CMPB && op <= CC_OP_CMPL)) &&
+        base != 0 && base != 5) {
+        bool cmp = op >= CC_OP_CMPB;
+        MemOp ot = cmp ? op - CC_OP_CMPB : op - CC_OP_SUBB;
         bool sign = base == 6 || base == 7;
 
-        a = x86_temp(s);
-        b = x86_temp(s);
-        if (s->srcT_valid) {
-            tcg_gen_mov_i32(a, s->cc_srcT);
+        if (ot == MO_32 && (cmp || s->srcT_valid) && base != 4) {
+            /* The operands as they are: no copies (the caller uses them at once). */
+            a = cmp ? cpu_cc_dst : s->cc_srcT;
+            b = cpu_cc_src;
         } else {
-            tcg_gen_add_i32(a, cpu_cc_dst, cpu_cc_src);
+            a = x86_temp(s);
+            b = x86_temp(s);
+            if (cmp) {
+                tcg_gen_mov_i32(a, cpu_cc_dst);
+            } else if (s->srcT_valid) {
+                tcg_gen_mov_i32(a, s->cc_srcT);
+            } else {
+                tcg_gen_add_i32(a, cpu_cc_dst, cpu_cc_src);
+            }
+            gen_ext_sized(a, a, ot, sign);
+            gen_ext_sized(b, cpu_cc_src, ot, sign);
         }
-        gen_ext_sized(a, a, ot, sign);
-        gen_ext_sized(b, cpu_cc_src, ot, sign);
         switch (base) {
         case 1: cond = TCG_COND_LTU; break;   /* B */
         case 2: cond = TCG_COND_EQ; break;    /* Z */
         case 3: cond = TCG_COND_LEU; break;   /* BE */
         case 4:                               /* S */
-            gen_ext_sized(a, cpu_cc_dst, ot, true);
+            if (cmp) {
+                tcg_gen_sub_i32(a, cpu_cc_dst, cpu_cc_src);
+                gen_ext_sized(a, a, ot, true);
+            } else {
+                gen_ext_sized(a, cpu_cc_dst, ot, true);
+            }
             tcg_gen_movi_i32(b, 0);
             cond = TCG_COND_LT;
             break;
@@ -759,10 +830,10 @@ void gen_cc_eval(DisasContext *s, int cc, TCGv_i32 dst)
     } else if (op >= CC_OP_LOGICB && op <= CC_OP_LOGICL && base != 5) {
         MemOp ot = op - CC_OP_LOGICB;
 
-        a = x86_temp(s);
-        if (s->cc_dst_narrow) {
-            tcg_gen_mov_i32(a, cpu_cc_dst);
+        if (s->cc_dst_narrow || ot == MO_32) {
+            a = cpu_cc_dst;
         } else {
+            a = x86_temp(s);
             gen_ext_sized(a, cpu_cc_dst, ot, true);
         }
         b = tcg_constant_i32(0);
@@ -775,22 +846,77 @@ void gen_cc_eval(DisasContext *s, int cc, TCGv_i32 dst)
         case 6: cond = TCG_COND_LT; break;      /* SF^OF = SF */
         case 7: cond = TCG_COND_LE; break;      /* ZF | SF */
         }
-    } else if (op >= CC_OP_ADDB && op <= CC_OP_SARL && (base == 2 || base == 4)) {
+    } else if (((op >= CC_OP_ADDB && op <= CC_OP_SARL) || CC_OP_IS_TR_LAZY(op)) &&
+               (base == 2 || base == 4)) {
         /* ZF and SF come from the sized result for every op that keeps it in
-         * cc_dst (ADD/ADC/SBB/INC/DEC/SHL/SAR here; SUB and LOGIC above). */
-        MemOp ot = (op - CC_OP_ADDB) % 3;
+         * cc_dst (ADD/ADC/SBB/INC/DEC/SHL/SAR and lazy INC/DEC here; SUB and
+         * LOGIC above). */
+        MemOp ot = CC_OP_IS_TR_LAZY(op) ? CC_OP_TR_LAZY_K(op) % 3 : (op - CC_OP_ADDB) % 3;
 
-        a = x86_temp(s);
-        gen_ext_sized(a, cpu_cc_dst, ot, true);
+        if (ot == MO_32) {
+            a = cpu_cc_dst;
+        } else {
+            a = x86_temp(s);
+            gen_ext_sized(a, cpu_cc_dst, ot, true);
+        }
         b = tcg_constant_i32(0);
         cond = base == 2 ? TCG_COND_EQ : TCG_COND_LT;
     }
-    if (a) {
-        if (cond == TCG_COND_NEVER) {
-            tcg_gen_movi_i32(dst, inv);
-        } else {
-            tcg_gen_setcond_i32(inv ? tcg_invert_cond(cond) : cond, dst, a, b);
-        }
+    if (!a) {
+        return false;
+    }
+    /* NEVER stays NEVER (or becomes ALWAYS when inverted): setcond/movcond fold it. */
+    *condp = inv ? tcg_invert_cond(cond) : cond;
+    *ap = a;
+    *bp = b;
+    return true;
+}
+
+/*
+ * dst = condition cc ? vtrue : vfalse (CMOVcc), comparing the operands of the op
+ * that set the flags directly when gen_cc_prepare knows them.
+ */
+void gen_cc_movcond(DisasContext *s, int cc, TCGv_i32 dst, TCGv_i32 vtrue,
+                    TCGv_i32 vfalse)
+{
+    TCGCond cond;
+    TCGv_i32 a, b;
+
+    if (gen_cc_prepare(s, cc, &cond, &a, &b)) {
+        tcg_gen_movcond_i32(cond, dst, a, b, vtrue, vfalse);
+    } else {
+        TCGv_i32 c = x86_temp(s);
+
+        gen_cc_eval(s, cc, c);
+        tcg_gen_movcond_i32(TCG_COND_NE, dst, c, tcg_constant_i32(0), vtrue, vfalse);
+    }
+}
+
+/* Branch to l when condition cc holds (Jcc): one compare of the operands if known. */
+void gen_cc_brcond(DisasContext *s, int cc, TCGLabel *l)
+{
+    TCGCond cond;
+    TCGv_i32 a, b;
+
+    if (gen_cc_prepare(s, cc, &cond, &a, &b)) {
+        tcg_gen_brcond_i32(cond, a, b, l);
+    } else {
+        TCGv_i32 c = x86_temp(s);
+
+        gen_cc_eval(s, cc, c);
+        tcg_gen_brcondi_i32(TCG_COND_NE, c, 0, l);
+    }
+}
+
+void gen_cc_eval(DisasContext *s, int cc, TCGv_i32 dst)
+{
+    int inv = cc & 1;
+    int base = cc >> 1;
+    TCGCond cond;
+    TCGv_i32 a, b;
+
+    if (gen_cc_prepare(s, cc, &cond, &a, &b)) {
+        tcg_gen_setcond_i32(cond, dst, a, b);
         return;
     }
 
@@ -1109,6 +1235,8 @@ static void x86_tr_init_disas_context(DisasContextBase *db, CPUState *cs)
     s->cc_srcT = tcg_temp_new_i32();
     s->srcT_valid = false;
     s->cc_dst_narrow = false;
+    s->lazy_written = false;
+    s->src2_written = false;
     s->nb_temps = 0;
     s->nb_cold = 0;
     s->seg_dynamic = 0;
@@ -1152,7 +1280,7 @@ static void x86_tr_translate_insn(DisasContextBase *db, CPUState *cs)
     s->pc_start_eip = pc - s->cs_base;
     s->shadow_insn = s->shadow_pending;
     s->shadow_pending = false;
-    s->A0 = x86_temp(s);
+    s->A0 = NULL;    /* allocated on first use (x86_A0): most insns never touch memory */
     s->last_seg = -1;
     s->nb_seg_addrs = 0;
     if (s->flags & HF_INHIBIT_IRQ_MASK) {

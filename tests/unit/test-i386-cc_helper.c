@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include "../../target-i386/internal.h"
+#include "migration/vmstate.h"
 
 #define ARITH (CC_C | CC_P | CC_A | CC_Z | CC_S | CC_O)
 
@@ -165,7 +166,7 @@ Test(i386_cc, smul_overflow_matches_host_imul)
         __asm__ volatile("imull %2, %0; pushfq; popq %1" : "+r"(r), "=r"(f) : "r"(b) : "cc");
         cr_assert_eq(x86_cc_compute_all(CC_OP_SMULL, r, a, b) & (CC_C | CC_O),
                      (uint32_t)f & (CC_C | CC_O), "imull %#x %#x", a, b);
-        cr_assert_eq(helper_x86_cc_c(CC_OP_SMULL, r, a, b), (uint32_t)f & CC_C);
+        cr_assert_eq(helper_x86_cc_c(CC_OP_SMULL, r, a, b, 0), (uint32_t)f & CC_C);
         r = a;
         __asm__ volatile("imulw %w2, %w0; pushfq; popq %1" : "+r"(r), "=r"(f) : "r"(b) : "cc");
         cr_assert_eq(x86_cc_compute_all(CC_OP_SMULW, r, a, b) & (CC_C | CC_O),
@@ -192,8 +193,92 @@ Test(i386_cc, carry_helper_matches_full_flags)
                 src = x;
             }
             uint32_t want = x86_cc_compute_all(op, dst, src, src2) & CC_C;
-            cr_assert_eq(helper_x86_cc_c(op, dst, src, src2), want,
+            cr_assert_eq(helper_x86_cc_c(op, dst, src, src2, 0), want,
                          "op %u dst %#x src %#x src2 %u", op, dst, src, src2);
         }
     }
+}
+
+/* CMP keeps its operands (CC_OP_CMP*): the flags of the subtraction, as the host's. */
+Test(i386_cc, cmp_operands_match_host_cmp)
+{
+    for (int i = 0; i < 20000; i++) {
+        uint32_t a = operand(i % 40), b = operand((i / 40) % 40), r, f;
+        int w = i % 3;
+
+        HOST2("cmpb", "cmpw", "cmpl", w, a, b, 0, r, f);
+        cr_assert_eq(r, a);
+        cr_assert_eq(x86_cc_compute_all(CC_OP_CMPB + w, a, b, 0), f, "cmp w%d %x %x", w, a, b);
+        cr_assert_eq(helper_x86_cc_c(CC_OP_CMPB + w, a, b, 0, 0), f & CC_C);
+    }
+}
+
+/*
+ * CC_OP_LAZY: INC/DEC after an op kept for its CF. The flags must be those of the
+ * host running the op and then the INC/DEC, through both entry points (the full
+ * flags and the carry only), and through env (x86_cc_flags).
+ */
+Test(i386_cc, lazy_incdec_keeps_previous_carry)
+{
+    CPUX86State env;
+
+    memset(&env, 0, sizeof(env));
+    for (int i = 0; i < 6000; i++) {
+        uint32_t a = operand(i % 40), b = operand((i / 40) % 40), r, f, r2;
+        uint64_t f2;
+        int w = i % 3, prev_op;
+
+        if (i & 1) {
+            HOST2("addb", "addw", "addl", w, a, b, 0, r, f);
+            prev_op = CC_OP_ADDB + w;
+            env.cc_lazy = r;
+        } else {
+            HOST2("cmpb", "cmpw", "cmpl", w, a, b, 0, r, f);
+            prev_op = CC_OP_CMPB + w;
+            env.cc_lazy = a;
+        }
+        /* The host's INCL/DECB keeps the CF of the op above. */
+        r2 = b;
+        if (i & 2) {
+            __asm__ volatile("pushq %q2; popfq; incl %0; pushfq; popq %1"
+                             : "+r"(r2), "=r"(f2) : "r"((uint64_t)f) : "cc");
+        } else {
+            __asm__ volatile("pushq %q2; popfq; decb %b0; pushfq; popq %1"
+                             : "+q"(r2), "=r"(f2) : "r"((uint64_t)f) : "cc");
+        }
+        env.cc_op = CC_OP_LAZY + (prev_op << 3) + ((i & 2) ? 2 : 3);
+        env.cc_dst = r2;
+        env.cc_src = b;
+        env.cc_src2 = 0;
+        cr_assert_eq(x86_cc_flags(&env), (uint32_t)f2 & ARITH, "i %d op %d", i, prev_op);
+        cr_assert_eq(x86_cc_compute_ext(env.cc_op, r2, b, 0, env.cc_lazy),
+                     (uint32_t)f2 & ARITH);
+        cr_assert_eq(helper_x86_cc_c(env.cc_op, r2, b, 0, env.cc_lazy), f & CC_C);
+    }
+}
+
+/* cc_lazy is not migrated: saving folds a CC_OP_LAZY state into CC_OP_EFLAGS with
+ * the same flags (and leaves other states alone). */
+Test(i386_cc, pre_save_folds_lazy_state)
+{
+    static CPUX86State env;
+    uint32_t want;
+
+    memset(&env, 0, sizeof(env));
+    env.cc_op = CC_OP_LAZY + (CC_OP_SUBL << 3) + 2;     /* SUBL, then INCL */
+    env.cc_lazy = 0xfffffffe;                           /* 1 - 3: borrow */
+    env.cc_src = 3;
+    env.cc_dst = 0xffffffff;                            /* -2 + 1 */
+    want = x86_cc_flags(&env);
+    cr_assert(want & CC_C);
+    cr_assert_eq(vmstate_x86_cpu.pre_save(&env), 0);
+    cr_assert_eq(env.cc_op, CC_OP_EFLAGS);
+    cr_assert_eq(x86_cc_flags(&env), want);
+
+    env.cc_op = CC_OP_SUBL;
+    env.cc_dst = 5;
+    env.cc_src = 7;
+    cr_assert_eq(vmstate_x86_cpu.pre_save(&env), 0);
+    cr_assert_eq(env.cc_op, CC_OP_SUBL);
+    cr_assert_eq(env.cc_dst, 5);
 }

@@ -164,6 +164,15 @@ ALU1(incw, "incw", "%w0", F_ALL)
 ALU1(incb, "incb", "%b0", F_ALL)
 ALU1(decl, "decl", "%0", F_ALL)
 ALU1(decb, "decb", "%b0", F_ALL)
+/* Two-operand ALU ops with the same register twice (the translator must not read
+ * the destination in place as the source: SBB reg, reg is Linux's mask idiom). */
+ALU1(addself, "addl %0,", "%0", F_ALL)
+ALU1(subself, "subl %0,", "%0", F_ALL)
+ALU1(sbbself, "sbbl %0,", "%0", F_ALL)
+ALU1(adcself, "adcl %0,", "%0", F_ALL)
+ALU1(xorself, "xorl %0,", "%0", F_CF | F_PF | F_ZF | F_SF | F_OF)
+ALU1(cmpself, "cmpl %0,", "%0", F_ALL)
+ALU1(subselfw, "subw %w0,", "%w0", F_ALL)
 ALU1(negl, "negl", "%0", F_ALL)
 ALU1(negw, "negw", "%w0", F_ALL)
 ALU1(negb, "negb", "%b0", F_ALL)
@@ -331,7 +340,9 @@ ROTI(rori31, "rorl", 31)
             __asm__ volatile(INSN " $" #IMM ", " REG "; je 1f; orl $1, %[j]; 1:\n\t" \
                              INSN " $" #IMM ", " REG "; js 2f; orl $2, %[j]; 2:\n\t" \
                              INSN " $" #IMM ", " REG "; jle 3f; orl $4, %[j]; 3:\n\t" \
-                             INSN " $" #IMM ", " REG "; jg 4f; orl $8, %[j]; 4:"  \
+                             INSN " $" #IMM ", " REG "; jg 4f; orl $8, %[j]; 4:\n\t" \
+                             INSN " $" #IMM ", " REG "; jo 5f; orl $16, %[j]; 5:\n\t" \
+                             INSN " $" #IMM ", " REG "; jnc 6f; orl $32, %[j]; 6:" \
                              : [j] "+r"(j) : "a"(a) : "cc");               \
             record(#NAME, a, IMM, j, 0);                                       \
         }                                                                      \
@@ -348,6 +359,140 @@ TESTI(testilneg, "testl", "%%eax", 0x80000001)
 CMPCC(cmpccl, "cmpl", "%[a]", "%[b]")
 CMPCC(cmpccw, "cmpw", "%w[a]", "%w[b]")
 CMPCC(cmpccb, "cmpb", "%b[a]", "%b[b]")
+
+/*
+ * INC/DEC at the start of a block (after a jump), where the translator does not know
+ * the op before it and keeps that op for CF instead of computing it: PRE sets the
+ * flags, then INC/DEC after a JMP, JS on its SF, another INC/DEC at the JS target (an
+ * op kept twice), JB on the CF kept from PRE, two INC/DECs in one block, PUSHF and
+ * ADC.
+ */
+#define INCLAZY(NAME, PRE, INC1, INC2)                                         \
+    static void t_##NAME(void)                                                 \
+    {                                                                          \
+        begin();                                                               \
+        for (unsigned i = 0; i < N_EDGE * N_EDGE + N_RANDOM; i++) {            \
+            uint32_t a, b, fin, j = 0, f;                                      \
+            if (i < N_EDGE * N_EDGE) {                                         \
+                a = edge[i / N_EDGE];                                          \
+                b = edge[i % N_EDGE];                                          \
+            } else {                                                           \
+                a = operand(N_EDGE);                                           \
+                b = operand(N_EDGE);                                           \
+            }                                                                  \
+            fin = (i & 1) ? 0x8d5 : 0x002;                                     \
+            uint32_t r = a;                                                    \
+            __asm__ volatile("pushl %[fin]; popfl\n\t" PRE "\n\t"              \
+                             "jmp 1f\n1:\t" INC1 "\n\t"                          \
+                             "js 2f; orl $1, %[j]\n2:\t" INC2 "\n\t"               \
+                             "jb 3f; orl $2, %[j]\n3:\t" INC1 "\n\t"               \
+                             INC2 "\n\t"                                         \
+                             "pushfl; popl %[f]\n\t"                           \
+                             INC1 "; adcl $0, %[j]"                              \
+                             : "+a"(r), [j] "+r"(j), [f] "=&r"(f)              \
+                             : "c"(b), [fin] "r"(fin) : "edx", "cc");          \
+            record(#NAME, a, b, r, (f & F_ALL) | (j << 12));                   \
+        }                                                                      \
+        report(#NAME);                                                         \
+    }
+
+INCLAZY(incl_add, "addl %%ecx, %%eax", "incl %%eax", "incl %%eax")
+INCLAZY(incl_sub, "subl %%ecx, %%eax", "incl %%eax", "decl %%eax")
+INCLAZY(decl_cmpb, "cmpb %%cl, %%al", "decl %%eax", "decl %%eax")
+INCLAZY(incw_sbb, "sbbl %%ecx, %%eax", "incw %%ax", "decw %%ax")
+INCLAZY(decb_adc, "adcw %%cx, %%ax", "decb %%al", "incb %%al")
+INCLAZY(incl_and, "andl %%ecx, %%eax", "incl %%eax", "incl %%eax")
+INCLAZY(incb_shl, "shll %%cl, %%eax", "incb %%al", "incb %%al")
+INCLAZY(decl_sar, "sarb %%cl, %%al", "decl %%eax", "incl %%eax")
+INCLAZY(incl_imul, "imull %%ecx, %%eax", "incl %%eax", "decl %%eax")
+INCLAZY(decl_mul, "mull %%ecx", "decl %%eax", "decl %%eax")
+INCLAZY(incl_bt, "btl %%ecx, %%eax", "incl %%eax", "incl %%eax")
+INCLAZY(decl_inc, "incl %%ecx", "decl %%eax", "incw %%ax")
+INCLAZY(incl_popf, "nop", "incl %%eax", "decb %%al")
+/* The same after INC/DEC in the block of a known op (its CF is kept as well). */
+INCLAZY(add_incl, "addl %%ecx, %%eax; incl %%eax; jnc 5f; orl $4, %[j]; 5:",
+        "incl %%eax", "decl %%eax")
+INCLAZY(sub_decl, "subl %%ecx, %%eax; decl %%eax; jbe 5f; orl $4, %[j]; 5:",
+        "decl %%eax", "incb %%al")
+INCLAZY(sbb_decw, "sbbw %%cx, %%ax; decw %%ax; decl %%eax; ja 5f; orl $4, %[j]; 5:",
+        "incl %%eax", "incl %%eax")
+INCLAZY(adc_incb, "adcb %%cl, %%al; incb %%al; pushfl; popl %%edx; andl $0x8d5, %%edx; "
+        "addl %%edx, %[j]", "decl %%eax", "decl %%eax")
+INCLAZY(imul_incl, "imull %%ecx, %%eax; incl %%eax; adcl $0, %[j]", "incl %%eax",
+        "decl %%eax")
+INCLAZY(shl_decl, "shll %%cl, %%eax; decl %%eax; setc %%dl; movzbl %%dl, %%edx; "
+        "addl %%edx, %[j]", "incl %%eax", "incw %%ax")
+
+/*
+ * CMOVcc (all 16) right after the op that set the flags, which the translator turns
+ * into one compare of that op's operands; then ADC and SBB after CMP and SUB (the
+ * carry from the kept operands).
+ */
+#define CMOV1(OP, CC, SFX, R)                                                  \
+    __asm__ volatile(OP "; movl %[x], %[r]; cmov" CC SFX " " R                 \
+                     : [r] "=&r"(v) : [a] "r"(a), [b] "r"(b), [x] "r"(x),      \
+                       [y] "r"(y) : "cc");                                     \
+    m = m * 3 + (v == y)
+
+#define CMOVCC(NAME, OP, SFX, R)                                               \
+    static void t_##NAME(void)                                                 \
+    {                                                                          \
+        begin();                                                               \
+        for (unsigned i = 0; i < N_EDGE * N_EDGE + N_RANDOM; i++) {            \
+            uint32_t a, b, x = 0x1111, y = 0x2222, v, m = 0;                   \
+            if (i < N_EDGE * N_EDGE) {                                         \
+                a = edge[i / N_EDGE];                                          \
+                b = edge[i % N_EDGE];                                          \
+            } else {                                                           \
+                a = operand(N_EDGE);                                           \
+                b = (i & 4) ? a ^ (1u << (i % 32)) : operand(N_EDGE);          \
+            }                                                                  \
+            CMOV1(OP, "o", SFX, R); CMOV1(OP, "no", SFX, R);                   \
+            CMOV1(OP, "b", SFX, R); CMOV1(OP, "ae", SFX, R);                   \
+            CMOV1(OP, "e", SFX, R); CMOV1(OP, "ne", SFX, R);                   \
+            CMOV1(OP, "be", SFX, R); CMOV1(OP, "a", SFX, R);                   \
+            CMOV1(OP, "s", SFX, R); CMOV1(OP, "ns", SFX, R);                   \
+            CMOV1(OP, "p", SFX, R); CMOV1(OP, "np", SFX, R);                   \
+            CMOV1(OP, "l", SFX, R); CMOV1(OP, "ge", SFX, R);                   \
+            CMOV1(OP, "le", SFX, R); CMOV1(OP, "g", SFX, R);                   \
+            uint32_t c1 = a, c2 = a;                                           \
+            __asm__ volatile("cmpl %[b], %[a]; adcl %[b], %[c1]\n\t"            \
+                             "subl %[b], %[a]; sbbl %[b], %[c2]"               \
+                             : [c1] "+r"(c1), [c2] "+r"(c2), [a] "+r"(a)       \
+                             : [b] "r"(b) : "cc");                             \
+            record(#NAME, a, b, m, c1 ^ (c2 << 1));                            \
+        }                                                                      \
+        report(#NAME);                                                         \
+    }
+
+CMOVCC(cmovcmpl, "cmpl %[b], %[a]", "l", "%[y], %[r]")
+CMOVCC(cmovcmpw, "cmpw %w[b], %w[a]", "w", "%w[y], %w[r]")
+CMOVCC(cmovtest, "testl %[b], %[a]", "l", "%[y], %[r]")
+CMOVCC(cmovadd, "movl %[a], %[r]; addl %[b], %[r]", "l", "%[y], %[r]")
+CMOVCC(cmovdec, "movl %[a], %[r]; jmp 1f; 1: decl %[r]", "l", "%[y], %[r]")
+
+/* SETcc into AL..BL after CMP: the upper 24 bits kept, also when zeroed by XOR. */
+static void t_setreg(void)
+{
+    begin();
+    for (unsigned i = 0; i < N_EDGE * N_EDGE + N_RANDOM; i++) {
+        uint32_t a, b, r1, r2;
+        if (i < N_EDGE * N_EDGE) {
+            a = edge[i / N_EDGE];
+            b = edge[i % N_EDGE];
+        } else {
+            a = operand(N_EDGE);
+            b = operand(N_EDGE);
+        }
+        r1 = a ^ 0x5a5a5a5a;
+        __asm__ volatile("cmpl %[b], %[a]; setb %b[r1]\n\t"
+                         "xorl %[r2], %[r2]; cmpl %[b], %[a]; setl %b[r2]"
+                         : [r1] "+q"(r1), [r2] "=&q"(r2)
+                         : [a] "r"(a), [b] "r"(b) : "cc");
+        record("setreg", a, b, r1, r2);
+    }
+    report("setreg");
+}
 
 static void t_shld(void)
 {
@@ -998,13 +1143,18 @@ int main(int argc, char **argv)
         t_xorl, t_xorw, t_xorb, t_cmpl, t_cmpw, t_cmpb, t_testl, t_testw, t_testb,
         t_xaddl, t_xaddw, t_xaddb, t_imul2l, t_imul2w, t_bsfl, t_bsrl, t_bsfw,
         t_btl, t_btsl, t_btrl, t_btcl, t_btsw, t_cmovbl, t_cmovlel, t_cmovow, t_cmovpl,
-        t_incl, t_incw, t_incb, t_decl, t_decb, t_negl, t_negw, t_negb, t_notl,
+        t_incl, t_incw, t_incb, t_decl, t_decb, t_addself, t_subself, t_sbbself,
+        t_adcself, t_xorself, t_cmpself, t_subselfw, t_negl, t_negw, t_negb, t_notl,
         t_bswap, t_daa, t_das, t_aaa, t_aas, t_aam, t_aad, t_cbw, t_cwde, t_sahf,
         t_lahf, t_seto, t_setb, t_setbe, t_sets, t_setp, t_setl, t_setle, t_setg,
         t_shll, t_shrl, t_sarl, t_shlw, t_shrw, t_sarb, t_shlb, t_roll, t_rorl,
         t_rolw, t_rorb, t_rcll, t_rcrl, t_rclw, t_rcrb, t_roli1, t_roli7, t_roli16,
         t_rori1, t_rori12, t_rori31, t_cmpccl, t_cmpccw, t_cmpccb, t_testib1, t_testib7f,
-        t_testib80, t_testiw, t_testil, t_testilneg, t_shld, t_muldiv,
+        t_testib80, t_testiw, t_testil, t_testilneg, t_incl_add, t_incl_sub,
+        t_decl_cmpb, t_incw_sbb, t_decb_adc, t_incl_and, t_incb_shl, t_decl_sar,
+        t_incl_imul, t_decl_mul, t_incl_bt, t_decl_inc, t_incl_popf, t_add_incl,
+        t_sub_decl, t_sbb_decw, t_adc_incb, t_imul_incl, t_shl_decl, t_cmovcmpl,
+        t_cmovcmpw, t_cmovtest, t_cmovadd, t_cmovdec, t_setreg, t_shld, t_muldiv,
         t_cmpxchg, t_string, t_x87, t_mmx, t_sse, t_sse2, t_signals,
     };
 
