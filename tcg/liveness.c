@@ -58,6 +58,11 @@ typedef struct LivenessState {
     uint8_t state[TCG_MAX_TEMPS];
     bool read_later[TCG_MAX_TEMPS];   /* used as an input somewhere after this point */
     bool backward_branch;             /* a loop exists: be conservative for TEMP_TB */
+    /* Block-end states, built once per pass so that each block end is a copy and a
+     * loop the compiler vectorises, not a switch per temp: the globals' state
+     * (the same at a BB end and at an exit), and 0xff for each TEMP_TB. */
+    uint8_t global_state[TCG_MAX_TEMPS];
+    uint8_t tb_mask[TCG_MAX_TEMPS];
 } LivenessState;
 
 /* A forward pre-pass: does any branch go to a label placed before it? */
@@ -90,76 +95,74 @@ static bool liveness_has_backward_branch(TCGContext *s)
     return false;
 }
 
-/* State just after a basic-block end (label or branch). */
+/* Fill the per-pass tables used by liveness_bb_end and liveness_bb_exit. */
+static void liveness_init_tables(LivenessState *ls)
+{
+    TCGContext *s = ls->s;
+    int i;
+
+    for (i = 0; i < s->nb_globals; i++) {
+        ls->global_state[i] = s->temps[i].kind == TEMP_GLOBAL ? TS_DEAD | TS_MEM : 0;
+    }
+    for (i = s->nb_globals; i < s->nb_temps; i++) {
+        ls->tb_mask[i] = s->temps[i].kind == TEMP_TB ? 0xff : 0;
+    }
+}
+
+/*
+ * State just after a basic-block end (label or branch): globals in env; constants
+ * dead; a TEMP_TB dead only when there are no loops and it is never read later in
+ * program order (otherwise it is kept live so the backend saves it across the edge).
+ * Temps past nb_globals are only TEMP_TB or TEMP_CONST.
+ */
 static void liveness_bb_end(LivenessState *ls)
 {
     TCGContext *s = ls->s;
-    int i;
+    int ng = s->nb_globals, nt = s->nb_temps;
+    uint8_t *restrict st = ls->state;
+    const uint8_t *restrict tbm = ls->tb_mask;
+    const bool *restrict rl = ls->read_later;
 
-    for (i = 0; i < s->nb_temps; i++) {
-        TCGTemp *ts = &s->temps[i];
-        switch (ts->kind) {
-        case TEMP_FIXED:
-            ls->state[i] = 0;
-            break;
-        case TEMP_GLOBAL:
-            ls->state[i] = TS_DEAD | TS_MEM;
-            break;
-        case TEMP_TB:
-            /* Without loops a temp never read later in program order is dead here;
-             * otherwise keep it live so the backend saves it across the edge. */
-            ls->state[i] = (ls->backward_branch || ls->read_later[i]) ? 0 : TS_DEAD;
-            break;
-        case TEMP_CONST:
-            ls->state[i] = TS_DEAD;
-            break;
+    memcpy(st, ls->global_state, ng);
+    if (ls->backward_branch) {
+        for (int i = ng; i < nt; i++) {
+            st[i] = TS_DEAD & ~tbm[i];
+        }
+    } else {
+        for (int i = ng; i < nt; i++) {
+            st[i] = TS_DEAD & ~(tbm[i] & (uint8_t)-(uint8_t)rl[i]);
         }
     }
 }
 
-/* State just after leaving the TB. */
+/* State just after leaving the TB: globals in env, everything else dead. */
 static void liveness_bb_exit(LivenessState *ls)
 {
     TCGContext *s = ls->s;
-    int i;
 
-    for (i = 0; i < s->nb_temps; i++) {
-        switch (s->temps[i].kind) {
-        case TEMP_FIXED:
-            ls->state[i] = 0;
-            break;
-        case TEMP_GLOBAL:
-            ls->state[i] = TS_DEAD | TS_MEM;
-            break;
-        case TEMP_TB:
-        case TEMP_CONST:
-            ls->state[i] = TS_DEAD;
-            break;
-        }
-    }
+    memcpy(ls->state, ls->global_state, s->nb_globals);
+    memset(ls->state + s->nb_globals, TS_DEAD, s->nb_temps - s->nb_globals);
 }
+
+/*
+ * The three below change the globals' entries only: global_state[] is
+ * TS_DEAD | TS_MEM for a TEMP_GLOBAL and 0 for TEMP_FIXED (whose state is always 0,
+ * so clearing TS_DEAD there changes nothing), which makes each a plain loop.
+ */
 
 /* Before a call that may write globals: register copies die, memory must hold them. */
 static void liveness_global_kill(LivenessState *ls)
 {
-    int i;
-
-    for (i = 0; i < ls->s->nb_globals; i++) {
-        if (ls->s->temps[i].kind == TEMP_GLOBAL) {
-            ls->state[i] = TS_DEAD | TS_MEM;
-        }
+    for (int i = 0; i < ls->s->nb_globals; i++) {
+        ls->state[i] |= ls->global_state[i];
     }
 }
 
 /* Before something that reads env (helper, possible fault): globals in memory. */
 static void liveness_global_sync(LivenessState *ls)
 {
-    int i;
-
-    for (i = 0; i < ls->s->nb_globals; i++) {
-        if (ls->s->temps[i].kind == TEMP_GLOBAL) {
-            ls->state[i] |= TS_MEM;
-        }
+    for (int i = 0; i < ls->s->nb_globals; i++) {
+        ls->state[i] |= ls->global_state[i] & TS_MEM;
     }
 }
 
@@ -168,9 +171,7 @@ static void liveness_global_sync(LivenessState *ls)
 static void liveness_global_use(LivenessState *ls)
 {
     for (int i = 0; i < ls->s->nb_globals; i++) {
-        if (ls->s->temps[i].kind == TEMP_GLOBAL) {
-            ls->state[i] &= ~TS_DEAD;
-        }
+        ls->state[i] &= ~TS_DEAD;
     }
 }
 
@@ -187,7 +188,10 @@ void tcg_liveness(TCGContext *s)
     }
     memset(ls->read_later, 0, sizeof(ls->read_later[0]) * s->nb_temps);
     ls->s = s;
-    ls->backward_branch = liveness_has_backward_branch(s);
+    ls->backward_branch = s->backward_branch_known ? s->backward_branch
+                                                   : liveness_has_backward_branch(s);
+    s->backward_branch_known = false;
+    liveness_init_tables(ls);
     liveness_bb_exit(ls);
 
     for (op = s->last_op; op; op = prev) {

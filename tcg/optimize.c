@@ -925,18 +925,51 @@ static bool opt_is_unconditional_end(TCGOpcode opc)
  */
 #define OPT_MAX_PENDING_SETCOND 8
 
-static void opt_branch_on_setcond(TCGContext *s)
+/*
+ * The last walk over the ops, which also does the sweep (a br to the label right
+ * after it goes, then labels left without branches) and notes whether a branch goes
+ * back to an earlier label, for liveness (TCGContext.backward_branch), and counts
+ * the guest memory accesses (nb_guest_mem_ops): one walk instead of four. Sweeping as we go gives what separate passes would: a label's
+ * count only drops at a br just before it, which this walk has already passed.
+ */
+static void opt_final_pass(OptContext *ctx)
 {
+    TCGContext *s = ctx->s;
     struct {
         TCGTemp *t, *a, *b;
         TCGCond c;
         TCGOpcode brc, movc;
     } tab[OPT_MAX_PENDING_SETCOND];
     int n = 0;
+    bool seen[TCG_MAX_LABELS];
+    bool backward = false;
+    int nb_mem = 0;
+    TCGOp *next;
 
-    for (TCGOp *op = s->first_op; op; op = op->next) {
+    memset(seen, 0, sizeof(seen[0]) * s->nb_labels);
+    for (TCGOp *op = s->first_op; op; op = next) {
         TCGOpcode opc = op->opc;
 
+        next = op->next;
+        if (opc == INDEX_op_br) {
+            TCGLabel *l = arg_label(op->args[0]);
+            if (next && next->opc == INDEX_op_set_label && arg_label(next->args[0]) == l) {
+                opt_remove_branch(ctx, op);
+                continue;
+            }
+            backward |= seen[l->id];
+        } else if (opc == INDEX_op_set_label) {
+            TCGLabel *l = arg_label(op->args[0]);
+            if (l->refs == 0) {
+                tcg_op_remove(s, op);
+                continue;
+            }
+            seen[l->id] = true;
+        } else if (opc == INDEX_op_brcond_i32 || opc == INDEX_op_brcond_i64) {
+            backward |= seen[arg_label(op->args[3])->id];
+        }
+
+        nb_mem += tcg_opc_is_guest_mem(opc);
         if (opc == INDEX_op_brcond_i32 || opc == INDEX_op_brcond_i64) {
             TCGTemp *t = arg_temp(op->args[0]), *z = arg_temp(op->args[1]);
             TCGCond c = (TCGCond)op->args[2];
@@ -1006,6 +1039,8 @@ static void opt_branch_on_setcond(TCGContext *s)
             }
         }
     }
+    s->backward_branch = backward;
+    s->nb_guest_mem_ops = nb_mem;
 }
 
 void tcg_optimize(TCGContext *s)
@@ -1119,19 +1154,5 @@ void tcg_optimize(TCGContext *s)
         }
     }
 
-    /* Sweep: a br to the label right after it, then labels left without branches. */
-    for (op = s->first_op; op; op = next) {
-        next = op->next;
-        if (op->opc == INDEX_op_br && next && next->opc == INDEX_op_set_label
-            && arg_label(next->args[0]) == arg_label(op->args[0])) {
-            opt_remove_branch(&ctx, op);
-        }
-    }
-    for (op = s->first_op; op; op = next) {
-        next = op->next;
-        if (op->opc == INDEX_op_set_label && arg_label(op->args[0])->refs == 0) {
-            tcg_op_remove(s, op);
-        }
-    }
-    opt_branch_on_setcond(s);
+    opt_final_pass(&ctx);
 }

@@ -101,24 +101,6 @@ bool tcg_cond_eval(TCGCond c, uint64_t a, uint64_t b, bool is64)
     g_assert_not_reached();
 }
 
-/* ---- op argument counts ---- */
-
-int tcg_op_nb_oargs(const TCGOp *op)
-{
-    if (op->opc == INDEX_op_call) {
-        return op->nb_callo;
-    }
-    return tcg_op_defs[op->opc].nb_oargs;
-}
-
-int tcg_op_nb_iargs(const TCGOp *op)
-{
-    if (op->opc == INDEX_op_call) {
-        return op->nb_calli;
-    }
-    return tcg_op_defs[op->opc].nb_iargs;
-}
-
 /* ---- context ---- */
 
 /*
@@ -143,18 +125,18 @@ static TCGTemp *tcg_temp_alloc(TCGContext *s)
     return ts;
 }
 
+_Static_assert((1 << TCG_CONST_HASH_BITS) >= 2 * TCG_MAX_TEMPS,
+               "the constant table must stay under half full");
+
 void tcg_context_init(TCGContext *s, const TCGBackend *backend)
 {
     TCGTemp *ts;
-    int i;
 
     memset(s, 0, sizeof(*s));
     s->backend = backend;
     s->backend_syncs_ldst = backend == &tcg_backend_x86_64;
     tcg_nb_free_temps[0] = tcg_nb_free_temps[1] = 0;
-    for (i = 0; i < 2; i++) {
-        s->const_table[i] = g_hash_table_new(g_int64_hash, g_int64_equal);
-    }
+    s->const_gen = 1;               /* slots start at gen 0: all free */
 
     ts = tcg_temp_alloc(s);
     ts->type = TCG_TYPE_PTR;
@@ -187,8 +169,10 @@ void tcg_func_start(TCGContext *s)
     tcg_free_op_list(s);
     s->nb_temps = s->nb_globals;
     tcg_nb_free_temps[0] = tcg_nb_free_temps[1] = 0;
-    for (i = 0; i < 2; i++) {
-        g_hash_table_remove_all(s->const_table[i]);
+    if (++s->const_gen == 0) {
+        /* Wrapped: slots from 2^32 TBs ago must not look current. */
+        memset(s->const_hash, 0, sizeof(s->const_hash));
+        s->const_gen = 1;
     }
     for (i = 0; i < s->nb_globals; i++) {
         TCGTemp *ts = &s->temps[i];
@@ -197,6 +181,7 @@ void tcg_func_start(TCGContext *s)
         ts->state_ptr = NULL;
     }
     s->nb_labels = 0;
+    s->backward_branch_known = false;
     s->tb = NULL;
     s->nb_insns = 0;
     s->frame_next = 0;
@@ -320,20 +305,25 @@ void tcg_temp_free_ptr(TCGv_ptr t)
 static TCGTemp *tcg_constant_internal(TCGType type, int64_t val)
 {
     TCGContext *s = tcg_ctx;
-    GHashTable *h = s->const_table[type == TCG_TYPE_I32 ? 0 : 1];
+    const unsigned mask = (1u << TCG_CONST_HASH_BITS) - 1;
+    __typeof__(s->const_hash[0][0]) *tab = s->const_hash[type == TCG_TYPE_I32 ? 0 : 1];
+    unsigned h = (unsigned)(((uint64_t)val * 0x9e3779b97f4a7c15ull) >> (64 - TCG_CONST_HASH_BITS));
     TCGTemp *ts;
 
-    ts = g_hash_table_lookup(h, &val);
-    if (ts) {
-        return ts;
+    /* Never full: a TB has at most TCG_MAX_TEMPS temps, half the slots. */
+    while (tab[h].gen == s->const_gen) {
+        if (tab[h].ts->val == val) {
+            return tab[h].ts;
+        }
+        h = (h + 1) & mask;
     }
     ts = tcg_temp_alloc(s);
     ts->type = type;
     ts->kind = TEMP_CONST;
     ts->val = val;
     ts->val_type = TEMP_VAL_CONST;
-    /* The key points into the temp itself, which lives as long as the entry. */
-    g_hash_table_insert(h, &ts->val, ts);
+    tab[h].gen = s->const_gen;
+    tab[h].ts = ts;
     return ts;
 }
 
@@ -376,7 +366,11 @@ static TCGOp *tcg_op_alloc(TCGContext *s, TCGOpcode opc, int nargs)
     } else {
         op = g_new(TCGOp, 1);
     }
-    memset(op, 0, sizeof(*op));
+    /* Clear the header and the args the op has, not all TCG_MAX_OP_ARGS: args past
+     * nargs are never read (every reader counts them from the op's definition). */
+    memset(op, 0, offsetof(TCGOp, args));
+    memset(op->args, 0, nargs * sizeof(op->args[0]));
+    op->next = op->prev = NULL;
     op->opc = opc;
     s->nb_ops++;
     return op;
@@ -463,7 +457,10 @@ int tcg_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf, size_
     }
 
     tcg_optimize(s);
-    tcg_ldst_group(s);
+    if (s->nb_guest_mem_ops >= 2) {
+        tcg_ldst_group(s);          /* adds only discards: no branch, no label */
+    }
+    s->backward_branch_known = true;
     tcg_liveness(s);
     s->stat_ops_opt += s->nb_ops;
 

@@ -29,6 +29,7 @@
 #define TCG_MAX_OP_ARGS 16
 #define TCG_MAX_CALL_ARGS 6
 #define TCG_STATIC_FRAME_SIZE (128 * 8)   /* spill area in the host stack frame */
+#define TCG_CONST_HASH_BITS 11     /* 2048 slots per type: under half full at most */
 
 typedef enum TCGType {
     TCG_TYPE_I32,
@@ -190,9 +191,18 @@ static inline uint64_t temp_arg(TCGTemp *t) { return (uintptr_t)t; }
 static inline TCGLabel *arg_label(uint64_t a) { return (TCGLabel *)(uintptr_t)a; }
 static inline uint64_t label_arg(TCGLabel *l) { return (uintptr_t)l; }
 
-/* Number of output / input args of an op (calls vary). */
-int tcg_op_nb_oargs(const TCGOp *op);
-int tcg_op_nb_iargs(const TCGOp *op);
+/* Number of output / input args of an op (calls vary). Inline: every pass asks for
+ * every op. */
+static inline int tcg_op_nb_oargs(const TCGOp *op)
+{
+    return op->opc == INDEX_op_call ? op->nb_callo : tcg_op_defs[op->opc].nb_oargs;
+}
+
+static inline int tcg_op_nb_iargs(const TCGOp *op)
+{
+    return op->opc == INDEX_op_call ? op->nb_calli : tcg_op_defs[op->opc].nb_iargs;
+}
+
 
 struct TranslationBlock;
 struct TCGBackend;
@@ -202,7 +212,16 @@ typedef struct TCGContext {
     TCGTemp temps[TCG_MAX_TEMPS];
     int nb_globals;
     int nb_temps;
-    GHashTable *const_table[2];     /* value -> TCGTemp*, per type, reset per TB */
+    /*
+     * This TB's interned constants, per type (value -> TCGTemp *): open addressing
+     * with linear probing; a slot is in use only when its gen equals const_gen,
+     * which tcg_func_start bumps, so emptying the table costs nothing.
+     */
+    struct {
+        uint32_t gen;
+        TCGTemp *ts;
+    } const_hash[2][1 << TCG_CONST_HASH_BITS];
+    uint32_t const_gen;
 
     TCGLabel labels[TCG_MAX_LABELS];
     int nb_labels;
@@ -238,6 +257,14 @@ typedef struct TCGContext {
     /* The backend writes dirty globals to env on the qemu_ld/st slow path (before
      * the helper that may fault), so liveness need not force them there first. */
     bool backend_syncs_ldst;
+    /* Set by tcg_optimize: a branch goes to a label placed before it. Liveness
+     * takes it instead of walking the ops again when backward_branch_known is set
+     * (tcg_gen_code sets it between the two; liveness clears it). */
+    bool backward_branch;
+    bool backward_branch_known;
+    /* Set by tcg_optimize: guest memory access ops left (tcg_gen_code skips the
+     * grouping pass when there are fewer than two: nothing to share). */
+    int nb_guest_mem_ops;
 
     /* Statistics (-d jitstats / info jit). */
     uint64_t stat_tbs, stat_ops_in, stat_ops_opt, stat_guest_insns, stat_host_bytes;

@@ -28,12 +28,24 @@ static int x86_mem_base(const TCGTemp *ts)
     return ts->kind == TEMP_GLOBAL ? X86_AREG0 : X86_RSP;
 }
 
+/* Put ts on the list that block ends and labels visit (see X86Gen.ra_active). */
+static inline void x86_ra_note(X86Gen *g, TCGTemp *ts)
+{
+    if (!g->ra_listed[ts->index]) {
+        g->ra_listed[ts->index] = 1;
+        g->ra_active[g->nb_ra_active++] = ts;
+    }
+}
+
 void x86_ra_init(X86Gen *g)
 {
     TCGContext *s = g->s;
 
+    g->nb_ra_active = 0;
+    g->nb_ra_slotted = 0;
     for (int i = 0; i < s->nb_temps; i++) {
         TCGTemp *ts = &s->temps[i];
+        g->ra_listed[i] = 0;
         ts->reg = -1;
         switch (ts->kind) {
         case TEMP_FIXED:
@@ -79,6 +91,7 @@ intptr_t x86_ra_frame_slot(X86Gen *g, TCGTemp *ts)
         ts->mem_offset = g->s->frame_next;
         ts->mem_allocated = true;
         g->s->frame_next += 8;
+        g->ra_slotted[g->nb_ra_slotted++] = ts;
     }
     return ts->mem_offset;
 }
@@ -175,6 +188,7 @@ void x86_ra_set_reg(X86Gen *g, TCGTemp *ts, int reg)
     ts->mem_coherent = false;
     g->reg_to_temp[reg] = ts;
     g->free_regs &= ~X86_REG_BIT(reg);
+    x86_ra_note(g, ts);
 }
 
 static int x86_first_in_order(uint16_t set)
@@ -300,6 +314,7 @@ static int x86_ra_load_ex(X86Gen *g, TCGTemp *ts, uint16_t want, uint16_t locked
         ts->mem_coherent = coherent;
         g->reg_to_temp[reg] = ts;
         g->free_regs &= ~X86_REG_BIT(reg);
+        x86_ra_note(g, ts);
     }
     return reg;
 }
@@ -515,6 +530,7 @@ void x86_ra_mov(X86Gen *g, const TCGOp *op)
         ots->val_type = TEMP_VAL_CONST;
         ots->val = v;
         ots->mem_coherent = false;
+        x86_ra_note(g, ots);
     } else if (ts->val_type == TEMP_VAL_REG && IS_DEAD_ARG(op, 1) &&
                ts->kind != TEMP_FIXED && ts->type == type) {
         /* Hand the register over. */
@@ -563,26 +579,43 @@ void x86_ra_save_globals(X86Gen *g)
 /*
  * End of a basic block: globals to env, live TEMP_TB values to their frame slots.
  * Register copies stay valid for a conditional branch's fall-through path.
+ * Only a listed temp can need a write-back (one in a register or holding a known
+ * value); they are written in temp order, as a walk over all temps would.
  */
 void x86_ra_bb_end(X86Gen *g)
 {
-    TCGContext *s = g->s;
+    TCGTemp *todo[TCG_MAX_TEMPS];
+    int n = 0;
 
-    for (int i = 0; i < s->nb_temps; i++) {
-        TCGTemp *ts = &s->temps[i];
-        if (ts->kind == TEMP_GLOBAL || ts->kind == TEMP_TB) {
-            x86_ra_sync(g, ts);
+    for (int i = 0; i < g->nb_ra_active; i++) {
+        TCGTemp *ts = g->ra_active[i];
+        if ((ts->kind == TEMP_GLOBAL || ts->kind == TEMP_TB) && !ts->mem_coherent &&
+            (ts->val_type == TEMP_VAL_REG || ts->val_type == TEMP_VAL_CONST)) {
+            /* Insertion by index: the list is short (registers plus a few). */
+            int j = n++;
+            while (j > 0 && todo[j - 1]->index > ts->index) {
+                todo[j] = todo[j - 1];
+                j--;
+            }
+            todo[j] = ts;
         }
+    }
+    for (int i = 0; i < n; i++) {
+        x86_ra_sync(g, todo[i]);
     }
 }
 
-/* At a label control flow merges: nothing is known to be in a register. */
+/*
+ * At a label control flow merges: nothing is known to be in a register. Temps off
+ * the list are already in their after-label state (constants known, globals in
+ * env, TEMP_TB dead), except that a TEMP_TB with a frame slot may be live across
+ * the label whatever this path did with it.
+ */
 void x86_ra_label_reset(X86Gen *g)
 {
-    TCGContext *s = g->s;
-
-    for (int i = 0; i < s->nb_temps; i++) {
-        TCGTemp *ts = &s->temps[i];
+    for (int i = 0; i < g->nb_ra_active; i++) {
+        TCGTemp *ts = g->ra_active[i];
+        g->ra_listed[ts->index] = 0;
         switch (ts->kind) {
         case TEMP_FIXED:
             break;
@@ -594,29 +627,23 @@ void x86_ra_label_reset(X86Gen *g)
             ts->mem_coherent = true;
             break;
         case TEMP_TB:
-            /* Whatever has a frame slot may be live across the label. */
-            if (ts->mem_allocated) {
-                x86_ra_drop(g, ts, false);
-                ts->val_type = TEMP_VAL_MEM;
-                ts->mem_coherent = true;
-            } else {
-                x86_ra_drop(g, ts, true);
-            }
+            x86_ra_drop(g, ts, !ts->mem_allocated);
             break;
         }
     }
+    g->nb_ra_active = 0;
+    for (int i = 0; i < g->nb_ra_slotted; i++) {
+        TCGTemp *ts = g->ra_slotted[i];
+        ts->val_type = TEMP_VAL_MEM;
+        ts->mem_coherent = true;
+    }
 }
 
+/* Registers holding a temp: every allocatable register is either free or owned
+ * (free_regs and reg_to_temp change together everywhere above). */
 uint16_t x86_ra_live_regs(const X86Gen *g)
 {
-    uint16_t m = 0;
-
-    for (int r = 0; r < X86_NB_REGS; r++) {
-        if (g->reg_to_temp[r]) {
-            m |= X86_REG_BIT(r);
-        }
-    }
-    return m;
+    return X86_ALLOCATABLE & ~g->free_regs;
 }
 
 static const int8_t x86_call_arg_regs[TCG_MAX_CALL_ARGS] = {

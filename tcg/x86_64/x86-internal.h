@@ -183,6 +183,18 @@ typedef struct X86Gen {
     /* Register allocator. */
     TCGTemp *reg_to_temp[X86_NB_REGS];
     uint16_t free_regs;          /* allocatable and holding nothing */
+    /*
+     * Temps whose allocator state may differ from the state a label leaves them
+     * in: every temp given a register, or a known value without being a
+     * TEMP_CONST, since the last label (ra_listed[index] marks membership). Block
+     * ends and labels visit these and the frame-slot owners, not every temp.
+     */
+    TCGTemp *ra_active[TCG_MAX_TEMPS];
+    int nb_ra_active;
+    uint8_t ra_listed[TCG_MAX_TEMPS];
+    /* TEMP_TB temps that own a frame slot (slots are never given back in a TB). */
+    TCGTemp *ra_slotted[TCG_STATIC_FRAME_SIZE / 8];
+    int nb_ra_slotted;
 
     X86Reloc relocs[X86_MAX_RELOCS];
     int nb_relocs;

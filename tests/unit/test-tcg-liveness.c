@@ -224,3 +224,33 @@ Test(tcg_liveness, never_removes_structure)
     tcg_liveness(tcg_ctx);
     cr_assert_eq(tcg_ctx->nb_ops, before);
 }
+
+/* Liveness takes the optimizer's loop flag when told it is current (tcg_gen_code),
+ * and works it out itself otherwise. */
+Test(tcg_liveness, backward_branch_flag)
+{
+    TCGv_i32 u;
+    TCGLabel *l;
+
+    /* Straight-line IR with a forward branch; the flag claims a loop, so the temp
+     * read nowhere later must still be kept live at the block end. */
+    for (int trust = 0; trust < 2; trust++) {
+        harness_begin();
+        u = tcg_temp_new_i32();
+        l = gen_new_label();
+        tcg_gen_movi_i32(u, 7);
+        tcg_gen_mov_i32(harness_g32[0], u);
+        tcg_gen_brcondi_i32(TCG_COND_EQ, harness_g32[1], 0, l);
+        gen_set_label(l);
+        tcg_gen_exit_tb(NULL, 0);
+        tcg_ctx->backward_branch = true;
+        tcg_ctx->backward_branch_known = trust;
+        tcg_liveness(tcg_ctx);
+        TCGOp *mov = find_op(INDEX_op_mov_i32, 1);     /* after the movi */
+        cr_assert_not_null(mov);
+        cr_assert_eq(arg_temp(mov->args[1]), tcgv_i32_temp(u));
+        /* u's only reader is the mov: dead there unless a loop keeps it live. */
+        cr_assert_eq(IS_DEAD_ARG(mov, 1), !trust, "flag %s", trust ? "ignored" : "trusted");
+        cr_assert(!tcg_ctx->backward_branch_known, "flag left current");
+    }
+}

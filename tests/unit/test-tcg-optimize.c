@@ -555,3 +555,76 @@ Test(tcg_optimize, movcond_on_setcond)
     cr_assert_eq(arg_temp(m[5]->args[1]), tcgv_i64_temp(harness_g64[0]));
     cr_assert_eq((TCGCond)m[5]->args[5], TCG_COND_NE);
 }
+
+/* The last pass tells liveness whether a branch goes back to an earlier label. */
+Test(tcg_optimize, notes_backward_branches)
+{
+    TCGv_i32 i;
+    TCGLabel *top, *fwd;
+
+    /* A loop: the brcond goes back to top. */
+    harness_begin();
+    i = tcg_temp_new_i32();
+    top = gen_new_label();
+    tcg_gen_mov_i32(i, harness_g32[0]);
+    gen_set_label(top);
+    tcg_gen_subi_i32(i, i, 1);
+    tcg_gen_brcondi_i32(TCG_COND_NE, i, 0, top);
+    tcg_gen_mov_i32(harness_g32[1], i);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_ctx->backward_branch = false;
+    tcg_optimize(tcg_ctx);
+    cr_assert(tcg_ctx->backward_branch, "loop not noticed");
+
+    /* Forward branches only (and a br to the next op, which goes). */
+    harness_begin();
+    fwd = gen_new_label();
+    top = gen_new_label();
+    tcg_gen_brcondi_i32(TCG_COND_EQ, harness_g32[0], 0, fwd);
+    tcg_gen_movi_i32(harness_g32[1], 1);
+    tcg_gen_br(top);
+    gen_set_label(top);
+    gen_set_label(fwd);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_ctx->backward_branch = true;
+    tcg_optimize(tcg_ctx);
+    cr_assert(!tcg_ctx->backward_branch, "forward branches taken for a loop");
+    cr_assert_eq(count_opc(INDEX_op_br), 0, "br to the next label kept");
+    cr_assert_eq(count_opc(INDEX_op_set_label), 1, "unused label kept");
+
+    /* A back edge the optimizer folds away (never taken) is no loop. */
+    harness_begin();
+    top = gen_new_label();
+    gen_set_label(top);
+    tcg_gen_movi_i32(harness_g32[1], 2);
+    tcg_gen_brcond_i32(TCG_COND_NE, tcg_constant_i32(0), tcg_constant_i32(0), top);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_ctx->backward_branch = true;
+    tcg_optimize(tcg_ctx);
+    cr_assert(!tcg_ctx->backward_branch, "folded back edge still counted");
+}
+
+/* The last pass counts the guest accesses left (tcg_gen_code groups only when there
+ * are two or more); accesses in code the optimizer drops do not count. */
+Test(tcg_optimize, counts_guest_accesses)
+{
+    TCGLabel *skip;
+
+    harness_begin();
+    skip = gen_new_label();
+    tcg_gen_qemu_ld_i32(harness_g32[0], harness_g32[1], 0, MO_32);
+    tcg_gen_qemu_st_i32(harness_g32[0], harness_g32[2], 0, MO_32);
+    tcg_gen_br(skip);
+    tcg_gen_qemu_st_i32(harness_g32[3], harness_g32[2], 0, MO_32);  /* unreachable */
+    gen_set_label(skip);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_ctx->nb_guest_mem_ops = -1;
+    tcg_optimize(tcg_ctx);
+    cr_assert_eq(tcg_ctx->nb_guest_mem_ops, 2);
+
+    harness_begin();
+    tcg_gen_movi_i32(harness_g32[0], 1);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_optimize(tcg_ctx);
+    cr_assert_eq(tcg_ctx->nb_guest_mem_ops, 0);
+}

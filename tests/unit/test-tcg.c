@@ -86,6 +86,33 @@ Test(tcg_core, constants_interned_per_tb)
     cr_assert_eq(tcgv_i32_temp(tcg_constant_i32(7)), tcgv_i32_temp(d));
 }
 
+/* Many constants in one TB (the table probes past collisions) stay distinct and
+ * found; the next TB starts with none of them. */
+Test(tcg_core, many_constants)
+{
+    static TCGTemp *seen[900];
+    int nb0;
+
+    harness_begin();
+    nb0 = tcg_ctx->nb_temps;
+    for (int i = 0; i < 900; i++) {
+        /* 900 values in 2048 slots: many share a first slot and must probe on. */
+        int64_t v = i < 450 ? (int64_t)i * 2048 : -(int64_t)i * 7;
+        seen[i] = tcgv_i64_temp(tcg_constant_i64(v));
+        cr_assert_eq(seen[i]->val, v);
+    }
+    cr_assert_eq(tcg_ctx->nb_temps, nb0 + 900, "constants merged or duplicated");
+    for (int i = 0; i < 900; i++) {
+        int64_t v = i < 450 ? (int64_t)i * 2048 : -(int64_t)i * 7;
+        cr_assert_eq(tcgv_i64_temp(tcg_constant_i64(v)), seen[i], "constant %d lost", i);
+    }
+    harness_begin();
+    nb0 = tcg_ctx->nb_temps;
+    TCGTemp *t = tcgv_i64_temp(tcg_constant_i64(2048));
+    cr_assert_eq(tcg_ctx->nb_temps, nb0 + 1, "a constant of the last TB was reused");
+    cr_assert_eq(t->val, 2048);
+}
+
 Test(tcg_core, labels)
 {
     harness_begin();
