@@ -101,9 +101,17 @@ typedef struct DisasContext {
     struct {
         TCGLabel *label;
         uint32_t eip;
-        int vec;
+        int vec;            /* X86_COLD_JUMP: go on at eip through goto_tb slot 1 */
     } cold[X86_DC_MAX_COLD];
+    /*
+     * A Jcc earlier in the TB took goto_tb slot 1 for its taken side (a cold
+     * entry) and translation went on at its fall-through: a later exit that
+     * wants slot 1 goes through the jump cache instead.
+     */
+    bool slot1_used;
 } DisasContext;
+
+#define X86_COLD_JUMP (-1)
 
 #define CC_OP_DYNAMIC (-1)
 /*
@@ -158,6 +166,7 @@ TCGLabel *gen_raise_cold(DisasContext *s, int vec);
 void gen_set_cc_op(DisasContext *s, int op);
 void gen_set_cc_src2(DisasContext *s, TCGv_i32 v);
 void gen_jmp_eip(DisasContext *s, uint32_t eip, int slot);
+bool gen_jcc_continue(DisasContext *s, int cc, uint32_t target);
 void gen_jmp_dyn(DisasContext *s);
 /* eip of the next insn stored: end a TF/breakpoint TB with its #DB trap check. */
 void gen_debug_insn_end(DisasContext *s);

@@ -79,9 +79,23 @@ static const TCGHelperInfo info_sysexit =
 /* 70-7F, 0F 80-8F */
 bool trans_jcc(DisasContext *s, X86Insn *d)
 {
-    TCGLabel *taken = gen_new_label();
+    TCGLabel *taken;
 
+    if (gen_jcc_continue(s, d->op & 15, d->imm)) {
+        return true;
+    }
+    taken = gen_new_label();
     gen_cc_brcond(s, d->op & 15, taken);
+    if (s->slot1_used && d->imm <= s->pc_start_eip) {
+        /*
+         * Slot 1 went to an earlier Jcc and the side without a slot goes through
+         * the jump cache: chain the backward target, a loop's likelier side.
+         */
+        gen_jmp_eip(s, x86_next_eip(s), 1);
+        gen_set_label(taken);
+        gen_jmp_eip(s, d->imm, 0);
+        return true;
+    }
     gen_jmp_eip(s, x86_next_eip(s), 0);
     gen_set_label(taken);
     gen_jmp_eip(s, d->imm, 1);

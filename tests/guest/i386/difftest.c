@@ -512,6 +512,43 @@ static void t_shld(void)
     report("shld/shrd");
 }
 
+/*
+ * A loop whose backward Jcc is the first branch of its block: the translator goes
+ * on at the fall-through in the same TB (the taken side leaves from a cold exit),
+ * where a CMP feeds ADC and SBB, and the block ends in a second backward Jcc whose
+ * other side has no chained slot left. Registers and flags after 1-40 rounds.
+ */
+static void t_jccloop(void)
+{
+    begin();
+    for (unsigned i = 0; i < N_EDGE + N_RANDOM; i++) {
+        uint32_t x = operand(i), y = operand(i + 1), n = 1 + i % 40, acc = i, s2 = 0;
+        uint32_t f;
+
+        __asm__ volatile("jmp 2f\n"
+                         "1:\tadd %[x], %[acc]\n\t"
+                         "dec %[n]\n\t"
+                         "jz 4f\n"
+                         "2:\timul $0x9e3779b1, %[x], %[x]\n\t"
+                         "add %[y], %[x]\n\t"
+                         "roll $5, %[y]\n\t"
+                         "test $1, %b[x]\n\t"
+                         "jne 1b\n\t"
+                         "cmp %[x], %[y]\n\t"
+                         "adc %[y], %[acc]\n\t"
+                         "sbb %[x], %[s2]\n\t"
+                         "dec %[n]\n\t"
+                         "jnz 2b\n"
+                         "4:\tpushf\n\t"
+                         "popl %[f]"
+                         : [x] "+a"(x), [y] "+d"(y), [n] "+c"(n), [acc] "+S"(acc),
+                           [s2] "+D"(s2), [f] "=m"(f)
+                         : : "cc");
+        record("jccloop", x, y, acc ^ (s2 << 1), f & 0x8d5);
+    }
+    report("jccloop");
+}
+
 static void t_muldiv(void)
 {
     begin();
@@ -1154,8 +1191,8 @@ int main(int argc, char **argv)
         t_decl_cmpb, t_incw_sbb, t_decb_adc, t_incl_and, t_incb_shl, t_decl_sar,
         t_incl_imul, t_decl_mul, t_incl_bt, t_decl_inc, t_incl_popf, t_add_incl,
         t_sub_decl, t_sbb_decw, t_adc_incb, t_imul_incl, t_shl_decl, t_cmovcmpl,
-        t_cmovcmpw, t_cmovtest, t_cmovadd, t_cmovdec, t_setreg, t_shld, t_muldiv,
-        t_cmpxchg, t_string, t_x87, t_mmx, t_sse, t_sse2, t_signals,
+        t_cmovcmpw, t_cmovtest, t_cmovadd, t_cmovdec, t_setreg, t_shld, t_jccloop,
+        t_muldiv, t_cmpxchg, t_string, t_x87, t_mmx, t_sse, t_sse2, t_signals,
     };
 
     verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
