@@ -97,24 +97,40 @@ static uint8_t *zlib_put_stored(uint8_t *o, const uint8_t *in, size_t len)
     return o + 5 + len;
 }
 
+/*
+ * A deflate stream with every field defined. isal_deflate_stateless_init sets only
+ * some of them: hist_bits (the window, 0 meaning 32 KiB) and parts of the internal
+ * state, its history buffer included, are read by isal_deflate_stateless as they
+ * are. On the stack they hold whatever an earlier call left there (threads also
+ * reuse the stacks of threads that ended), and the same RAM then deflates to a
+ * different, equally valid stream, so a snapshot loaded and saved again would not
+ * come out byte for byte the same. The struct is 90 KiB: savevm_zlib_deflate zeroes
+ * one per chunk and reuses it, what one segment leaves in it being the same from
+ * one save to the next.
+ */
+static void zlib_stream_init(struct isal_zstream *zs)
+{
+    isal_deflate_stateless_init(zs);
+}
+
 /* Whether deflate gets seg to 30% of its size or less, judged from its first
  * SAVEVM_ZLIB_SAMPLE bytes. */
-static bool zlib_worth_compressing(const uint8_t *seg, size_t len, uint8_t *scratch,
-                                   uint8_t *level_buf, size_t level_buf_size)
+static bool zlib_worth_compressing(struct isal_zstream *zs, const uint8_t *seg,
+                                   size_t len, uint8_t *scratch, uint8_t *level_buf,
+                                   size_t level_buf_size)
 {
     size_t n = MIN(len, (size_t)SAVEVM_ZLIB_SAMPLE);
-    struct isal_zstream zs;
 
-    isal_deflate_stateless_init(&zs);
-    zs.level = 1;
-    zs.level_buf = level_buf;
-    zs.level_buf_size = level_buf_size;
-    zs.end_of_stream = 1;
-    zs.next_in = (uint8_t *)seg;
-    zs.avail_in = n;
-    zs.next_out = scratch;
-    zs.avail_out = n * 3 / 10;  /* more than 30%: overflow, not worth it */
-    return isal_deflate_stateless(&zs) == COMP_OK && zs.avail_in == 0;
+    zlib_stream_init(zs);
+    zs->level = 1;
+    zs->level_buf = level_buf;
+    zs->level_buf_size = level_buf_size;
+    zs->end_of_stream = 1;
+    zs->next_in = (uint8_t *)seg;
+    zs->avail_in = n;
+    zs->next_out = scratch;
+    zs->avail_out = n * 3 / 10;  /* more than 30%: overflow, not worth it */
+    return isal_deflate_stateless(zs) == COMP_OK && zs->avail_in == 0;
 }
 
 /*
@@ -136,11 +152,13 @@ bool savevm_zlib_deflate(const uint8_t *in, size_t len, uint8_t *out, size_t *ou
                          uint8_t *level_buf, size_t level_buf_size)
 {
     uint8_t *o = out, *end = out + *out_len;
+    struct isal_zstream zs;
     uint32_t adler;
 
     if (*out_len < savevm_zlib_bound(len)) {
         return false;
     }
+    memset(&zs, 0, sizeof(zs));
     /* CMF: deflate, 32 KiB window; FLG: fastest level, no dictionary, FCHECK. */
     *o++ = 0x78;
     *o++ = 0x01;
@@ -148,10 +166,8 @@ bool savevm_zlib_deflate(const uint8_t *in, size_t len, uint8_t *out, size_t *ou
         size_t n = MIN(len - pos, (size_t)SAVEVM_ZLIB_SEGMENT);
         bool stored = true;
 
-        if (zlib_worth_compressing(in + pos, n, o, level_buf, level_buf_size)) {
-            struct isal_zstream zs;
-
-            isal_deflate_stateless_init(&zs);
+        if (zlib_worth_compressing(&zs, in + pos, n, o, level_buf, level_buf_size)) {
+            zlib_stream_init(&zs);
             zs.level = 1;
             zs.level_buf = level_buf;
             zs.level_buf_size = level_buf_size;
