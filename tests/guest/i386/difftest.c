@@ -66,6 +66,21 @@ static uint32_t operand(unsigned i)
     }
 }
 
+/*
+ * Operand pair number i of a test: every pair of edge values, then random ones;
+ * near: every fourth random b is a with one bit flipped (equal-ish compares).
+ */
+static void pick_pair(unsigned i, int near, uint32_t *a, uint32_t *b)
+{
+    if (i < N_EDGE * N_EDGE) {
+        *a = edge[i / N_EDGE];
+        *b = edge[i % N_EDGE];
+        return;
+    }
+    *a = operand(N_EDGE);
+    *b = (near && (i & 4)) ? *a ^ (1u << (i % 32)) : operand(N_EDGE);
+}
+
 static void mix(uint32_t v)
 {
     hash ^= v;
@@ -99,13 +114,7 @@ static void record(const char *name, uint32_t a, uint32_t b, uint32_t r, uint32_
         begin();                                                               \
         for (unsigned i = 0; i < N_EDGE * N_EDGE + N_RANDOM; i++) {            \
             uint32_t a, b, fin, r, f;                                          \
-            if (i < N_EDGE * N_EDGE) {                                         \
-                a = edge[i / N_EDGE];                                          \
-                b = edge[i % N_EDGE];                                          \
-            } else {                                                           \
-                a = operand(N_EDGE);                                           \
-                b = operand(N_EDGE);                                           \
-            }                                                                  \
+            pick_pair(i, 0, &a, &b);                                           \
             fin = (i & 1) ? 0x8d5 : 0x002;                                     \
             r = a;                                                             \
             __asm__ volatile("pushl %3; popfl; " INSN " " REG2 ", " REG0       \
@@ -251,13 +260,7 @@ SHIFT(rcrb, "rcrb", "%b0", 8, 1)
         for (unsigned i = 0; i < N_EDGE * N_EDGE + N_RANDOM; i++) {            \
             uint32_t a, b, fin, r1, r2, m, f1, f2, f3;                         \
             uint32_t mask = F_CF | F_SF | F_ZF | F_AF | F_PF | ((N) == 1 ? F_OF : 0); \
-            if (i < N_EDGE * N_EDGE) {                                         \
-                a = edge[i / N_EDGE];                                          \
-                b = edge[i % N_EDGE];                                          \
-            } else {                                                           \
-                a = operand(N_EDGE);                                           \
-                b = operand(N_EDGE);                                           \
-            }                                                                  \
+            pick_pair(i, 0, &a, &b);                                           \
             fin = (i & 1) ? 0x8d5 : 0x002;                                     \
             r1 = a;                                                            \
             __asm__ volatile("pushl %2; popfl; " INSN " $" #N ", %0"          \
@@ -296,13 +299,7 @@ ROTI(rori31, "rorl", 31)
         for (unsigned i = 0; i < N_EDGE * N_EDGE + N_RANDOM; i++) {            \
             uint32_t a, b, j = 0;                                              \
             uint8_t c[16];                                                     \
-            if (i < N_EDGE * N_EDGE) {                                         \
-                a = edge[i / N_EDGE];                                          \
-                b = edge[i % N_EDGE];                                          \
-            } else {                                                           \
-                a = operand(N_EDGE);                                           \
-                b = (i & 4) ? a ^ (1u << (i % 32)) : operand(N_EDGE);          \
-            }                                                                  \
+            pick_pair(i, 1, &a, &b);                                           \
             __asm__ volatile(CMP " " RB ", " RA "\n\t"                         \
                              "seto %[c0]; setno %[c1]; setb %[c2]; setae %[c3]\n\t" \
                              "sete %[c4]; setne %[c5]; setbe %[c6]; seta %[c7]\n\t" \
@@ -373,13 +370,7 @@ CMPCC(cmpccb, "cmpb", "%b[a]", "%b[b]")
         begin();                                                               \
         for (unsigned i = 0; i < N_EDGE * N_EDGE + N_RANDOM; i++) {            \
             uint32_t a, b, fin, j = 0, f;                                      \
-            if (i < N_EDGE * N_EDGE) {                                         \
-                a = edge[i / N_EDGE];                                          \
-                b = edge[i % N_EDGE];                                          \
-            } else {                                                           \
-                a = operand(N_EDGE);                                           \
-                b = operand(N_EDGE);                                           \
-            }                                                                  \
+            pick_pair(i, 0, &a, &b);                                           \
             fin = (i & 1) ? 0x8d5 : 0x002;                                     \
             uint32_t r = a;                                                    \
             __asm__ volatile("pushl %[fin]; popfl\n\t" PRE "\n\t"              \
@@ -440,13 +431,7 @@ INCLAZY(shl_decl, "shll %%cl, %%eax; decl %%eax; setc %%dl; movzbl %%dl, %%edx; 
         begin();                                                               \
         for (unsigned i = 0; i < N_EDGE * N_EDGE + N_RANDOM; i++) {            \
             uint32_t a, b, x = 0x1111, y = 0x2222, v, m = 0;                   \
-            if (i < N_EDGE * N_EDGE) {                                         \
-                a = edge[i / N_EDGE];                                          \
-                b = edge[i % N_EDGE];                                          \
-            } else {                                                           \
-                a = operand(N_EDGE);                                           \
-                b = (i & 4) ? a ^ (1u << (i % 32)) : operand(N_EDGE);          \
-            }                                                                  \
+            pick_pair(i, 1, &a, &b);                                           \
             CMOV1(OP, "o", SFX, R); CMOV1(OP, "no", SFX, R);                   \
             CMOV1(OP, "b", SFX, R); CMOV1(OP, "ae", SFX, R);                   \
             CMOV1(OP, "e", SFX, R); CMOV1(OP, "ne", SFX, R);                   \
@@ -477,13 +462,7 @@ static void t_setreg(void)
     begin();
     for (unsigned i = 0; i < N_EDGE * N_EDGE + N_RANDOM; i++) {
         uint32_t a, b, r1, r2;
-        if (i < N_EDGE * N_EDGE) {
-            a = edge[i / N_EDGE];
-            b = edge[i % N_EDGE];
-        } else {
-            a = operand(N_EDGE);
-            b = operand(N_EDGE);
-        }
+        pick_pair(i, 0, &a, &b);
         r1 = a ^ 0x5a5a5a5a;
         __asm__ volatile("cmpl %[b], %[a]; setb %b[r1]\n\t"
                          "xorl %[r2], %[r2]; cmpl %[b], %[a]; setl %b[r2]"
@@ -555,13 +534,7 @@ static void t_muldiv(void)
     for (unsigned i = 0; i < N_EDGE * N_EDGE + N_RANDOM; i++) {
         uint32_t a, b, lo, hi, f;
 
-        if (i < N_EDGE * N_EDGE) {
-            a = edge[i / N_EDGE];
-            b = edge[i % N_EDGE];
-        } else {
-            a = operand(N_EDGE);
-            b = operand(N_EDGE);
-        }
+        pick_pair(i, 0, &a, &b);
         __asm__ volatile("mull %3; pushfl; popl %2" : "=a"(lo), "=d"(hi), "=r"(f)
                          : "r"(b), "a"(a) : "cc");
         record("mul", a, b, lo ^ hi * 3, f & (F_CF | F_OF));
