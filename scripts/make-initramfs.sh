@@ -155,9 +155,20 @@ fi
 
 # Before a forced poweroff: console output still queued in the tty layer (the UART
 # sends it at its own pace) would be lost, and with it the lines tests look for.
+# Wait a second, and longer while the UART's count of sent bytes still moves: on
+# a heavily loaded host the emulator drains a full tty buffer more slowly (up to
+# 10 s in all).
 settle() {
     sync
-    sleep 1
+    _n=0
+    _tx=
+    while [ $_n -lt 40 ]; do
+        sleep 0.25
+        _n=$((_n + 1))
+        _now=$(sed -n 's/^0:.* tx:\([0-9]*\).*/\1/p' /proc/tty/driver/serial 2>/dev/null)
+        [ $_n -ge 4 ] && [ "$_now" = "$_tx" ] && break
+        _tx=$_now
+    done
 }
 
 # halt/poweroff/reboot without -f signal PID 1 (USR1/USR2/TERM): do what they ask.
