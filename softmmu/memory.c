@@ -90,8 +90,8 @@ void memory_region_init_io(MemoryRegion *mr, const MemoryRegionOps *ops, void *o
  * Guest RAM of 2 MiB or more is placed on a 2 MiB boundary and offered to the
  * kernel's transparent huge pages (MADV_HUGEPAGE: Debian's default THP mode is
  * "madvise"). A guest that walks memory at random (page tables, big heaps) then
- * costs the host one TLB entry per 2 MiB instead of per 4 KiB; this was most of
- * the time of the i386 memtlb workload.
+ * costs the host one TLB entry per 2 MiB instead of per 4 KiB (i386 memtlb
+ * 403 -> 350 ms when every access still missed the softmmu TLB). QEMU does the same.
  */
 #define MEMORY_HUGE_ALIGN (2u << 20)
 
