@@ -150,6 +150,30 @@ const TCGHelperInfo harness_info_read_g32_0 =
 const TCGHelperInfo harness_info_write_g32_1 =
     TCG_HELPER(harness_helper_write_g32_1, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32);
 
+/* ---- fake slow paths ---- */
+
+uint64_t harness_load_value(const uint8_t *b, MemOp mop)
+{
+    unsigned size = memop_size(mop);
+    uint64_t v = 0;
+
+    for (unsigned i = 0; i < size; i++) {
+        v = (mop & MO_BSWAP) ? (v << 8) | b[i] : v | (uint64_t)b[i] << (8 * i);
+    }
+    if ((mop & MO_SIGN) && size < 8) {
+        unsigned sh = 64 - 8 * size;
+        v = (uint64_t)((int64_t)(v << sh) >> sh);
+    }
+    return v;
+}
+
+uint8_t harness_store_byte(uint64_t val, MemOp mop, unsigned i)
+{
+    unsigned size = memop_size(mop);
+
+    return val >> ((mop & MO_BSWAP) ? 8 * (size - 1 - i) : 8 * i);
+}
+
 /* ---- set-up ---- */
 
 const TCGBackend *const *harness_backends(void)

@@ -85,4 +85,12 @@ extern const TCGHelperInfo harness_info_read_g32_0;
 extern const TCGHelperInfo harness_info_write_g32_1;
 extern const TCGHelperInfo harness_info_add3_pure;
 
+/*
+ * For fake slow-path load/store helpers: the value a load with mop reads from
+ * bytes b[0..size-1] as they lie in guest memory (byte order, sign extension),
+ * and byte i (in memory order) of a store of val with mop.
+ */
+uint64_t harness_load_value(const uint8_t *b, MemOp mop);
+uint8_t harness_store_byte(uint64_t val, MemOp mop, unsigned i);
+
 #endif

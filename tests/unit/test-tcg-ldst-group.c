@@ -45,21 +45,17 @@ static uint8_t *ram_byte(uint32_t a)
 static uint64_t grp_ld_mmu(CPUState *cpu, uint32_t addr, uint32_t oi, uintptr_t ra)
 {
     MemOp mop = get_memop(oi);
-    unsigned size = memop_size(mop);
-    uint64_t v = 0;
+    uint8_t b[8];
+    uint64_t v;
 
     (void)cpu;
     (void)ra;
     slow_loads++;
-    for (unsigned i = 0; i < size; i++) {
+    for (unsigned i = 0; i < memop_size(mop); i++) {
         uint8_t *p = ram_byte(addr + i);
-        uint8_t byte = p ? *p : 0x5a;
-        v = (mop & MO_BSWAP) ? (v << 8) | byte : v | (uint64_t)byte << (8 * i);
+        b[i] = p ? *p : 0x5a;
     }
-    if ((mop & MO_SIGN) && size < 8) {
-        unsigned sh = 64 - 8 * size;
-        v = (uint64_t)((int64_t)(v << sh) >> sh);
-    }
+    v = harness_load_value(b, mop);
     __asm__ volatile("" ::: "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
                      "memory");
     return v;
@@ -69,16 +65,14 @@ static void grp_st_mmu(CPUState *cpu, uint32_t addr, uint64_t val, uint32_t oi,
                        uintptr_t ra)
 {
     MemOp mop = get_memop(oi);
-    unsigned size = memop_size(mop);
 
     (void)cpu;
     (void)ra;
     slow_stores++;
-    for (unsigned i = 0; i < size; i++) {
+    for (unsigned i = 0; i < memop_size(mop); i++) {
         uint8_t *p = ram_byte(addr + i);
-        unsigned sh = (mop & MO_BSWAP) ? 8 * (size - 1 - i) : 8 * i;
         if (p) {
-            *p = (uint8_t)(val >> sh);
+            *p = harness_store_byte(val, mop, i);
         }
     }
     __asm__ volatile("" ::: "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
