@@ -42,7 +42,7 @@ import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("BUILD", "build")
-WORKLOADS = ["intloop", "memtlb", "syscall", "pagefault", "forkexec"]
+WORKLOADS = ["intloop", "memtlb", "syscall", "pagefault", "forkexec", "console"]
 READY = "MIMIC-INIT-READY"
 
 # Per guest architecture: fetch-guests name, binaries, board options, cross compiler.
@@ -305,7 +305,7 @@ def cmd_workloads(args):
     iters = {w: None for w in WORKLOADS}
     if args.scale != 1.0:
         dflt = {"intloop": 100000000, "memtlb": 2000000, "syscall": 1000000,
-                "pagefault": 64, "forkexec": 200}
+                "pagefault": 64, "forkexec": 200, "console": 4096}
         iters = {w: max(1, int(dflt[w] * args.scale)) for w in WORKLOADS}
 
     # Native baseline: the same programs on the host, same iteration counts.
