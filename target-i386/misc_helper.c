@@ -33,6 +33,11 @@
 #define CPUID_SSE2  (1u << 26)
 #define CPUID_CLFSH (1u << 19)
 
+/* CPUID.1:ECX */
+#define CPUID_EXT_HYPERVISOR (1u << 31)
+/* First leaf of the range the processor leaves to hypervisors (0x40000000-0x400000ff). */
+#define CPUID_HV_LEAF 0x40000000u
+
 /* Exactly what the translator implements. */
 static const uint32_t x86_cpuid_features_edx = CPUID_FP87 | CPUID_PSE | CPUID_TSC | CPUID_MSR |
                                                CPUID_CX8 | CPUID_SEP | CPUID_PGE |
@@ -56,8 +61,23 @@ void x86_cpuid_query(CPUX86State *env, uint32_t leaf, uint32_t sub, uint32_t *a,
          * line size 8 * 8 = 64 bytes. */
         *a = (6u << 8) | (13u << 4) | 6u;
         *b = 8u << 8;
-        *c = 0;
+        /*
+         * ECX bit 31, which processors leave 0 for hypervisors to set: the guest runs
+         * on a virtual machine. Linux then leaves the processor's microcode and
+         * performance-counter MSRs alone instead of probing the MSRs this model does
+         * not have (a #GP on IA32_PLATFORM_ID printed an "unchecked MSR access"
+         * trace at every boot). QEMU sets it too.
+         */
+        *c = CPUID_EXT_HYPERVISOR;
         *d = x86_cpuid_features_edx;
+        break;
+    case CPUID_HV_LEAF:
+        /* The hypervisor leaf that bit announces: its highest leaf and a vendor
+         * signature no guest knows, so none turns on a paravirtual interface. */
+        *a = CPUID_HV_LEAF;
+        *b = 0x696d696d;    /* "mimi" */
+        *c = 0x696d2d63;    /* "c-mi" */
+        *d = 0x0063696d;    /* "mic" */
         break;
     default:
         /* Leaves above the maximum return the highest basic leaf's data (SDM). */

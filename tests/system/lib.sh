@@ -242,4 +242,8 @@ sys_check_guest_log() {
     _sys_expect "done" ok
     tr -d '\r' <"$log" | grep '^MIMIC-TEST-EXIT 0' >/dev/null ||
         SYS_ERRORS+=("/test.sh did not report exit status 0")
+    # A kernel warning with a backtrace (WARN, an unchecked MSR access, a BUG or an
+    # oops) means the machine did something the kernel did not expect of it.
+    got=$(tr -d '\r' <"$log" | grep -a -m1 -E 'unchecked MSR access|WARNING: |Call Trace:|BUG: |Oops')
+    [ -z "$got" ] || SYS_ERRORS+=("the kernel complained: $got")
 }

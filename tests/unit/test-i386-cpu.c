@@ -98,12 +98,20 @@ Test(i386_cpu, cpuid_matches_implementation, .init = setup)
     cr_assert_eq(a, 1);
     x86_cpuid_query(env, 1, 0, &a, &b, &c, &d);
     /* FPU, PSE, TSC, MSR, PAE, CX8, SEP, PGE, CMOV, CLFSH, MMX, FXSR, SSE, SSE2; and
-     * nothing not implemented: no APIC, VME, SSE3 (ECX = 0). */
+     * nothing not implemented: no APIC, VME, SSE3 (in ECX only the hypervisor bit). */
     cr_assert_eq(d, (1u << 0) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 8) |
                     (1u << 11) |
                     (1u << 13) | (1u << 15) | (1u << 19) | (1u << 23) | (1u << 24) |
                     (1u << 25) | (1u << 26));
-    cr_assert_eq(c, 0);
+    cr_assert_eq(c, 1u << 31, "hypervisor present, nothing else");
+    /* The hypervisor leaf: its own number as the highest one, and the signature. */
+    x86_cpuid_query(env, 0x40000000, 0, &a, &b, &c, &d);
+    cr_assert_eq(a, 0x40000000);
+    char sig[13] = { 0 };
+    memcpy(sig, &b, 4);
+    memcpy(sig + 4, &c, 4);
+    memcpy(sig + 8, &d, 4);
+    cr_assert_str_eq(sig, "mimic-mimic");
 }
 
 static MemoryRegion ram;
