@@ -1,19 +1,17 @@
 /*
- * Intel 82371AB PCI-to-ISA/IDE Xcelerator (PIIX4), functions 0-2, after the
+ * Intel 82371AB PCI-to-ISA/IDE Xcelerator (PIIX4), function 0, after the
  * 82371AB datasheet (order no. 290562-001): function 0 is the PCI-ISA bridge whose
  * PIRQRC[A:D] registers steer the four PCI interrupt lines onto ISA IRQs, and which
- * owns the Reset Control register at I/O 0xcf9; functions 1 (IDE) and 2 (USB) are
- * present as configuration headers so that firmware and Linux enumerate the chip
- * as on the real board. Function 3 (power management) is in piix4-pm.c.
+ * owns the Reset Control register at I/O 0xcf9. Function 1 (IDE) is hw/ide/piix.c,
+ * function 2 (USB) piix4-usb.c and function 3 (power management) piix4-pm.c.
  *
  * Cycles no device claims end on the ISA bus through subtractive decode, where
  * nothing answers: reads float to all ones. The 8237 DMA registers are in
  * piix4-dma.c.
  *
  * Not modelled: DMA transfers, the ISA bus timers (the i8254 is its own device),
- * the APIC chip select, SERIRQ, the IDE and USB controllers' registers behind
- * their BARs (the BARs can be sized and programmed but decode nothing), and the
- * X-bus chip selects (XBCS is a plain register).
+ * the APIC chip select, SERIRQ, and the X-bus chip selects (XBCS is a plain
+ * register).
  */
 #include "qemu/osdep.h"
 #include "hw/pci/piix4.h"
@@ -258,103 +256,7 @@ const PCIDeviceClass piix4_isa_class = {
     .config_write = piix4_isa_config_write,
 };
 
-/* ---- functions 1 (IDE) and 2 (USB): headers only ---- */
-
-static void piix4_ide_reset(DeviceState *dev)
-{
-    PIIX4FuncState *s = (PIIX4FuncState *)dev;
-
-    pci_device_reset(&s->pci);
-    memset(s->pci.config + 0x40, 0, 0x0c);   /* IDETIM, SIDETIM, UDMACTL, UDMATIM */
-}
-
-static bool piix4_ide_realize(DeviceState *dev, GError **errp)
-{
-    PIIX4FuncState *s = (PIIX4FuncState *)dev;
-
-    pci_device_init_config(&s->pci);
-    /* Bus master IDE registers: 16 bytes of I/O (BMIBA). */
-    pci_register_bar(&s->pci, 4, PCI_BASE_ADDRESS_SPACE_IO, 16, NULL);
-    piix4_set_wmask(&s->pci, 0x40, 0x0c, 0xff);
-    piix4_ide_reset(dev);
-    return true;
-}
-
-static const VMStateField piix4_func_vmstate_fields[] = {
-    VMSTATE_STRUCT(pci, PIIX4FuncState, vmstate_pci_device, PCIDevice),
-    VMSTATE_END_OF_LIST()
-};
-
-static const VMStateDescription piix4_ide_vmstate = {
-    .name = "piix4-ide",
-    .version_id = 1,
-    .minimum_version_id = 1,
-    .fields = piix4_func_vmstate_fields,
-};
-
-const PCIDeviceClass piix4_ide_class = {
-    .parent = {
-        .name = "piix4-ide",
-        .desc = "Intel 82371AB PIIX4 IDE (configuration header)",
-        .instance_size = sizeof(PIIX4FuncState),
-        .realize = piix4_ide_realize,
-        .reset = piix4_ide_reset,
-        .vmsd = &piix4_ide_vmstate,
-    },
-    .vendor_id = 0x8086,
-    .device_id = 0x7111,
-    .revision = 0x01,
-    .class_id = PCI_CLASS_STORAGE_IDE,
-    .prog_if = 0x80,                 /* bus master capable, legacy ports */
-};
-
-#define PIIX4_USB_SBRNUM 0x60
-#define PIIX4_USB_LEGSUP 0xc0
-
-static void piix4_usb_reset(DeviceState *dev)
-{
-    PIIX4FuncState *s = (PIIX4FuncState *)dev;
-
-    pci_device_reset(&s->pci);
-    s->pci.config[PIIX4_USB_SBRNUM] = 0x10;            /* USB 1.0 */
-    pci_set_word(s->pci.config + PIIX4_USB_LEGSUP, 0x2000);
-}
-
-static bool piix4_usb_realize(DeviceState *dev, GError **errp)
-{
-    PIIX4FuncState *s = (PIIX4FuncState *)dev;
-
-    pci_device_init_config(&s->pci);
-    /* UHCI I/O registers: 32 bytes (USBBA). */
-    pci_register_bar(&s->pci, 4, PCI_BASE_ADDRESS_SPACE_IO, 32, NULL);
-    piix4_set_wmask(&s->pci, PIIX4_USB_LEGSUP, 2, 0xff);
-    piix4_usb_reset(dev);
-    return true;
-}
-
-static const VMStateDescription piix4_usb_vmstate = {
-    .name = "piix4-usb",
-    .version_id = 1,
-    .minimum_version_id = 1,
-    .fields = piix4_func_vmstate_fields,
-};
-
-const PCIDeviceClass piix4_usb_class = {
-    .parent = {
-        .name = "piix4-usb-uhci",
-        .desc = "Intel 82371AB PIIX4 USB (configuration header)",
-        .instance_size = sizeof(PIIX4FuncState),
-        .realize = piix4_usb_realize,
-        .reset = piix4_usb_reset,
-        .vmsd = &piix4_usb_vmstate,
-    },
-    .vendor_id = 0x8086,
-    .device_id = 0x7112,
-    .revision = 0x01,
-    .class_id = PCI_CLASS_SERIAL_USB,
-    .prog_if = 0x00,                 /* UHCI */
-    .interrupt_pin = 4,              /* INTD#: the PIIX4 drives PIRQD for USB */
-};
+/* Function 1 (IDE) is hw/ide/piix.c; function 2 (USB) is in piix4-usb.c. */
 
 static void __attribute__((constructor)) piix4_register(void)
 {

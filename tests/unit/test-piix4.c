@@ -1,9 +1,9 @@
 /*
- * Unit tests for hw/isa/piix4.c, piix4-pm.c and piix4-dma.c: PIRQ steering onto
- * the ISA IRQs (wire-ORed with ISA devices), the reset control register, the PM
- * block's placement and soft-off (which must reach the run-state machinery as a
- * guest shutdown), the PM timer, SMBus, the 8237 registers, floating ISA reads,
- * and vmstate.
+ * Unit tests for hw/isa/piix4.c, piix4-pm.c, piix4-dma.c and piix4-usb.c: PIRQ
+ * steering onto the ISA IRQs (wire-ORed with ISA devices), the reset control
+ * register, the PM block's placement and soft-off (which must reach the run-state
+ * machinery as a guest shutdown), the PM timer, SMBus, the 8237 registers,
+ * floating ISA reads, the UHCI register block of function 2, and vmstate.
  */
 #include "qemu/osdep.h"
 #include <criterion/criterion.h>
@@ -339,4 +339,103 @@ Test(piix4, random_guest_accesses_do_not_break_it)
     for (int n = 0; n < 16; n++) {
         cr_assert_eq(pic_level[n], 0, "IRQ %d stuck after reset", n);
     }
+}
+
+/* ---- function 2: the UHCI register block (piix4-usb.c) ---- */
+
+#define USBBA 0x1040
+
+static void usb_map(void)
+{
+    cfg_wr(2, (PCI_BASE_ADDRESS_0 + 16), USBBA | 1, 4);
+    cfg_wr(2, PCI_COMMAND, PCI_COMMAND_IO, 2);
+}
+
+Test(piix4, uhci_reset_values_and_hcreset)
+{
+    usb_map();
+    cr_assert_eq(cfg_rd(2, (PCI_BASE_ADDRESS_0 + 16), 4), USBBA | 1, "32-byte I/O BAR");
+    cr_assert_eq(inp(USBBA + 0x00, 2), 0, "USBCMD");
+    cr_assert_eq(inp(USBBA + 0x02, 2), 0x0020, "USBSTS: halted");
+    cr_assert_eq(inp(USBBA + 0x0c, 1), 0x40, "SOFMOD");
+    cr_assert_eq(inp(USBBA + 0x10, 2), 0x0080, "PORTSC1: bit 7 reads 1, nothing connected");
+    cr_assert_eq(inp(USBBA + 0x12, 2), 0x0080, "PORTSC2");
+
+    outp(USBBA + 0x04, 0x000f, 2);
+    outp(USBBA + 0x08, 0x12345678, 4);
+    outp(USBBA + 0x0c, 0x3f, 1);
+    outp(USBBA + 0x10, 0x1240, 2);              /* suspend, resume detect */
+    cr_assert_eq(inp(USBBA + 0x04, 2), 0x000f);
+    cr_assert_eq(inp(USBBA + 0x08, 4), 0x12345000, "frame list base is 4K aligned");
+    cr_assert_eq(inp(USBBA + 0x0c, 1), 0x3f);
+    cr_assert_eq(inp(USBBA + 0x10, 2), 0x12c0);
+    outp(USBBA + 0x10, 0x0004, 2);
+    cr_assert_eq(inp(USBBA + 0x10, 2) & 0x0004, 0, "no device: the port cannot be enabled");
+
+    /* What Linux's PCI quirk does at boot: HCRESET, then it must read back clear. */
+    outp(USBBA + 0x00, 0x0002, 2);
+    cr_assert_eq(inp(USBBA + 0x00, 2), 0, "HCRESET completes at once");
+    cr_assert_eq(inp(USBBA + 0x04, 2), 0);
+    cr_assert_eq(inp(USBBA + 0x08, 4), 0);
+    cr_assert_eq(inp(USBBA + 0x0c, 1), 0x40);
+    cr_assert_eq(inp(USBBA + 0x10, 2), 0x0080);
+    cr_assert_eq(inp(USBBA + 0x02, 2), 0x0020);
+
+    /* Global reset resets the registers too, but stays set until cleared. */
+    outp(USBBA + 0x04, 0x0003, 2);
+    outp(USBBA + 0x00, 0x0004, 2);
+    cr_assert_eq(inp(USBBA + 0x00, 2), 0x0004);
+    cr_assert_eq(inp(USBBA + 0x04, 2), 0);
+    outp(USBBA + 0x00, 0x0000, 2);
+    cr_assert_eq(inp(USBBA + 0x00, 2), 0);
+}
+
+Test(piix4, uhci_run_stop_and_frame_counter)
+{
+    usb_map();
+    clock_virtual_pause();
+    outp(USBBA + 0x06, 0x07fe, 2);              /* FRNUM, written while halted */
+    outp(USBBA + 0x00, 0x0001, 2);              /* Run */
+    cr_assert_eq(inp(USBBA + 0x02, 2) & 0x0020, 0, "HCHalted clears when running");
+    cr_assert_eq(inp(USBBA + 0x06, 2), 0x07fe);
+    clock_virtual_set(clock_get_ns(CLOCK_VIRTUAL) + 3500000);
+    cr_assert_eq(inp(USBBA + 0x06, 2), 0x0001, "one frame per ms, 11 bits wrap");
+    outp(USBBA + 0x06, 0x0100, 2);
+    cr_assert_eq(inp(USBBA + 0x06, 2), 0x0001, "FRNUM is read-only while running");
+    outp(USBBA + 0x00, 0x0000, 2);              /* Stop */
+    cr_assert_eq(inp(USBBA + 0x02, 2), 0x0020);
+    clock_virtual_set(clock_get_ns(CLOCK_VIRTUAL) + 5000000);
+    cr_assert_eq(inp(USBBA + 0x06, 2), 0x0001, "the counter holds while halted");
+    /* HCHalted is not cleared by writing 1; the other status bits would be. */
+    outp(USBBA + 0x02, 0x003f, 2);
+    cr_assert_eq(inp(USBBA + 0x02, 2), 0x0020);
+    /* Byte accesses reach the same registers. */
+    outp(USBBA + 0x01, 0x00, 1);
+    cr_assert_eq(inp(USBBA + 0x00, 1), 0);
+    cr_assert_eq(inp(USBBA + 0x02, 1), 0x20);
+    clock_virtual_resume();
+}
+
+Test(piix4, uhci_vmstate)
+{
+    const VMStateDescription *vsd = piix4_usb_class.parent.vmsd;
+    PCIDevice *usb = bus->devices[PCI_DEVFN(10, 2)];
+    GByteArray *blob = g_byte_array_new();
+    size_t used;
+
+    cr_assert_not_null(usb);
+    usb_map();
+    outp(USBBA + 0x04, 0x0005, 2);
+    outp(USBBA + 0x08, 0x00abc000, 4);
+    outp(USBBA + 0x06, 0x0123, 2);
+    vmstate_save(vsd, usb, blob);
+    qdev_reset_all();
+    usb_map();
+    cr_assert_eq(inp(USBBA + 0x04, 2), 0);
+    cr_assert_eq(vmstate_load(vsd, usb, blob->data, blob->len, &used, NULL), 0);
+    cr_assert_eq(used, blob->len);
+    cr_assert_eq(inp(USBBA + 0x04, 2), 0x0005);
+    cr_assert_eq(inp(USBBA + 0x08, 4), 0x00abc000);
+    cr_assert_eq(inp(USBBA + 0x06, 2), 0x0123);
+    g_byte_array_free(blob, TRUE);
 }

@@ -103,9 +103,16 @@ typedef struct PIIX4State {
     uint8_t rc;
 } PIIX4State;
 
-typedef struct PIIX4FuncState {
-    PCIDevice pci;                 /* functions 1 (IDE) and 2 (USB) */
-} PIIX4FuncState;
+typedef struct PIIX4USBState {
+    PCIDevice pci;                 /* function 2: UHCI (piix4-usb.c) */
+    MemoryRegion io;               /* the 32 bytes behind USBBA */
+    uint16_t cmd, sts, intr;
+    uint16_t frnum;                /* the frame reached when run_origin_ns was taken */
+    uint32_t flbase;
+    uint8_t sofmod;
+    uint16_t portsc[2];
+    int64_t run_origin_ns;         /* not migrated: CLOCK_VIRTUAL when frnum was */
+} PIIX4USBState;
 
 typedef struct PIIX4PMState {
     PCIDevice pci;                 /* function 3: power management */
@@ -136,7 +143,7 @@ extern const struct VMStateDescription piix4_dma_vmstate;
 /* PM timer value now (24 bits). */
 uint32_t piix4_pm_timer(PIIX4PMState *pm);
 
-extern const PCIDeviceClass piix4_isa_class, piix4_ide_class, piix4_usb_class,
+extern const PCIDeviceClass piix4_isa_class, piix4_usb_class,
                             piix4_pm_class;
 
 #endif
