@@ -244,6 +244,25 @@ void x86_cpu_set_irq_source(CPUState *cpu, int (*get_vector)(void *opaque), void
     env->get_vector_opaque = opaque;
 }
 
+/*
+ * With paging off (X86_MMU_IDX_PHYS) a linear address is the physical one, masked
+ * by the A20 gate; nothing else (no SMM here) changes that mapping. The direct
+ * RAM window starts at 1 MiB, above VGA memory and the BIOS ROMs (0xa0000-
+ * 0xfffff), and cputlb cuts it to the RAM found there (up to the PCI hole or the
+ * end of low RAM). With A20 masked, addresses with bit 20 set alias the first
+ * MiB: no window then (Linux opens A20 before it leaves real mode).
+ */
+static void x86_cpu_set_windows(CPUX86State *env)
+{
+    CPUState *cs = &env->cs;
+    bool a20 = env->a20_mask == 0xffffffffu;
+
+    tlb_set_window(cs, X86_MMU_IDX_PHYS, 0x100000u, 0x100000u,
+                   a20 ? 0xfff00000u : 0);
+    tlb_set_window(cs, X86_MMU_IDX_KERNEL, 0, 0, 0);
+    tlb_set_window(cs, X86_MMU_IDX_USER, 0, 0, 0);
+}
+
 void x86_cpu_set_a20(CPUX86State *env, bool enabled)
 {
     uint32_t mask = enabled ? 0xffffffffu : ~(1u << 20);
@@ -252,6 +271,7 @@ void x86_cpu_set_a20(CPUX86State *env, bool enabled)
         env->a20_mask = mask;
         /* Every cached translation may point through the old alias. */
         tlb_flush(&env->cs);
+        x86_cpu_set_windows(env);
     }
 }
 
@@ -323,6 +343,7 @@ static void x86_cpu_reset(CPUState *cs)
     cs->halted = false;
     x86_cpu_update_hflags(env);
     tlb_flush(cs);
+    x86_cpu_set_windows(env);
 }
 
 static bool x86_cpu_has_work(CPUState *cs)
@@ -555,6 +576,7 @@ static int x86_cpu_post_load(void *opaque, int version_id)
     env->tsc_ns_base = clock_get_ns(CLOCK_VIRTUAL);
     x86_cpu_update_hflags(env);
     tlb_flush(&env->cs);
+    x86_cpu_set_windows(env);
     return 0;
 }
 

@@ -177,6 +177,21 @@ static void mips_cpu_init(CPUState *cs)
     env->irqs = irq_new_array(mips_cpu_irq_handler, env, MIPS_IRQ_LINES);
 }
 
+/*
+ * kseg0 (0x80000000-0x9fffffff) maps to physical 0-512 MiB in kernel mode, with
+ * no TLB, whatever Status/EntryHi say (MD00090, 4.5); ERL changes only kuseg. So
+ * the kernel and ERL modes get it as their direct RAM window once, and keep it:
+ * cputlb cuts it to the RAM at physical 0 (on the Malta, below the I/O hole at
+ * 256 MiB). Supervisor and user mode take address errors there: no window.
+ */
+static void mips_cpu_set_windows(CPUState *cs)
+{
+    tlb_set_window(cs, MIPS_MMU_IDX_KERNEL, 0x80000000u, 0, 0x20000000u);
+    tlb_set_window(cs, MIPS_MMU_IDX_ERL, 0x80000000u, 0, 0x20000000u);
+    tlb_set_window(cs, MIPS_MMU_IDX_SUPER, 0, 0, 0);
+    tlb_set_window(cs, MIPS_MMU_IDX_USER, 0, 0, 0);
+}
+
 static void mips_cpu_reset(CPUState *cs)
 {
     CPUMIPSState *env = mips_env(cs);
@@ -239,6 +254,7 @@ static void mips_cpu_reset(CPUState *cs)
     mips_cpu_sync_ip(env);
     mips_cpu_compute_hflags(env);
     tlb_flush(cs);
+    mips_cpu_set_windows(cs);
 }
 
 static void mips_cpu_get_tb_cpu_state(CPUState *cs, vaddr *pc, uint32_t *cs_base,
@@ -356,6 +372,7 @@ static int mips_cpu_post_load(void *opaque, int version_id)
 
     mips_cpu_compute_hflags(env);
     tlb_flush(&env->cs);
+    mips_cpu_set_windows(&env->cs);
     mips_timer_rearm(env);
     mips_cpu_sync_ip(env);
     return 0;

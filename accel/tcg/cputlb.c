@@ -119,6 +119,9 @@ void tlb_destroy(CPUState *cpu)
         cpu->tlb.d[i].fulltlb = NULL;
         cpu->tlb.d[i].fill_log[0] = NULL;
         cpu->tlb.d[i].fill_log[1] = NULL;
+        g_free(cpu->tlb_win[i].code_map);
+        cpu->tlb_win[i] = (CPUTLBWindow){ 0 };
+        cpu->tlb.d[i].win_size = 0;
     }
 }
 
@@ -428,6 +431,117 @@ void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot, int mmu_idx, uin
     d->fulltlb[idx] = full;
 }
 
+/*
+ * Direct RAM windows (CPUTLBWindow in exec/cputlb.h). The fast descriptor is what
+ * generated code reads; CPUTLBDesc keeps the target's request, so that a change of
+ * the memory map can cut or move the window without asking the target again.
+ */
+
+/* A page of RAM got (true) or lost (false) its last translated code: keep the
+ * windows' code maps, which stores in a window test inline, in step. */
+static void tlb_window_mark_code(hwaddr ram_addr_page, bool has_code)
+{
+    CPUState *cpu;
+    CPU_FOREACH(cpu) {
+        for (int m = 0; m < MMU_MODES_MAX; m++) {
+            CPUTLBDesc *d = &cpu->tlb.d[m];
+            if (d->win_size && ram_addr_page >= d->win_ram_addr &&
+                ram_addr_page - d->win_ram_addr < d->win_size) {
+                cpu->tlb_win[m].code_map[(ram_addr_page - d->win_ram_addr) >>
+                                         TARGET_PAGE_BITS] = has_code;
+            }
+        }
+    }
+}
+
+static void tlb_window_clear(CPUState *cpu, int mmu_idx)
+{
+    CPUTLBWindow *w = &cpu->tlb_win[mmu_idx];
+
+    g_free(w->code_map);
+    *w = (CPUTLBWindow){ 0 };
+    cpu->tlb.d[mmu_idx].win_size = 0;
+}
+
+/*
+ * Cut the requested window to the plain, writable RAM that backs its first byte
+ * in the current memory map (one FlatRange: anything else, such as MMIO, ROM or a
+ * hole, is past its end) and publish it. A window of less than two pages is
+ * not worth a check (lim would be 0 or one page).
+ */
+static void tlb_window_resolve(CPUState *cpu, int mmu_idx)
+{
+    CPUTLBDesc *d = &cpu->tlb.d[mmu_idx];
+    CPUTLBWindow *w = &cpu->tlb_win[mmu_idx];
+    uint64_t size = d->win_req_size;
+    hwaddr pbase = d->win_req_pbase;
+    const FlatRange *fr = NULL;
+
+    /* Code translated for this mode compares against the base it was first
+     * given: a window elsewhere cannot be served. */
+    if (size && cpu->as &&
+        (!tcg_ctx || !(tcg_ctx->ldst_window_mmu_mask & (1u << mmu_idx)) ||
+         tcg_ctx->ldst_window_base[mmu_idx] == d->win_req_vbase)) {
+        fr = address_space_lookup(cpu->as, pbase);
+    }
+    if (!fr || fr->addr > pbase || !fr->mr || !fr->mr->ram_ptr || fr->mr->ops ||
+        fr->mr->readonly || fr->readonly) {
+        tlb_window_clear(cpu, mmu_idx);
+        return;
+    }
+    size = MIN(size, fr->addr + fr->size - pbase);
+    /* Guest addresses are 32-bit: the window may not wrap. */
+    size = MIN(size, ((uint64_t)1 << 32) - d->win_req_vbase);
+    size &= ~(uint64_t)(TARGET_PAGE_SIZE - 1);
+    if (size < 2 * TARGET_PAGE_SIZE || (pbase & (TARGET_PAGE_SIZE - 1)) ||
+        (d->win_req_vbase & (TARGET_PAGE_SIZE - 1))) {
+        tlb_window_clear(cpu, mmu_idx);
+        return;
+    }
+
+    MemoryRegion *mr = fr->mr;
+    hwaddr mr_off = fr->mr_offset + (pbase - fr->addr);
+    hwaddr ram_addr = mr->ram_addr + mr_off;
+    uintptr_t addend = (uintptr_t)(mr->ram_ptr + mr_off) - d->win_req_vbase;
+    unsigned pages = size >> TARGET_PAGE_BITS;
+
+    if (d->win_size == size && d->win_ram_addr == ram_addr && w->addend == addend &&
+        w->base == d->win_req_vbase) {
+        return;     /* unchanged: the code map is still right */
+    }
+    g_free(w->code_map);
+    /* One spare byte: a shared check of a span reads the bytes of two pages. */
+    w->code_map = g_malloc0(pages + 1);
+    for (unsigned i = 0; i < pages; i++) {
+        w->code_map[i] = tb_page_has_code(ram_addr + ((hwaddr)i << TARGET_PAGE_BITS));
+    }
+    w->base = d->win_req_vbase;
+    w->lim = (uint32_t)size - TARGET_PAGE_SIZE;
+    w->addend = addend;
+    d->win_size = (uint32_t)size;
+    d->win_ram_addr = ram_addr;
+}
+
+void tlb_set_window(CPUState *cpu, int mmu_idx, vaddr vbase, hwaddr pbase, uint32_t size)
+{
+    assert(mmu_idx >= 0 && mmu_idx < MMU_MODES_MAX);
+    CPUTLBDesc *d = &cpu->tlb.d[mmu_idx];
+
+    if (size && tcg_ctx && !(tcg_ctx->ldst_window_mmu_mask & (1u << mmu_idx))) {
+        /* From now on this mode's accesses try the window first, at this base. */
+        tcg_ctx->ldst_window_base[mmu_idx] = vbase;
+        tcg_ctx->ldst_window_mmu_mask |= 1u << mmu_idx;
+    }
+    if (d->win_req_vbase == vbase && d->win_req_pbase == pbase &&
+        d->win_req_size == size && (d->win_size != 0) == (size != 0)) {
+        return;
+    }
+    d->win_req_vbase = vbase;
+    d->win_req_pbase = pbase;
+    d->win_req_size = size;
+    tlb_window_resolve(cpu, mmu_idx);
+}
+
 /* Look in the victim cache; on a hit swap it into the main table. */
 static bool victim_tlb_hit(CPUState *cpu, int mmu_idx, vaddr page, MMUAccessType type)
 {
@@ -563,6 +677,7 @@ static void store_one(CPUState *cpu, vaddr addr, uint64_t val, unsigned size,
         e = &cpu->tlb_fast[mmu_idx].table[idx];
         if (!tb_page_has_code(ram_addr & ~(hwaddr)(TARGET_PAGE_SIZE - 1))) {
             e->addr_write &= ~TLB_NOTDIRTY;     /* no code left: fast stores again */
+            tlb_window_mark_code(ram_addr & ~(hwaddr)(TARGET_PAGE_SIZE - 1), false);
         }
     }
     store_le((void *)(uintptr_t)(addr + e->addend), val, size);
@@ -769,6 +884,7 @@ static void protect_one(CPUTLBEntry *e, CPUTLBEntryFull *full, void *opaque)
 void tlb_protect_code(hwaddr ram_addr_page)
 {
     tlb_foreach_entry(protect_one, &ram_addr_page);
+    tlb_window_mark_code(ram_addr_page, true);
 }
 
 static void unprotect_one(CPUTLBEntry *e, CPUTLBEntryFull *full, void *opaque)
@@ -783,20 +899,35 @@ static void unprotect_one(CPUTLBEntry *e, CPUTLBEntryFull *full, void *opaque)
 void tlb_unprotect_code(hwaddr ram_addr_page)
 {
     tlb_foreach_entry(unprotect_one, &ram_addr_page);
+    tlb_window_mark_code(ram_addr_page, false);
 }
 
 void tlb_reset_dirty_all(void)
 {
     hwaddr all = (hwaddr)-1;
+    CPUState *cpu;
+
     tlb_foreach_entry(unprotect_one, &all);
+    CPU_FOREACH(cpu) {
+        for (int m = 0; m < MMU_MODES_MAX; m++) {
+            if (cpu->tlb.d[m].win_size) {
+                memset(cpu->tlb_win[m].code_map, 0,
+                       cpu->tlb.d[m].win_size >> TARGET_PAGE_BITS);
+            }
+        }
+    }
 }
 
-/* Any change of the memory map invalidates every cached translation. */
+/* Any change of the memory map invalidates every cached translation, and may
+ * move, cut or remove the RAM behind a direct window. */
 static void tlb_memory_listener(AddressSpace *as, void *opaque)
 {
     CPUState *cpu;
     CPU_FOREACH(cpu) {
         tlb_flush(cpu);
+        for (int m = 0; m < MMU_MODES_MAX; m++) {
+            tlb_window_resolve(cpu, m);
+        }
     }
 }
 

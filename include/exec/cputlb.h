@@ -75,6 +75,30 @@ typedef struct CPUTLBDescFast {
     CPUTLBEntry *table;
 } CPUTLBDescFast;
 
+/*
+ * A direct RAM window of one MMU mode: guest virtual addresses [base, base + size)
+ * that map linearly, with no translation, onto one contiguous block of plain RAM
+ * (MIPS kseg0 in kernel mode, x86 linear addresses with paging off). Generated
+ * code tries it before the TLB in the modes of TCGContext.ldst_window_mmu_mask:
+ *     t = A - base                 (32-bit; base is a constant in the code, fixed
+ *                                   per mode by TCGContext.ldst_window_base)
+ *     if (t >= lim) goto tlb;      (out of line: the TLB check above, then the helper)
+ *     if (A & align_mask) goto tlb;
+ *     host = A + addend;
+ * lim is the window's size less one page, so any access or shared-check span
+ * (less than a page) that starts below base + lim ends inside the window; lim 0
+ * means no window (every t fails). Stores take the window only when the page
+ * holds no translated code: code_map has one byte per window page, non-zero for
+ * a page with code (kept by tlb_protect_code / tlb_unprotect_code), checked inline
+ * as TLB_NOTDIRTY is in the write tag.
+ */
+typedef struct CPUTLBWindow {
+    uint32_t base;                  /* for C code: generated code has it as a constant */
+    uint32_t lim;
+    uintptr_t addend;               /* host = guest vaddr + addend */
+    uint8_t *code_map;              /* indexed by (A - base) >> TARGET_PAGE_BITS */
+} CPUTLBWindow;
+
 typedef struct CPUTLBDesc {
     CPUTLBEntryFull *fulltlb;
     CPUTLBEntry vtable[CPU_VTLB_SIZE];      /* victim cache */
@@ -96,6 +120,12 @@ typedef struct CPUTLBDesc {
     unsigned n_evictions;
     int64_t window_begin_ns;
     unsigned window_max_entries;
+    /* The direct window the target asked for (tlb_set_window), and what it
+     * resolved to in the current memory map: win_size 0 = none. */
+    uint32_t win_req_vbase, win_req_size;
+    hwaddr win_req_pbase;
+    uint32_t win_size;
+    hwaddr win_ram_addr;            /* ram_addr of the window's first byte */
 } CPUTLBDesc;
 
 typedef struct CPUTLB {
@@ -124,6 +154,14 @@ void tlb_flush_page_by_mmuidx(struct CPUState *cpu, vaddr addr, uint16_t idxmap)
  * mapping size (>= TARGET_PAGE_SIZE, power of two). prot may carry PAGE_GLOBAL. */
 void tlb_set_page(struct CPUState *cpu, vaddr va, hwaddr pa, int prot, int mmu_idx,
                   uint32_t size);
+/* Ask for a direct RAM window in mode mmu_idx (see CPUTLBWindow): guest virtual
+ * [vbase, vbase + size) maps to guest physical [pbase, pbase + size). The window is
+ * cut to the plain RAM found at pbase in the current memory map (and recomputed
+ * when the map changes); size 0, or no RAM at pbase, means no window. Only for
+ * modes where that mapping is fixed by the architecture for as long as the window
+ * stays set: the target calls this again whenever the answer changes. */
+void tlb_set_window(struct CPUState *cpu, int mmu_idx, vaddr vbase, hwaddr pbase,
+                    uint32_t size);
 /* A page now holds translated code: make stores to it take the slow path. */
 void tlb_protect_code(hwaddr ram_addr_page);
 void tlb_unprotect_code(hwaddr ram_addr_page);

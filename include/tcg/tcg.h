@@ -257,6 +257,13 @@ typedef struct TCGContext {
     /* The backend writes dirty globals to env on the qemu_ld/st slow path (before
      * the helper that may fault), so liveness need not force them there first. */
     bool backend_syncs_ldst;
+    /* MMU modes (bit per mmu_idx) in which a backend tries the CPU's direct RAM
+     * window (CPUState.tlb_win, exec/cputlb.h) before the TLB, and each such
+     * mode's window base, which generated code takes as a constant: set by
+     * tlb_set_window the first time a target gives the mode a window, and fixed
+     * from then on (a window asked for at another base stays off). */
+    uint16_t ldst_window_mmu_mask;
+    uint32_t ldst_window_base[16];
     /* Set by tcg_optimize: a branch goes to a label placed before it. Liveness
      * takes it instead of walking the ops again when backward_branch_known is set
      * (tcg_gen_code sets it between the two; liveness clears it). */

@@ -30,9 +30,16 @@
  * Their stubs first try the access's own TLB check inline (a leader then zeroes
  * host), so a group that keeps straddling two pages costs about what separate
  * checks would, and call the helper only on a real miss.
+ *
+ * In the MMU modes of TCGContext.ldst_window_mmu_mask (those a target gave a
+ * direct RAM window: MIPS kseg0 in kernel mode, x86 with paging off) plain accesses
+ * and leaders check the window instead (x86_emit_win_check: an lea and an
+ * unsigned compare against env, no dependent loads) and take the TLB check out of
+ * line, in the stub, as a leader's stub does.
  */
 #include "x86-internal.h"
 #include "exec/cputlb.h"
+#include "hw/core/cpu.h"
 
 uint64_t (*x86_ld_helper)(struct CPUState *, uint32_t, uint32_t, uintptr_t) =
     helper_ld_mmu;
@@ -149,6 +156,70 @@ static uint8_t *x86_emit_tlb_check(X86Gen *g, int areg, int t0, MemOpIdx oi,
         *second = x86_emit_jcc32(g, JCC_JNE);
     }
     return miss;
+}
+
+#define X86_WIN_OFS(idx, field) \
+    ((int)offsetof(CPUState, tlb_win) + (idx) * (int)sizeof(CPUTLBWindow) + \
+     (int)offsetof(CPUTLBWindow, field))
+
+/* Whether accesses of mode idx try the direct RAM window first. */
+static bool x86_ldst_use_window(const X86Gen *g, MemOpIdx oi)
+{
+    return (g->s->ldst_window_mmu_mask >> get_mmuidx(oi)) & 1;
+}
+
+/*
+ * The direct-window check (exec/cputlb.h, CPUTLBWindow) of the span [areg + lo,
+ * areg + hi] (hi - lo < a page):
+ *     lea   t0d, [a + lo - base]          ; base: fixed per mode, a constant
+ *     cmp   t0d, [env + win.lim]          ; lim = size - page: the span fits
+ *     jae   stub
+ *     test  a, align ; jnz stub             (MO_ALIGN)
+ * and for a span holding stores, that its page(s) hold no translated code:
+ *     shr   t0d, TARGET_PAGE_BITS
+ *     add   t0, [env + win.code_map]
+ *     cmp   byte [t0], 0 ; jne stub         (word: a span may reach the next page)
+ * The stub does the TLB check, then the helper. The caller then loads the
+ * window's addend, which works for a's whole span like a TLB entry's.
+ */
+static void x86_emit_win_check(X86Gen *g, X86LdstStub *st, int areg, int t0,
+                               MemOpIdx oi, unsigned kinds, int32_t lo, int32_t hi)
+{
+    MemOp mop = get_memop(oi);
+    unsigned idx = get_mmuidx(oi);
+    uint32_t align = (mop & MO_ALIGN) ? memop_size(mop) - 1 : 0;
+
+    /* The mode's base is fixed once it has a window (TCGContext). */
+    int32_t disp = (int32_t)((uint32_t)lo - g->s->ldst_window_base[idx]);
+
+    if (disp) {
+        x86_emit_modrm_off(g, OPC_LEA, t0, areg, disp);
+    } else {
+        x86_emit_ext32u(g, t0, areg);
+    }
+    x86_emit_modrm_off(g, OPC_CMP_GvEv, t0, X86_AREG0, X86_WIN_OFS(idx, lim));
+    st->jne_disp = x86_emit_jcc32(g, JCC_JAE);
+    st->jne_disp2 = NULL;
+    st->jne_disp3 = NULL;
+    if (align) {
+        /* test a8, imm8 */
+        x86_emit_modrm(g, 0xf6 | P_REXB_RM, EXT3_TEST, areg);
+        x86_out8(g, (uint8_t)align);
+        st->jne_disp2 = x86_emit_jcc32(g, JCC_JNE);
+    }
+    if (kinds & X86_CHECK_WRITE) {
+        /* An aligned span no longer than its alignment stays in one page. */
+        bool two_pages = (lo & (int32_t)align) != 0 || hi - lo > (int32_t)align;
+        x86_emit_shifti(g, SHIFT_SHR, 0, t0, TARGET_PAGE_BITS);
+        x86_emit_modrm_off(g, OPC_ADD_GvEv | P_REXW, t0, X86_AREG0,
+                           X86_WIN_OFS(idx, code_map));
+        /* cmp byte/word [t0], 0 */
+        x86_emit_modrm_off(g, two_pages ? (OPC_ARITH_EvIb | P_DATA16) : 0x80,
+                           ARITH_CMP, t0, 0);
+        x86_out8(g, 0);
+        st->jne_disp3 = x86_emit_jcc32(g, JCC_JNE);
+    }
+    st->win = true;
 }
 
 /* The load itself: out = [base + areg] with the op's size, sign and byte order. */
@@ -305,6 +376,13 @@ static void x86_ldst_fast_check(X86Gen *g, X86LdstStub *st, const TCGOp *op,
         lo = (int32_t)op->args[4];
         hi = (int32_t)op->args[5];
         kinds = (unsigned)op->args[6] | access;
+    }
+    if (x86_ldst_use_window(g, oi)) {
+        x86_emit_win_check(g, st, areg, t0, oi, kinds, lo, hi);
+        x86_emit_modrm_off(g, OPC_MOVL_GvEv | P_REXW,
+                           kind == X86_LDST_LEAD ? hreg : X86_TMP, X86_AREG0,
+                           X86_WIN_OFS(get_mmuidx(oi), addend));
+        return;
     }
     st->jne_disp = x86_emit_tlb_check(g, areg, t0, oi, kinds, lo, hi, &st->jne_disp2);
     x86_emit_ld(g, TCG_TYPE_I64, kind == X86_LDST_LEAD ? hreg : X86_TMP, t0,
@@ -488,9 +566,13 @@ static void x86_gen_stub(X86Gen *g, const X86LdstStub *st)
     if (st->jne_disp2) {
         x86_patch_rel32(st->jne_disp2, g->code_ptr);
     }
-    if (st->kind != X86_LDST_PLAIN) {
-        /* The shared check failed (or, for a member, the leader's did): try this
-         * access's own TLB entry before calling the helper. */
+    if (st->jne_disp3) {
+        x86_patch_rel32(st->jne_disp3, g->code_ptr);
+    }
+    if (st->kind != X86_LDST_PLAIN || st->win) {
+        /* The shared check or the direct window failed (or, for a member, the
+         * leader's check did): try this access's own TLB entry before calling the
+         * helper. */
         uint8_t *unused;
         uint8_t *miss = x86_emit_tlb_check(g, st->addr_reg, st->t0_reg, st->oi,
                                            st->is_ld ? X86_CHECK_READ : X86_CHECK_WRITE,

@@ -147,6 +147,8 @@ typedef struct X86LdstStub {
     int64_t val;                 /* store: the immediate */
     uint8_t *jne_disp;           /* fast-path miss branch's rel32 */
     uint8_t *jne_disp2;          /* a second one (shared check of both tags), or NULL */
+    uint8_t *jne_disp3;          /* direct window: the alignment or code-page miss */
+    bool win;                    /* tried the direct RAM window (its stub: the TLB) */
     uint8_t *raddr;              /* resume point in the TB body */
     /* Globals that are dirty in registers (or pending constants) at the access:
      * the stub writes them to env before calling the helper, which may raise a

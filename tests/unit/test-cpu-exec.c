@@ -277,9 +277,8 @@ TEST_BOTH_BACKENDS(goto_ptr_inline_smc)
 }
 
 /* A store that rewrites a later insn of the TB it runs in: the new insn runs. */
-TEST_BOTH_BACKENDS(smc_same_tb)
+static void check_smc_same_tb(void)
 {
-    setup(interp);
     uint32_t new_insn = toy_rri(TOY_ADDI, 4, 0, 100);
     const uint32_t prog[] = {
         toy_rri(TOY_LUI, 2, 0, new_insn >> 16),
@@ -297,14 +296,20 @@ TEST_BOTH_BACKENDS(smc_same_tb)
     cr_assert_gt(jit_stats.invalidations, 0);
 }
 
-/* Code run once, then rewritten by other code, then run again: the new code runs. */
-TEST_BOTH_BACKENDS(smc_other_tb)
+TEST_BOTH_BACKENDS(smc_same_tb)
 {
     setup(interp);
+    check_smc_same_tb();
+}
+
+/* Code run once, then rewritten by other code, then run again: the new code runs.
+ * The subroutine is at sub_addr (below 64K). */
+static void check_smc_other_tb(uint32_t sub_addr)
+{
     uint32_t new_insn = toy_rri(TOY_ADDI, 4, 0, 10);
     const uint32_t prog[] = {
         toy_rri(TOY_LUI, 3, 0, 0),
-        toy_rri(TOY_ORI, 3, 0, 0x800),          /* r3 = subroutine address */
+        toy_rri(TOY_ORI, 3, 0, sub_addr),       /* r3 = subroutine address */
         toy_rri(TOY_LUI, 6, 0, 0),
         toy_rri(TOY_ORI, 6, 0, 0x18),           /* r6 = return address */
         toy_rri(TOY_LUI, 1, 0, 0),
@@ -324,9 +329,15 @@ TEST_BOTH_BACKENDS(smc_other_tb)
         toy_rri(TOY_JR, 6, 0, 0),
     };
     load_program(0, prog, ARRAY_SIZE(prog));
-    load_program(0x800, sub, ARRAY_SIZE(sub));
+    load_program(sub_addr, sub, ARRAY_SIZE(sub));
     run_to_halt();
     cr_assert_eq(env->r[4], 11, "r4 = %u (expected 1 + 10)", env->r[4]);
+}
+
+TEST_BOTH_BACKENDS(smc_other_tb)
+{
+    setup(interp);
+    check_smc_other_tb(0x800);
 }
 
 /* A fault in the middle of a TB: the pc is the faulting insn's, earlier insns'
@@ -756,4 +767,73 @@ Test(cpu_exec, code_rw_view_released)
     env->r[2] = 0;
     run_to_halt();
     cr_assert_eq(env->r[2], 3u * 0x10000);
+}
+
+/*
+ * The direct RAM window (tlb_set_window; exec/cputlb.h) end to end: the toy maps
+ * RAM at its own address, so mode 0 may have a window over all of it. Data
+ * accesses there then need no TLB fill (only instruction fetch does); a store that
+ * rewrites the running TB, or another TB, still invalidates it; stores to a page
+ * that no longer holds code go inline again; MMIO past the window is untouched.
+ */
+static void window_setup(bool interp)
+{
+    setup(interp);
+    tlb_set_window(&env->cs, 0, 0, 0, 0x80000000u);
+    /* Cut to the RAM: the MMIO page above it is not in the window. */
+    cr_assert_eq(env->cs.tlb_win[0].lim, RAM_SIZE - TARGET_PAGE_SIZE);
+}
+
+TEST_BOTH_BACKENDS(window_data_needs_no_tlb_fill)
+{
+    window_setup(interp);
+    const uint32_t prog[] = {
+        toy_rri(TOY_LUI, 1, 0, 0),
+        toy_rri(TOY_ORI, 1, 0, 0xe000),         /* r1 = 0xe000: page pointer */
+        toy_rri(TOY_ADDI, 3, 0, 13),            /* r3 = 13 pages to go */
+        toy_mem(TOY_ST, 3, 1, MO_LEUL, 4),      /* loop: mem[r1 + 4] = r3 */
+        toy_mem(TOY_LD, 5, 1, MO_LEUL, 4),      /*       r5 = mem[r1 + 4] */
+        toy_rri(TOY_ADD, 4, 5, 0),              /*       r4 += r5 */
+        toy_rri(TOY_ADDI, 1, 0, -0x1000),       /*       r1 -= a page */
+        toy_rri(TOY_ADDI, 3, 0, -1),
+        toy_rri(TOY_BNEZ, 3, 0, -6),
+        toy_rri(TOY_LUI, 6, 0, TOY_MMIO_BASE >> 16),
+        toy_mem(TOY_ST, 3, 6, MO_LEUL, 8),      /* MMIO: mmio_regs[1] = 0 */
+        toy_rri(TOY_ADDI, 7, 0, 77),
+        toy_mem(TOY_ST, 7, 6, MO_LEUL, 16),     /* MMIO: mmio_regs[2] = 77 */
+        toy_mem(TOY_LD, 2, 6, MO_LEUL, 16),     /* r2 = 77 through the device */
+        toy_rri(TOY_HALT, 0, 0, 0),
+    };
+    load_program(0, prog, ARRAY_SIZE(prog));
+    uint64_t fills0 = jit_stats.tlb_fills;
+    run_to_halt();
+    cr_assert_eq(env->r[4], 13 * 14 / 2);
+    for (uint32_t k = 1; k <= 13; k++) {
+        uint32_t v = 0;
+        address_space_read(&address_space_memory, 0xe000 - (13 - k) * 0x1000 + 4, &v, 4);
+        cr_assert_eq(v, k, "page %u", k);
+    }
+    cr_assert_eq(env->r[2], 77);
+    cr_assert_eq(mmio_regs[2], 77);
+    cr_assert_eq(mmio_writes, 2);
+    cr_assert_eq(mmio_reads, 1);
+    if (!interp) {
+        /* Code page 0 and the MMIO page; 13 data pages would need 13 more. */
+        cr_assert_leq(jit_stats.tlb_fills - fills0, 4, "%lu fills",
+                      (unsigned long)(jit_stats.tlb_fills - fills0));
+    }
+}
+
+TEST_BOTH_BACKENDS(window_smc_same_tb)
+{
+    window_setup(interp);
+    check_smc_same_tb();
+}
+
+TEST_BOTH_BACKENDS(window_smc_other_tb)
+{
+    window_setup(interp);
+    check_smc_other_tb(0x2800);     /* the subroutine on its own page */
+    /* The page held code when the store ran: the window's code map said so. */
+    cr_assert_gt(jit_stats.invalidations, 0);
 }

@@ -236,3 +236,113 @@ Test(cputlb, protect_code_after_the_log_overflowed)
 {
     check_protect(60, true);
 }
+
+/* ------------------------------------------------------------------------- */
+/* Direct RAM windows (tlb_set_window)                                        */
+
+#define WIN_VBASE 0x80000000u
+#define WIN_MODE 2
+
+static uint64_t test_mmio_read(void *opaque, hwaddr off, unsigned size)
+{
+    return 0;
+}
+
+static void test_mmio_write(void *opaque, hwaddr off, uint64_t val, unsigned size)
+{
+}
+
+static const MemoryRegionOps test_mmio_ops = {
+    .read = test_mmio_read,
+    .write = test_mmio_write,
+};
+
+static void check_window(uint32_t pbase, unsigned pages)
+{
+    const CPUTLBWindow *w = &cpu->tlb_win[WIN_MODE];
+
+    if (!pages) {
+        cr_assert_eq(w->lim, 0u, "a window of lim %#x", w->lim);
+        return;
+    }
+    cr_assert_eq(w->base, WIN_VBASE);
+    cr_assert_eq(w->lim, (pages - 1) * TARGET_PAGE_SIZE, "lim %#x, want %u pages", w->lim,
+                 pages);
+    cr_assert_eq(w->addend, (uintptr_t)ram.ram_ptr + pbase - WIN_VBASE);
+    cr_assert(w->code_map);
+}
+
+/* The window is cut to the RAM behind its first byte, in the current memory map. */
+Test(cputlb, window_is_cut_to_the_ram_behind_it)
+{
+    tlb_set_window(cpu, WIN_MODE, WIN_VBASE, 0, 0x20000000u);
+    cr_assert(tcg_ctx->ldst_window_mmu_mask & (1u << WIN_MODE));
+    check_window(0, RAM_PAGES);
+    /* Starting inside RAM: the rest of it. */
+    tlb_set_window(cpu, WIN_MODE, WIN_VBASE, 5 * TARGET_PAGE_SIZE, 0x20000000u);
+    check_window(5 * TARGET_PAGE_SIZE, RAM_PAGES - 5);
+    /* Smaller than the RAM: as asked. */
+    tlb_set_window(cpu, WIN_MODE, WIN_VBASE, 0, 3 * TARGET_PAGE_SIZE);
+    check_window(0, 3);
+    /* One page is not worth a window; nothing mapped at pbase gives none either. */
+    tlb_set_window(cpu, WIN_MODE, WIN_VBASE, 0, TARGET_PAGE_SIZE);
+    check_window(0, 0);
+    tlb_set_window(cpu, WIN_MODE, WIN_VBASE, 0x100000, 0x100000);
+    check_window(0, 0);
+    /* Size 0: off. */
+    tlb_set_window(cpu, WIN_MODE, WIN_VBASE, 0, 0x20000000u);
+    check_window(0, RAM_PAGES);
+    tlb_set_window(cpu, WIN_MODE, 0, 0, 0);
+    check_window(0, 0);
+    /* Generated code takes a mode's base as a constant: a window at another base
+     * stays off, the old one comes back. */
+    tlb_set_window(cpu, WIN_MODE, WIN_VBASE + 0x1000, 0, 0x20000000u);
+    check_window(0, 0);
+    tlb_set_window(cpu, WIN_MODE, WIN_VBASE, 0, 0x20000000u);
+    check_window(0, RAM_PAGES);
+    /* A window may not wrap around the 32-bit address space. */
+    tlb_set_window(cpu, 3, 0xffffc000u, 0, 0x20000000u);
+    cr_assert_eq(cpu->tlb_win[3].lim, 3 * TARGET_PAGE_SIZE);
+    cr_assert_eq(tcg_ctx->ldst_window_base[3], 0xffffc000u);
+}
+
+/* MMIO laid over the RAM cuts the window where it starts, or removes it; taking the
+ * MMIO away brings the whole window back. */
+Test(cputlb, window_follows_the_memory_map)
+{
+    static MemoryRegion mmio;
+
+    memory_region_init_io(&mmio, &test_mmio_ops, NULL, "win.mmio", TARGET_PAGE_SIZE);
+    tlb_set_window(cpu, WIN_MODE, WIN_VBASE, 0, 0x20000000u);
+    check_window(0, RAM_PAGES);
+    memory_region_add_subregion_overlap(get_system_memory(), 6 * TARGET_PAGE_SIZE, &mmio, 1);
+    check_window(0, 6);
+    memory_region_del_subregion(get_system_memory(), &mmio);
+    check_window(0, RAM_PAGES);
+    memory_region_add_subregion_overlap(get_system_memory(), 0, &mmio, 1);
+    check_window(0, 0);
+    memory_region_del_subregion(get_system_memory(), &mmio);
+    check_window(0, RAM_PAGES);
+}
+
+/* Pages that get translated code are marked in the window's code map (stores in
+ * the window test it inline); a flush of all code clears the map. */
+Test(cputlb, window_code_map_follows_code_pages)
+{
+    tlb_set_window(cpu, WIN_MODE, WIN_VBASE, 2 * TARGET_PAGE_SIZE, 0x20000000u);
+    const uint8_t *map = cpu->tlb_win[WIN_MODE].code_map;
+    for (unsigned i = 0; i < RAM_PAGES - 2; i++) {
+        cr_assert_eq(map[i], 0);
+    }
+    tlb_protect_code(ram.ram_addr + 5 * TARGET_PAGE_SIZE);
+    tlb_protect_code(ram.ram_addr + 1 * TARGET_PAGE_SIZE);     /* below the window */
+    for (unsigned i = 0; i < RAM_PAGES - 2; i++) {
+        cr_assert_eq(map[i], i == 3, "page %u", i);
+    }
+    tlb_unprotect_code(ram.ram_addr + 5 * TARGET_PAGE_SIZE);
+    cr_assert_eq(map[3], 0);
+    tlb_protect_code(ram.ram_addr + 15 * TARGET_PAGE_SIZE);
+    cr_assert_eq(map[13], 1);
+    tb_flush(cpu);
+    cr_assert_eq(map[13], 0);
+}

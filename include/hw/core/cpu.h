@@ -79,6 +79,8 @@ typedef struct CPUState {
     /* Checked at every TB start: non-zero makes the TB exit to the loop. Set from a
      * signal handler or another thread, hence volatile int32. */
     volatile int32_t exit_request_tb;
+    /* Direct RAM windows per MMU mode (exec/cputlb.h), read by generated code. */
+    CPUTLBWindow tlb_win[MMU_MODES_MAX];
 
     const struct CPUClass *cc;
     int cpu_index;

@@ -1,0 +1,350 @@
+/*
+ * The x86-64 backend's direct RAM window (tcg/x86_64/ldst.c, CPUTLBWindow in
+ * exec/cputlb.h): generated code run natively against a local window of four RAM
+ * pages and a local TLB. Accesses inside the window need neither a TLB entry nor
+ * the helper; just outside it at either end, in its last page (past lim), unaligned
+ * with MO_ALIGN, and stores to a page marked as holding code take the TLB check
+ * out of line and then the helper; a disabled window (lim 0) and a mode without a
+ * window behave as before it existed; shared checks (ldst groups) use it too.
+ */
+#include <criterion/criterion.h>
+#include "tcg-harness.h"
+#include "exec/cputlb.h"
+#include "../../tcg/x86_64/x86-internal.h"
+
+#define E harness_env
+#define W(i) harness_g32[i]
+#define Q(i) harness_g64[i]
+
+#define TEST_MMU 2
+#define WIN_BASE 0x80000000u
+#define WIN_PAGES 4
+#define WIN_SIZE (WIN_PAGES * TARGET_PAGE_SIZE)
+#define WIN_LIM (WIN_SIZE - TARGET_PAGE_SIZE)
+#define BELOW_PAGE (WIN_BASE - TARGET_PAGE_SIZE)   /* RAM in the TLB only */
+
+static CPUTLBEntry test_tlb[256];
+static uint8_t win_ram[WIN_SIZE] __attribute__((aligned(4096)));
+static uint8_t below_ram[TARGET_PAGE_SIZE];
+static uint8_t code_map[WIN_PAGES + 1];
+static unsigned slow_loads, slow_stores;
+static uint32_t last_addr;
+
+/* The helper stand-ins serve the window's RAM and the page below it by address, so
+ * a value read through the helper is the same as one read inline. */
+static uint8_t *test_byte(uint32_t a)
+{
+    if (a - WIN_BASE < WIN_SIZE) {
+        return &win_ram[a - WIN_BASE];
+    }
+    if ((a & TARGET_PAGE_MASK) == BELOW_PAGE) {
+        return &below_ram[a & ~TARGET_PAGE_MASK];
+    }
+    return NULL;
+}
+
+static uint64_t test_ld_mmu(CPUState *cpu, uint32_t addr, uint32_t oi, uintptr_t ra)
+{
+    MemOp mop = get_memop(oi);
+    uint8_t b[8];
+
+    slow_loads++;
+    last_addr = addr;
+    for (unsigned i = 0; i < memop_size(mop); i++) {
+        uint8_t *p = test_byte(addr + i);
+        b[i] = p ? *p : 0xee;
+    }
+    __asm__ volatile("" ::: "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
+                     "memory");
+    return harness_load_value(b, mop);
+}
+
+static void test_st_mmu(CPUState *cpu, uint32_t addr, uint64_t val, uint32_t oi,
+                        uintptr_t ra)
+{
+    MemOp mop = get_memop(oi);
+
+    slow_stores++;
+    last_addr = addr;
+    for (unsigned i = 0; i < memop_size(mop); i++) {
+        uint8_t *p = test_byte(addr + i);
+        if (p) {
+            *p = harness_store_byte(val, mop, i);
+        }
+    }
+}
+
+static void map_page(uint32_t page, uint8_t *host)
+{
+    CPUTLBEntry *e = &test_tlb[(page >> TARGET_PAGE_BITS) & 255];
+    e->addr_read = e->addr_write = page;
+    e->addend = (uintptr_t)host - page;
+}
+
+static void set_window(uint32_t lim)
+{
+    CPUTLBWindow *w = &harness_env->cpu.tlb_win[TEST_MMU];
+    w->base = WIN_BASE;
+    w->lim = lim;
+    w->addend = (uintptr_t)win_ram - WIN_BASE;
+    w->code_map = code_map;
+}
+
+static void setup(void)
+{
+    harness_init();
+    harness_select(&tcg_backend_x86_64);
+    memset(test_tlb, 0xff, sizeof(test_tlb));
+    /* The page below the window and the window's last page (past lim) are in the
+     * TLB; the window's other pages are not: only the window can serve them. */
+    map_page(BELOW_PAGE, below_ram);
+    map_page(WIN_BASE + WIN_LIM, win_ram + WIN_LIM);
+    harness_env->cpu.tlb_fast[TEST_MMU].mask = 255 << CPU_TLB_ENTRY_BITS;
+    harness_env->cpu.tlb_fast[TEST_MMU].table = test_tlb;
+    memset(code_map, 0, sizeof(code_map));
+    set_window(WIN_LIM);
+    tcg_ctx->ldst_window_mmu_mask = 1u << TEST_MMU;
+    tcg_ctx->ldst_window_base[TEST_MMU] = WIN_BASE;
+    x86_ld_helper = test_ld_mmu;
+    x86_st_helper = test_st_mmu;
+    slow_loads = slow_stores = 0;
+    for (unsigned i = 0; i < WIN_SIZE; i++) {
+        win_ram[i] = (uint8_t)(i * 131 + 7);
+    }
+    for (unsigned i = 0; i < TARGET_PAGE_SIZE; i++) {
+        below_ram[i] = (uint8_t)(i * 29 + 3);
+    }
+}
+
+static void teardown(void)
+{
+    tcg_ctx->ldst_window_mmu_mask = 0;
+}
+
+TestSuite(x86_window, .init = setup, .fini = teardown);
+
+static uint64_t ref_load(uint32_t addr, MemOp mop)
+{
+    uint8_t b[8];
+    for (unsigned i = 0; i < memop_size(mop); i++) {
+        b[i] = *test_byte(addr + i);
+    }
+    return harness_load_value(b, mop);
+}
+
+/* One load of mop at guest address addr (g32[0]) into g64[1]; returns the code. */
+static const void *gen_load(MemOp mop)
+{
+    harness_reset_code();
+    harness_begin();
+    tcg_gen_qemu_ld_i64(Q(1), W(0), TEST_MMU, mop);
+    tcg_gen_exit_tb(NULL, 0);
+    const void *code = harness_gen(HARNESS_FULL);
+    cr_assert(code);
+    return code;
+}
+
+/* Run a one-load TB at addr: whether the helper was called, and the value checked. */
+static bool load_at(const void *code, uint32_t addr, MemOp mop)
+{
+    unsigned before = slow_loads;
+    harness_clear_env();
+    E->g32[0] = addr;
+    harness_exec(code);
+    cr_assert_eq(E->g64[1], ref_load(addr, mop), "addr %#x mop %x", addr, mop);
+    return slow_loads != before;
+}
+
+Test(x86_window, hits_need_no_tlb_entry)
+{
+    static const MemOp ops[] = { MO_UB, MO_SB, MO_LEUW, MO_LESW, MO_LEUL, MO_LESL,
+                                 MO_LEUQ, MO_BEUL, MO_BESW };
+    for (size_t k = 0; k < ARRAY_SIZE(ops); k++) {
+        const void *code = gen_load(ops[k]);
+        for (uint32_t off = 0; off + 8 <= WIN_LIM; off += 1021) {
+            cr_assert_not(load_at(code, WIN_BASE + off, ops[k]), "off %#x", off);
+        }
+        cr_assert_not(load_at(code, WIN_BASE, ops[k]));
+    }
+}
+
+Test(x86_window, just_outside_both_ends_and_last_page)
+{
+    const void *code = gen_load(MO_LEUL);
+
+    /* Below the window: served by the TLB entry of the page below (no helper). */
+    cr_assert_not(load_at(code, WIN_BASE - 4, MO_LEUL));
+    /* Crossing into the window from below: the TLB check fails, the helper runs. */
+    cr_assert(load_at(code, WIN_BASE - 2, MO_LEUL));
+    cr_assert_eq(last_addr, WIN_BASE - 2);
+    /* The window's last page is past lim: the out-of-line TLB check serves it. */
+    cr_assert_not(load_at(code, WIN_BASE + WIN_LIM, MO_LEUL));
+    cr_assert_not(load_at(code, WIN_BASE + WIN_SIZE - 4, MO_LEUL));
+    /* Past the end, with no TLB entry: the helper. */
+    harness_clear_env();
+    E->g32[0] = WIN_BASE + WIN_SIZE;
+    unsigned before = slow_loads;
+    harness_exec(code);
+    cr_assert_eq(slow_loads, before + 1);
+    cr_assert_eq(last_addr, WIN_BASE + WIN_SIZE);
+    /* Far away (address wraps below base): the helper too. */
+    harness_clear_env();
+    E->g32[0] = 0x1000;
+    harness_exec(code);
+    cr_assert_eq(slow_loads, before + 2);
+    cr_assert_eq(last_addr, 0x1000u);
+}
+
+Test(x86_window, straddling_the_end_of_lim)
+{
+    /* Starts below lim, ends in the last page: still in the window (contiguous). */
+    const void *code = gen_load(MO_LEUQ);
+    cr_assert_not(load_at(code, WIN_BASE + WIN_LIM - 4, MO_LEUQ));
+    /* Straddles the window's real end: the TLB check fails too, the helper runs
+     * (and reads 0xee past the end). */
+    harness_clear_env();
+    E->g32[0] = WIN_BASE + WIN_SIZE - 4;
+    unsigned before = slow_loads;
+    harness_exec(code);
+    cr_assert_eq(slow_loads, before + 1);
+    cr_assert_eq(last_addr, WIN_BASE + WIN_SIZE - 4);
+    cr_assert_eq(E->g64[1] >> 32, 0xeeeeeeeeu);
+    cr_assert_eq((uint32_t)E->g64[1], (uint32_t)ref_load(WIN_BASE + WIN_SIZE - 4, MO_LEUL));
+}
+
+Test(x86_window, unaligned_with_mo_align_takes_the_helper)
+{
+    const void *code = gen_load(MO_LEUL | MO_ALIGN);
+    cr_assert_not(load_at(code, WIN_BASE + 0x104, MO_LEUL));
+    for (uint32_t mis = 1; mis < 4; mis++) {
+        cr_assert(load_at(code, WIN_BASE + 0x104 + mis, MO_LEUL), "misaligned by %u", mis);
+        cr_assert_eq(last_addr, WIN_BASE + 0x104 + mis);
+    }
+    code = gen_load(MO_LEUW | MO_ALIGN);
+    cr_assert_not(load_at(code, WIN_BASE + 0x2002, MO_LEUW));
+    cr_assert(load_at(code, WIN_BASE + 0x2003, MO_LEUW));
+    /* Without MO_ALIGN an unaligned access stays inline. */
+    code = gen_load(MO_LEUL);
+    cr_assert_not(load_at(code, WIN_BASE + 0x1fff, MO_LEUL));
+}
+
+/* A store of mop at addr; returns whether the helper took it. Checks the bytes. */
+static bool store_at(MemOp mop, uint32_t addr, uint64_t v)
+{
+    harness_reset_code();
+    harness_begin();
+    tcg_gen_qemu_st_i64(Q(1), W(0), TEST_MMU, mop);
+    tcg_gen_exit_tb(NULL, 0);
+    unsigned before = slow_stores;
+    harness_clear_env();
+    E->g32[0] = addr;
+    E->g64[1] = v;
+    harness_run(HARNESS_FULL);
+    for (unsigned i = 0; i < memop_size(mop); i++) {
+        cr_assert_eq(*test_byte(addr + i), harness_store_byte(v, mop, i),
+                     "byte %u of a store at %#x", i, addr);
+    }
+    return slow_stores != before;
+}
+
+Test(x86_window, stores_to_code_pages_take_the_slow_path)
+{
+    const uint64_t v = 0x0123456789abcdefull;
+
+    code_map[1] = 1;    /* the window's second page holds translated code */
+    cr_assert_not(store_at(MO_LEUL, WIN_BASE + 0x2010, v));
+    cr_assert_not(store_at(MO_LEUL | MO_ALIGN, WIN_BASE + 0x10, v));
+    cr_assert_not(store_at(MO_UB, WIN_BASE + 0xfff, v));
+    cr_assert_not(store_at(MO_UB, WIN_BASE + 0x2000, v));
+    cr_assert(store_at(MO_LEUL, WIN_BASE + 0x1000, v));
+    cr_assert_eq(last_addr, WIN_BASE + 0x1000);
+    cr_assert(store_at(MO_UB, WIN_BASE + 0x1fff, v));
+    /* A store that starts in a clean page and ends in the code page. */
+    cr_assert(store_at(MO_LEUQ, WIN_BASE + 0xffc, v));
+    /* An aligned store cannot reach the next page: only its own page counts (one
+     * that may reach it is checked against both pages, conservatively: a store
+     * at WIN_BASE + 0x10 of MO_LEUL without MO_ALIGN takes the stub here). */
+    cr_assert_not(store_at(MO_LEUL | MO_ALIGN, WIN_BASE + 0xffc, v));
+    /* The code is gone: fast again. */
+    code_map[1] = 0;
+    cr_assert_not(store_at(MO_LEUL, WIN_BASE + 0x1000, v));
+    cr_assert_not(store_at(MO_LEUQ, WIN_BASE + 0xffc, v));
+    /* Unaligned with MO_ALIGN: the helper (which raises the guest's exception). */
+    cr_assert(store_at(MO_LEUW | MO_ALIGN, WIN_BASE + 0x11, v));
+}
+
+Test(x86_window, disabled_window_is_the_old_path)
+{
+    set_window(0);
+    const void *code = gen_load(MO_LEUL);
+    /* No TLB entry: the helper. */
+    cr_assert(load_at(code, WIN_BASE + 0x100, MO_LEUL));
+    /* A TLB entry: served inline by the TLB check. */
+    map_page(WIN_BASE, win_ram);
+    cr_assert_not(load_at(code, WIN_BASE + 0x100, MO_LEUL));
+    cr_assert(store_at(MO_LEUL, WIN_BASE + 0x1100, 42));
+    cr_assert_not(store_at(MO_LEUL, WIN_BASE + 0x100, 43));
+}
+
+Test(x86_window, mode_without_window_never_reads_it)
+{
+    tcg_ctx->ldst_window_mmu_mask = 1u << (TEST_MMU + 1);
+    const void *code = gen_load(MO_LEUL);
+    cr_assert(load_at(code, WIN_BASE + 0x100, MO_LEUL));
+    /* The descriptor may even be garbage: it is not read. */
+    harness_env->cpu.tlb_win[TEST_MMU].lim = 0xffffffffu;
+    harness_env->cpu.tlb_win[TEST_MMU].addend = 0;
+    cr_assert(load_at(code, WIN_BASE + 0x104, MO_LEUL));
+}
+
+/* Loads and stores off one base share one check (a group): with the window they
+ * need no TLB entry; with the window off the leader's stub falls back to the TLB. */
+static void run_group(uint32_t addr)
+{
+    harness_reset_code();
+    harness_begin();
+    TCGv_i32 a = tcg_temp_new_i32();
+    tcg_gen_qemu_ld_i32(W(1), W(0), TEST_MMU, MO_LEUL);
+    tcg_gen_addi_i32(a, W(0), 8);
+    tcg_gen_qemu_ld_i32(W(2), a, TEST_MMU, MO_LEUL);
+    tcg_gen_addi_i32(a, W(0), 16);
+    tcg_gen_qemu_st_i32(W(3), a, TEST_MMU, MO_LEUL);
+    tcg_gen_addi_i32(a, W(0), 20);
+    tcg_gen_qemu_ld_i32(W(4), a, TEST_MMU, MO_LEUL);
+    tcg_gen_exit_tb(NULL, 0);
+    harness_clear_env();
+    E->g32[0] = addr;
+    E->g32[3] = 0xfeedf00d;
+    harness_run(HARNESS_FULL);
+    cr_assert_eq(E->g32[1], (uint32_t)ref_load(addr, MO_LEUL));
+    cr_assert_eq(E->g32[2], (uint32_t)ref_load(addr + 8, MO_LEUL));
+    cr_assert_eq(ref_load(addr + 16, MO_LEUL), 0xfeedf00d);
+    cr_assert_eq(E->g32[4], (uint32_t)ref_load(addr + 20, MO_LEUL));
+}
+
+Test(x86_window, shared_checks)
+{
+    uint64_t groups = tcg_ctx->stat_ldst_groups;
+
+    run_group(WIN_BASE + 0x40);
+    cr_assert_gt(tcg_ctx->stat_ldst_groups, groups, "no group was made");
+    cr_assert_eq(slow_loads + slow_stores, 0);
+    /* The span ends in the next page: the window covers both. */
+    run_group(WIN_BASE + 0xff0);
+    cr_assert_eq(slow_loads + slow_stores, 0);
+    /* The span's second page holds code: the store must not go inline. */
+    code_map[1] = 1;
+    run_group(WIN_BASE + 0xff0);
+    cr_assert_geq(slow_stores, 1);
+    code_map[1] = 0;
+    /* Window off, page in the TLB: the stubs' own TLB checks serve everything. */
+    set_window(0);
+    map_page(WIN_BASE, win_ram);
+    slow_loads = slow_stores = 0;
+    run_group(WIN_BASE + 0x40);
+    cr_assert_eq(slow_loads + slow_stores, 0);
+    /* Window off, no TLB entry: every access through the helper, values right. */
+    run_group(WIN_BASE + 0x2040);
+    cr_assert_eq(slow_loads, 3);
+    cr_assert_eq(slow_stores, 1);
+}
