@@ -14,22 +14,32 @@ bool savevm_page_is_zero(const uint8_t *p, size_t len);
 void savevm_put_str(GByteArray *out, const char *s);
 /*
  * Where a stream goes while it is being built, so that writing it overlaps
- * compressing it: write() gets [pos, pos + len) of the stream (out->data from 0),
- * in order. After a failed write the error is kept in err and nothing more is
- * written; the caller reports it when the stream is complete.
+ * compressing it: write() gets [pos, pos + len) of the stream, in order. The bytes
+ * written leave out (out->data[0] is then stream byte done), so the stream is
+ * staged in a few MiB that stay mapped instead of growing to its whole size: fresh
+ * memory costs a page fault per 4 KiB (1 us, and several times that where the
+ * host has taken the page back), and the savevm of a booted Malta guest touched
+ * 61 MiB of it, half for its 32 MiB stream. crc is the CRC-32 (crc32_gzip_refl)
+ * of the bytes written, for the trailer. After a failed write the error is kept
+ * in err and nothing more is written (out then keeps the rest); the caller reports
+ * it when the stream is complete.
  */
 typedef struct SavevmSink {
     bool (*write)(void *opaque, const uint8_t *buf, uint64_t pos, uint64_t len,
                   GError **errp);
     void *opaque;
     uint64_t done;          /* bytes of the stream written so far */
+    uint32_t crc;           /* CRC-32 of those bytes */
     GError *err;
 } SavevmSink;
 
-/* Give sink (may be NULL) what out holds past sink->done: in whole pieces of
- * SAVEVM_SINK_PIECE bytes while the stream grows, everything when final. */
+/* Give sink (may be NULL) what out holds, and drop it from out: while the stream
+ * grows, once out holds SAVEVM_SINK_PIECE bytes, as many whole SAVEVM_SINK_ALIGN
+ * units as it holds; everything when final. */
 void savevm_sink_push(SavevmSink *sink, GByteArray *out, bool final);
-#define SAVEVM_SINK_PIECE (4u << 20)
+#define SAVEVM_SINK_PIECE (1u << 20)
+/* Pieces start and end on this (but the last): qcow2's usual cluster size. */
+#define SAVEVM_SINK_ALIGN (64u << 10)
 
 /* Append one RAM block (name, size, bitmap, deflated chunks), passing finished
  * parts of out on to sink (may be NULL). */

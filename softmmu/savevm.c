@@ -190,7 +190,8 @@ static void savevm_put_cpus_and_devices(GByteArray *out)
 }
 
 /* The stream into out; with a sink (then out starts empty), finished parts are
- * written while the rest is being compressed. */
+ * written while the rest is being compressed, and leave out: the stream is then
+ * sink->done bytes long. */
 static bool sv_save_stream(GByteArray *out, SavevmSink *sink, GError **errp)
 {
     guint start = out->len;
@@ -224,7 +225,13 @@ static bool sv_save_stream(GByteArray *out, SavevmSink *sink, GError **errp)
         }
     }
     savevm_put_cpus_and_devices(out);
-    crc = savevm_crc32(out->data + start, out->len - start);
+    if (sink) {
+        /* The CRC of what was written is kept as it goes. */
+        g_assert(start == 0);
+        crc = crc32_gzip_refl(sink->crc, out->data, out->len);
+    } else {
+        crc = savevm_crc32(out->data + start, out->len - start);
+    }
     savevm_put(out, crc, 4);
     g_byte_array_append(out, (const guint8 *)savevm_end_magic, sizeof(savevm_end_magic));
     savevm_sink_push(sink, out, true);
@@ -749,9 +756,10 @@ static bool savevm_store_sink_write(void *opaque, const uint8_t *buf, uint64_t p
     return snapshot_store_write(opaque, buf, pos, len, errp);
 }
 
-/* data is already in the first disk's VM state area when written is true. */
-static bool savevm_disks_save(GPtrArray *disks, const char *tag, const GByteArray *data,
-                              bool written, int64_t vm_clock_ns, GError **errp)
+/* The stream (len bytes) is already in the first disk's VM state area when data
+ * is NULL. */
+static bool savevm_disks_save(GPtrArray *disks, const char *tag, const uint8_t *data,
+                              uint64_t len, int64_t vm_clock_ns, GError **errp)
 {
     for (guint i = 0; i < disks->len; i++) {
         BlockDriverState *bs = g_ptr_array_index(disks, i);
@@ -762,9 +770,8 @@ static bool savevm_disks_save(GPtrArray *disks, const char *tag, const GByteArra
             r = bs->drv->snapshot_delete(bs, tag, errp);
         }
         if (r == 0) {
-            r = bs->drv->snapshot_create_vm(bs, tag,
-                                            i == 0 && !written ? data->data : NULL,
-                                            i == 0 ? data->len : 0, vm_clock_ns, errp);
+            r = bs->drv->snapshot_create_vm(bs, tag, i == 0 ? data : NULL,
+                                            i == 0 ? len : 0, vm_clock_ns, errp);
         }
         if (r < 0) {
             g_prefix_error(errp, "savevm: disk '%s': ", bs->filename);
@@ -826,7 +833,8 @@ bool savevm_snapshot_save_devices(const char *tag, const char *vmstate,
         }
         g_clear_error(&sink.err);
         if (ok) {
-            ok = savevm_disks_save(disks, tag, data, stream,
+            ok = savevm_disks_save(disks, tag, stream ? NULL : data->data,
+                                   stream ? sink.done : data->len,
                                    clock_get_ns(CLOCK_VIRTUAL), errp);
         }
         if (!ok && sink.done) {
@@ -851,7 +859,7 @@ bool savevm_snapshot_save_devices(const char *tag, const char *vmstate,
         }
         g_clear_error(&sink.err);
         if (ok) {
-            ok = snapshot_store_commit(w, data->len, NULL, errp);
+            ok = snapshot_store_commit(w, sink.done, NULL, errp);
         } else if (w) {
             snapshot_store_abort(w);
         }

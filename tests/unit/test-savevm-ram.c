@@ -4,14 +4,16 @@
  * a whole number of pages), compatibility with zlib in both directions (zlib's
  * inflate reads what the saver writes; streams written by zlib's deflate, as earlier
  * mimic versions did, still load), corrupt and truncated chunks refused, and the
- * memory side: saving does not populate RAM the guest never touched, and loading
- * drops (rather than writes) the pages that are zero in the snapshot. Deflate must
- * also be a function of the pages alone (not of what the stack held before), or
- * load + save would not give the same snapshot back.
+ * memory side: saving does not populate RAM the guest never touched, saving through
+ * a sink stages the stream in little fresh memory, and loading drops (rather than
+ * writes) the pages that are zero in the snapshot. Deflate must also be a function
+ * of the pages alone (not of what the stack held before), or load + save would not
+ * give the same snapshot back.
  */
 #include "qemu/osdep.h"
 #include <criterion/criterion.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <isa-l/igzip_lib.h>
@@ -507,13 +509,16 @@ static bool rec_write(void *opaque, const uint8_t *buf, uint64_t pos, uint64_t l
 }
 
 /*
- * While a block is saved its finished part goes to the sink in whole pieces of
- * SAVEVM_SINK_PIECE, the rest when the stream is final; what the sink got is the
- * stream. After a failed write nothing more is written and the error is kept.
+ * While a block is saved its finished part goes to the sink in pieces of at least
+ * SAVEVM_SINK_PIECE bytes, each a whole number of SAVEVM_SINK_ALIGN, the rest when
+ * the stream is final; what was written leaves out (which stays small), and what
+ * the sink got is the stream, with its CRC-32 kept. After a failed write nothing
+ * more is written, the error is kept and out holds what was not written.
  */
 Test(savevm_ram, sink_gets_the_stream_in_pieces)
 {
     MemoryRegion *mr = new_ram("sink.ram", 24 * 1024 * 1024);
+    MemoryRegion *back = new_ram("sink.ram", 24 * 1024 * 1024);
     g_autoptr(GByteArray) out = g_byte_array_new();
     RecSink r = { g_byte_array_new(), g_array_new(false, false, sizeof(uint64_t)) };
     SavevmSink sink = { .write = rec_write, .opaque = &r };
@@ -525,12 +530,20 @@ Test(savevm_ram, sink_gets_the_stream_in_pieces)
     cr_assert(savevm_ram_save_block(out, mr, &sink, &err));
     cr_assert_geq(r.sizes->len, 2, "pieces were written while the block was saved");
     for (guint i = 0; i < r.sizes->len; i++) {
-        cr_assert_eq(g_array_index(r.sizes, uint64_t, i) % SAVEVM_SINK_PIECE, 0);
+        cr_assert_geq(g_array_index(r.sizes, uint64_t, i), SAVEVM_SINK_PIECE);
+        cr_assert_eq(g_array_index(r.sizes, uint64_t, i) % SAVEVM_SINK_ALIGN, 0);
     }
+    cr_assert_eq(sink.done, r.got->len);
+    cr_assert_lt(out->len, SAVEVM_SINK_PIECE, "written bytes left the staging buffer");
     savevm_sink_push(&sink, out, true);
-    cr_assert_eq(sink.done, out->len);
-    cr_assert_eq(r.got->len, out->len);
-    cr_assert(memcmp(r.got->data, out->data, out->len) == 0);
+    cr_assert_eq(out->len, 0);
+    cr_assert_geq(sink.done, mr->size, "random pages are stored, not shrunk");
+    cr_assert_eq(r.got->len, sink.done);
+    cr_assert_eq(sink.crc, (uint32_t)crc32(0, r.got->data, r.got->len));
+    /* The pieces make the block: it loads and gives the RAM back. */
+    cr_assert_eq(savevm_ram_check_block(r.got->data, r.got->len, back), r.got->len);
+    cr_assert_eq(savevm_ram_load_block(r.got->data, r.got->len, back, &err), r.got->len);
+    cr_assert(memcmp(back->ram_ptr, mr->ram_ptr, mr->size) == 0);
 
     /* A failing sink: one piece written, then the error, then nothing. */
     g_byte_array_set_size(out, 0);
@@ -538,15 +551,58 @@ Test(savevm_ram, sink_gets_the_stream_in_pieces)
     g_array_set_size(r.sizes, 0);
     r.fail_second = true;
     sink.done = 0;
+    sink.crc = 0;
     cr_assert(savevm_ram_save_block(out, mr, &sink, &err));
     savevm_sink_push(&sink, out, true);
     cr_assert_not_null(sink.err);
     cr_assert_str_eq(sink.err->message, "disk full");
     cr_assert_eq(r.sizes->len, 1);
-    cr_assert_eq(sink.done, SAVEVM_SINK_PIECE);
+    cr_assert_eq(sink.done, g_array_index(r.sizes, uint64_t, 0));
+    cr_assert_gt(out->len, SAVEVM_SINK_PIECE, "the unwritten rest stays in out");
     g_clear_error(&sink.err);
     g_byte_array_unref(r.got);
     g_array_unref(r.sizes);
+}
+
+static bool count_write(void *opaque, const uint8_t *buf, uint64_t pos, uint64_t len,
+                        GError **errp)
+{
+    return true;
+}
+
+static long minor_faults(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_minflt;
+}
+
+/*
+ * Saving through a sink touches little fresh memory: the stream is staged in a few
+ * MiB, not kept whole, and the workers do not run far ahead of the appends (each
+ * finished chunk waits in a buffer of its own). 128 MiB of random pages make a
+ * 128 MiB stream; keeping it would alone fault in 32768 pages.
+ */
+Test(savevm_ram, saving_through_a_sink_touches_little_fresh_memory)
+{
+    MemoryRegion *mr = new_ram("big.ram", 128 * 1024 * 1024);
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    SavevmSink sink = { .write = count_write };
+    GError *err = NULL;
+    long faults;
+
+    for (uint64_t i = 0; i < mr->size; i += PAGE) {
+        fill_page(mr->ram_ptr + i, PAGE, 1);
+    }
+    faults = minor_faults();
+    cr_assert(savevm_ram_save_block(out, mr, &sink, &err));
+    savevm_sink_push(&sink, out, true);
+    faults = minor_faults() - faults;
+    cr_assert_geq(sink.done, mr->size);
+    cr_assert_lt(faults * (long)sysconf(_SC_PAGESIZE), 48l * 1024 * 1024,
+                 "%ld pages of fresh memory for a %" PRIu64 " byte stream", faults,
+                 sink.done);
 }
 
 /*
