@@ -166,6 +166,13 @@ void tcg_func_start(TCGContext *s)
 {
     int i;
 
+    /* No self loop until tcg_loop_analyze finds one (backends may be driven
+     * without it, by tests). */
+    s->loop_slots = 0;
+    s->loop_has_call = false;
+    s->nb_loop_globals = 0;
+    s->loop_head_off = 0xffff;
+    s->loop_body_end = NULL;
     tcg_free_op_list(s);
     s->nb_temps = s->nb_globals;
     tcg_nb_free_temps[0] = tcg_nb_free_temps[1] = 0;
@@ -462,6 +469,7 @@ int tcg_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf, size_
     }
     s->backward_branch_known = true;
     tcg_liveness(s);
+    tcg_loop_analyze(s, tb);
     s->stat_ops_opt += s->nb_ops;
 
     if (mimic_log_enabled(LOG_OP_OPT)) {

@@ -185,9 +185,24 @@ void tb_add_jump(TranslationBlock *tb, int n, TranslationBlock *dest)
     if ((tb->cflags | dest->cflags) & (CF_INVALID | CF_NOCHAIN | CF_NOCACHE)) {
         return;
     }
+    uintptr_t target = (uintptr_t)dest->tc.ptr;
+    if (tb->loop_slots & (1u << n)) {
+        /*
+         * A self edge compiled as a loop (tcg/loop.c): its chained path keeps
+         * globals in registers, so it may only go to this TB's own loop head. The
+         * loop found dest with the CPU's real flags: another TB here means the
+         * flags differ, and the slot stays unchained (its exit path stores them).
+         */
+        if (dest != tb) {
+            jit_stats.loop_refused++;
+            return;
+        }
+        target += tb->loop_head_offset;
+        jit_stats.loop_chained++;
+    }
     uintptr_t addr = (uintptr_t)tb->tc.ptr + tb->jmp_insn_offset[n];
     tcg_ctx->backend->patch_jump((uintptr_t)tcg_splitwx_to_rw(tcg_ctx, (void *)addr), addr,
-                                 (uintptr_t)dest->tc.ptr);
+                                 target);
     tb->jmp_dest[n] = (uintptr_t)dest;
     tb->jmp_list_next[n] = dest->jmp_list_head;
     dest->jmp_list_head = (uintptr_t)tb | n;
@@ -216,10 +231,17 @@ void tb_phys_invalidate(TranslationBlock *tb)
     }
     tb_jmp_cache_remove_tb(tb);
 
-    /* Outgoing jumps: forget that we point at others. */
+    /* Outgoing jumps: forget that we point at others. A jump to ourselves is also
+     * unlinked, so that a TB looping on its own (chained to itself) and invalidated
+     * meanwhile, by a helper or a device it runs, leaves at its next iteration
+     * instead of running stale code on. */
     for (int n = 0; n < 2; n++) {
         if (tb->jmp_dest[n]) {
+            bool self = tb->jmp_dest[n] == (uintptr_t)tb;
             tb_remove_from_jmp_list(tb, n);
+            if (self) {
+                tb_reset_jump(tb, n);
+            }
             tb->jmp_dest[n] = 0;
         }
     }

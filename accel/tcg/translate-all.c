@@ -524,6 +524,8 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint32_t cs_base, uint32_
             tb->jmp_reset_offset[i] = s->goto_tb_reset_off[i];
             tb->jmp_insn_offset[i] = s->goto_tb_insn_off[i];
         }
+        tb->loop_head_offset = s->loop_head_off;
+        tb->loop_slots = s->loop_head_off != 0xffff ? s->loop_slots : 0;
         code_gen_ptr = (uint8_t *)QEMU_ALIGN_UP((uintptr_t)(code + size + rec),
                                                 CODE_GEN_ALIGN);
         tb_list_append(tb);
@@ -581,10 +583,13 @@ void jit_stats_print(FILE *f)
     if (tcg_ctx) {
         fprintf(f, "Shared TLB checks           %" PRIu64 " (for %" PRIu64 " more accesses)\n",
                 tcg_ctx->stat_ldst_groups, tcg_ctx->stat_ldst_members);
+        fprintf(f, "Self-loop TBs               %" PRIu64 " (%" PRIu64 " globals in registers)\n",
+                tcg_ctx->stat_loop_tbs, tcg_ctx->stat_loop_globals);
     }
     fprintf(f, "TB lookups in the loop      %" PRIu64 " (jump cache hits %" PRIu64 ")\n",
             j->tb_lookups, j->jmp_cache_hits);
-    fprintf(f, "Jumps chained               %" PRIu64 "\n", j->chained);
+    fprintf(f, "Jumps chained               %" PRIu64 " (self loops %" PRIu64
+            ", refused %" PRIu64 ")\n", j->chained, j->loop_chained, j->loop_refused);
     fprintf(f, "goto_ptr hits / misses      %" PRIu64 " / %" PRIu64 "\n",
             j->goto_ptr_hits, j->goto_ptr_misses);
     fprintf(f, "TB invalidations            %" PRIu64 "\n", j->invalidations);

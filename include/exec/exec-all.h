@@ -55,6 +55,8 @@ typedef struct JITStats {
     uint64_t tb_lookups;            /* returns to the loop that looked a TB up */
     uint64_t jmp_cache_hits;
     uint64_t chained;               /* jumps patched */
+    uint64_t loop_chained;          /* of which self edges to a loop head */
+    uint64_t loop_refused;          /* self-edge slots not chained: another TB found */
     uint64_t goto_ptr_hits, goto_ptr_misses;
     uint64_t flushes;
     uint64_t invalidations;

@@ -42,6 +42,14 @@ typedef struct TranslationBlock {
     /* TBs that jump to us: list through their jmp_list_next[slot] (tagged with slot). */
     uintptr_t jmp_list_head;
     uintptr_t jmp_list_next[2];
+    /*
+     * Self loops: a slot in loop_slots jumps back to this TB's own start, and the
+     * TB keeps globals in host registers across that edge. Such a slot is only ever
+     * chained to this TB itself, at tc.ptr + loop_head_offset (past the loads of
+     * those registers); its unchained path writes them back. 0 / 0xffff: none.
+     */
+    uint8_t loop_slots;
+    uint16_t loop_head_offset;
 
     /* Per-insn records for restore-from-host-pc, compactly encoded after the code
      * (executable-view address). */

@@ -179,6 +179,9 @@ typedef struct TCGOp {
      *  - after a call without TCG_CALL_NO_WRITE_GLOBALS: reload globals from env.
      * Sync bits are only ever set on TEMP_GLOBAL outputs; dead bits never on env. */
     uint16_t life_dead, life_sync;
+    /* Backend scratch, 0 unless it sets it: host register + 1 that output 0 had
+     * best take (x86-64: a self loop's pinned global the value is moved into). */
+    uint8_t out_hint;
     uint64_t args[TCG_MAX_OP_ARGS];
     struct TCGOp *next, *prev;
 } TCGOp;
@@ -273,10 +276,31 @@ typedef struct TCGContext {
      * grouping pass when there are fewer than two: nothing to share). */
     int nb_guest_mem_ops;
 
+    /*
+     * Self loops (tcg/loop.c, filled by tcg_loop_analyze before the backend runs):
+     * loop_slots has bit n set when goto_tb slot n goes back to this TB's own start
+     * (pc and cs_base; the flags are checked when the slot is chained). loop_globals
+     * lists the globals the TB uses, most used first, that a backend may keep in
+     * host registers for the whole TB (none whose env bytes the TB also reaches with
+     * plain ld/st off env); loop_has_call says whether the TB calls any helper.
+     * A backend that does so sets loop_head_off to the offset of the code after
+     * their loads (the exit-request check), where a chained self edge jumps; it
+     * stays 0xffff otherwise and the slots chain as usual.
+     */
+    uint8_t loop_slots;
+    bool loop_has_call;
+    /* The last op of the loop body (the last jump into a self edge), or NULL. */
+    struct TCGOp *loop_body_end;
+    int nb_loop_globals;
+    TCGTemp *loop_globals[TCG_MAX_TEMPS];
+    uint16_t loop_head_off;
+
     /* Statistics (-d jitstats / info jit). */
     uint64_t stat_tbs, stat_ops_in, stat_ops_opt, stat_guest_insns, stat_host_bytes;
     /* Shared TLB checks made (leaders) and the accesses that use them (members). */
     uint64_t stat_ldst_groups, stat_ldst_members;
+    /* TBs generated as a loop in their own host code, and globals kept resident. */
+    uint64_t stat_loop_tbs, stat_loop_globals;
 } TCGContext;
 
 extern TCGContext *tcg_ctx;
@@ -357,6 +381,9 @@ void tcg_optimize(TCGContext *s);
 void tcg_liveness(TCGContext *s);
 /* After tcg_optimize: let accesses off one base share a TLB check (tcg/ldst-group.c). */
 void tcg_ldst_group(TCGContext *s);
+/* After liveness: find goto_tb slots that return to tb's own start and the globals
+ * such a loop may keep in host registers (tcg/loop.c; fills s->loop_*). */
+void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb);
 
 /* Guest memory access ops (qemu_ld/st and their shared-check forms). */
 static inline bool tcg_opc_is_guest_mem(TCGOpcode opc)

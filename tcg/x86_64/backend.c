@@ -888,7 +888,17 @@ static void x86_gen_exit_tb(X86Gen *g, uintptr_t val)
 
 static void x86_gen_goto_tb(X86Gen *g, unsigned n)
 {
-    x86_ra_sync_globals(g);
+    /* A self edge keeps the pinned globals in their registers when chained (to
+     * the loop head, tb_add_jump); the unchained path stores them at the exit_tb
+     * that follows. */
+    bool self = g->pinned && (g->s->loop_slots & (1u << n));
+
+    x86_pin_fixup(g);        /* the loop head wants them home */
+    if (self) {
+        x86_pin_sync_others(g);
+    } else {
+        x86_ra_sync_globals(g);
+    }
     /* The displacement must be 4-aligned so that chaining is one atomic store. */
     int pad = (4 - (((uintptr_t)g->code_ptr + 1) & 3)) & 3;
     x86_emit_nops(g, pad);
@@ -933,6 +943,11 @@ static int x86_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf
     x86_ra_init(g);
     s->goto_tb_insn_off[0] = s->goto_tb_insn_off[1] = 0xffff;
     s->goto_tb_reset_off[0] = s->goto_tb_reset_off[1] = 0xffff;
+    /* A self loop: load the pinned globals once; the chained self edge comes back
+     * after the loads, to the TB-start check. */
+    if (s->loop_slots && x86_pin_setup(g)) {
+        s->loop_head_off = g->code_ptr - g->code_start;
+    }
 
     for (TCGOp *op = s->first_op; op; op = op->next) {
         if (g->code_ptr > g->code_limit || g->overflow) {
@@ -1029,6 +1044,10 @@ static int x86_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf
         default:
             x86_gen_generic(g, op);
             break;
+        }
+        if (g->pin_pending) {
+            /* One mov now rather than two registers for one value later. */
+            x86_pin_fixup(g);
         }
     }
     if (g->overflow) {

@@ -399,12 +399,16 @@ static void x86_gen_ld(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
     MemOp mop = get_memop(oi);
     int areg, t0, out, hreg = -1;
     uint16_t hbit = 0;
+    int pin = x86_pin_reg(g, dts);
 
     /* The access may fault and unwind, so env must then hold every global; the
      * slow path writes back the dirty ones (x86_ldst_note_globals). The output's
-     * register is about to take the loaded value: write its old value back now. */
-    if (dts->kind == TEMP_GLOBAL) {
+     * register is about to take the loaded value: write its old value back now,
+     * unless it is a pinned global loaded straight into its register (see below). */
+    if (dts->kind == TEMP_GLOBAL && pin < 0) {
         x86_ra_sync(g, dts);
+    } else if (pin >= 0) {
+        x86_pin_home(g, dts);
     }
     areg = x86_ra_load(g, ats, 0, 0);
     if (kind == X86_LDST_LEAD) {
@@ -416,11 +420,34 @@ static void x86_gen_ld(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
         hbit = X86_REG_BIT(hreg);
     }
     t0 = x86_ra_alloc(g, 0, X86_REG_BIT(areg) | hbit);
-    if (IS_DEAD_ARG(op, a_idx)) {
-        x86_ra_temp_dead(g, ats);
-        out = x86_ra_alloc(g, 0, hbit);
+    if (pin < 0 && op->out_hint && op->out_hint - 1 != areg && op->out_hint - 1 != hreg &&
+        g->pin_temp[op->out_hint - 1]->reg == op->out_hint - 1) {
+        /* Loaded for a pinned global (x86_pin_hints): straight into its
+         * register, which keeps the global's old value for the slow path until
+         * the data arrives. */
+        out = op->out_hint - 1;
+        g->reg_to_temp[out] = NULL;
+        if (IS_DEAD_ARG(op, a_idx)) {
+            x86_ra_temp_dead(g, ats);
+        }
+    } else if (pin >= 0 && pin != areg && pin != hreg) {
+        /* A self loop's pinned global: its register keeps the old value until the
+         * data is loaded, after the TLB check, so the slow path can still write
+         * the old value back (it is noted like any other dirty global). */
+        out = pin;
+        if (IS_DEAD_ARG(op, a_idx)) {
+            x86_ra_temp_dead(g, ats);
+        }
     } else {
-        out = x86_ra_alloc(g, 0, X86_REG_BIT(areg) | hbit);
+        /* A pinned global whose register is the address (or the addend) loads
+         * into another register and floats there (x86_ra_set_reg): its home
+         * keeps the old value for the slow path meanwhile. */
+        if (IS_DEAD_ARG(op, a_idx)) {
+            x86_ra_temp_dead(g, ats);
+            out = x86_ra_alloc(g, 0, hbit);
+        } else {
+            out = x86_ra_alloc(g, 0, X86_REG_BIT(areg) | hbit);
+        }
     }
     if (g->reg_to_temp[out] && g->reg_to_temp[out] != dts) {
         x86_ra_free_reg(g, out);
@@ -431,6 +458,17 @@ static void x86_gen_ld(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
     x86_ldst_fast_check(g, st, op, kind, X86_CHECK_READ, memop_size(mop), areg, t0, hreg,
                         oi);
     x86_ldst_note_globals(g, st, dts);
+    if (pin >= 0 && g->nb_ldst_sync < X86_MAX_LDST_SYNC) {
+        /* Its old value is still home when the slow path is entered. */
+        X86LdstSync *e = &g->ldst_sync[g->nb_ldst_sync++];
+        e->off = (int32_t)dts->mem_offset;
+        e->type = dts->type;
+        e->is_const = false;
+        e->reg = pin;
+        st->nb_sync++;
+    } else if (pin >= 0) {
+        g->overflow = true;     /* never with a sane TB: give it up */
+    }
     x86_emit_ld_data(g, mop, type, out, kind == X86_LDST_PLAIN ? X86_TMP : hreg, areg);
 
     st->raddr = g->code_ptr;

@@ -31,7 +31,8 @@ static int x86_mem_base(const TCGTemp *ts)
 /* Put ts on the list that block ends and labels visit (see X86Gen.ra_active). */
 static inline void x86_ra_note(X86Gen *g, TCGTemp *ts)
 {
-    if (!g->ra_listed[ts->index]) {
+    /* A pinned global never needs a block-end write-back or a label reset. */
+    if (!g->ra_listed[ts->index] && x86_pin_reg(g, ts) < 0) {
         g->ra_listed[ts->index] = 1;
         g->ra_active[g->nb_ra_active++] = ts;
     }
@@ -43,6 +44,9 @@ void x86_ra_init(X86Gen *g)
 
     g->nb_ra_active = 0;
     g->nb_ra_slotted = 0;
+    g->pinned = 0;
+    g->pin_pending = 0;
+    memset(g->pin_reg, -1, sizeof(g->pin_reg[0]) * s->nb_globals);
     for (int i = 0; i < s->nb_temps; i++) {
         TCGTemp *ts = &s->temps[i];
         g->ra_listed[i] = 0;
@@ -123,6 +127,11 @@ void x86_ra_sync(X86Gen *g, TCGTemp *ts)
 /* Forget that ts is in its register (its value must be elsewhere or dead). */
 static void x86_ra_drop(X86Gen *g, TCGTemp *ts, bool dead)
 {
+    if (x86_pin_reg(g, ts) >= 0) {
+        /* Its register is its home: liveness's dead bits (which assume env is
+         * written at block ends) do not apply. */
+        return;
+    }
     if (ts->val_type == TEMP_VAL_REG && ts->kind != TEMP_FIXED) {
         g->reg_to_temp[ts->reg] = NULL;
         g->free_regs |= X86_REG_BIT(ts->reg);
@@ -157,7 +166,7 @@ void x86_ra_temp_dead(X86Gen *g, TCGTemp *ts)
 void x86_ra_discard(X86Gen *g, TCGTemp *ts)
 {
     x86_ra_drop(g, ts, true);
-    if (ts->kind == TEMP_GLOBAL) {
+    if (ts->kind == TEMP_GLOBAL && x86_pin_reg(g, ts) < 0) {
         /* The env copy is as good as anything for a discarded global. */
         ts->mem_coherent = true;
     }
@@ -168,6 +177,12 @@ void x86_ra_free_reg(X86Gen *g, int reg)
 {
     TCGTemp *ts = g->reg_to_temp[reg];
 
+    if (ts && x86_pin_reg(g, ts) >= 0) {
+        /* A pinned global away from its register: it goes home, not to env. */
+        assert(ts->reg == reg && reg != x86_pin_reg(g, ts));
+        x86_pin_home(g, ts);
+        return;
+    }
     if (ts) {
         x86_ra_sync(g, ts);
         x86_ra_drop(g, ts, false);
@@ -177,7 +192,30 @@ void x86_ra_free_reg(X86Gen *g, int reg)
 /* Give ts the register reg (an output): the old memory copy becomes stale. */
 void x86_ra_set_reg(X86Gen *g, TCGTemp *ts, int reg)
 {
+    int pin = x86_pin_reg(g, ts);
+
     assert(ts->kind != TEMP_FIXED && ts->kind != TEMP_CONST);
+    if (pin >= 0) {
+        /* The pinned register keeps its old value until the fixup (an input of
+         * this very op may still be read from it); nobody else may take it. */
+        if (ts->reg != pin && ts->reg != reg) {
+            g->reg_to_temp[ts->reg] = NULL;
+            g->free_regs |= X86_REG_BIT(ts->reg);
+        }
+        ts->val_type = TEMP_VAL_REG;
+        ts->reg = reg;
+        ts->mem_coherent = false;
+        g->reg_to_temp[reg] = ts;
+        if (reg == pin) {
+            g->pin_pending &= ~X86_REG_BIT(pin);
+            g->free_regs &= ~X86_REG_BIT(pin);
+        } else {
+            g->reg_to_temp[pin] = NULL;
+            g->free_regs &= ~X86_REG_BIT(reg);
+            g->pin_pending |= X86_REG_BIT(pin);
+        }
+        return;
+    }
     if (ts->val_type == TEMP_VAL_REG && ts->reg != reg) {
         g->reg_to_temp[ts->reg] = NULL;
         g->free_regs |= X86_REG_BIT(ts->reg);
@@ -208,7 +246,8 @@ static int x86_first_in_order(uint16_t set)
  */
 int x86_ra_alloc(X86Gen *g, uint16_t want, uint16_t locked)
 {
-    uint16_t cand = (want ? want : X86_ALLOCATABLE) & X86_ALLOCATABLE & ~locked;
+    uint16_t cand = (want ? want : X86_ALLOCATABLE) & X86_ALLOCATABLE & ~locked &
+                    ~g->pinned;
     uint16_t cheap = 0, clean = 0;
     int reg;
 
@@ -346,10 +385,17 @@ static bool x86_input_shared(const TCGOp *op, int nb_o, int nb_i, int k)
     return false;
 }
 
-/* Does the op read ts and is ts dead after it (at every occurrence)? */
-static bool x86_input_dies(const TCGOp *op, int nb_o, int nb_i, const TCGTemp *ts)
+/* Does the op read ts and is ts dead after it (at every occurrence)? A pinned
+ * global never is, whatever liveness says (its dead bits assume a write-back at
+ * the next block end). */
+static bool x86_input_dies(const X86Gen *g, const TCGOp *op, int nb_o, int nb_i,
+                             const TCGTemp *ts)
 {
     bool found = false;
+
+    if (x86_pin_reg(g, ts) >= 0) {
+        return false;
+    }
 
     for (int j = 0; j < nb_i; j++) {
         if (arg_temp(op->args[nb_o + j]) == ts) {
@@ -360,6 +406,23 @@ static bool x86_input_dies(const TCGOp *op, int nb_o, int nb_i, const TCGTemp *t
         }
     }
     return found;
+}
+
+/* An output aliased to an input (two-address ops): copy that input into the
+ * output's register reg, which becomes the input's register too. */
+static void x86_ra_copy_alias(X86Gen *g, const TCGOp *op, const X86ArgCon *c,
+                              X86OpRegs *r, int nb_o, int reg)
+{
+    if (c->flags & CON_ALIAS) {
+        int i = c->alias;
+        if (r->iconst[i]) {
+            x86_emit_movi(g, arg_temp(op->args[nb_o + i])->type, reg, r->ival[i]);
+            r->iconst[i] = false;
+        } else {
+            x86_emit_mov(g, TCG_TYPE_I64, reg, r->ireg[i]);
+        }
+        r->ireg[i] = reg;
+    }
 }
 
 /*
@@ -383,7 +446,7 @@ void x86_ra_op(X86Gen *g, const TCGOp *op, int nb_o, int nb_i, const X86OpCon *c
     /* Registers the op destroys must not hold anything that outlives it. */
     for (int reg = 0; reg < X86_NB_REGS; reg++) {
         TCGTemp *ts = g->reg_to_temp[reg];
-        if ((clob & X86_REG_BIT(reg)) && ts && !x86_input_dies(op, nb_o, nb_i, ts)) {
+        if ((clob & X86_REG_BIT(reg)) && ts && !x86_input_dies(g, op, nb_o, nb_i, ts)) {
             x86_ra_evict(g, reg, clob);
         }
     }
@@ -414,7 +477,8 @@ void x86_ra_op(X86Gen *g, const TCGOp *op, int nb_o, int nb_i, const X86OpCon *c
             r->ival[i] = ts->type == TCG_TYPE_I32 ? (int32_t)ts->val : ts->val;
             continue;
         }
-        bool copy = (c->regs & clob) && !IS_DEAD_ARG(op, nb_o + i);
+        bool copy = (c->regs & clob) &&
+                    (!IS_DEAD_ARG(op, nb_o + i) || x86_pin_reg(g, ts) >= 0);
         uint16_t want = c->regs ? c->regs : (uint16_t)(X86_ALLOCATABLE & ~clob);
         r->ireg[i] = x86_ra_load_ex(g, ts, want, locked, copy, c->regs == 0);
         locked |= X86_REG_BIT(r->ireg[i]);
@@ -425,9 +489,50 @@ void x86_ra_op(X86Gen *g, const TCGOp *op, int nb_o, int nb_i, const X86OpCon *c
     for (int k = 0; k < nb_o; k++) {
         const X86ArgCon *c = &con->o[k];
         uint16_t want = c->regs ? c->regs : (uint16_t)(X86_ALLOCATABLE & ~clob);
+        TCGTemp *ots = arg_temp(op->args[k]);
+        int pin = x86_pin_reg(g, ots);
         int reg = -1;
 
-        if (x86_is_single_reg(c->regs) && !(c->flags & CON_ALIAS)) {
+        if (k == 0 && op->out_hint && !x86_is_single_reg(c->regs)) {
+            /* A scratch value about to be moved into a pinned global: compute it
+             * in that global's register (x86_pin_hints checked that nothing
+             * reads the global's old value after this op). */
+            int h = op->out_hint - 1, cnt = 0, idx = -1;
+            for (int i = 0; i < nb_i; i++) {
+                if (r->ireg[i] == h) {
+                    cnt++;
+                    idx = i;
+                }
+            }
+            /* The global may be an input once, where a dying input could share
+             * the output's register. */
+            bool share_ok = cnt == 0 ||
+                (cnt == 1 && !(c->flags & CON_NEW) &&
+                 ((c->flags & CON_ALIAS) ? idx == c->alias :
+                  (c->flags & CON_COMMUT) ? idx <= 1 : true));
+            if ((want & X86_REG_BIT(h)) && share_ok &&
+                g->pin_temp[h] && g->pin_temp[h]->reg == h) {
+                g->reg_to_temp[h] = NULL;   /* the global's old value ends here */
+                reg = h;
+                x86_ra_copy_alias(g, op, c, r, nb_o, reg);
+            }
+        }
+        if (reg < 0 && pin >= 0 && !x86_is_single_reg(c->regs) &&
+            (want & X86_REG_BIT(pin)) && !(olocked & X86_REG_BIT(pin))) {
+            /* A pinned global written from other values: compute it in its own
+             * register (its old value is not an input, so nothing reads it). */
+            bool is_input = false;
+            for (int i = 0; i < nb_i; i++) {
+                is_input |= arg_temp(op->args[nb_o + i]) == ots;
+            }
+            if (!is_input) {
+                reg = pin;
+                x86_ra_copy_alias(g, op, c, r, nb_o, reg);
+            }
+        }
+        if (reg >= 0) {
+            /* chosen above */
+        } else if (x86_is_single_reg(c->regs) && !(c->flags & CON_ALIAS)) {
             /* A fixed output register: emptied above (or holding a dying input
              * or this op's own scratch copy). */
             reg = __builtin_ctz(c->regs);
@@ -438,6 +543,7 @@ void x86_ra_op(X86Gen *g, const TCGOp *op, int nb_o, int nb_i, const X86OpCon *c
                 TCGTemp *ts = arg_temp(op->args[nb_o + i]);
                 if (r->ireg[i] >= 0 && IS_DEAD_ARG(op, nb_o + i) &&
                     ts->kind != TEMP_FIXED && g->reg_to_temp[r->ireg[i]] == ts &&
+                    (x86_pin_reg(g, ts) < 0 || ts == ots) &&
                     !x86_input_shared(op, nb_o, nb_i, i) &&
                     (want & X86_REG_BIT(r->ireg[i]))) {
                     reg = r->ireg[i];
@@ -445,17 +551,7 @@ void x86_ra_op(X86Gen *g, const TCGOp *op, int nb_o, int nb_i, const X86OpCon *c
             }
             if (reg < 0) {
                 reg = x86_ra_alloc(g, want, olocked);
-                if (c->flags & CON_ALIAS) {
-                    int i = c->alias;
-                    if (r->iconst[i]) {
-                        x86_emit_movi(g, arg_temp(op->args[nb_o + i])->type, reg,
-                                      r->ival[i]);
-                        r->iconst[i] = false;
-                    } else {
-                        x86_emit_mov(g, TCG_TYPE_I64, reg, r->ireg[i]);
-                    }
-                    r->ireg[i] = reg;
-                }
+                x86_ra_copy_alias(g, op, c, r, nb_o, reg);
             }
         } else if (c->flags & CON_NEW) {
             reg = x86_ra_alloc(g, want, olocked);
@@ -465,6 +561,7 @@ void x86_ra_op(X86Gen *g, const TCGOp *op, int nb_o, int nb_i, const X86OpCon *c
                 TCGTemp *ts = arg_temp(op->args[nb_o + i]);
                 if (r->ireg[i] >= 0 && IS_DEAD_ARG(op, nb_o + i) &&
                     ts->kind != TEMP_FIXED && g->reg_to_temp[r->ireg[i]] == ts &&
+                    (x86_pin_reg(g, ts) < 0 || ts == ots) &&
                     !x86_input_shared(op, nb_o, nb_i, i) &&
                     (want & X86_REG_BIT(r->ireg[i]))) {
                     reg = r->ireg[i];
@@ -501,6 +598,12 @@ void x86_ra_op_finish(X86Gen *g, const TCGOp *op, int nb_o, int nb_i)
 {
     for (int k = 0; k < nb_o; k++) {
         TCGTemp *ts = arg_temp(op->args[k]);
+        if (x86_pin_reg(g, ts) >= 0) {
+            /* Written back where env must hold it: exits, helper calls, the
+             * slow paths of guest accesses (liveness's sync bits assume a
+             * write-back at every block end, which a pinned global skips). */
+            continue;
+        }
         if (NEED_SYNC_ARG(op, k)) {
             x86_ra_sync(g, ts);
         }
@@ -521,6 +624,34 @@ void x86_ra_mov(X86Gen *g, const TCGOp *op)
         x86_ra_op_finish(g, op, 1, 1);
         return;
     }
+    int pin = x86_pin_reg(g, ots);
+    if (pin >= 0) {
+        if (ts->val_type == TEMP_VAL_REG && IS_DEAD_ARG(op, 1) &&
+            ts->kind == TEMP_TB && ts->type == type) {
+            /* Take the dying temp's register over: the global floats there
+             * until a block end, exit or call moves it home (x86_pin_home). */
+            int reg = ts->reg;
+            x86_ra_temp_dead(g, ts);
+            x86_ra_set_reg(g, ots, reg);
+            x86_ra_op_finish(g, op, 1, 1);
+            return;
+        }
+        /* Straight into the pinned register. */
+        if (x86_value_known(ts)) {
+            x86_emit_movi(g, type, pin,
+                          type == TCG_TYPE_I32 ? (int64_t)(int32_t)ts->val : ts->val);
+        } else if (ts->val_type == TEMP_VAL_MEM) {
+            x86_emit_ld(g, type, pin, x86_mem_base(ts), ts->mem_offset);
+        } else {
+            x86_emit_mov(g, type, pin, ts->reg);
+        }
+        if (IS_DEAD_ARG(op, 1)) {
+            x86_ra_temp_dead(g, ts);
+        }
+        x86_ra_set_reg(g, ots, pin);
+        x86_ra_op_finish(g, op, 1, 1);
+        return;
+    }
     if (x86_value_known(ts)) {
         int64_t v = type == TCG_TYPE_I32 ? (int64_t)(int32_t)ts->val : ts->val;
         if (IS_DEAD_ARG(op, 1)) {
@@ -532,7 +663,7 @@ void x86_ra_mov(X86Gen *g, const TCGOp *op)
         ots->mem_coherent = false;
         x86_ra_note(g, ots);
     } else if (ts->val_type == TEMP_VAL_REG && IS_DEAD_ARG(op, 1) &&
-               ts->kind != TEMP_FIXED && ts->type == type) {
+               ts->kind != TEMP_FIXED && ts->type == type && x86_pin_reg(g, ts) < 0) {
         /* Hand the register over. */
         int reg = ts->reg;
         x86_ra_temp_dead(g, ts);
@@ -587,6 +718,9 @@ void x86_ra_bb_end(X86Gen *g)
     TCGTemp *todo[TCG_MAX_TEMPS];
     int n = 0;
 
+    /* Every path into a label (and the loop head) has the pinned globals home. */
+    x86_pin_fixup(g);
+
     for (int i = 0; i < g->nb_ra_active; i++) {
         TCGTemp *ts = g->ra_active[i];
         if ((ts->kind == TEMP_GLOBAL || ts->kind == TEMP_TB) && !ts->mem_coherent &&
@@ -632,6 +766,22 @@ void x86_ra_label_reset(X86Gen *g)
         }
     }
     g->nb_ra_active = 0;
+    /* Paths that meet here have the pinned globals home (x86_ra_bb_end; after an
+     * exit nothing falls through), written back or not. */
+    for (uint16_t m = g->pinned; m; m &= m - 1) {
+        int pin = __builtin_ctz(m);
+        TCGTemp *ts = g->pin_temp[pin];
+        if (ts->reg != pin) {
+            g->reg_to_temp[ts->reg] = NULL;
+            g->free_regs |= X86_REG_BIT(ts->reg);
+            ts->reg = pin;
+            g->reg_to_temp[pin] = ts;
+        }
+        if (g->pin_written & X86_REG_BIT(pin)) {
+            ts->mem_coherent = false;
+        }
+    }
+    g->pin_pending = 0;
     for (int i = 0; i < g->nb_ra_slotted; i++) {
         TCGTemp *ts = g->ra_slotted[i];
         ts->val_type = TEMP_VAL_MEM;
@@ -665,6 +815,8 @@ void x86_ra_call(X86Gen *g, const TCGOp *op)
     bool pending[TCG_MAX_CALL_ARGS];
 
     assert(nb_i <= TCG_MAX_CALL_ARGS);
+    /* Pinned globals home: their registers are callee-saved (x86_pin_setup). */
+    x86_pin_fixup(g);
     if (!(flags & TCG_CALL_NO_READ_GLOBALS) || !(flags & TCG_CALL_NO_WRITE_GLOBALS)) {
         x86_ra_sync_globals(g);
     }
@@ -674,7 +826,7 @@ void x86_ra_call(X86Gen *g, const TCGOp *op)
     for (int reg = 0; reg < X86_NB_REGS; reg++) {
         TCGTemp *ts = g->reg_to_temp[reg];
         if (!(X86_CALL_CLOBBERED & X86_REG_BIT(reg)) || !ts ||
-            x86_input_dies(op, nb_o, nb_i, ts)) {
+            x86_input_dies(g, op, nb_o, nb_i, ts)) {
             continue;
         }
         if (ts->kind == TEMP_GLOBAL && !(flags & TCG_CALL_NO_WRITE_GLOBALS)) {
@@ -764,7 +916,7 @@ void x86_ra_call(X86Gen *g, const TCGOp *op)
     for (int reg = 0; reg < X86_NB_REGS; reg++) {
         TCGTemp *ts = g->reg_to_temp[reg];
         if ((X86_CALL_CLOBBERED & X86_REG_BIT(reg)) && ts) {
-            x86_ra_drop(g, ts, x86_input_dies(op, nb_o, nb_i, ts));
+            x86_ra_drop(g, ts, x86_input_dies(g, op, nb_o, nb_i, ts));
         }
     }
     for (int i = 0; i < nb_i; i++) {
@@ -777,6 +929,9 @@ void x86_ra_call(X86Gen *g, const TCGOp *op)
     }
 
     x86_emit_call_abs(g, func);
+    if (!(flags & TCG_CALL_NO_WRITE_GLOBALS)) {
+        x86_pin_reload(g);
+    }
 
     if (nb_o) {
         TCGTemp *ots = arg_temp(op->args[0]);

@@ -2,6 +2,7 @@
  * Private interface between the parts of the x86-64 host backend:
  *   emit.c      instruction encoder (REX/ModRM/SIB/immediates, branches)
  *   regalloc.c  register allocator over one TB's op list
+ *   pin.c       self loops: globals pinned to host registers for a whole TB
  *   ldst.c      softmmu fast path and out-of-line slow-path stubs
  *   backend.c   per-op lowering, prologue/epilogue, the TCGBackend table
  * Encodings follow the Intel SDM vol. 2 (instruction set reference).
@@ -205,7 +206,30 @@ typedef struct X86Gen {
     int nb_ldst;
     X86LdstSync ldst_sync[X86_MAX_LDST_SYNC];
     int nb_ldst_sync;
+
+    /*
+     * Self loops (tcg/loop.c): globals pinned to a host register for the whole TB.
+     * pin_reg[index] is a global's register (-1: not pinned; only the first
+     * nb_globals entries are meaningful), pin_temp[reg] the global pinned there,
+     * pinned the set of those registers: never free, never handed to another temp.
+     * A pinned global is always TEMP_VAL_REG. Within a basic block its value may
+     * float in another register (an op's fixed output register, a dying temp's
+     * register taken over by a mov): its home register's bit is then set in
+     * pin_pending, the home stays reserved, and x86_pin_home() moves it back
+     * at block ends, exits, calls, or when that register is wanted.
+     */
+    int8_t pin_reg[TCG_MAX_TEMPS];
+    TCGTemp *pin_temp[X86_NB_REGS];
+    uint16_t pinned;
+    uint16_t pin_written;        /* pinned registers of globals the TB writes */
+    uint16_t pin_pending;
 } X86Gen;
+
+/* The register a global is pinned to in this TB, or -1. */
+static inline int x86_pin_reg(const X86Gen *g, const TCGTemp *ts)
+{
+    return ts->index < g->s->nb_globals ? g->pin_reg[ts->index] : -1;
+}
 
 /* Host CPU features, probed once. */
 extern bool x86_have_lzcnt, x86_have_bmi1, x86_have_bmi2, x86_have_popcnt, x86_have_movbe;
@@ -330,6 +354,16 @@ void x86_ra_label_reset(X86Gen *g);
 void x86_ra_call(X86Gen *g, const TCGOp *op);
 uint16_t x86_ra_live_regs(const X86Gen *g);
 intptr_t x86_ra_frame_slot(X86Gen *g, TCGTemp *ts);
+/* ---- pin.c ---- */
+/* Self loops: pin the candidate globals and load them (returns false when none
+ * fits); move a floating pinned global home, or all of them; write back the
+ * globals that are not pinned (a chained self edge); reload the pinned ones after
+ * a helper that may have written env. */
+bool x86_pin_setup(X86Gen *g);
+void x86_pin_home(X86Gen *g, TCGTemp *ts);
+void x86_pin_fixup(X86Gen *g);
+void x86_pin_sync_others(X86Gen *g);
+void x86_pin_reload(X86Gen *g);
 
 /* ---- ldst.c ---- */
 void x86_gen_qemu_ld(X86Gen *g, const TCGOp *op, TCGType type);

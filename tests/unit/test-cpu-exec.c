@@ -461,6 +461,180 @@ TEST_BOTH_BACKENDS(exit_request)
     cr_assert_gt(env->r[1], 1000);
 }
 
+/* ---- self loops (tcg/loop.c): a TB chained to its own start ---- */
+
+/*
+ * The chained loop of run_chained_loop: on x86-64 its TB keeps globals in host
+ * registers, and its self edge is chained to the loop head (past the loads of
+ * those registers), nowhere else; the interpreter chains it to its start.
+ */
+TEST_BOTH_BACKENDS(self_loop_chained_to_its_head)
+{
+    setup(interp);
+    run_chained_loop();
+    TranslationBlock *tb = tb_htable_lookup(&env->cs, 4, 4, 0, 0, 0);
+    cr_assert_not_null(tb);
+    cr_assert_eq(tb->jmp_dest[0], (uintptr_t)tb, "the taken side chains to itself");
+    int32_t disp;
+    memcpy(&disp, (const uint8_t *)tb->tc.ptr + tb->jmp_insn_offset[0], 4);
+    uintptr_t target = (uintptr_t)tb->tc.ptr + tb->jmp_insn_offset[0] + 4 + disp;
+    if (interp) {
+        cr_assert_eq(tb->loop_slots, 0);
+        return;
+    }
+    cr_assert_eq(tb->loop_slots, 1, "slot 0 is the self edge");
+    cr_assert_neq(tb->loop_head_offset, 0xffff);
+    cr_assert_gt(tb->loop_head_offset, 0, "registers are loaded before the head");
+    cr_assert_eq(target, (uintptr_t)tb->tc.ptr + tb->loop_head_offset,
+                 "self edge goes to +%#lx, head at +%#x",
+                 (unsigned long)(target - (uintptr_t)tb->tc.ptr), tb->loop_head_offset);
+    cr_assert_gt(jit_stats.loop_chained, 0);
+
+    /* A self-edge slot is not chained to another TB of the same pc (other flags):
+     * its chained path would skip the write-back of the registers. */
+    TranslationBlock *fresh = tb_gen_code(&env->cs, 4, 0, 0, 0);
+    TranslationBlock *other = tb_gen_code(&env->cs, 4, 0, 7, 0);
+    cr_assert_eq(fresh->loop_slots, 1);
+    uint64_t refused = jit_stats.loop_refused;
+    tb_add_jump(fresh, 0, other);
+    cr_assert_eq(fresh->jmp_dest[0], 0, "chained to a TB of other flags");
+    cr_assert_eq(jit_stats.loop_refused, refused + 1);
+    tb_add_jump(fresh, 0, fresh);
+    cr_assert_eq(fresh->jmp_dest[0], (uintptr_t)fresh);
+}
+
+/* An exit request stops a self loop at its head with every register written back:
+ * r2 = 3 * r1 holds at the head of every iteration. */
+TEST_BOTH_BACKENDS(self_loop_exit_request)
+{
+    setup(interp);
+    const uint32_t prog[] = {
+        toy_rri(TOY_ADDI, 1, 0, 1),             /* 0x00 loop: r1++ */
+        toy_rri(TOY_ADDI, 2, 0, 3),             /*            r2 += 3 */
+        toy_rri(TOY_BNEZ, 1, 0, -3),            /*            r1 never 0 soon */
+    };
+    load_program(0, prog, ARRAY_SIZE(prog));
+    pthread_t t;
+    pthread_create(&t, NULL, kick_later, NULL);
+    int r = cpu_exec(&env->cs);
+    pthread_join(t, NULL);
+    cr_assert_eq(r, EXCP_INTERRUPT);
+    cr_assert_eq(env->pc, 0, "pc %#x", env->pc);
+    cr_assert_gt(env->r[1], 1000, "r1 = %u: the loop did not run", env->r[1]);
+    cr_assert_eq(env->r[2], 3 * env->r[1], "r1 = %u, r2 = %u", env->r[1], env->r[2]);
+}
+
+/* A load in a self loop faults after 16 good iterations: the fault sees the
+ * registers of the 17th iteration up to the load. */
+TEST_BOTH_BACKENDS(self_loop_fault)
+{
+    setup(interp);
+    const uint32_t prog[] = {
+        toy_rri(TOY_ORI, 3, 0, RAM_SIZE - 64),  /* 0x00 r3 = 16 words before the end */
+        toy_rri(TOY_ADDI, 5, 0, 1),             /* 0x04 loop: r5++ */
+        toy_mem(TOY_LD, 7, 3, MO_LEUL, 0),      /* 0x08 r7 = [r3] (faults at the end) */
+        toy_rri(TOY_ADD, 6, 7, 0),              /* 0x0c r6 += r7 */
+        toy_rri(TOY_ADDI, 3, 0, 4),             /* 0x10 r3 += 4 */
+        toy_rri(TOY_BNEZ, 5, 0, -5),            /* 0x14 to 0x04 */
+        toy_rri(TOY_HALT, 0, 0, 0),
+    };
+    const uint32_t handler[] = { toy_rri(TOY_HALT, 0, 0, 0) };
+    uint32_t data[16], sum = 0;
+    for (int i = 0; i < 16; i++) {
+        data[i] = 0x1000 + i * 3;
+        sum += data[i];
+    }
+    load_program(0, prog, ARRAY_SIZE(prog));
+    load_program(0x400, handler, 1);
+    load_program(RAM_SIZE - 64, data, 16);
+    env->handler = 0x400;
+    run_to_halt();
+    cr_assert_eq(env->fault_count, 1);
+    cr_assert_eq(env->fault_pc, 0x08, "fault pc %#x", env->fault_pc);
+    cr_assert_eq(env->fault_addr, RAM_SIZE);
+    cr_assert_eq(env->r[5], 17, "r5 = %u", env->r[5]);
+    cr_assert_eq(env->r[3], RAM_SIZE);
+    cr_assert_eq(env->r[7], data[15], "r7 = %#x", env->r[7]);
+    cr_assert_eq(env->r[6], sum, "r6 = %#x, expected %#x", env->r[6], sum);
+}
+
+/* A self loop whose store walks up to the loop's own first insn and rewrites it:
+ * the next iteration runs the new insn, not the stale chained code. */
+TEST_BOTH_BACKENDS(self_loop_rewrites_itself)
+{
+    setup(interp);
+    uint32_t new_insn = toy_rri(TOY_ADDI, 4, 0, 100);
+    const uint32_t prog[] = {
+        toy_rri(TOY_LUI, 2, 0, new_insn >> 16),     /* 0x100 */
+        toy_rri(TOY_ORI, 2, 0, new_insn & 0xffff),  /* 0x104 */
+        toy_rri(TOY_ORI, 3, 0, 0xc0),               /* 0x108 r3 = store pointer */
+        toy_rri(TOY_ADDI, 4, 0, 1),                 /* 0x10c loop: becomes addi 100 */
+        toy_mem(TOY_ST, 2, 3, MO_LEUL, 0),          /* 0x110 [r3] = new insn */
+        toy_rri(TOY_ADDI, 3, 0, 4),                 /* 0x114 */
+        toy_rri(TOY_ADDI, 7, 0, -1),                /* 0x118 */
+        toy_rri(TOY_BNEZ, 7, 0, -5),                /* 0x11c to 0x10c */
+        toy_rri(TOY_HALT, 0, 0, 0),
+    };
+    load_program(0x100, prog, ARRAY_SIZE(prog));
+    env->pc = 0x100;
+    env->r[7] = 21;     /* iteration 19 stores to 0x10c; iteration 20 runs it */
+    run_to_halt();
+    cr_assert_eq(env->r[4], 20 * 1 + 100, "r4 = %u: the stale insn ran", env->r[4]);
+    cr_assert_eq(env->r[3], 0xc0 + 21 * 4);
+    cr_assert_gt(jit_stats.invalidations, 0);
+}
+
+/* A device rewrites a self loop's code while the loop runs (DMA-like, from an
+ * MMIO write the loop makes): the loop stops at its next self edge instead of
+ * running on in stale code, and then runs the new code. */
+static uint32_t patch_at_write, patch_insn, patch_writes;
+static hwaddr patch_addr;
+
+static void patch_mmio_write(void *opaque, hwaddr off, uint64_t val, unsigned size)
+{
+    if (++patch_writes == patch_at_write) {
+        cr_assert_eq(address_space_write(&address_space_memory, patch_addr, &patch_insn,
+                                         4), MEMTX_OK);
+    }
+}
+
+static const MemoryRegionOps patch_mmio_ops = {
+    .read = mmio_read,
+    .write = patch_mmio_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = { .min_access_size = 1, .max_access_size = 8 },
+    .impl = { .min_access_size = 1, .max_access_size = 8 },
+};
+
+TEST_BOTH_BACKENDS(self_loop_rewritten_by_a_device)
+{
+    static MemoryRegion patch_mmio;
+
+    setup(interp);
+    memory_region_init_io(&patch_mmio, &patch_mmio_ops, NULL, "toy.patch",
+                          TARGET_PAGE_SIZE);
+    memory_region_add_subregion_overlap(get_system_memory(), TOY_MMIO_BASE, &patch_mmio,
+                                        1);
+    patch_insn = toy_rri(TOY_ADDI, 4, 0, 100);
+    patch_addr = 0x200;
+    patch_at_write = 10;
+    patch_writes = 0;
+    const uint32_t prog[] = {
+        toy_rri(TOY_ADDI, 4, 0, 1),                 /* 0x200 loop: becomes addi 100 */
+        toy_mem(TOY_ST, 5, 6, MO_LEUL, 0),          /* 0x204 MMIO write */
+        toy_rri(TOY_ADDI, 7, 0, -1),                /* 0x208 */
+        toy_rri(TOY_BNEZ, 7, 0, -4),                /* 0x20c to 0x200 */
+        toy_rri(TOY_HALT, 0, 0, 0),
+    };
+    load_program(0x200, prog, ARRAY_SIZE(prog));
+    env->pc = 0x200;
+    env->r[6] = TOY_MMIO_BASE;
+    env->r[7] = 20;
+    run_to_halt();
+    cr_assert_eq(patch_writes, 20);
+    cr_assert_eq(env->r[4], 10 * 1 + 10 * 100, "r4 = %u: stale code ran on", env->r[4]);
+}
+
 /* Loads and stores of every size, sign and endianness, through RAM (fast path),
  * MMIO (slow path) and across a page boundary (slow path, split). */
 static void check_memops(uint32_t base)

@@ -1,0 +1,164 @@
+/*
+ * Self loops: a TB whose goto_tb slot leads back to its own start (a copy loop, a
+ * bignum loop, a delay loop) can run as a loop inside its own host code, with the
+ * guest registers it uses kept in host registers across the back edge instead of
+ * being stored to env at the end of every iteration and loaded again at the start
+ * of the next. This pass only finds such TBs and the candidate globals; the backend
+ * decides how many fit in registers (tcg/x86_64/regalloc.c) and accel/tcg chains
+ * the slot to the loop head (tb_add_jump).
+ *
+ * How a self edge is recognised, for every front end alike: after `goto_tb n` the
+ * translator stores the destination in its pc global (`mov pc, $dest`, dest without
+ * cs_base) and leaves with `exit_tb tb|n`; the unchained path needs that store. A
+ * slot is a self edge when that constant plus tb->cs_base is tb->pc. The flags need
+ * not be known here: the slot is chained only when the loop's lookup, done with the
+ * CPU's real flags, finds this very TB, so a wrong guess costs speed, never
+ * correctness.
+ *
+ * A global is no candidate when the TB also reads or writes its env bytes with a
+ * plain ld/st off env (the register copy would not see that access), or when it is
+ * only written by that pc store after a goto_tb (pc itself, typically).
+ */
+#include "qemu/osdep.h"
+#include "tcg/tcg.h"
+#include "exec/translation-block.h"
+
+/* Byte size of a host ld/st op off a pointer; 0 for any other op. */
+static int tcg_loop_env_access_size(TCGOpcode opc)
+{
+    switch (opc) {
+    case INDEX_op_ld8u_i32: case INDEX_op_ld8s_i32: case INDEX_op_st8_i32:
+    case INDEX_op_ld8u_i64: case INDEX_op_ld8s_i64: case INDEX_op_st8_i64:
+        return 1;
+    case INDEX_op_ld16u_i32: case INDEX_op_ld16s_i32: case INDEX_op_st16_i32:
+    case INDEX_op_ld16u_i64: case INDEX_op_ld16s_i64: case INDEX_op_st16_i64:
+        return 2;
+    case INDEX_op_ld_i32: case INDEX_op_st_i32:
+    case INDEX_op_ld32u_i64: case INDEX_op_ld32s_i64: case INDEX_op_st32_i64:
+        return 4;
+    case INDEX_op_ld_i64: case INDEX_op_st_i64:
+        return 8;
+    default:
+        return 0;
+    }
+}
+
+/* Is op the pc store right after goto_tb n whose destination is tb's own start? */
+static bool tcg_loop_is_self_store(const TCGOp *op, const struct TranslationBlock *tb)
+{
+    if (op->opc != INDEX_op_mov_i32 && op->opc != INDEX_op_mov_i64) {
+        return false;
+    }
+    TCGTemp *dst = arg_temp(op->args[0]), *src = arg_temp(op->args[1]);
+    if (dst->kind != TEMP_GLOBAL || src->kind != TEMP_CONST) {
+        return false;
+    }
+    return (vaddr)((uint64_t)src->val + tb->cs_base) == tb->pc;
+}
+
+void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
+{
+    static uint16_t uses[TCG_MAX_TEMPS];
+    static bool banned[TCG_MAX_TEMPS];
+    static bool self_label[TCG_MAX_LABELS];
+    int ng = s->nb_globals;
+
+    s->loop_slots = 0;
+    s->loop_has_call = false;
+    s->nb_loop_globals = 0;
+    s->loop_head_off = 0xffff;
+    s->loop_body_end = NULL;
+    if (!tb || (tb->cflags & (CF_NOCHAIN | CF_NOCACHE))) {
+        return;
+    }
+    memset(self_label, 0, sizeof(self_label[0]) * s->nb_labels);
+    for (TCGOp *op = s->first_op; op; op = op->next) {
+        if (op->opc == INDEX_op_goto_tb && op->next &&
+            tcg_loop_is_self_store(op->next, tb)) {
+            s->loop_slots |= 1u << op->args[0];
+            if (op->prev && op->prev->opc == INDEX_op_set_label) {
+                self_label[arg_label(op->prev->args[0])->id] = true;
+            }
+        }
+    }
+    if (!s->loop_slots) {
+        return;
+    }
+
+    /*
+     * The loop body ends at the last jump into a self edge (a branch to the label
+     * right before its goto_tb, or the goto_tb itself when reached by falling
+     * through): what follows runs once, when the loop is left (i386 keeps
+     * translating after a backward Jcc), so its uses do not make a global worth a
+     * register.
+     */
+    TCGOp *body_end = NULL;
+    for (TCGOp *op = s->first_op; op; op = op->next) {
+        TCGLabel *l = NULL;
+        if (op->opc == INDEX_op_br) {
+            l = arg_label(op->args[0]);
+        } else if (op->opc == INDEX_op_brcond_i32 || op->opc == INDEX_op_brcond_i64) {
+            l = arg_label(op->args[3]);
+        } else if (op->opc == INDEX_op_goto_tb && (s->loop_slots >> op->args[0] & 1) &&
+                   (!op->prev || op->prev->opc != INDEX_op_set_label)) {
+            body_end = op;
+            continue;
+        }
+        if (l && self_label[l->id]) {
+            body_end = op;
+        }
+    }
+
+    s->loop_body_end = body_end;
+    memset(uses, 0, sizeof(uses[0]) * ng);
+    memset(banned, 0, sizeof(banned[0]) * ng);
+    bool in_body = body_end != NULL;
+    for (TCGOp *op = s->first_op; op; op = op->next) {
+        int nb_o = tcg_op_nb_oargs(op), nb_i = tcg_op_nb_iargs(op);
+        int size;
+
+        if (op == body_end) {
+            in_body = false;
+        }
+
+        if (op->opc == INDEX_op_call) {
+            s->loop_has_call = true;
+        } else if (op->opc == INDEX_op_goto_tb && op->next) {
+            op = op->next;          /* the pc store of the unchained path */
+            continue;
+        } else if ((size = tcg_loop_env_access_size(op->opc)) != 0 &&
+                   arg_temp(op->args[nb_o + nb_i - 1])->kind == TEMP_FIXED) {
+            /* ld: (out, base); st: (val, base): the base is the last input. */
+            intptr_t lo = (intptr_t)op->args[nb_o + nb_i];
+            for (int i = 0; i < ng; i++) {
+                TCGTemp *ts = &s->temps[i];
+                int tsize = ts->type == TCG_TYPE_I32 ? 4 : 8;
+                if (ts->kind == TEMP_GLOBAL && ts->mem_offset < lo + size &&
+                    lo < ts->mem_offset + tsize) {
+                    banned[i] = true;
+                }
+            }
+        }
+        for (int i = 0; i < nb_o + nb_i; i++) {
+            TCGTemp *ts = arg_temp(op->args[i]);
+            if (ts->kind == TEMP_GLOBAL && uses[ts->index] < UINT16_MAX - 16) {
+                /* The tail's uses only break ties. */
+                uses[ts->index] += in_body || body_end == NULL ? 16 : 1;
+            }
+        }
+    }
+
+    /* Most used first (insertion sort: a TB touches a few dozen globals at most);
+     * ties in temp order, so the choice does not depend on anything but the IR. */
+    for (int i = 0; i < ng; i++) {
+        if (!uses[i] || banned[i]) {
+            continue;
+        }
+        int j = s->nb_loop_globals++;
+        while (j > 0 && uses[s->loop_globals[j - 1]->index] < uses[i]) {
+            s->loop_globals[j] = s->loop_globals[j - 1];
+            j--;
+        }
+        s->loop_globals[j] = &s->temps[i];
+    }
+}

@@ -1,0 +1,246 @@
+/*
+ * Self loops in the x86-64 backend (see tcg/loop.c for how they are found): the
+ * globals a loop body uses most are pinned to host registers for the whole TB,
+ * loaded once before the loop head, kept there across the chained self edge and
+ * written back only where env must hold them (exits, helper calls, the slow paths
+ * of guest accesses). The register allocator (regalloc.c) treats a pinned global's
+ * register as its home: never free, never given to another temp, and never left
+ * for env at a block end.
+ */
+#include "x86-internal.h"
+
+/*
+ * Registers a pinned global may take, in order: callee-saved ones first (they
+ * survive helper calls), then caller-saved ones that no op constraint names (rax,
+ * rcx and rdx are wanted by shifts, multiplies and divisions); the slow paths of
+ * guest accesses save the caller-saved ones that are live around their call.
+ */
+static const int8_t x86_pin_order[] = {
+    X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15, X86_R10, X86_R9, X86_R8,
+};
+#define X86_PIN_CALLEE_SAVED 5
+
+/*
+ * Registers an op needs besides the pinned ones when the first n candidates are
+ * pinned: its distinct operands that are neither constants nor pinned, plus two
+ * for the scratch of a guest access (the TLB entry, a shared check's addend).
+ */
+static int x86_pin_op_need(const TCGContext *s, const TCGOp *op, int n)
+{
+    int nb = tcg_op_nb_oargs(op) + tcg_op_nb_iargs(op), need = 2;
+
+    for (int i = 0; i < nb; i++) {
+        TCGTemp *ts = arg_temp(op->args[i]);
+        bool counted = ts->kind == TEMP_CONST || ts->kind == TEMP_FIXED;
+        for (int j = 0; j < n && !counted; j++) {
+            counted = s->loop_globals[j] == ts;
+        }
+        for (int j = 0; j < i && !counted; j++) {
+            counted = arg_temp(op->args[j]) == ts;
+        }
+        need += !counted;
+    }
+    return need;
+}
+
+/*
+ * Front ends often compute into a scratch temp and then move it into the guest
+ * register ("add t, esi, 4; mov esi, t"). For a pinned global that mov would be
+ * real code; instead the op defining t is told to use the global's register
+ * (TCGOp.out_hint) when, between the two, nothing reads or writes the global or
+ * redefines t, and nothing may need the global's old value: no block end, exit,
+ * call or guest access (whose slow path writes globals back) in between.
+ */
+#define X86_HINT_WINDOW 8
+
+static void x86_pin_hints(X86Gen *g)
+{
+    for (TCGOp *op = g->s->first_op; op; op = op->next) {
+        if (op->opc == INDEX_op_call || op->opc == INDEX_op_mov_i32 ||
+            op->opc == INDEX_op_mov_i64 || tcg_op_nb_oargs(op) == 0) {
+            continue;
+        }
+        TCGTemp *t = arg_temp(op->args[0]);
+        if (t->kind != TEMP_TB || IS_DEAD_ARG(op, 0)) {
+            continue;
+        }
+        int n = 0;
+        uint16_t touched = 0;       /* pinned registers read or written meanwhile */
+        for (TCGOp *m = op->next; m && n < X86_HINT_WINDOW; m = m->next, n++) {
+            const TCGOpDef *def = &tcg_op_defs[m->opc];
+            int nb = tcg_op_nb_oargs(m) + tcg_op_nb_iargs(m);
+            if ((m->opc == INDEX_op_mov_i32 || m->opc == INDEX_op_mov_i64) &&
+                arg_temp(m->args[1]) == t && IS_DEAD_ARG(m, 1)) {
+                TCGTemp *gl = arg_temp(m->args[0]);
+                int pin = x86_pin_reg(g, gl);
+                bool ok = pin >= 0 && gl->type == t->type &&
+                          !(touched & X86_REG_BIT(pin));
+                /* The defining op must not write the global too. */
+                for (int i = 0; ok && i < tcg_op_nb_oargs(op); i++) {
+                    ok = arg_temp(op->args[i]) != gl;
+                }
+                if (ok) {
+                    op->out_hint = pin + 1;
+                }
+                break;
+            }
+            if (m->opc == INDEX_op_discard) {
+                if (arg_temp(m->args[0]) == t) {
+                    break;
+                }
+                continue;
+            }
+            if (m->opc == INDEX_op_call || m->opc == INDEX_op_set_label ||
+                tcg_opc_is_guest_mem(m->opc) ||
+                (def->flags & (TCG_OPF_BB_END | TCG_OPF_BB_EXIT))) {
+                break;
+            }
+            bool redefined = false;
+            for (int i = 0; i < nb; i++) {
+                TCGTemp *a = arg_temp(m->args[i]);
+                if (a->kind == TEMP_GLOBAL && x86_pin_reg(g, a) >= 0) {
+                    touched |= X86_REG_BIT(x86_pin_reg(g, a));
+                }
+                redefined |= i < tcg_op_nb_oargs(m) && a == t;
+            }
+            if (redefined) {
+                break;
+            }
+        }
+    }
+}
+
+bool x86_pin_setup(X86Gen *g)
+{
+    TCGContext *s = g->s;
+    int nalloc = __builtin_popcount(X86_ALLOCATABLE);
+    int n = MIN(s->nb_loop_globals, s->loop_has_call ? X86_PIN_CALLEE_SAVED
+                                                     : (int)ARRAY_SIZE(x86_pin_order));
+
+    /* Leave registers for the scratch values live at once (measured on the op
+     * list with liveness's dead bits) plus four for a guest access's TLB entry
+     * and addend and the ops that want rax, rcx or rdx: a loop that spills its
+     * scratch values to the frame loses more than resident globals win. */
+    static uint8_t live[TCG_MAX_TEMPS];
+    int nlive = 0, maxlive = 0;
+    memset(live, 0, s->nb_temps);
+    for (TCGOp *op = s->first_op; op; op = op->next) {
+        int nb_o = tcg_op_nb_oargs(op), nb_i = tcg_op_nb_iargs(op);
+        if (op->opc == INDEX_op_discard) {
+            int idx = arg_temp(op->args[0])->index;
+            nlive -= live[idx];
+            live[idx] = 0;
+            continue;
+        }
+        for (int i = nb_o; i < nb_o + nb_i; i++) {
+            TCGTemp *ts = arg_temp(op->args[i]);
+            if (ts->kind == TEMP_TB && IS_DEAD_ARG(op, i) && live[ts->index]) {
+                live[ts->index] = 0;
+                nlive--;
+            }
+        }
+        for (int i = 0; i < nb_o; i++) {
+            TCGTemp *ts = arg_temp(op->args[i]);
+            if (ts->kind == TEMP_TB && !IS_DEAD_ARG(op, i) && !live[ts->index]) {
+                live[ts->index] = 1;
+                nlive++;
+            }
+        }
+        maxlive = MAX(maxlive, nlive);
+        if (op == s->loop_body_end) {
+            break;          /* the code after it runs once */
+        }
+    }
+    n = MIN(n, nalloc - (maxlive + 4));
+
+    /* As many as leave every op enough registers (and never fewer than five:
+     * rax, rcx and rdx for the ops that want them, two more for the rest). */
+    for (; n > 0; n--) {
+        int need = 5;
+        for (TCGOp *op = s->first_op; op && need <= nalloc - n; op = op->next) {
+            if (op->opc != INDEX_op_call) {
+                need = MAX(need, x86_pin_op_need(s, op, n));
+            }
+        }
+        if (need <= nalloc - n) {
+            break;
+        }
+    }
+    if (n <= 0) {
+        return false;
+    }
+    g->pin_written = 0;
+    for (int i = 0; i < n; i++) {
+        TCGTemp *ts = s->loop_globals[i];
+        int reg = x86_pin_order[i];
+        bool written = false;
+
+        for (TCGOp *op = s->first_op; op && !written; op = op->next) {
+            for (int k = 0; k < tcg_op_nb_oargs(op); k++) {
+                written |= arg_temp(op->args[k]) == ts;
+            }
+        }
+
+        g->pin_reg[ts->index] = reg;
+        g->pin_temp[reg] = ts;
+        g->pinned |= X86_REG_BIT(reg);
+        g->free_regs &= ~X86_REG_BIT(reg);
+        g->reg_to_temp[reg] = ts;
+        x86_emit_ld(g, ts->type, reg, X86_AREG0, ts->mem_offset);
+        ts->val_type = TEMP_VAL_REG;
+        ts->reg = reg;
+        /* Dirty from the head on if the TB writes it (an earlier iteration may
+         * have): every way out stores it. One it only reads stays coherent. */
+        ts->mem_coherent = !written;
+        if (written) {
+            g->pin_written |= X86_REG_BIT(reg);
+        }
+    }
+    x86_pin_hints(g);
+    s->stat_loop_tbs++;
+    s->stat_loop_globals += n;
+    return true;
+}
+
+void x86_pin_home(X86Gen *g, TCGTemp *ts)
+{
+    int pin = x86_pin_reg(g, ts);
+    int from = ts->reg;
+
+    if (from == pin) {
+        return;
+    }
+    x86_emit_mov(g, TCG_TYPE_I64, pin, from);
+    g->reg_to_temp[from] = NULL;
+    g->free_regs |= X86_REG_BIT(from);
+    ts->reg = pin;
+    g->reg_to_temp[pin] = ts;
+    g->pin_pending &= ~X86_REG_BIT(pin);
+}
+
+void x86_pin_fixup(X86Gen *g)
+{
+    while (g->pin_pending) {
+        x86_pin_home(g, g->pin_temp[__builtin_ctz(g->pin_pending)]);
+    }
+}
+
+void x86_pin_sync_others(X86Gen *g)
+{
+    for (int i = 0; i < g->s->nb_globals; i++) {
+        TCGTemp *ts = &g->s->temps[i];
+        if (g->pin_reg[i] < 0) {
+            x86_ra_sync(g, ts);
+        }
+    }
+}
+
+void x86_pin_reload(X86Gen *g)
+{
+    for (uint16_t m = g->pinned; m; m &= m - 1) {
+        int reg = __builtin_ctz(m);
+        TCGTemp *ts = g->pin_temp[reg];
+        x86_emit_ld(g, ts->type, reg, X86_AREG0, ts->mem_offset);
+        ts->mem_coherent = true;
+    }
+}
