@@ -22,6 +22,7 @@
 #define DISAS_EXIT_PC_SET DISAS_TARGET_1
 
 #define MIPS_DC_MAX_TEMPS 32
+#define MIPS_DC_MAX_COLD  8
 
 typedef struct DisasContext {
     DisasContextBase base;
@@ -48,6 +49,17 @@ typedef struct DisasContext {
     uint32_t swlr_first_pc; /* and of the SWL/SWR that does the pair's store, or 0 */
     int nb_temps;
     TCGv_i32 temps[MIPS_DC_MAX_TEMPS];
+    /* A TEQ rX, $0 at nonzero_pc - 4 has just trapped unless gpr[nonzero_reg] != 0:
+     * a division by it right after needs no zero guard (GCC's -mcheck-zero-
+     * division emits that pair). nonzero_reg 0: none. */
+    uint32_t nonzero_pc;
+    int nonzero_reg;
+    /* Traps taken from a block after the TB's exits (mips_gen_trap). */
+    int nb_cold;
+    struct {
+        TCGLabel *label;
+        uint32_t pc;
+    } cold[MIPS_DC_MAX_COLD];
 } DisasContext;
 
 /* trans-mem.c: at insn_start, whether the insn at pc starts an SWL/SWR pair that
@@ -77,9 +89,14 @@ TCGv_i32 mips_gpr_dst(DisasContext *dc, int reg);
 void mips_gen_exception(DisasContext *dc, int excp);
 void mips_gen_exception_now(DisasContext *dc, int excp);
 void mips_gen_exception_err(DisasContext *dc, int excp, int err);
+/* Label of a cold block raising a trap at the current insn, or NULL (then the
+ * caller raises it inline). */
+TCGLabel *mips_gen_trap_cold(DisasContext *dc);
 void mips_gen_goto_tb(DisasContext *dc, unsigned n, uint32_t dest);
 /* Leave for the TB at cpu_pc with the state now in env (inline jump-cache probe). */
 void mips_gen_lookup_and_goto_ptr(DisasContext *dc);
+/* The same when this TB has not changed the flags (constant flags). */
+void mips_gen_lookup_same_flags(DisasContext *dc);
 bool mips_check_cp0(DisasContext *dc);   /* false: CpU raised */
 bool mips_has_r2(DisasContext *dc);
 

@@ -288,6 +288,13 @@ static bool trans_multu(DisasContext *dc, uint32_t insn)
  * TB stays one basic block. The remainder is a - q * b: one multiply instead of a
  * second host division.
  */
+/* Was rt just tested by a TEQ rt, $0 (mips_gen_trap), so that it is not zero here? */
+static bool mips_divisor_nonzero(DisasContext *dc, uint32_t insn)
+{
+    return dc->nonzero_reg != 0 && dc->nonzero_pc == dc->pc &&
+           dc->nonzero_reg == insn_rt(insn);
+}
+
 static bool trans_div(DisasContext *dc, uint32_t insn)
 {
     TCGv_i32 a = mips_temp(dc), b = mips_temp(dc), t = mips_temp(dc);
@@ -299,7 +306,10 @@ static bool trans_div(DisasContext *dc, uint32_t insn)
     tcg_gen_setcondi_i32(TCG_COND_EQ, t, a, INT32_MIN);
     tcg_gen_movcond_i32(TCG_COND_EQ, t, b, tcg_constant_i32(-1), t,
                         tcg_constant_i32(0));
-    tcg_gen_movcond_i32(TCG_COND_EQ, t, b, tcg_constant_i32(0), tcg_constant_i32(1), t);
+    if (!mips_divisor_nonzero(dc, insn)) {
+        tcg_gen_movcond_i32(TCG_COND_EQ, t, b, tcg_constant_i32(0), tcg_constant_i32(1),
+                            t);
+    }
     tcg_gen_movcond_i32(TCG_COND_NE, b, t, tcg_constant_i32(0), tcg_constant_i32(1), b);
     tcg_gen_div_i32(cpu_lo, a, b);
     tcg_gen_mul_i32(t, cpu_lo, b);
@@ -313,7 +323,10 @@ static bool trans_divu(DisasContext *dc, uint32_t insn)
 
     tcg_gen_mov_i32(a, mips_gpr_src(insn_rs(insn)));
     tcg_gen_mov_i32(b, mips_gpr_src(insn_rt(insn)));
-    tcg_gen_movcond_i32(TCG_COND_EQ, b, b, tcg_constant_i32(0), tcg_constant_i32(1), b);
+    if (!mips_divisor_nonzero(dc, insn)) {
+        tcg_gen_movcond_i32(TCG_COND_EQ, b, b, tcg_constant_i32(0), tcg_constant_i32(1),
+                            b);
+    }
     tcg_gen_divu_i32(cpu_lo, a, b);
     tcg_gen_mul_i32(t, cpu_lo, b);
     tcg_gen_sub_i32(cpu_hi, a, t);
@@ -410,8 +423,13 @@ static bool trans_sltu(DisasContext *dc, uint32_t insn)
 /* Trap if (a cond b). */
 static void mips_gen_trap(DisasContext *dc, TCGCond cond, TCGv_i32 a, TCGv_i32 b)
 {
-    TCGLabel *skip = gen_new_label();
+    TCGLabel *skip = mips_gen_trap_cold(dc);
 
+    if (skip) {
+        tcg_gen_brcond_i32(cond, a, b, skip);
+        return;
+    }
+    skip = gen_new_label();
     tcg_gen_brcond_i32(tcg_invert_cond(cond), a, b, skip);
     mips_gen_exception_now(dc, MIPS_EXCP_TRAP);
     gen_set_label(skip);
@@ -423,14 +441,27 @@ static const TCGCond mips_trap_conds[8] = {
     TCG_COND_EQ, TCG_COND_NEVER, TCG_COND_NE, TCG_COND_NEVER,
 };
 
+/* After TEQ r, $0 (either operand order), the next insn runs only with r != 0. */
+static void mips_note_nonzero(DisasContext *dc, int r)
+{
+    if (r != 0 && !dc->in_slot) {
+        dc->nonzero_reg = r;
+        dc->nonzero_pc = dc->pc + 4;
+    }
+}
+
 static bool trans_trap_reg(DisasContext *dc, uint32_t insn)
 {
     TCGCond cond = mips_trap_conds[insn_funct(insn) & 7];
+    int rs = insn_rs(insn), rt = insn_rt(insn);
 
     if (cond == TCG_COND_NEVER) {
         return false;
     }
-    mips_gen_trap(dc, cond, mips_gpr_src(insn_rs(insn)), mips_gpr_src(insn_rt(insn)));
+    mips_gen_trap(dc, cond, mips_gpr_src(rs), mips_gpr_src(rt));
+    if (cond == TCG_COND_EQ && (rs == 0 || rt == 0)) {
+        mips_note_nonzero(dc, rs | rt);
+    }
     return true;
 }
 
@@ -655,6 +686,9 @@ bool trans_regimm(DisasContext *dc, uint32_t insn)
         return true;
     case 0x0c:
         mips_gen_trap(dc, TCG_COND_EQ, mips_gpr_src(insn_rs(insn)), imm);   /* TEQI */
+        if (insn_simm(insn) == 0) {
+            mips_note_nonzero(dc, insn_rs(insn));
+        }
         return true;
     case 0x0e:
         mips_gen_trap(dc, TCG_COND_NE, mips_gpr_src(insn_rs(insn)), imm);   /* TNEI */

@@ -28,7 +28,11 @@ void mips_gen_save_bmask(DisasContext *dc, uint32_t bmask)
 static void mips_gen_jump_btarget(DisasContext *dc, bool exit_to_loop)
 {
     tcg_gen_mov_i32(cpu_pc, dc->btarget_v);
-    mips_gen_lookup_and_goto_ptr(dc);
+    if (exit_to_loop) {
+        mips_gen_lookup_and_goto_ptr(dc);
+    } else {
+        mips_gen_lookup_same_flags(dc);
+    }
 }
 
 /* exit_to_loop: the slot changed state the TB depends on (see DISAS_EXIT), so do

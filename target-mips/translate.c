@@ -127,6 +127,43 @@ void mips_gen_exception_now(DisasContext *dc, int excp)
     dc->base.is_jmp = DISAS_NORETURN;
 }
 
+/*
+ * A conditional trap (TEQ, TNE, ...; Linux's BUG_ON compiles to TNE, GCC guards
+ * divisions with TEQ) is almost never taken: its raise goes after the TB's exits, so
+ * the hot path keeps only the compare and branch. The cold block stores the pc and
+ * enters the handler as mips_gen_exception_now does, without unwinding: it needs no
+ * insn record (its host code lies past the last insn's). It then returns to the
+ * loop rather than probing the jump cache: that takes no temps, and a temp reused
+ * after the TB's exits would look live at every branch before them (liveness keeps
+ * a TEMP_TB read later in the TB), keeping dead values and spilling them. A trap in
+ * a delay slot needs the records for Cause.BD and EPC, so it stays inline.
+ */
+TCGLabel *mips_gen_trap_cold(DisasContext *dc)
+{
+    TCGLabel *l;
+
+    if (dc->in_slot || dc->nb_cold == MIPS_DC_MAX_COLD) {
+        return NULL;
+    }
+    l = gen_new_label();
+    dc->cold[dc->nb_cold].label = l;
+    dc->cold[dc->nb_cold].pc = dc->pc;
+    dc->nb_cold++;
+    return l;
+}
+
+static void mips_gen_cold(DisasContext *dc)
+{
+    for (int i = 0; i < dc->nb_cold; i++) {
+        gen_set_label(dc->cold[i].label);
+        tcg_gen_movi_i32(cpu_pc, dc->cold[i].pc);
+        tcg_gen_call2(&info_raise_now, NULL, tcgv_ptr_temp(tcg_env),
+                      tcgv_i32_temp(tcg_constant_i32(MIPS_EXCP_TRAP)));
+        tcg_gen_exit_tb(NULL, 0);
+    }
+    dc->nb_cold = 0;
+}
+
 bool mips_check_cp0(DisasContext *dc)
 {
     if (!(dc->hflags & MIPS_HFLAG_CP0)) {
@@ -168,6 +205,21 @@ void mips_gen_lookup_and_goto_ptr(DisasContext *dc)
     tcg_temp_free_i32(flags);
 }
 
+/*
+ * The same where nothing in this TB has changed the flags: every insn that changes
+ * them (CP0 writes, ERET, exception entry, EI) ends the TB through
+ * mips_gen_lookup_and_goto_ptr, and a branch ending here has cleared the pending-
+ * branch bits in env (mips_gen_save_bmask). The TB's own flags, without those bits,
+ * are then the next TB's: a constant, with no load, mask and complement (function
+ * returns and indirect calls leave this way).
+ */
+void mips_gen_lookup_same_flags(DisasContext *dc)
+{
+    uint32_t flags = dc->hflags & (MIPS_HFLAG_TB_MASK & ~MIPS_HFLAG_BMASK);
+
+    translator_gen_lookup_and_goto_ptr(&dc->base, cpu_pc, tcg_constant_i32(flags));
+}
+
 void mips_gen_goto_tb(DisasContext *dc, unsigned n, uint32_t dest)
 {
     if (mips_use_goto_tb(dc, dest)) {
@@ -176,7 +228,7 @@ void mips_gen_goto_tb(DisasContext *dc, unsigned n, uint32_t dest)
         tcg_gen_exit_tb(dc->base.tb, n);
     } else {
         tcg_gen_movi_i32(cpu_pc, dest);
-        mips_gen_lookup_and_goto_ptr(dc);
+        mips_gen_lookup_same_flags(dc);
     }
 }
 
@@ -249,6 +301,8 @@ static void mips_tr_init_disas_context(DisasContextBase *db, CPUState *cs)
     dc->bcond_v = cpu_bcond;
     dc->btarget_v = cpu_btarget;
     dc->branch_temps = false;
+    dc->nb_cold = 0;
+    dc->nonzero_reg = 0;
     if (db->max_insns > MIPS_MAX_INSNS_PER_TB) {
         db->max_insns = MIPS_MAX_INSNS_PER_TB;
     }
@@ -331,6 +385,7 @@ static void mips_tr_tb_stop(DisasContextBase *db, CPUState *cs)
     default:
         break;
     }
+    mips_gen_cold(dc);
 }
 
 static const TranslatorOps mips_translator_ops = {

@@ -100,6 +100,101 @@ x_sync_fault:
     jr      ra
     nop
 
+/*
+ * Traps inside a TB: one never taken, one taken after registers (and HI/LO) were
+ * written in the same TB, one not taken after it; the code after them runs once
+ * the handler skips the trap. a1 points at a word that receives t0 + 1. Returns
+ * the taken trap's address.
+ */
+    .globl x_trap_mid
+x_trap_mid:
+    li      t0, 0x2222
+    addiu   t1, a0, 3
+    mthi    t0
+    mtlo    t1
+    tne     zero, zero          /* never */
+    la      v0, 1f
+1:  tge     t1, a0              /* taken: t1 > a0 */
+    addiu   t0, t0, 1
+    tlt     t1, a0              /* not taken */
+    sw      t0, 0(a1)
+    jr      ra
+    nop
+
+/* A taken trap in the delay slot of a taken branch: Cause.BD, EPC = the branch
+ * (the handler resumes after the slot, at 2). */
+    .globl x_trap_bd
+x_trap_bd:
+    la      v0, 1f
+1:  beq     zero, zero, 2f
+    teq     a0, zero            /* taken when a0 == 0 */
+2:  jr      ra
+    nop
+
+/* Ten traps in one TB, only the last one taken (at a0 == 0). Returns its address. */
+    .globl x_trap_many
+x_trap_many:
+    .rept   9
+    tne     zero, zero
+    .endr
+    la      v0, 1f
+1:  teq     a0, zero
+    jr      ra
+    nop
+
+/*
+ * TEQ rX, $0 right before a division by rX (GCC's -mcheck-zero-division): the
+ * division runs only when rX != 0. x_teq_*(a, b, out): out[0] = LO, out[1] = HI of
+ * a / b; returns the TEQ's address. x_teq_other divides by a1 after testing a3.
+ */
+    .globl x_teq_divu
+x_teq_divu:
+    la      v0, 1f
+1:  teq     a1, zero, 7
+    divu    zero, a0, a1
+    mflo    t0
+    mfhi    t1
+    sw      t0, 0(a2)
+    sw      t1, 4(a2)
+    jr      ra
+    nop
+
+    .globl x_teq_div
+x_teq_div:
+    la      v0, 1f
+1:  teq     zero, a1, 7
+    div     zero, a0, a1
+    mflo    t0
+    mfhi    t1
+    sw      t0, 0(a2)
+    sw      t1, 4(a2)
+    jr      ra
+    nop
+
+    .globl x_teqi_divu
+x_teqi_divu:
+    la      v0, 1f
+1:  teqi    a1, 0
+    divu    zero, a0, a1
+    mflo    t0
+    mfhi    t1
+    sw      t0, 0(a2)
+    sw      t1, 4(a2)
+    jr      ra
+    nop
+
+    .globl x_teq_other
+x_teq_other:
+    la      v0, 1f
+1:  teq     a3, zero, 7
+    divu    zero, a0, a1
+    mflo    t0
+    mfhi    t1
+    sw      t0, 0(a2)
+    sw      t1, 4(a2)
+    jr      ra
+    nop
+
 /* A jump to a misaligned address faults on the fetch of the target: AdEL with
  * EPC = BadVAddr = the target, outside any delay slot. The handler resumes at
  * resume_addr (x_jr_resume). Returns the bad target in v0. */

@@ -10,6 +10,11 @@ DECL(x_syscall); DECL(x_break); DECL(x_teq); DECL(x_tne); DECL(x_tge); DECL(x_tg
 DECL(x_tlt); DECL(x_tltu); DECL(x_teqi); DECL(x_tnei); DECL(x_tgei); DECL(x_tgeiu);
 DECL(x_tlti); DECL(x_tltiu); DECL(x_ri); DECL(x_ri2); DECL(x_ri_special);
 DECL(x_cop1); DECL(x_lwc1); DECL(x_sdc1); DECL(x_cop1x); DECL(x_movci); DECL(x_cop2);
+DECL(x_trap_mid); DECL(x_trap_bd); DECL(x_trap_many);
+u32 x_teq_divu(u32 a, u32 b, volatile u32 *out);
+u32 x_teq_div(u32 a, u32 b, volatile u32 *out);
+u32 x_teqi_divu(u32 a, u32 b, volatile u32 *out);
+u32 x_teq_other(u32 a, u32 b, volatile u32 *out, u32 c);
 DECL(x_bd_load); DECL(x_sync_fault); DECL(x_jr_misaligned); DECL(x_bd_nottaken); DECL(x_bd_jr_syscall); DECL(x_bd_cross);
 extern char x_bd_resume[], x_jr_resume[];
 
@@ -134,6 +139,95 @@ static void test_state_at_fault(void)
     check("fault in TB: t1 written before", seen_t1, (u32)data + 1);
     check("fault in TB: HI written before", seen_hi, 0x1111);
     check("fault in TB: LO written before", seen_lo, (u32)data + 1);
+}
+
+static void test_traps_in_tb(void)
+{
+    u32 at;
+
+    /* A taken trap sees the state the TB wrote before it, and the TB goes on
+     * after the handler. */
+    exc_hook = sync_hook;
+    reset_exc();
+    data[0] = 0;
+    at = x_trap_mid(0x100, (u32)data);
+    exc_hook = 0;
+    check("trap in TB: code", EXC_CODE(last_exc.cause), 13);
+    check("trap in TB: EPC", last_exc.epc, at);
+    check("trap in TB: one exception", last_exc.count, 1);
+    check("trap in TB: BD clear", last_exc.cause & CAUSE_BD, 0);
+    check("trap in TB: t0 written before", seen_t0, 0x2222);
+    check("trap in TB: t1 written before", seen_t1, 0x103);
+    check("trap in TB: HI written before", seen_hi, 0x2222);
+    check("trap in TB: LO written before", seen_lo, 0x103);
+    check("trap in TB: code after it ran", data[0], 0x2223);
+
+    reset_exc();
+    at = x_trap_bd(0, 0);
+    check("slot trap: code", EXC_CODE(last_exc.cause), 13);
+    check("slot trap: BD", last_exc.cause & CAUSE_BD, CAUSE_BD);
+    check("slot trap: EPC = branch", last_exc.epc, at);
+    reset_exc();
+    x_trap_bd(1, 0);
+    check("slot trap not taken", last_exc.count, 0);
+
+    reset_exc();
+    at = x_trap_many(0, 0);
+    check("tenth trap in TB: code", EXC_CODE(last_exc.cause), 13);
+    check("tenth trap in TB: EPC", last_exc.epc, at);
+    check("tenth trap in TB: one exception", last_exc.count, 1);
+    reset_exc();
+    x_trap_many(1, 0);
+    check("ten traps not taken", last_exc.count, 0);
+}
+
+/* A division right after TEQ on its divisor (no zero guard of its own). */
+static void test_teq_div(void)
+{
+    u32 at;
+
+    reset_exc();
+    x_teq_divu(100, 7, data);
+    check("teq+divu: no trap", last_exc.count, 0);
+    check("teq+divu: LO", data[0], 14);
+    check("teq+divu: HI", data[1], 2);
+    x_teq_divu(0xfffffff0u, 0x10, data);
+    check("teq+divu: unsigned LO", data[0], 0x0fffffffu);
+    check("teq+divu: unsigned HI", data[1], 0);
+    x_teq_div((u32)-100, 7, data);
+    check("teq+div: LO", data[0], (u32)-14);
+    check("teq+div: HI", data[1], (u32)-2);
+    /* INT_MIN / -1 still needs its own guard. */
+    x_teq_div(0x80000000u, 0xffffffffu, data);
+    check("teq+div INT_MIN/-1: LO", data[0], 0x80000000u);
+    check("teq+div INT_MIN/-1: HI", data[1], 0);
+    x_teqi_divu(9, 2, data);
+    check("teqi+divu: LO", data[0], 4);
+    check("teqi+divu: HI", data[1], 1);
+    check("teq+div: still no trap", last_exc.count, 0);
+
+    /* Divisor zero: the trap is taken at the TEQ; the handler resumes at the
+     * division, which then runs on its own (UNPREDICTABLE result, no host fault). */
+    reset_exc();
+    at = x_teq_divu(5, 0, data);
+    check("teq+divu by 0: Tr", EXC_CODE(last_exc.cause), 13);
+    check("teq+divu by 0: EPC = teq", last_exc.epc, at);
+    check("teq+divu by 0: one exception", last_exc.count, 1);
+    reset_exc();
+    at = x_teq_div(5, 0, data);
+    check("teq+div by 0: EPC = teq", last_exc.epc, at);
+    reset_exc();
+    at = x_teqi_divu(5, 0, data);
+    check("teqi+divu by 0: EPC = teqi", last_exc.epc, at);
+
+    /* TEQ on another register guards nothing: dividing by zero after it is
+     * UNPREDICTABLE but must neither trap nor bring the emulator down. */
+    reset_exc();
+    x_teq_other(5, 0, data, 1);
+    check("teq other reg, divu by 0: no trap", last_exc.count, 0);
+    x_teq_other(100, 9, data, 1);
+    check("teq other reg: LO", data[0], 11);
+    check("teq other reg: HI", data[1], 1);
 }
 
 static int misaligned_fetch_hook(struct frame *f)
@@ -294,6 +388,8 @@ int main(void)
     test_simple();
     test_delay_slots();
     test_state_at_fault();
+    test_traps_in_tb();
+    test_teq_div();
     test_misaligned_fetch();
     test_user_fetch();
     test_swint();
