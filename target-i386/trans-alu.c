@@ -482,7 +482,6 @@ static void gen_divu32(DisasContext *s, TCGv_i32 v)
     TCGLabel *wide = gen_new_label();
     TCGv_i64 n = tcg_temp_new_i64(), dv = tcg_temp_new_i64();
     TCGv_i64 q = tcg_temp_new_i64(), r = tcg_temp_new_i64();
-    TCGv_i32 q32 = x86_temp(s), t32 = x86_temp(s);
     bool de_inline = de == NULL;
 
     if (de_inline) {
@@ -491,10 +490,8 @@ static void gen_divu32(DisasContext *s, TCGv_i32 v)
     /* EDX >= divisor also catches a divisor of 0: one test for both. */
     tcg_gen_brcond_i32(TCG_COND_GEU, cpu_regs[R_EDX], v, de);
     tcg_gen_brcondi_i32(TCG_COND_NE, cpu_regs[R_EDX], 0, wide);
-    tcg_gen_divu_i32(q32, cpu_regs[R_EAX], v);
-    tcg_gen_mul_i32(t32, q32, v);
-    tcg_gen_sub_i32(cpu_regs[R_EDX], cpu_regs[R_EAX], t32);
-    tcg_gen_mov_i32(cpu_regs[R_EAX], q32);
+    /* One host DIV leaves both halves; EAX is read before either is written. */
+    tcg_gen_divremu_i32(cpu_regs[R_EAX], cpu_regs[R_EDX], cpu_regs[R_EAX], v);
     /*
      * With EDX known to be 0 the wide path goes, and with it this br and the done
      * label: the common path runs on without a join (the #DE raise is cold code).
@@ -503,9 +500,7 @@ static void gen_divu32(DisasContext *s, TCGv_i32 v)
     gen_set_label(wide);
     tcg_gen_concat_i32_i64(n, cpu_regs[R_EAX], cpu_regs[R_EDX]);
     tcg_gen_extu_i32_i64(dv, v);
-    tcg_gen_divu_i64(q, n, dv);
-    tcg_gen_mul_i64(r, q, dv);
-    tcg_gen_sub_i64(r, n, r);
+    tcg_gen_divremu_i64(q, r, n, dv);
     tcg_gen_extrl_i64_i32(cpu_regs[R_EAX], q);
     tcg_gen_extrl_i64_i32(cpu_regs[R_EDX], r);
     if (de_inline) {

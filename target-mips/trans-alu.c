@@ -311,15 +311,14 @@ static bool trans_div(DisasContext *dc, uint32_t insn)
                             t);
     }
     tcg_gen_movcond_i32(TCG_COND_NE, b, t, tcg_constant_i32(0), tcg_constant_i32(1), b);
-    tcg_gen_div_i32(cpu_lo, a, b);
-    tcg_gen_mul_i32(t, cpu_lo, b);
-    tcg_gen_sub_i32(cpu_hi, a, t);
+    /* One host division gives both: HI = a % 1 = 0 on the guarded paths, as before. */
+    tcg_gen_divrem_i32(cpu_lo, cpu_hi, a, b);
     return true;
 }
 
 static bool trans_divu(DisasContext *dc, uint32_t insn)
 {
-    TCGv_i32 a = mips_temp(dc), b = mips_temp(dc), t = mips_temp(dc);
+    TCGv_i32 a = mips_temp(dc), b = mips_temp(dc);
 
     tcg_gen_mov_i32(a, mips_gpr_src(insn_rs(insn)));
     tcg_gen_mov_i32(b, mips_gpr_src(insn_rt(insn)));
@@ -327,9 +326,7 @@ static bool trans_divu(DisasContext *dc, uint32_t insn)
         tcg_gen_movcond_i32(TCG_COND_EQ, b, b, tcg_constant_i32(0), tcg_constant_i32(1),
                             b);
     }
-    tcg_gen_divu_i32(cpu_lo, a, b);
-    tcg_gen_mul_i32(t, cpu_lo, b);
-    tcg_gen_sub_i32(cpu_hi, a, t);
+    tcg_gen_divremu_i32(cpu_lo, cpu_hi, a, b);
     return true;
 }
 

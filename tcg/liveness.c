@@ -58,6 +58,13 @@ typedef struct LivenessState {
     uint8_t state[TCG_MAX_TEMPS];
     bool read_later[TCG_MAX_TEMPS];   /* used as an input somewhere after this point */
     bool backward_branch;             /* a loop exists: be conservative for TEMP_TB */
+    /* Without loops every label is met (walking backwards) before the branches to
+     * it, so its TEMP_TB live-in set is exact and known at each branch: TS_DEAD or
+     * 0 per temp from nb_globals on (TS_DEAD for anything but a live TEMP_TB). This
+     * is per life, where read_later is per temp number: a temp reused as a fresh
+     * value after the exits (cold blocks) does not keep an older life alive. */
+    bool label_seen[TCG_MAX_LABELS];
+    uint8_t (*label_live)[TCG_MAX_TEMPS];
     /* Block-end states, built once per pass so that each block end is a copy and a
      * loop the compiler vectorises, not a switch per temp: the globals' state
      * (the same at a BB end and at an exit), and 0xff for each TEMP_TB. */
@@ -111,22 +118,46 @@ static void liveness_init_tables(LivenessState *ls)
 
 /*
  * State just after a basic-block end (label or branch): globals in env; constants
- * dead; a TEMP_TB dead only when there are no loops and it is never read later in
- * program order (otherwise it is kept live so the backend saves it across the edge).
+ * dead; a TEMP_TB kept live (so the backend saves it across the edge) when it may
+ * be read later. With loops every TEMP_TB is kept live. Without them the rule is
+ * exact when the branch's label is known (label_live): live at the label, or, for
+ * a conditional branch or a label itself, live on the fall-through path too; a
+ * label never placed falls back to "read anywhere later in program order".
  * Temps past nb_globals are only TEMP_TB or TEMP_CONST.
  */
-static void liveness_bb_end(LivenessState *ls)
+static void liveness_bb_end(LivenessState *ls, const TCGOp *op)
 {
     TCGContext *s = ls->s;
     int ng = s->nb_globals, nt = s->nb_temps;
     uint8_t *restrict st = ls->state;
     const uint8_t *restrict tbm = ls->tb_mask;
     const bool *restrict rl = ls->read_later;
+    int label = -1;
+
+    if (op->opc == INDEX_op_set_label || op->opc == INDEX_op_br) {
+        label = arg_label(op->args[0])->id;
+    } else if (op->opc == INDEX_op_brcond_i32 || op->opc == INDEX_op_brcond_i64) {
+        label = arg_label(op->args[3])->id;
+    }
 
     memcpy(st, ls->global_state, ng);
     if (ls->backward_branch) {
         for (int i = ng; i < nt; i++) {
             st[i] = TS_DEAD & ~tbm[i];
+        }
+    } else if (op->opc == INDEX_op_set_label) {
+        /* What follows the label is what any path into it needs. */
+        uint8_t *restrict in = ls->label_live[label];
+        for (int i = ng; i < nt; i++) {
+            st[i] = (st[i] | ~tbm[i]) & TS_DEAD;
+            in[i] = st[i];
+        }
+        ls->label_seen[label] = true;
+    } else if (label >= 0 && ls->label_seen[label]) {
+        const uint8_t *restrict in = ls->label_live[label];
+        uint8_t fall = op->opc == INDEX_op_br ? 0xff : 0;
+        for (int i = ng; i < nt; i++) {
+            st[i] = in[i] & (st[i] | fall | ~tbm[i]) & TS_DEAD;
         }
     } else {
         for (int i = ng; i < nt; i++) {
@@ -185,8 +216,10 @@ void tcg_liveness(TCGContext *s)
 
     if (!ls) {
         ls = g_new0(LivenessState, 1);
+        ls->label_live = g_malloc0(sizeof(uint8_t[TCG_MAX_LABELS][TCG_MAX_TEMPS]));
     }
     memset(ls->read_later, 0, sizeof(ls->read_later[0]) * s->nb_temps);
+    memset(ls->label_seen, 0, sizeof(ls->label_seen[0]) * s->nb_labels);
     ls->s = s;
     ls->backward_branch = s->backward_branch_known ? s->backward_branch
                                                    : liveness_has_backward_branch(s);
@@ -237,7 +270,7 @@ void tcg_liveness(TCGContext *s)
         if (def->flags & TCG_OPF_BB_EXIT) {
             liveness_bb_exit(ls);
         } else if (def->flags & TCG_OPF_BB_END) {
-            liveness_bb_end(ls);
+            liveness_bb_end(ls, op);
         }
 
         /* Outputs: the value before this op is dead. */

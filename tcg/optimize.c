@@ -554,6 +554,29 @@ static bool opt_fold_double(OptContext *ctx, TCGOp *op, bool is64)
         rh = (uint64_t)((unsigned __int128)r >> 64);
         break;
     }
+    case INDEX_op_divrem_i32:
+    case INDEX_op_divremu_i32: {
+        uint32_t a = arg_val(ctx, op->args[2]), b = arg_val(ctx, op->args[3]);
+        bool sign = op->opc == INDEX_op_divrem_i32;
+        /* Undefined in the IR (the translator guards them): leave them be. */
+        if (b == 0 || (sign && a == (uint32_t)INT32_MIN && b == (uint32_t)-1)) {
+            return false;
+        }
+        rl = sign ? (uint32_t)((int32_t)a / (int32_t)b) : a / b;
+        rh = sign ? (uint32_t)((int32_t)a % (int32_t)b) : a % b;
+        break;
+    }
+    case INDEX_op_divrem_i64:
+    case INDEX_op_divremu_i64: {
+        uint64_t a = arg_val(ctx, op->args[2]), b = arg_val(ctx, op->args[3]);
+        bool sign = op->opc == INDEX_op_divrem_i64;
+        if (b == 0 || (sign && a == (uint64_t)INT64_MIN && b == (uint64_t)-1)) {
+            return false;
+        }
+        rl = sign ? (uint64_t)((int64_t)a / (int64_t)b) : a / b;
+        rh = sign ? (uint64_t)((int64_t)a % (int64_t)b) : a % b;
+        break;
+    }
     case INDEX_op_add2_i32:
     case INDEX_op_sub2_i32: {
         uint64_t a = ((uint64_t)(uint32_t)arg_val(ctx, op->args[3]) << 32)
@@ -826,6 +849,19 @@ static bool opt_fold_op(OptContext *ctx, TCGOp *op)
             opt_gen_movi(ctx, op, dst, opt_norm(dst->type, v));
             return true;
         }
+        if (arg_const(ctx, op->args[2])) {
+            /* A constant field over bits known zero in the base is an OR with the
+             * shifted constant (e.g. the jump cache's pc | ~flags << 32 key): one
+             * or two host insns where a general deposit needs shifts and masks. */
+            unsigned pos = op->args[3], len = op->args[4];
+            uint64_t field = (len >= 64 ? ~0ull : (1ull << len) - 1) << pos;
+            if ((arg_z(ctx, op->args[1]) & field) == 0) {
+                v = opt_norm(dst->type, (arg_val(ctx, op->args[2]) << pos) & field);
+                op->opc = is64 ? INDEX_op_or_i64 : INDEX_op_or_i32;
+                op->args[2] = temp_arg(is64 ? tcgv_i64_temp(tcg_constant_i64((int64_t)v))
+                                            : tcgv_i32_temp(tcg_constant_i32((int32_t)v)));
+            }
+        }
         return false;
 
     case INDEX_op_extract_i32:
@@ -866,6 +902,8 @@ static bool opt_fold_op(OptContext *ctx, TCGOp *op)
 
     case INDEX_op_mulu2_i32: case INDEX_op_muls2_i32:
     case INDEX_op_mulu2_i64: case INDEX_op_muls2_i64:
+    case INDEX_op_divrem_i32: case INDEX_op_divremu_i32:
+    case INDEX_op_divrem_i64: case INDEX_op_divremu_i64:
     case INDEX_op_add2_i32: case INDEX_op_sub2_i32:
     case INDEX_op_add2_i64: case INDEX_op_sub2_i64:
         return opt_fold_double(ctx, op, is64);

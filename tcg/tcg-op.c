@@ -105,6 +105,16 @@ void tcg_gen_remu_i32(TCGv_i32 ret, TCGv_i32 a, TCGv_i32 b)
     tcg_gen_op3(INDEX_op_remu_i32, T32(ret), T32(a), T32(b));
 }
 
+void tcg_gen_divrem_i32(TCGv_i32 q, TCGv_i32 r, TCGv_i32 a, TCGv_i32 b)
+{
+    tcg_gen_op4(INDEX_op_divrem_i32, T32(q), T32(r), T32(a), T32(b));
+}
+
+void tcg_gen_divremu_i32(TCGv_i32 q, TCGv_i32 r, TCGv_i32 a, TCGv_i32 b)
+{
+    tcg_gen_op4(INDEX_op_divremu_i32, T32(q), T32(r), T32(a), T32(b));
+}
+
 void tcg_gen_and_i32(TCGv_i32 ret, TCGv_i32 a, TCGv_i32 b)
 {
     tcg_gen_op3(INDEX_op_and_i32, T32(ret), T32(a), T32(b));
@@ -265,6 +275,16 @@ void tcg_gen_rem_i64(TCGv_i64 ret, TCGv_i64 a, TCGv_i64 b)
 void tcg_gen_remu_i64(TCGv_i64 ret, TCGv_i64 a, TCGv_i64 b)
 {
     tcg_gen_op3(INDEX_op_remu_i64, T64(ret), T64(a), T64(b));
+}
+
+void tcg_gen_divrem_i64(TCGv_i64 q, TCGv_i64 r, TCGv_i64 a, TCGv_i64 b)
+{
+    tcg_gen_op4(INDEX_op_divrem_i64, T64(q), T64(r), T64(a), T64(b));
+}
+
+void tcg_gen_divremu_i64(TCGv_i64 q, TCGv_i64 r, TCGv_i64 a, TCGv_i64 b)
+{
+    tcg_gen_op4(INDEX_op_divremu_i64, T64(q), T64(r), T64(a), T64(b));
 }
 
 void tcg_gen_and_i64(TCGv_i64 ret, TCGv_i64 a, TCGv_i64 b)

@@ -26,6 +26,10 @@ void tcg_gen_div_i32(TCGv_i32 ret, TCGv_i32 a, TCGv_i32 b);    /* no /0, INT_MIN
 void tcg_gen_divu_i32(TCGv_i32 ret, TCGv_i32 a, TCGv_i32 b);
 void tcg_gen_rem_i32(TCGv_i32 ret, TCGv_i32 a, TCGv_i32 b);
 void tcg_gen_remu_i32(TCGv_i32 ret, TCGv_i32 a, TCGv_i32 b);
+/* Quotient and remainder of one division (one host div where the host has it);
+ * the same guards as div/rem: no /0, no INT_MIN / -1; q and r distinct. */
+void tcg_gen_divrem_i32(TCGv_i32 q, TCGv_i32 r, TCGv_i32 a, TCGv_i32 b);
+void tcg_gen_divremu_i32(TCGv_i32 q, TCGv_i32 r, TCGv_i32 a, TCGv_i32 b);
 void tcg_gen_mulu2_i32(TCGv_i32 lo, TCGv_i32 hi, TCGv_i32 a, TCGv_i32 b);
 void tcg_gen_muls2_i32(TCGv_i32 lo, TCGv_i32 hi, TCGv_i32 a, TCGv_i32 b);
 void tcg_gen_add2_i32(TCGv_i32 rl, TCGv_i32 rh, TCGv_i32 al, TCGv_i32 ah,
@@ -95,6 +99,8 @@ void tcg_gen_div_i64(TCGv_i64 ret, TCGv_i64 a, TCGv_i64 b);
 void tcg_gen_divu_i64(TCGv_i64 ret, TCGv_i64 a, TCGv_i64 b);
 void tcg_gen_rem_i64(TCGv_i64 ret, TCGv_i64 a, TCGv_i64 b);
 void tcg_gen_remu_i64(TCGv_i64 ret, TCGv_i64 a, TCGv_i64 b);
+void tcg_gen_divrem_i64(TCGv_i64 q, TCGv_i64 r, TCGv_i64 a, TCGv_i64 b);
+void tcg_gen_divremu_i64(TCGv_i64 q, TCGv_i64 r, TCGv_i64 a, TCGv_i64 b);
 void tcg_gen_mulu2_i64(TCGv_i64 lo, TCGv_i64 hi, TCGv_i64 a, TCGv_i64 b);
 void tcg_gen_muls2_i64(TCGv_i64 lo, TCGv_i64 hi, TCGv_i64 a, TCGv_i64 b);
 void tcg_gen_add2_i64(TCGv_i64 rl, TCGv_i64 rh, TCGv_i64 al, TCGv_i64 ah,

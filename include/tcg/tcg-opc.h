@@ -37,6 +37,8 @@ DEF(div_i32, 1, 2, 0, 0)      /* signed; caller guarantees no /0 or INT_MIN/-1 *
 DEF(divu_i32, 1, 2, 0, 0)     /* caller guarantees no /0 */
 DEF(rem_i32, 1, 2, 0, 0)
 DEF(remu_i32, 1, 2, 0, 0)
+DEF(divrem_i32, 2, 2, 0, 0)   /* out q, r = in1 / in2, in1 % in2; guards as for div */
+DEF(divremu_i32, 2, 2, 0, 0)
 DEF(and_i32, 1, 2, 0, 0)
 DEF(or_i32, 1, 2, 0, 0)
 DEF(xor_i32, 1, 2, 0, 0)
@@ -89,6 +91,8 @@ DEF(div_i64, 1, 2, 0, 0)
 DEF(divu_i64, 1, 2, 0, 0)
 DEF(rem_i64, 1, 2, 0, 0)
 DEF(remu_i64, 1, 2, 0, 0)
+DEF(divrem_i64, 2, 2, 0, 0)
+DEF(divremu_i64, 2, 2, 0, 0)
 DEF(and_i64, 1, 2, 0, 0)
 DEF(or_i64, 1, 2, 0, 0)
 DEF(xor_i64, 1, 2, 0, 0)

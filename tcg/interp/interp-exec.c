@@ -497,6 +497,21 @@ do_mulu2_i32: {
         WR32(oh, r >> 32);
         NEXT();
     }
+do_divrem_i32:
+do_divremu_i32: {
+        uint32_t oq = OUT();
+        uint32_t or = OUT();
+        uint32_t a = RD32();
+        uint32_t b = RD32();
+        if ((hdr & 0xff) == INDEX_op_divrem_i32) {
+            WR32(oq, interp_div32(a, b));
+            WR32(or, interp_rem32(a, b));
+        } else {
+            WR32(oq, b ? a / b : 0);
+            WR32(or, b ? a % b : a);
+        }
+        NEXT();
+    }
 do_muls2_i32: {
         uint32_t ol = OUT();
         uint32_t oh = OUT();
@@ -619,6 +634,21 @@ do_mulu2_i64: {
         unsigned __int128 r = (unsigned __int128)a * b;
         WR64(ol, r);
         WR64(oh, r >> 64);
+        NEXT();
+    }
+do_divrem_i64:
+do_divremu_i64: {
+        uint32_t oq = OUT();
+        uint32_t or = OUT();
+        uint64_t a = RD64();
+        uint64_t b = RD64();
+        if ((hdr & 0xff) == INDEX_op_divrem_i64) {
+            WR64(oq, interp_div64(a, b));
+            WR64(or, interp_rem64(a, b));
+        } else {
+            WR64(oq, b ? a / b : 0);
+            WR64(or, b ? a % b : a);
+        }
         NEXT();
     }
 do_muls2_i64: {

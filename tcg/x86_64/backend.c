@@ -80,6 +80,7 @@ static const X86OpCon con_rem = {
     .o = { { RB(RDX), 0, 0 } }, .i = { { RB(RAX), 0, 0 }, IN_R },
     .clobber = RB(RAX) | RB(RDX),
 };
+/* mulu2/muls2, and divrem/divremu: quotient in rax, remainder in rdx. */
 static const X86OpCon con_mul2 = {
     .o = { { RB(RAX), 0, 0 }, { RB(RDX), 0, 0 } }, .i = { { RB(RAX), 0, 0 }, IN_R },
     .clobber = RB(RAX) | RB(RDX),
@@ -563,7 +564,7 @@ static void x86_gen_generic(X86Gen *g, const TCGOp *op)
     case INDEX_op_brcond_i64: case INDEX_op_clz_i64: case INDEX_op_ctz_i64:
     case INDEX_op_ctpop_i64: case INDEX_op_deposit_i64: case INDEX_op_extract_i64:
     case INDEX_op_sextract_i64: case INDEX_op_mulu2_i64: case INDEX_op_muls2_i64:
-    case INDEX_op_add2_i64: case INDEX_op_sub2_i64: case INDEX_op_bswap64_i64:
+    case INDEX_op_divrem_i64: case INDEX_op_divremu_i64: case INDEX_op_add2_i64: case INDEX_op_sub2_i64: case INDEX_op_bswap64_i64:
     case INDEX_op_ext8s_i64: case INDEX_op_ext16s_i64:
         rexw = P_REXW;
         break;
@@ -610,6 +611,8 @@ static void x86_gen_generic(X86Gen *g, const TCGOp *op)
         break;
     case INDEX_op_mulu2_i32: case INDEX_op_mulu2_i64:
     case INDEX_op_muls2_i32: case INDEX_op_muls2_i64:
+    case INDEX_op_divrem_i32: case INDEX_op_divrem_i64:
+    case INDEX_op_divremu_i32: case INDEX_op_divremu_i64:
         con = &con_mul2;
         break;
     case INDEX_op_add2_i32: case INDEX_op_add2_i64:
@@ -690,10 +693,12 @@ static void x86_gen_generic(X86Gen *g, const TCGOp *op)
         break;
     case INDEX_op_div_i32: case INDEX_op_div_i64:
     case INDEX_op_rem_i32: case INDEX_op_rem_i64:
+    case INDEX_op_divrem_i32: case INDEX_op_divrem_i64:
         x86_gen_divrem(g, true, rexw, &r);
         break;
     case INDEX_op_divu_i32: case INDEX_op_divu_i64:
     case INDEX_op_remu_i32: case INDEX_op_remu_i64:
+    case INDEX_op_divremu_i32: case INDEX_op_divremu_i64:
         x86_gen_divrem(g, false, rexw, &r);
         break;
     case INDEX_op_mulu2_i32: case INDEX_op_mulu2_i64:

@@ -231,7 +231,17 @@ static void gen_one(Prog *p)
         TCGv_i32 d = tcg_temp_new_i32();
         tcg_gen_andi_i32(d, src32(p), 0x7fff);
         tcg_gen_addi_i32(d, d, 1);
-        gen_div32[rng_below(r, 4)](dst32(p), src32(p), d);
+        unsigned k = rng_below(r, 6);
+        if (k < 4) {
+            gen_div32[k](dst32(p), src32(p), d);
+        } else {
+            /* Quotient and remainder at once: two distinct outputs. */
+            TCGv_i32 q = p->t32[rng_below(r, NT)], m;
+            do {
+                m = dst32(p);
+            } while (m == q);
+            (k == 4 ? tcg_gen_divrem_i32 : tcg_gen_divremu_i32)(q, m, src32(p), d);
+        }
         tcg_temp_free_i32(d);
         break;
     }
@@ -239,7 +249,16 @@ static void gen_one(Prog *p)
         TCGv_i64 d = tcg_temp_new_i64();
         tcg_gen_andi_i64(d, src64(p), 0xfffffff);
         tcg_gen_ori_i64(d, d, 1);
-        gen_div64[rng_below(r, 4)](dst64(p), src64(p), d);
+        unsigned k = rng_below(r, 6);
+        if (k < 4) {
+            gen_div64[k](dst64(p), src64(p), d);
+        } else {
+            TCGv_i64 q = p->t64[rng_below(r, NT)], m;
+            do {
+                m = dst64(p);
+            } while (m == q);
+            (k == 4 ? tcg_gen_divrem_i64 : tcg_gen_divremu_i64)(q, m, src64(p), d);
+        }
         tcg_temp_free_i64(d);
         break;
     }
@@ -282,18 +301,29 @@ static void gen_one(Prog *p)
         break;
     case 17:
         rand_field(p, 32, &pos, &len);
-        switch (rng_below(r, 3)) {
+        switch (rng_below(r, 4)) {
         case 0: tcg_gen_deposit_i32(dst32(p), src32(p), src32(p), pos, len); break;
         case 1: tcg_gen_extract_i32(dst32(p), src32(p), pos, len); break;
-        default: tcg_gen_sextract_i32(dst32(p), src32(p), pos, len); break;
+        case 2: tcg_gen_sextract_i32(dst32(p), src32(p), pos, len); break;
+        default: {
+            /* A field over bits known zero (the optimizer's deposit-to-OR case when
+             * the field is a constant). */
+            TCGv_i32 z = tcg_temp_new_i32();
+            uint32_t field = len >= 32 ? ~0u : ((1u << len) - 1) << pos;
+            tcg_gen_andi_i32(z, src32(p), (int32_t)~field);
+            tcg_gen_deposit_i32(dst32(p), z, src32(p), pos, len);
+            tcg_temp_free_i32(z);
+            break;
+        }
         }
         break;
     case 18:
         rand_field(p, 64, &pos, &len);
-        switch (rng_below(r, 3)) {
+        switch (rng_below(r, 4)) {
         case 0: tcg_gen_deposit_i64(dst64(p), src64(p), src64(p), pos, len); break;
         case 1: tcg_gen_extract_i64(dst64(p), src64(p), pos, len); break;
-        default: tcg_gen_sextract_i64(dst64(p), src64(p), pos, len); break;
+        case 2: tcg_gen_sextract_i64(dst64(p), src64(p), pos, len); break;
+        default: tcg_gen_concat_i32_i64(dst64(p), src32(p), src32(p)); break; /* jump key */
         }
         break;
     case 19: {

@@ -254,3 +254,53 @@ Test(tcg_liveness, backward_branch_flag)
         cr_assert(!tcg_ctx->backward_branch_known, "flag left current");
     }
 }
+
+/*
+ * A TB temp whose number is used again, as a fresh value, in a cold block placed
+ * after the TB's exits must not make its earlier, unrelated life live at the
+ * branches before those exits: the first setcond below is read by nobody.
+ */
+Test(tcg_liveness, reuse_after_exit_is_a_new_life)
+{
+    harness_begin();
+    TCGv_i32 t = tcg_temp_new_i32();
+    TCGLabel *cold = gen_new_label();
+    tcg_gen_setcond_i32(TCG_COND_EQ, t, harness_g32[0], harness_g32[1]);  /* dead */
+    tcg_gen_brcondi_i32(TCG_COND_EQ, harness_g32[2], 0, cold);
+    tcg_gen_exit_tb(NULL, 0);
+    gen_set_label(cold);
+    tcg_gen_setcond_i32(TCG_COND_LT, t, harness_g32[3], harness_g32[4]);  /* new life */
+    tcg_gen_mov_i32(harness_g32[5], t);
+    tcg_gen_exit_tb(NULL, 1);
+    tcg_liveness(tcg_ctx);
+    cr_assert_eq(count_opc(INDEX_op_setcond_i32), 1, "dead setcond kept");
+    TCGOp *sc = find_op(INDEX_op_setcond_i32, 0);
+    cr_assert_eq(sc->args[3], TCG_COND_LT);
+}
+
+/* The exact per-label rule still keeps a value live that one path to the label
+ * reads, while a value the other path overwrites first stays dead there. */
+Test(tcg_liveness, label_live_in_per_path)
+{
+    harness_begin();
+    TCGv_i32 t = tcg_temp_new_i32(), u = tcg_temp_new_i32();
+    TCGLabel *l1 = gen_new_label(), *l2 = gen_new_label();
+    tcg_gen_add_i32(t, harness_g32[0], harness_g32[1]);     /* read at l2 */
+    tcg_gen_add_i32(u, harness_g32[0], harness_g32[2]);     /* overwritten at l1 */
+    tcg_gen_brcondi_i32(TCG_COND_EQ, harness_g32[3], 0, l1);
+    tcg_gen_brcondi_i32(TCG_COND_EQ, harness_g32[3], 1, l2);
+    tcg_gen_exit_tb(NULL, 0);
+    gen_set_label(l1);
+    tcg_gen_movi_i32(u, 5);
+    tcg_gen_mov_i32(harness_g32[4], u);
+    tcg_gen_exit_tb(NULL, 1);
+    gen_set_label(l2);
+    tcg_gen_mov_i32(harness_g32[5], t);
+    tcg_gen_exit_tb(NULL, 2);
+    tcg_liveness(tcg_ctx);
+    TCGOp *op = tcg_ctx->first_op;
+    cr_assert_eq(op->opc, INDEX_op_add_i32);
+    cr_assert_eq(arg_temp(op->args[0]), tcgv_i32_temp(t));
+    cr_assert(!IS_DEAD_ARG(op, 0), "t dropped though l2 reads it");
+    cr_assert_eq(op->next->opc, INDEX_op_brcond_i32, "u's first life kept");
+}

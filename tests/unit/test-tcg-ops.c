@@ -1267,3 +1267,71 @@ Test(tcg_ops, dump_format)
     cr_assert(strstr(text, " exit_tb $0x0\n") != NULL, "%s", text);
     free(text);
 }
+
+/* ---- division with remainder ---- */
+
+/* divrem/divremu give what div/rem give, for variable and constant operands (the
+ * optimizer folds the constant form), signed and unsigned, both widths. */
+Test(tcg_ops, divrem)
+{
+    FOR_EACH_CONFIG(b, m) {
+        for (size_t i = 0; i < N64; i++) {
+            for (size_t j = 0; j < N64; j++) {
+                for (int form = 0; form < 2; form++) {
+                    uint64_t x = v64[i], y = v64[j];
+                    uint32_t x32 = (uint32_t)x, y32 = (uint32_t)y;
+                    bool ok32 = y32 && !((int32_t)x32 == INT32_MIN &&
+                                         (int32_t)y32 == -1);
+                    bool ok64 = y && !((int64_t)x == INT64_MIN && (int64_t)y == -1);
+                    harness_clear_env();
+                    harness_env->g32[0] = x32;
+                    harness_env->g32[1] = y32;
+                    harness_env->g64[0] = x;
+                    harness_env->g64[1] = y;
+                    harness_begin();
+                    TCGv_i32 a = form ? tcg_constant_i32(x32) : harness_g32[0];
+                    TCGv_i32 d = form ? tcg_constant_i32(y32) : harness_g32[1];
+                    TCGv_i64 a64 = form ? tcg_constant_i64(x) : harness_g64[0];
+                    TCGv_i64 d64 = form ? tcg_constant_i64(y) : harness_g64[1];
+                    if (y32) {
+                        tcg_gen_divremu_i32(harness_g32[2], harness_g32[3], a, d);
+                    }
+                    if (ok32) {
+                        tcg_gen_divrem_i32(harness_g32[4], harness_g32[5], a, d);
+                    }
+                    if (y) {
+                        tcg_gen_divremu_i64(harness_g64[2], harness_g64[3], a64, d64);
+                    }
+                    if (ok64) {
+                        tcg_gen_divrem_i64(harness_g64[4], harness_g64[5], a64, d64);
+                    }
+                    end_tb();
+                    harness_run(m);
+                    if (y32) {
+                        cr_assert_eq(harness_env->g32[2], x32 / y32, "%s divremu32 q",
+                                     b->name);
+                        cr_assert_eq(harness_env->g32[3], x32 % y32, "%s divremu32 r",
+                                     b->name);
+                    }
+                    if (ok32) {
+                        int32_t sx = (int32_t)x32, sy = (int32_t)y32;
+                        cr_assert_eq(harness_env->g32[4], (uint32_t)(sx / sy),
+                                     "%s divrem32 q %#x/%#x", b->name, x32, y32);
+                        cr_assert_eq(harness_env->g32[5], (uint32_t)(sx % sy),
+                                     "%s divrem32 r %#x/%#x", b->name, x32, y32);
+                    }
+                    if (y) {
+                        cr_assert_eq(harness_env->g64[2], x / y, "%s divremu64 q", b->name);
+                        cr_assert_eq(harness_env->g64[3], x % y, "%s divremu64 r", b->name);
+                    }
+                    if (ok64) {
+                        cr_assert_eq(harness_env->g64[4], (uint64_t)((int64_t)x / (int64_t)y),
+                                     "%s divrem64 q", b->name);
+                        cr_assert_eq(harness_env->g64[5], (uint64_t)((int64_t)x % (int64_t)y),
+                                     "%s divrem64 r", b->name);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -628,3 +628,29 @@ Test(tcg_optimize, counts_guest_accesses)
     tcg_optimize(tcg_ctx);
     cr_assert_eq(tcg_ctx->nb_guest_mem_ops, 0);
 }
+
+/* A constant deposited over bits known zero becomes an OR with the shifted
+ * constant; over bits that may be set it stays a deposit. */
+static void build_deposit_or(void)
+{
+    TCGv_i64 a = tcg_temp_new_i64(), b = tcg_temp_new_i64();
+    tcg_gen_extu_i32_i64(a, harness_g32[0]);
+    tcg_gen_deposit_i64(harness_g64[0], a, tcg_constant_i64(0xfffffffe), 32, 32);
+    tcg_gen_ext_i32_i64(b, harness_g32[0]);
+    tcg_gen_deposit_i64(harness_g64[1], b, tcg_constant_i64(0x5), 32, 32);
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+static void init_deposit_or(void)
+{
+    harness_env->g32[0] = 0x80000001;
+}
+
+Test(tcg_optimize, deposit_constant_over_zero_bits_is_or)
+{
+    run_both(build_deposit_or, init_deposit_or);
+    cr_assert_eq(count_opc(INDEX_op_deposit_i64), 1, "sign-extended base kept");
+    cr_assert_eq(count_opc(INDEX_op_or_i64), 1);
+    cr_assert_eq(harness_env->g64[0], 0xfffffffe80000001ull);
+    cr_assert_eq(harness_env->g64[1], 0x0000000580000001ull);
+}

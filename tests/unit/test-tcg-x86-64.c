@@ -1304,3 +1304,79 @@ Test(x86_nofeat, ctpop_bswap_without_popcnt)
 {
     check_unary_ops();
 }
+
+/*
+ * The jump cache's key (pc zero-extended, a constant in the high half) is an OR of
+ * an imm64: no shift or rotate, and only a handful of insns in the whole TB.
+ */
+Test(x86_gen, concat_constant_high_half_is_an_or)
+{
+    csh h;
+    cs_insn *insn;
+    int shifts = 0;
+    size_t n;
+
+    harness_reset_code();
+    harness_begin();
+    tcg_gen_concat_i32_i64(Q(0), W(0), tcg_constant_i32(~0x1234));
+    tcg_gen_exit_tb(NULL, 0);
+    const uint8_t *code = harness_gen(HARNESS_FULL);
+    cr_assert_not_null(code);
+    cr_assert(cs_open(CS_ARCH_X86, CS_MODE_64, &h) == CS_ERR_OK);
+    n = cs_disasm(h, code, harness_tb.tc.size, 0x1000, 0, &insn);
+    cr_assert(n > 0);
+    for (size_t i = 0; i < n; i++) {
+        const char *m = insn[i].mnemonic;
+        shifts += !strncmp(m, "sh", 2) || !strncmp(m, "ro", 2) || !strncmp(m, "sa", 2);
+    }
+    cs_free(insn, n);
+    cs_close(&h);
+    cr_assert_eq(shifts, 0, "key built with %d shifts/rotates", shifts);
+    cr_assert(n <= 8, "%zu insns for concat + store + exit", n);
+    harness_clear_env();
+    E->g32[0] = 0x80001234;
+    harness_exec(code);
+    cr_assert_eq(E->g64[0], ((uint64_t)(uint32_t)~0x1234 << 32) | 0x80001234);
+}
+
+/* Count the insns of the TB just generated whose mnemonic starts with prefix. */
+static int x86_count_mnem(const uint8_t *code, const char *prefix, size_t *total)
+{
+    csh h;
+    cs_insn *insn;
+    size_t n;
+    int k = 0;
+
+    cr_assert(cs_open(CS_ARCH_X86, CS_MODE_64, &h) == CS_ERR_OK);
+    n = cs_disasm(h, code, harness_tb.tc.size, 0x1000, 0, &insn);
+    for (size_t i = 0; i < n; i++) {
+        k += !strncmp(insn[i].mnemonic, prefix, strlen(prefix));
+    }
+    cs_free(insn, n);
+    cs_close(&h);
+    if (total) {
+        *total = n;
+    }
+    return k;
+}
+
+/* Quotient and remainder of the same operands: one host division, no multiply. */
+Test(x86_gen, divrem_is_one_division)
+{
+    for (int sign = 0; sign < 2; sign++) {
+        harness_reset_code();
+        harness_begin();
+        (sign ? tcg_gen_divrem_i32 : tcg_gen_divremu_i32)(W(2), W(3), W(0), W(1));
+        tcg_gen_exit_tb(NULL, 0);
+        const uint8_t *code = harness_gen(HARNESS_FULL);
+        cr_assert_not_null(code);
+        cr_assert_eq(x86_count_mnem(code, sign ? "idiv" : "div", NULL), 1);
+        cr_assert_eq(x86_count_mnem(code, "imul", NULL), 0);
+        harness_clear_env();
+        E->g32[0] = (uint32_t)-1000003;
+        E->g32[1] = 77;
+        harness_exec(code);
+        cr_assert_eq(E->g32[2], sign ? (uint32_t)(-1000003 / 77) : 0xfff0bdbdu / 77);
+        cr_assert_eq(E->g32[3], sign ? (uint32_t)(-1000003 % 77) : 0xfff0bdbdu % 77);
+    }
+}
