@@ -144,6 +144,18 @@ void qemu_register_run_notifier(void (*fn)(void *opaque), void *opaque)
     g_array_append_val(run_notifiers, n);
 }
 
+void qemu_unregister_run_notifier(void (*fn)(void *opaque), void *opaque)
+{
+    for (guint i = 0; run_notifiers && i < run_notifiers->len; i++) {
+        RunNotifier *n = &g_array_index(run_notifiers, RunNotifier, i);
+
+        if (n->fn == fn && n->opaque == opaque) {
+            g_array_remove_index(run_notifiers, i);
+            return;
+        }
+    }
+}
+
 void qemu_register_powerdown_notifier(void (*fn)(void *opaque), void *opaque)
 {
     PowerdownNotifier n = { fn, opaque };

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <unistd.h>
 #include "sysemu/vl.h"
+#include "sysemu/rtc.h"
 #include "sysemu/runstate.h"
 #include "sysemu/accel.h"
 #include "hw/boards.h"
@@ -42,7 +43,7 @@ typedef enum VlOpt {
     OPT_D, OPT_DLOG, OPT_ACCEL, OPT_ENABLE_KVM, OPT_NODEFAULTS, OPT_DISPLAY, OPT_VGA,
     OPT_NAME, OPT_VERSION, OPT_HELP, OPT_DEVICE, OPT_DRIVE, OPT_HDA, OPT_HDB, OPT_HDC,
     OPT_HDD, OPT_CDROM, OPT_SNAPSHOT, OPT_NETDEV, OPT_NIC,
-    OPT_LOADVM, OPT_SNAPSHOT_STORE, OPT_QMP, OPT_INCOMING,
+    OPT_LOADVM, OPT_SNAPSHOT_STORE, OPT_QMP, OPT_INCOMING, OPT_RTC,
 } VlOpt;
 
 typedef struct VlOptDesc {
@@ -69,6 +70,8 @@ static const VlOptDesc vl_options[] = {
     { "chardev", OPT_CHARDEV, true, "BACKEND,id=ID[,...]", "create a character device" },
     { "monitor", OPT_MONITOR, true, "DEV", "put the monitor on DEV" },
     { "no-reboot", OPT_NO_REBOOT, false, NULL, "exit instead of rebooting" },
+    { "rtc", OPT_RTC, true, "[base=utc|localtime|DATE][,clock=host|rt|vm][,driftfix=none|slew]",
+      "the RTC's start time (DATE: 2006-06-17T16:01:21 or 2006-06-17, UTC) and clock" },
     { "S", OPT_S, false, NULL, "do not start the CPU at start-up" },
     { "d", OPT_D, true, "ITEM,...", "enable logging of items ('help' lists)" },
     { "D", OPT_DLOG, true, "FILE", "write the log to FILE instead of stderr" },
@@ -216,6 +219,85 @@ static bool vl_parse_smp(const char *arg, int *smp, GError **errp)
         goto out;
     }
     *smp = (int)v;
+    ok = true;
+out:
+    g_strfreev(parts);
+    return ok;
+}
+
+/* The RTC settings the boards' clocks read when they are created. */
+static void vl_apply_rtc(const VlConfig *cfg)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    int64_t offset = 0;
+
+    if (cfg->rtc_base == VL_RTC_LOCALTIME && localtime_r(&now, &tm)) {
+        offset = tm.tm_gmtoff;          /* the registers show local time */
+    } else if (cfg->rtc_base == VL_RTC_DATE) {
+        offset = cfg->rtc_date - (int64_t)now;
+    }
+    rtc_set_start_offset(offset);
+    rtc_set_follows_host(!cfg->rtc_clock_vm);
+}
+
+/* -rtc base=...,clock=...,driftfix=... (QEMU's syntax). */
+static bool vl_parse_rtc(VlConfig *cfg, const char *arg, GError **errp)
+{
+    gchar **parts = g_strsplit(arg, ",", -1);
+    bool ok = false;
+
+    for (gchar **p = parts; *p; p++) {
+        const char *v;
+
+        if (g_str_has_prefix(*p, "base=")) {
+            v = *p + 5;
+            if (!strcmp(v, "utc")) {
+                cfg->rtc_base = VL_RTC_UTC;
+            } else if (!strcmp(v, "localtime")) {
+                cfg->rtc_base = VL_RTC_LOCALTIME;
+            } else {
+                struct tm tm = { 0 };
+                char tail;
+                int n = sscanf(v, "%d-%d-%dT%d:%d:%d%c", &tm.tm_year, &tm.tm_mon,
+                               &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &tail);
+
+                if (n != 6 && !(n == 3 && !strchr(v, 'T'))) {
+                    error_setg(errp, "-rtc: base '%s' is not utc, localtime or a date "
+                               "like 2006-06-17T16:01:21 or 2006-06-17", v);
+                    goto out;
+                }
+                if (tm.tm_year < 1970 || tm.tm_year > 2199 || tm.tm_mon < 1 ||
+                    tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+                    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59 ||
+                    tm.tm_hour < 0 || tm.tm_min < 0 || tm.tm_sec < 0) {
+                    error_setg(errp, "-rtc: date '%s' out of range (1970-2199)", v);
+                    goto out;
+                }
+                tm.tm_year -= 1900;
+                tm.tm_mon -= 1;
+                cfg->rtc_base = VL_RTC_DATE;
+                cfg->rtc_date = timegm(&tm);
+            }
+        } else if (g_str_has_prefix(*p, "clock=")) {
+            v = *p + 6;
+            if (!strcmp(v, "vm")) {
+                cfg->rtc_clock_vm = true;
+            } else if (!strcmp(v, "host") || !strcmp(v, "rt")) {
+                cfg->rtc_clock_vm = false;
+            } else {
+                error_setg(errp, "-rtc: clock '%s' is not host, rt or vm", v);
+                goto out;
+            }
+        } else if (!strcmp(*p, "driftfix=none") || !strcmp(*p, "driftfix=slew")) {
+            /* slew: QEMU re-injects periodic interrupts a busy host delayed. Here
+             * they are not lost to begin with: each is raised at its own time. */
+            continue;
+        } else {
+            error_setg(errp, "-rtc: unsupported option '%s'", *p);
+            goto out;
+        }
+    }
     ok = true;
 out:
     g_strfreev(parts);
@@ -493,6 +575,11 @@ bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp)
             break;
         case OPT_NO_REBOOT:
             cfg->no_reboot = true;
+            break;
+        case OPT_RTC:
+            if (!vl_parse_rtc(cfg, arg, errp)) {
+                return false;
+            }
             break;
         case OPT_S:
             cfg->start_paused = true;
@@ -928,6 +1015,7 @@ int vl_main(int argc, char **argv)
     current_machine = ms;
     current_machine_class = mc;
     runstate_set_no_reboot(cfg.no_reboot);
+    vl_apply_rtc(&cfg);
 
     main_loop_init();
     vl_install_signals();

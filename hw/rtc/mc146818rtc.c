@@ -30,6 +30,8 @@
 #include <time.h>
 #include "hw/rtc/mc146818rtc.h"
 #include "migration/vmstate.h"
+#include "sysemu/rtc.h"
+#include "sysemu/runstate.h"
 
 enum {
     RTC_SECONDS = 0,
@@ -590,6 +592,29 @@ static void mc146818_reset(DeviceState *dev)
     mc146818_arm_timers(s, now);
 }
 
+/*
+ * The VM starts (again). With clock=host the time the VM spent stopped (how much
+ * further the host's clock ran than CLOCK_VIRTUAL) is added to the calendar, in
+ * whole seconds, the rest carried to the next start; the update cycle keeps its
+ * phase. With clock=vm, or while the guest holds the updates (SET) or the divider,
+ * the clock carries on from where it stopped.
+ */
+static void mc146818_vm_started(void *opaque)
+{
+    RTCState *s = opaque;
+    int64_t now = clock_get_ns(CLOCK_VIRTUAL);
+    int64_t lead = clock_get_ns(CLOCK_HOST) - now;
+    int64_t paused = lead - s->host_lead_ns;
+
+    s->host_lead_ns = lead;
+    if (!s->follows_host || paused <= 0 || !mc146818_updating(s)) {
+        return;
+    }
+    s->pause_carry_ns += paused;
+    s->base_time += s->pause_carry_ns / NANOSECONDS_PER_SECOND;
+    s->pause_carry_ns %= NANOSECONDS_PER_SECOND;
+}
+
 static bool mc146818_realize(DeviceState *dev, GError **errp)
 {
     RTCState *s = (RTCState *)dev;
@@ -611,9 +636,13 @@ static bool mc146818_realize(DeviceState *dev, GError **errp)
     s->cmos_data[RTC_REG_D] = REG_D_VRT;
     /* Seconds tick over when the host's UTC seconds do. */
     s->origin_ns = now - host % NANOSECONDS_PER_SECOND;
-    s->base_time = host / NANOSECONDS_PER_SECOND;
+    s->base_time = host / NANOSECONDS_PER_SECOND + rtc_start_offset();
     s->base_index = mc146818_second_index(s, now);
     s->phase_seen = false;
+    s->follows_host = rtc_follows_host();
+    s->host_lead_ns = host - now;
+    s->pause_carry_ns = 0;
+    qemu_register_run_notifier(mc146818_vm_started, s);
     mc146818_store_time(s, s->base_time);
     mc146818_resync_indices(s, now);
     mc146818_reset(dev);
@@ -624,6 +653,7 @@ static void mc146818_unrealize(DeviceState *dev)
 {
     RTCState *s = (RTCState *)dev;
 
+    qemu_unregister_run_notifier(mc146818_vm_started, s);
     timer_del(&s->update_timer);
     timer_del(&s->periodic_timer);
 }

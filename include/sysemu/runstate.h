@@ -46,6 +46,7 @@ void qemu_register_reset_notifier(void (*fn)(void *opaque, ShutdownCause cause),
 /* Register a run notifier: called each time the VM starts running (vm_start), e.g.
  * to hand devices the work that waited while it was stopped. */
 void qemu_register_run_notifier(void (*fn)(void *opaque), void *opaque);
+void qemu_unregister_run_notifier(void (*fn)(void *opaque), void *opaque);
 
 void vm_start(void);
 void vm_stop(RunState state);

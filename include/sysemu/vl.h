@@ -10,6 +10,8 @@
 
 struct Chardev;
 
+enum { VL_RTC_UTC, VL_RTC_LOCALTIME, VL_RTC_DATE };
+
 typedef struct VlConfig {
     const char *machine_name;      /* -M NAME (NULL: the binary's default) */
     char *machine_opts;            /* the ",k=v" part of -M, if any */
@@ -34,6 +36,12 @@ typedef struct VlConfig {
     GPtrArray *devices;            /* -device strings */
     GPtrArray *netdevs;            /* -netdev option strings */
     GPtrArray *nics;               /* -nic option strings */
+    /* -rtc: the start time (VL_RTC_UTC, VL_RTC_LOCALTIME or VL_RTC_DATE at
+     * rtc_date, seconds since 1970 UTC) and whether it follows the host's clock
+     * across pauses (clock=host/rt, the default) or the VM's (clock=vm). */
+    int rtc_base;
+    int64_t rtc_date;
+    bool rtc_clock_vm;
     DriveOpts drives[MAX_DRIVES];  /* -drive, -hda..-hdd, -cdrom */
     int nb_drives;
     /* Requests that print something and exit. */

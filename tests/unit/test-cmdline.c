@@ -286,3 +286,42 @@ Test(vl_main, help_exits_0)
     cr_assert_eq(run_vl("-M", "help", NULL), 0);
     cr_assert_eq(run_vl("-d", "help", NULL), 0);
 }
+
+Test(cmdline, rtc_options)
+{
+    VlConfig cfg;
+    GError *err = NULL;
+
+    cr_assert(parse(&cfg, &err, NULL));
+    cr_assert_eq(cfg.rtc_base, VL_RTC_UTC, "UTC by default");
+    cr_assert_not(cfg.rtc_clock_vm, "following the host by default, as QEMU's");
+    vl_config_free(&cfg);
+
+    cr_assert(parse(&cfg, &err, "-rtc", "base=localtime,clock=vm,driftfix=slew", NULL),
+              "%s", err ? err->message : "");
+    cr_assert_eq(cfg.rtc_base, VL_RTC_LOCALTIME);
+    cr_assert(cfg.rtc_clock_vm);
+    vl_config_free(&cfg);
+
+    cr_assert(parse(&cfg, &err, "-rtc", "base=2006-06-17T16:01:21,clock=rt", NULL),
+              "%s", err ? err->message : "");
+    cr_assert_eq(cfg.rtc_base, VL_RTC_DATE);
+    cr_assert_eq(cfg.rtc_date, 1150560081);
+    cr_assert_not(cfg.rtc_clock_vm);
+    vl_config_free(&cfg);
+
+    cr_assert(parse(&cfg, &err, "-rtc", "base=2006-06-17", NULL));
+    cr_assert_eq(cfg.rtc_date, 1150502400);
+    vl_config_free(&cfg);
+
+    const char *bad[] = { "base=yesterday", "base=2006-13-01", "base=2006-06-17T25:00:00",
+                          "base=2006-06-17T16:01:21x", "base=2006-06-17T16:01",
+                          "clock=wall", "driftfix=fast", "foo=bar" };
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        cr_assert_not(parse(&cfg, &err, "-rtc", bad[i], NULL), "accepted -rtc %s", bad[i]);
+        cr_assert_not_null(err);
+        cr_assert(strstr(err->message, "-rtc"), "%s", err->message);
+        g_clear_error(&err);
+        vl_config_free(&cfg);
+    }
+}

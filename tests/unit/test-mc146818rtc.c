@@ -9,6 +9,8 @@
 #include "exec/memory.h"
 #include "migration/vmstate.h"
 #include "chardev/char.h"
+#include "sysemu/rtc.h"
+#include "sysemu/runstate.h"
 
 /* Referenced by memory.c / qdev.c but never reached here; the real ones win. */
 __attribute__((weak)) void tb_invalidate_phys_range(hwaddr start, hwaddr end);
@@ -159,6 +161,60 @@ Test(rtc, starts_at_host_utc)
     t = read_utc();
     cr_assert(t >= host - 2 && t <= host + 2, "rtc %lld host %lld", (long long)t,
               (long long)host);
+}
+
+/* -rtc base=...: the clock starts that far from the host's UTC. */
+Test(rtc, starts_at_the_configured_offset)
+{
+    RTCState *first = rs;
+    DeviceState *other;
+    time_t host = time(NULL);
+    int64_t t;
+
+    rtc_set_start_offset(-86400 * 400 + 3600);
+    other = mc146818_rtc_init(&io_root, 0x170, irq_new(rtc_irq_handler, NULL, 8), 2000,
+                              NULL);
+    rtc_set_start_offset(0);
+    cr_assert_not_null(other);
+    rs = (RTCState *)other;
+    t = read_utc();
+    cr_assert(t >= host - 86400 * 400 + 3600 - 2 && t <= host - 86400 * 400 + 3600 + 2,
+              "rtc %lld host %lld", (long long)t, (long long)host);
+    other->dc->unrealize(other);
+    rs = first;
+}
+
+/*
+ * clock=host (the default): a VM stopped for 5.3 s finds its RTC 5 s further on
+ * when it starts again (the 0.3 s carried to the next start); clock=vm carries on
+ * from where the VM stopped.
+ */
+static int64_t rtc_after_pause(bool follows_host)
+{
+    int64_t t0 = read_utc();
+
+    rs->follows_host = follows_host;
+    rs->host_lead_ns -= 5 * SEC + 300 * MS;     /* as if stopped 5.3 s before now */
+    vm_start();
+    vm_stop(RUN_STATE_PAUSED);
+    clock_virtual_set(vnow);
+    return read_utc() - t0;
+}
+
+Test(rtc, clock_host_catches_up_after_a_pause)
+{
+    int64_t d = rtc_after_pause(true);
+
+    /* 5 s, or 6 if this test itself took longer than 0.7 s of host time. */
+    cr_assert(d == 5 || d == 6, "the RTC moved %lld s", (long long)d);
+    if (d == 5) {
+        cr_assert_geq(rs->pause_carry_ns, 300 * MS, "the 0.3 s left over is carried");
+    }
+}
+
+Test(rtc, clock_vm_carries_on_after_a_pause)
+{
+    cr_assert_eq(rtc_after_pause(false), 0);
 }
 
 Test(rtc, binary_mode_and_rollover)

@@ -46,6 +46,14 @@ typedef struct RTCState {
      * Not migrated: a loaded machine keeps the phase it had.
      */
     bool phase_seen;
+    /*
+     * clock=host (sysemu/rtc.h): the host's time minus CLOCK_VIRTUAL at the last
+     * start, and the nanoseconds of pauses not yet added to base_time. Not migrated:
+     * after loadvm the clock catches up with the host like after any pause.
+     */
+    bool follows_host;
+    int64_t host_lead_ns;
+    int64_t pause_carry_ns;
 
     Timer periodic_timer;
     Timer update_timer;
