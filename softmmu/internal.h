@@ -16,6 +16,8 @@ bool runstate_has_requests(void);
 void qemu_system_killed(int signo, pid_t pid);
 /* -no-reboot before a machine exists (tests) */
 void runstate_set_no_reboot(bool no_reboot);
+/* -no-shutdown: a shutdown the guest asks for stops the VM instead of ending it. */
+void runstate_set_no_shutdown(bool no_shutdown);
 
 /* main-loop.c */
 void main_loop_init(void);

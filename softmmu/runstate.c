@@ -23,6 +23,7 @@ static volatile sig_atomic_t requested_exit_status;
 static volatile sig_atomic_t shutdown_signal;
 static volatile sig_atomic_t shutdown_pid;
 static bool runstate_no_reboot;
+static bool runstate_no_shutdown;
 
 typedef struct PowerdownNotifier {
     void (*fn)(void *opaque);
@@ -60,6 +61,24 @@ const char *runstate_name(RunState s)
 void runstate_set_no_reboot(bool no_reboot)
 {
     runstate_no_reboot = no_reboot;
+}
+
+void runstate_set_no_shutdown(bool no_shutdown)
+{
+    runstate_no_shutdown = no_shutdown;
+}
+
+/*
+ * -no-shutdown: a shutdown the guest asked for (poweroff, a panic, or a reboot
+ * that -no-reboot turned into a shutdown) stops the VM in the shutdown state and
+ * keeps the emulator and its monitor; system_reset then cont start it again, as in
+ * QEMU. Shutdowns the host asked for (quit, Ctrl-A x, a signal) still end it.
+ */
+static bool runstate_keeps_running_on(ShutdownCause cause)
+{
+    return runstate_no_shutdown &&
+           (cause == SHUTDOWN_CAUSE_GUEST_SHUTDOWN || cause == SHUTDOWN_CAUSE_GUEST_PANIC ||
+            cause == SHUTDOWN_CAUSE_GUEST_RESET);
 }
 
 static bool runstate_reboot_disabled(void)
@@ -207,8 +226,11 @@ bool runstate_check_requests(int *status)
         if (cause == SHUTDOWN_CAUSE_HOST_SIGNAL && shutdown_signal) {
             runstate_print_signal(shutdown_signal, shutdown_pid);
         }
-        *status = 0;
         vm_stop(RUN_STATE_SHUTDOWN);
+        if (runstate_keeps_running_on(cause)) {
+            return false;
+        }
+        *status = 0;
         return true;
     }
     if (reset_requested) {
@@ -217,12 +239,20 @@ bool runstate_check_requests(int *status)
         reset_requested = 0;
         if (runstate_reboot_disabled()) {
             /* -no-reboot: any reset (guest or monitor) ends the emulator, as in
-             * QEMU, successfully. */
-            *status = 0;
+             * QEMU, successfully (with -no-shutdown a guest's reboot stops it). */
             vm_stop(RUN_STATE_SHUTDOWN);
+            if (runstate_keeps_running_on(reset_cause)) {
+                return false;
+            }
+            *status = 0;
             return true;
         }
         qemu_system_reset();
+        if (current_runstate == RUN_STATE_SHUTDOWN ||
+            current_runstate == RUN_STATE_INTERNAL_ERROR) {
+            /* A machine stopped for good is new again: cont may start it. */
+            current_runstate = RUN_STATE_PRELAUNCH;
+        }
         for (guint i = 0; reset_notifiers && i < reset_notifiers->len; i++) {
             ResetNotifier *n = &g_array_index(reset_notifiers, ResetNotifier, i);
 

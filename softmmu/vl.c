@@ -44,6 +44,7 @@ typedef enum VlOpt {
     OPT_NAME, OPT_VERSION, OPT_HELP, OPT_DEVICE, OPT_DRIVE, OPT_HDA, OPT_HDB, OPT_HDC,
     OPT_HDD, OPT_CDROM, OPT_SNAPSHOT, OPT_NETDEV, OPT_NIC,
     OPT_LOADVM, OPT_SNAPSHOT_STORE, OPT_QMP, OPT_INCOMING, OPT_RTC,
+    OPT_NO_SHUTDOWN,
 } VlOpt;
 
 typedef struct VlOptDesc {
@@ -70,6 +71,8 @@ static const VlOptDesc vl_options[] = {
     { "chardev", OPT_CHARDEV, true, "BACKEND,id=ID[,...]", "create a character device" },
     { "monitor", OPT_MONITOR, true, "DEV", "put the monitor on DEV" },
     { "no-reboot", OPT_NO_REBOOT, false, NULL, "exit instead of rebooting" },
+    { "no-shutdown", OPT_NO_SHUTDOWN, false, NULL,
+      "stop instead of exiting when the guest powers off (system_reset, cont: again)" },
     { "rtc", OPT_RTC, true, "[base=utc|localtime|DATE][,clock=host|rt|vm][,driftfix=none|slew]",
       "the RTC's start time (DATE: 2006-06-17T16:01:21 or 2006-06-17, UTC) and clock" },
     { "S", OPT_S, false, NULL, "do not start the CPU at start-up" },
@@ -576,6 +579,9 @@ bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp)
         case OPT_NO_REBOOT:
             cfg->no_reboot = true;
             break;
+        case OPT_NO_SHUTDOWN:
+            cfg->no_shutdown = true;
+            break;
         case OPT_RTC:
             if (!vl_parse_rtc(cfg, arg, errp)) {
                 return false;
@@ -1015,6 +1021,7 @@ int vl_main(int argc, char **argv)
     current_machine = ms;
     current_machine_class = mc;
     runstate_set_no_reboot(cfg.no_reboot);
+    runstate_set_no_shutdown(cfg.no_shutdown);
     vl_apply_rtc(&cfg);
 
     main_loop_init();

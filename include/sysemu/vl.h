@@ -19,7 +19,7 @@ typedef struct VlConfig {
     const char *cpu_model;         /* -cpu */
     int smp;                       /* -smp (1 if not given) */
     const char *kernel, *initrd, *append, *bios;
-    bool nographic, display_none, nodefaults, no_reboot, start_paused, snapshot;
+    bool nographic, display_none, nodefaults, no_reboot, no_shutdown, start_paused, snapshot;
     GPtrArray *serial;             /* -serial specs, in order */
     GPtrArray *chardevs;           /* -chardev option strings */
     const char *monitor;           /* -monitor spec, NULL if not given */

@@ -100,6 +100,43 @@ Test(runstate, no_reboot_turns_reset_into_exit)
     cr_assert_eq(board_resets, 0);
 }
 
+Test(runstate, no_shutdown_stops_on_what_the_guest_asks)
+{
+    int status = -1;
+
+    runstate_set_no_shutdown(true);
+    vm_start();
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
+    cr_assert_not(runstate_check_requests(&status), "poweroff stops, does not exit");
+    cr_assert_eq(runstate_get(), RUN_STATE_SHUTDOWN);
+    cr_assert_eq(status, -1);
+
+    /* system_reset makes it startable again; cont starts it. */
+    qemu_system_reset_request(SHUTDOWN_CAUSE_HOST_QMP);
+    cr_assert_not(runstate_check_requests(&status));
+    cr_assert_eq(board_resets, 1);
+    cr_assert_eq(runstate_get(), RUN_STATE_PRELAUNCH);
+    vm_start();
+    cr_assert(runstate_is_running());
+
+    /* A panic, and a reboot that -no-reboot turns into a shutdown, stop too. */
+    qemu_system_guest_panicked();
+    cr_assert_not(runstate_check_requests(&status));
+    cr_assert_eq(runstate_get(), RUN_STATE_SHUTDOWN);
+    qemu_system_reset_request(SHUTDOWN_CAUSE_HOST_QMP);
+    runstate_check_requests(&status);
+    vm_start();
+    test_ms.no_reboot = true;
+    qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
+    cr_assert_not(runstate_check_requests(&status));
+    cr_assert_eq(runstate_get(), RUN_STATE_SHUTDOWN);
+
+    /* What the host asks for still ends the emulator. */
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP);
+    cr_assert(runstate_check_requests(&status));
+    cr_assert_eq(status, 0);
+}
+
 static int powerdowns;
 
 static void on_powerdown(void *opaque)
