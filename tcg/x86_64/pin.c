@@ -210,11 +210,7 @@ void x86_pin_home(X86Gen *g, TCGTemp *ts)
     if (from == pin) {
         return;
     }
-    x86_emit_mov(g, TCG_TYPE_I64, pin, from);
-    g->reg_to_temp[from] = NULL;
-    g->free_regs |= X86_REG_BIT(from);
-    ts->reg = pin;
-    g->reg_to_temp[pin] = ts;
+    x86_ra_move(g, ts, pin);       /* a pinned register is never in free_regs */
     g->pin_pending &= ~X86_REG_BIT(pin);
 }
 

@@ -295,14 +295,21 @@ void x86_ra_evict(X86Gen *g, int reg, uint16_t avoid)
         x86_ra_free_reg(g, reg);
         return;
     }
-    bool coherent = ts->mem_coherent;
-    x86_emit_mov(g, TCG_TYPE_I64, to, reg);
-    g->reg_to_temp[reg] = NULL;
-    g->free_regs |= X86_REG_BIT(reg);
+    x86_ra_move(g, ts, to);
+}
+
+/* Move ts from the register it is in to register to (which must be free): a host
+ * mov; its memory copy, coherent or not, stays as it was. */
+void x86_ra_move(X86Gen *g, TCGTemp *ts, int to)
+{
+    int from = ts->reg;
+
+    x86_emit_mov(g, TCG_TYPE_I64, to, from);
+    g->reg_to_temp[from] = NULL;
+    g->free_regs |= X86_REG_BIT(from);
     ts->reg = to;
     g->reg_to_temp[to] = ts;
     g->free_regs &= ~X86_REG_BIT(to);
-    ts->mem_coherent = coherent;
 }
 
 /*

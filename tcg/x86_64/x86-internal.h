@@ -337,6 +337,7 @@ typedef struct X86OpRegs {
 void x86_ra_init(X86Gen *g);
 int x86_ra_alloc(X86Gen *g, uint16_t want, uint16_t locked);
 void x86_ra_free_reg(X86Gen *g, int reg);
+void x86_ra_move(X86Gen *g, TCGTemp *ts, int to);
 void x86_ra_evict(X86Gen *g, int reg, uint16_t locked);
 int x86_ra_load(X86Gen *g, TCGTemp *ts, uint16_t want, uint16_t locked);
 void x86_ra_sync(X86Gen *g, TCGTemp *ts);
