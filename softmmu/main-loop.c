@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <glib-unix.h>
 #include "qemu/timer.h"
+#include "chardev/char.h"
 #include "sysemu/runstate.h"
 #include "internal.h"
 
@@ -70,6 +71,8 @@ static bool main_loop_poll_once(int64_t timeout_ns)
     struct timespec ts, *tsp;
     bool dispatched = false;
 
+    /* Guest output queued since the last iteration goes out before we sleep. */
+    chardev_flush_all();
     g_main_context_prepare(main_ctx, &max_priority);
     for (;;) {
         nfds = g_main_context_query(main_ctx, max_priority, &glib_timeout_ms,

@@ -36,6 +36,8 @@ Chardev *chardev_find(const char *id);
 void chardev_set_frontend(Chardev *chr, const CharFrontendOps *ops, void *opaque);
 /* Write from the guest; returns bytes written (never blocks the vCPU for long). */
 int chardev_write(Chardev *chr, const uint8_t *buf, int len);
+/* Write every chardev's queued output (the main loop does, before it polls). */
+void chardev_flush_all(void);
 /* Tell the chardev the front end may accept input again (can_receive went > 0). */
 void chardev_accept_input(Chardev *chr);
 const char *chardev_label(Chardev *chr);

@@ -7,6 +7,9 @@
 
 #include "chardev/char.h"
 
+/* Output gathered between main loop iterations before one write(2). */
+#define CHARDEV_OUT_BUF 4096
+
 typedef struct ChardevClass {
     const char *kind;                 /* "stdio", "file", "socket", ... */
     /* Write guest output; returns bytes taken (may drop rather than block). */
@@ -31,6 +34,9 @@ struct Chardev {
     bool in_eof;
     bool opened;                      /* connected (sockets); always for files */
     bool out_stalled;                 /* the reader stopped: drop without waiting */
+    /* Output not yet written to fd_out: see chardev_fd_write(). */
+    int out_len;
+    uint8_t out_buf[CHARDEV_OUT_BUF];
     void *state;                      /* the back end's own */
     Chardev *next;
 };
@@ -39,9 +45,12 @@ struct Chardev {
 Chardev *chardev_alloc(const ChardevClass *cls, const char *label, const char *filename);
 void chardev_start_input(Chardev *chr);
 void chardev_stop_input(Chardev *chr);
-/* Write all of buf to chr->fd_out, waiting a bounded time for a slow reader;
- * once a reader has stalled, drop output until it reads again. */
+/* Queue buf for chr->fd_out; it is written at the next main loop iteration (or
+ * at once when the queue is full), waiting a bounded time for a slow reader; once
+ * a reader has stalled, output is dropped until it reads again. */
 int chardev_fd_write(Chardev *chr, const uint8_t *buf, int len);
+/* Write chr's queued output now. */
+void chardev_flush(Chardev *chr);
 int chardev_fe_can_receive(Chardev *chr);
 void chardev_fe_receive(Chardev *chr, const uint8_t *buf, int len);
 void chardev_fe_event(Chardev *chr, int event);

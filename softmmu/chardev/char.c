@@ -19,6 +19,7 @@
 #define CHARDEV_WRITE_BUDGET_MS 2000
 
 static Chardev *chardev_list;
+static bool flush_at_exit;
 
 Chardev *chardev_alloc(const ChardevClass *cls, const char *label, const char *filename)
 {
@@ -31,6 +32,10 @@ Chardev *chardev_alloc(const ChardevClass *cls, const char *label, const char *f
     chr->fd_in = -1;
     chr->fd_out = -1;
     chr->opened = true;
+    if (!flush_at_exit) {
+        flush_at_exit = true;
+        atexit(chardev_flush_all);   /* the last lines before exit() */
+    }
     while (*pp) {
         pp = &(*pp)->next;
     }
@@ -180,24 +185,38 @@ void chardev_stop_input(Chardev *chr)
 
 /* ---- fd output ---- */
 
-int chardev_fd_write(Chardev *chr, const uint8_t *buf, int len)
+/*
+ * Guest output is queued and written once per main loop iteration. A UART sends
+ * one byte per THR write, so writing each byte through cost a poll(2) and a
+ * write(2) per character: most of the time a guest spent printing to its console.
+ * The main loop runs between vCPU slices (at most 10 ms apart) and before it
+ * sleeps, so output still appears within a few milliseconds, in order.
+ */
+/* Has a stalled reader started reading again? */
+static bool chardev_out_resumed(Chardev *chr)
+{
+    struct pollfd pfd = { .fd = chr->fd_out, .events = POLLOUT };
+
+    if (poll(&pfd, 1, 0) <= 0 || !(pfd.revents & POLLOUT)) {
+        return false;
+    }
+    chr->out_stalled = false;
+    return true;
+}
+
+static void chardev_fd_write_now(Chardev *chr, const uint8_t *buf, int len)
 {
     int fd = chr->fd_out;
     int64_t give_up;
     int done = 0;
 
     if (fd < 0) {
-        return len;   /* nowhere to go (closed): the guest must not stall */
+        return;       /* nowhere to go (closed): the guest must not stall */
     }
-    if (chr->out_stalled) {
-        struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-
-        /* Drop until the reader drains (Ctrl-S on a terminal, a paused pipe),
-         * instead of stalling the vCPU for every byte. */
-        if (poll(&pfd, 1, 0) <= 0 || !(pfd.revents & POLLOUT)) {
-            return len;
-        }
-        chr->out_stalled = false;
+    /* Drop until the reader drains (Ctrl-S on a terminal, a paused pipe),
+     * instead of stalling the vCPU for every write. */
+    if (chr->out_stalled && !chardev_out_resumed(chr)) {
+        return;
     }
     give_up = clock_get_ns(CLOCK_REALTIME) + (int64_t)CHARDEV_WRITE_BUDGET_MS * 1000000;
     while (done < len) {
@@ -231,7 +250,46 @@ int chardev_fd_write(Chardev *chr, const uint8_t *buf, int len)
             break;
         }
     }
-    /* Whatever could not be written is dropped: report it all as taken. */
+    /* Whatever could not be written is dropped. */
+}
+
+void chardev_flush(Chardev *chr)
+{
+    int len = chr->out_len;
+
+    if (len > 0) {
+        chr->out_len = 0;
+        chardev_fd_write_now(chr, chr->out_buf, len);
+    }
+}
+
+void chardev_flush_all(void)
+{
+    for (Chardev *chr = chardev_list; chr; chr = chr->next) {
+        chardev_flush(chr);
+    }
+}
+
+int chardev_fd_write(Chardev *chr, const uint8_t *buf, int len)
+{
+    if (chr->fd_out < 0) {
+        chr->out_len = 0;
+        return len;
+    }
+    /* What a stalled reader would not read is dropped now, not queued. */
+    if (chr->out_stalled && !chardev_out_resumed(chr)) {
+        return len;
+    }
+    if (chr->out_len + len > CHARDEV_OUT_BUF) {
+        chardev_flush(chr);
+        if (len > CHARDEV_OUT_BUF / 2) {
+            chardev_fd_write_now(chr, buf, len);
+            return len;
+        }
+    }
+    memcpy(chr->out_buf + chr->out_len, buf, len);
+    chr->out_len += len;
+    /* Reported as taken: what a stalled reader never reads is dropped. */
     return len;
 }
 

@@ -15,6 +15,7 @@
 #include "qemu/timer.h"
 #include "sysemu/runstate.h"
 #include "../../softmmu/internal.h"
+#include "../../softmmu/chardev/char-internal.h"
 
 typedef struct FakeUart {
     GString *rx;
@@ -261,6 +262,7 @@ Test(chardev_mux, output_from_all_frontends_and_timestamps)
     TYPE("\001t");
     run_a_bit();
     chardev_write(mux, (const uint8_t *)"x\ny\n", 4);
+    main_loop_wait(0);
     out = terminal_output();
     cr_assert(g_str_has_prefix(out->str, "hello\n"), "%s", out->str);
     cr_assert_not_null(strstr(out->str, "[00:00:00."), "%s", out->str);
@@ -307,6 +309,8 @@ Test(chardev_stdio, input_output_and_eof)
     run_until(rx_has_len, u);
     cr_assert_arr_eq(u->rx->str, "\001x", 2);
     chardev_write(chr, (const uint8_t *)"out", 3);
+    cr_assert_str_eq(terminal_output()->str, "", "queued until the main loop runs");
+    main_loop_wait(0);
     cr_assert_str_eq(terminal_output()->str, "out");
     close(stdin_writer);
     run_a_bit();      /* EOF: must stop polling, not spin or crash */
@@ -341,8 +345,56 @@ Test(chardev_stdio, output_never_blocks_the_guest_for_long)
         continue;
     }
     chardev_write(chr, (const uint8_t *)"Z", 1);
+    main_loop_wait(0);
     cr_assert_eq(read(stdout_reader, drain, sizeof(drain)), 1, "output resumes");
     cr_assert_eq(drain[0], 'Z');
+}
+
+/*
+ * A UART hands over one byte per THR write: the bytes are gathered and written
+ * together when the main loop runs (one write(2), not one per byte), in order,
+ * also across a full queue, and nothing is left behind at exit.
+ */
+Test(chardev_stdio, bytes_are_gathered_into_few_writes)
+{
+    GError *err = NULL;
+    Chardev *chr;
+    GString *want = g_string_new("");
+    GString *out;
+
+    setup_stdio_pipes();
+    chr = chardev_new_from_spec("serial0", "stdio", &err);
+    cr_assert_not_null(chr);
+    for (int i = 0; i < 3 * CHARDEV_OUT_BUF + 7; i++) {
+        uint8_t c = 'a' + i % 26;
+
+        chardev_write(chr, &c, 1);
+        g_string_append_c(want, c);
+    }
+    out = terminal_output();
+    /* Only full queues went out so far, each as a whole. */
+    cr_assert_eq(out->len % CHARDEV_OUT_BUF, 0, "%zu", out->len);
+    cr_assert_geq(out->len, 2 * CHARDEV_OUT_BUF);
+    main_loop_wait(0);
+    out = terminal_output();
+    cr_assert_eq(out->len, want->len);
+    cr_assert(memcmp(out->str, want->str, want->len) == 0, "order kept");
+    /* A large write goes straight out after what was queued before it. */
+    chardev_write(chr, (const uint8_t *)"<", 1);
+    {
+        static uint8_t big[3 * CHARDEV_OUT_BUF];
+
+        memset(big, '=', sizeof(big));
+        chardev_write(chr, big, sizeof(big));
+    }
+    chardev_write(chr, (const uint8_t *)">", 1);
+    main_loop_wait(0);
+    out = terminal_output();
+    cr_assert_eq(out->len, want->len + 2 + 3 * CHARDEV_OUT_BUF);
+    cr_assert_eq(out->str[want->len], '<');
+    cr_assert_eq(out->str[want->len + 1], '=');
+    cr_assert_eq(out->str[out->len - 1], '>');
+    g_string_free(want, TRUE);
 }
 
 Test(chardev, file_backend_writes)
@@ -357,6 +409,7 @@ Test(chardev, file_backend_writes)
     close(fd);
     cr_assert_not_null(chr, "%s", err ? err->message : "");
     cr_assert_eq(chardev_write(chr, (const uint8_t *)"Linux version", 13), 13);
+    chardev_flush_all();
     cr_assert(g_file_get_contents(path, &contents, NULL, NULL));
     cr_assert_str_eq(contents, "Linux version");
     unlink(path);
@@ -444,6 +497,7 @@ Test(chardev_socket, unix_server_nowait)
     run_until(rx_nonempty, u);
     cr_assert_str_eq(u->rx->str, "ping");
     chardev_write(chr, (const uint8_t *)"pong", 4);
+    main_loop_wait(0);
     cr_assert_eq(read(c, buf, sizeof(buf)), 4);
     cr_assert_str_eq(buf, "pong");
     close(c);
@@ -484,6 +538,7 @@ Test(chardev_socket, tcp_client)
     run_until(rx_nonempty, u);
     cr_assert_str_eq(u->rx->str, "hi");
     chardev_write(chr, (const uint8_t *)"ok", 2);
+    main_loop_wait(0);
     cr_assert_eq(read(c, buf, sizeof(buf)), 2);
     cr_assert_str_eq(buf, "ok");
     close(c);
