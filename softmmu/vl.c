@@ -44,7 +44,7 @@ typedef enum VlOpt {
     OPT_NAME, OPT_VERSION, OPT_HELP, OPT_DEVICE, OPT_DRIVE, OPT_HDA, OPT_HDB, OPT_HDC,
     OPT_HDD, OPT_CDROM, OPT_SNAPSHOT, OPT_NETDEV, OPT_NIC,
     OPT_LOADVM, OPT_SNAPSHOT_STORE, OPT_QMP, OPT_INCOMING, OPT_RTC,
-    OPT_NO_SHUTDOWN,
+    OPT_NO_SHUTDOWN, OPT_UUID,
 } VlOpt;
 
 typedef struct VlOptDesc {
@@ -85,6 +85,7 @@ static const VlOptDesc vl_options[] = {
     { "display", OPT_DISPLAY, true, "none", "display back end (only none)" },
     { "vga", OPT_VGA, true, "none", "video card (only none)" },
     { "name", OPT_NAME, true, "NAME", "name of the guest" },
+    { "uuid", OPT_UUID, true, "UUID", "the system UUID (the PC's SMBIOS and fw_cfg)" },
     { "version", OPT_VERSION, false, NULL, "print the version and exit" },
     { "h", OPT_HELP, false, NULL, "print this help and exit" },
     { "help", OPT_HELP, false, NULL, "print this help and exit" },
@@ -432,6 +433,37 @@ static void vl_split_first(const char *arg, char **first, char **rest)
     }
 }
 
+/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (RFC 4122's text form) into its 16 bytes,
+ * in the text's order. */
+bool vl_parse_uuid(const char *arg, uint8_t uuid[16], GError **errp)
+{
+    static const int dash_at[] = { 8, 13, 18, 23 };
+    int n = 0;
+
+    if (strlen(arg) != 36) {
+        goto bad;
+    }
+    for (int i = 0, d = 0; i < 36; i++) {
+        if (d < 4 && i == dash_at[d]) {
+            if (arg[i] != '-') {
+                goto bad;
+            }
+            d++;
+            continue;
+        }
+        if (!g_ascii_isxdigit(arg[i]) || !g_ascii_isxdigit(arg[i + 1])) {
+            goto bad;
+        }
+        uuid[n++] = g_ascii_xdigit_value(arg[i]) << 4 | g_ascii_xdigit_value(arg[i + 1]);
+        i++;
+    }
+    return true;
+bad:
+    error_setg(errp, "-uuid %s: not a UUID (want xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, "
+               "hexadecimal digits)", arg);
+    return false;
+}
+
 static bool vl_parse_machine(VlConfig *cfg, const char *arg, GError **errp)
 {
     gchar **parts = g_strsplit(arg, ",", -1);
@@ -640,6 +672,11 @@ bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp)
             break;
         case OPT_NAME:
             cfg->name = g_str_has_prefix(arg, "guest=") ? arg + 6 : arg;
+            break;
+        case OPT_UUID:
+            if (!vl_parse_uuid(arg, cfg->uuid, errp)) {
+                return false;
+            }
             break;
         case OPT_VERSION:
             cfg->version = true;
@@ -1007,6 +1044,7 @@ int vl_main(int argc, char **argv)
     ms->kernel_cmdline = cfg.append;
     ms->firmware = cfg.bios;
     ms->no_reboot = cfg.no_reboot;
+    memcpy(ms->uuid, cfg.uuid, sizeof(ms->uuid));
     ms->nodefaults = cfg.nodefaults;
     ms->nb_drives = cfg.nb_drives;
     for (int i = 0; i < cfg.nb_drives; i++) {

@@ -110,3 +110,14 @@ static void __attribute__((constructor)) machine_none_register(void)
 {
     machine_class_register(&machine_none);
 }
+
+void machine_uuid_format(const MachineState *ms, char text[MACHINE_UUID_TEXT_LEN])
+{
+    static const uint8_t zero[16];
+    const uint8_t *u = ms ? ms->uuid : zero;
+
+    snprintf(text, MACHINE_UUID_TEXT_LEN,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11],
+             u[12], u[13], u[14], u[15]);
+}

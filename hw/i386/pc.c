@@ -47,8 +47,10 @@
 #include "hw/rtc/mc146818rtc.h"
 #include "sysemu/runstate.h"
 #include "sysemu/accel.h"
+#include "sysemu/vl.h"
 #include "sysemu/kvm.h"
 #include "../../target-i386/cpu.h"
+#include "../../target-i386/internal.h"
 
 #define PC_ISA_BIOS_MAX   0x20000
 #define PC_PIIX3_SLOT     1
@@ -61,6 +63,7 @@
 /* Firmware-less boots: ACPI tables near the end of the 64 KiB BIOS area (below
  * the reset vector page), FACS in the EBDA. */
 #define PC_ACPI_ROM_OFFSET 0xe000
+#define PC_SMBIOS_ROM_OFFSET (PC_ACPI_ROM_OFFSET - PC_SMBIOS_AREA_SIZE)
 #define PC_ACPI_FACS_ADDR  0x9fc00
 
 #define PC_MAX_CPUS       APIC_MAX
@@ -343,6 +346,8 @@ static bool pc_fw_cfg_init(PCMachineState *s, MachineState *ms, GError **errp)
     fw_cfg_add_i16(s->fw_cfg, FW_CFG_NOGRAPHIC, 1);
     fw_cfg_add_i16(s->fw_cfg, FW_CFG_BOOT_MENU, 0);
     fw_cfg_add_i32(s->fw_cfg, FW_CFG_IRQ0_OVERRIDE, 1);
+    /* Firmware (SeaBIOS) puts it into its own SMBIOS tables. */
+    fw_cfg_add_bytes(s->fw_cfg, FW_CFG_UUID, ms->uuid, sizeof(ms->uuid));
     pc_build_e820(&t, s->ram_below_4g, s->ram_above_4g);
     e820 = g_malloc0(20 * t.n);
     for (unsigned i = 0; i < t.n; i++) {
@@ -353,6 +358,50 @@ static bool pc_fw_cfg_init(PCMachineState *s, MachineState *ms, GError **errp)
     ok = fw_cfg_add_file(s->fw_cfg, "etc/e820", e820, 20 * t.n, errp);
     g_free(e820);
     return ok;
+}
+
+/* SMBIOS as a BIOS would leave it, for firmware-less boots (smbios.c). */
+static bool pc_smbios_setup(PCMachineState *s, MachineState *ms, GError **errp)
+{
+    CPUX86State *env = x86_env(ms->cpu);
+    uint32_t a, b, c, d, brand[12];
+    char vendor[13], version[49];
+    PCSmbiosConfig cfg = {
+        .rom_addr = 0x100000000ULL - s->bios.size + PC_SMBIOS_ROM_OFFSET,
+        .low_addr = 0x100000 - s->bios.size + PC_SMBIOS_ROM_OFFSET,
+        .bios_segment = (0x100000 - s->bios.size) >> 4,
+        .bios_version = vl_version_string(),
+        .product = "Standard PC (i440FX + PIIX, 1996)",
+        .machine_version = "pc",
+        .nr_cpus = ms->smp,
+        .ram_below_4g = s->ram_below_4g,
+        .ram_above_4g = s->ram_above_4g,
+        .cpu_vendor = vendor,
+        .cpu_version = version,
+    };
+
+    memcpy(cfg.uuid, ms->uuid, sizeof(cfg.uuid));
+    x86_cpuid_query(env, 0, 0, &a, &b, &c, &d);
+    memcpy(vendor, &b, 4);
+    memcpy(vendor + 4, &d, 4);
+    memcpy(vendor + 8, &c, 4);
+    vendor[12] = '\0';
+    x86_cpuid_query(env, 1, 0, &cfg.cpuid_eax, &b, &c, &cfg.cpuid_edx);
+    x86_cpuid_query(env, 0x80000000, 0, &a, &b, &c, &d);
+    if (a >= 0x80000004) {
+        for (int i = 0; i < 3; i++) {
+            x86_cpuid_query(env, 0x80000002 + i, 0, &brand[4 * i], &brand[4 * i + 1],
+                            &brand[4 * i + 2], &brand[4 * i + 3]);
+        }
+        memcpy(version, brand, 48);
+        version[48] = '\0';
+        g_strstrip(version);
+    } else {
+        snprintf(version, sizeof(version), "family %u model %u stepping %u",
+                 (cfg.cpuid_eax >> 8) & 0xf, (cfg.cpuid_eax >> 4) & 0xf,
+                 cfg.cpuid_eax & 0xf);
+    }
+    return pc_smbios_build(&cfg, errp);
 }
 
 static bool pc_load_bios(PCMachineState *s, const char *filename, GError **errp)
@@ -665,7 +714,7 @@ static bool pc_init(MachineState *ms, GError **errp)
                 .pci_hole_end = PC_PCI_HOLE_END,
             };
 
-            if (!pc_acpi_build(&acpi, errp)) {
+            if (!pc_acpi_build(&acpi, errp) || !pc_smbios_setup(s, ms, errp)) {
                 return false;
             }
             s->boot.setup_pm = true;

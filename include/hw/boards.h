@@ -32,6 +32,7 @@ typedef struct MachineState {
     struct Chardev *serial[MAX_SERIAL_PORTS];  /* -serial, in order; NULL = none */
     bool no_reboot;
     bool nodefaults;
+    uint8_t uuid[16];              /* -uuid: the system UUID, all zero if not given */
     DriveOpts drives[MAX_DRIVES];
     int nb_drives;
     GPtrArray *device_opts;        /* -device strings, for the board to place */
@@ -54,6 +55,9 @@ typedef struct MachineClass {
 } MachineClass;
 
 void machine_class_register(const MachineClass *mc);
+/* ms's -uuid in its text form (all zero without a machine). */
+#define MACHINE_UUID_TEXT_LEN 37
+void machine_uuid_format(const MachineState *ms, char text[MACHINE_UUID_TEXT_LEN]);
 const MachineClass *machine_class_find(const char *arch, const char *name);
 void machine_class_list(FILE *f, const char *arch);
 

@@ -33,6 +33,7 @@ typedef struct VlConfig {
     const char *accel;             /* -accel NAME ("tcg" if not given) */
     char *accel_opts;              /* the ",k=v" part of -accel ("" if none) */
     const char *name;              /* -name */
+    uint8_t uuid[16];              /* -uuid (all zero if not given, as in QEMU) */
     GPtrArray *devices;            /* -device strings */
     GPtrArray *netdevs;            /* -netdev option strings */
     GPtrArray *nics;               /* -nic option strings */
@@ -52,6 +53,8 @@ typedef struct VlConfig {
  * opened, so tests may call it freely. False + errp on a bad option or value. */
 bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp);
 void vl_config_free(VlConfig *cfg);
+/* Parse a -uuid value into its 16 bytes (in the order of the text). */
+bool vl_parse_uuid(const char *arg, uint8_t uuid[16], GError **errp);
 /* Parse a -m value ("256" = MiB, "1G", "512M", "size=2G"). */
 bool vl_parse_ram_size(const char *arg, uint64_t *bytes, GError **errp);
 

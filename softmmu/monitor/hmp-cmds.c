@@ -594,6 +594,15 @@ static bool hmp_info_tlb(FILE *out)
     return true;
 }
 
+/* As QEMU prints it: the text form alone. */
+static void hmp_info_uuid(FILE *out)
+{
+    char text[MACHINE_UUID_TEXT_LEN];
+
+    machine_uuid_format(current_machine, text);
+    fprintf(out, "%s\n", text);
+}
+
 static const struct {
     const char *name, *help;
 } hmp_info_items[] = {
@@ -609,6 +618,7 @@ static const struct {
     { "snapshots", "show the currently saved VM snapshots" },
     { "status", "show the current VM status (running|paused)" },
     { "tlb", "show virtual to physical memory mappings" },
+    { "uuid", "show the current VM UUID" },
     { "version", "show the version of mimic" },
 };
 
@@ -628,6 +638,8 @@ static bool hmp_info(FILE *out, int argc, char **argv)
     }
     if (!strcmp(what, "status")) {
         hmp_info_status(out);
+    } else if (!strcmp(what, "uuid")) {
+        hmp_info_uuid(out);
     } else if (!strcmp(what, "version")) {
         fprintf(out, "%s\n", vl_version_string());
     } else if (!strcmp(what, "registers")) {

@@ -27,6 +27,7 @@
 #include "qemu/timer.h"
 #include "sysemu/runstate.h"
 #include "sysemu/vl.h"
+#include "hw/boards.h"
 #include "monitor-internal.h"
 
 #define QMP_POLL_NS (10 * 1000 * 1000)
@@ -429,7 +430,7 @@ static const char *const qmp_command_names[] = {
     "qmp_capabilities", "query-status", "stop", "cont", "system_reset",
     "system_powerdown", "quit", "query-cpus-fast", "human-monitor-command",
     "snapshot-save", "snapshot-load", "snapshot-delete", "query-jobs", "job-dismiss",
-    "query-commands", "query-version", "migrate",
+    "query-commands", "query-version", "migrate", "query-uuid",
 };
 
 static void qmp_start_job(QmpMonitor *qm, JsonNode *id, const char *type,
@@ -606,6 +607,16 @@ static void qmp_dispatch(QmpMonitor *qm, const char *cmd, JsonObject *args, Json
             json_builder_end_object(b);
         }
         json_builder_end_array(b);
+        qmp_send_return(qm, id, json_builder_get_root(b));
+    } else if (!strcmp(cmd, "query-uuid")) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        char text[MACHINE_UUID_TEXT_LEN];
+
+        machine_uuid_format(current_machine, text);
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "UUID");
+        json_builder_add_string_value(b, text);
+        json_builder_end_object(b);
         qmp_send_return(qm, id, json_builder_get_root(b));
     } else if (!strcmp(cmd, "query-version")) {
         g_autoptr(JsonParser) p = json_parser_new();

@@ -201,6 +201,8 @@ while [ \$i -lt $SYS_FORK_N ]; do
     i=\$((i + 1))
 done
 echo "MIMIC-CHECK forkexec \$n"
+# The system UUID the firmware tables give (the PC's SMBIOS; none on Malta).
+echo "MIMIC-CHECK dmi-uuid \$(cat /sys/class/dmi/id/product_uuid 2>/dev/null || echo none)"
 echo "MIMIC-CHECK done ok"
 EOF_GUEST
     chmod +x "$1"

@@ -26,8 +26,11 @@ sys_write_guest_test "$work/test.sh"
 initrd=$(scripts/make-initramfs.sh --arch i386 --busybox "$GUEST_BUSYBOX" \
     --test "$work/test.sh" "${SYS_GUEST_INITRAMFS_ARGS[@]}") || sys_fail "could not build the initramfs"
 
+# -uuid reaches the guest through the SMBIOS tables (mimic's own for a
+# firmware-less boot; SeaBIOS's under QEMU).
+uuid=5f3c2a10-77e4-4b1d-9a0c-1234567890ab
 sys_boot "$log" "$SYSTEM_TEST_TIMEOUT" -- -m 256 -kernel "$GUEST_KERNEL" \
-    -initrd "$initrd" -append "console=ttyS0" -nographic
+    -initrd "$initrd" -append "console=ttyS0" -nographic -uuid "$uuid"
 rc=$?
 sys_publish_log "$log" "$name"
 log="$sys_logdir/$name.log"
@@ -35,6 +38,9 @@ log="$sys_logdir/$name.log"
 SYS_ERRORS=()
 [ "$rc" = 0 ] || SYS_ERRORS+=("emulator: $(sys_describe_status "$rc") after ${SYS_BOOT_SECS}s, wanted exit status 0 after poweroff$(sys_hang_hint "$log")")
 sys_check_guest_log "$log" "$GUEST_KVER" i686
+got=$(sys_guest_value "$log" dmi-uuid)
+[ "$got" = "$uuid" ] || SYS_ERRORS+=("/sys/class/dmi/id/product_uuid: got '$got', wanted '$uuid' (-uuid)")
+grep -aq "DMI: .*Standard PC" "$log" || SYS_ERRORS+=("no 'DMI: ... Standard PC' line in the kernel log (SMBIOS tables)")
 if [ ${#SYS_ERRORS[@]} -gt 0 ]; then
     printf '  %s\n' "${SYS_ERRORS[@]}" >&2
     sys_fail "$name: ${#SYS_ERRORS[@]} check(s) failed; full console log in $log"

@@ -39,6 +39,7 @@ errors = []
 p = subprocess.Popen([emu, '-M', 'malta', '-m', '128', '-kernel', kernel,
                       '-initrd', initrd, '-append', 'console=ttyS0',
                       '-display', 'none', '-serial', 'file:' + log,
+                      '-uuid', 'c0ffee00-1234-5678-9abc-def012345678',
                       '-qmp', 'unix:%s,server,nowait' % sock],
                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -83,6 +84,10 @@ for how, run in (('QMP system_reset', lambda: cmd('system_reset')),
                                              'reason': 'host-qmp-system-reset'}:
         errors.append('%s: RESET events %s, wanted exactly one host reset' %
                       (how, [m['data'] for m in events if m['event'] == 'RESET']))
+
+r = cmd('query-uuid')
+if r.get('return') != {'UUID': 'c0ffee00-1234-5678-9abc-def012345678'}:
+    errors.append('query-uuid: %s' % r)
 
 events.clear()
 cmd('quit')

@@ -44,6 +44,7 @@ def stop_all():
 
 p = subprocess.Popen([emu, '-M', 'malta', '-m', '64', '-kernel', kernel, '-S',
                       '-display', 'none', '-serial', 'null',
+                      '-uuid', '0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9',
                       '-monitor', 'tcp:127.0.0.1:%d,server,nowait' % port],
                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 procs.append(p)
@@ -101,6 +102,7 @@ check('ctrl-w', b'info status nosuch\x17\r', 'VM status: paused (prelaunch)\r\n'
 check('ctrl-a ctrl-k', b'info status\x01\x0bnosuch\x01\x0binfo status\r',
       'VM status: paused (prelaunch)\r\n')
 check('unknown command', b'nosuch\r', "unknown command: 'nosuch'\r\n")
+check('info uuid', b'info uuid\r', '0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9\r\n')
 check('cont', b'cont\r', '')
 check('status after cont', b'info status\r', 'VM status: running\r\n')
 s.sendall(b'quit\r')

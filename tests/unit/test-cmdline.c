@@ -325,3 +325,25 @@ Test(cmdline, rtc_options)
         vl_config_free(&cfg);
     }
 }
+
+Test(cmdline, uuid)
+{
+    static const uint8_t want[16] = { 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0,
+                                      0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88 };
+    static const uint8_t zero[16];
+    VlConfig cfg;
+    GError *err = NULL;
+
+    cr_assert(parse(&cfg, &err, NULL));
+    cr_assert_arr_eq(cfg.uuid, zero, 16, "all zero without -uuid, as in QEMU");
+    vl_config_free(&cfg);
+    cr_assert(parse(&cfg, &err, "-uuid", "12345678-9ABC-def0-1122-334455667788", NULL),
+              "%s", err ? err->message : "");
+    cr_assert_arr_eq(cfg.uuid, want, 16);
+    vl_config_free(&cfg);
+    expect_error("not a UUID", "-uuid", "12345678-9abc-def0-1122-33445566778", NULL);
+    expect_error("not a UUID", "-uuid", "12345678-9abc-def0-1122-3344556677889", NULL);
+    expect_error("not a UUID", "-uuid", "12345678x9abc-def0-1122-334455667788", NULL);
+    expect_error("not a UUID", "-uuid", "1234567g-9abc-def0-1122-334455667788", NULL);
+    expect_error("not a UUID", "-uuid", "", NULL);
+}

@@ -105,6 +105,31 @@ typedef struct PCAcpiConfig {
  * PIIX3's PIRQ links, \_S5) and FACS, as the firmware of a PC would leave them. */
 bool pc_acpi_build(const PCAcpiConfig *cfg, GError **errp);
 
+/* SMBIOS for firmware-less boots (smbios.c): entry point and structures in
+ * this many bytes of the BIOS area. */
+#define PC_SMBIOS_AREA_SIZE 0x1000
+
+typedef struct PCSmbiosConfig {
+    hwaddr rom_addr;            /* the entry point in the BIOS ROM here ... */
+    hwaddr low_addr;            /* ... seen by the OS here (0xf0000-0xfffff) */
+    uint16_t bios_segment;      /* real-mode segment of the BIOS area's start */
+    const char *bios_version;
+    const char *product;        /* system product name */
+    const char *machine_version;
+    uint8_t uuid[16];           /* -uuid, in the order of its text form */
+    int nr_cpus;
+    uint32_t cpuid_eax, cpuid_edx;   /* CPUID leaf 1: the processor ID */
+    const char *cpu_vendor, *cpu_version;
+    uint64_t ram_below_4g, ram_above_4g;
+} PCSmbiosConfig;
+
+/* The structure table alone (count and largest structure for the entry point);
+ * the caller frees it. */
+GByteArray *pc_smbios_tables(const PCSmbiosConfig *cfg, uint16_t *count,
+                             uint16_t *max_size);
+/* Entry point and structure table into the BIOS ROM. */
+bool pc_smbios_build(const PCSmbiosConfig *cfg, GError **errp);
+
 /* Where the loaders put their data in low memory. */
 #define LINUX_BOOT_GDT_ADDR     0x5000
 #define LINUX_BOOT_PARAMS_ADDR  0x7000
