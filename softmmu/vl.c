@@ -20,6 +20,7 @@
 #include "monitor/monitor.h"
 #include "net/net.h"
 #include "exec/exec-all.h"
+#include "sysemu/rng.h"
 #include "internal.h"
 
 #define MIMIC_VERSION "0.1.0"
@@ -44,7 +45,7 @@ typedef enum VlOpt {
     OPT_NAME, OPT_VERSION, OPT_HELP, OPT_DEVICE, OPT_DRIVE, OPT_HDA, OPT_HDB, OPT_HDC,
     OPT_HDD, OPT_CDROM, OPT_SNAPSHOT, OPT_NETDEV, OPT_NIC,
     OPT_LOADVM, OPT_SNAPSHOT_STORE, OPT_QMP, OPT_INCOMING, OPT_RTC,
-    OPT_NO_SHUTDOWN, OPT_UUID,
+    OPT_NO_SHUTDOWN, OPT_UUID, OPT_OBJECT,
 } VlOpt;
 
 typedef struct VlOptDesc {
@@ -85,6 +86,8 @@ static const VlOptDesc vl_options[] = {
     { "display", OPT_DISPLAY, true, "none", "display back end (only none)" },
     { "vga", OPT_VGA, true, "none", "video card (only none)" },
     { "name", OPT_NAME, true, "NAME", "name of the guest" },
+    { "object", OPT_OBJECT, true, "rng-random,id=ID[,filename=FILE]|rng-builtin,id=ID",
+      "create an entropy source for virtio-rng-pci (rng=ID)" },
     { "uuid", OPT_UUID, true, "UUID", "the system UUID (the PC's SMBIOS and fw_cfg)" },
     { "version", OPT_VERSION, false, NULL, "print the version and exit" },
     { "h", OPT_HELP, false, NULL, "print this help and exit" },
@@ -532,6 +535,7 @@ bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp)
     cfg->chardevs = g_ptr_array_new();
     cfg->devices = g_ptr_array_new_with_free_func(g_free);
     cfg->netdevs = g_ptr_array_new();
+    cfg->objects = g_ptr_array_new();
     cfg->nics = g_ptr_array_new();
 
     for (int i = 1; i < argc; i++) {
@@ -673,6 +677,9 @@ bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp)
         case OPT_NAME:
             cfg->name = g_str_has_prefix(arg, "guest=") ? arg + 6 : arg;
             break;
+        case OPT_OBJECT:
+            g_ptr_array_add(cfg->objects, (gpointer)arg);
+            break;
         case OPT_UUID:
             if (!vl_parse_uuid(arg, cfg->uuid, errp)) {
                 return false;
@@ -761,6 +768,9 @@ void vl_config_free(VlConfig *cfg)
     }
     if (cfg->devices) {
         g_ptr_array_free(cfg->devices, true);
+    }
+    if (cfg->objects) {
+        g_ptr_array_free(cfg->objects, true);
     }
     if (cfg->netdevs) {
         g_ptr_array_free(cfg->netdevs, true);
@@ -1066,6 +1076,12 @@ int vl_main(int argc, char **argv)
     vl_install_signals();
     if (!vl_setup_chardevs(&cfg, ms, &err)) {
         return vl_fail(err);
+    }
+    for (guint i = 0; i < cfg.objects->len; i++) {
+        if (!rng_object_add(g_ptr_array_index(cfg.objects, i), &err)) {
+            chardev_restore_terminal();
+            return vl_fail(err);
+        }
     }
     for (guint i = 0; i < cfg.netdevs->len; i++) {
         if (!net_netdev_add(g_ptr_array_index(cfg.netdevs, i), &err)) {

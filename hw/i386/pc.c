@@ -453,8 +453,8 @@ static bool pc_create_user_devices(MachineState *ms, GError **errp)
         const char *id = NULL;
         DeviceState *dev;
 
-        if (pci_nic_find_model(parts[0])) {
-            continue;                  /* PCI NICs: pc_nic_init places them */
+        if (pci_user_class_find(parts[0])) {
+            continue;                  /* PCI cards: pc_nic_init places them */
         }
         if (!dc || !dc->user_creatable) {
             error_setg(errp, "-device %s: not a device this board can add", parts[0]);
@@ -507,7 +507,7 @@ static bool pc_nic_init(MachineState *ms, PCIBus *bus, GError **errp)
             return false;
         }
     }
-    return pci_nic_create_user_devices(bus, ms->device_opts, nic_slots, nslots, errp);
+    return pci_create_user_devices(bus, ms->device_opts, nic_slots, nslots, errp);
 }
 
 static bool pc_init(MachineState *ms, GError **errp)

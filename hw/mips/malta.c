@@ -78,7 +78,7 @@ static bool malta_nic_init(MachineState *ms, PCIBus *bus, GError **errp)
             return false;
         }
     }
-    return pci_nic_create_user_devices(bus, ms->device_opts, nic_slots, 5, errp);
+    return pci_create_user_devices(bus, ms->device_opts, nic_slots, 5, errp);
 }
 
 static int malta_iack(void *opaque)

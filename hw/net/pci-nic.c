@@ -14,6 +14,7 @@ void pci_nic_register_model(const PCIDeviceClass *pc)
 {
     assert(pci_nic_nb_models < PCI_NIC_MAX_MODELS);
     pci_nic_models[pci_nic_nb_models++] = pc;
+    pci_user_class_register(pc);    /* -device MODEL */
 }
 
 const PCIDeviceClass *pci_nic_find_model(const char *name)
@@ -59,16 +60,6 @@ NetClientState *pci_nic_attach(PCIDevice *d, const char *model, const NetClientI
     return nc;
 }
 
-static int pci_nic_free_devfn(PCIBus *bus, const int *slots, int nslots)
-{
-    for (int i = 0; i < nslots; i++) {
-        if (!pci_bus_has_device(bus, PCI_DEVFN(slots[i], 0))) {
-            return PCI_DEVFN(slots[i], 0);
-        }
-    }
-    return -1;
-}
-
 static void pci_nic_list_models(GString *out)
 {
     for (int i = 0; i < pci_nic_nb_models; i++) {
@@ -93,7 +84,7 @@ PCIDevice *pci_nic_create(PCIBus *bus, const int *slots, int nslots, NICInfo *ni
         g_string_free(known, true);
         return NULL;
     }
-    devfn = pci_nic_free_devfn(bus, slots, nslots);
+    devfn = pci_free_devfn(bus, slots, nslots);
     if (devfn < 0) {
         error_setg(errp, "no free PCI slot for NIC model %s", model);
         return NULL;
@@ -111,57 +102,4 @@ PCIDevice *pci_nic_create(PCIBus *bus, const int *slots, int nslots, NICInfo *ni
     }
     ni->used = true;
     return d;
-}
-
-bool pci_nic_create_user_devices(PCIBus *bus, GPtrArray *device_opts, const int *slots,
-                                 int nslots, GError **errp)
-{
-    for (guint i = 0; device_opts && i < device_opts->len; i++) {
-        g_auto(GStrv) parts = g_strsplit(g_ptr_array_index(device_opts, i), ",", -1);
-        const PCIDeviceClass *pc = parts[0] ? pci_nic_find_model(parts[0]) : NULL;
-        const char *id = NULL;
-        PCIDevice *d;
-        int devfn;
-
-        if (!pc) {
-            continue;
-        }
-        for (int k = 1; parts[k]; k++) {
-            if (g_str_has_prefix(parts[k], "id=")) {
-                id = parts[k] + 3;
-            }
-        }
-        devfn = pci_nic_free_devfn(bus, slots, nslots);
-        if (devfn < 0) {
-            error_setg(errp, "-device %s: no free PCI slot", parts[0]);
-            return false;
-        }
-        d = pci_new(bus, devfn, pc, id, errp);
-        if (!d) {
-            return false;
-        }
-        for (int k = 1; parts[k]; k++) {
-            char *eq = strchr(parts[k], '=');
-
-            if (!parts[k][0] || g_str_has_prefix(parts[k], "id=")) {
-                continue;
-            }
-            if (!eq) {
-                error_setg(errp, "-device %s: '%s' is not prop=value", parts[0], parts[k]);
-                return false;
-            }
-            *eq = 0;
-            if (strcmp(parts[k], "backend") == 0) {
-                error_setg(errp, "-device %s: unknown property 'backend'", parts[0]);
-                return false;
-            }
-            if (!qdev_prop_parse(DEVICE(d), parts[k], eq + 1, errp)) {
-                return false;
-            }
-        }
-        if (!qdev_realize(DEVICE(d), errp)) {
-            return false;
-        }
-    }
-    return true;
 }

@@ -494,3 +494,90 @@ void pci_info(FILE *f, PCIBus *bus)
         fprintf(f, "      id \"%s\"\n", d->qdev.id ? d->qdev.id : "");
     }
 }
+
+/* ---- -device for PCI cards ---- */
+
+#define PCI_USER_MAX_CLASSES 16
+
+static const PCIDeviceClass *pci_user_classes[PCI_USER_MAX_CLASSES];
+static int pci_user_nb_classes;
+
+void pci_user_class_register(const PCIDeviceClass *pc)
+{
+    assert(pci_user_nb_classes < PCI_USER_MAX_CLASSES);
+    pci_user_classes[pci_user_nb_classes++] = pc;
+}
+
+const PCIDeviceClass *pci_user_class_find(const char *name)
+{
+    for (int i = 0; i < pci_user_nb_classes; i++) {
+        if (strcmp(pci_user_classes[i]->parent.name, name) == 0) {
+            return pci_user_classes[i];
+        }
+    }
+    return NULL;
+}
+
+int pci_free_devfn(PCIBus *bus, const int *slots, int nslots)
+{
+    for (int i = 0; i < nslots; i++) {
+        if (!pci_bus_has_device(bus, PCI_DEVFN(slots[i], 0))) {
+            return PCI_DEVFN(slots[i], 0);
+        }
+    }
+    return -1;
+}
+
+bool pci_create_user_devices(PCIBus *bus, GPtrArray *device_opts, const int *slots,
+                             int nslots, GError **errp)
+{
+    for (guint i = 0; device_opts && i < device_opts->len; i++) {
+        g_auto(GStrv) parts = g_strsplit(g_ptr_array_index(device_opts, i), ",", -1);
+        const PCIDeviceClass *pc = parts[0] ? pci_user_class_find(parts[0]) : NULL;
+        const char *id = NULL;
+        PCIDevice *d;
+        int devfn;
+
+        if (!pc) {
+            continue;
+        }
+        for (int k = 1; parts[k]; k++) {
+            if (g_str_has_prefix(parts[k], "id=")) {
+                id = parts[k] + 3;
+            }
+        }
+        devfn = pci_free_devfn(bus, slots, nslots);
+        if (devfn < 0) {
+            error_setg(errp, "-device %s: no free PCI slot", parts[0]);
+            return false;
+        }
+        d = pci_new(bus, devfn, pc, id, errp);
+        if (!d) {
+            return false;
+        }
+        for (int k = 1; parts[k]; k++) {
+            char *eq = strchr(parts[k], '=');
+
+            if (!parts[k][0] || g_str_has_prefix(parts[k], "id=")) {
+                continue;
+            }
+            if (!eq) {
+                error_setg(errp, "-device %s: '%s' is not prop=value", parts[0], parts[k]);
+                return false;
+            }
+            *eq = 0;
+            /* The NICs' back-end pointer is for boards, not the command line. */
+            if (strcmp(parts[k], "backend") == 0) {
+                error_setg(errp, "-device %s: unknown property 'backend'", parts[0]);
+                return false;
+            }
+            if (!qdev_prop_parse(DEVICE(d), parts[k], eq + 1, errp)) {
+                return false;
+            }
+        }
+        if (!qdev_realize(DEVICE(d), errp)) {
+            return false;
+        }
+    }
+    return true;
+}

@@ -345,11 +345,16 @@ void virtio_pci_realize(VirtIOPCIProxy *p, const VirtIOPCIOps *ops, const char *
                           VIRTIO_PCI_MODERN_SIZE);
     pci_register_bar(d, VIRTIO_PCI_MODERN_BAR, PCI_BASE_ADDRESS_SPACE_MEMORY,
                      VIRTIO_PCI_MODERN_SIZE, &p->modern_bar);
-    /* Capabilities: common, ISR, device, notify (types 1, 3, 4, 2). */
+    /* Capabilities: common, ISR, device, notify (types 1, 3, 4, 2). A device
+     * without configuration space (virtio-rng) has no device capability: one of
+     * length 0 makes Linux's modern probe fail ("bad capability len 0"). */
     d->config[PCI_CAPABILITY_LIST] = 0x40;
     virtio_pci_add_cap(d, 0x40, 0x50, 1, VIRTIO_PCI_COMMON_OFF, 0x38, 16);
-    virtio_pci_add_cap(d, 0x50, 0x60, 3, VIRTIO_PCI_ISR_OFF, 1, 16);
-    virtio_pci_add_cap(d, 0x60, 0x70, 4, VIRTIO_PCI_DEVICE_OFF, ops->config_size, 16);
+    virtio_pci_add_cap(d, 0x50, ops->config_size ? 0x60 : 0x70, 3, VIRTIO_PCI_ISR_OFF,
+                       1, 16);
+    if (ops->config_size) {
+        virtio_pci_add_cap(d, 0x60, 0x70, 4, VIRTIO_PCI_DEVICE_OFF, ops->config_size, 16);
+    }
     virtio_pci_add_cap(d, 0x70, 0x00, 2, VIRTIO_PCI_NOTIFY_OFF,
                        VIRTIO_PCI_MAX_QUEUES * VIRTIO_PCI_NOTIFY_MULT, 20);
     virtio_pci_reset(p);

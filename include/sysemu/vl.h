@@ -36,6 +36,7 @@ typedef struct VlConfig {
     uint8_t uuid[16];              /* -uuid (all zero if not given, as in QEMU) */
     GPtrArray *devices;            /* -device strings */
     GPtrArray *netdevs;            /* -netdev option strings */
+    GPtrArray *objects;            /* -object option strings */
     GPtrArray *nics;               /* -nic option strings */
     /* -rtc: the start time (VL_RTC_UTC, VL_RTC_LOCALTIME or VL_RTC_DATE at
      * rtc_date, seconds since 1970 UTC) and whether it follows the host's clock

@@ -889,7 +889,7 @@ Test(e1000, boards_create_it_from_the_command_line)
     cr_assert_not_null(be);
     cr_assert_eq(pci_nic_find_model("e1000"), &e1000_pci_class);
     g_ptr_array_add(opts, g_strdup("e1000,netdev=n1,mac=52:54:00:00:00:07,id=nic1"));
-    cr_assert(pci_nic_create_user_devices(bus, opts, slots, 2, &err), "%s",
+    cr_assert(pci_create_user_devices(bus, opts, slots, 2, &err), "%s",
               err ? err->message : "");
     cr_assert(pci_bus_has_device(bus, PCI_DEVFN(8, 0)));
     cr_assert_eq(net_client_find("nic1")->peer, be);

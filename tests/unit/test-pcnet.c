@@ -570,22 +570,22 @@ Test(pcnet, boards_create_nics_from_the_command_line)
     cr_assert_not_null(be);
     g_ptr_array_add(opts, g_strdup("pcnet,netdev=n1,mac=52:54:00:00:00:07,id=nic1"));
     g_ptr_array_add(opts, g_strdup("isa-serial,id=s9"));      /* not a NIC: left alone */
-    cr_assert(pci_nic_create_user_devices(bus, opts, slots, 3, &err), "%s",
+    cr_assert(pci_create_user_devices(bus, opts, slots, 3, &err), "%s",
               err ? err->message : "");
     cr_assert(pci_bus_has_device(bus, PCI_DEVFN(18, 0)), "slot 11 was taken, so 18");
     cr_assert_eq(net_client_find("nic1")->peer, be);
     cr_assert_eq(pci_bus_config_read(bus, PCI_DEVFN(18, 0), PCI_VENDOR_ID, 2), 0x1022);
     g_ptr_array_set_size(opts, 0);
     g_ptr_array_add(opts, g_strdup("pcnet,netdev=n1"));
-    cr_assert_not(pci_nic_create_user_devices(bus, opts, slots, 3, &err), "n1 in use");
+    cr_assert_not(pci_create_user_devices(bus, opts, slots, 3, &err), "n1 in use");
     g_clear_error(&err);
     g_ptr_array_set_size(opts, 0);
     g_ptr_array_add(opts, g_strdup("pcnet,backend=x"));
-    cr_assert_not(pci_nic_create_user_devices(bus, opts, slots, 3, &err));
+    cr_assert_not(pci_create_user_devices(bus, opts, slots, 3, &err));
     g_clear_error(&err);
     g_ptr_array_set_size(opts, 0);
     g_ptr_array_add(opts, g_strdup("pcnet,mac=nonsense"));
-    cr_assert_not(pci_nic_create_user_devices(bus, opts, slots, 3, &err));
+    cr_assert_not(pci_create_user_devices(bus, opts, slots, 3, &err));
     g_clear_error(&err);
     cr_assert_null(pci_nic_create(bus, slots, 3, &ni, "pcnet", &err), "unknown model");
     cr_assert_not_null(strstr(err->message, "pcnet"));

@@ -637,7 +637,7 @@ Test(virtio_net, created_from_the_command_line)
 
     cr_assert_not_null(be);
     g_ptr_array_add(opts, (char *)"virtio-net-pci,netdev=n1,mac=52:54:00:aa:bb:cc,id=vn1");
-    cr_assert(pci_nic_create_user_devices(bus, opts, (const int[]){ 5 }, 1, &err),
+    cr_assert(pci_create_user_devices(bus, opts, (const int[]){ 5 }, 1, &err),
               "%s", err ? err->message : "");
     d2 = (VirtIONet *)bus->devices[PCI_DEVFN(5, 0)];
     cr_assert_not_null(d2);
@@ -647,7 +647,7 @@ Test(virtio_net, created_from_the_command_line)
 
     g_ptr_array_set_size(opts, 0);
     g_ptr_array_add(opts, (char *)"virtio-net-pci,netdev=nosuch");
-    cr_assert_not(pci_nic_create_user_devices(bus, opts, (const int[]){ 6 }, 1, &err));
+    cr_assert_not(pci_create_user_devices(bus, opts, (const int[]){ 6 }, 1, &err));
     g_ptr_array_free(opts, true);
 }
 

@@ -14,6 +14,7 @@
 
 #define PCI_CLASS_NETWORK_ETHERNET 0x0200
 
+/* Also makes the model a -device card (pci_user_class_register). */
 void pci_nic_register_model(const PCIDeviceClass *pc);
 const PCIDeviceClass *pci_nic_find_model(const char *name);
 
@@ -23,10 +24,6 @@ const PCIDeviceClass *pci_nic_find_model(const char *name);
 PCIDevice *pci_nic_create(PCIBus *bus, const int *slots, int nslots, NICInfo *ni,
                           const char *default_model, GError **errp);
 
-/* -device DRIVER,... entries whose driver is a registered NIC model: create each at
- * the first free slot in slots[]. Other entries are left alone. */
-bool pci_nic_create_user_devices(PCIBus *bus, GPtrArray *device_opts, const int *slots,
-                                 int nslots, GError **errp);
 
 /* A NIC model's realize: the common part of the three properties above. Checks the
  * card sits on a PCI bus, parses mac_str into mac (52:54:00:12:34:56 when NULL),

@@ -184,6 +184,21 @@ void pci_update_mappings(PCIDevice *d);
 /* vmstate for the PCIDevice part (embed with VMSTATE_STRUCT). */
 extern const struct VMStateDescription vmstate_pci_device;
 
+/*
+ * PCI cards a user adds with -device NAME (NICs, virtio-rng-pci): each class
+ * registers here from its constructor; boards place the -device entries naming
+ * one at the first free slot among theirs.
+ */
+void pci_user_class_register(const PCIDeviceClass *pc);
+const PCIDeviceClass *pci_user_class_find(const char *name);
+/* -device entries whose driver is a registered PCI card: create and realize each
+ * (with its prop=value list) at function 0 of the first free slot in slots[]
+ * (the board's order of preference). Other entries are left alone. */
+bool pci_create_user_devices(PCIBus *bus, GPtrArray *device_opts, const int *slots,
+                             int nslots, GError **errp);
+/* Function 0 of the first slot in slots[] with nothing in it, or -1. */
+int pci_free_devfn(PCIBus *bus, const int *slots, int nslots);
+
 /* info pci */
 void pci_info(FILE *f, PCIBus *bus);
 /* The bus that `info pci` shows (the board's root bus). */
