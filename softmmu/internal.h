@@ -21,6 +21,12 @@ void runstate_set_no_shutdown(bool no_shutdown);
 
 /* main-loop.c */
 void main_loop_init(void);
+/* os-posix.c: -daemonize (start: fork, the parent waits; ready: detach and tell
+ * it), -pidfile, -overcommit mem-lock=on. */
+bool os_daemonize_start(GError **errp);
+void os_daemonize_ready(void);
+bool os_pidfile_write(const char *path, GError **errp);
+bool os_mlock_all(GError **errp);
 
 /* cpus.c: kick the vCPU that is running now, if any (async-signal-safe). */
 void cpus_kick_running(void);

@@ -45,7 +45,8 @@ typedef enum VlOpt {
     OPT_NAME, OPT_VERSION, OPT_HELP, OPT_DEVICE, OPT_DRIVE, OPT_HDA, OPT_HDB, OPT_HDC,
     OPT_HDD, OPT_CDROM, OPT_SNAPSHOT, OPT_NETDEV, OPT_NIC,
     OPT_LOADVM, OPT_SNAPSHOT_STORE, OPT_QMP, OPT_INCOMING, OPT_RTC,
-    OPT_NO_SHUTDOWN, OPT_UUID, OPT_OBJECT,
+    OPT_NO_SHUTDOWN, OPT_UUID, OPT_OBJECT, OPT_PIDFILE, OPT_DAEMONIZE, OPT_NO_USER_CONFIG,
+    OPT_MSG, OPT_L, OPT_PARALLEL, OPT_OVERCOMMIT,
 } VlOpt;
 
 typedef struct VlOptDesc {
@@ -88,6 +89,18 @@ static const VlOptDesc vl_options[] = {
     { "name", OPT_NAME, true, "NAME", "name of the guest" },
     { "object", OPT_OBJECT, true, "rng-random,id=ID[,filename=FILE]|rng-builtin,id=ID",
       "create an entropy source for virtio-rng-pci (rng=ID)" },
+    { "pidfile", OPT_PIDFILE, true, "FILE", "write the process id to FILE (removed at exit)" },
+    { "daemonize", OPT_DAEMONIZE, false, NULL,
+      "detach from the terminal once initialised (the command returns then)" },
+    { "no-user-config", OPT_NO_USER_CONFIG, false, NULL,
+      "load no user configuration files (mimic reads none)" },
+    { "nodefconfig", OPT_NO_USER_CONFIG, false, NULL, "same as -no-user-config" },
+    { "msg", OPT_MSG, true, "timestamp=on|off[,guest-name=on|off]",
+      "prefix error messages with the time and/or the -name" },
+    { "L", OPT_L, true, "DIR", "look for -bios files in DIR too" },
+    { "parallel", OPT_PARALLEL, true, "none", "parallel port (the boards have none)" },
+    { "overcommit", OPT_OVERCOMMIT, true, "mem-lock=on|off[,cpu-pm=off]",
+      "lock all of mimic's memory (guest RAM included) in host RAM" },
     { "uuid", OPT_UUID, true, "UUID", "the system UUID (the PC's SMBIOS and fw_cfg)" },
     { "version", OPT_VERSION, false, NULL, "print the version and exit" },
     { "h", OPT_HELP, false, NULL, "print this help and exit" },
@@ -436,6 +449,63 @@ static void vl_split_first(const char *arg, char **first, char **rest)
     }
 }
 
+/* Parse "k=on|off,..." with the keys in names[] into flags[]; false + errp. */
+static bool vl_parse_onoff_list(const char *opt, const char *arg, const char *const *names,
+                                bool **flags, GError **errp)
+{
+    g_auto(GStrv) parts = g_strsplit(arg, ",", -1);
+
+    for (int i = 0; parts[i]; i++) {
+        char *eq = strchr(parts[i], '=');
+        int k;
+
+        if (!parts[i][0]) {
+            continue;
+        }
+        for (k = 0; names[k]; k++) {
+            if (eq && (size_t)(eq - parts[i]) == strlen(names[k]) &&
+                !strncmp(parts[i], names[k], eq - parts[i])) {
+                break;
+            }
+        }
+        if (!names[k]) {
+            error_setg(errp, "-%s: unknown option '%s'", opt, parts[i]);
+            return false;
+        }
+        if (!qdev_parse_bool(eq + 1, flags[k])) {
+            error_setg(errp, "-%s: %s takes on or off, not '%s'", opt, names[k], eq + 1);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool vl_parse_msg(VlConfig *cfg, const char *arg, GError **errp)
+{
+    static const char *const names[] = { "timestamp", "guest-name", NULL };
+    bool *flags[] = { &cfg->msg_timestamp, &cfg->msg_guest_name };
+
+    return vl_parse_onoff_list("msg", arg, names, flags, errp);
+}
+
+static bool vl_parse_overcommit(VlConfig *cfg, const char *arg, GError **errp)
+{
+    static const char *const names[] = { "mem-lock", "cpu-pm", NULL };
+    bool cpu_pm = false;
+    bool *flags[] = { &cfg->mem_lock, &cpu_pm };
+
+    if (!vl_parse_onoff_list("overcommit", arg, names, flags, errp)) {
+        return false;
+    }
+    if (cpu_pm) {
+        /* QEMU passes HLT/MWAIT to the host CPU under KVM (disable-exits). */
+        error_setg(errp, "-overcommit cpu-pm=on: not supported (mimic's vCPUs always "
+                   "exit on HLT)");
+        return false;
+    }
+    return true;
+}
+
 /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (RFC 4122's text form) into its 16 bytes,
  * in the text's order. */
 bool vl_parse_uuid(const char *arg, uint8_t uuid[16], GError **errp)
@@ -536,6 +606,7 @@ bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp)
     cfg->devices = g_ptr_array_new_with_free_func(g_free);
     cfg->netdevs = g_ptr_array_new();
     cfg->objects = g_ptr_array_new();
+    cfg->bios_dirs = g_ptr_array_new();
     cfg->nics = g_ptr_array_new();
 
     for (int i = 1; i < argc; i++) {
@@ -677,6 +748,34 @@ bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp)
         case OPT_NAME:
             cfg->name = g_str_has_prefix(arg, "guest=") ? arg + 6 : arg;
             break;
+        case OPT_PIDFILE:
+            cfg->pidfile = arg;
+            break;
+        case OPT_DAEMONIZE:
+            cfg->daemonize = true;
+            break;
+        case OPT_NO_USER_CONFIG:
+            break;          /* mimic never reads configuration files */
+        case OPT_MSG:
+            if (!vl_parse_msg(cfg, arg, errp)) {
+                return false;
+            }
+            break;
+        case OPT_L:
+            g_ptr_array_add(cfg->bios_dirs, (gpointer)arg);
+            break;
+        case OPT_PARALLEL:
+            if (strcmp(arg, "none") != 0) {
+                error_setg(errp, "-parallel %s: the boards have no parallel port (only "
+                           "-parallel none)", arg);
+                return false;
+            }
+            break;
+        case OPT_OVERCOMMIT:
+            if (!vl_parse_overcommit(cfg, arg, errp)) {
+                return false;
+            }
+            break;
         case OPT_OBJECT:
             g_ptr_array_add(cfg->objects, (gpointer)arg);
             break;
@@ -771,6 +870,9 @@ void vl_config_free(VlConfig *cfg)
     }
     if (cfg->objects) {
         g_ptr_array_free(cfg->objects, true);
+    }
+    if (cfg->bios_dirs) {
+        g_ptr_array_free(cfg->bios_dirs, true);
     }
     if (cfg->netdevs) {
         g_ptr_array_free(cfg->netdevs, true);
@@ -932,6 +1034,56 @@ static void vl_guard_std_fds(void)
     }
 }
 
+/* Would the configuration put a serial port or monitor on the terminal? */
+static const char *vl_stdio_user(const VlConfig *cfg)
+{
+    if (cfg->nographic) {
+        return "-nographic";
+    }
+    for (guint i = 0; i < cfg->serial->len; i++) {
+        const char *spec = g_ptr_array_index(cfg->serial, i);
+
+        if (!strcmp(spec, "stdio") || !strcmp(spec, "mon:stdio")) {
+            return "-serial stdio";
+        }
+    }
+    if (cfg->serial->len == 0 && !cfg->nodefaults && !cfg->display_none) {
+        return "the default serial port on stdio (add -display none)";
+    }
+    if (cfg->monitor && !strcmp(cfg->monitor, "stdio")) {
+        return "-monitor stdio";
+    }
+    if (cfg->qmp && !strcmp(cfg->qmp, "stdio")) {
+        return "-qmp stdio";
+    }
+    for (guint i = 0; i < cfg->chardevs->len; i++) {
+        if (g_str_has_prefix(g_ptr_array_index(cfg->chardevs, i), "stdio")) {
+            return "-chardev stdio";
+        }
+    }
+    return NULL;
+}
+
+/* -bios NAME: as given, else in the -L directories. */
+static const char *vl_find_bios(const VlConfig *cfg, char **found)
+{
+    *found = NULL;
+    if (!cfg->bios || g_path_is_absolute(cfg->bios) ||
+        g_file_test(cfg->bios, G_FILE_TEST_EXISTS)) {
+        return cfg->bios;
+    }
+    for (guint i = 0; i < cfg->bios_dirs->len; i++) {
+        char *p = g_build_filename(g_ptr_array_index(cfg->bios_dirs, i), cfg->bios, NULL);
+
+        if (g_file_test(p, G_FILE_TEST_EXISTS)) {
+            *found = p;
+            return p;
+        }
+        g_free(p);
+    }
+    return cfg->bios;
+}
+
 static int vl_fail(GError *err)
 {
     error_report_err(err);
@@ -945,6 +1097,7 @@ int vl_main(int argc, char **argv)
     const char *arch;
     MachineState *ms;
     GError *err = NULL;
+    g_autofree char *bios_path = NULL;
     VlConfig cfg;
     int status;
 
@@ -977,6 +1130,26 @@ int vl_main(int argc, char **argv)
     if (cfg.device_help) {
         qdev_class_list(stdout, true);
         return 0;
+    }
+    error_set_message_options(cfg.msg_timestamp, cfg.msg_guest_name ? cfg.name : NULL);
+    if (cfg.daemonize) {
+        const char *user = vl_stdio_user(&cfg);
+
+        if (user) {
+            error_report("-daemonize cannot be used with %s: the terminal goes away",
+                         user);
+            return 1;
+        }
+        /* From here on this is the child; the parent exits with its outcome. */
+        if (!os_daemonize_start(&err)) {
+            return vl_fail(err);
+        }
+    }
+    if (cfg.pidfile && !os_pidfile_write(cfg.pidfile, &err)) {
+        return vl_fail(err);
+    }
+    if (cfg.mem_lock && !os_mlock_all(&err)) {
+        return vl_fail(err);
     }
     if (cfg.log_file && !mimic_log_set_file(cfg.log_file, &err)) {
         return vl_fail(err);
@@ -1052,7 +1225,7 @@ int vl_main(int argc, char **argv)
     ms->kernel_filename = cfg.kernel;
     ms->initrd_filename = cfg.initrd;
     ms->kernel_cmdline = cfg.append;
-    ms->firmware = cfg.bios;
+    ms->firmware = vl_find_bios(&cfg, &bios_path);
     ms->no_reboot = cfg.no_reboot;
     memcpy(ms->uuid, cfg.uuid, sizeof(ms->uuid));
     ms->nodefaults = cfg.nodefaults;
@@ -1120,6 +1293,7 @@ int vl_main(int argc, char **argv)
     if (!cfg.start_paused) {
         vm_start();
     }
+    os_daemonize_ready();
     status = main_loop_run();
 
     if (mimic_log_enabled(LOG_JITSTATS) && current_accel &&

@@ -18,5 +18,8 @@ GQuark mimic_error_quark(void);
 /* Print "mimic: <message>" to stderr and free the error. */
 void error_report_err(GError *err);
 void error_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* -msg timestamp=on, guest-name=on: prefix each message with the UTC time
+ * (ISO 8601, microseconds) and the guest's -name (NULL: none). */
+void error_set_message_options(bool timestamp, const char *guest_name);
 
 #endif

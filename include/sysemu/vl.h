@@ -37,6 +37,11 @@ typedef struct VlConfig {
     GPtrArray *devices;            /* -device strings */
     GPtrArray *netdevs;            /* -netdev option strings */
     GPtrArray *objects;            /* -object option strings */
+    GPtrArray *bios_dirs;          /* -L directories, searched for -bios */
+    const char *pidfile;           /* -pidfile */
+    bool daemonize;                /* -daemonize */
+    bool mem_lock;                 /* -overcommit mem-lock=on */
+    bool msg_timestamp, msg_guest_name;   /* -msg */
     GPtrArray *nics;               /* -nic option strings */
     /* -rtc: the start time (VL_RTC_UTC, VL_RTC_LOCALTIME or VL_RTC_DATE at
      * rtc_date, seconds since 1970 UTC) and whether it follows the host's clock

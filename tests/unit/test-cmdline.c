@@ -347,3 +347,31 @@ Test(cmdline, uuid)
     expect_error("not a UUID", "-uuid", "1234567g-9abc-def0-1122-334455667788", NULL);
     expect_error("not a UUID", "-uuid", "", NULL);
 }
+
+Test(cmdline, process_options)
+{
+    VlConfig cfg;
+    GError *err = NULL;
+
+    cr_assert(parse(&cfg, &err, "-daemonize", "-pidfile", "/run/x.pid", "-no-user-config",
+                    "-nodefconfig", "-msg", "timestamp=on,guest-name=on", "-L", "/a",
+                    "-L", "/b", "-parallel", "none", "-overcommit", "mem-lock=on,cpu-pm=off",
+                    NULL), "%s", err ? err->message : "");
+    cr_assert(cfg.daemonize);
+    cr_assert_str_eq(cfg.pidfile, "/run/x.pid");
+    cr_assert(cfg.msg_timestamp);
+    cr_assert(cfg.msg_guest_name);
+    cr_assert_eq(cfg.bios_dirs->len, 2);
+    cr_assert_str_eq(g_ptr_array_index(cfg.bios_dirs, 1), "/b");
+    cr_assert(cfg.mem_lock);
+    vl_config_free(&cfg);
+    cr_assert(parse(&cfg, &err, "-msg", "timestamp=off", "-overcommit", "mem-lock=off", NULL));
+    cr_assert_not(cfg.msg_timestamp);
+    cr_assert_not(cfg.mem_lock);
+    vl_config_free(&cfg);
+    expect_error("unknown option 'color=on'", "-msg", "color=on", NULL);
+    expect_error("takes on or off", "-msg", "timestamp=maybe", NULL);
+    expect_error("unknown option 'timestamp'", "-msg", "timestamp", NULL);
+    expect_error("no parallel port", "-parallel", "/dev/lp0", NULL);
+    expect_error("cpu-pm=on: not supported", "-overcommit", "cpu-pm=on", NULL);
+}
