@@ -181,29 +181,49 @@ static void liveness_bb_exit(LivenessState *ls)
  * so clearing TS_DEAD there changes nothing), which makes each a plain loop.
  */
 
+/*
+ * The three below run before many ops (every guest memory access, most calls), so
+ * they work on eight states per step; -O2 does not vectorise a byte loop whose
+ * count is not a multiple of the vector. For each global i:
+ *     st[i] = (st[i] & and_mask) | (gs[i] & or_mask)      (masks per byte)
+ */
+static void liveness_globals_update(LivenessState *ls, uint8_t and_mask, uint8_t or_mask)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    const uint64_t am = ones * and_mask, om = ones * or_mask;
+    int ng = ls->s->nb_globals, i = 0;
+    uint8_t *st = ls->state;
+    const uint8_t *gs = ls->global_state;
+
+    for (; i + 8 <= ng; i += 8) {
+        uint64_t a, b;
+        memcpy(&a, st + i, 8);
+        memcpy(&b, gs + i, 8);
+        a = (a & am) | (b & om);
+        memcpy(st + i, &a, 8);
+    }
+    for (; i < ng; i++) {
+        st[i] = (st[i] & and_mask) | (gs[i] & or_mask);
+    }
+}
+
 /* Before a call that may write globals: register copies die, memory must hold them. */
 static void liveness_global_kill(LivenessState *ls)
 {
-    for (int i = 0; i < ls->s->nb_globals; i++) {
-        ls->state[i] |= ls->global_state[i];
-    }
+    liveness_globals_update(ls, 0xff, 0xff);
 }
 
 /* Before something that reads env (helper, possible fault): globals in memory. */
 static void liveness_global_sync(LivenessState *ls)
 {
-    for (int i = 0; i < ls->s->nb_globals; i++) {
-        ls->state[i] |= ls->global_state[i] & TS_MEM;
-    }
+    liveness_globals_update(ls, 0xff, TS_MEM);
 }
 
 /* Before an access whose slow path writes dirty globals back itself: every global's
  * current value is needed (in a register or in env), though not yet in env. */
 static void liveness_global_use(LivenessState *ls)
 {
-    for (int i = 0; i < ls->s->nb_globals; i++) {
-        ls->state[i] &= ~TS_DEAD;
-    }
+    liveness_globals_update(ls, (uint8_t)~TS_DEAD, 0);
 }
 
 void tcg_liveness(TCGContext *s)

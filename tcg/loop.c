@@ -68,21 +68,38 @@ void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
     s->nb_loop_globals = 0;
     s->loop_head_off = 0xffff;
     s->loop_body_end = NULL;
+    bool known = s->goto_tb_known;
+
+    s->goto_tb_known = false;
     if (!tb || (tb->cflags & (CF_NOCHAIN | CF_NOCACHE))) {
         return;
     }
-    memset(self_label, 0, sizeof(self_label[0]) * s->nb_labels);
-    for (TCGOp *op = s->first_op; op; op = op->next) {
-        if (op->opc == INDEX_op_goto_tb && op->next &&
-            tcg_loop_is_self_store(op->next, tb)) {
-            s->loop_slots |= 1u << op->args[0];
-            if (op->prev && op->prev->opc == INDEX_op_set_label) {
-                self_label[arg_label(op->prev->args[0])->id] = true;
+    /* The goto_tb ops: as the optimizer listed them, else from a walk. */
+    if (known) {
+        for (int i = 0; i < s->nb_goto_tb_ops; i++) {
+            TCGOp *op = s->goto_tb_ops[i];
+            if (op->next && tcg_loop_is_self_store(op->next, tb)) {
+                s->loop_slots |= 1u << op->args[0];
+            }
+        }
+    } else {
+        for (TCGOp *op = s->first_op; op; op = op->next) {
+            if (op->opc == INDEX_op_goto_tb && op->next &&
+                tcg_loop_is_self_store(op->next, tb)) {
+                s->loop_slots |= 1u << op->args[0];
             }
         }
     }
     if (!s->loop_slots) {
         return;
+    }
+    memset(self_label, 0, sizeof(self_label[0]) * s->nb_labels);
+    for (TCGOp *op = s->first_op; op; op = op->next) {
+        if (op->opc == INDEX_op_goto_tb && op->next &&
+            tcg_loop_is_self_store(op->next, tb) &&
+            op->prev && op->prev->opc == INDEX_op_set_label) {
+            self_label[arg_label(op->prev->args[0])->id] = true;
+        }
     }
 
     /*

@@ -77,12 +77,16 @@ static uint64_t opt_norm(TCGType type, uint64_t v)
 static void opt_reset_temp(OptContext *ctx, TCGTemp *ts)
 {
     OptTemp *ti = opt_ti(ctx, ts);
-    OptTemp *p = opt_ti(ctx, ti->prev_copy);
-    OptTemp *n = opt_ti(ctx, ti->next_copy);
 
-    p->next_copy = ti->next_copy;
-    n->prev_copy = ti->prev_copy;
-    ti->next_copy = ti->prev_copy = ts;
+    /* Most temps are copies of nothing: no ring to unlink from. */
+    if (ti->next_copy != ts) {
+        OptTemp *p = opt_ti(ctx, ti->prev_copy);
+        OptTemp *n = opt_ti(ctx, ti->next_copy);
+
+        p->next_copy = ti->next_copy;
+        n->prev_copy = ti->prev_copy;
+        ti->next_copy = ti->prev_copy = ts;
+    }
     opt_set_unknown(ti, ts);
 }
 
@@ -981,7 +985,7 @@ static void opt_final_pass(OptContext *ctx)
     int n = 0;
     bool seen[TCG_MAX_LABELS];
     bool backward = false;
-    int nb_mem = 0;
+    int nb_mem = 0, nb_goto_tb = 0;
     TCGOp *next;
 
     memset(seen, 0, sizeof(seen[0]) * s->nb_labels);
@@ -1008,6 +1012,12 @@ static void opt_final_pass(OptContext *ctx)
         }
 
         nb_mem += tcg_opc_is_guest_mem(opc);
+        if (opc == INDEX_op_goto_tb) {
+            if (nb_goto_tb < TCG_MAX_GOTO_TB_OPS) {
+                s->goto_tb_ops[nb_goto_tb] = op;
+            }
+            nb_goto_tb++;
+        }
         if (opc == INDEX_op_brcond_i32 || opc == INDEX_op_brcond_i64) {
             TCGTemp *t = arg_temp(op->args[0]), *z = arg_temp(op->args[1]);
             TCGCond c = (TCGCond)op->args[2];
@@ -1050,8 +1060,9 @@ static void opt_final_pass(OptContext *ctx)
             n = 0;
             continue;
         }
-        /* Outputs (discard included) end whatever reads them. */
-        int nb_o = tcg_op_nb_oargs(op);
+        /* Outputs (discard included) end whatever reads them (nothing to end
+         * without a pending setcond, the common case). */
+        int nb_o = n ? tcg_op_nb_oargs(op) : 0;
         for (int o = 0; o < nb_o; o++) {
             TCGTemp *w = arg_temp(op->args[o]);
             for (int i = 0; i < n; i++) {
@@ -1079,6 +1090,9 @@ static void opt_final_pass(OptContext *ctx)
     }
     s->backward_branch = backward;
     s->nb_guest_mem_ops = nb_mem;
+    /* No later pass removes a goto_tb (a side effect) or adds one. */
+    s->nb_goto_tb_ops = nb_goto_tb;
+    s->goto_tb_known = nb_goto_tb <= TCG_MAX_GOTO_TB_OPS;
 }
 
 void tcg_optimize(TCGContext *s)
@@ -1130,7 +1144,11 @@ void tcg_optimize(TCGContext *s)
 
         /* Inputs: read the best equal temp (a constant if one is known). */
         for (i = nb_o; i < nb_o + nb_i; i++) {
-            op->args[i] = temp_arg(opt_best_copy(&ctx, arg_temp(op->args[i])));
+            TCGTemp *ts = arg_temp(op->args[i]);
+            /* A constant is already the best copy there is. */
+            if (ts->kind != TEMP_CONST) {
+                op->args[i] = temp_arg(opt_best_copy(&ctx, ts));
+            }
         }
 
         switch (opc) {

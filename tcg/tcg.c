@@ -149,23 +149,24 @@ void tcg_context_init(TCGContext *s, const TCGBackend *backend)
     tcg_use_interp = (backend == &tcg_backend_interp);
 }
 
+#define TCG_OP_CHUNK_OPS 256
+
+typedef struct TCGOpChunk {
+    struct TCGOpChunk *next;
+    TCGOp ops[TCG_OP_CHUNK_OPS];
+} TCGOpChunk;
+
+/* Every op of the last TB goes back to the arena at once. */
 static void tcg_free_op_list(TCGContext *s)
 {
-    TCGOp *op, *next;
-
-    for (op = s->first_op; op; op = next) {
-        next = op->next;
-        op->next = s->free_ops;
-        s->free_ops = op;
-    }
     s->first_op = s->last_op = NULL;
     s->nb_ops = 0;
+    s->op_chunk = s->op_chunks;
+    s->op_chunk_used = 0;
 }
 
 void tcg_func_start(TCGContext *s)
 {
-    int i;
-
     /* No self loop until tcg_loop_analyze finds one (backends may be driven
      * without it, by tests). */
     s->loop_slots = 0;
@@ -181,14 +182,11 @@ void tcg_func_start(TCGContext *s)
         memset(s->const_hash, 0, sizeof(s->const_hash));
         s->const_gen = 1;
     }
-    for (i = 0; i < s->nb_globals; i++) {
-        TCGTemp *ts = &s->temps[i];
-        ts->val_type = ts->kind == TEMP_FIXED ? TEMP_VAL_REG : TEMP_VAL_MEM;
-        ts->mem_coherent = true;
-        ts->state_ptr = NULL;
-    }
+    /* The globals' allocator state is the backend's to reset (x86_ra_init), when
+     * and if it runs: nothing before it reads that state. */
     s->nb_labels = 0;
     s->backward_branch_known = false;
+    s->goto_tb_known = false;
     s->tb = NULL;
     s->nb_insns = 0;
     s->frame_next = 0;
@@ -363,21 +361,47 @@ TCGLabel *gen_new_label(void)
 
 /* ---- op list ---- */
 
-static TCGOp *tcg_op_alloc(TCGContext *s, TCGOpcode opc, int nargs)
+/* A fresh chunk once the current one is used up (kept for later TBs). */
+static TCGOp *tcg_op_alloc_slow(TCGContext *s)
 {
-    TCGOp *op = s->free_ops;
+    TCGOpChunk *c = s->op_chunk;
+
+    if (!c) {
+        if (!s->op_chunks) {
+            s->op_chunks = g_new(TCGOpChunk, 1);
+            s->op_chunks->next = NULL;
+        }
+        c = s->op_chunks;
+    } else {
+        if (!c->next) {
+            c->next = g_new(TCGOpChunk, 1);
+            c->next->next = NULL;
+        }
+        c = c->next;
+    }
+    s->op_chunk = c;
+    s->op_chunk_used = 1;
+    return &c->ops[0];
+}
+
+static inline TCGOp *tcg_op_alloc(TCGContext *s, TCGOpcode opc, int nargs)
+{
+    TCGOp *op;
 
     assert(nargs <= TCG_MAX_OP_ARGS);
-    if (op) {
-        s->free_ops = op->next;
+    if (likely(s->op_chunk && s->op_chunk_used < TCG_OP_CHUNK_OPS)) {
+        op = &s->op_chunk->ops[s->op_chunk_used++];
     } else {
-        op = g_new(TCGOp, 1);
+        op = tcg_op_alloc_slow(s);
     }
     /* Clear the header and the args the op has, not all TCG_MAX_OP_ARGS: args past
-     * nargs are never read (every reader counts them from the op's definition). */
-    memset(op, 0, offsetof(TCGOp, args));
-    memset(op->args, 0, nargs * sizeof(op->args[0]));
-    op->next = op->prev = NULL;
+     * nargs are never read (every reader counts them from the op's definition).
+     * Most ops have at most four: the header and those as one fixed-size clear
+     * (a few vector stores; a variable size would be a call to memset). */
+    memset(op, 0, offsetof(TCGOp, args) + 4 * sizeof(op->args[0]));
+    for (int i = 4; i < nargs; i++) {
+        op->args[i] = 0;
+    }
     op->opc = opc;
     s->nb_ops++;
     return op;
@@ -410,9 +434,8 @@ void tcg_op_remove(TCGContext *s, TCGOp *op)
     } else {
         s->last_op = op->prev;
     }
-    op->next = s->free_ops;
-    op->prev = NULL;
-    s->free_ops = op;
+    /* The op's memory stays the arena's until tcg_func_start. */
+    op->next = op->prev = NULL;
     s->nb_ops--;
 }
 

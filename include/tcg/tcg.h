@@ -26,7 +26,10 @@
 #define TCG_MAX_TEMPS 1024
 #define TCG_MAX_LABELS 512
 #define TCG_MAX_INSNS 512          /* guest insns per TB */
-#define TCG_MAX_OP_ARGS 16
+/* The most any op has: a call's output, its TCG_MAX_CALL_ARGS inputs and its two
+ * cargs (plain ops need at most 7). Every op carries this many, and every pass
+ * reads the ops: no more than needed. */
+#define TCG_MAX_OP_ARGS 10
 #define TCG_MAX_CALL_ARGS 6
 #define TCG_STATIC_FRAME_SIZE (128 * 8)   /* spill area in the host stack frame */
 #define TCG_CONST_HASH_BITS 11     /* 2048 slots per type: under half full at most */
@@ -53,23 +56,21 @@ typedef enum TCGTempVal {
 } TCGTempVal;
 
 typedef struct TCGTemp {
+    /* Ordered for size (48 bytes, no holes) with what every pass reads first:
+     * passes index per-temp tables by index and test kind and type. */
     TCGType type;
     TCGTempKind kind;
     int index;                  /* position in TCGContext.temps */
-    const char *name;           /* for globals: "r3", "pc"; for dumps */
+    /* Register allocator state (backend-private meaning; reset per TB). */
+    int reg;
+    TCGTempVal val_type;
+    bool mem_coherent;          /* the memory copy equals the register copy */
+    bool mem_allocated;
+    bool temp_allocated;        /* TEMP_TB: in use (tcg_temp_free clears) */
     /* Globals: state field at env + mem_offset. TEMP_TB: frame slot, once allocated. */
     intptr_t mem_offset;
-    bool mem_allocated;
     int64_t val;                /* TEMP_CONST: the value (i32 constants sign-extended) */
-    bool temp_allocated;        /* TEMP_TB: in use (tcg_temp_free clears) */
-
-    /* Register allocator state (backend-private meaning; reset per TB). */
-    TCGTempVal val_type;
-    int reg;
-    bool mem_coherent;          /* the memory copy equals the register copy */
-
-    /* Optimizer scratch. */
-    void *state_ptr;
+    const char *name;           /* for globals: "r3", "pc"; for dumps */
 } TCGTemp;
 
 typedef struct TCGv_i32_d *TCGv_i32;
@@ -182,12 +183,17 @@ typedef struct TCGOp {
     /* Backend scratch, 0 unless it sets it: host register + 1 that output 0 had
      * best take (x86-64: a self loop's pinned global the value is moved into). */
     uint8_t out_hint;
-    uint64_t args[TCG_MAX_OP_ARGS];
+    /* Links before the args: a walk over the list then reads one cache line per
+     * op (header, links and the first args), not two. */
     struct TCGOp *next, *prev;
+    uint64_t args[TCG_MAX_OP_ARGS];
 } TCGOp;
 
 #define IS_DEAD_ARG(op, n)  (((op)->life_dead >> (n)) & 1)
 #define NEED_SYNC_ARG(op, n) (((op)->life_sync >> (n)) & 1)
+
+_Static_assert(1 + TCG_MAX_CALL_ARGS + 2 <= TCG_MAX_OP_ARGS, "a call's args must fit an op");
+_Static_assert(TCG_MAX_OP_ARGS <= 16, "life_dead/life_sync have a bit per arg");
 
 static inline TCGTemp *arg_temp(uint64_t a) { return (TCGTemp *)(uintptr_t)a; }
 static inline uint64_t temp_arg(TCGTemp *t) { return (uintptr_t)t; }
@@ -211,36 +217,29 @@ struct TranslationBlock;
 struct TCGBackend;
 
 typedef struct TCGContext {
-    /* Temps: the first nb_globals are globals/fixed, kept across TBs. */
-    TCGTemp temps[TCG_MAX_TEMPS];
+    /* Temps (temps[] below): the first nb_globals are globals/fixed, kept across
+     * TBs. The scalars come first and the big tables last, so that what every
+     * pass reads sits together (a few cache lines and one page). */
     int nb_globals;
     int nb_temps;
-    /*
-     * This TB's interned constants, per type (value -> TCGTemp *): open addressing
-     * with linear probing; a slot is in use only when its gen equals const_gen,
-     * which tcg_func_start bumps, so emptying the table costs nothing.
-     */
-    struct {
-        uint32_t gen;
-        TCGTemp *ts;
-    } const_hash[2][1 << TCG_CONST_HASH_BITS];
-    uint32_t const_gen;
+    uint32_t const_gen;                 /* see const_hash */
 
-    TCGLabel labels[TCG_MAX_LABELS];
-    int nb_labels;
+    int nb_labels;                      /* labels[] below */
 
-    /* Doubly-linked op list and a free list to recycle ops. */
+    /* Doubly-linked op list. Ops come from an arena of chunks handed out in
+     * order and taken back all at once by tcg_func_start: a TB's ops lie in
+     * memory in the order they were emitted, which is the order every pass
+     * walks them (removed ops are simply not reused until the next TB). */
     TCGOp *first_op, *last_op;
-    TCGOp *free_ops;
+    struct TCGOpChunk *op_chunks;       /* first chunk; never freed */
+    struct TCGOpChunk *op_chunk;        /* the chunk ops are taken from */
+    int op_chunk_used;                  /* ops taken from op_chunk */
     int nb_ops;
 
     /* Translation of the current TB. */
     struct TranslationBlock *tb;
     int nb_insns;                       /* insn_start ops emitted */
-    /* Filled by the backend: host code end offset of each guest insn (for
-     * restore-from-host-pc), and the goto_tb patch offsets. */
-    uint32_t insn_end_off[TCG_MAX_INSNS];
-    uint64_t insn_data[TCG_MAX_INSNS][TCG_INSN_START_WORDS];
+    /* Filled by the backend: the goto_tb patch offsets (and insn_end_off below). */
     uint16_t goto_tb_insn_off[2];       /* offset of the jmp rel32's displacement */
     uint16_t goto_tb_reset_off[2];      /* offset of the code after it (unchained path) */
 
@@ -272,6 +271,13 @@ typedef struct TCGContext {
      * (tcg_gen_code sets it between the two; liveness clears it). */
     bool backward_branch;
     bool backward_branch_known;
+    /* Set by tcg_optimize: the goto_tb ops left (at most TCG_MAX_GOTO_TB_OPS;
+     * goto_tb_known false: not counted, or more). tcg_loop_analyze takes them
+     * instead of walking the ops when goto_tb_known is set, and clears it. */
+#define TCG_MAX_GOTO_TB_OPS 4
+    bool goto_tb_known;
+    int nb_goto_tb_ops;
+    struct TCGOp *goto_tb_ops[TCG_MAX_GOTO_TB_OPS];
     /* Set by tcg_optimize: guest memory access ops left (tcg_gen_code skips the
      * grouping pass when there are fewer than two: nothing to share). */
     int nb_guest_mem_ops;
@@ -292,7 +298,6 @@ typedef struct TCGContext {
     /* The last op of the loop body (the last jump into a self edge), or NULL. */
     struct TCGOp *loop_body_end;
     int nb_loop_globals;
-    TCGTemp *loop_globals[TCG_MAX_TEMPS];
     uint16_t loop_head_off;
 
     /* Statistics (-d jitstats / info jit). */
@@ -301,6 +306,25 @@ typedef struct TCGContext {
     uint64_t stat_ldst_groups, stat_ldst_members;
     /* TBs generated as a loop in their own host code, and globals kept resident. */
     uint64_t stat_loop_tbs, stat_loop_globals;
+
+    /* ---- large tables ---- */
+    TCGTemp temps[TCG_MAX_TEMPS];
+    TCGLabel labels[TCG_MAX_LABELS];
+    /*
+     * This TB's interned constants, per type (value -> TCGTemp *): open addressing
+     * with linear probing; a slot is in use only when its gen equals const_gen,
+     * which tcg_func_start bumps, so emptying the table costs nothing.
+     */
+    struct {
+        uint32_t gen;
+        TCGTemp *ts;
+    } const_hash[2][1 << TCG_CONST_HASH_BITS];
+    /* Host code end offset of each guest insn (for restore-from-host-pc), and
+     * each insn's insn_start words: filled by the backend. */
+    uint32_t insn_end_off[TCG_MAX_INSNS];
+    uint64_t insn_data[TCG_MAX_INSNS][TCG_INSN_START_WORDS];
+    /* See loop_slots above: nb_loop_globals entries. */
+    TCGTemp *loop_globals[TCG_MAX_TEMPS];
 } TCGContext;
 
 extern TCGContext *tcg_ctx;

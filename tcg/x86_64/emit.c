@@ -14,17 +14,25 @@
  * emitted when an operand is r8..r15, for 64-bit operand size, and for byte
  * operations on spl/bpl/sil/dil (which without REX would mean ah/ch/dh/bh).
  */
-void x86_emit_opc(X86Gen *g, int opc, int r, int rm, int x)
+/*
+ * The encoders below write through a local pointer and store code_ptr once: a
+ * byte store through g->code_ptr may alias g itself as far as the compiler knows,
+ * so x86_out8 reloads and stores code_ptr for every byte. These two run for almost
+ * every host instruction.
+ */
+static inline uint8_t *x86_put_opc(uint8_t *p, int opc, int r, int rm, int x)
 {
     int rex = 0;
 
-    if (opc & P_DATA16) {
-        x86_out8(g, 0x66);
-    }
-    if (opc & P_SIMDF3) {
-        x86_out8(g, 0xf3);
-    } else if (opc & P_SIMDF2) {
-        x86_out8(g, 0xf2);
+    if (unlikely(opc & (P_DATA16 | P_SIMDF3 | P_SIMDF2))) {
+        if (opc & P_DATA16) {
+            *p++ = 0x66;
+        }
+        if (opc & P_SIMDF3) {
+            *p++ = 0xf3;
+        } else if (opc & P_SIMDF2) {
+            *p++ = 0xf2;
+        }
     }
     if (opc & P_REXW) {
         rex |= 8;
@@ -45,22 +53,36 @@ void x86_emit_opc(X86Gen *g, int opc, int r, int rm, int x)
         rex |= 0x40;
     }
     if (rex) {
-        x86_out8(g, 0x40 | (rex & 0xf));
+        *p++ = 0x40 | (rex & 0xf);
     }
     if (opc & (P_EXT | P_EXT38)) {
-        x86_out8(g, 0x0f);
+        *p++ = 0x0f;
         if (opc & P_EXT38) {
-            x86_out8(g, 0x38);
+            *p++ = 0x38;
         }
     }
-    x86_out8(g, opc & 0xff);
+    *p++ = opc & 0xff;
+    return p;
+}
+
+/*
+ * Prefixes, REX and opcode bytes. r is the ModRM reg field (or an opcode extension),
+ * rm the rm/base register, x the SIB index (-1 or a value < 0: none). A REX prefix is
+ * emitted when an operand is r8..r15, for 64-bit operand size, and for byte
+ * operations on spl/bpl/sil/dil (which without REX would mean ah/ch/dh/bh).
+ */
+void x86_emit_opc(X86Gen *g, int opc, int r, int rm, int x)
+{
+    g->code_ptr = x86_put_opc(g->code_ptr, opc, r, rm, x);
 }
 
 /* Register-direct form: ModRM mod = 11. */
 void x86_emit_modrm(X86Gen *g, int opc, int r, int rm)
 {
-    x86_emit_opc(g, opc, r, rm, 0);
-    x86_out8(g, 0xc0 | ((r & 7) << 3) | (rm & 7));
+    uint8_t *p = x86_put_opc(g->code_ptr, opc, r, rm, 0);
+
+    *p++ = 0xc0 | ((r & 7) << 3) | (rm & 7);
+    g->code_ptr = p;
 }
 
 /*
@@ -71,16 +93,19 @@ void x86_emit_modrm(X86Gen *g, int opc, int r, int rm)
 void x86_emit_modrm_sib(X86Gen *g, int opc, int r, int base, int index, int shift,
                         intptr_t disp)
 {
+    uint8_t *p;
     int mod, len;
 
     assert(x86_fits_s32(disp));
     assert(index != X86_RSP);
     if (base < 0) {
         /* [index*s + disp32] or absolute [disp32]: SIB with no base. */
-        x86_emit_opc(g, opc, r, 0, index < 0 ? 0 : index);
-        x86_out8(g, 0x04 | ((r & 7) << 3));
-        x86_out8(g, (shift << 6) | ((index < 0 ? 4 : index) & 7) << 3 | 5);
-        x86_out32(g, (uint32_t)disp);
+        uint32_t d = (uint32_t)disp;
+        p = x86_put_opc(g->code_ptr, opc, r, 0, index < 0 ? 0 : index);
+        *p++ = 0x04 | ((r & 7) << 3);
+        *p++ = (shift << 6) | ((index < 0 ? 4 : index) & 7) << 3 | 5;
+        memcpy(p, &d, 4);
+        g->code_ptr = p + 4;
         return;
     }
     if (disp == 0 && (base & 7) != X86_RBP) {
@@ -94,19 +119,22 @@ void x86_emit_modrm_sib(X86Gen *g, int opc, int r, int base, int index, int shif
         len = 4;
     }
     if (index < 0 && (base & 7) != X86_RSP) {
-        x86_emit_opc(g, opc, r, base, 0);
-        x86_out8(g, mod | ((r & 7) << 3) | (base & 7));
+        p = x86_put_opc(g->code_ptr, opc, r, base, 0);
+        *p++ = mod | ((r & 7) << 3) | (base & 7);
     } else {
         int idx = index < 0 ? 4 : index;   /* 100b = no index */
-        x86_emit_opc(g, opc, r, base, index < 0 ? 0 : index);
-        x86_out8(g, mod | ((r & 7) << 3) | 4);
-        x86_out8(g, (shift << 6) | ((idx & 7) << 3) | (base & 7));
+        p = x86_put_opc(g->code_ptr, opc, r, base, index < 0 ? 0 : index);
+        *p++ = mod | ((r & 7) << 3) | 4;
+        *p++ = (shift << 6) | ((idx & 7) << 3) | (base & 7);
     }
     if (len == 1) {
-        x86_out8(g, (uint8_t)disp);
+        *p++ = (uint8_t)disp;
     } else if (len == 4) {
-        x86_out32(g, (uint32_t)disp);
+        uint32_t d = (uint32_t)disp;
+        memcpy(p, &d, 4);
+        p += 4;
     }
+    g->code_ptr = p;
 }
 
 void x86_emit_modrm_off(X86Gen *g, int opc, int r, int base, intptr_t disp)

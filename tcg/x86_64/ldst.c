@@ -62,6 +62,8 @@ void (*x86_st_helper)(struct CPUState *, uint32_t, uint64_t, uint32_t, uintptr_t
 static void x86_ldst_note_globals(X86Gen *g, X86LdstStub *st, TCGTemp *except)
 {
     TCGContext *s = g->s;
+    TCGTemp *list[TCG_MAX_TEMPS];
+    int n;
 
     st->sync_first = g->nb_ldst_sync;
     st->nb_sync = 0;
@@ -69,8 +71,9 @@ static void x86_ldst_note_globals(X86Gen *g, X86LdstStub *st, TCGTemp *except)
         x86_ra_sync_globals(g);
         return;
     }
-    for (int i = 0; i < s->nb_globals; i++) {
-        TCGTemp *ts = &s->temps[i];
+    n = x86_ra_dirty_globals(g, list);
+    for (int i = 0; i < n; i++) {
+        TCGTemp *ts = list[i];
         if (ts == except || ts->kind != TEMP_GLOBAL || ts->mem_coherent) {
             continue;
         }

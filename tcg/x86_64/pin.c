@@ -182,6 +182,10 @@ bool x86_pin_setup(X86Gen *g)
         }
 
         g->pin_reg[ts->index] = reg;
+        if (ts->index < X86_RA_GLOB_BITS) {
+            g->ra_globs_pinned[ts->index >> 6] |= 1ull << (ts->index & 63);
+            g->ra_globs[ts->index >> 6] |= 1ull << (ts->index & 63);
+        }
         g->pin_temp[reg] = ts;
         g->pinned |= X86_REG_BIT(reg);
         g->free_regs &= ~X86_REG_BIT(reg);
@@ -223,10 +227,12 @@ void x86_pin_fixup(X86Gen *g)
 
 void x86_pin_sync_others(X86Gen *g)
 {
-    for (int i = 0; i < g->s->nb_globals; i++) {
-        TCGTemp *ts = &g->s->temps[i];
-        if (g->pin_reg[i] < 0) {
-            x86_ra_sync(g, ts);
+    TCGTemp *list[TCG_MAX_TEMPS];
+    int n = x86_ra_dirty_globals(g, list);
+
+    for (int i = 0; i < n; i++) {
+        if (g->pin_reg[list[i]->index] < 0) {
+            x86_ra_sync(g, list[i]);
         }
     }
 }

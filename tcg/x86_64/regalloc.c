@@ -35,7 +35,29 @@ static inline void x86_ra_note(X86Gen *g, TCGTemp *ts)
     if (!g->ra_listed[ts->index] && x86_pin_reg(g, ts) < 0) {
         g->ra_listed[ts->index] = 1;
         g->ra_active[g->nb_ra_active++] = ts;
+        if (ts->index < X86_RA_GLOB_BITS && ts->kind == TEMP_GLOBAL) {
+            g->ra_globs[ts->index >> 6] |= 1ull << (ts->index & 63);
+        }
     }
+}
+
+int x86_ra_dirty_globals(const X86Gen *g, TCGTemp **list)
+{
+    TCGContext *s = g->s;
+    int n = 0;
+
+    if (s->nb_globals > X86_RA_GLOB_BITS) {
+        for (int i = 0; i < s->nb_globals; i++) {
+            list[n++] = &s->temps[i];
+        }
+        return n;
+    }
+    for (int w = 0; w < X86_RA_GLOB_WORDS; w++) {
+        for (uint64_t m = g->ra_globs[w]; m; m &= m - 1) {
+            list[n++] = &s->temps[w * 64 + __builtin_ctzll(m)];
+        }
+    }
+    return n;
 }
 
 void x86_ra_init(X86Gen *g)
@@ -44,6 +66,8 @@ void x86_ra_init(X86Gen *g)
 
     g->nb_ra_active = 0;
     g->nb_ra_slotted = 0;
+    memset(g->ra_globs, 0, sizeof(g->ra_globs));
+    memset(g->ra_globs_pinned, 0, sizeof(g->ra_globs_pinned));
     g->pinned = 0;
     g->pin_pending = 0;
     memset(g->pin_reg, -1, sizeof(g->pin_reg[0]) * s->nb_globals);
@@ -450,10 +474,12 @@ void x86_ra_op(X86Gen *g, const TCGOp *op, int nb_o, int nb_i, const X86OpCon *c
             clob |= con->o[k].regs;
         }
     }
-    /* Registers the op destroys must not hold anything that outlives it. */
-    for (int reg = 0; reg < X86_NB_REGS; reg++) {
+    /* Registers the op destroys must not hold anything that outlives it (in
+     * register order; most ops destroy none). */
+    for (uint16_t m = clob; m; m &= m - 1) {
+        int reg = __builtin_ctz(m);
         TCGTemp *ts = g->reg_to_temp[reg];
-        if ((clob & X86_REG_BIT(reg)) && ts && !x86_input_dies(g, op, nb_o, nb_i, ts)) {
+        if (ts && !x86_input_dies(g, op, nb_o, nb_i, ts)) {
             x86_ra_evict(g, reg, clob);
         }
     }
@@ -697,16 +723,23 @@ void x86_ra_mov(X86Gen *g, const TCGOp *op)
 
 void x86_ra_sync_globals(X86Gen *g)
 {
-    for (int i = 0; i < g->s->nb_globals; i++) {
-        x86_ra_sync(g, &g->s->temps[i]);
+    TCGTemp *list[TCG_MAX_TEMPS];
+    int n = x86_ra_dirty_globals(g, list);
+
+    for (int i = 0; i < n; i++) {
+        x86_ra_sync(g, list[i]);
     }
 }
 
-/* Write globals back and forget the register copies (a helper may change them). */
+/* Write globals back and forget the register copies (a helper may change them).
+ * A global off the dirty list is in env only already. */
 void x86_ra_save_globals(X86Gen *g)
 {
-    for (int i = 0; i < g->s->nb_globals; i++) {
-        TCGTemp *ts = &g->s->temps[i];
+    TCGTemp *list[TCG_MAX_TEMPS];
+    int n = x86_ra_dirty_globals(g, list);
+
+    for (int i = 0; i < n; i++) {
+        TCGTemp *ts = list[i];
         if (ts->kind == TEMP_GLOBAL) {
             x86_ra_sync(g, ts);
             x86_ra_drop(g, ts, false);
@@ -773,6 +806,7 @@ void x86_ra_label_reset(X86Gen *g)
         }
     }
     g->nb_ra_active = 0;
+    memcpy(g->ra_globs, g->ra_globs_pinned, sizeof(g->ra_globs));
     /* Paths that meet here have the pinned globals home (x86_ra_bb_end; after an
      * exit nothing falls through), written back or not. */
     for (uint16_t m = g->pinned; m; m &= m - 1) {

@@ -175,6 +175,9 @@ typedef struct X86LdstSync {
 #define X86_OP_MARGIN 1024
 #define X86_MAX_SYNC_BYTES 32
 
+#define X86_RA_GLOB_WORDS 2
+#define X86_RA_GLOB_BITS (64 * X86_RA_GLOB_WORDS)
+
 typedef struct X86Gen {
     TCGContext *s;
     uint8_t *code_start, *code_ptr;
@@ -195,6 +198,15 @@ typedef struct X86Gen {
     TCGTemp *ra_active[TCG_MAX_TEMPS];
     int nb_ra_active;
     uint8_t ra_listed[TCG_MAX_TEMPS];
+    /*
+     * The globals that may hold a value env does not: bit i of ra_globs for
+     * global i when it is listed (ra_active) or pinned. Block ends, calls and
+     * guest memory accesses visit these, in index order, instead of every
+     * global. Only kept for the first X86_RA_GLOB_BITS globals; a target with
+     * more has every global visited (x86_ra_dirty_globals).
+     */
+    uint64_t ra_globs[X86_RA_GLOB_WORDS];
+    uint64_t ra_globs_pinned[X86_RA_GLOB_WORDS];
     /* TEMP_TB temps that own a frame slot (slots are never given back in a TB). */
     TCGTemp *ra_slotted[TCG_STATIC_FRAME_SIZE / 8];
     int nb_ra_slotted;
@@ -348,6 +360,9 @@ void x86_ra_op(X86Gen *g, const TCGOp *op, int nb_o, int nb_i, const X86OpCon *c
 void x86_ra_op_finish(X86Gen *g, const TCGOp *op, int nb_o, int nb_i);
 void x86_ra_mov(X86Gen *g, const TCGOp *op);
 void x86_ra_discard(X86Gen *g, TCGTemp *ts);
+/* Fill list with the globals that may differ from env (see X86Gen.ra_globs), in
+ * index order; returns how many. list has room for every global. */
+int x86_ra_dirty_globals(const X86Gen *g, TCGTemp **list);
 void x86_ra_sync_globals(X86Gen *g);
 void x86_ra_save_globals(X86Gen *g);
 void x86_ra_bb_end(X86Gen *g);

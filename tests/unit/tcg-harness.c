@@ -128,6 +128,21 @@ uint32_t harness_helper_read_g32_0(void *env)
     return ((HarnessEnv *)env)->g32[0];
 }
 
+/* Reads every global from env: a call to it needs them all written back. */
+uint64_t harness_helper_sum_globals(void *env)
+{
+    HarnessEnv *e = env;
+    uint64_t sum = 0;
+
+    for (int i = 0; i < HARNESS_NG32; i++) {
+        sum = sum * 31 + e->g32[i];
+    }
+    for (int i = 0; i < HARNESS_NG64; i++) {
+        sum = sum * 31 + e->g64[i];
+    }
+    return sum;
+}
+
 void harness_helper_write_g32_1(void *env, uint32_t v)
 {
     ((HarnessEnv *)env)->g32[1] = v;
@@ -145,6 +160,8 @@ const TCGHelperInfo harness_info_mix6 =
                TCG_CALL_I64);
 const TCGHelperInfo harness_info_bump =
     TCG_HELPER(harness_helper_bump, TCG_CALL_NO_RWG, TCG_CALL_VOID, TCG_CALL_PTR);
+const TCGHelperInfo harness_info_sum_globals =
+    TCG_HELPER(harness_helper_sum_globals, TCG_CALL_NO_WG, TCG_CALL_I64, TCG_CALL_PTR);
 const TCGHelperInfo harness_info_read_g32_0 =
     TCG_HELPER(harness_helper_read_g32_0, TCG_CALL_NO_WG, TCG_CALL_I32, TCG_CALL_PTR);
 const TCGHelperInfo harness_info_write_g32_1 =
@@ -183,8 +200,14 @@ const TCGBackend *const *harness_backends(void)
 
 static void harness_add_backend(const TCGBackend *b)
 {
-    HarnessBackend *hb = &harness_be[harness_nb_be++];
-    void *p = mmap(NULL, HARNESS_CODE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+    HarnessBackend *hb;
+    void *p;
+
+    /* harness_init starts the list afresh: a suite's and a test's .init may
+     * both call it, and a third entry would run over harness_ctx. */
+    assert(harness_nb_be < (int)ARRAY_SIZE(harness_be));
+    hb = &harness_be[harness_nb_be++];
+    p = mmap(NULL, HARNESS_CODE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
     assert(p != MAP_FAILED);
@@ -242,6 +265,10 @@ void harness_init(void)
                                                 names[HARNESS_NG32 + i]);
     }
 
+    for (i = 0; i < harness_nb_be; i++) {
+        munmap(harness_be[i].buf, HARNESS_CODE_SIZE);
+    }
+    harness_nb_be = 0;
     harness_add_backend(&tcg_backend_interp);
     if (&tcg_backend_x86_64 != NULL) {
         harness_add_backend(&tcg_backend_x86_64);

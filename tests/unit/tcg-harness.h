@@ -82,6 +82,8 @@ extern const TCGHelperInfo harness_info_add3;
 extern const TCGHelperInfo harness_info_mix6;
 extern const TCGHelperInfo harness_info_bump;
 extern const TCGHelperInfo harness_info_read_g32_0;
+extern const TCGHelperInfo harness_info_sum_globals;   /* -> i64, from every global */
+uint64_t harness_helper_sum_globals(void *env);
 extern const TCGHelperInfo harness_info_write_g32_1;
 extern const TCGHelperInfo harness_info_add3_pure;
 

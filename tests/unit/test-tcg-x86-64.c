@@ -857,6 +857,60 @@ Test(x86_gen, call_global_sync)
     cr_assert_eq(E->g32[3], 78, "w1 not reloaded after the helper wrote it");
 }
 
+/* Every global dirty in a register or as a known constant, on both sides of a
+ * label: a helper that reads globals, and the TB exit, must find them all in env
+ * (the backend writes back only the globals touched since the last label). */
+Test(x86_gen, every_global_written_back)
+{
+    for (int mode = 0; mode < 2; mode++) {
+        harness_reset_code();
+        harness_begin();
+        TCGLabel *l = gen_new_label();
+        for (int i = 0; i < HARNESS_NG32; i++) {
+            tcg_gen_addi_i32(W(i), W(i), i + 1);
+        }
+        for (int i = 0; i < HARNESS_NG64; i++) {
+            tcg_gen_movi_i64(Q(i), 0x100 + i);
+        }
+        tcg_gen_br(l);
+        gen_set_label(l);
+        /* After the label: half of them dirty again, constants and computed. */
+        for (int i = 0; i < HARNESS_NG32; i += 2) {
+            tcg_gen_movi_i32(W(i), 0x200 + i);
+        }
+        for (int i = 1; i < HARNESS_NG64; i += 2) {
+            tcg_gen_addi_i64(Q(i), Q(i), 0x1000);
+        }
+        TCGTemp *a[1] = { tcgv_ptr_temp(tcg_env) };
+        TCGv_i64 sum = tcg_temp_new_i64();
+        tcg_gen_callN(&harness_info_sum_globals, tcgv_i64_temp(sum), 1, a);
+        tcg_gen_mov_i64(Q(0), sum);
+        tcg_gen_exit_tb(NULL, 0);
+        harness_clear_env();
+        for (int i = 0; i < HARNESS_NG32; i++) {
+            E->g32[i] = 1000 * i;
+        }
+        harness_exec(harness_gen(mode ? HARNESS_FULL : HARNESS_NO_OPT));
+
+        HarnessEnv *want = g_new0(HarnessEnv, 1);
+        for (int i = 0; i < HARNESS_NG32; i++) {
+            want->g32[i] = (i & 1) ? 1000 * i + i + 1 : 0x200 + i;
+        }
+        for (int i = 0; i < HARNESS_NG64; i++) {
+            want->g64[i] = 0x100 + i + ((i & 1) ? 0x1000 : 0);
+        }
+        uint64_t s = harness_helper_sum_globals(want);
+        cr_assert_eq(E->g64[0], s, "mode %d: the helper saw a stale global", mode);
+        for (int i = 0; i < HARNESS_NG32; i++) {
+            cr_assert_eq(E->g32[i], want->g32[i], "mode %d: w%d not written back", mode, i);
+        }
+        for (int i = 1; i < HARNESS_NG64; i++) {
+            cr_assert_eq(E->g64[i], want->g64[i], "mode %d: q%d not written back", mode, i);
+        }
+        g_free(want);
+    }
+}
+
 /* A backward loop with TEMP_TB values live across the label. */
 Test(x86_gen, backward_loop_and_forward_skip)
 {

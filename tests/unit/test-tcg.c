@@ -152,10 +152,40 @@ Test(tcg_core, op_list)
     cr_assert_eq(x->next, y);
     cr_assert_eq(tcg_ctx->last_op, y);
     cr_assert_eq(tcg_ctx->nb_ops, 2);
-    /* Removed ops are recycled. */
+    /* A removed op is not handed out again within the TB. */
     TCGOp *r = tcg_emit_op(INDEX_op_mb, 1);
-    cr_assert(r == w || r == v || r == z);
-    cr_assert_eq(r->args[0], 0, "recycled op not cleared");
+    cr_assert(r != w && r != v && r != z);
+    cr_assert_eq(tcg_ctx->last_op, r);
+    cr_assert_eq(r->prev, y);
+}
+
+Test(tcg_core, op_arena)
+{
+    harness_begin();
+    TCGOp *a = tcg_emit_op(INDEX_op_mb, 1);
+    a->args[0] = 42;
+    TCGOp *b = tcg_emit_op(INDEX_op_mb, 1);
+    /* Ops follow each other in memory in emission order (passes walk them so). */
+    cr_assert_eq(b, a + 1);
+    /* The next TB takes the same memory back, cleared. */
+    tcg_func_start(tcg_ctx);
+    cr_assert_null(tcg_ctx->first_op);
+    cr_assert_eq(tcg_ctx->nb_ops, 0);
+    TCGOp *c = tcg_emit_op(INDEX_op_mb, 1);
+    cr_assert_eq(c, a, "arena not reused");
+    cr_assert_eq(c->args[0], 0, "reused op not cleared");
+    cr_assert_null(c->prev);
+    /* More ops than one chunk holds: all distinct, list intact. */
+    for (int i = 0; i < 1000; i++) {
+        tcg_emit_op(INDEX_op_mb, 1)->args[0] = i;
+    }
+    cr_assert_eq(tcg_ctx->nb_ops, 1001);
+    int n = 0;
+    for (TCGOp *op = c->next; op; op = op->next, n++) {
+        cr_assert_eq(op->args[0], (uint64_t)n);
+        cr_assert_eq(op->prev->next, op);
+    }
+    cr_assert_eq(n, 1000);
 }
 
 Test(tcg_core, call_arg_counts)
