@@ -55,7 +55,32 @@ typedef struct DisasContext {
     bool code32, ss32, addseg, pe, vm;
     int cpl, iopl;
     int mem_idx;
-    int cc_op;                  /* statically known cc_op, or CC_OP_DYNAMIC */
+    /*
+     * The statically known cc_op, or CC_OP_DYNAMIC. A real op (CC_OP_EFLAGS ..
+     * CC_OP_NB - 1) is NOT stored to env's cc_op as it is set: the store happens
+     * only where something can look at it (gen_sync_cc_op: before a helper, at each
+     * TB exit, in cold blocks), and a fault in a memory access gets it from the
+     * insn_start record (x86_cpu_restore_state_to_opc). With CC_OP_DYNAMIC or a
+     * CC_OP_TR_LAZY op, the cc_op global holds the value.
+     */
+    int cc_op;
+    /*
+     * env's cc_op already equals cc_op on every path from here to the end of the
+     * insn (a Jcc stored it before branching): gen_sync_cc_op has nothing to do.
+     */
+    bool cc_op_clean;
+    TCGOp *insn_start_op;       /* this insn's insn_start (x86_insn_start_dynamic) */
+    int insn_cc_op;             /* cc_op when this insn started */
+    /*
+     * Store-to-load forwarding on the stack: the value of the last MOV to
+     * [esp/ebp + disp] (fwd_val, fwd_base, fwd_disp) while fwd_valid; an insn that
+     * reads that slot back next (fwd_usable for its one load) takes the value
+     * instead of loading it (x86_fwd_*).
+     */
+    bool fwd_valid, fwd_usable;
+    int fwd_base;
+    int32_t fwd_disp;
+    TCGv_i32 fwd_val;
     /*
      * STI's interrupt shadow kept inside the TB: the insn after STI is translated
      * in the same TB (shadow_pending until it starts, shadow_insn while it is
@@ -102,6 +127,7 @@ typedef struct DisasContext {
         TCGLabel *label;
         uint32_t eip;
         int vec;            /* X86_COLD_JUMP: go on at eip through goto_tb slot 1 */
+        int cc_op;          /* s->cc_op at the branch: stored there if static */
     } cold[X86_DC_MAX_COLD];
     /*
      * A Jcc earlier in the TB took goto_tb slot 1 for its taken side (a cold
@@ -164,6 +190,13 @@ void gen_illegal(DisasContext *s);
 void gen_raise_in_path(DisasContext *s, int vec);
 TCGLabel *gen_raise_cold(DisasContext *s, int vec);
 void gen_set_cc_op(DisasContext *s, int op);
+void gen_sync_cc_op(DisasContext *s);
+void gen_sync_cc_op_both_ways(DisasContext *s);
+void x86_fwd_note_store(DisasContext *s, X86Insn *d, TCGv_i32 val);
+bool gen_fwd_load(DisasContext *s, X86Insn *d, TCGv_i32 dst);
+void x86_fwd_start_insn(DisasContext *s, X86Insn *d);
+void x86_insn_start_dynamic(DisasContext *s);
+void x86_cc_op_may_fault(DisasContext *s);
 void gen_set_cc_src2(DisasContext *s, TCGv_i32 v);
 void gen_jmp_eip(DisasContext *s, uint32_t eip, int slot);
 bool gen_jcc_continue(DisasContext *s, int cc, uint32_t target);

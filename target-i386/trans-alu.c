@@ -344,6 +344,7 @@ static void gen_shift_dyn32(DisasContext *s, X86Insn *d, int op, TCGv_i32 count)
         tcg_gen_sar_i32(p, a, cm1);
     }
     gen_st_rm(s, d, MO_32, r);
+    gen_sync_cc_op(s);      /* a count of 0 keeps the op before: env must have it */
     tcg_gen_movcond_i32(TCG_COND_EQ, cpu_cc_dst, c, zero, cpu_cc_dst, r);
     tcg_gen_movcond_i32(TCG_COND_EQ, cpu_cc_src, c, zero, cpu_cc_src, p);
     tcg_gen_movcond_i32(TCG_COND_EQ, cpu_cc_op, c, zero, cpu_cc_op,

@@ -85,6 +85,9 @@ bool trans_jcc(DisasContext *s, X86Insn *d)
         return true;
     }
     taken = gen_new_label();
+    /* Evaluating the condition may still change cc_op (to CC_OP_EFLAGS): then
+     * gen_set_cc_op makes each exit store it again. */
+    gen_sync_cc_op_both_ways(s);
     gen_cc_brcond(s, d->op & 15, taken);
     if (s->slot1_used && d->imm <= s->pc_start_eip) {
         /*
@@ -540,6 +543,7 @@ bool trans_mov_cr_dr(DisasContext *s, X86Insn *d)
         if (s->flags & (HF_TF_MASK | HF_DBG_MASK)) {
             gen_debug_insn_end(s);
         } else {
+            gen_sync_cc_op(s);
             tcg_gen_exit_tb(NULL, 0);
             s->base.is_jmp = DISAS_NORETURN;
         }

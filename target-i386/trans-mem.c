@@ -53,10 +53,13 @@ bool trans_mov(DisasContext *s, X86Insn *d)
             gen_lea_modrm(s, &d->m);
             if (d->op & 2) {
                 v = x86_temp(s);
-                gen_ld_mem(s, MO_32, v, x86_A0(s));
+                if (!gen_fwd_load(s, d, v)) {
+                    gen_ld_mem(s, MO_32, v, x86_A0(s));
+                }
                 tcg_gen_mov_i32(cpu_regs[d->m.reg], v);
             } else {
                 gen_st_mem(s, MO_32, cpu_regs[d->m.reg], x86_A0(s));
+                x86_fwd_note_store(s, d, cpu_regs[d->m.reg]);
             }
         } else if (d->op & 2) {
             tcg_gen_mov_i32(cpu_regs[d->m.reg], cpu_regs[d->m.rm]);
@@ -618,6 +621,14 @@ bool trans_string(DisasContext *s, X86Insn *d)
     TCGLabel *l_done = gen_new_label();
     TCGv_i32 cx = x86_temp(s);
 
+    if (is_cmp) {
+        /*
+         * The flags are the last iteration's, or the op before when ECX is 0: the
+         * global holds them on every path, also for a fault in an iteration.
+         */
+        gen_sync_cc_op(s);
+        x86_insn_start_dynamic(s);
+    }
     gen_set_label(l_loop);
     if (s->aflag == MO_16) {
         tcg_gen_ext16u_i32(cx, cpu_regs[R_ECX]);
@@ -630,6 +641,7 @@ bool trans_string(DisasContext *s, X86Insn *d)
     if (is_cmp) {
         TCGv_i32 z = gen_zf_of_result(s, ot);
 
+        gen_sync_cc_op(s);      /* this iteration's SUB, for l_done and a fault */
         /* REPE stops when ZF = 0 (result non-zero), REPNE when ZF = 1. */
         tcg_gen_brcondi_i32((s->prefix & PREFIX_REPZ) ? TCG_COND_NE : TCG_COND_EQ,
                             z, 0, l_done);

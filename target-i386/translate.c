@@ -9,7 +9,8 @@
  * X86Insn before the translation function runs.
  *
  * Rules every translation function follows so that a fault mid-instruction restarts
- * it cleanly (state is restored from the insn_start records, i.e. eip only): memory
+ * it cleanly (state is restored from the insn_start records: eip, and cc_op when the
+ * translator knew it, see gen_sync_cc_op): memory
  * stores happen before any register, esp or flag update of the same instruction.
  */
 #include "qemu/osdep.h"
@@ -101,6 +102,9 @@ void gen_helper_env(DisasContext *s, const TCGHelperInfo *info, TCGv_i32 ret,
     va_list ap;
 
     assert(nargs + 1 <= TCG_MAX_CALL_ARGS);
+    /* Helpers read env's cc_op (EFLAGS, exceptions raised without a restore). */
+    x86_cc_op_may_fault(s);
+    gen_sync_cc_op(s);
     args[0] = tcgv_ptr_temp(tcg_env);
     va_start(ap, nargs);
     for (int i = 0; i < nargs; i++) {
@@ -166,6 +170,7 @@ TCGLabel *gen_raise_cold(DisasContext *s, int vec)
     s->cold[s->nb_cold].label = l;
     s->cold[s->nb_cold].eip = s->pc_start_eip;
     s->cold[s->nb_cold].vec = vec;
+    s->cold[s->nb_cold].cc_op = s->cc_op;
     s->nb_cold++;
     return l;
 }
@@ -174,6 +179,10 @@ static void x86_gen_cold(DisasContext *s)
 {
     for (int i = 0; i < s->nb_cold; i++) {
         gen_set_label(s->cold[i].label);
+        /* The flags as they were at the branch, not at the end of the TB. */
+        s->cc_op = s->cold[i].cc_op;
+        s->cc_op_clean = false;
+        gen_sync_cc_op(s);
         if (s->cold[i].vec == X86_COLD_JUMP) {
             tcg_gen_goto_tb(1);
             tcg_gen_movi_i32(cpu_eip, s->cold[i].eip);
@@ -200,14 +209,74 @@ bool x86_check_cpl0(DisasContext *s)
     return true;
 }
 
+static bool x86_cc_op_static(int op)
+{
+    return op >= CC_OP_EFLAGS && op < CC_OP_NB;
+}
+
+/*
+ * Store a statically known cc_op to env where it can be observed: before a
+ * helper call, on every way out of the TB, before an insn reads the cc_op global.
+ * Emitted on each such path (that it was done is not remembered, the paths of an
+ * insn may join again, except within a Jcc: gen_sync_cc_op_both_ways), so a TB
+ * whose flag ops follow each other without a helper or exit in between stores
+ * only the last op, once per exit.
+ */
+void gen_sync_cc_op(DisasContext *s)
+{
+    if (x86_cc_op_static(s->cc_op) && !s->cc_op_clean) {
+        tcg_gen_movi_i32(cpu_cc_op, s->cc_op);
+    }
+}
+
+/*
+ * Before a Jcc whose both sides leave the TB: one store serves both exits. Only
+ * for the rest of this insn, and only while cc_op stays (gen_set_cc_op).
+ */
+void gen_sync_cc_op_both_ways(DisasContext *s)
+{
+    gen_sync_cc_op(s);
+    s->cc_op_clean = true;
+}
+
+/*
+ * This insn changes the cc globals in a way a fault in its middle must see (an
+ * iteration of REPE CMPS has run): its insn_start record says "cc_op dynamic", so
+ * a restore keeps the cc_op the insn synced to env instead of the one it began
+ * with.
+ */
+void x86_insn_start_dynamic(DisasContext *s)
+{
+    TCGContext *tc = tcg_ctx;
+
+    assert(s->insn_start_op && tc->nb_insns > 0);
+    s->insn_start_op->args[1] = (uint64_t)(int64_t)CC_OP_DYNAMIC;
+    tc->insn_data[tc->nb_insns - 1][1] = (uint64_t)(int64_t)CC_OP_DYNAMIC;
+}
+
+/*
+ * Before a helper or memory access that may fault: if this insn already changed
+ * cc_op (its flags written before a faulting step, against the rule at the top of
+ * this file), a restore must keep what env holds, as it did when cc_op was always
+ * stored eagerly, rather than put back the insn's starting cc_op.
+ */
+void x86_cc_op_may_fault(DisasContext *s)
+{
+    if (s->insn_start_op && s->cc_op != s->insn_cc_op) {
+        gen_sync_cc_op(s);
+        x86_insn_start_dynamic(s);
+    }
+}
+
 void gen_set_cc_op(DisasContext *s, int op)
 {
     s->cc_op = op;
+    s->cc_op_clean = false;
     s->srcT_valid = false;
     s->cc_dst_narrow = false;
     if (op != CC_OP_DYNAMIC) {
-        assert(op >= CC_OP_EFLAGS && op < CC_OP_NB);
-        tcg_gen_movi_i32(cpu_cc_op, op);
+        assert(x86_cc_op_static(op));
+        /* No store to env here: gen_sync_cc_op does it where it is observable. */
         if (s->lazy_written) {
             /* Only CC_OP_LAZY ops read it: spare the IR op when it is clean. */
             tcg_gen_discard_i32(cpu_cc_lazy);
@@ -263,6 +332,7 @@ static void gen_goto_ptr(DisasContext *s, bool cs_kept)
     TCGLabel *slow = NULL;
     TCGv_i32 flags;
 
+    gen_sync_cc_op(s);
     if (cs_kept && s->cs_base != 0) {
         tcg_gen_lookup_and_goto_ptr();
         return;
@@ -303,6 +373,7 @@ static void gen_exit_or_lookup(DisasContext *s);
 
 void gen_jmp_eip(DisasContext *s, uint32_t eip, int slot)
 {
+    gen_sync_cc_op(s);
     if (!(s->flags & HF_CS32_MASK)) {
         eip &= 0xffff;
     }
@@ -364,6 +435,7 @@ bool gen_jcc_continue(DisasContext *s, int cc, uint32_t target)
     s->cold[s->nb_cold].label = l;
     s->cold[s->nb_cold].eip = target;
     s->cold[s->nb_cold].vec = X86_COLD_JUMP;
+    s->cold[s->nb_cold].cc_op = s->cc_op;
     s->nb_cold++;
     s->slot1_used = true;
     gen_cc_brcond(s, cc, l);
@@ -586,6 +658,7 @@ void gen_ld_mem(DisasContext *s, MemOp ot, TCGv_i32 dst, TCGv_i32 addr)
 {
     unsigned len = 1u << (ot & MO_SIZE);
 
+    x86_cc_op_may_fault(s);
     gen_seg_check_range(s, addr, len, false);
     tcg_gen_qemu_ld_i32(dst, addr, s->mem_idx, x86_data_memop(s, ot));
     gen_dbg_access(s, addr, len, false);
@@ -595,6 +668,7 @@ void gen_st_mem(DisasContext *s, MemOp ot, TCGv_i32 val, TCGv_i32 addr)
 {
     unsigned len = 1u << (ot & MO_SIZE);
 
+    x86_cc_op_may_fault(s);
     gen_seg_check_range(s, addr, len, true);
     tcg_gen_qemu_st_i32(val, addr, s->mem_idx, x86_data_memop(s, ot));
     gen_dbg_access(s, addr, len, true);
@@ -602,6 +676,7 @@ void gen_st_mem(DisasContext *s, MemOp ot, TCGv_i32 val, TCGv_i32 addr)
 
 void gen_ld_mem_i64(DisasContext *s, TCGv_i64 dst, TCGv_i32 addr)
 {
+    x86_cc_op_may_fault(s);
     gen_seg_check_range(s, addr, 8, false);
     tcg_gen_qemu_ld_i64(dst, addr, s->mem_idx, x86_data_memop(s, MO_64));
     gen_dbg_access(s, addr, 8, false);
@@ -609,6 +684,7 @@ void gen_ld_mem_i64(DisasContext *s, TCGv_i64 dst, TCGv_i32 addr)
 
 void gen_st_mem_i64(DisasContext *s, TCGv_i64 val, TCGv_i32 addr)
 {
+    x86_cc_op_may_fault(s);
     gen_seg_check_range(s, addr, 8, true);
     tcg_gen_qemu_st_i64(val, addr, s->mem_idx, x86_data_memop(s, MO_64));
     gen_dbg_access(s, addr, 8, true);
@@ -618,6 +694,9 @@ void gen_ld_rm(DisasContext *s, X86Insn *d, MemOp ot, TCGv_i32 dst)
 {
     if (d->m.is_mem) {
         gen_lea_modrm(s, &d->m);
+        if (ot == MO_32 && gen_fwd_load(s, d, dst)) {
+            return;
+        }
         gen_ld_mem(s, ot, dst, x86_A0(s));
     } else {
         gen_ld_reg(s, ot, dst, d->m.rm);
@@ -704,6 +783,12 @@ void gen_pop_adjust(DisasContext *s, MemOp ot)
 
 /* ---- flags ---- */
 
+/* The current cc_op as an IR value: a constant when known (env may lag behind). */
+static TCGv_i32 gen_cc_op_value(DisasContext *s)
+{
+    return x86_cc_op_static(s->cc_op) ? tcg_constant_i32(s->cc_op) : cpu_cc_op;
+}
+
 void gen_compute_eflags(DisasContext *s, TCGv_i32 dst)
 {
     if (s->cc_op == CC_OP_EFLAGS) {
@@ -711,7 +796,8 @@ void gen_compute_eflags(DisasContext *s, TCGv_i32 dst)
         return;
     }
     tcg_gen_callN(&info_cc_all, tcgv_i32_temp(dst), 5,
-                  (TCGTemp *[]){ tcgv_i32_temp(cpu_cc_op), tcgv_i32_temp(cpu_cc_dst),
+                  (TCGTemp *[]){ tcgv_i32_temp(gen_cc_op_value(s)),
+                                 tcgv_i32_temp(cpu_cc_dst),
                                  tcgv_i32_temp(cpu_cc_src), tcgv_i32_temp(cpu_cc_src2),
                                  tcgv_i32_temp(cpu_cc_lazy) });
 }
@@ -787,7 +873,8 @@ void gen_compute_cf(DisasContext *s, TCGv_i32 dst)
         return;
     }
     tcg_gen_callN(&info_cc_c, tcgv_i32_temp(dst), 5,
-                  (TCGTemp *[]){ tcgv_i32_temp(cpu_cc_op), tcgv_i32_temp(cpu_cc_dst),
+                  (TCGTemp *[]){ tcgv_i32_temp(gen_cc_op_value(s)),
+                                 tcgv_i32_temp(cpu_cc_dst),
                                  tcgv_i32_temp(cpu_cc_src), tcgv_i32_temp(cpu_cc_src2),
                                  tcgv_i32_temp(cpu_cc_lazy) });
 }
@@ -1240,6 +1327,7 @@ static bool x86_decode_and_translate(DisasContext *s, CPUState *cs)
     if ((s->prefix & PREFIX_LOCK) && !x86_lock_ok(&d)) {
         goto illegal;
     }
+    x86_fwd_start_insn(s, &d);
     if (e->fn(s, &d)) {
         return true;
     }
@@ -1275,6 +1363,8 @@ static void x86_tr_init_disas_context(DisasContextBase *db, CPUState *cs)
     s->shadow_pending = false;
     s->shadow_insn = false;
     s->cc_srcT = tcg_temp_new_i32();
+    s->fwd_val = tcg_temp_new_i32();
+    s->fwd_valid = s->fwd_usable = false;
     s->srcT_valid = false;
     s->cc_dst_narrow = false;
     s->lazy_written = false;
@@ -1301,9 +1391,19 @@ static void x86_tr_tb_start(DisasContextBase *db, CPUState *cs)
 {
 }
 
+/*
+ * The cc_op in force when the insn starts, for a fault in it to put in env (the
+ * translator stores a known cc_op only where it is observable, gen_sync_cc_op);
+ * CC_OP_DYNAMIC when env's cc_op is already right.
+ */
 static void x86_tr_insn_start(DisasContextBase *db, CPUState *cs)
 {
-    tcg_gen_insn_start(db->pc_next, (uint64_t)(int64_t)CC_OP_DYNAMIC);
+    DisasContext *s = container_of(db, DisasContext, base);
+    int op = x86_cc_op_static(s->cc_op) ? s->cc_op : CC_OP_DYNAMIC;
+
+    tcg_gen_insn_start(db->pc_next, (uint64_t)(int64_t)op);
+    s->insn_start_op = tcg_ctx->last_op;
+    s->insn_cc_op = s->cc_op;
 }
 
 static void x86_tr_translate_insn(DisasContextBase *db, CPUState *cs)
@@ -1322,6 +1422,7 @@ static void x86_tr_translate_insn(DisasContextBase *db, CPUState *cs)
     s->pc_start_eip = pc - s->cs_base;
     s->shadow_insn = s->shadow_pending;
     s->shadow_pending = false;
+    s->cc_op_clean = false;
     s->A0 = NULL;    /* allocated on first use (x86_A0): most insns never touch memory */
     s->last_seg = -1;
     s->nb_seg_addrs = 0;
@@ -1381,6 +1482,7 @@ static void gen_exit_or_lookup(DisasContext *s)
     TCGLabel *to_loop = gen_new_label();
     TCGv_i32 t = tcg_temp_new_i32();
 
+    gen_sync_cc_op(s);
     tcg_gen_ld_i32(t, tcg_env, offsetof(CPUState, interrupt_request));
     tcg_gen_brcondi_i32(TCG_COND_NE, t, 0, to_loop);
     tcg_temp_free_i32(t);
@@ -1393,6 +1495,9 @@ static void x86_gen_tb_exits(DisasContext *s)
 {
     DisasContextBase *db = &s->base;
 
+    if (db->is_jmp != DISAS_NORETURN) {
+        gen_sync_cc_op(s);
+    }
     if ((s->flags & (HF_TF_MASK | HF_DBG_MASK)) && db->is_jmp != DISAS_NORETURN) {
         /* EFLAGS.TF / data breakpoints: a #DB trap after the (one) insn of this TB. */
         if (db->is_jmp == DISAS_NEXT || db->is_jmp == DISAS_TOO_MANY ||
@@ -1439,6 +1544,8 @@ static void x86_tr_tb_stop(DisasContextBase *db, CPUState *cs)
 {
     DisasContext *s = container_of(db, DisasContext, base);
 
+    s->cc_op_clean = false;
+    s->insn_start_op = NULL;    /* exits and cold code belong to no insn */
     x86_gen_tb_exits(s);
     x86_gen_cold(s);
 }

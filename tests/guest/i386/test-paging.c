@@ -187,6 +187,78 @@ static void global_pages(void)
     load_cr3(pd);
 }
 
+static volatile uint32_t pf_eflags;
+
+/* #PF: note the EFLAGS pushed, resume after the probe. */
+static void pf_save_flags(struct trap_frame *f)
+{
+    pf_eflags = f->eflags;
+    f->eip = recover_eip;
+    recover_eip = 0;
+}
+
+/*
+ * The flags of the insns before a faulting access, as the #PF handler sees them.
+ * The translator stores the kind of the last flag-setting op (cc_op) to env only
+ * where something can look at it; a fault in a memory access gets it from the
+ * faulting insn's restore record. Each case leaves distinctive flags, then faults
+ * in the same block: a load, a store, a read-modify-write (flags unchanged by the
+ * faulting insn), after INC (keeps CF), after a shift, and REPE CMPSB faulting
+ * after some iterations (the flags of the last compared bytes).
+ */
+static void fault_flags(void)
+{
+    uint32_t si, di, cx;
+    int r;
+
+    trap_handlers[14] = pf_save_flags;
+    pf_eflags = 0;
+    r = TRAP_PROBE("movl $0xffffffff, %%eax; addl $1, %%eax; movl 0x00801000, %%ecx",
+                   : : : "eax", "ecx", "cc");
+    check("#PF after ADD: vector", r, 14);
+    check("#PF after ADD: flags", pf_eflags & F_ARITH, F_CF | F_ZF | F_PF | F_AF);
+
+    pf_eflags = 0;
+    r = TRAP_PROBE("movl $1, %%eax; cmpl $2, %%eax; movl %%eax, 0x00801004",
+                   : : : "eax", "cc", "memory");
+    check("#PF after CMP: vector", r, 14);
+    check("#PF after CMP: flags", pf_eflags & F_ARITH, F_CF | F_SF | F_PF | F_AF);
+
+    pf_eflags = 0;
+    r = TRAP_PROBE("movl $7, %%eax; xorl %%eax, %%eax; addl $1, 0x00801008",
+                   : : : "eax", "cc", "memory");
+    check("#PF in ADD m32 after XOR: vector", r, 14);
+    check("#PF in ADD m32 after XOR: flags", pf_eflags & (F_ARITH & ~F_AF), F_ZF | F_PF);
+
+    pf_eflags = 0;
+    r = TRAP_PROBE("movl $5, %%eax; subl $6, %%eax; incl %%eax; movl 0x0080100c, %%ecx",
+                   : : : "eax", "ecx", "cc");
+    check("#PF after SUB, INC: vector", r, 14);
+    check("#PF after SUB, INC: flags", pf_eflags & F_ARITH, F_CF | F_ZF | F_PF | F_AF);
+
+    pf_eflags = 0;
+    r = TRAP_PROBE("movl $0x80000001, %%eax; shll $1, %%eax; movl 0x00801010, %%ecx",
+                   : : : "eax", "ecx", "cc");
+    check("#PF after SHL: vector", r, 14);
+    check("#PF after SHL: flags", pf_eflags & (F_ARITH & ~F_AF), F_CF | F_OF);
+
+    /* 8 equal bytes at the end of page_a's mapping, then the unmapped page. */
+    for (int i = 0; i < 8; i++) {
+        page_a[0xff8 + i] = (uint8_t)(0x30 + i);
+        page_b[i] = (uint8_t)(0x30 + i);
+    }
+    pf_eflags = 0;
+    si = VA_BASE + 0xff8;
+    di = (uint32_t)page_b;
+    cx = 16;
+    r = TRAP_PROBE("movl $1, %%eax; cmpl $2, %%eax; cld; repe cmpsb",
+                   : "+S"(si), "+D"(di), "+c"(cx) : : "eax", "cc", "memory");
+    check("#PF in REPE CMPSB: vector", r, 14);
+    check("#PF in REPE CMPSB: ecx", cx, 8);
+    check("#PF in REPE CMPSB: flags of the last bytes", pf_eflags & F_ARITH, F_ZF | F_PF);
+    trap_handlers[14] = 0;
+}
+
 static uint32_t fault_ecx, fault_edi, fault_esi;
 
 /* demand_map, noting the string registers at the fault. */
@@ -250,6 +322,8 @@ int main(void)
     r = TRAP_PROBE("movl %%eax, 0x00801004", : : : "eax");
     check("#PF write err", last_err, 2);
     check("#PF write cr2", read_cr2(), 0x00801004);
+
+    fault_flags();
 
     /* Read-only: writable from ring 0 unless CR0.WP. */
     r = TRAP_PROBE("movl $7, 0x00802000");
