@@ -26,6 +26,7 @@
 
 typedef struct DisasContext {
     DisasContextBase base;
+    CPUState *cs;           /* to read guest code ahead (mips_branch_continue) */
     uint32_t pc;            /* address of the insn being translated */
     uint32_t hflags;        /* TB flags, plus the branch pending after this insn */
     uint32_t tb_bmask;      /* pending-branch bits in env->hflags at TB entry */
@@ -42,7 +43,7 @@ typedef struct DisasContext {
      * computes them again, so nothing else needs them.
      */
     TCGv_i32 bcond_v, btarget_v;
-    bool branch_temps;      /* bcond_v/btarget_v are temps to free after the slot */
+    bool branch_temps;      /* bcond_v/btarget_v are temps (or NULL: unused) */
     /* pc of an SWL/SWR whose store the insn before it already did as half of a pair
      * (mips_gen_swlr), or 0. */
     uint32_t swlr_done_pc;
@@ -54,12 +55,16 @@ typedef struct DisasContext {
      * division emits that pair). nonzero_reg 0: none. */
     uint32_t nonzero_pc;
     int nonzero_reg;
-    /* Traps taken from a block after the TB's exits (mips_gen_trap). */
+    /* Blocks after the TB's exits: traps taken (mips_gen_trap), and the taken side
+     * of a backward branch the TB continues past (mips_gen_branch_end). */
     int nb_cold;
     struct {
         TCGLabel *label;
-        uint32_t pc;
+        uint32_t pc;        /* trap: the insn's pc; jump: the branch target */
+        bool jump;
     } cold[MIPS_DC_MAX_COLD];
+    /* goto_tb slot 1 went to such a taken side: later exits avoid it. */
+    bool slot1_used;
 } DisasContext;
 
 /* trans-mem.c: at insn_start, whether the insn at pc starts an SWL/SWR pair that
@@ -92,6 +97,7 @@ void mips_gen_exception_err(DisasContext *dc, int excp, int err);
 /* Label of a cold block raising a trap at the current insn, or NULL (then the
  * caller raises it inline). */
 TCGLabel *mips_gen_trap_cold(DisasContext *dc);
+TCGLabel *mips_gen_jump_cold(DisasContext *dc, uint32_t dest);
 void mips_gen_goto_tb(DisasContext *dc, unsigned n, uint32_t dest);
 /* Leave for the TB at cpu_pc with the state now in env (inline jump-cache probe). */
 void mips_gen_lookup_and_goto_ptr(DisasContext *dc);
@@ -133,8 +139,11 @@ bool trans_bgtzl(DisasContext *dc, uint32_t insn);
 bool trans_jr(DisasContext *dc, uint32_t insn);
 bool trans_jalr(DisasContext *dc, uint32_t insn);
 bool mips_trans_regimm_branch(DisasContext *dc, uint32_t insn);
-/* After a delay slot: finish the branch pending in bmask. */
-void mips_gen_branch_end(DisasContext *dc, uint32_t bmask, bool exit_to_loop);
+/* After a delay slot: finish the branch pending in bmask. Returns true when the TB
+ * goes on at the fall-through (the taken side left from a cold block). */
+bool mips_gen_branch_end(DisasContext *dc, uint32_t bmask, bool exit_to_loop);
+/* May a direct jump to dest be chained (translate.c)? */
+bool mips_use_goto_tb(DisasContext *dc, uint32_t dest);
 /* Make env->hflags carry bmask as the pending branch (only when it changes). */
 void mips_gen_save_bmask(DisasContext *dc, uint32_t bmask);
 

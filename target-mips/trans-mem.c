@@ -26,9 +26,22 @@ static TCGv_i32 mips_gen_addr(DisasContext *dc, uint32_t insn)
     return addr;
 }
 
+/*
+ * The address of a plain load or store, which only reads it: with offset 0 the
+ * base register itself, so no temp (the optimizer would fold the add away, but the
+ * temp's discard op would stay and cost every later pass a little).
+ */
+static TCGv_i32 mips_gen_addr_ro(DisasContext *dc, uint32_t insn)
+{
+    if (insn_simm(insn) == 0) {
+        return mips_gpr_src(insn_rs(insn));
+    }
+    return mips_gen_addr(dc, insn);
+}
+
 static bool mips_gen_load(DisasContext *dc, uint32_t insn, MemOp op)
 {
-    TCGv_i32 addr = mips_gen_addr(dc, insn);
+    TCGv_i32 addr = mips_gen_addr_ro(dc, insn);
 
     /* A load to r0 still faults: load into a scratch temp. */
     tcg_gen_qemu_ld_i32(mips_gpr_dst(dc, insn_rt(insn)), addr, dc->mem_idx, op);
@@ -37,7 +50,7 @@ static bool mips_gen_load(DisasContext *dc, uint32_t insn, MemOp op)
 
 static bool mips_gen_store(DisasContext *dc, uint32_t insn, MemOp op)
 {
-    TCGv_i32 addr = mips_gen_addr(dc, insn);
+    TCGv_i32 addr = mips_gen_addr_ro(dc, insn);
 
     tcg_gen_qemu_st_i32(mips_gpr_src(insn_rt(insn)), addr, dc->mem_idx, op);
     return true;

@@ -148,7 +148,30 @@ TCGLabel *mips_gen_trap_cold(DisasContext *dc)
     l = gen_new_label();
     dc->cold[dc->nb_cold].label = l;
     dc->cold[dc->nb_cold].pc = dc->pc;
+    dc->cold[dc->nb_cold].jump = false;
     dc->nb_cold++;
+    return l;
+}
+
+/*
+ * Label of a cold block leaving for dest through goto_tb slot 1, or NULL when the
+ * slot is taken, the cold blocks are full or dest may not be chained. The block
+ * stores nothing but the pc, so no temp is live into it.
+ */
+TCGLabel *mips_gen_jump_cold(DisasContext *dc, uint32_t dest)
+{
+    TCGLabel *l;
+
+    if (dc->slot1_used || dc->nb_cold == MIPS_DC_MAX_COLD ||
+        !mips_use_goto_tb(dc, dest)) {
+        return NULL;
+    }
+    l = gen_new_label();
+    dc->cold[dc->nb_cold].label = l;
+    dc->cold[dc->nb_cold].pc = dest;
+    dc->cold[dc->nb_cold].jump = true;
+    dc->nb_cold++;
+    dc->slot1_used = true;
     return l;
 }
 
@@ -156,6 +179,12 @@ static void mips_gen_cold(DisasContext *dc)
 {
     for (int i = 0; i < dc->nb_cold; i++) {
         gen_set_label(dc->cold[i].label);
+        if (dc->cold[i].jump) {
+            tcg_gen_goto_tb(1);
+            tcg_gen_movi_i32(cpu_pc, dc->cold[i].pc);
+            tcg_gen_exit_tb(dc->base.tb, 1);
+            continue;
+        }
         tcg_gen_movi_i32(cpu_pc, dc->cold[i].pc);
         tcg_gen_call2(&info_raise_now, NULL, tcgv_ptr_temp(tcg_env),
                       tcgv_i32_temp(tcg_constant_i32(MIPS_EXCP_TRAP)));
@@ -180,7 +209,7 @@ bool mips_check_cp0(DisasContext *dc)
  * them a jump to any page can be chained too: all of the kernel's calls and jumps
  * then stay in generated code.
  */
-static bool mips_use_goto_tb(DisasContext *dc, uint32_t dest)
+bool mips_use_goto_tb(DisasContext *dc, uint32_t dest)
 {
     uint32_t seg = dc->base.pc_first & 0xe0000000u;
 
@@ -222,7 +251,8 @@ void mips_gen_lookup_same_flags(DisasContext *dc)
 
 void mips_gen_goto_tb(DisasContext *dc, unsigned n, uint32_t dest)
 {
-    if (mips_use_goto_tb(dc, dest)) {
+    /* Slot 1 may already lead out of a cold block (mips_gen_jump_cold). */
+    if (!(n == 1 && dc->slot1_used) && mips_use_goto_tb(dc, dest)) {
         tcg_gen_goto_tb(n);
         tcg_gen_movi_i32(cpu_pc, dest);
         tcg_gen_exit_tb(dc->base.tb, n);
@@ -290,6 +320,7 @@ static void mips_tr_init_disas_context(DisasContextBase *db, CPUState *cs)
     DisasContext *dc = container_of(db, DisasContext, base);
     uint32_t flags = db->tb->flags;
 
+    dc->cs = cs;
     dc->hflags = flags;
     dc->tb_bmask = flags & MIPS_HFLAG_BMASK;
     dc->mem_idx = flags & MIPS_HFLAG_MMU;
@@ -302,6 +333,7 @@ static void mips_tr_init_disas_context(DisasContextBase *db, CPUState *cs)
     dc->btarget_v = cpu_btarget;
     dc->branch_temps = false;
     dc->nb_cold = 0;
+    dc->slot1_used = false;
     dc->nonzero_reg = 0;
     if (db->max_insns > MIPS_MAX_INSNS_PER_TB) {
         db->max_insns = MIPS_MAX_INSNS_PER_TB;
@@ -352,9 +384,9 @@ static void mips_tr_translate_insn(DisasContextBase *db, CPUState *cs)
     mips_free_temps(dc);
 
     if (slot_bmask && db->is_jmp != DISAS_NORETURN) {
-        mips_gen_branch_end(dc, slot_bmask, db->is_jmp != DISAS_NEXT &&
-                                            db->is_jmp != DISAS_TOO_MANY);
-        db->is_jmp = DISAS_NORETURN;
+        bool cont = mips_gen_branch_end(dc, slot_bmask, db->is_jmp != DISAS_NEXT &&
+                                                        db->is_jmp != DISAS_TOO_MANY);
+        db->is_jmp = cont ? DISAS_NEXT : DISAS_NORETURN;
     }
     dc->in_slot = false;
 }

@@ -216,3 +216,77 @@ t_many:
     .endr
 9:  jr      ra
     nop
+
+/*
+ * A loop body split by a data-dependent backward branch (the shape of
+ * bench/workloads/intloop.c): the translator goes on past the bnez, whose taken
+ * side leaves from a cold block, into the fall-through that branches back to the
+ * TB's start (a self loop). a0 = iterations (>= 1), a1 = xorshift seed. Returns the
+ * accumulator (odd x: added; even x: xored, then doubled in a delay slot) xored
+ * with the count of delay slots run << 16.
+ */
+    .balign 4096
+    .globl t_split_loop
+t_split_loop:
+    move    v1, a1
+    li      v0, 0
+    li      t0, 0
+    li      t3, 0
+    b       2f
+    nop
+1:  addu    v0, v0, v1              /* odd x */
+    addiu   t0, t0, 1
+    beq     t0, a0, 3f
+    addiu   t3, t3, 3               /* slot: both sides */
+2:  sll     t1, v1, 13
+    xor     v1, v1, t1
+    srl     t1, v1, 17
+    xor     v1, v1, t1
+    sll     t1, v1, 5
+    xor     v1, v1, t1
+    andi    t1, v1, 1
+    bnez    t1, 1b
+    addiu   t3, t3, 1               /* slot: both sides */
+    xor     v0, v0, v1              /* even x */
+    addiu   t0, t0, 1
+    bne     t0, a0, 2b
+    sll     v0, v0, 1               /* slot: both sides */
+3:  sll     t3, t3, 16
+    jr      ra
+    xor     v0, v0, t3
+
+/*
+ * The same shape with an exception in the continued fall-through and a
+ * branch-likely as the back edge (whose not-taken side cannot have goto_tb slot 1,
+ * the cold block's). a0 = iterations (even, >= 4), a1 = address of an aligned
+ * word W. Odd iterations add 100; even ones add the word loaded, except iteration
+ * 2, whose load is misaligned: the handler skips it (t4 keeps W), and 1000 in the
+ * likely branch's slot. n = 6: 3 W + 300 + 3000.
+ */
+    .balign 4096
+    .globl t_split_fault
+t_split_fault:
+    li      t0, 0
+    li      v0, 0
+    li      t4, 0
+    b       2f
+    nop
+1:  addiu   v0, v0, 100             /* odd iterations */
+    addiu   t0, t0, 1
+    beq     t0, a0, 3f
+    nop
+2:  andi    t1, t0, 1
+    bnez    t1, 1b
+    move    t5, a1                  /* slot */
+    xori    t2, t0, 2
+    sltiu   t2, t2, 1               /* iteration 2 */
+    addu    t5, t5, t2
+    .globl x_split_lw
+x_split_lw:
+    lw      t4, 0(t5)               /* AdEL on iteration 2 */
+    addu    v0, v0, t4
+    addiu   t0, t0, 1
+    bnel    t0, a0, 2b
+    addiu   v0, v0, 1000            /* slot: only when taken */
+3:  jr      ra
+    nop

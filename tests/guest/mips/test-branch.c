@@ -9,6 +9,10 @@ DECL(t_bltzal); DECL(t_bgezal); DECL(t_bltzall); DECL(t_bgezall);
 DECL(t_bal); DECL(t_jalr); DECL(t_jal); DECL(t_jrhb);
 DECL(t_slot_modifies_src); DECL(t_jr_slot_overwrites);
 DECL(t_cross_b); DECL(t_cross_bc); DECL(t_cross_bl); DECL(t_cross_jr); DECL(t_many);
+DECL(t_split_loop); DECL(t_split_fault);
+extern char x_split_lw[];
+
+static volatile u32 split_word __attribute__((aligned(8))) = 0x1234;
 
 /* Expected result for a normal branch: slot always runs. */
 #define N(taken) (10u + ((taken) ? 1u : 0u))
@@ -65,6 +69,17 @@ int main(void)
     check("slot on next page: likely nullified", t_cross_bl(1, 0), 0);
     check("slot on next page: jr", t_cross_jr(0, 0), 11);
     check("300 branches in a row", t_many(0, 0), 300);
+    /* Expected values from a host model of the loop. */
+    check("split loop, 1 iteration", t_split_loop(1, 2463534242u), 0x2b1b4d63);
+    check("split loop, 7 iterations", t_split_loop(7, 1), 0xf6510968);
+    check("split loop, 1000 iterations", t_split_loop(1000, 2463534242u), 0xe85472be);
+    reset_exc();
+    check("split loop with a fault: result", t_split_fault(6, (u32)&split_word),
+          3 * 0x1234 + 300 + 3000);
+    check("split loop with a fault: one AdEL", last_exc.count, 1);
+    check("split loop with a fault: code", EXC_CODE(last_exc.cause), 4);
+    check("split loop with a fault: EPC", last_exc.epc, (u32)x_split_lw);
+    check("split loop with a fault: BadVAddr", last_exc.badvaddr, (u32)&split_word + 1);
     done();
     return 0;
 }
