@@ -46,7 +46,7 @@ typedef enum VlOpt {
     OPT_HDD, OPT_CDROM, OPT_SNAPSHOT, OPT_NETDEV, OPT_NIC,
     OPT_LOADVM, OPT_SNAPSHOT_STORE, OPT_QMP, OPT_INCOMING, OPT_RTC,
     OPT_NO_SHUTDOWN, OPT_UUID, OPT_OBJECT, OPT_PIDFILE, OPT_DAEMONIZE, OPT_NO_USER_CONFIG,
-    OPT_MSG, OPT_L, OPT_PARALLEL, OPT_OVERCOMMIT,
+    OPT_MSG, OPT_L, OPT_PARALLEL, OPT_OVERCOMMIT, OPT_BOOT,
 } VlOpt;
 
 typedef struct VlOptDesc {
@@ -89,6 +89,9 @@ static const VlOptDesc vl_options[] = {
     { "name", OPT_NAME, true, "NAME", "name of the guest" },
     { "object", OPT_OBJECT, true, "rng-random,id=ID[,filename=FILE]|rng-builtin,id=ID",
       "create an entropy source for virtio-rng-pci (rng=ID)" },
+    { "boot", OPT_BOOT, true,
+      "[order=]DRIVES[,once=DRIVES][,menu=on|off][,splash-time=MS][,reboot-timeout=MS]",
+      "firmware boot order: a floppy, c disk, d CD-ROM, n network (PC with -bios)" },
     { "pidfile", OPT_PIDFILE, true, "FILE", "write the process id to FILE (removed at exit)" },
     { "daemonize", OPT_DAEMONIZE, false, NULL,
       "detach from the terminal once initialised (the command returns then)" },
@@ -480,6 +483,104 @@ static bool vl_parse_onoff_list(const char *opt, const char *arg, const char *co
     return true;
 }
 
+/* Drive letters a-p, each once (QEMU's rule; the board says which it has). */
+static bool vl_parse_boot_drives(const char *key, const char *v, char out[17],
+                                 GError **errp)
+{
+    unsigned seen = 0;
+
+    if (strlen(v) > 16) {
+        error_setg(errp, "-boot %s=%s: too many drives", key, v);
+        return false;
+    }
+    for (const char *p = v; *p; p++) {
+        if (*p < 'a' || *p > 'p') {
+            error_setg(errp, "-boot %s=%s: invalid boot device '%c' (drive letters "
+                       "a-p: a floppy, c disk, d CD-ROM, n network)", key, v, *p);
+            return false;
+        }
+        if (seen & (1u << (*p - 'a'))) {
+            error_setg(errp, "-boot %s=%s: boot device '%c' given twice", key, v, *p);
+            return false;
+        }
+        seen |= 1u << (*p - 'a');
+    }
+    strcpy(out, v);
+    return true;
+}
+
+static bool vl_parse_boot_ms(const char *key, const char *v, int min, int max, int *out,
+                             GError **errp)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+
+    if (!*v || *end || n < min || n > max) {
+        error_setg(errp, "-boot %s=%s: want a number of milliseconds from %d to %d",
+                   key, v, min, max);
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
+bool vl_parse_boot(VlConfig *cfg, const char *arg, GError **errp)
+{
+    g_auto(GStrv) parts = g_strsplit(arg, ",", -1);
+
+    for (int i = 0; parts[i]; i++) {
+        char *k = parts[i], *eq = strchr(k, '=');
+        const char *v = eq ? eq + 1 : NULL;
+
+        if (eq) {
+            *eq = '\0';
+        }
+        if (!v && i == 0) {
+            v = k;                      /* -boot cd: the legacy form of order= */
+            k = "order";
+        }
+        if (!v) {
+            error_setg(errp, "-boot: '%s' is not key=value", k);
+            return false;
+        }
+        if (!strcmp(k, "order")) {
+            if (!vl_parse_boot_drives(k, v, cfg->boot_order, errp)) {
+                return false;
+            }
+        } else if (!strcmp(k, "once")) {
+            if (!vl_parse_boot_drives(k, v, cfg->boot_once, errp)) {
+                return false;
+            }
+        } else if (!strcmp(k, "menu") || !strcmp(k, "strict")) {
+            bool on;
+
+            if (!qdev_parse_bool(v, &on)) {
+                error_setg(errp, "-boot %s takes on or off, not '%s'", k, v);
+                return false;
+            }
+            if (!strcmp(k, "strict") && on) {
+                error_setg(errp, "-boot strict=on: not supported (no bootindex devices)");
+                return false;
+            }
+            if (!strcmp(k, "menu")) {
+                cfg->boot_menu = on;
+            }
+        } else if (!strcmp(k, "splash-time")) {
+            if (!vl_parse_boot_ms(k, v, 0, 0xffff, &cfg->boot_menu_wait, errp)) {
+                return false;
+            }
+        } else if (!strcmp(k, "reboot-timeout")) {
+            if (!vl_parse_boot_ms(k, v, -1, 0xffff, &cfg->reboot_timeout, errp)) {
+                return false;
+            }
+        } else {
+            error_setg(errp, "-boot: unknown option '%s'", k);
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool vl_parse_msg(VlConfig *cfg, const char *arg, GError **errp)
 {
     static const char *const names[] = { "timestamp", "guest-name", NULL };
@@ -607,6 +708,8 @@ bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp)
     cfg->netdevs = g_ptr_array_new();
     cfg->objects = g_ptr_array_new();
     cfg->bios_dirs = g_ptr_array_new();
+    cfg->boot_menu_wait = -1;
+    cfg->reboot_timeout = -1;
     cfg->nics = g_ptr_array_new();
 
     for (int i = 1; i < argc; i++) {
@@ -747,6 +850,11 @@ bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp)
             break;
         case OPT_NAME:
             cfg->name = g_str_has_prefix(arg, "guest=") ? arg + 6 : arg;
+            break;
+        case OPT_BOOT:
+            if (!vl_parse_boot(cfg, arg, errp)) {
+                return false;
+            }
             break;
         case OPT_PIDFILE:
             cfg->pidfile = arg;
@@ -1228,6 +1336,11 @@ int vl_main(int argc, char **argv)
     ms->firmware = vl_find_bios(&cfg, &bios_path);
     ms->no_reboot = cfg.no_reboot;
     memcpy(ms->uuid, cfg.uuid, sizeof(ms->uuid));
+    memcpy(ms->boot_order, cfg.boot_order, sizeof(ms->boot_order));
+    memcpy(ms->boot_once, cfg.boot_once, sizeof(ms->boot_once));
+    ms->boot_menu = cfg.boot_menu;
+    ms->boot_menu_wait = cfg.boot_menu_wait;
+    ms->reboot_timeout = cfg.reboot_timeout;
     ms->nodefaults = cfg.nodefaults;
     ms->nb_drives = cfg.nb_drives;
     for (int i = 0; i < cfg.nb_drives; i++) {

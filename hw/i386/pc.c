@@ -298,6 +298,52 @@ static void pc_cmos_set_word(DeviceState *rtc, int addr, uint16_t v)
     mc146818_rtc_set_cmos(rtc, addr + 1, v >> 8);
 }
 
+/* The board's drive letters for -boot: floppy (a, b), disk, CD-ROM, network. */
+#define PC_BOOT_DRIVES "abcdn"
+#define PC_BOOT_DEFAULT "cad"
+
+/*
+ * The boot order in the CMOS bytes where SeaBIOS, like the Bochs BIOS before it,
+ * reads it on an emulator: 0x3d holds the first device (low nibble) and the
+ * second, 0x38 the third in its high nibble (bit 0 clear: check the floppy's
+ * boot signature). 1 floppy, 2 disk, 3 CD-ROM, 4 network.
+ */
+static bool pc_check_boot_drives(const char *key, const char *drives, GError **errp)
+{
+    for (const char *p = drives; *p; p++) {
+        if (!strchr(PC_BOOT_DRIVES, *p)) {
+            error_setg(errp, "-boot %s=%s: the PC has no boot device '%c' (a, b "
+                       "floppy, c disk, d CD-ROM, n network)", key, drives, *p);
+            return false;
+        }
+    }
+    return true;
+}
+
+static const char *pc_boot_order(MachineState *ms, bool first_start)
+{
+    if (first_start && ms->boot_once[0]) {
+        return ms->boot_once;
+    }
+    return ms->boot_order[0] ? ms->boot_order : PC_BOOT_DEFAULT;
+}
+
+static void pc_set_boot_order(PCMachineState *s, MachineState *ms, bool first_start)
+{
+    const char *order = pc_boot_order(ms, first_start);
+    DeviceState *rtc = s->rtc;
+    uint8_t code[3] = { 0, 0, 0 };
+
+    for (int i = 0; i < 3 && order[i]; i++) {
+        code[i] = order[i] == 'c' ? 2 : order[i] == 'd' ? 3 : order[i] == 'n' ? 4 : 1;
+    }
+    mc146818_rtc_set_cmos(rtc, 0x3d, code[1] << 4 | code[0]);
+    mc146818_rtc_set_cmos(rtc, 0x38, code[2] << 4);
+    if (s->fw_cfg) {
+        fw_cfg_add_i16(s->fw_cfg, FW_CFG_BOOT_DEVICE, order[0]);
+    }
+}
+
 /* What a PC BIOS leaves in CMOS for the OS and for itself (IBM PC AT Technical
  * Reference, "CMOS RAM address map", plus the extended-memory bytes SeaBIOS and
  * QEMU use at 0x34/0x35 and 0x5b-0x5d). */
@@ -323,8 +369,6 @@ static void pc_cmos_init(PCMachineState *s, MachineState *ms)
     mc146818_rtc_set_cmos(rtc, 0x5d, (above_4g >> 16) & 0xff);
     mc146818_rtc_set_cmos(rtc, 0x5f, ms->smp - 1);    /* CPUs beyond the first */
     mc146818_rtc_set_cmos(rtc, 0x32, 0x20);           /* century (BCD) */
-    mc146818_rtc_set_cmos(rtc, 0x3d, 0x02);           /* boot order: hard disk */
-    mc146818_rtc_set_cmos(rtc, 0x38, 0x00);
     for (int a = 0x10; a <= 0x2d; a++) {
         sum += mc146818_rtc_get_cmos(rtc, a);
     }
@@ -344,10 +388,28 @@ static bool pc_fw_cfg_init(PCMachineState *s, MachineState *ms, GError **errp)
     fw_cfg_add_i16(s->fw_cfg, FW_CFG_NB_CPUS, ms->smp);
     fw_cfg_add_i16(s->fw_cfg, FW_CFG_MAX_CPUS, ms->smp);
     fw_cfg_add_i16(s->fw_cfg, FW_CFG_NOGRAPHIC, 1);
-    fw_cfg_add_i16(s->fw_cfg, FW_CFG_BOOT_MENU, 0);
+    fw_cfg_add_i16(s->fw_cfg, FW_CFG_BOOT_MENU, ms->boot_menu);
     fw_cfg_add_i32(s->fw_cfg, FW_CFG_IRQ0_OVERRIDE, 1);
     /* Firmware (SeaBIOS) puts it into its own SMBIOS tables. */
     fw_cfg_add_bytes(s->fw_cfg, FW_CFG_UUID, ms->uuid, sizeof(ms->uuid));
+    /* -boot: the order (CMOS and FW_CFG_BOOT_DEVICE), the menu and its waits. */
+    pc_set_boot_order(s, ms, true);
+    if (ms->boot_menu_wait >= 0) {
+        uint8_t wait[2];
+
+        stw_le_p(wait, ms->boot_menu_wait);
+        if (!fw_cfg_add_file(s->fw_cfg, "etc/boot-menu-wait", wait, sizeof(wait), errp)) {
+            return false;
+        }
+    }
+    if (ms->reboot_timeout >= 0) {
+        uint8_t wait[4];
+
+        stl_le_p(wait, ms->reboot_timeout);
+        if (!fw_cfg_add_file(s->fw_cfg, "etc/boot-fail-wait", wait, sizeof(wait), errp)) {
+            return false;
+        }
+    }
     pc_build_e820(&t, s->ram_below_4g, s->ram_above_4g);
     e820 = g_malloc0(20 * t.n);
     for (unsigned i = 0; i < t.n; i++) {
@@ -523,6 +585,10 @@ static bool pc_init(MachineState *ms, GError **errp)
     CPUState *cpu;
 
     ms->board_state = s;
+    if (!pc_check_boot_drives("order", ms->boot_order, errp) ||
+        !pc_check_boot_drives("once", ms->boot_once, errp)) {
+        return false;
+    }
     if (!ms->kernel_filename && !ms->firmware) {
         error_setg(errp, "no firmware: use -kernel (a Linux bzImage or a Multiboot "
                    "kernel) or -bios (e.g. Debian's /usr/share/seabios/bios.bin)");
@@ -742,6 +808,8 @@ static void pc_reset(MachineState *ms)
     CPUState *cpu;
 
     rom_reset_all();
+    /* -boot once= was for the first start: from now on the order. */
+    pc_set_boot_order(s, ms, false);
     if (s->boot.setup_pm) {
         pc_pm_setup(s);
         pc_pci_irq_setup(s);

@@ -33,6 +33,13 @@ typedef struct MachineState {
     bool no_reboot;
     bool nodefaults;
     uint8_t uuid[16];              /* -uuid: the system UUID, all zero if not given */
+    /* -boot: drive letters (a/b floppy, c disk, d CD-ROM, n network) in order, the
+     * order for the first start only (NULL if none), the firmware's boot menu, its
+     * wait (ms, -1 = firmware default) and the wait before retrying after no device
+     * booted (ms, -1 = firmware default). Empty order: the board's default. */
+    char boot_order[17], boot_once[17];
+    bool boot_menu;
+    int boot_menu_wait, reboot_timeout;
     DriveOpts drives[MAX_DRIVES];
     int nb_drives;
     GPtrArray *device_opts;        /* -device strings, for the board to place */

@@ -42,6 +42,9 @@ typedef struct VlConfig {
     bool daemonize;                /* -daemonize */
     bool mem_lock;                 /* -overcommit mem-lock=on */
     bool msg_timestamp, msg_guest_name;   /* -msg */
+    char boot_order[17], boot_once[17];   /* -boot: see MachineState */
+    bool boot_menu;
+    int boot_menu_wait, reboot_timeout;
     GPtrArray *nics;               /* -nic option strings */
     /* -rtc: the start time (VL_RTC_UTC, VL_RTC_LOCALTIME or VL_RTC_DATE at
      * rtc_date, seconds since 1970 UTC) and whether it follows the host's clock
@@ -59,6 +62,9 @@ typedef struct VlConfig {
  * opened, so tests may call it freely. False + errp on a bad option or value. */
 bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp);
 void vl_config_free(VlConfig *cfg);
+/* Parse a -boot value ("cd", "order=dc,once=d,menu=on,splash-time=N,
+ * reboot-timeout=N") into cfg. */
+bool vl_parse_boot(VlConfig *cfg, const char *arg, GError **errp);
 /* Parse a -uuid value into its 16 bytes (in the order of the text). */
 bool vl_parse_uuid(const char *arg, uint8_t uuid[16], GError **errp);
 /* Parse a -m value ("256" = MiB, "1G", "512M", "size=2G"). */

@@ -375,3 +375,32 @@ Test(cmdline, process_options)
     expect_error("no parallel port", "-parallel", "/dev/lp0", NULL);
     expect_error("cpu-pm=on: not supported", "-overcommit", "cpu-pm=on", NULL);
 }
+
+Test(cmdline, boot)
+{
+    VlConfig cfg;
+    GError *err = NULL;
+
+    cr_assert(parse(&cfg, &err, NULL));
+    cr_assert_str_eq(cfg.boot_order, "", "the board's default order");
+    cr_assert_eq(cfg.reboot_timeout, -1);
+    vl_config_free(&cfg);
+    cr_assert(parse(&cfg, &err, "-boot", "dc", NULL), "%s", err ? err->message : "");
+    cr_assert_str_eq(cfg.boot_order, "dc", "legacy form");
+    vl_config_free(&cfg);
+    cr_assert(parse(&cfg, &err, "-boot", "order=cdn,once=d,menu=on,splash-time=3000,"
+                    "reboot-timeout=5000,strict=off", NULL), "%s", err ? err->message : "");
+    cr_assert_str_eq(cfg.boot_order, "cdn");
+    cr_assert_str_eq(cfg.boot_once, "d");
+    cr_assert(cfg.boot_menu);
+    cr_assert_eq(cfg.boot_menu_wait, 3000);
+    cr_assert_eq(cfg.reboot_timeout, 5000);
+    vl_config_free(&cfg);
+    expect_error("invalid boot device 'z'", "-boot", "order=cz", NULL);
+    expect_error("given twice", "-boot", "cc", NULL);
+    expect_error("takes on or off", "-boot", "menu=maybe", NULL);
+    expect_error("milliseconds", "-boot", "splash-time=-5", NULL);
+    expect_error("milliseconds", "-boot", "reboot-timeout=x", NULL);
+    expect_error("unknown option 'color'", "-boot", "color=on", NULL);
+    expect_error("strict=on: not supported", "-boot", "strict=on", NULL);
+}
