@@ -115,8 +115,20 @@ typedef struct DisasContext {
     int nb_seg_addrs;
     TCGv_i32 seg_addr[4];
     int8_t seg_addr_seg[4];
-    int nb_temps;
-    TCGv_i32 temps[X86_DC_MAX_TEMPS];
+    /*
+     * Scratch temps: the k-th x86_temp() of every insn returns pool[k], allocated
+     * at its first use in the TB. Each is written before it is read within an insn
+     * and dead at the insn's end, which liveness sees on its own (the write in a
+     * later insn ends the previous life, and a branch's label is placed after it),
+     * so no discard is emitted per temp and insn (each was one IR op through every
+     * pass). Only a TB with a backward branch (a REP loop), where liveness keeps
+     * every scratch temp live at every block end, gets the discards back
+     * (pool_discards, x86_note_backward_branch).
+     */
+    int nb_temps;               /* pool temps used by the current insn */
+    int nb_pool;
+    bool pool_discards;
+    TCGv_i32 pool[X86_DC_MAX_TEMPS];
     /*
      * Exceptions raised on a rarely taken branch (DIV's #DE) are emitted after the
      * TB's exits (x86_tr_tb_stop), so the common path has no join label after
@@ -178,6 +190,8 @@ extern TCGv_i32 cpu_seg_base[6];
 
 /* Translator utilities (translate.c). */
 TCGv_i32 x86_temp(DisasContext *s);
+/* Before emitting a label a later branch jumps back to (the only loops inside a TB). */
+void x86_note_backward_branch(DisasContext *s);
 /* The insn's memory-operand address temp (s->A0), allocated on first use. */
 TCGv_i32 x86_A0(DisasContext *s);
 void gen_update_eip_cur(DisasContext *s);
@@ -208,6 +222,7 @@ void gen_ld_reg(DisasContext *s, MemOp ot, TCGv_i32 dst, int reg);
 void gen_st_reg(DisasContext *s, MemOp ot, int reg, TCGv_i32 val);
 /* Memory operand: linear address of the ModRM operand into s->A0. */
 void gen_lea_modrm(DisasContext *s, X86ModRM *m);
+void gen_ea_offset_to(DisasContext *s, X86ModRM *m, TCGv_i32 dst);
 TCGv_i32 gen_ea_offset(DisasContext *s, X86ModRM *m);
 /* Add the base of segment seg (or the override) to offset, with address-size wrap. */
 void gen_lea_seg(DisasContext *s, TCGv_i32 dst, TCGv_i32 off, int def_seg, int ovr);

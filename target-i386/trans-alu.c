@@ -62,15 +62,26 @@ static void gen_st_dst(DisasContext *s, X86Insn *d, int kind, MemOp ot, TCGv_i32
 static void gen_alu_apply(DisasContext *s, X86Insn *d, int op, MemOp ot, int kind,
                           TCGv_i32 b)
 {
-    TCGv_i32 a, r = x86_temp(s), cin = NULL;
+    TCGv_i32 a, r, cin = NULL;
+    bool in_place = ot == MO_32 && !(kind == DST_RM && d->m.is_mem);
 
-    if (ot == MO_32 && !(kind == DST_RM && d->m.is_mem)) {
-        /* A 32-bit register destination is read in place (fewer IR ops); it is
-         * only written by gen_st_dst, after which a is not read. */
+    if (in_place) {
+        /*
+         * A 32-bit register destination is read and written in place (fewer IR
+         * ops): the result goes straight into it, after which a is not read; b is
+         * then a different register, a constant or a temp, or (logic ops, whose
+         * flags do not keep b) the destination itself.
+         */
         a = cpu_regs[kind == DST_REG ? d->m.reg : kind == DST_ACC ? R_EAX : d->m.rm];
+        r = a;
     } else {
         a = x86_temp(s);
         gen_ld_dst(s, d, kind, ot, a);
+        r = op == OP_CMP ? NULL : x86_temp(s);
+    }
+    if (op == OP_SUB) {
+        /* Before the result is written: a may be the destination register. */
+        tcg_gen_mov_i32(s->cc_srcT, a);
     }
     if (op == OP_ADC || op == OP_SBB) {
         cin = x86_temp(s);
@@ -107,11 +118,9 @@ static void gen_alu_apply(DisasContext *s, X86Insn *d, int op, MemOp ot, int kin
         tcg_gen_xor_i32(r, a, b);
         break;
     }
-    if (op == OP_SUB) {
-        /* Before the store: a may be the destination register. */
-        tcg_gen_mov_i32(s->cc_srcT, a);
+    if (!in_place) {
+        gen_st_dst(s, d, kind, ot, r);
     }
-    gen_st_dst(s, d, kind, ot, r);
     tcg_gen_mov_i32(cpu_cc_dst, r);
     switch (op) {
     case OP_ADD:
@@ -146,13 +155,16 @@ bool trans_alu_op(DisasContext *s, X86Insn *d)
     TCGv_i32 b;
 
     /*
-     * A 32-bit source register that is not also the destination is used in place
-     * (gen_alu_apply reads it after storing the result); otherwise a copy.
+     * A 32-bit source register is used in place, unless it is also the destination
+     * of an op whose flags keep the source (gen_alu_apply reads it for cc_src after
+     * writing the result): then a copy. CMP writes no register.
      */
+    bool src_ok = op == OP_AND || op == OP_OR || op == OP_XOR || op == OP_CMP;
+
     switch (d->op & 7) {
     case 0:
     case 1:
-        if (d->ot == MO_32 && (d->m.is_mem || d->m.rm != d->m.reg)) {
+        if (d->ot == MO_32 && (d->m.is_mem || d->m.rm != d->m.reg || src_ok)) {
             b = cpu_regs[d->m.reg];
         } else {
             b = x86_temp(s);
@@ -165,7 +177,7 @@ bool trans_alu_op(DisasContext *s, X86Insn *d)
         if (s->prefix & PREFIX_LOCK) {
             return false;
         }
-        if (d->ot == MO_32 && !d->m.is_mem && d->m.rm != d->m.reg) {
+        if (d->ot == MO_32 && !d->m.is_mem && (d->m.rm != d->m.reg || src_ok)) {
             b = cpu_regs[d->m.rm];
         } else {
             b = x86_temp(s);
@@ -199,12 +211,20 @@ bool trans_grp1(DisasContext *s, X86Insn *d)
  */
 static void gen_inc_dec(DisasContext *s, X86Insn *d, int kind, MemOp ot, bool dec)
 {
-    TCGv_i32 a = x86_temp(s), r = x86_temp(s);
+    TCGv_i32 a, r;
     int k = (dec ? 3 : 0) + ot;
 
-    gen_ld_dst(s, d, kind, ot, a);
-    tcg_gen_addi_i32(r, a, dec ? -1 : 1);
-    gen_st_dst(s, d, kind, ot, r);
+    if (ot == MO_32 && (kind == DST_REG || !d->m.is_mem)) {
+        /* A 32-bit register in place: what follows reads only r and the flags. */
+        a = r = cpu_regs[kind == DST_REG ? d->m.reg : d->m.rm];
+        tcg_gen_addi_i32(r, a, dec ? -1 : 1);
+    } else {
+        a = x86_temp(s);
+        r = x86_temp(s);
+        gen_ld_dst(s, d, kind, ot, a);
+        tcg_gen_addi_i32(r, a, dec ? -1 : 1);
+        gen_st_dst(s, d, kind, ot, r);
+    }
     if (s->cc_op == CC_OP_DYNAMIC) {
         TCGv_i32 lazy_base = tcg_constant_i32(CC_OP_LAZY);
         TCGv_i32 t = x86_temp(s), u = x86_temp(s);
@@ -277,24 +297,32 @@ bool trans_grp5(DisasContext *s, X86Insn *d)
 
 static void gen_shift_const(DisasContext *s, X86Insn *d, int op, MemOp ot, int count)
 {
-    TCGv_i32 a = x86_temp(s), r = x86_temp(s), p = x86_temp(s);
-    int bits = 8 << ot;
+    TCGv_i32 a, r, p = x86_temp(s);
+    bool in_place = ot == MO_32 && !d->m.is_mem;
 
-    gen_ld_rm(s, d, ot, a);
+    if (in_place) {
+        /* A 32-bit register shifted in place: p is computed before r is written. */
+        a = r = cpu_regs[d->m.rm];
+    } else {
+        a = x86_temp(s);
+        r = x86_temp(s);
+        gen_ld_rm(s, d, ot, a);
+    }
     if (op == 4 || op == 6) {
         tcg_gen_shli_i32(p, a, count - 1);
         tcg_gen_shli_i32(r, a, count);
     } else {
-        /* SHR/SAR work on the zero- or sign-extended operand. */
-        TCGv_i32 x = x86_temp(s);
+        /* SHR/SAR work on the zero- or sign-extended operand (a itself at 32 bits). */
+        TCGv_i32 x = a;
 
+        if (ot != MO_32) {
+            x = x86_temp(s);
+        }
         if (op == 5) {
             if (ot == MO_8) {
                 tcg_gen_ext8u_i32(x, a);
             } else if (ot == MO_16) {
                 tcg_gen_ext16u_i32(x, a);
-            } else {
-                tcg_gen_mov_i32(x, a);
             }
             tcg_gen_shri_i32(p, x, count - 1);
             tcg_gen_shri_i32(r, x, count);
@@ -303,15 +331,14 @@ static void gen_shift_const(DisasContext *s, X86Insn *d, int op, MemOp ot, int c
                 tcg_gen_ext8s_i32(x, a);
             } else if (ot == MO_16) {
                 tcg_gen_ext16s_i32(x, a);
-            } else {
-                tcg_gen_mov_i32(x, a);
             }
             tcg_gen_sari_i32(p, x, count - 1);
             tcg_gen_sari_i32(r, x, count);
         }
     }
-    (void)bits;
-    gen_st_rm(s, d, ot, r);
+    if (!in_place) {
+        gen_st_rm(s, d, ot, r);
+    }
     tcg_gen_mov_i32(cpu_cc_dst, r);
     tcg_gen_mov_i32(cpu_cc_src, p);
     gen_set_cc_op(s, ((op == 4 || op == 6) ? CC_OP_SHLB : CC_OP_SARB) + ot);
@@ -586,8 +613,22 @@ static void gen_mul(DisasContext *s, MemOp ot, TCGv_i32 v, bool sign)
 bool trans_grp3(DisasContext *s, X86Insn *d)
 {
     MemOp ot = d->ot;
-    TCGv_i32 v = x86_temp(s), r = x86_temp(s);
+    TCGv_i32 v, r;
 
+    if (ot == MO_32 && !d->m.is_mem && d->m.reg <= 2) {
+        /* TEST and NOT of a 32-bit register read (and write) it in place. */
+        TCGv_i32 reg = cpu_regs[d->m.rm];
+
+        if (d->m.reg == 2) {
+            tcg_gen_not_i32(reg, reg);
+        } else {
+            tcg_gen_andi_i32(cpu_cc_dst, reg, d->imm);
+            gen_set_cc_op(s, CC_OP_LOGICL);
+        }
+        return true;
+    }
+    v = x86_temp(s);
+    r = x86_temp(s);
     switch (d->m.reg) {
     case 0:
     case 1:

@@ -175,6 +175,11 @@ bool trans_lea(DisasContext *s, X86Insn *d)
     if (!d->m.is_mem) {
         return false;
     }
+    if (d->ot == MO_32) {
+        /* Straight into the register: no temp, no copy. */
+        gen_ea_offset_to(s, &d->m, cpu_regs[d->m.reg]);
+        return true;
+    }
     gen_st_reg(s, d->ot, d->m.reg, gen_ea_offset(s, &d->m));
     return true;
 }
@@ -183,10 +188,33 @@ bool trans_lea(DisasContext *s, X86Insn *d)
 bool trans_movx(DisasContext *s, X86Insn *d)
 {
     MemOp src_ot = (d->op & 1) ? MO_16 : MO_8;
-    TCGv_i32 v = x86_temp(s);
+    bool sign = d->op & 8;
+    TCGv_i32 v;
 
+    if (d->ot == MO_32 && !d->m.is_mem) {
+        /* Register to 32-bit register: one extension straight into it. */
+        TCGv_i32 dst = cpu_regs[d->m.reg];
+        int rm = d->m.rm;
+
+        if (src_ot == MO_16) {
+            (sign ? tcg_gen_ext16s_i32 : tcg_gen_ext16u_i32)(dst, cpu_regs[rm]);
+        } else if (rm < 4) {
+            (sign ? tcg_gen_ext8s_i32 : tcg_gen_ext8u_i32)(dst, cpu_regs[rm]);
+        } else {
+            (sign ? tcg_gen_sextract_i32 : tcg_gen_extract_i32)(dst, cpu_regs[rm - 4],
+                                                               8, 8);
+        }
+        return true;
+    }
+    v = x86_temp(s);
+    if (d->m.is_mem) {
+        /* A sign-extending load: no separate extension. */
+        gen_ld_rm(s, d, src_ot | (sign ? MO_SIGN : 0), v);
+        gen_st_reg(s, d->ot, d->m.reg, v);
+        return true;
+    }
     gen_ld_rm(s, d, src_ot, v);
-    if (d->op & 8) {
+    if (sign) {
         if (src_ot == MO_8) {
             tcg_gen_ext8s_i32(v, v);
         } else {
@@ -629,6 +657,7 @@ bool trans_string(DisasContext *s, X86Insn *d)
         gen_sync_cc_op(s);
         x86_insn_start_dynamic(s);
     }
+    x86_note_backward_branch(s);
     gen_set_label(l_loop);
     if (s->aflag == MO_16) {
         tcg_gen_ext16u_i32(cx, cpu_regs[R_ECX]);

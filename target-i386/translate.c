@@ -71,11 +71,11 @@ void x86_tcg_init(void)
 
 TCGv_i32 x86_temp(DisasContext *s)
 {
-    TCGv_i32 t = tcg_temp_new_i32();
-
     assert(s->nb_temps < X86_DC_MAX_TEMPS);
-    s->temps[s->nb_temps++] = t;
-    return t;
+    if (s->nb_temps == s->nb_pool) {
+        s->pool[s->nb_pool++] = tcg_temp_new_i32();
+    }
+    return s->pool[s->nb_temps++];
 }
 
 TCGv_i32 x86_A0(DisasContext *s)
@@ -86,13 +86,46 @@ TCGv_i32 x86_A0(DisasContext *s)
     return s->A0;
 }
 
+/* End of an insn: its scratch temps are dead (see DisasContext.pool). */
 static void x86_free_temps(DisasContext *s)
 {
-    for (int i = 0; i < s->nb_temps; i++) {
-        tcg_temp_free_i32(s->temps[i]);
+    if (s->pool_discards) {
+        for (int i = 0; i < s->nb_temps; i++) {
+            tcg_gen_discard_i32(s->pool[i]);
+        }
     }
     s->nb_temps = 0;
     s->A0 = NULL;
+}
+
+/*
+ * A branch back to a label makes liveness keep every scratch temp live at every
+ * block end of the TB, so their ends must be marked as they were before the pool:
+ * a discard of each pool temp before every insn emitted so far (all are dead at
+ * insn boundaries), and from now on at each insn's end. Once per TB, and rare (a
+ * REP string insn that gen_rep_bulk does not take).
+ */
+void x86_note_backward_branch(DisasContext *s)
+{
+    bool first = true;
+
+    if (s->pool_discards) {
+        return;
+    }
+    s->pool_discards = true;
+    for (TCGOp *op = tcg_ctx->first_op; op; op = op->next) {
+        if (op->opc != INDEX_op_insn_start) {
+            continue;
+        }
+        if (first) {
+            first = false;
+            continue;
+        }
+        for (int i = 0; i < s->nb_pool; i++) {
+            TCGOp *d = tcg_op_insert_before(tcg_ctx, op, INDEX_op_discard, 1);
+            d->args[0] = temp_arg(tcgv_i32_temp(s->pool[i]));
+        }
+    }
 }
 
 void gen_helper_env(DisasContext *s, const TCGHelperInfo *info, TCGv_i32 ret,
@@ -332,7 +365,8 @@ static void gen_goto_ptr(DisasContext *s, bool cs_kept)
     TCGLabel *slow = NULL;
     TCGv_i32 flags;
 
-    gen_sync_cc_op(s);
+    /* Every caller has stored cc_op already (gen_jmp_eip, gen_exit_or_lookup,
+     * x86_gen_tb_exits). */
     if (cs_kept && s->cs_base != 0) {
         tcg_gen_lookup_and_goto_ptr();
         return;
@@ -341,11 +375,10 @@ static void gen_goto_ptr(DisasContext *s, bool cs_kept)
         slow = gen_new_label();
         tcg_gen_brcondi_i32(TCG_COND_NE, cpu_seg_base[R_CS], 0, slow);
     }
-    flags = tcg_temp_new_i32();
+    flags = x86_temp(s);
     tcg_gen_ld_i32(flags, tcg_env, offsetof(CPUX86State, hflags));
     tcg_gen_andi_i32(flags, flags, HF_TB_MASK);
     translator_gen_lookup_and_goto_ptr(&s->base, cpu_eip, flags);
-    tcg_temp_free_i32(flags);
     if (slow) {
         gen_set_label(slow);
         tcg_gen_lookup_and_goto_ptr();
@@ -533,24 +566,44 @@ void gen_lea_seg(DisasContext *s, TCGv_i32 dst, TCGv_i32 off, int def_seg, int o
     }
 }
 
+/*
+ * The effective address of m into dst, which may be the base or index register
+ * itself (LEA): each guest register is read before dst is first written, or dst
+ * is written from it in one op. base + index, the commonest form with an index,
+ * is one add; a displacement of 0 costs no op.
+ */
+void gen_ea_offset_to(DisasContext *s, X86ModRM *m, TCGv_i32 dst)
+{
+    if (m->index >= 0) {
+        TCGv_i32 ix = cpu_regs[m->index];
+
+        if (m->scale) {
+            ix = x86_temp(s);
+            tcg_gen_shli_i32(ix, cpu_regs[m->index], m->scale);
+        }
+        if (m->base >= 0) {
+            tcg_gen_add_i32(dst, cpu_regs[m->base], ix);
+        } else {
+            tcg_gen_mov_i32(dst, ix);
+        }
+        if (m->disp) {
+            tcg_gen_addi_i32(dst, dst, m->disp);
+        }
+    } else if (m->base >= 0) {
+        tcg_gen_addi_i32(dst, cpu_regs[m->base], m->disp);
+    } else {
+        tcg_gen_movi_i32(dst, m->disp);
+    }
+    if (s->aflag == MO_16) {
+        tcg_gen_ext16u_i32(dst, dst);
+    }
+}
+
 TCGv_i32 gen_ea_offset(DisasContext *s, X86ModRM *m)
 {
     TCGv_i32 t = x86_temp(s);
 
-    if (m->base >= 0) {
-        tcg_gen_addi_i32(t, cpu_regs[m->base], m->disp);
-    } else {
-        tcg_gen_movi_i32(t, m->disp);
-    }
-    if (m->index >= 0) {
-        TCGv_i32 ix = x86_temp(s);
-
-        tcg_gen_shli_i32(ix, cpu_regs[m->index], m->scale);
-        tcg_gen_add_i32(t, t, ix);
-    }
-    if (s->aflag == MO_16) {
-        tcg_gen_ext16u_i32(t, t);
-    }
+    gen_ea_offset_to(s, m, t);
     return t;
 }
 
@@ -929,15 +982,17 @@ static bool gen_cc_prepare(DisasContext *s, int cc, TCGCond *condp, TCGv_i32 *ap
         } else {
             a = x86_temp(s);
             b = x86_temp(s);
-            if (cmp) {
-                tcg_gen_mov_i32(a, cpu_cc_dst);
-            } else if (s->srcT_valid) {
-                tcg_gen_mov_i32(a, s->cc_srcT);
+            if (base == 4) {
+                /* SF: computed below from the result, not from the operands. */
+            } else if (cmp || s->srcT_valid) {
+                gen_ext_sized(a, cmp ? cpu_cc_dst : s->cc_srcT, ot, sign);
             } else {
                 tcg_gen_add_i32(a, cpu_cc_dst, cpu_cc_src);
+                gen_ext_sized(a, a, ot, sign);
             }
-            gen_ext_sized(a, a, ot, sign);
-            gen_ext_sized(b, cpu_cc_src, ot, sign);
+            if (base != 4) {
+                gen_ext_sized(b, cpu_cc_src, ot, sign);
+            }
         }
         switch (base) {
         case 1: cond = TCG_COND_LTU; break;   /* B */
@@ -1370,6 +1425,8 @@ static void x86_tr_init_disas_context(DisasContextBase *db, CPUState *cs)
     s->lazy_written = false;
     s->src2_written = false;
     s->nb_temps = 0;
+    s->nb_pool = 0;
+    s->pool_discards = false;
     s->nb_cold = 0;
     s->seg_dynamic = 0;
     for (int seg = 0; seg < 6; seg++) {
@@ -1480,12 +1537,11 @@ static void x86_tr_translate_insn(DisasContextBase *db, CPUState *cs)
 static void gen_exit_or_lookup(DisasContext *s)
 {
     TCGLabel *to_loop = gen_new_label();
-    TCGv_i32 t = tcg_temp_new_i32();
+    TCGv_i32 t = x86_temp(s);
 
     gen_sync_cc_op(s);
     tcg_gen_ld_i32(t, tcg_env, offsetof(CPUState, interrupt_request));
     tcg_gen_brcondi_i32(TCG_COND_NE, t, 0, to_loop);
-    tcg_temp_free_i32(t);
     gen_goto_ptr(s, false);
     gen_set_label(to_loop);
     tcg_gen_exit_tb(NULL, 0);
