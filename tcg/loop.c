@@ -43,6 +43,63 @@ static int tcg_loop_env_access_size(TCGOpcode opc)
     }
 }
 
+/*
+ * What the benefit order of the candidates looks at, per global (indexed by temp
+ * index; only nb_globals entries are used). first: how the body first touches it;
+ * memops: the env loads (reads not preceded by a read or write since the last
+ * label) and the stores (writes liveness syncs) the body does when it is not in a
+ * register; uses: every use, the body's weighted above the tail's.
+ */
+enum { TCG_LOOP_READ_FIRST = 1, TCG_LOOP_WRITTEN_FIRST = 2 };
+static uint16_t uses[TCG_MAX_TEMPS], memops[TCG_MAX_TEMPS];
+static uint8_t first[TCG_MAX_TEMPS];
+static bool written[TCG_MAX_TEMPS];
+
+/*
+ * A read or write (synced: liveness stores it) of global k by an op; per_iter: in
+ * the loop body (or a TB without a self edge), where accesses count per
+ * iteration; in_reg: the globals already used since the last label.
+ */
+static void tcg_loop_note_use(int k, bool per_iter, bool *in_reg, bool write,
+                              bool synced)
+{
+    if (uses[k] < UINT16_MAX - 16) {
+        /* The tail's uses only break ties. */
+        uses[k] += per_iter ? 16 : 1;
+    }
+    if (per_iter) {
+        first[k] = first[k] ? first[k] : write ? TCG_LOOP_WRITTEN_FIRST
+                                               : TCG_LOOP_READ_FIRST;
+        if (write) {
+            written[k] = true;
+            /* A write that liveness syncs is a store per iteration. */
+            memops[k] += synced && memops[k] < UINT16_MAX;
+        } else {
+            /* A read with no use since the label is a load per iteration. */
+            memops[k] += !in_reg[k] && memops[k] < UINT16_MAX;
+        }
+    }
+    in_reg[k] = true;
+}
+
+/* Loop-carried through env (read first, written too): its load waits for a store. */
+static bool tcg_loop_carried(int k)
+{
+    return first[k] == TCG_LOOP_READ_FIRST && written[k];
+}
+
+/* Is global a a better candidate for a register than global b? */
+static bool tcg_loop_better(int a, int b)
+{
+    if (tcg_loop_carried(a) != tcg_loop_carried(b)) {
+        return tcg_loop_carried(a);
+    }
+    if (memops[a] != memops[b]) {
+        return memops[a] > memops[b];
+    }
+    return uses[a] > uses[b];
+}
+
 /* Is op the pc store right after goto_tb n whose destination is tb's own start? */
 static bool tcg_loop_is_self_store(const TCGOp *op, const struct TranslationBlock *tb)
 {
@@ -58,9 +115,9 @@ static bool tcg_loop_is_self_store(const TCGOp *op, const struct TranslationBloc
 
 void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
 {
-    static uint16_t uses[TCG_MAX_TEMPS];
     static bool banned[TCG_MAX_TEMPS];
     static bool self_label[TCG_MAX_LABELS];
+    static bool in_reg[TCG_MAX_TEMPS];
     int ng = s->nb_globals;
 
     s->loop_slots = 0;
@@ -129,6 +186,10 @@ void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
     s->loop_body_end = body_end;
     memset(uses, 0, sizeof(uses[0]) * ng);
     memset(banned, 0, sizeof(banned[0]) * ng);
+    memset(memops, 0, sizeof(memops[0]) * ng);
+    memset(first, 0, sizeof(first[0]) * ng);
+    memset(written, 0, sizeof(written[0]) * ng);
+    memset(in_reg, 0, sizeof(in_reg[0]) * ng);
     bool in_body = body_end != NULL;
     for (TCGOp *op = s->first_op; op; op = op->next) {
         int nb_o = tcg_op_nb_oargs(op), nb_i = tcg_op_nb_iargs(op);
@@ -138,7 +199,10 @@ void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
             in_body = false;
         }
 
-        if (op->opc == INDEX_op_call) {
+        if (op->opc == INDEX_op_set_label) {
+            /* Paths meet: an unpinned global comes from env again. */
+            memset(in_reg, 0, sizeof(in_reg[0]) * ng);
+        } else if (op->opc == INDEX_op_call) {
             s->loop_has_call = true;
         } else if (op->opc == INDEX_op_goto_tb && op->next) {
             op = op->next;          /* the pc store of the unchained path */
@@ -156,23 +220,38 @@ void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
                 }
             }
         }
-        for (int i = 0; i < nb_o + nb_i; i++) {
+        /* Inputs are read before the outputs are written. */
+        for (int i = nb_o; i < nb_o + nb_i; i++) {
             TCGTemp *ts = arg_temp(op->args[i]);
-            if (ts->kind == TEMP_GLOBAL && uses[ts->index] < UINT16_MAX - 16) {
-                /* The tail's uses only break ties. */
-                uses[ts->index] += in_body || body_end == NULL ? 16 : 1;
+            if (ts->kind == TEMP_GLOBAL) {
+                tcg_loop_note_use(ts->index, in_body || body_end == NULL, in_reg, false,
+                                  false);
+            }
+        }
+        for (int i = 0; i < nb_o; i++) {
+            TCGTemp *ts = arg_temp(op->args[i]);
+            if (ts->kind == TEMP_GLOBAL) {
+                tcg_loop_note_use(ts->index, in_body || body_end == NULL, in_reg, true,
+                                  NEED_SYNC_ARG(op, i));
             }
         }
     }
 
-    /* Most used first (insertion sort: a TB touches a few dozen globals at most);
-     * ties in temp order, so the choice does not depend on anything but the IR. */
+    /*
+     * By benefit (insertion sort: a TB touches a few dozen globals at most). First
+     * the loop-carried ones: read before written in the body and written in it, so
+     * in env every iteration's load waits for the previous iteration's store. Then
+     * the rest by the loads and stores a register saves per iteration (a global the
+     * body writes before reading it gains only its stores; one it only reads, a
+     * load off the critical path). Ties by uses, then in temp order, so the choice
+     * depends on nothing but the IR.
+     */
     for (int i = 0; i < ng; i++) {
         if (!uses[i] || banned[i]) {
             continue;
         }
         int j = s->nb_loop_globals++;
-        while (j > 0 && uses[s->loop_globals[j - 1]->index] < uses[i]) {
+        while (j > 0 && tcg_loop_better(i, s->loop_globals[j - 1]->index)) {
             s->loop_globals[j] = s->loop_globals[j - 1];
             j--;
         }

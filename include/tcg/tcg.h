@@ -286,7 +286,8 @@ typedef struct TCGContext {
      * Self loops (tcg/loop.c, filled by tcg_loop_analyze before the backend runs):
      * loop_slots has bit n set when goto_tb slot n goes back to this TB's own start
      * (pc and cs_base; the flags are checked when the slot is chained). loop_globals
-     * lists the globals the TB uses, most used first, that a backend may keep in
+     * lists the globals the TB uses, best first (loop-carried ones, then by the env
+     * loads and stores a register saves per iteration), that a backend may keep in
      * host registers for the whole TB (none whose env bytes the TB also reaches with
      * plain ld/st off env); loop_has_call says whether the TB calls any helper.
      * A backend that does so sets loop_head_off to the offset of the code after
