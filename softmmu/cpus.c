@@ -15,6 +15,7 @@
 #include "sysemu/runstate.h"
 #include "sysemu/accel.h"
 #include "hw/core/cpu.h"
+#include "exec/gdbstub.h"
 #include "internal.h"
 
 #define CPUS_MAX_SLICE_NS (10 * 1000 * 1000)
@@ -152,6 +153,9 @@ int main_loop_run(void)
                 cpus_running = NULL;
                 if (r != EXCP_HLT && r != EXCP_HALTED) {
                     idle = false;
+                }
+                if (r == EXCP_DEBUG) {
+                    gdbstub_debug_stop(cpu);    /* breakpoint or step: stops the VM */
                 }
                 if (runstate_has_requests() || !runstate_is_running()) {
                     break;

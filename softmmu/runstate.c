@@ -11,6 +11,7 @@
 #include "qemu/timer.h"
 #include "hw/qdev.h"
 #include "hw/boards.h"
+#include "exec/gdbstub.h"
 #include "internal.h"
 
 static RunState current_runstate = RUN_STATE_PRELAUNCH;
@@ -38,6 +39,7 @@ static const char *const runstate_names[] = {
     [RUN_STATE_PAUSED] = "paused",
     [RUN_STATE_SHUTDOWN] = "shutdown",
     [RUN_STATE_INTERNAL_ERROR] = "internal-error",
+    [RUN_STATE_DEBUG] = "debug",
 };
 
 RunState runstate_get(void)
@@ -295,6 +297,7 @@ void vm_stop(RunState state)
         clock_virtual_pause();
     }
     current_runstate = state;
+    gdbstub_vm_stopped(state);      /* a gdb waiting on c/s gets its stop reply */
     /* A device may stop the VM from inside a slice: make the slice end. */
     CPU_FOREACH(cpu) {
         cpu_exit(cpu);

@@ -21,6 +21,7 @@
 #include "net/net.h"
 #include "exec/exec-all.h"
 #include "sysemu/rng.h"
+#include "exec/gdbstub.h"
 #include "internal.h"
 
 #define MIMIC_VERSION "0.1.0"
@@ -47,6 +48,7 @@ typedef enum VlOpt {
     OPT_LOADVM, OPT_SNAPSHOT_STORE, OPT_QMP, OPT_INCOMING, OPT_RTC,
     OPT_NO_SHUTDOWN, OPT_UUID, OPT_OBJECT, OPT_PIDFILE, OPT_DAEMONIZE, OPT_NO_USER_CONFIG,
     OPT_MSG, OPT_L, OPT_PARALLEL, OPT_OVERCOMMIT, OPT_BOOT,
+    OPT_GDB, OPT_GDB_DEFAULT,
 } VlOpt;
 
 typedef struct VlOptDesc {
@@ -78,6 +80,9 @@ static const VlOptDesc vl_options[] = {
     { "rtc", OPT_RTC, true, "[base=utc|localtime|DATE][,clock=host|rt|vm][,driftfix=none|slew]",
       "the RTC's start time (DATE: 2006-06-17T16:01:21 or 2006-06-17, UTC) and clock" },
     { "S", OPT_S, false, NULL, "do not start the CPU at start-up" },
+    { "gdb", OPT_GDB, true, "DEV",
+      "wait for a gdb connection on DEV (tcp::PORT, unix:PATH; none: no stub)" },
+    { "s", OPT_GDB_DEFAULT, false, NULL, "shorthand for -gdb tcp::1234" },
     { "d", OPT_D, true, "ITEM,...", "enable logging of items ('help' lists)" },
     { "D", OPT_DLOG, true, "FILE", "write the log to FILE instead of stderr" },
     { "accel", OPT_ACCEL, true, "NAME[,prop=value]",
@@ -800,6 +805,12 @@ bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp)
         case OPT_S:
             cfg->start_paused = true;
             break;
+        case OPT_GDB:
+            cfg->gdb_dev = arg;
+            break;
+        case OPT_GDB_DEFAULT:
+            cfg->gdb_dev = "tcp::1234";
+            break;
         case OPT_D:
             if (vl_is_help(arg)) {
                 cfg->log_help = true;
@@ -1400,6 +1411,12 @@ int vl_main(int argc, char **argv)
         return vl_fail(err);
     }
     if (cfg.incoming && !savevm_migrate_in(cfg.incoming, &err)) {
+        chardev_restore_terminal();
+        return vl_fail(err);
+    }
+    /* -gdb / -s: after the CPUs exist (the stub reads them when gdb connects). */
+    if (cfg.gdb_dev && strcmp(cfg.gdb_dev, "none") != 0 &&
+        !gdbserver_start(cfg.gdb_dev, &err)) {
         chardev_restore_terminal();
         return vl_fail(err);
     }

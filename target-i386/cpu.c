@@ -11,6 +11,7 @@
 #include "internal.h"
 #include "migration/vmstate.h"
 #include "exec/exec-all.h"
+#include "exec/gdbstub.h"
 #include "qemu/timer.h"
 #include "qemu/log.h"
 #include "../accel/tcg/internal.h"
@@ -654,6 +655,8 @@ static const CPUClass x86_cpu_classes[] = {
         .disas_mode_now = x86_cpu_disas_mode_now,
         .vmsd = &vmstate_x86_cpu,
         .gdb_num_regs = 16,
+        .gdb_read_register = x86_cpu_gdb_read_register,     /* gdbstub */
+        .gdb_write_register = x86_cpu_gdb_write_register,
     },
 };
 

@@ -11,6 +11,7 @@
 #include "cpu.h"
 #include "migration/vmstate.h"
 #include "exec/exec-all.h"
+#include "exec/gdbstub.h"
 
 /* Config1: MMUSize-1 = 15, I$ and D$ 16 KB (128 sets, 32-byte lines, 4 ways: 4 KB per
  * way, so no virtual aliases), PC = WR = CA = EP = FP = 0. */
@@ -443,6 +444,8 @@ const VMStateDescription vmstate_mips_cpu = {
         .disas_mode = CS_MODE_MIPS32 | CS_MODE_LITTLE_ENDIAN,            \
         .vmsd = &vmstate_mips_cpu,                                       \
         .gdb_num_regs = 73,                                              \
+        .gdb_read_register = mips_cpu_gdb_read_register,   /* gdbstub */ \
+        .gdb_write_register = mips_cpu_gdb_write_register,                \
     }
 
 /* The first registered class is the default ("24Kc"). */

@@ -198,8 +198,11 @@ static bool mips_slot_in_this_tb(DisasContext *dc)
 {
     DisasContextBase *db = &dc->base;
 
+    /* A gdbstub breakpoint on the slot stops before it: the branch's state must
+     * then be in env, where the stop (and the TB resuming at the slot) finds it. */
     return db->num_insns < db->max_insns && !db->singlestep_enabled &&
-           (((dc->pc + 4) ^ db->pc_first) & TARGET_PAGE_MASK) == 0;
+           (((dc->pc + 4) ^ db->pc_first) & TARGET_PAGE_MASK) == 0 &&
+           !(unlikely(dc->cs->nb_breakpoints) && cpu_breakpoint_at(dc->cs, dc->pc + 4));
 }
 
 /* Choose where this branch's condition and target live (see DisasContext). In

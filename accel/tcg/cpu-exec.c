@@ -213,8 +213,8 @@ const void *helper_lookup_tb_ptr(CPUState *cpu)
     uint32_t cs_base, flags;
     uint32_t cflags = curr_cflags();
 
-    if (unlikely(mimic_log_enabled(LOG_EXEC | LOG_CPU))) {
-        return tcg_code_gen_epilogue;   /* let the loop log every TB */
+    if (unlikely(mimic_log_enabled(LOG_EXEC | LOG_CPU) || cpu->singlestep)) {
+        return tcg_code_gen_epilogue;   /* let the loop log (or stop) every TB */
     }
     cpu->cc->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
     /* Only the jump cache: a hash-table walk here would make every indirect jump
@@ -262,6 +262,11 @@ static bool cpu_handle_exception(CPUState *cpu, int *ret)
     /* A guest exception: enter the guest's handler and keep running. */
     cpu->cc->do_interrupt(cpu);
     cpu->exception_index = EXCP_NONE;
+    if (unlikely(cpu->singlestep)) {
+        /* gdbstub step: the step ends on the handler's first insn, as in QEMU. */
+        *ret = EXCP_DEBUG;
+        return true;
+    }
     return false;
 }
 
@@ -284,7 +289,9 @@ static bool cpu_handle_interrupt(CPUState *cpu, TranslationBlock **last_tb)
             cpu->interrupt_request &= ~CPU_INTERRUPT_EXITTB;
             *last_tb = NULL;
         }
-        if (cpu->cc->exec_interrupt && cpu->cc->exec_interrupt(cpu, req)) {
+        /* gdbstub steps run with interrupts masked (QEMU's default NOIRQ). */
+        if (cpu->cc->exec_interrupt && likely(!cpu->singlestep) &&
+            cpu->cc->exec_interrupt(cpu, req)) {
             /* The handler's pc is not a chaining target of the previous TB. */
             *last_tb = NULL;
         }
@@ -318,6 +325,12 @@ static int cpu_exec_loop(CPUState *cpu)
             } else {
                 cflags = cpu->cflags_next_tb;
                 cpu->cflags_next_tb = -1;
+            }
+            if (unlikely(cpu->singlestep)) {
+                /* gdbstub step: one insn, never cached (a cached TB of more insns
+                 * must not be found) nor chained. */
+                cflags = (cflags & ~CF_COUNT_MASK) | 1 | CF_NOCACHE | CF_NOCHAIN |
+                         CF_SINGLE_STEP;
             }
             jit_stats.tb_lookups++;
             TranslationBlock *tb = NULL;
@@ -359,6 +372,12 @@ static int cpu_exec_loop(CPUState *cpu)
                 last_tb = NULL;
             } else {
                 last_tb = exited;
+            }
+            if (unlikely(cpu->singlestep) &&
+                !(exited == tb && tb_exit == TB_EXIT_REQUESTED)) {
+                /* The step's insn ran (an exit request before it does not count). */
+                cpu->exception_index = EXCP_DEBUG;
+                break;
             }
         }
     }

@@ -12,6 +12,20 @@
 static void *translator_host_page0;
 static void *translator_host_page1;
 
+/*
+ * gdbstub breakpoints: a call to this helper replaces the insn at a breakpoint's
+ * pc. It unwinds with the state of that insn restored (its insn_start record), so
+ * the loop returns EXCP_DEBUG with the pc on the breakpoint, nothing executed.
+ */
+static void translator_helper_breakpoint(CPUState *cpu)
+{
+    cpu->exception_index = EXCP_DEBUG;
+    cpu_loop_exit_restore(cpu, GETPC());
+}
+
+static const TCGHelperInfo translator_info_breakpoint =
+    TCG_HELPER(translator_helper_breakpoint, 0, TCG_CALL_VOID, TCG_CALL_PTR);
+
 void translator_loop(CPUState *cpu, TranslationBlock *tb, int *max_insns,
                      const TranslatorOps *ops, DisasContextBase *db)
 {
@@ -46,6 +60,16 @@ void translator_loop(CPUState *cpu, TranslationBlock *tb, int *max_insns,
     for (;;) {
         db->num_insns++;
         ops->insn_start(db, cpu);
+        /* gdbstub breakpoint (a translation-time check: no cost without one). The
+         * TB ends here; pc_next moves on so the TB covers the insn's byte. A step
+         * (one-insn TB) runs the insn it starts on even if a breakpoint is there. */
+        if (unlikely(cpu->nb_breakpoints) && !cpu->singlestep &&
+            cpu_breakpoint_at(cpu, db->pc_next)) {
+            tcg_gen_call1(&translator_info_breakpoint, NULL, tcgv_ptr_temp(tcg_env));
+            db->is_jmp = DISAS_NORETURN;
+            db->pc_next += 1;
+            break;
+        }
         ops->translate_insn(db, cpu);
 
         if (db->is_jmp != DISAS_NEXT) {

@@ -13,6 +13,7 @@ typedef enum RunState {
     RUN_STATE_PAUSED,
     RUN_STATE_SHUTDOWN,
     RUN_STATE_INTERNAL_ERROR,
+    RUN_STATE_DEBUG,            /* stopped by the gdbstub (breakpoint, step, Ctrl-C) */
 } RunState;
 
 typedef enum ShutdownCause {

@@ -46,6 +46,7 @@ typedef struct VlConfig {
     bool boot_menu;
     int boot_menu_wait, reboot_timeout;
     GPtrArray *nics;               /* -nic option strings */
+    const char *gdb_dev;           /* -gdb DEV / -s (tcp::1234); NULL: no stub */
     /* -rtc: the start time (VL_RTC_UTC, VL_RTC_LOCALTIME or VL_RTC_DATE at
      * rtc_date, seconds since 1970 UTC) and whether it follows the host's clock
      * across pauses (clock=host/rt, the default) or the VM's (clock=vm). */

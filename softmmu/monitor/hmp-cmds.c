@@ -14,6 +14,7 @@
 #include "chardev/char.h"
 #include "disas/disas.h"
 #include "exec/exec-all.h"
+#include "exec/gdbstub.h"
 #include "exec/memory.h"
 #include "hw/boards.h"
 #include "hw/core/cpu.h"
@@ -201,6 +202,23 @@ static bool hmp_stop(FILE *out, int argc, char **argv)
 {
     if (runstate_is_running()) {
         vm_stop(RUN_STATE_PAUSED);
+    }
+    return true;
+}
+
+/* gdbserver [DEV]: start the GDB stub (softmmu/gdbstub.c), as QEMU's. */
+static bool hmp_gdbserver(FILE *out, int argc, char **argv)
+{
+    const char *dev = argc > 1 ? argv[1] : "tcp::1234";
+    GError *err = NULL;
+
+    if (!gdbserver_start(dev, &err)) {
+        return hmp_gerror(out, err);
+    }
+    if (!strcmp(dev, "none")) {
+        fprintf(out, "Disabled gdbserver\n");
+    } else {
+        fprintf(out, "Waiting for gdb connection on device '%s'\n", dev);
     }
     return true;
 }
@@ -686,6 +704,8 @@ static const HMPCommand hmp_commands[] = {
     { "delvm", "tag", "delete a VM snapshot from its tag", hmp_delvm },
     { "eject", "[-f] device", "eject a removable medium (use -f to force it)",
       hmp_eject },
+    { "gdbserver", "[device]", "start gdbserver on given device (default "
+      "'tcp::1234'), stop with 'none'", hmp_gdbserver },
     { "help|?", "[cmd]", "show the help", hmp_help },
     { "hostfwd_add", "[netdev_id] [tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport",
       "redirect TCP or UDP connections from host to guest (requires -net user)",

@@ -44,6 +44,8 @@ struct AddressSpace;
 #define TB_JMP_CACHE_SIZE (1 << TB_JMP_CACHE_BITS)
 #define TB_JMP_LOG_SIZE 1024
 
+#define CPU_MAX_BREAKPOINTS 64     /* gdbstub Z0/Z1 per CPU */
+
 typedef struct CPUJumpCache {
     struct {
         struct TranslationBlock *tb;
@@ -108,6 +110,12 @@ typedef struct CPUState {
     void *kvm_run;
     bool kvm_vcpu_dirty;
 
+    /* gdbstub breakpoints (guest virtual pcs): translator_loop compares each insn's
+     * pc with them at translation time only, so with none the generated code is
+     * unchanged. Changed only between slices, followed by a tb_flush. */
+    int nb_breakpoints;
+    vaddr breakpoints[CPU_MAX_BREAKPOINTS];
+
     struct CPUState *next_cpu;
 } CPUState;
 
@@ -159,6 +167,11 @@ typedef struct CPUClass {
     int (*disas_mode_now)(CPUState *cpu, uint32_t tb_flags);
     const struct VMStateDescription *vmsd;
     int gdb_num_regs;
+    /* gdbstub: register n in GDB's default numbering for the arch, in guest byte
+     * order. read returns its size and fills buf (0: no such register or not
+     * available); write returns the bytes it took (0: not writable). */
+    int (*gdb_read_register)(CPUState *cpu, uint8_t *buf, int n);
+    int (*gdb_write_register)(CPUState *cpu, const uint8_t *buf, int n);
     /* The guest's TLB or page mappings for the monitor's `info tlb` (may be NULL). */
     void (*dump_tlb)(CPUState *cpu, FILE *f);
 } CPUClass;
@@ -173,6 +186,17 @@ CPUState *cpu_create(const CPUClass *cc, struct AddressSpace *as);
 void cpu_reset(CPUState *cpu);
 extern CPUState *first_cpu;
 #define CPU_FOREACH(c) for ((c) = first_cpu; (c); (c) = (c)->next_cpu)
+
+/* Is there a gdbstub breakpoint at pc? (Translation time only: see breakpoints.) */
+static inline bool cpu_breakpoint_at(const CPUState *cpu, vaddr pc)
+{
+    for (int i = 0; i < cpu->nb_breakpoints; i++) {
+        if (cpu->breakpoints[i] == pc) {
+            return true;
+        }
+    }
+    return false;
+}
 
 /* Raise / lower bits of interrupt_request (and make the running TB chain exit). */
 void cpu_interrupt(CPUState *cpu, uint32_t mask);
