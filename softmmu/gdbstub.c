@@ -453,16 +453,18 @@ static void gdbstub_cmd_write_reg(GdbServer *s, const char *p)
     CPUState *cpu = gdbstub_g_cpu(s);
     char *end;
     unsigned long n = strtoul(p, &end, 16);
-    uint8_t reg[GDB_REG_MAX];
-    int len;
+    uint8_t reg[GDB_REG_MAX], cur[GDB_REG_MAX];
+    int len, size;
 
     if (end == p || *end != '=' || !cpu || !cpu->cc->gdb_write_register ||
         n >= (unsigned long)cpu->cc->gdb_num_regs) {
         gdbstub_put_packet(s, "E14");
         return;
     }
+    /* Exactly the register's size: a shorter value would leave bytes unset. */
+    size = cpu->cc->gdb_read_register(cpu, cur, n);
     len = gdbstub_hex_decode(reg, sizeof(reg), end + 1, strlen(end + 1));
-    if (len <= 0 || cpu->cc->gdb_write_register(cpu, reg, n) <= 0) {
+    if (size <= 0 || len != size || cpu->cc->gdb_write_register(cpu, reg, n) <= 0) {
         gdbstub_put_packet(s, "E14");
         return;
     }

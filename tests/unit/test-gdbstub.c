@@ -384,6 +384,8 @@ static void session_toy(void)
     expect("P3=78563412", "OK");
     expect("p3", "78563412");
     expect("p9", "E14");
+    expect("P3=12", "E14");                     /* shorter than the register */
+    expect("p3", "78563412");                   /* a refused write changes nothing */
     expect("P3=00000000", "OK");
 
     /* Memory: the program's second word, a write read back, an unmapped address. */
