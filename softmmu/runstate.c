@@ -40,6 +40,7 @@ static const char *const runstate_names[] = {
     [RUN_STATE_SHUTDOWN] = "shutdown",
     [RUN_STATE_INTERNAL_ERROR] = "internal-error",
     [RUN_STATE_DEBUG] = "debug",
+    [RUN_STATE_GUEST_PANICKED] = "guest-panicked",
 };
 
 RunState runstate_get(void)
@@ -122,14 +123,33 @@ void qemu_system_exit_request(int status)
     qemu_notify_event();
 }
 
+static PanicAction panic_action = PANIC_ACTION_SHUTDOWN;
+
+void runstate_set_panic_action(PanicAction action)
+{
+    panic_action = action;
+}
+
 void qemu_system_guest_panicked(void)
 {
-    /* QEMU's default panic action: shut the VM down. */
     mimic_log_mask(LOG_GUEST_ERROR, "guest panicked\n");
     if (current_machine && current_machine->cpu) {
         current_machine->cpu->crash_occurred = true;
     }
-    qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_PANIC);
+    switch (panic_action) {
+    case PANIC_ACTION_SHUTDOWN:
+        qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_PANIC);
+        break;
+    case PANIC_ACTION_PAUSE:
+        /* Keep the dead guest for the monitor (memory, registers, a savevm). */
+        vm_stop(RUN_STATE_GUEST_PANICKED);
+        break;
+    case PANIC_ACTION_NONE:
+        break;
+    case PANIC_ACTION_EXIT_FAILURE:
+        qemu_system_exit_request(1);
+        break;
+    }
 }
 
 typedef struct ResetNotifier {

@@ -47,7 +47,7 @@ typedef enum VlOpt {
     OPT_HDD, OPT_CDROM, OPT_SNAPSHOT, OPT_NETDEV, OPT_NIC,
     OPT_LOADVM, OPT_SNAPSHOT_STORE, OPT_QMP, OPT_INCOMING, OPT_RTC,
     OPT_NO_SHUTDOWN, OPT_UUID, OPT_OBJECT, OPT_PIDFILE, OPT_DAEMONIZE, OPT_NO_USER_CONFIG,
-    OPT_MSG, OPT_L, OPT_PARALLEL, OPT_OVERCOMMIT, OPT_BOOT,
+    OPT_MSG, OPT_L, OPT_PARALLEL, OPT_OVERCOMMIT, OPT_BOOT, OPT_ACTION,
     OPT_GDB, OPT_GDB_DEFAULT,
 } VlOpt;
 
@@ -94,6 +94,9 @@ static const VlOptDesc vl_options[] = {
     { "name", OPT_NAME, true, "NAME", "name of the guest" },
     { "object", OPT_OBJECT, true, "rng-random,id=ID[,filename=FILE]|rng-builtin,id=ID",
       "create an entropy source for virtio-rng-pci (rng=ID)" },
+    { "action", OPT_ACTION, true,
+      "[reboot=reset|shutdown][,shutdown=poweroff|pause][,panic=shutdown|pause|none|exit-failure]",
+      "what a guest reboot, poweroff or panic (pvpanic-pci) does" },
     { "boot", OPT_BOOT, true,
       "[order=]DRIVES[,once=DRIVES][,menu=on|off][,splash-time=MS][,reboot-timeout=MS]",
       "firmware boot order: a floppy, c disk, d CD-ROM, n network (PC with -bios)" },
@@ -586,6 +589,54 @@ bool vl_parse_boot(VlConfig *cfg, const char *arg, GError **errp)
     return true;
 }
 
+/* -action: QEMU's names for -no-reboot, -no-shutdown and the panic action. */
+static bool vl_parse_action(VlConfig *cfg, const char *arg, GError **errp)
+{
+    /* Indexed by PanicAction. */
+    static const char *const panics[] = {
+        [PANIC_ACTION_SHUTDOWN] = "shutdown", [PANIC_ACTION_PAUSE] = "pause",
+        [PANIC_ACTION_NONE] = "none", [PANIC_ACTION_EXIT_FAILURE] = "exit-failure",
+    };
+    g_auto(GStrv) parts = g_strsplit(arg, ",", -1);
+
+    for (int i = 0; parts[i]; i++) {
+        char *k = parts[i], *v = strchr(k, '=');
+
+        if (!*k) {
+            continue;
+        }
+        if (!v) {
+            error_setg(errp, "-action: '%s' is not key=value", k);
+            return false;
+        }
+        *v++ = '\0';
+        if (!strcmp(k, "reboot") && (!strcmp(v, "reset") || !strcmp(v, "shutdown"))) {
+            cfg->no_reboot = !strcmp(v, "shutdown");
+        } else if (!strcmp(k, "shutdown") && (!strcmp(v, "poweroff") || !strcmp(v, "pause"))) {
+            cfg->no_shutdown = !strcmp(v, "pause");
+        } else if (!strcmp(k, "panic")) {
+            size_t n = 0;
+
+            while (n < ARRAY_SIZE(panics) && strcmp(v, panics[n])) {
+                n++;
+            }
+            if (n == ARRAY_SIZE(panics)) {
+                error_setg(errp, "-action panic=%s: want shutdown, pause, none or "
+                           "exit-failure", v);
+                return false;
+            }
+            cfg->panic_action = (int)n;
+        } else if (!strcmp(k, "watchdog")) {
+            error_setg(errp, "-action watchdog=%s: the boards have no watchdog device", v);
+            return false;
+        } else {
+            error_setg(errp, "-action %s=%s: unknown action or value", k, v);
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool vl_parse_msg(VlConfig *cfg, const char *arg, GError **errp)
 {
     static const char *const names[] = { "timestamp", "guest-name", NULL };
@@ -861,6 +912,11 @@ bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp)
             break;
         case OPT_NAME:
             cfg->name = g_str_has_prefix(arg, "guest=") ? arg + 6 : arg;
+            break;
+        case OPT_ACTION:
+            if (!vl_parse_action(cfg, arg, errp)) {
+                return false;
+            }
             break;
         case OPT_BOOT:
             if (!vl_parse_boot(cfg, arg, errp)) {
@@ -1367,6 +1423,7 @@ int vl_main(int argc, char **argv)
     current_machine_class = mc;
     runstate_set_no_reboot(cfg.no_reboot);
     runstate_set_no_shutdown(cfg.no_shutdown);
+    runstate_set_panic_action((PanicAction)cfg.panic_action);
     vl_apply_rtc(&cfg);
 
     main_loop_init();

@@ -14,7 +14,16 @@ typedef enum RunState {
     RUN_STATE_SHUTDOWN,
     RUN_STATE_INTERNAL_ERROR,
     RUN_STATE_DEBUG,            /* stopped by the gdbstub (breakpoint, step, Ctrl-C) */
+    RUN_STATE_GUEST_PANICKED,   /* -action panic=pause after the guest reported a panic */
 } RunState;
+
+/* -action panic=: what a guest's panic report (pvpanic) does. */
+typedef enum PanicAction {
+    PANIC_ACTION_SHUTDOWN,      /* QEMU's default: shut down (or stop, -no-shutdown) */
+    PANIC_ACTION_PAUSE,
+    PANIC_ACTION_NONE,
+    PANIC_ACTION_EXIT_FAILURE,  /* exit with status 1 at once */
+} PanicAction;
 
 typedef enum ShutdownCause {
     SHUTDOWN_CAUSE_NONE,
@@ -36,6 +45,7 @@ void qemu_system_reset_request(ShutdownCause cause);   /* honours -no-reboot */
 void qemu_system_powerdown_request(void);              /* ACPI-style button */
 void qemu_system_exit_request(int status);             /* isa-debug-exit */
 void qemu_system_guest_panicked(void);
+void runstate_set_panic_action(PanicAction action);
 /* Register a powerdown notifier (board's power button). */
 void qemu_register_powerdown_notifier(void (*fn)(void *opaque), void *opaque);
 /* Register a reset notifier: called by the main loop after every machine reset it

@@ -5,6 +5,7 @@
 #include "qemu/osdep.h"
 #include <criterion/criterion.h>
 #include "sysemu/vl.h"
+#include "sysemu/runstate.h"
 
 static bool parse(VlConfig *cfg, GError **err, const char *first, ...)
 {
@@ -403,4 +404,31 @@ Test(cmdline, boot)
     expect_error("milliseconds", "-boot", "reboot-timeout=x", NULL);
     expect_error("unknown option 'color'", "-boot", "color=on", NULL);
     expect_error("strict=on: not supported", "-boot", "strict=on", NULL);
+}
+
+Test(cmdline, action)
+{
+    VlConfig cfg;
+    GError *err = NULL;
+
+    cr_assert(parse(&cfg, &err, NULL));
+    cr_assert_eq(cfg.panic_action, PANIC_ACTION_SHUTDOWN, "QEMU's default");
+    vl_config_free(&cfg);
+    cr_assert(parse(&cfg, &err, "-action", "reboot=shutdown,shutdown=pause,panic=pause",
+                    NULL), "%s", err ? err->message : "");
+    cr_assert(cfg.no_reboot);
+    cr_assert(cfg.no_shutdown);
+    cr_assert_eq(cfg.panic_action, PANIC_ACTION_PAUSE);
+    vl_config_free(&cfg);
+    cr_assert(parse(&cfg, &err, "-action", "panic=exit-failure", NULL));
+    cr_assert_eq(cfg.panic_action, PANIC_ACTION_EXIT_FAILURE);
+    vl_config_free(&cfg);
+    cr_assert(parse(&cfg, &err, "-action", "panic=none,reboot=reset", NULL));
+    cr_assert_eq(cfg.panic_action, PANIC_ACTION_NONE);
+    cr_assert_not(cfg.no_reboot);
+    vl_config_free(&cfg);
+    expect_error("want shutdown, pause, none", "-action", "panic=explode", NULL);
+    expect_error("no watchdog device", "-action", "watchdog=reset", NULL);
+    expect_error("unknown action", "-action", "reboot=maybe", NULL);
+    expect_error("not key=value", "-action", "panic", NULL);
 }

@@ -1,0 +1,89 @@
+#!/bin/bash
+# A guest kernel panic reported through pvpanic-pci (Debian's 686 kernel has the
+# pvpanic-pci driver; the 4kc-malta one has none), and QEMU's -action panic=:
+# the default shuts the machine down (status 0), exit-failure exits with status 1,
+# pause keeps the dead guest for the monitor ("paused (guest-panicked)"), none
+# leaves it be. The guest panics with sysrq c. EMU_I386=qemu-system-i386 checks
+# the test against QEMU.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+name=pvpanic
+EMU=${EMU_I386:-$BUILD/mimic-system-i386}
+sys_need_emu EMU_I386=qemu-system-i386
+sys_need_guest i386
+command -v python3 >/dev/null || sys_skip "python3 is needed to drive the monitor"
+work=$(mktemp -d "${TMPDIR:-/tmp}/mimic-systest.XXXXXX")
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+cat >"$work/test.sh" <<'EOF_GUEST'
+#!/bin/sh
+echo "MIMIC-CHECK driver $(ls /sys/bus/pci/drivers/ | grep -c pvpanic)"
+echo c > /proc/sysrq-trigger
+EOF_GUEST
+chmod +x "$work/test.sh"
+initrd=$(scripts/make-initramfs.sh --arch i386 --busybox "$GUEST_BUSYBOX" \
+    --test "$work/test.sh" --module pvpanic-pci) || sys_fail "could not build the initramfs"
+errors=()
+args=(-m 256 -kernel "$GUEST_KERNEL" -initrd "$initrd" -append "console=ttyS0 quiet"
+      -display none -device pvpanic-pci)
+
+# Run until the emulator exits (or LIMIT seconds); print its status (124: killed).
+run() {    # TAG LIMIT ARGS...
+    local tag=$1 limit=$2
+    shift 2
+    timeout "$limit" "$EMU" "${args[@]}" -serial "file:$work/$tag.log" "$@" \
+        </dev/null >"$work/$tag.err" 2>&1
+    echo $?
+}
+
+panicked() {
+    grep -aq "Kernel panic - not syncing" "$work/$1.log" 2>/dev/null
+}
+
+rc=$(run default 120)
+[ "$rc" = 0 ] || errors+=("default: status $rc, wanted 0 (shutdown after the panic)")
+panicked default || errors+=("default: the guest did not panic (see $name-default.log)")
+[ "$(tr -d '\r' <"$work/default.log" | sed -n 's/^MIMIC-CHECK driver //p')" = 1 ] ||
+    errors+=("the guest's pvpanic-pci driver did not bind")
+
+rc=$(run exitfail 120 -action panic=exit-failure)
+[ "$rc" = 1 ] || errors+=("-action panic=exit-failure: status $rc, wanted 1")
+
+# none: the emulator stays; it is killed after the panic plus 3 s.
+"$EMU" "${args[@]}" -serial "file:$work/none.log" -action panic=none </dev/null \
+    >"$work/none.err" 2>&1 &
+pid=$!
+for _ in $(seq 1 240); do panicked none && break; sleep 0.5; done
+sleep 3
+if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+else
+    errors+=("-action panic=none: the emulator ended after the panic")
+fi
+wait "$pid" 2>/dev/null
+panicked none || errors+=("-action panic=none: the guest did not panic")
+
+# pause: the monitor says why the VM stopped.
+"$EMU" "${args[@]}" -serial "file:$work/pause.log" -action panic=pause \
+    -monitor "unix:$work/mon,server,nowait" </dev/null >"$work/pause.err" 2>&1 &
+pid=$!
+for _ in $(seq 1 240); do panicked pause && break; sleep 0.5; done
+sleep 1
+status=$(timeout 30 python3 tests/system/hmp.py "$work/mon" "info status" | tr -d '\r' |
+    grep -m1 'VM status')
+timeout 10 python3 tests/system/hmp.py "$work/mon" quit >/dev/null 2>&1
+[ "$status" = "VM status: paused (guest-panicked)" ] ||
+    errors+=("-action panic=pause: info status said '$status'")
+for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+
+for t in default exitfail none pause; do
+    cp "$work/$t.log" "$sys_logdir/$name-$t.log" 2>/dev/null
+done
+if [ ${#errors[@]} -gt 0 ]; then
+    printf '  %s\n' "${errors[@]}" >&2
+    sys_fail "$name: ${#errors[@]} check(s) failed; console logs in $sys_logdir/$name-*.log"
+fi
+echo "$name: the guest's panic reached the host through pvpanic-pci; -action panic= obeyed ($EMU)"
+exit 0
