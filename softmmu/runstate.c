@@ -124,6 +124,12 @@ void qemu_system_exit_request(int status)
 }
 
 static PanicAction panic_action = PANIC_ACTION_SHUTDOWN;
+static void (*panic_hook)(PanicAction action);
+
+void runstate_set_panic_hook(void (*fn)(PanicAction action))
+{
+    panic_hook = fn;
+}
 
 void runstate_set_panic_action(PanicAction action)
 {
@@ -135,6 +141,9 @@ void qemu_system_guest_panicked(void)
     mimic_log_mask(LOG_GUEST_ERROR, "guest panicked\n");
     if (current_machine && current_machine->cpu) {
         current_machine->cpu->crash_occurred = true;
+    }
+    if (panic_hook) {
+        panic_hook(panic_action);
     }
     switch (panic_action) {
     case PANIC_ACTION_SHUTDOWN:

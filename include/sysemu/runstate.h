@@ -46,6 +46,8 @@ void qemu_system_powerdown_request(void);              /* ACPI-style button */
 void qemu_system_exit_request(int status);             /* isa-debug-exit */
 void qemu_system_guest_panicked(void);
 void runstate_set_panic_action(PanicAction action);
+/* Told of every panic report with the action taken (QMP's GUEST_PANICKED). */
+void runstate_set_panic_hook(void (*fn)(PanicAction action));
 /* Register a powerdown notifier (board's power button). */
 void qemu_register_powerdown_notifier(void (*fn)(void *opaque), void *opaque);
 /* Register a reset notifier: called by the main loop after every machine reset it

@@ -248,6 +248,19 @@ static void qmp_reset_done(void *opaque, ShutdownCause cause)
     qmp_event("RESET", qmp_shutdown_data(cause >= SHUTDOWN_CAUSE_GUEST_SHUTDOWN, reason));
 }
 
+/* A guest's panic report (pvpanic): QEMU's GUEST_PANICKED, with what follows. */
+static void qmp_guest_panicked(PanicAction action)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "action");
+    json_builder_add_string_value(b, action == PANIC_ACTION_PAUSE ? "pause" :
+                                     action == PANIC_ACTION_NONE ? "run" : "poweroff");
+    json_builder_end_object(b);
+    qmp_event("GUEST_PANICKED", json_builder_get_root(b));
+}
+
 void qmp_notify_quit(void)
 {
     qmp_quit_requested = true;
@@ -770,6 +783,7 @@ bool qmp_monitor_new(Chardev *chr, GError **errp)
         timer_mod(qmp_poll_timer, clock_get_ns(CLOCK_REALTIME) + QMP_POLL_NS);
         atexit(qmp_at_exit);
         qemu_register_reset_notifier(qmp_reset_done, NULL);
+        runstate_set_panic_hook(qmp_guest_panicked);
     }
     qm->chr = chr;
     qm->in = g_string_new(NULL);

@@ -2,8 +2,8 @@
 # A guest kernel panic reported through pvpanic-pci (Debian's 686 kernel has the
 # pvpanic-pci driver; the 4kc-malta one has none), and QEMU's -action panic=:
 # the default shuts the machine down (status 0), exit-failure exits with status 1,
-# pause keeps the dead guest for the monitor ("paused (guest-panicked)"), none
-# leaves it be. The guest panics with sysrq c. EMU_I386=qemu-system-i386 checks
+# pause keeps the dead guest for the monitor ("paused (guest-panicked)", QMP's
+# GUEST_PANICKED event with action "pause"), none leaves it be. The guest panics with sysrq c. EMU_I386=qemu-system-i386 checks
 # the test against QEMU.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -63,11 +63,22 @@ fi
 wait "$pid" 2>/dev/null
 panicked none || errors+=("-action panic=none: the guest did not panic")
 
-# pause: the monitor says why the VM stopped.
+# pause: QMP's GUEST_PANICKED event, and the monitor says why the VM stopped.
 "$EMU" "${args[@]}" -serial "file:$work/pause.log" -action panic=pause \
-    -monitor "unix:$work/mon,server,nowait" </dev/null >"$work/pause.err" 2>&1 &
+    -monitor "unix:$work/mon,server,nowait" -qmp "unix:$work/qmp,server,nowait" \
+    </dev/null >"$work/pause.err" 2>&1 &
 pid=$!
+PYTHONPATH=tests/system timeout 150 python3 -c '
+import sys
+from qmp import QMP
+q = QMP(sys.argv[1], timeout=140, negotiate=True)
+print(q.wait_event("GUEST_PANICKED").get("data"))
+' "$work/qmp" >"$work/event" 2>&1 &
+evpid=$!
 for _ in $(seq 1 240); do panicked pause && break; sleep 0.5; done
+wait "$evpid"
+[ "$(cat "$work/event")" = "{'action': 'pause'}" ] ||
+    errors+=("-action panic=pause: QMP GUEST_PANICKED event: $(cat "$work/event")")
 sleep 1
 status=$(timeout 30 python3 tests/system/hmp.py "$work/mon" "info status" | tr -d '\r' |
     grep -m1 'VM status')
