@@ -203,6 +203,8 @@ void gen_illegal(DisasContext *s);
 /* Raise vec on a conditional path of the insn (the TB goes on after it). */
 void gen_raise_in_path(DisasContext *s, int vec);
 TCGLabel *gen_raise_cold(DisasContext *s, int vec);
+/* trans-flags.c: lazy condition codes (cc_op) */
+bool x86_cc_op_static(int op);     /* a cc_op known at translation time */
 void gen_set_cc_op(DisasContext *s, int op);
 void gen_sync_cc_op(DisasContext *s);
 void gen_sync_cc_op_both_ways(DisasContext *s);
