@@ -13,7 +13,8 @@
  *                  as fields of a PCI_Config operation region, and the ISA
  *                  devices of pc.c with their fixed resources: RTC (PNP0B00),
  *                  i8042 keyboard and mouse ports (PNP0303, PNP0F13), COM1 and
- *                  COM2 (PNP0501).
+ *                  COM2 (PNP0501); with -device pvpanic, the panic port as
+ *                  QEMU0001, the ID Linux's pvpanic-mmio driver binds to.
  *   \_SB.LNKA-D    PNP0C0F PCI interrupt links backed by those bytes (_STA,
  *                  _PRS, _CRS, _SRS, _DIS): bit 7 disables the route, bits 3:0
  *                  name the ISA IRQ.
@@ -133,9 +134,26 @@ static void pc_acpi_isa_device(AmlBuf *b, const PCAcpiIsaDev *d)
     aml_close(b, dev);
 }
 
+/* Device (PEVT): the ISA pvpanic's one I/O port. */
+static void pc_acpi_pvpanic(AmlBuf *b, uint16_t port)
+{
+    size_t dev = aml_device_open(b, "PEVT");
+    AmlBuf r;
+
+    aml_name_begin(b, "_HID");
+    aml_string(b, "QEMU0001");
+    aml_init(&r);
+    aml_res_io(&r, port, port, 1, 1);
+    aml_res_end(&r);
+    aml_name_begin(b, "_CRS");
+    aml_buffer(b, r.data, r.len);
+    aml_free(&r);
+    aml_close(b, dev);
+}
+
 /* Device (ISA): the PIIX3's function 0 with its PIRQ route control bytes and
  * the ISA devices behind it. */
-static void pc_acpi_isa_bridge(AmlBuf *b)
+static void pc_acpi_isa_bridge(AmlBuf *b, const PCAcpiConfig *cfg)
 {
     size_t dev = aml_device_open(b, "ISA");
     size_t field;
@@ -150,6 +168,9 @@ static void pc_acpi_isa_bridge(AmlBuf *b)
     aml_close(b, field);
     for (size_t i = 0; i < ARRAY_SIZE(pc_acpi_isa_devs); i++) {
         pc_acpi_isa_device(b, &pc_acpi_isa_devs[i]);
+    }
+    if (cfg->pvpanic_port) {
+        pc_acpi_pvpanic(b, cfg->pvpanic_port);
     }
     aml_close(b, dev);
 }
@@ -271,7 +292,7 @@ void pc_acpi_dsdt_build(AmlBuf *b, const PCAcpiConfig *cfg)
     aml_name_integer(b, "_BBN", 0);
     pc_acpi_root_crs(b, cfg);
     pc_acpi_prt(b);
-    pc_acpi_isa_bridge(b);
+    pc_acpi_isa_bridge(b, cfg);
     aml_close(b, pci);
 
     for (int n = 0; n < PIIX3_NUM_PIRQS; n++) {

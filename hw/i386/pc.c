@@ -31,6 +31,7 @@
 #include "hw/boards.h"
 #include "hw/loader.h"
 #include "hw/i386/pc.h"
+#include "hw/misc/pvpanic.h"
 #include "hw/i386/i440fx.h"
 #include "hw/i386/piix3.h"
 #include "hw/pci/piix4.h"
@@ -778,6 +779,7 @@ static bool pc_init(MachineState *ms, GError **errp)
                 .facs_addr = PC_ACPI_FACS_ADDR,
                 .pci_hole_start = s->ram_below_4g,
                 .pci_hole_end = PC_PCI_HOLE_END,
+                .pvpanic_port = pvpanic_isa_port(),
             };
 
             if (!pc_acpi_build(&acpi, errp) || !pc_smbios_setup(s, ms, errp)) {

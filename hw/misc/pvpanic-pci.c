@@ -11,50 +11,27 @@
  */
 #include "qemu/osdep.h"
 #include "hw/pci/pci.h"
-#include "sysemu/runstate.h"
+#include "hw/misc/pvpanic.h"
 #include "migration/vmstate.h"
 
-#define PVPANIC_PANICKED     (1u << 0)
-#define PVPANIC_CRASH_LOADED (1u << 1)
 #define PVPANIC_BAR_SIZE     16
 
 typedef struct PVPanicPCIState {
     PCIDevice pci;
+    uint32_t events;            /* property, default PVPANIC_EVENTS */
     MemoryRegion mmio;
 } PVPanicPCIState;
-
-static uint64_t pvpanic_read(void *opaque, hwaddr off, unsigned size)
-{
-    return off == 0 ? PVPANIC_PANICKED | PVPANIC_CRASH_LOADED : 0;
-}
-
-static void pvpanic_write(void *opaque, hwaddr off, uint64_t val, unsigned size)
-{
-    if (off != 0) {
-        return;
-    }
-    if (val & PVPANIC_PANICKED) {
-        qemu_system_guest_panicked();
-    } else if (val & PVPANIC_CRASH_LOADED) {
-        /* The guest panicked into its crash kernel (kdump): it goes on running. */
-        mimic_log_mask(LOG_GUEST_ERROR, "guest crashed, crash kernel loaded\n");
-    }
-}
-
-static const MemoryRegionOps pvpanic_ops = {
-    .read = pvpanic_read,
-    .write = pvpanic_write,
-    .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = { .min_access_size = 1, .max_access_size = 4, .unaligned = true },
-    .impl = { .min_access_size = 1, .max_access_size = 1 },
-};
 
 static bool pvpanic_pci_realize(DeviceState *dev, GError **errp)
 {
     PVPanicPCIState *s = (PVPanicPCIState *)dev;
 
+    if (!pvpanic_check_events(s->events, errp)) {
+        return false;
+    }
     pci_device_init_config(&s->pci);
-    memory_region_init_io(&s->mmio, &pvpanic_ops, s, "pvpanic", PVPANIC_BAR_SIZE);
+    memory_region_init_io(&s->mmio, &pvpanic_ops, &s->events, "pvpanic",
+                          PVPANIC_BAR_SIZE);
     pci_register_bar(&s->pci, 0, PCI_BASE_ADDRESS_SPACE_MEMORY, PVPANIC_BAR_SIZE, &s->mmio);
     return true;
 }
@@ -83,6 +60,11 @@ static const VMStateDescription pvpanic_pci_vmstate = {
     .fields = pvpanic_pci_fields,
 };
 
+static const Property pvpanic_pci_props[] = {
+    DEFINE_PROP_UINT32("events", PVPanicPCIState, events, PVPANIC_EVENTS),
+    DEFINE_PROP_END_OF_LIST()
+};
+
 const PCIDeviceClass pvpanic_pci_class = {
     .parent = {
         .name = "pvpanic-pci",
@@ -91,6 +73,7 @@ const PCIDeviceClass pvpanic_pci_class = {
         .realize = pvpanic_pci_realize,
         .reset = pvpanic_pci_reset,
         .vmsd = &pvpanic_pci_vmstate,
+        .props = pvpanic_pci_props,
         .user_creatable = true,
     },
     .vendor_id = 0x1b36,             /* Red Hat's emulated-device vendor ID */

@@ -1,6 +1,8 @@
 #!/bin/bash
 # A guest kernel panic reported through pvpanic-pci (Debian's 686 kernel has the
-# pvpanic-pci driver; the 4kc-malta one has none), and QEMU's -action panic=:
+# pvpanic-pci driver; the 4kc-malta one has none) or through the ISA pvpanic
+# (-device pvpanic: port 0x505, found by the pvpanic-mmio driver as the DSDT's
+# QEMU0001), and QEMU's -action panic=:
 # the default shuts the machine down (status 0), exit-failure exits with status 1,
 # pause keeps the dead guest for the monitor ("paused (guest-panicked)", QMP's
 # GUEST_PANICKED event with action "pause"), none leaves it be. The guest panics with sysrq c. EMU_I386=qemu-system-i386 checks
@@ -49,6 +51,22 @@ panicked default || errors+=("default: the guest did not panic (see $name-defaul
 rc=$(run exitfail 120 -action panic=exit-failure)
 [ "$rc" = 1 ] || errors+=("-action panic=exit-failure: status $rc, wanted 1")
 
+# The ISA form. Without a report the panicked guest would spin until the timeout
+# (status 124); exit-failure's status 1 says the report came through port 0x505.
+sed -i 's|ls /sys/bus/pci/drivers/ \| grep -c pvpanic|ls /sys/bus/platform/drivers/pvpanic-mmio/ \| grep -c QEMU0001|' \
+    "$work/test.sh"
+isa_initrd=$(scripts/make-initramfs.sh --arch i386 --busybox "$GUEST_BUSYBOX" \
+    --test "$work/test.sh" --module pvpanic-mmio) ||
+    sys_fail "could not build the initramfs with pvpanic-mmio"
+rc=$(timeout 120 "$EMU" -m 256 -kernel "$GUEST_KERNEL" -initrd "$isa_initrd" \
+    -append "console=ttyS0 quiet" -display none -device pvpanic \
+    -action panic=exit-failure -serial "file:$work/isa.log" </dev/null \
+    >"$work/isa.err" 2>&1; echo $?)
+[ "$rc" = 1 ] || errors+=("-device pvpanic: status $rc, wanted 1 (exit-failure)")
+panicked isa || errors+=("-device pvpanic: the guest did not panic (see $name-isa.log)")
+[ "$(tr -d '\r' <"$work/isa.log" | sed -n 's/^MIMIC-CHECK driver //p')" = 1 ] ||
+    errors+=("the guest's pvpanic-mmio driver did not bind to QEMU0001")
+
 # none: the emulator stays; it is killed after the panic plus 3 s.
 "$EMU" "${args[@]}" -serial "file:$work/none.log" -action panic=none </dev/null \
     >"$work/none.err" 2>&1 &
@@ -89,12 +107,12 @@ for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
 kill "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 
-for t in default exitfail none pause; do
+for t in default exitfail isa none pause; do
     cp "$work/$t.log" "$sys_logdir/$name-$t.log" 2>/dev/null
 done
 if [ ${#errors[@]} -gt 0 ]; then
     printf '  %s\n' "${errors[@]}" >&2
     sys_fail "$name: ${#errors[@]} check(s) failed; console logs in $sys_logdir/$name-*.log"
 fi
-echo "$name: the guest's panic reached the host through pvpanic-pci; -action panic= obeyed ($EMU)"
+echo "$name: the guest's panic reached the host through pvpanic-pci and the ISA pvpanic; -action panic= obeyed ($EMU)"
 exit 0

@@ -360,6 +360,53 @@ Test(acpi, isa_devices_match_the_board)
     check_isa_device(t, len, "COM2", 0x0105d041, 0x2f8, 3);
 }
 
+/* Device (PEVT) { Name (_HID, "QEMU0001") Name (_CRS, { IO (port, port, 1, 1) }) }
+ * only with an ISA pvpanic. */
+static const uint8_t *find_device(const uint8_t *t, uint32_t len, const char *seg)
+{
+    for (uint32_t i = 36; i + 8 <= len; i++) {
+        if (t[i] == 0x5b && t[i + 1] == 0x82 &&
+            memcmp(t + i + 2 + pkglen_size(t + i + 2), seg, 4) == 0) {
+            return t + i + 2;
+        }
+    }
+    return NULL;
+}
+
+Test(acpi, pvpanic_only_when_present)
+{
+    static const uint8_t hid[] = "\x08_HID\x0dQEMU0001";
+    GError *err = NULL;
+    PCAcpiConfig c = cfg;
+    const uint8_t *t, *dev, *end, *p;
+    uint32_t len;
+
+    cr_assert(pc_acpi_build(&cfg, &err), "%s", err ? err->message : "");
+    t = mem(ldl_le_p(mem(ldl_le_p(mem(ldl_le_p(mem(0xfe000 + 16)) + 36)) + 40)));
+    cr_assert_null(find_device(t, ldl_le_p(t + 4), "PEVT"), "no pvpanic, no PEVT");
+
+    c.pvpanic_port = 0x505;
+    cr_assert(pc_acpi_build(&c, &err), "%s", err ? err->message : "");
+    t = mem(ldl_le_p(mem(ldl_le_p(mem(ldl_le_p(mem(0xfe000 + 16)) + 36)) + 40)));
+    len = ldl_le_p(t + 4);
+    dev = find_device(t, len, "PEVT");
+    cr_assert_not_null(dev, "Device (PEVT)");
+    end = dev + pkglen(dev, &p);
+    p += 4;
+    /* A string _HID (0x0d: string prefix, NUL-terminated), not an EISA ID. */
+    cr_assert_eq(memcmp(p, hid, sizeof(hid)), 0, "_HID \"QEMU0001\"");
+    p = find_name_in(p, end, "_CRS");
+    cr_assert_lt(p, end);
+    cr_assert_eq(p[0], 0x11, "_CRS is a buffer");
+    pkglen(p + 1, &p);
+    aml_int(&p);
+    cr_assert_eq(p[0], 0x47, "IO descriptor");
+    cr_assert_eq(lduw_le_p(p + 2), 0x505, "minimum");
+    cr_assert_eq(lduw_le_p(p + 4), 0x505, "maximum");
+    cr_assert_eq(p[7], 1, "one port");
+    cr_assert_eq(p[8], 0x79, "end tag");
+}
+
 static bool run_iasl(const char *dir, const char *const *args, char **out)
 {
     GError *err = NULL;

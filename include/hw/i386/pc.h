@@ -99,6 +99,7 @@ typedef struct PCAcpiConfig {
     hwaddr facs_addr;           /* FACS in RAM (64-byte aligned) */
     uint64_t pci_hole_start;    /* PCI memory window: the top of RAM below 4 GiB */
     uint64_t pci_hole_end;      /* ... up to here (exclusive): PC_PCI_HOLE_END */
+    uint16_t pvpanic_port;      /* the ISA pvpanic's port (ACPI QEMU0001), 0: none */
 } PCAcpiConfig;
 
 /* RSDP, RSDT, FADT, DSDT (PCI root bridge with its windows, _PRT through the
