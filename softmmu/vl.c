@@ -48,7 +48,7 @@ typedef enum VlOpt {
     OPT_LOADVM, OPT_SNAPSHOT_STORE, OPT_QMP, OPT_INCOMING, OPT_RTC,
     OPT_NO_SHUTDOWN, OPT_UUID, OPT_OBJECT, OPT_PIDFILE, OPT_DAEMONIZE, OPT_NO_USER_CONFIG,
     OPT_MSG, OPT_L, OPT_PARALLEL, OPT_OVERCOMMIT, OPT_BOOT, OPT_ACTION,
-    OPT_GDB, OPT_GDB_DEFAULT,
+    OPT_GDB, OPT_GDB_DEFAULT, OPT_GLOBAL,
 } VlOpt;
 
 typedef struct VlOptDesc {
@@ -117,6 +117,8 @@ static const VlOptDesc vl_options[] = {
     { "h", OPT_HELP, false, NULL, "print this help and exit" },
     { "help", OPT_HELP, false, NULL, "print this help and exit" },
     { "device", OPT_DEVICE, true, "DRIVER[,prop=value]", "add a device ('help' lists)" },
+    { "global", OPT_GLOBAL, true, "DRIVER.PROP=VALUE",
+      "default PROP of every DRIVER device (or driver=,property=,value=)" },
     { "drive", OPT_DRIVE, true, "file=FILE[,if=,index=,format=,media=,...]",
       "add a drive" },
     { "hda", OPT_HDA, true, "FILE", "hard disk 0" },
@@ -763,6 +765,7 @@ bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp)
     cfg->devices = g_ptr_array_new_with_free_func(g_free);
     cfg->netdevs = g_ptr_array_new();
     cfg->objects = g_ptr_array_new();
+    cfg->globals = g_ptr_array_new();
     cfg->bios_dirs = g_ptr_array_new();
     cfg->boot_menu_wait = -1;
     cfg->reboot_timeout = -1;
@@ -954,6 +957,9 @@ bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp)
         case OPT_OBJECT:
             g_ptr_array_add(cfg->objects, (gpointer)arg);
             break;
+        case OPT_GLOBAL:
+            g_ptr_array_add(cfg->globals, (gpointer)arg);
+            break;
         case OPT_UUID:
             if (!vl_parse_uuid(arg, cfg->uuid, errp)) {
                 return false;
@@ -1045,6 +1051,9 @@ void vl_config_free(VlConfig *cfg)
     }
     if (cfg->objects) {
         g_ptr_array_free(cfg->objects, true);
+    }
+    if (cfg->globals) {
+        g_ptr_array_free(cfg->globals, true);
     }
     if (cfg->bios_dirs) {
         g_ptr_array_free(cfg->bios_dirs, true);
@@ -1426,6 +1435,18 @@ int vl_main(int argc, char **argv)
     runstate_set_panic_action((PanicAction)cfg.panic_action);
     vl_apply_rtc(&cfg);
 
+    for (guint i = 0; i < cfg.globals->len; i++) {
+        const char *spec = g_ptr_array_index(cfg.globals, i);
+        bool unknown = false;
+
+        if (!qdev_global_add(spec, &unknown, &err)) {
+            return vl_fail(err);
+        }
+        if (unknown) {
+            error_report("warning: -global %s: this machine has no such device; "
+                         "ignored", spec);
+        }
+    }
     main_loop_init();
     vl_install_signals();
     if (!vl_setup_chardevs(&cfg, ms, &err)) {

@@ -94,6 +94,109 @@ static void qdev_prop_set_defaults(DeviceState *dev)
     }
 }
 
+/*
+ * -global DRIVER.PROP=VALUE: a default for PROP of every DRIVER device created
+ * from then on, applied right after the class defaults, so what a board or a
+ * -device line sets explicitly still wins (QEMU's order). A value the property
+ * refuses makes that device's realize fail, naming the -global.
+ */
+typedef struct QdevGlobal {
+    char *driver, *prop, *value;
+} QdevGlobal;
+
+static GPtrArray *qdev_globals;
+static GHashTable *qdev_global_errors;      /* DeviceState * -> GError * */
+
+bool qdev_global_add(const char *spec, bool *unknown_driver, GError **errp)
+{
+    g_autofree char *driver = NULL, *prop = NULL, *value = NULL;
+    const char *eq = strchr(spec, '=');
+    const char *dot = strchr(spec, '.');
+    const DeviceClass *dc;
+
+    *unknown_driver = false;
+    if (g_str_has_prefix(spec, "driver=")) {
+        /* driver=D,property=P,value=V */
+        g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
+
+        for (int i = 0; parts[i]; i++) {
+            char **slot = g_str_has_prefix(parts[i], "driver=") ? &driver :
+                          g_str_has_prefix(parts[i], "property=") ? &prop :
+                          g_str_has_prefix(parts[i], "value=") ? &value : NULL;
+            if (!slot) {
+                error_setg(errp, "-global: '%s' is not driver=, property= or value=",
+                           parts[i]);
+                return false;
+            }
+            g_free(*slot);
+            *slot = g_strdup(strchr(parts[i], '=') + 1);
+        }
+    } else if (dot && eq && dot < eq) {
+        driver = g_strndup(spec, dot - spec);
+        prop = g_strndup(dot + 1, eq - dot - 1);
+        value = g_strdup(eq + 1);
+    }
+    if (!driver || !prop || !value || !driver[0] || !prop[0]) {
+        error_setg(errp, "-global '%s': expected DRIVER.PROP=VALUE or "
+                   "driver=DRIVER,property=PROP,value=VALUE", spec);
+        return false;
+    }
+    dc = device_class_by_name(driver);
+    if (!dc) {
+        /* QEMU only warns: command lines written for another machine (libvirt's
+         * PIIX4_PM.disable_s3=1, say) still start. */
+        *unknown_driver = true;
+        return true;
+    }
+    if (!qdev_prop_find(dc, prop)) {
+        error_setg(errp, "-global %s.%s: device '%s' has no property '%s'", driver, prop,
+                   driver, prop);
+        return false;
+    }
+    if (!qdev_globals) {
+        qdev_globals = g_ptr_array_new();
+    }
+    QdevGlobal *g = g_new(QdevGlobal, 1);
+    g->driver = g_steal_pointer(&driver);
+    g->prop = g_steal_pointer(&prop);
+    g->value = g_steal_pointer(&value);
+    g_ptr_array_add(qdev_globals, g);
+    return true;
+}
+
+void qdev_globals_clear(void)
+{
+    for (guint i = 0; qdev_globals && i < qdev_globals->len; i++) {
+        QdevGlobal *g = g_ptr_array_index(qdev_globals, i);
+
+        g_free(g->driver);
+        g_free(g->prop);
+        g_free(g->value);
+        g_free(g);
+    }
+    g_clear_pointer(&qdev_globals, g_ptr_array_unref);
+}
+
+static void qdev_apply_globals(DeviceState *dev)
+{
+    for (guint i = 0; qdev_globals && i < qdev_globals->len; i++) {
+        QdevGlobal *g = g_ptr_array_index(qdev_globals, i);
+        GError *err = NULL;
+
+        if (strcmp(g->driver, dev->dc->name) != 0 ||
+            qdev_prop_parse(dev, g->prop, g->value, &err)) {
+            continue;
+        }
+        g_prefix_error(&err, "-global %s.%s=%s: ", g->driver, g->prop, g->value);
+        if (!qdev_global_errors) {
+            qdev_global_errors = g_hash_table_new(NULL, NULL);
+        }
+        if (!g_hash_table_insert(qdev_global_errors, dev, err)) {
+            g_error_free(err);          /* the first failure is reported */
+        }
+    }
+}
+
 DeviceState *qdev_new(const DeviceClass *dc, const char *id)
 {
     static unsigned auto_id;
@@ -109,6 +212,7 @@ DeviceState *qdev_new(const DeviceClass *dc, const char *id)
         dev->id = g_strdup_printf("%s.%u", dc->name, auto_id++);
     }
     qdev_prop_set_defaults(dev);
+    qdev_apply_globals(dev);
     *device_list_tail = dev;
     device_list_tail = &dev->next;
     return dev;
@@ -116,8 +220,16 @@ DeviceState *qdev_new(const DeviceClass *dc, const char *id)
 
 bool qdev_realize(DeviceState *dev, GError **errp)
 {
+    GError *global_err;
+
     if (dev->realized) {
         return true;
+    }
+    if (qdev_global_errors &&
+        g_hash_table_steal_extended(qdev_global_errors, dev, NULL,
+                                    (gpointer *)&global_err)) {
+        g_propagate_error(errp, global_err);
+        return false;
     }
     if (dev->dc->realize && !dev->dc->realize(dev, errp)) {
         return false;

@@ -62,6 +62,16 @@ const DeviceClass *device_class_by_name(const char *name);
 DeviceState *qdev_new(const DeviceClass *dc, const char *id);
 bool qdev_realize(DeviceState *dev, GError **errp);
 /* Create and realize, aborting on failure (for boards wiring fixed devices). */
+/*
+ * -global: spec is "DRIVER.PROP=VALUE" or "driver=D,property=P,value=V". A
+ * DRIVER this build does not have is accepted and ignored (*unknown_driver set,
+ * for the caller's warning), as QEMU does; a PROP the driver lacks is an error.
+ * Devices created afterwards get VALUE after their class defaults; one it does
+ * not parse for makes their realize fail. qdev_globals_clear forgets them all.
+ */
+bool qdev_global_add(const char *spec, bool *unknown_driver, GError **errp);
+void qdev_globals_clear(void);
+
 DeviceState *qdev_create_simple(const DeviceClass *dc, const char *id);
 void qdev_prop_set_uint32(DeviceState *dev, const char *name, uint32_t v);
 void qdev_prop_set_uint64(DeviceState *dev, const char *name, uint64_t v);

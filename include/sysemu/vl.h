@@ -37,6 +37,7 @@ typedef struct VlConfig {
     GPtrArray *devices;            /* -device strings */
     GPtrArray *netdevs;            /* -netdev option strings */
     GPtrArray *objects;            /* -object option strings */
+    GPtrArray *globals;            /* -global option strings */
     GPtrArray *bios_dirs;          /* -L directories, searched for -bios */
     const char *pidfile;           /* -pidfile */
     bool daemonize;                /* -daemonize */

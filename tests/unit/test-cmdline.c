@@ -263,6 +263,8 @@ Test(vl_main, bad_command_lines_exit_1)
     cr_assert_eq(run_vl("-M", "none", "-accel", "no-such-accel", NULL), 1);
     cr_assert_eq(run_vl("-M", "none", "-device", "no-such-device", NULL), 1);
     cr_assert_eq(run_vl("-M", "none", "-cpu", "no-such-cpu", NULL), 1);
+    cr_assert_eq(run_vl("-M", "none", "-global", "isa-debugcon.nosuch=1", NULL), 1);
+    cr_assert_eq(run_vl("-M", "none", "-global", "isa-debugcon", NULL), 1);
 }
 
 /* Errors after accelerator set-up: one per process (Criterion forks each test). */
@@ -325,6 +327,19 @@ Test(cmdline, rtc_options)
         g_clear_error(&err);
         vl_config_free(&cfg);
     }
+}
+
+Test(cmdline, global)
+{
+    VlConfig cfg;
+    GError *err = NULL;
+
+    cr_assert(parse(&cfg, &err, "-global", "isa-debugcon.iobase=0x402", "-global",
+                    "driver=PIIX4_PM,property=disable_s3,value=1", NULL),
+              "%s", err ? err->message : "");
+    cr_assert_eq(cfg.globals->len, 2, "kept in order for vl_main");
+    cr_assert_str_eq(g_ptr_array_index(cfg.globals, 0), "isa-debugcon.iobase=0x402");
+    vl_config_free(&cfg);
 }
 
 Test(cmdline, uuid)

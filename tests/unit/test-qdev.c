@@ -1,7 +1,7 @@
 /*
  * Unit tests for hw/core/qdev.c and hw/core/irq.c: registry, property defaults,
  * setters and -device style parsing (good and bad values), realize, reset order,
- * lookup, info qtree; IRQ lines.
+ * lookup, info qtree, -global defaults; IRQ lines.
  */
 #include "qemu/osdep.h"
 #include <criterion/criterion.h>
@@ -266,6 +266,57 @@ static void irq_handler(void *opaque, int n, int level)
 {
     irq_seen_opaque = opaque;
     irq_levels[n] = level;
+}
+
+Test(qdev, global_defaults_then_explicit_values)
+{
+    bool unknown = true;
+    GError *err = NULL;
+
+    cr_assert(qdev_global_add("test-dev.base=0x2e8", &unknown, &err));
+    cr_assert_not(unknown);
+    cr_assert(qdev_global_add("driver=test-dev,property=label,value=g", &unknown, &err));
+    TestDev *t = (TestDev *)qdev_new(&testdev_class, NULL);
+    cr_assert_eq(t->base, 0x2e8, "the global replaces the class default");
+    cr_assert_str_eq(t->label, "g");
+    cr_assert_eq(t->size, 1ULL << 33, "other properties keep their defaults");
+    /* What -device or a board sets afterwards wins. */
+    cr_assert(qdev_prop_parse(&t->parent, "base", "0x3e8", &err));
+    cr_assert_eq(t->base, 0x3e8);
+    cr_assert(qdev_realize(&t->parent, &err));
+    qdev_globals_clear();
+    t = (TestDev *)qdev_new(&testdev_class, NULL);
+    cr_assert_eq(t->base, 0x3f8, "cleared globals no longer apply");
+}
+
+Test(qdev, global_errors)
+{
+    bool unknown = false;
+    GError *err = NULL;
+
+    /* Another machine's device: accepted, flagged for a warning, never applied. */
+    cr_assert(qdev_global_add("PIIX4_PM.disable_s3=1", &unknown, &err));
+    cr_assert(unknown);
+    cr_assert_not(qdev_global_add("test-dev.no-such=1", &unknown, &err));
+    cr_assert_not_null(strstr(err->message, "no property 'no-such'"), "%s", err->message);
+    g_clear_error(&err);
+    cr_assert_not(qdev_global_add("test-dev", &unknown, &err));
+    g_clear_error(&err);
+    cr_assert_not(qdev_global_add("driver=test-dev,prop=base,value=1", &unknown, &err));
+    g_clear_error(&err);
+    cr_assert_not(qdev_global_add(".base=1", &unknown, &err));
+    g_clear_error(&err);
+
+    /* A value the property refuses: that device's realize fails, naming the
+     * -global; the next device of the driver fails the same way. */
+    cr_assert(qdev_global_add("test-dev.enabled=maybe", &unknown, &err));
+    DeviceState *d = qdev_new(&testdev_class, NULL);
+    cr_assert_not(qdev_realize(d, &err));
+    cr_assert_not_null(strstr(err->message, "-global test-dev.enabled=maybe"), "%s",
+                       err->message);
+    g_clear_error(&err);
+    cr_assert_not(d->realized);
+    qdev_globals_clear();
 }
 
 Test(irq, lines_carry_level_and_number)
