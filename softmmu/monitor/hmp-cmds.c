@@ -780,29 +780,63 @@ char **hmp_complete(const char *prefix)
     return (char **)g_ptr_array_free(m, false);
 }
 
+/*
+ * Words of a command line, split at blanks. As in QEMU's monitor, a double-quoted
+ * part keeps its blanks (`migrate "exec:gzip -c > vm.gz"`); inside it \" and \\
+ * stand for " and \. NULL, with *bad set, for an unterminated quote.
+ */
+static char **hmp_split_words(const char *line, int *argc, bool *bad)
+{
+    GPtrArray *words = g_ptr_array_new();
+    const char *p = line;
+
+    *bad = false;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+            p++;
+        }
+        if (!*p) {
+            break;
+        }
+        GString *w = g_string_new(NULL);
+        bool quoted = false;
+
+        for (; *p && (quoted || !strchr(" \t\r\n", *p)); p++) {
+            if (*p == '"') {
+                quoted = !quoted;
+            } else if (quoted && *p == '\\' && (p[1] == '"' || p[1] == '\\')) {
+                g_string_append_c(w, *++p);
+            } else {
+                g_string_append_c(w, *p);
+            }
+        }
+        g_ptr_array_add(words, g_string_free(w, false));
+        if (quoted) {
+            *bad = true;
+            break;
+        }
+    }
+    *argc = words->len;
+    g_ptr_array_add(words, NULL);
+    char **v = (char **)g_ptr_array_free(words, false);
+    if (*bad) {
+        g_strfreev(v);
+        return NULL;
+    }
+    return v;
+}
+
 bool hmp_execute(const char *cmdline, FILE *out)
 {
-    g_autofree char *line = g_strstrip(g_strdup(cmdline));
     g_auto(GStrv) words = NULL;
     g_autofree char *name = NULL;
     char *slash;
     int argc = 0;
+    bool bad;
 
-    words = g_strsplit_set(line, " \t\r\n", -1);
-    /* Runs of blanks give empty words: drop them. */
-    {
-        char **src = words;
-        char **dst = words;
-
-        for (; *src; src++) {
-            if (**src) {
-                *dst++ = *src;
-            } else {
-                g_free(*src);
-            }
-        }
-        *dst = NULL;
-        argc = dst - words;
+    words = hmp_split_words(cmdline, &argc, &bad);
+    if (bad) {
+        return hmp_error(out, "unterminated string (a \" without its closing one)");
     }
     if (argc == 0) {
         return true;

@@ -235,6 +235,26 @@ Test(hmp, memsave_and_pmemsave_write_the_bytes)
     rmdir(dir);
 }
 
+/* Double quotes keep blanks in one argument (QEMU's `migrate "exec:gzip -c > f"`),
+ * \" and \\ inside them are a quote and a backslash. */
+Test(hmp, quoted_arguments)
+{
+    g_autofree char *dir = g_dir_make_tmp("hmp-XXXXXX", NULL);
+    g_autofree char *f = g_build_filename(dir, "a b\"c.bin", NULL);
+    g_autofree char *cmd = g_strdup_printf("memsave 0x80000100 16 \"%s/a b\\\"c.bin\"",
+                                           dir);
+    gchar *d;
+    gsize l;
+
+    expect(cmd, "");
+    cr_assert(g_file_get_contents(f, &d, &l, NULL), "no file '%s'", f);
+    cr_assert_eq(l, 16);
+    g_free(d);
+    unlink(f);
+    rmdir(dir);
+    expect_error("memsave 0x80000100 16 \"unterminated", "unterminated string");
+}
+
 Test(hmp, info_registers_and_cpus)
 {
     g_autofree char *cpus = run("info cpus", NULL);
