@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="build-essential pkg-config
-libglib2.0-dev libcapstone-dev zlib1g-dev libslirp-dev libcriterion-dev libjson-glib-dev libedit-dev libisal-dev
+libglib2.0-dev libcapstone-dev zlib1g-dev libslirp-dev libcriterion-dev libjson-glib-dev libedit-dev libisal-dev libseccomp-dev
 clang libclang-rt-14-dev
 gcc-mipsel-linux-gnu gcc-i686-linux-gnu binutils-mipsel-linux-gnu
 cpio kmod gzip xz-utils file ca-certificates

@@ -10,6 +10,7 @@
  * ones, so a record the vmstate layer refuses puts everything back as it was.
  */
 #include "qemu/osdep.h"
+#include "sysemu/sandbox.h"
 #include <isa-l/crc.h>
 #include "migration/savevm.h"
 #include "savevm-ram.h"
@@ -1126,6 +1127,10 @@ bool savevm_migrate_out(const char *uri, GError **errp)
     if (!savevm_parse_uri(uri, &is_exec, &arg, errp)) {
         return false;
     }
+    if (is_exec && sandbox_spawn_denied()) {
+        error_setg(errp, "migrate: exec: cannot run a command under -sandbox spawn=deny");
+        return false;
+    }
     vm_stop(was_running ? RUN_STATE_PAUSED : runstate_get());
     if (!savevm_save_stream(data, errp)) {
         goto fail;
@@ -1164,6 +1169,10 @@ bool savevm_migrate_in(const char *uri, GError **errp)
     int status;
 
     if (!savevm_parse_uri(uri, &is_exec, &arg, errp)) {
+        return false;
+    }
+    if (is_exec && sandbox_spawn_denied()) {
+        error_setg(errp, "-incoming exec: cannot run a command under -sandbox spawn=deny");
         return false;
     }
     f = is_exec ? popen(arg, "r") : fopen(arg, "rb");

@@ -48,7 +48,7 @@ typedef enum VlOpt {
     OPT_LOADVM, OPT_SNAPSHOT_STORE, OPT_QMP, OPT_INCOMING, OPT_RTC,
     OPT_NO_SHUTDOWN, OPT_UUID, OPT_OBJECT, OPT_PIDFILE, OPT_DAEMONIZE, OPT_NO_USER_CONFIG,
     OPT_MSG, OPT_L, OPT_PARALLEL, OPT_OVERCOMMIT, OPT_BOOT, OPT_ACTION,
-    OPT_GDB, OPT_GDB_DEFAULT, OPT_GLOBAL,
+    OPT_GDB, OPT_GDB_DEFAULT, OPT_GLOBAL, OPT_SANDBOX,
 } VlOpt;
 
 typedef struct VlOptDesc {
@@ -112,6 +112,10 @@ static const VlOptDesc vl_options[] = {
     { "parallel", OPT_PARALLEL, true, "none", "parallel port (the boards have none)" },
     { "overcommit", OPT_OVERCOMMIT, true, "mem-lock=on|off[,cpu-pm=off]",
       "lock all of mimic's memory (guest RAM included) in host RAM" },
+    { "sandbox", OPT_SANDBOX, true,
+      "on|off[,obsolete=allow|deny][,elevateprivileges=allow|deny|children]"
+      "[,spawn=allow|deny][,resourcecontrol=allow|deny]",
+      "a seccomp filter denying those groups of system calls (obsolete: by default)" },
     { "uuid", OPT_UUID, true, "UUID", "the system UUID (the PC's SMBIOS and fw_cfg)" },
     { "version", OPT_VERSION, false, NULL, "print the version and exit" },
     { "h", OPT_HELP, false, NULL, "print this help and exit" },
@@ -960,6 +964,11 @@ bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp)
         case OPT_GLOBAL:
             g_ptr_array_add(cfg->globals, (gpointer)arg);
             break;
+        case OPT_SANDBOX:
+            if (!sandbox_parse(arg, &cfg->sandbox, errp)) {
+                return false;
+            }
+            break;
         case OPT_UUID:
             if (!vl_parse_uuid(arg, cfg->uuid, errp)) {
                 return false;
@@ -1333,6 +1342,10 @@ int vl_main(int argc, char **argv)
         return vl_fail(err);
     }
     if (cfg.mem_lock && !os_mlock_all(&err)) {
+        return vl_fail(err);
+    }
+    /* After -daemonize's forks and setsid, before anything reads guest input. */
+    if (!sandbox_install(&cfg.sandbox, &err)) {
         return vl_fail(err);
     }
     if (cfg.log_file && !mimic_log_set_file(cfg.log_file, &err)) {

@@ -6,6 +6,7 @@
 #define SYSEMU_VL_H
 
 #include "qemu/osdep.h"
+#include "sysemu/sandbox.h"
 #include "hw/boards.h"
 
 struct Chardev;
@@ -38,6 +39,7 @@ typedef struct VlConfig {
     GPtrArray *netdevs;            /* -netdev option strings */
     GPtrArray *objects;            /* -object option strings */
     GPtrArray *globals;            /* -global option strings */
+    SandboxConfig sandbox;         /* -sandbox */
     GPtrArray *bios_dirs;          /* -L directories, searched for -bios */
     const char *pidfile;           /* -pidfile */
     bool daemonize;                /* -daemonize */
