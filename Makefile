@@ -31,7 +31,7 @@ CFLAGS_ALL := -std=gnu11 $(OPTFLAGS) $(WARNFLAGS) -fno-strict-aliasing -MMD -MP 
 LDFLAGS_ALL := $(LDSAN) $(LDFLAGS)
 
 COMMON_DIRS := tcg tcg/x86_64 tcg/interp accel/tcg accel/kvm hw/core hw/char hw/intc hw/input hw/nvram \
-	hw/timer hw/rtc hw/pci hw/ide hw/net hw/virtio hw/isa hw/misc block net \
+	hw/timer hw/rtc hw/pci hw/ide hw/net hw/virtio hw/isa hw/misc hw/watchdog block net \
 	softmmu softmmu/chardev softmmu/monitor
 MAIN_SRC := softmmu/main.c
 COMMON_SRCS := $(filter-out $(MAIN_SRC),$(wildcard $(addsuffix /*.c,$(COMMON_DIRS))))

@@ -41,6 +41,7 @@ static const char *const runstate_names[] = {
     [RUN_STATE_INTERNAL_ERROR] = "internal-error",
     [RUN_STATE_DEBUG] = "debug",
     [RUN_STATE_GUEST_PANICKED] = "guest-panicked",
+    [RUN_STATE_WATCHDOG] = "watchdog",
 };
 
 RunState runstate_get(void)

@@ -15,6 +15,7 @@
 #include "sysemu/accel.h"
 #include "hw/boards.h"
 #include "hw/qdev.h"
+#include "sysemu/watchdog.h"
 #include "chardev/char.h"
 #include "migration/savevm.h"
 #include "monitor/monitor.h"
@@ -48,7 +49,7 @@ typedef enum VlOpt {
     OPT_LOADVM, OPT_SNAPSHOT_STORE, OPT_QMP, OPT_INCOMING, OPT_RTC,
     OPT_NO_SHUTDOWN, OPT_UUID, OPT_OBJECT, OPT_PIDFILE, OPT_DAEMONIZE, OPT_NO_USER_CONFIG,
     OPT_MSG, OPT_L, OPT_PARALLEL, OPT_OVERCOMMIT, OPT_BOOT, OPT_ACTION,
-    OPT_GDB, OPT_GDB_DEFAULT, OPT_GLOBAL, OPT_SANDBOX,
+    OPT_GDB, OPT_GDB_DEFAULT, OPT_GLOBAL, OPT_SANDBOX, OPT_WATCHDOG_ACTION,
 } VlOpt;
 
 typedef struct VlOptDesc {
@@ -112,6 +113,9 @@ static const VlOptDesc vl_options[] = {
     { "parallel", OPT_PARALLEL, true, "none", "parallel port (the boards have none)" },
     { "overcommit", OPT_OVERCOMMIT, true, "mem-lock=on|off[,cpu-pm=off]",
       "lock all of mimic's memory (guest RAM included) in host RAM" },
+    { "watchdog-action", OPT_WATCHDOG_ACTION, true,
+      "reset|shutdown|poweroff|pause|debug|none|inject-nmi",
+      "what an expired watchdog (-device i6300esb) does (default reset)" },
     { "sandbox", OPT_SANDBOX, true,
       "on|off[,obsolete=allow|deny][,elevateprivileges=allow|deny|children]"
       "[,spawn=allow|deny][,resourcecontrol=allow|deny]",
@@ -596,6 +600,20 @@ bool vl_parse_boot(VlConfig *cfg, const char *arg, GError **errp)
 }
 
 /* -action: QEMU's names for -no-reboot, -no-shutdown and the panic action. */
+/* -watchdog-action A, -action watchdog=A: QEMU's names (sysemu/watchdog.h). */
+static bool vl_parse_watchdog_action(VlConfig *cfg, const char *v, GError **errp)
+{
+    WatchdogAction a;
+
+    if (!watchdog_action_parse(v, &a)) {
+        error_setg(errp, "watchdog action '%s': want reset, shutdown, poweroff, pause, "
+                   "debug, none or inject-nmi", v);
+        return false;
+    }
+    cfg->watchdog_action = (int)a;
+    return true;
+}
+
 static bool vl_parse_action(VlConfig *cfg, const char *arg, GError **errp)
 {
     /* Indexed by PanicAction. */
@@ -633,8 +651,9 @@ static bool vl_parse_action(VlConfig *cfg, const char *arg, GError **errp)
             }
             cfg->panic_action = (int)n;
         } else if (!strcmp(k, "watchdog")) {
-            error_setg(errp, "-action watchdog=%s: the boards have no watchdog device", v);
-            return false;
+            if (!vl_parse_watchdog_action(cfg, v, errp)) {
+                return false;
+            }
         } else {
             error_setg(errp, "-action %s=%s: unknown action or value", k, v);
             return false;
@@ -963,6 +982,11 @@ bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp)
             break;
         case OPT_GLOBAL:
             g_ptr_array_add(cfg->globals, (gpointer)arg);
+            break;
+        case OPT_WATCHDOG_ACTION:
+            if (!vl_parse_watchdog_action(cfg, arg, errp)) {
+                return false;
+            }
             break;
         case OPT_SANDBOX:
             if (!sandbox_parse(arg, &cfg->sandbox, errp)) {
@@ -1446,6 +1470,7 @@ int vl_main(int argc, char **argv)
     runstate_set_no_reboot(cfg.no_reboot);
     runstate_set_no_shutdown(cfg.no_shutdown);
     runstate_set_panic_action((PanicAction)cfg.panic_action);
+    watchdog_set_action((WatchdogAction)cfg.watchdog_action);
     vl_apply_rtc(&cfg);
 
     for (guint i = 0; i < cfg.globals->len; i++) {

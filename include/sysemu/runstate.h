@@ -15,6 +15,7 @@ typedef enum RunState {
     RUN_STATE_INTERNAL_ERROR,
     RUN_STATE_DEBUG,            /* stopped by the gdbstub (breakpoint, step, Ctrl-C) */
     RUN_STATE_GUEST_PANICKED,   /* -action panic=pause after the guest reported a panic */
+    RUN_STATE_WATCHDOG,         /* -watchdog-action pause after a watchdog expired */
 } RunState;
 
 /* -action panic=: what a guest's panic report (pvpanic) does. */

@@ -46,6 +46,7 @@ typedef struct VlConfig {
     bool mem_lock;                 /* -overcommit mem-lock=on */
     bool msg_timestamp, msg_guest_name;   /* -msg */
     int panic_action;              /* -action panic= (PanicAction) */
+    int watchdog_action;           /* -watchdog-action, -action watchdog= */
     char boot_order[17], boot_once[17];   /* -boot: see MachineState */
     bool boot_menu;
     int boot_menu_wait, reboot_timeout;

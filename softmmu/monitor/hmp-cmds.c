@@ -5,6 +5,7 @@
  * Commands never let a bad argument touch the machine: they check everything first.
  */
 #include "qemu/osdep.h"
+#include "sysemu/watchdog.h"
 #include <ctype.h>
 #include <unistd.h>
 #include "monitor/monitor.h"
@@ -251,6 +252,22 @@ static bool hmp_quit(FILE *out, int argc, char **argv)
 {
     qmp_notify_quit();
     qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP);
+    return true;
+}
+
+/* watchdog_action ACTION: what the next watchdog expiry does (QEMU's command). */
+static bool hmp_watchdog_action(FILE *out, int argc, char **argv)
+{
+    WatchdogAction a;
+
+    if (argc != 2) {
+        return hmp_error(out, "usage: watchdog_action "
+                         "reset|shutdown|poweroff|pause|debug|none|inject-nmi");
+    }
+    if (!watchdog_action_parse(argv[1], &a)) {
+        return hmp_error(out, "watchdog_action: unknown action '%s'", argv[1]);
+    }
+    watchdog_set_action(a);
     return true;
 }
 
@@ -732,6 +749,8 @@ static const HMPCommand hmp_commands[] = {
     { "stop|s", "", "stop emulation", hmp_stop },
     { "system_powerdown", "", "send system power down event", hmp_system_powerdown },
     { "system_reset", "", "reset the system", hmp_system_reset },
+    { "watchdog_action", "[reset|shutdown|poweroff|pause|debug|none|inject-nmi]",
+      "change watchdog action", hmp_watchdog_action },
     { "x", "/fmt addr", "virtual memory dump starting at 'addr'", hmp_x },
     { "xp", "/fmt addr", "physical memory dump starting at 'addr'", hmp_x },
 };

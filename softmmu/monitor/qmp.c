@@ -18,6 +18,7 @@
  * notifier), asked for by the guest (guest: true) or a monitor.
  */
 #include "qemu/osdep.h"
+#include "sysemu/watchdog.h"
 #include <json-glib/json-glib.h>
 #include <unistd.h>
 #include "monitor/monitor.h"
@@ -259,6 +260,18 @@ static void qmp_guest_panicked(PanicAction action)
                                      action == PANIC_ACTION_NONE ? "run" : "poweroff");
     json_builder_end_object(b);
     qmp_event("GUEST_PANICKED", json_builder_get_root(b));
+}
+
+/* A watchdog expired: QEMU's WATCHDOG event, with the action taken. */
+static void qmp_watchdog(WatchdogAction action)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "action");
+    json_builder_add_string_value(b, watchdog_action_name(action));
+    json_builder_end_object(b);
+    qmp_event("WATCHDOG", json_builder_get_root(b));
 }
 
 void qmp_notify_quit(void)
@@ -784,6 +797,7 @@ bool qmp_monitor_new(Chardev *chr, GError **errp)
         atexit(qmp_at_exit);
         qemu_register_reset_notifier(qmp_reset_done, NULL);
         runstate_set_panic_hook(qmp_guest_panicked);
+        watchdog_set_hook(qmp_watchdog);
     }
     qm->chr = chr;
     qm->in = g_string_new(NULL);

@@ -249,3 +249,30 @@ sys_check_guest_log() {
     got=$(tr -d '\r' <"$log" | grep -a -m1 -E 'unchecked MSR access|WARNING: |Call Trace:|BUG: |Oops')
     [ -z "$got" ] || SYS_ERRORS+=("the kernel complained: $got")
 }
+
+# For tests that stop the VM on a guest event (pvpanic, watchdog):
+# sys_qmp_event SOCKET EVENT LIMIT prints the data of the first EVENT a QMP client
+# on SOCKET sees within LIMIT seconds; sys_vm_status SOCKET prints the monitor's
+# "VM status: ..." line; sys_mon_quit SOCKET PID quits through the monitor and
+# makes sure the emulator is gone.
+sys_qmp_event() {
+    PYTHONPATH=tests/system timeout "$3" python3 -c '
+import sys
+from qmp import QMP
+q = QMP(sys.argv[1], timeout=float(sys.argv[3]) - 10, negotiate=True)
+print(q.wait_event(sys.argv[2]).get("data"))
+' "$1" "$2" "$3" 2>&1
+}
+
+sys_vm_status() {
+    timeout 30 python3 tests/system/hmp.py "$1" "info status" | tr -d '\r' |
+        grep -m1 'VM status'
+}
+
+sys_mon_quit() {
+    local _
+    timeout 10 python3 tests/system/hmp.py "$1" quit >/dev/null 2>&1
+    for _ in $(seq 1 20); do kill -0 "$2" 2>/dev/null || break; sleep 0.25; done
+    kill "$2" 2>/dev/null
+    wait "$2" 2>/dev/null
+}

@@ -86,26 +86,17 @@ panicked none || errors+=("-action panic=none: the guest did not panic")
     -monitor "unix:$work/mon,server,nowait" -qmp "unix:$work/qmp,server,nowait" \
     </dev/null >"$work/pause.err" 2>&1 &
 pid=$!
-PYTHONPATH=tests/system timeout 150 python3 -c '
-import sys
-from qmp import QMP
-q = QMP(sys.argv[1], timeout=140, negotiate=True)
-print(q.wait_event("GUEST_PANICKED").get("data"))
-' "$work/qmp" >"$work/event" 2>&1 &
+sys_qmp_event "$work/qmp" GUEST_PANICKED 150 >"$work/event" &
 evpid=$!
 for _ in $(seq 1 240); do panicked pause && break; sleep 0.5; done
 wait "$evpid"
 [ "$(cat "$work/event")" = "{'action': 'pause'}" ] ||
     errors+=("-action panic=pause: QMP GUEST_PANICKED event: $(cat "$work/event")")
 sleep 1
-status=$(timeout 30 python3 tests/system/hmp.py "$work/mon" "info status" | tr -d '\r' |
-    grep -m1 'VM status')
-timeout 10 python3 tests/system/hmp.py "$work/mon" quit >/dev/null 2>&1
+status=$(sys_vm_status "$work/mon")
+sys_mon_quit "$work/mon" "$pid"
 [ "$status" = "VM status: paused (guest-panicked)" ] ||
     errors+=("-action panic=pause: info status said '$status'")
-for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-kill "$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
 
 for t in default exitfail isa none pause; do
     cp "$work/$t.log" "$sys_logdir/$name-$t.log" 2>/dev/null

@@ -5,6 +5,7 @@
 #include "qemu/osdep.h"
 #include <criterion/criterion.h>
 #include "sysemu/vl.h"
+#include "sysemu/watchdog.h"
 #include "sysemu/runstate.h"
 
 static bool parse(VlConfig *cfg, GError **err, const char *first, ...)
@@ -441,9 +442,16 @@ Test(cmdline, action)
     cr_assert(parse(&cfg, &err, "-action", "panic=none,reboot=reset", NULL));
     cr_assert_eq(cfg.panic_action, PANIC_ACTION_NONE);
     cr_assert_not(cfg.no_reboot);
-    vl_config_free(&cfg);
     expect_error("want shutdown, pause, none", "-action", "panic=explode", NULL);
-    expect_error("no watchdog device", "-action", "watchdog=reset", NULL);
+    cr_assert_eq(cfg.watchdog_action, WATCHDOG_ACTION_RESET, "QEMU's default");
+    cr_assert(parse(&cfg, &err, "-action", "watchdog=inject-nmi", NULL));
+    cr_assert_eq(cfg.watchdog_action, WATCHDOG_ACTION_INJECT_NMI);
+    vl_config_free(&cfg);
+    cr_assert(parse(&cfg, &err, "-watchdog-action", "pause", NULL));
+    cr_assert_eq(cfg.watchdog_action, WATCHDOG_ACTION_PAUSE);
+    vl_config_free(&cfg);
+    expect_error("want reset, shutdown, poweroff", "-action", "watchdog=explode", NULL);
+    expect_error("want reset, shutdown, poweroff", "-watchdog-action", "reboot", NULL);
     expect_error("unknown action", "-action", "reboot=maybe", NULL);
     expect_error("not key=value", "-action", "panic", NULL);
 }

@@ -8,6 +8,7 @@
 #include "qemu/osdep.h"
 #include <capstone/capstone.h>
 #include <criterion/criterion.h>
+#include "sysemu/watchdog.h"
 #include "monitor/monitor.h"
 #include "exec/memory.h"
 #include "hw/core/cpu.h"
@@ -253,6 +254,17 @@ Test(hmp, quoted_arguments)
     unlink(f);
     rmdir(dir);
     expect_error("memsave 0x80000100 16 \"unterminated", "unterminated string");
+}
+
+Test(hmp, watchdog_action_sets_the_action)
+{
+    expect("watchdog_action pause", "");
+    cr_assert_eq(watchdog_get_action(), WATCHDOG_ACTION_PAUSE);
+    expect("watchdog_action inject-nmi", "");
+    cr_assert_eq(watchdog_get_action(), WATCHDOG_ACTION_INJECT_NMI);
+    expect_error("watchdog_action explode", "unknown action");
+    expect_error("watchdog_action", "usage");
+    cr_assert_eq(watchdog_get_action(), WATCHDOG_ACTION_INJECT_NMI);
 }
 
 Test(hmp, info_registers_and_cpus)
