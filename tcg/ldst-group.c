@@ -22,10 +22,16 @@
  * access of their own when it is zero.
  *
  * When it is safe, and what closes a group:
- *  - Only the fast path runs between the leader's check and a member, so the TLB
- *    entry cannot change in between: a group ends at any label, branch, TB exit,
- *    helper call, and at any guest access that does not join it (its slow path runs
- *    C code: device code may remap memory; a TLB fill may replace the entry).
+ *  - The leader's check must still hold at each member: nothing may change the
+ *    guest's mapping in between. Only C code can (device code may remap memory, a
+ *    helper may flush the TLB), so a group ends at any label, branch, TB exit and
+ *    helper call. A guest access that does not join it leaves it open: the slow
+ *    path of that access, the one place it runs C code, zeroes every shared
+ *    addend still live after the call (the backend's part), which sends the
+ *    remaining members of every open group their own way. So up to
+ *    LDST_OPEN_MAX groups of different base registers can be open at once, each
+ *    with its own addend temp: decompressor and copy loops interleave accesses
+ *    off two or three pointers.
  *  - A member with MO_ALIGN joins only if the leader's own alignment check implies
  *    its alignment (leader aligned to at least the member's size, offset difference a
  *    multiple of it), so alignment faults stay exact.
@@ -44,6 +50,8 @@
 _Static_assert(CPU_TLB_DYN_MIN_BITS >= 1, "the span check needs two TLB entries or more");
 
 #define LDST_GROUP_MAX 64
+/* Groups open at once (each holds a host register until its last member). */
+#define LDST_OPEN_MAX 3
 
 typedef struct LdstSym {
     uint32_t gen;               /* valid when equal to the pass's current generation */
@@ -59,6 +67,7 @@ typedef struct LdstGroup {
     uint32_t root, lead_off;
     int32_t lo, hi;             /* byte span relative to the leader's address */
     int nb;                     /* ops[0] is the leader */
+    unsigned last_use;          /* when an access last joined or opened it */
     TCGOp *ops[LDST_GROUP_MAX];
 } LdstGroup;
 
@@ -67,7 +76,11 @@ typedef struct LdstGroupState {
     LdstSym sym[TCG_MAX_TEMPS];
     uint32_t gen;
     uint32_t next_root;
-    TCGTemp *host;              /* one temp for every group of the TB: they never overlap */
+    /* One addend temp per open-group slot, for every group the slot holds over
+     * the TB: a slot's groups never overlap. */
+    TCGTemp *host[LDST_OPEN_MAX];
+    LdstGroup g[LDST_OPEN_MAX];
+    unsigned clock;
 } LdstGroupState;
 
 /* Root 0 stands for "the constant 0": constant addresses share it. */
@@ -136,10 +149,12 @@ static void ldst_sym_def(LdstGroupState *st, TCGOp *op)
     }
 }
 
-/* Turn a closed group of at least two accesses into a leader and its members. */
-static void ldst_group_close(LdstGroupState *st, LdstGroup *g)
+/* Turn a closed group of at least two accesses (in slot k) into a leader and its
+ * members. */
+static void ldst_group_close(LdstGroupState *st, int k)
 {
     TCGContext *s = st->s;
+    LdstGroup *g = &st->g[k];
 
     if (!g->open) {
         return;
@@ -148,13 +163,13 @@ static void ldst_group_close(LdstGroupState *st, LdstGroup *g)
     if (g->nb < 2) {
         return;
     }
-    if (!st->host) {
-        st->host = tcg_temp_new_fresh(TCG_TYPE_I64);
-        if (!st->host) {
+    if (!st->host[k]) {
+        st->host[k] = tcg_temp_new_fresh(TCG_TYPE_I64);
+        if (!st->host[k]) {
             return;
         }
     }
-    uint64_t h = temp_arg(st->host);
+    uint64_t h = temp_arg(st->host[k]);
     for (int i = 0; i < g->nb; i++) {
         TCGOp *op = g->ops[i];
         uint64_t v = op->args[0], a = op->args[1], oi = op->args[2];
@@ -235,10 +250,46 @@ static void ldst_group_open(LdstGroup *g, TCGOp *op, const LdstSym *y, bool is_s
     g->ops[0] = op;
 }
 
+static void ldst_group_close_all(LdstGroupState *st)
+{
+    for (int k = 0; k < LDST_OPEN_MAX; k++) {
+        ldst_group_close(st, k);
+    }
+}
+
+/* An access (address symbol y) joins an open group, or opens one in a free slot
+ * or in the one least recently used (closing the group there). */
+static void ldst_group_add(LdstGroupState *st, TCGOp *op, const LdstSym *y, bool is_st,
+                           MemOpIdx oi)
+{
+    int victim = 0;
+
+    st->clock++;
+    for (int k = 0; k < LDST_OPEN_MAX; k++) {
+        LdstGroup *g = &st->g[k];
+        if (ldst_group_join(g, y, is_st, oi)) {
+            g->ops[g->nb++] = op;
+            g->last_use = st->clock;
+            return;
+        }
+    }
+    for (int k = 0; k < LDST_OPEN_MAX; k++) {
+        if (!st->g[k].open) {
+            victim = k;
+            break;
+        }
+        if (st->g[k].last_use < st->g[victim].last_use) {
+            victim = k;
+        }
+    }
+    ldst_group_close(st, victim);
+    ldst_group_open(&st->g[victim], op, y, is_st, oi);
+    st->g[victim].last_use = st->clock;
+}
+
 void tcg_ldst_group(TCGContext *s)
 {
     static LdstGroupState *st;
-    LdstGroup g = { .open = false };
     TCGOp *op, *next;
 
     if (!st) {
@@ -248,7 +299,11 @@ void tcg_ldst_group(TCGContext *s)
     /* A new generation makes every temp's symbol unknown (stale) at once. */
     st->gen++;
     st->next_root = LDST_ROOT_CONST + 1;
-    st->host = NULL;
+    st->clock = 0;
+    for (int k = 0; k < LDST_OPEN_MAX; k++) {
+        st->host[k] = NULL;
+        st->g[k].open = false;
+    }
 
     for (op = s->first_op; op; op = next) {
         TCGOpcode opc = op->opc;
@@ -269,12 +324,7 @@ void tcg_ldst_group(TCGContext *s)
             MemOpIdx oi = (MemOpIdx)op->args[2];
             LdstSym y = *ldst_sym(st, arg_temp(op->args[1]));
 
-            if (ldst_group_join(&g, &y, is_st, oi)) {
-                g.ops[g.nb++] = op;
-            } else {
-                ldst_group_close(st, &g);
-                ldst_group_open(&g, op, &y, is_st, oi);
-            }
+            ldst_group_add(st, op, &y, is_st, oi);
             if (!is_st) {
                 ldst_sym_def(st, op);       /* the loaded value: a new root */
             }
@@ -286,7 +336,7 @@ void tcg_ldst_group(TCGContext *s)
         if (opc == INDEX_op_set_label || opc == INDEX_op_call ||
             (tcg_op_defs[opc].flags & (TCG_OPF_BB_END | TCG_OPF_BB_EXIT)) ||
             tcg_opc_is_guest_mem(opc)) {
-            ldst_group_close(st, &g);
+            ldst_group_close_all(st);
         }
         if (opc == INDEX_op_set_label || opc == INDEX_op_call) {
             /* Flows merge at a label; a helper may change globals. */
@@ -295,5 +345,5 @@ void tcg_ldst_group(TCGContext *s)
         }
         ldst_sym_def(st, op);
     }
-    ldst_group_close(st, &g);
+    ldst_group_close_all(st);
 }

@@ -517,6 +517,9 @@ static void tlb_window_resolve(CPUState *cpu, int mmu_idx)
     }
     w->base = d->win_req_vbase;
     w->lim = (uint32_t)size - TARGET_PAGE_SIZE;
+    for (unsigned k = 0; k < ARRAY_SIZE(w->lim_ror); k++) {
+        w->lim_ror[k] = w->lim >> k;
+    }
     w->addend = addend;
     d->win_size = (uint32_t)size;
     d->win_ram_addr = ram_addr;

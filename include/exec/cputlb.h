@@ -83,7 +83,7 @@ typedef struct CPUTLBDescFast {
  *     t = A - base                 (32-bit; base is a constant in the code, fixed
  *                                   per mode by TCGContext.ldst_window_base)
  *     if (t >= lim) goto tlb;      (out of line: the TLB check above, then the helper)
- *     if (A & align_mask) goto tlb;
+ *     if (A & align_mask) goto tlb;  (or both at once: ror(t, k) >= lim_ror[k])
  *     host = A + addend;
  * lim is the window's size less one page, so any access or shared-check span
  * (less than a page) that starts below base + lim ends inside the window; lim 0
@@ -97,6 +97,10 @@ typedef struct CPUTLBWindow {
     uint32_t lim;
     uintptr_t addend;               /* host = guest vaddr + addend */
     uint8_t *code_map;              /* indexed by (A - base) >> TARGET_PAGE_BITS */
+    /* lim >> k, for the checks of accesses that must be aligned to 2^k bytes:
+     * generated code rotates t right by k, which puts any misaligned low bits at
+     * the top (far above lim >> k) and compares once for both conditions. */
+    uint32_t lim_ror[4];
 } CPUTLBWindow;
 
 typedef struct CPUTLBDesc {

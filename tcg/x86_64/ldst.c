@@ -90,6 +90,52 @@ static void x86_ldst_note_globals(X86Gen *g, X86LdstStub *st, TCGTemp *except)
     }
 }
 
+/*
+ * Shared addends across accesses (tcg/ldst-group.c): several groups may be open
+ * at once, and the slow path of any access (a member's or leader's, or a plain
+ * one's) zeroes every addend still live after it once it has called C code,
+ * which may have changed the mapping the leaders checked; their remaining members
+ * then take their own path. The TB's addend temps are those its leaders define;
+ * the list starts afresh at a TB's first access.
+ */
+static void x86_ldst_hosts_begin(X86Gen *g)
+{
+    if (g->nb_ldst == 0) {
+        g->nb_ldst_hosts = 0;
+    }
+}
+
+static void x86_ldst_note_host(X86Gen *g, TCGTemp *hts)
+{
+    for (int i = 0; i < g->nb_ldst_hosts; i++) {
+        if (g->ldst_hosts[i] == hts) {
+            return;
+        }
+    }
+    /* tcg/ldst-group.c has fewer slots than this. */
+    assert(g->nb_ldst_hosts < X86_MAX_LDST_HOSTS);
+    g->ldst_hosts[g->nb_ldst_hosts++] = hts;
+}
+
+/* Once the op's registers are final: the addends live after it, where they are. */
+static void x86_ldst_note_zero(X86Gen *g, X86LdstStub *st)
+{
+    st->zero_regs = 0;
+    st->nb_zero_slots = 0;
+    for (int i = 0; i < g->nb_ldst_hosts; i++) {
+        const TCGTemp *h = g->ldst_hosts[i];
+        if (h->val_type == TEMP_VAL_DEAD) {
+            continue;
+        }
+        if (h->val_type == TEMP_VAL_REG) {
+            st->zero_regs |= X86_REG_BIT(h->reg);
+        }
+        if (h->mem_allocated) {
+            st->zero_slot[st->nb_zero_slots++] = (int32_t)h->mem_offset;
+        }
+    }
+}
+
 static X86LdstStub *x86_new_stub(X86Gen *g)
 {
     if (g->nb_ldst >= X86_MAX_LDST) {
@@ -177,20 +223,35 @@ static bool x86_ldst_use_window(const X86Gen *g, MemOpIdx oi)
  *     lea   t0d, [a + lo - base]          ; base: fixed per mode, a constant
  *     cmp   t0d, [env + win.lim]          ; lim = size - page: the span fits
  *     jae   stub
- *     test  a, align ; jnz stub             (MO_ALIGN)
- * and for a span holding stores, that its page(s) hold no translated code:
- *     shr   t0d, TARGET_PAGE_BITS
+ * An access that must be aligned to 2^k bytes (MO_ALIGN; a leader whose span
+ * starts at a multiple of its alignment) checks its alignment in the same compare:
+ *     lea   t0d, [a + lo - base]
+ *     ror   t0d, k                        ; misaligned: low bits land at the top
+ *     cmp   t0d, [env + win.lim_ror[k]]   ; lim >> k
+ *     jae   stub
+ * base and lim are multiples of the page size, so for an aligned t ror is t >> k
+ * and t >> k < lim >> k exactly when t < lim; a misaligned t rotates to at least
+ * 2^(32-k), above any lim >> k. (Other spans test the alignment apart:
+ *     test  a, align ; jnz stub.)
+ * For a span holding stores, that its page(s) hold no translated code:
+ *     shr   t0d, TARGET_PAGE_BITS (- k after the rotation)
  *     add   t0, [env + win.code_map]
  *     cmp   byte [t0], 0 ; jne stub         (word: a span may reach the next page)
  * The stub does the TLB check, then the helper. The caller then loads the
  * window's addend, which works for a's whole span like a TLB entry's.
  */
+_Static_assert(ARRAY_SIZE(((CPUTLBWindow *)0)->lim_ror) > MO_64,
+               "a rotated window check for every aligned access size");
+
 static void x86_emit_win_check(X86Gen *g, X86LdstStub *st, int areg, int t0,
                                MemOpIdx oi, unsigned kinds, int32_t lo, int32_t hi)
 {
     MemOp mop = get_memop(oi);
     unsigned idx = get_mmuidx(oi);
     uint32_t align = (mop & MO_ALIGN) ? memop_size(mop) - 1 : 0;
+    /* Fold the alignment test into the compare when the span's start has the
+     * access's alignment exactly when a has it. */
+    unsigned rot = align && !(lo & (int32_t)align) ? (unsigned)__builtin_ctz(align + 1) : 0;
 
     /* The mode's base is fixed once it has a window (TCGContext). */
     int32_t disp = (int32_t)((uint32_t)lo - g->s->ldst_window_base[idx]);
@@ -200,11 +261,17 @@ static void x86_emit_win_check(X86Gen *g, X86LdstStub *st, int areg, int t0,
     } else {
         x86_emit_ext32u(g, t0, areg);
     }
-    x86_emit_modrm_off(g, OPC_CMP_GvEv, t0, X86_AREG0, X86_WIN_OFS(idx, lim));
+    if (rot) {
+        x86_emit_shifti(g, SHIFT_ROR, 0, t0, rot);
+        x86_emit_modrm_off(g, OPC_CMP_GvEv, t0, X86_AREG0,
+                           X86_WIN_OFS(idx, lim_ror) + (int)(rot * sizeof(uint32_t)));
+    } else {
+        x86_emit_modrm_off(g, OPC_CMP_GvEv, t0, X86_AREG0, X86_WIN_OFS(idx, lim));
+    }
     st->jne_disp = x86_emit_jcc32(g, JCC_JAE);
     st->jne_disp2 = NULL;
     st->jne_disp3 = NULL;
-    if (align) {
+    if (align && !rot) {
         /* test a8, imm8 */
         x86_emit_modrm(g, 0xf6 | P_REXB_RM, EXT3_TEST, areg);
         x86_out8(g, (uint8_t)align);
@@ -213,7 +280,7 @@ static void x86_emit_win_check(X86Gen *g, X86LdstStub *st, int areg, int t0,
     if (kinds & X86_CHECK_WRITE) {
         /* An aligned span no longer than its alignment stays in one page. */
         bool two_pages = (lo & (int32_t)align) != 0 || hi - lo > (int32_t)align;
-        x86_emit_shifti(g, SHIFT_SHR, 0, t0, TARGET_PAGE_BITS);
+        x86_emit_shifti(g, SHIFT_SHR, 0, t0, TARGET_PAGE_BITS - rot);
         x86_emit_modrm_off(g, OPC_ADD_GvEv | P_REXW, t0, X86_AREG0,
                            X86_WIN_OFS(idx, code_map));
         /* cmp byte/word [t0], 0 */
@@ -404,6 +471,7 @@ static void x86_gen_ld(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
     uint16_t hbit = 0;
     int pin = x86_pin_reg(g, dts);
 
+    x86_ldst_hosts_begin(g);
     /* The access may fault and unwind, so env must then hold every global; the
      * slow path writes back the dirty ones (x86_ldst_note_globals). The output's
      * register is about to take the loaded value: write its old value back now,
@@ -418,6 +486,7 @@ static void x86_gen_ld(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
         hreg = x86_ra_alloc(g, 0, X86_REG_BIT(areg));
         x86_ra_set_reg(g, hts, hreg);
         hbit = X86_REG_BIT(hreg);
+        x86_ldst_note_host(g, hts);
     } else if (kind == X86_LDST_MEMB) {
         hreg = x86_ra_load(g, hts, 0, X86_REG_BIT(areg));
         hbit = X86_REG_BIT(hreg);
@@ -493,6 +562,7 @@ static void x86_gen_ld(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
             x86_ra_temp_dead(g, hts);
         }
     }
+    x86_ldst_note_zero(g, st);
 }
 
 /* Stores, likewise: qemu_st (val, addr, oi), qemu_st_lead (host, val, addr, oi, lo,
@@ -512,6 +582,7 @@ static void x86_gen_st(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
     int vreg = -1, areg, t0, hreg = -1;
     uint16_t locked;
 
+    x86_ldst_hosts_begin(g);
     areg = x86_ra_load(g, ats, 0, 0);
     locked = X86_REG_BIT(areg);
     if (vts->val_type == TEMP_VAL_CONST || vts->kind == TEMP_CONST) {
@@ -531,6 +602,7 @@ static void x86_gen_st(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
         hreg = x86_ra_alloc(g, 0, locked);
         x86_ra_set_reg(g, hts, hreg);
         locked |= X86_REG_BIT(hreg);
+        x86_ldst_note_host(g, hts);
     } else if (kind == X86_LDST_MEMB) {
         hreg = x86_ra_load(g, hts, 0, locked);
         locked |= X86_REG_BIT(hreg);
@@ -568,6 +640,7 @@ static void x86_gen_st(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
     if (kind == X86_LDST_LEAD) {
         st->save_regs &= ~X86_REG_BIT(hreg);
     }
+    x86_ldst_note_zero(g, st);
 }
 
 void x86_gen_qemu_ld(X86Gen *g, const TCGOp *op, TCGType type)
@@ -684,6 +757,16 @@ static void x86_gen_stub(X86Gen *g, const X86LdstStub *st)
     if (st->kind == X86_LDST_LEAD) {
         x86_emit_arith(g, ARITH_XOR, 0, st->host_reg, st->host_reg);
     }
+    /* C code ran: no open group's check can be trusted any more. */
+    for (int r = 0; r < X86_NB_REGS; r++) {
+        if ((st->zero_regs & X86_REG_BIT(r)) &&
+            !(st->kind == X86_LDST_LEAD && r == st->host_reg)) {
+            x86_emit_arith(g, ARITH_XOR, 0, r, r);
+        }
+    }
+    for (int i = 0; i < st->nb_zero_slots; i++) {
+        x86_emit_sti(g, TCG_TYPE_I64, 0, X86_RSP, st->zero_slot[i]);
+    }
     uint8_t *field = x86_emit_jcc32(g, -1);
     x86_patch_rel32(field, st->raddr);
 }
@@ -693,7 +776,8 @@ bool x86_gen_ldst_stubs(X86Gen *g)
 {
     /* Largest stub: 9 pushes and pops, argument set-up, an absolute call, plus the
      * write-backs (at most X86_MAX_SYNC_BYTES each). */
-    const int stub_max = 128 + 96;   /* + the shared-check stubs' own lookup */
+    /* + the shared-check stubs' own lookup, + zeroing other groups' addends */
+    const int stub_max = 128 + 96 + X86_MAX_LDST_HOSTS * (4 + 16);
 
     for (int i = 0; i < g->nb_ldst; i++) {
         if (g->code_ptr + stub_max + g->ldst[i].nb_sync * X86_MAX_SYNC_BYTES >

@@ -133,6 +133,9 @@ typedef enum X86LdstKind {
 #define X86_CHECK_READ  1
 #define X86_CHECK_WRITE 2
 
+/* Shared-addend temps per TB (tcg/ldst-group.c uses one per open-group slot). */
+#define X86_MAX_LDST_HOSTS 4
+
 /* One out-of-line softmmu slow path, emitted after the TB's body. */
 typedef struct X86LdstStub {
     bool is_ld;
@@ -155,6 +158,12 @@ typedef struct X86LdstStub {
      * the stub writes them to env before calling the helper, which may raise a
      * guest exception; the fast path leaves them in registers. */
     uint16_t sync_first, nb_sync;
+    /* Shared addends (tcg/ldst-group.c) of other open groups still live after
+     * the access: the slow path zeroes them once it has called C code (their
+     * registers, and the frame slots of those that have one). */
+    uint16_t zero_regs;
+    uint8_t nb_zero_slots;
+    int32_t zero_slot[X86_MAX_LDST_HOSTS];
 } X86LdstStub;
 
 /* One global the slow path writes back: [env + off] = reg (or = val). */
@@ -218,6 +227,10 @@ typedef struct X86Gen {
     int nb_ldst;
     X86LdstSync ldst_sync[X86_MAX_LDST_SYNC];
     int nb_ldst_sync;
+    /* The shared-addend temps of this TB's leaders so far (ldst.c resets the list
+     * at a TB's first access). */
+    TCGTemp *ldst_hosts[X86_MAX_LDST_HOSTS];
+    int nb_ldst_hosts;
 
     /*
      * Self loops (tcg/loop.c): globals pinned to a host register for the whole TB.

@@ -24,6 +24,9 @@
 static CPUTLBEntry tlb[256];
 static uint8_t ram[4][TARGET_PAGE_SIZE];     /* A, B, CODE, RO */
 static unsigned slow_loads, slow_stores;
+/* When set, the next slow load remaps PAGE_A onto ram[1] (as device code that
+ * changes the memory map, or a TLB flush and refill, may). */
+static bool remap_a_on_load;
 
 static uint8_t *ram_byte(uint32_t a)
 {
@@ -41,6 +44,14 @@ static uint8_t *ram_byte(uint32_t a)
     }
 }
 
+static void map(uint32_t page, uint32_t rflags, uint32_t wflags, uint8_t *host)
+{
+    CPUTLBEntry *e = &tlb[(page >> TARGET_PAGE_BITS) & 255];
+    e->addr_read = page | rflags;
+    e->addr_write = page | wflags;
+    e->addend = host ? (uintptr_t)host - page : 0;
+}
+
 /* The slow path: RAM pages as above, MMIO reads 0x5a and ignores writes. */
 static uint64_t grp_ld_mmu(CPUState *cpu, uint32_t addr, uint32_t oi, uintptr_t ra)
 {
@@ -51,6 +62,10 @@ static uint64_t grp_ld_mmu(CPUState *cpu, uint32_t addr, uint32_t oi, uintptr_t 
     (void)cpu;
     (void)ra;
     slow_loads++;
+    if (remap_a_on_load) {
+        remap_a_on_load = false;
+        map(PAGE_A, 0, 0, ram[1]);
+    }
     for (unsigned i = 0; i < memop_size(mop); i++) {
         uint8_t *p = ram_byte(addr + i);
         b[i] = p ? *p : 0x5a;
@@ -79,13 +94,6 @@ static void grp_st_mmu(CPUState *cpu, uint32_t addr, uint64_t val, uint32_t oi,
                      "memory");
 }
 
-static void map(uint32_t page, uint32_t rflags, uint32_t wflags, uint8_t *host)
-{
-    CPUTLBEntry *e = &tlb[(page >> TARGET_PAGE_BITS) & 255];
-    e->addr_read = page | rflags;
-    e->addr_write = page | wflags;
-    e->addend = host ? (uintptr_t)host - page : 0;
-}
 
 static void grp_setup(void)
 {
@@ -103,6 +111,7 @@ static void grp_setup(void)
     x86_ld_helper = grp_ld_mmu;
     x86_st_helper = grp_st_mmu;
     slow_loads = slow_stores = 0;
+    remap_a_on_load = false;
 }
 
 TestSuite(ldst_group, .init = grp_setup);
@@ -235,6 +244,25 @@ Test(ldst_group, span_below_the_leader)
     cr_assert_eq(c.hi, 3);
 }
 
+Test(ldst_group, interleaved_runs_share_checks)
+{
+    /* Copy and checksum loops interleave accesses off two or three pointers: each
+     * pointer's run is a group, the others' accesses in between do not close it
+     * (their slow paths zero the shared addends instead: see below). */
+    harness_select(&tcg_backend_interp);
+    harness_begin();
+    for (int i = 0; i < 3; i++) {
+        ld_at(W(4), W(0), 4 * i, MO_LEUL);
+        st_at(W(1), 4 * i, MO_LEUL, MMU);
+        ld_at(W(5), W(2), 8 * i, MO_LEUW);
+    }
+    tcg_gen_exit_tb(NULL, 0);
+    GroupCount c = run_pass();
+    cr_assert_eq(c.leads, 3, "three leaders expected, got %d", c.leads);
+    cr_assert_eq(c.membs, 6, "six members expected, got %d", c.membs);
+    cr_assert_eq(c.plain, 0);
+}
+
 /* Each case builds two accesses that must NOT share a check. */
 static void gen_unsafe_case(int k)
 {
@@ -253,9 +281,9 @@ static void gen_unsafe_case(int k)
         gen_set_label(l);
         st_at(W(0), 4, MO_LEUL, MMU);
         break;
-    case 2:     /* a load in between: its slow path may refill the TLB */
+    case 2:     /* a load in between that replaces the base */
         st_at(W(0), 0, MO_LEUL, MMU);
-        ld_at(W(2), W(3), 0, MO_LEUL);
+        ld_at(W(0), W(3), 0, MO_LEUL);
         st_at(W(0), 4, MO_LEUL, MMU);
         break;
     case 3:     /* another MMU mode */
@@ -578,5 +606,63 @@ Test(ldst_group, mixed_runs_stay_exact)
         cr_assert_eq(st0, w0, "page %#x: stored word %#x", pages[k], st0);
         /* The BE store of h6 at +12, read back little-endian at +12. */
         cr_assert_eq(E->g32[3], __builtin_bswap32(h6), "page %#x: %#x", pages[k], E->g32[3]);
+    }
+}
+
+/*
+ * Two groups open at once (stores off W(0) in PAGE_A, loads off W(3)): when a load
+ * of the other group takes the slow path and the C code there remaps PAGE_A, the
+ * remaining stores must see the new mapping, not the addend their leader loaded.
+ */
+Test(ldst_group, slow_path_between_members_drops_shared_checks)
+{
+    harness_select(x86());
+    harness_reset_code();
+    harness_begin();
+    for (int i = 0; i < 3; i++) {
+        TCGv_i32 a = tcg_temp_new_i32();
+        tcg_gen_addi_i32(a, W(0), 4 * i);
+        tcg_gen_qemu_st_i32(W(1 + i), a, MMU, MO_LEUL);
+        tcg_gen_addi_i32(a, W(4), 4 * i);
+        tcg_gen_qemu_ld_i32(W(5 + i), a, MMU, MO_LEUL);
+        tcg_temp_free_i32(a);
+    }
+    tcg_gen_exit_tb(NULL, 0);
+    uint64_t groups = tcg_ctx->stat_ldst_groups;
+    const void *code = harness_gen(HARNESS_FULL);
+    cr_assert(code);
+    cr_assert_eq(tcg_ctx->stat_ldst_groups, groups + 2, "two interleaved groups");
+
+    for (int remap = 0; remap < 2; remap++) {
+        memset(ram, 0, sizeof(ram));
+        map(PAGE_A, 0, 0, ram[0]);
+        harness_clear_env();
+        E->g32[0] = PAGE_A + 0x100;
+        E->g32[1] = 0x11111111u;
+        E->g32[2] = 0x22222222u;
+        E->g32[3] = 0x33333333u;
+        E->g32[4] = PAGE_IO + 0x20;      /* every load goes slow */
+        slow_loads = slow_stores = 0;
+        remap_a_on_load = remap;
+        harness_exec(code);
+        cr_assert_eq(slow_loads, 3);
+        cr_assert_eq(E->g32[5], 0x5a5a5a5au);
+        uint32_t w[2][3];
+        for (int i = 0; i < 3; i++) {
+            memcpy(&w[0][i], &ram[0][0x100 + 4 * i], 4);
+            memcpy(&w[1][i], &ram[1][0x100 + 4 * i], 4);
+        }
+        cr_assert_eq(w[0][0], 0x11111111u, "remap %d", remap);
+        if (remap) {
+            /* The first store went to the old page, the others to the new one. */
+            cr_assert_eq(w[0][1], 0, "a store used a stale addend");
+            cr_assert_eq(w[0][2], 0, "a store used a stale addend");
+            cr_assert_eq(w[1][1], 0x22222222u);
+            cr_assert_eq(w[1][2], 0x33333333u);
+        } else {
+            cr_assert_eq(w[0][1], 0x22222222u);
+            cr_assert_eq(w[0][2], 0x33333333u);
+            cr_assert_eq(slow_stores, 0);
+        }
     }
 }
