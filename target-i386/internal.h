@@ -16,6 +16,7 @@
 
 #define X86_DC_MAX_TEMPS 48
 #define X86_DC_MAX_COLD 8
+#define X86_LOOP_MAX_JOINS 4
 
 /* Prefixes. */
 #define PREFIX_REPZ   0x01
@@ -147,9 +148,33 @@ typedef struct DisasContext {
      * wants slot 1 goes through the jump cache instead.
      */
     bool slot1_used;
+    /*
+     * A loop region planned at the TB's start (trans-loop.c, x86_loop_plan): the
+     * straight-line code from the TB's start up to its last branch back to the
+     * start or to an insn inside it. Such a branch to an inner insn (a join)
+     * becomes a jump to a label inside the TB, and a Jcc before the last closing
+     * branch that leaves the region goes on at its fall-through, its taken side
+     * leaving from a cold block through the jump cache.
+     */
+    struct {
+        bool valid;
+        uint32_t end;           /* linear address of the first byte after it */
+        uint32_t last_close;    /* linear address of its last closing branch */
+        int nb_joins;
+        uint32_t join_pc[X86_LOOP_MAX_JOINS];      /* linear */
+        TCGLabel *join_label[X86_LOOP_MAX_JOINS];
+        int join_cc_op[X86_LOOP_MAX_JOINS];        /* static there, or DYNAMIC */
+        /* The exit at the end (goto_tb slot 0) that early exits to the same
+         * address share, once placed (end_placed). */
+        TCGLabel *end_label;
+        bool end_placed;
+    } loop;
 } DisasContext;
 
-#define X86_COLD_JUMP (-1)
+#define X86_COLD_JUMP (-1)      /* goto_tb slot 1 to eip */
+#define X86_COLD_LOOKUP (-2)    /* to eip through the jump cache */
+#define X86_COLD_EXIT (-3)      /* eip stored, back to the loop (an exit request) */
+#define X86_COLD_END (-4)       /* the loop region's end exit, else as LOOKUP */
 
 #define CC_OP_DYNAMIC (-1)
 /*
@@ -216,6 +241,15 @@ void x86_cc_op_may_fault(DisasContext *s);
 void gen_set_cc_src2(DisasContext *s, TCGv_i32 v);
 void gen_jmp_eip(DisasContext *s, uint32_t eip, int slot);
 bool gen_jcc_continue(DisasContext *s, int cc, uint32_t target);
+/* A cold exit of kind X86_COLD_* to eip, emitted after the TB's exits; the caller
+ * sets its cc_op (s->cold[index].cc_op) once the branch to it is emitted. NULL
+ * when the TB has no room left. */
+TCGLabel *gen_cold_exit(DisasContext *s, int kind, uint32_t eip, int *index);
+/* trans-loop.c: loop regions inside one TB */
+void x86_loop_plan(DisasContext *s, CPUState *cs);
+void x86_loop_insn_start(DisasContext *s);
+bool x86_loop_jcc(DisasContext *s, int cc, uint32_t target);
+bool x86_loop_jmp(DisasContext *s, uint32_t target);
 void gen_jmp_dyn(DisasContext *s);
 /* eip of the next insn stored: end a TF/breakpoint TB with its #DB trap check. */
 void gen_debug_insn_end(DisasContext *s);

@@ -81,6 +81,9 @@ bool trans_jcc(DisasContext *s, X86Insn *d)
 {
     TCGLabel *taken;
 
+    if (x86_loop_jcc(s, d->op & 15, d->imm)) {
+        return true;
+    }
     if (gen_jcc_continue(s, d->op & 15, d->imm)) {
         return true;
     }
@@ -108,6 +111,9 @@ bool trans_jcc(DisasContext *s, X86Insn *d)
 /* E9 / EB */
 bool trans_jmp(DisasContext *s, X86Insn *d)
 {
+    if (x86_loop_jmp(s, d->imm)) {
+        return true;
+    }
     gen_jmp_eip(s, d->imm, 0);
     return true;
 }

@@ -200,6 +200,23 @@ TCGLabel *gen_raise_cold(DisasContext *s, int vec)
     return l;
 }
 
+TCGLabel *gen_cold_exit(DisasContext *s, int kind, uint32_t eip, int *index)
+{
+    TCGLabel *l;
+
+    if (s->nb_cold == X86_DC_MAX_COLD) {
+        return NULL;
+    }
+    l = gen_new_label();
+    *index = s->nb_cold;
+    s->cold[s->nb_cold].label = l;
+    s->cold[s->nb_cold].eip = eip;
+    s->cold[s->nb_cold].vec = kind;
+    s->cold[s->nb_cold].cc_op = s->cc_op;
+    s->nb_cold++;
+    return l;
+}
+
 static void x86_gen_cold(DisasContext *s)
 {
     for (int i = 0; i < s->nb_cold; i++) {
@@ -212,6 +229,22 @@ static void x86_gen_cold(DisasContext *s)
             tcg_gen_goto_tb(1);
             tcg_gen_movi_i32(cpu_eip, s->cold[i].eip);
             tcg_gen_exit_tb(s->base.tb, 1);
+            continue;
+        }
+        if (s->cold[i].vec == X86_COLD_END && s->loop.end_placed) {
+            tcg_gen_br(s->loop.end_label);
+            continue;
+        }
+        if (s->cold[i].vec == X86_COLD_LOOKUP || s->cold[i].vec == X86_COLD_END) {
+            /* The C look-up, not the inline probe: its temps would count against
+             * the registers a self loop keeps its guest registers in. */
+            tcg_gen_movi_i32(cpu_eip, s->cold[i].eip);
+            tcg_gen_lookup_and_goto_ptr();
+            continue;
+        }
+        if (s->cold[i].vec == X86_COLD_EXIT) {
+            tcg_gen_movi_i32(cpu_eip, s->cold[i].eip);
+            tcg_gen_exit_tb(NULL, 0);
             continue;
         }
         tcg_gen_movi_i32(cpu_eip, s->cold[i].eip);
@@ -1019,6 +1052,7 @@ static void x86_tr_init_disas_context(DisasContextBase *db, CPUState *cs)
 
 static void x86_tr_tb_start(DisasContextBase *db, CPUState *cs)
 {
+    x86_loop_plan(container_of(db, DisasContext, base), cs);
 }
 
 /*
@@ -1029,8 +1063,10 @@ static void x86_tr_tb_start(DisasContextBase *db, CPUState *cs)
 static void x86_tr_insn_start(DisasContextBase *db, CPUState *cs)
 {
     DisasContext *s = container_of(db, DisasContext, base);
-    int op = x86_cc_op_static(s->cc_op) ? s->cc_op : CC_OP_DYNAMIC;
+    int op;
 
+    x86_loop_insn_start(s);     /* a join label: may change cc_op */
+    op = x86_cc_op_static(s->cc_op) ? s->cc_op : CC_OP_DYNAMIC;
     tcg_gen_insn_start(db->pc_next, (uint64_t)(int64_t)op);
     s->insn_start_op = tcg_ctx->last_op;
     s->insn_cc_op = s->cc_op;
