@@ -26,10 +26,13 @@
 
 typedef struct DisasContext {
     DisasContextBase base;
-    CPUState *cs;           /* to read guest code ahead (mips_branch_continue) */
+    CPUState *cs;           /* to read guest code ahead (SWL/SWR pairs) */
     uint32_t pc;            /* address of the insn being translated */
     uint32_t hflags;        /* TB flags, plus the branch pending after this insn */
-    uint32_t tb_bmask;      /* pending-branch bits in env->hflags at TB entry */
+    /* Pending-branch bits in env->hflags where the code being generated runs: at
+     * TB entry, then as mips_gen_save_bmask stores them (0 at every join point of
+     * a region). */
+    uint32_t tb_bmask;
     int mem_idx;
     const MIPSCPUModel *model;
     bool in_slot;           /* this insn is a delay slot */
@@ -55,16 +58,14 @@ typedef struct DisasContext {
      * division emits that pair). nonzero_reg 0: none. */
     uint32_t nonzero_pc;
     int nonzero_reg;
-    /* Blocks after the TB's exits: traps taken (mips_gen_trap), and the taken side
-     * of a backward branch the TB continues past (mips_gen_branch_end). */
+    /* Blocks after the TB's exits: traps taken (mips_gen_trap_cold). */
     int nb_cold;
     struct {
         TCGLabel *label;
-        uint32_t pc;        /* trap: the insn's pc; jump: the branch target */
-        bool jump;
+        uint32_t pc;        /* the trapping insn's pc */
     } cold[MIPS_DC_MAX_COLD];
-    /* goto_tb slot 1 went to such a taken side: later exits avoid it. */
-    bool slot1_used;
+    /* goto_tb slots already used (a region has more exits than slots). */
+    uint8_t slots_used;
 } DisasContext;
 
 /* trans-mem.c: at insn_start, whether the insn at pc starts an SWL/SWR pair that
@@ -97,7 +98,8 @@ void mips_gen_exception_err(DisasContext *dc, int excp, int err);
 /* Label of a cold block raising a trap at the current insn, or NULL (then the
  * caller raises it inline). */
 TCGLabel *mips_gen_trap_cold(DisasContext *dc);
-TCGLabel *mips_gen_jump_cold(DisasContext *dc, uint32_t dest);
+/* Leave for dest through goto_tb slot n (the other if n is taken, the jump cache
+ * if both are or dest may not be chained). */
 void mips_gen_goto_tb(DisasContext *dc, unsigned n, uint32_t dest);
 /* Leave for the TB at cpu_pc with the state now in env (inline jump-cache probe). */
 void mips_gen_lookup_and_goto_ptr(DisasContext *dc);
@@ -140,7 +142,7 @@ bool trans_jr(DisasContext *dc, uint32_t insn);
 bool trans_jalr(DisasContext *dc, uint32_t insn);
 bool mips_trans_regimm_branch(DisasContext *dc, uint32_t insn);
 /* After a delay slot: finish the branch pending in bmask. Returns true when the TB
- * goes on at the fall-through (the taken side left from a cold block). */
+ * goes on at the fall-through (a region: the taken side is a branch to a label). */
 bool mips_gen_branch_end(DisasContext *dc, uint32_t bmask, bool exit_to_loop);
 /* May a direct jump to dest be chained (translate.c)? */
 bool mips_use_goto_tb(DisasContext *dc, uint32_t dest);

@@ -22,6 +22,8 @@ void mips_gen_save_bmask(DisasContext *dc, uint32_t bmask)
     }
     tcg_gen_st_i32(t, tcg_env, offsetof(CPUMIPSState, hflags));
     tcg_temp_free_i32(t);
+    /* From here on env holds bmask (a region's later blocks rely on it being 0). */
+    dc->tb_bmask = bmask;
 }
 
 /* Leave for the address in btarget. */
@@ -57,86 +59,6 @@ static void mips_gen_taken(DisasContext *dc, bool exit_to_loop)
     }
 }
 
-/* Longest fall-through path mips_branch_loops_back looks along. */
-#define MIPS_LOOKAHEAD_INSNS 24
-
-/*
- * Does the code from pc on, on the TB's first page and within its insn budget,
- * reach a branch or jump back to the TB's start before any other control
- * transfer? Only reads guest code (like mips_swlr_pair_flags): what it finds
- * chooses the TB's shape, never what the generated code does.
- */
-static bool mips_branch_loops_back(DisasContext *dc, uint32_t pc)
-{
-    DisasContextBase *db = &dc->base;
-    int budget = MIN(MIPS_LOOKAHEAD_INSNS, db->max_insns - db->num_insns - 1);
-
-    for (int i = 0; i < budget; i++, pc += 4) {
-        uint32_t insn, op, target;
-
-        if (((pc + 4) ^ db->pc_first) & TARGET_PAGE_MASK) {
-            return false;           /* the delay slot must be on the page too */
-        }
-        insn = translator_ldl(dc->cs, db, pc);
-        op = insn >> 26;
-        target = pc + 4 + ((uint32_t)insn_simm(insn) << 2);
-        switch (op) {
-        case 0x00:                  /* SPECIAL: JR, JALR, SYSCALL, BREAK */
-            if (insn_funct(insn) >= 0x08 && insn_funct(insn) <= 0x0d) {
-                return false;
-            }
-            break;
-        case 0x01:                  /* REGIMM: the branches (rt 0-3, 16-19) */
-            if ((insn_rt(insn) & 0x1c) == 0) {
-                return target == db->pc_first;
-            }
-            if ((insn_rt(insn) & 0x1c) == 0x10) {
-                return false;       /* linking: a call */
-            }
-            break;
-        case 0x02:                  /* J */
-            return (((pc + 4) & 0xf0000000u) | ((insn & 0x03ffffffu) << 2)) ==
-                   db->pc_first;
-        case 0x03:                  /* JAL */
-        case 0x10:                  /* COP0: ERET, WAIT, mode changes */
-            return false;
-        case 0x04: case 0x05: case 0x06: case 0x07:     /* BEQ BNE BLEZ BGTZ */
-        case 0x14: case 0x15: case 0x16: case 0x17:     /* and their -L forms */
-            return target == db->pc_first;
-        default:
-            break;
-        }
-    }
-    return false;
-}
-
-/*
- * Does the TB go on at the fall-through of the conditional branch whose slot was
- * just translated, the taken side leaving through goto_tb slot 1 from a cold block?
- * Only for a backward target (at or before the TB's start) and a fall-through that
- * soon branches back to the TB's start: a loop body split by a data-dependent
- * branch, as in bench/workloads/intloop.c, whose side without a backward jump
- * then becomes a self loop (tcg/loop.c) keeping its registers in host registers;
- * the other side of that last branch goes through the jump cache. Once per TB (two
- * slots). Measured, and left out for not being a clear win: continuing after
- * every backward branch (the boot slower: the code after a loop translated twice,
- * the second exit of its TB going through the jump cache), and after any branch
- * whose fall-through soon leaves by a single exit (TBs -10 to -15%, guest insns
- * translated +4 to +7%, boot CPU time within +-2% noise).
- */
-static TCGLabel *mips_branch_continue(DisasContext *dc, bool exit_to_loop)
-{
-    DisasContextBase *db = &dc->base;
-
-    if (exit_to_loop || !dc->btarget_known || !dc->branch_temps || dc->slot1_used ||
-        dc->btarget > db->pc_first || db->singlestep_enabled ||
-        db->num_insns >= db->max_insns ||
-        !mips_branch_loops_back(dc, dc->pc + 4)) {
-        return NULL;
-    }
-    return mips_gen_jump_cold(dc, dc->btarget);
-}
-
 bool mips_gen_branch_end(DisasContext *dc, uint32_t bmask, bool exit_to_loop)
 {
     TCGLabel *taken;
@@ -145,30 +67,35 @@ bool mips_gen_branch_end(DisasContext *dc, uint32_t bmask, bool exit_to_loop)
     mips_gen_save_bmask(dc, 0);
     switch (bmask) {
     case MIPS_HFLAG_B:
+        /* Inside a region: a jump to another block of this TB. */
+        taken = !exit_to_loop && dc->btarget_known
+                ? translator_branch_label(&dc->base, dc->btarget) : NULL;
+        if (taken) {
+            tcg_gen_br(taken);
+            break;
+        }
         mips_gen_taken(dc, exit_to_loop);
         break;
     case MIPS_HFLAG_BC:
-        taken = mips_branch_continue(dc, exit_to_loop);
+        /*
+         * Inside a region the TB goes on at the fall-through, which starts a new
+         * block; the taken side goes to its block in this TB, or leaves from a
+         * stub after the TB's end (translator_exit_label).
+         */
+        taken = NULL;
+        if (!exit_to_loop && dc->btarget_known) {
+            taken = translator_branch_label(&dc->base, dc->btarget);
+            if (!taken) {
+                taken = translator_exit_label(&dc->base, dc->btarget);
+            }
+        }
         if (taken) {
             tcg_gen_brcondi_i32(TCG_COND_NE, dc->bcond_v, 0, taken);
-            /* env's pending-branch bits are clear on both sides now. */
-            dc->tb_bmask = 0;
             cont = true;
             break;
         }
         taken = gen_new_label();
         tcg_gen_brcondi_i32(TCG_COND_NE, dc->bcond_v, 0, taken);
-        if (dc->slot1_used && !exit_to_loop && dc->btarget_known &&
-            dc->btarget <= dc->base.pc_first) {
-            /* Slot 1 leads out of an earlier branch's cold block and one side here
-             * goes through the jump cache: chain the backward target, a loop's
-             * likelier side (a self loop when it is the TB's start). */
-            tcg_gen_movi_i32(cpu_pc, dc->pc + 4);
-            mips_gen_lookup_same_flags(dc);
-            gen_set_label(taken);
-            mips_gen_goto_tb(dc, 0, dc->btarget);
-            break;
-        }
         mips_gen_jump_const(dc, 1, dc->pc + 4, exit_to_loop);
         gen_set_label(taken);
         mips_gen_taken(dc, exit_to_loop);
@@ -257,11 +184,17 @@ static bool mips_gen_cond_branch(DisasContext *dc, uint32_t insn, TCGCond cond,
         tcg_gen_movi_i32(cpu_gpr[link], dc->pc + 8);
     }
     if (likely) {
-        /* Not taken: the slot is nullified, continue after it. */
-        taken = gen_new_label();
-        tcg_gen_brcondi_i32(TCG_COND_NE, dc->bcond_v, 0, taken);
-        mips_gen_goto_tb(dc, 1, dc->pc + 8);
-        gen_set_label(taken);
+        /* Not taken: the slot is nullified, continue after it (in a region, at
+         * the block there; env has no pending branch on this path). */
+        TCGLabel *not_taken = translator_branch_label(&dc->base, dc->pc + 8);
+        if (not_taken) {
+            tcg_gen_brcondi_i32(TCG_COND_EQ, dc->bcond_v, 0, not_taken);
+        } else {
+            taken = gen_new_label();
+            tcg_gen_brcondi_i32(TCG_COND_NE, dc->bcond_v, 0, taken);
+            mips_gen_goto_tb(dc, 1, dc->pc + 8);
+            gen_set_label(taken);
+        }
         mips_set_branch(dc, MIPS_HFLAG_B, true, target);
     } else {
         mips_set_branch(dc, MIPS_HFLAG_BC, true, target);

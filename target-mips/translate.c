@@ -148,30 +148,7 @@ TCGLabel *mips_gen_trap_cold(DisasContext *dc)
     l = gen_new_label();
     dc->cold[dc->nb_cold].label = l;
     dc->cold[dc->nb_cold].pc = dc->pc;
-    dc->cold[dc->nb_cold].jump = false;
     dc->nb_cold++;
-    return l;
-}
-
-/*
- * Label of a cold block leaving for dest through goto_tb slot 1, or NULL when the
- * slot is taken, the cold blocks are full or dest may not be chained. The block
- * stores nothing but the pc, so no temp is live into it.
- */
-TCGLabel *mips_gen_jump_cold(DisasContext *dc, uint32_t dest)
-{
-    TCGLabel *l;
-
-    if (dc->slot1_used || dc->nb_cold == MIPS_DC_MAX_COLD ||
-        !mips_use_goto_tb(dc, dest)) {
-        return NULL;
-    }
-    l = gen_new_label();
-    dc->cold[dc->nb_cold].label = l;
-    dc->cold[dc->nb_cold].pc = dest;
-    dc->cold[dc->nb_cold].jump = true;
-    dc->nb_cold++;
-    dc->slot1_used = true;
     return l;
 }
 
@@ -179,12 +156,6 @@ static void mips_gen_cold(DisasContext *dc)
 {
     for (int i = 0; i < dc->nb_cold; i++) {
         gen_set_label(dc->cold[i].label);
-        if (dc->cold[i].jump) {
-            tcg_gen_goto_tb(1);
-            tcg_gen_movi_i32(cpu_pc, dc->cold[i].pc);
-            tcg_gen_exit_tb(dc->base.tb, 1);
-            continue;
-        }
         tcg_gen_movi_i32(cpu_pc, dc->cold[i].pc);
         tcg_gen_call2(&info_raise_now, NULL, tcgv_ptr_temp(tcg_env),
                       tcgv_i32_temp(tcg_constant_i32(MIPS_EXCP_TRAP)));
@@ -251,8 +222,11 @@ void mips_gen_lookup_same_flags(DisasContext *dc)
 
 void mips_gen_goto_tb(DisasContext *dc, unsigned n, uint32_t dest)
 {
-    /* Slot 1 may already lead out of a cold block (mips_gen_jump_cold). */
-    if (!(n == 1 && dc->slot1_used) && mips_use_goto_tb(dc, dest)) {
+    if (dc->slots_used & (1u << n)) {
+        n ^= 1;
+    }
+    if (!(dc->slots_used & (1u << n)) && mips_use_goto_tb(dc, dest)) {
+        dc->slots_used |= 1u << n;
         tcg_gen_goto_tb(n);
         tcg_gen_movi_i32(cpu_pc, dest);
         tcg_gen_exit_tb(dc->base.tb, n);
@@ -333,7 +307,8 @@ static void mips_tr_init_disas_context(DisasContextBase *db, CPUState *cs)
     dc->btarget_v = cpu_btarget;
     dc->branch_temps = false;
     dc->nb_cold = 0;
-    dc->slot1_used = false;
+    dc->slots_used = 0;
+    dc->swlr_done_pc = dc->swlr_first_pc = 0;
     dc->nonzero_reg = 0;
     if (db->max_insns > MIPS_MAX_INSNS_PER_TB) {
         db->max_insns = MIPS_MAX_INSNS_PER_TB;
@@ -420,12 +395,111 @@ static void mips_tr_tb_stop(DisasContextBase *db, CPUState *cs)
     mips_gen_cold(dc);
 }
 
+/*
+ * Regions (exec/translator.h). A join point is an insn boundary where the state a
+ * branch from another block of the TB brings is the state here: no delay slot
+ * pending, env's pending-branch bits 0, and no fact about the insn before
+ * (the second half of an SWL/SWR pair stores nothing; a division right after
+ * TEQ rX, $0 skips its zero guard).
+ */
+static bool mips_tr_region_join(DisasContextBase *db, CPUState *cs)
+{
+    DisasContext *dc = container_of(db, DisasContext, base);
+    uint32_t pc = db->pc_next;
+
+    return !(dc->hflags & MIPS_HFLAG_BMASK) && dc->tb_bmask == 0 &&
+           dc->swlr_done_pc != pc && !(dc->nonzero_reg && dc->nonzero_pc == pc);
+}
+
+/*
+ * Is there a loop to hold? Only reads guest code (what it finds chooses the TB's
+ * shape, never what the code does): the region ends just past the delay slot of
+ * the last branch or jump back to a target at or before itself and within
+ * MIPS_REGION_HEAD_BYTES of pc_first, met before a call, return, indirect jump or
+ * CP0 insn (past those the TB's code cannot loop: the code after a call is
+ * reached through another TB). Code after the last back edge runs once per loop
+ * exit and belongs in other TBs. No such branch: a plain TB (also holding
+ * forward-only if/else blocks translated more code for no measured gain).
+ */
+#ifndef MIPS_REGION_HEAD_BYTES
+#define MIPS_REGION_HEAD_BYTES 64
+#endif
+
+/* Major opcodes that branch with a 16-bit offset: BEQ BNE BLEZ BGTZ and their -L
+ * forms (REGIMM's branches are told apart by rt). */
+#define MIPS_SCAN_BRANCH_OPS 0xf000f0ull
+
+static vaddr mips_tr_region_scan(DisasContextBase *db, CPUState *cs, vaddr end)
+{
+    uint32_t last = 0, first = db->pc_first;
+    int budget = db->max_insns;
+    const uint8_t *host = translator_code_host(db, first);
+
+    if (!host || (first & 3)) {
+        return 0;           /* code outside RAM/ROM: no look ahead */
+    }
+    /*
+     * Written to avoid data-dependent branches (measured: the obvious switch
+     * mispredicted on most insns and cost more than the regions it found): the
+     * only branch taken rarely is the stop.
+     */
+    for (uint32_t pc = first; pc + 8 <= end && budget > 0; pc += 4, budget--) {
+        uint32_t insn = ldl_le_p(host + (pc - first));
+        uint32_t op = insn >> 26, rt = insn_rt(insn) & 0x1c;
+        uint32_t funct = insn_funct(insn);
+        /* JR, JALR, SYSCALL, BREAK; JAL; linking REGIMM branches; COP0. */
+        bool stop = (op == 0) & (funct - 8u <= 5u);
+        stop |= (op == 3) | (op == 0x10) | ((op == 1) & (rt == 0x10));
+        bool branch = ((MIPS_SCAN_BRANCH_OPS >> op) & 1) | ((op == 1) & (rt == 0));
+        uint32_t target = pc + 4 + ((uint32_t)insn_simm(insn) << 2);
+        uint32_t jtarget = ((pc + 4) & 0xf0000000u) | ((insn & 0x03ffffffu) << 2);
+        target = op == 2 ? jtarget : target;
+        branch |= op == 2;
+        bool back = branch & (target >= first) & (target <= pc) &
+                    (target - first <= MIPS_REGION_HEAD_BYTES);
+        last = back ? pc + 8 : last;
+        if (unlikely(stop)) {
+            break;
+        }
+    }
+    return last;
+}
+
+static void mips_tr_region_block_start(DisasContextBase *db, CPUState *cs)
+{
+    DisasContext *dc = container_of(db, DisasContext, base);
+
+    dc->hflags = db->tb->flags & ~MIPS_HFLAG_BMASK;
+    dc->tb_bmask = 0;
+    dc->nonzero_reg = 0;
+    dc->swlr_done_pc = dc->swlr_first_pc = 0;
+    dc->btarget_known = false;
+    dc->in_slot = false;
+}
+
+static void mips_tr_region_exit(DisasContextBase *db, vaddr dest, bool to_loop)
+{
+    DisasContext *dc = container_of(db, DisasContext, base);
+
+    dc->hflags = db->tb->flags & ~MIPS_HFLAG_BMASK;
+    if (to_loop) {
+        tcg_gen_movi_i32(cpu_pc, dest);
+        tcg_gen_exit_tb(NULL, 0);
+    } else {
+        mips_gen_goto_tb(dc, 0, dest);
+    }
+}
+
 static const TranslatorOps mips_translator_ops = {
     .init_disas_context = mips_tr_init_disas_context,
     .tb_start = mips_tr_tb_start,
     .insn_start = mips_tr_insn_start,
     .translate_insn = mips_tr_translate_insn,
     .tb_stop = mips_tr_tb_stop,
+    .region_join = mips_tr_region_join,
+    .region_scan = mips_tr_region_scan,
+    .region_block_start = mips_tr_region_block_start,
+    .region_exit = mips_tr_region_exit,
 };
 
 void mips_translate_code(CPUState *cs, TranslationBlock *tb, int *max_insns)

@@ -102,6 +102,143 @@ static bool liveness_has_backward_branch(TCGContext *s)
     return false;
 }
 
+/*
+ * With loops (a TB holding a region, tcg/loop.c), a backward branch is met walking
+ * backwards before its label, so the label's live-in set is not known there yet.
+ * Rather than keeping every TEMP_TB live at every block end (a spill of every
+ * scratch value at every branch), solve the usual backward dataflow over the basic
+ * blocks for the TEMP_TBs once, iterating to the fixed point, and hand the main
+ * pass every label's live-in set up front. Reads are op inputs; writes and
+ * discards kill; exits (exit_tb, goto_tb, goto_ptr) have nothing live after them.
+ * Dead-code removal in the main pass only drops reads, so these sets stay a safe
+ * superset. Returns false (stay conservative) for TBs too big for the tables.
+ */
+#define LIVENESS_LOOP_BLOCKS 1024
+#define LIVENESS_LOOP_WORDS (TCG_MAX_TEMPS / 64)
+
+static bool liveness_loop_labels(LivenessState *ls)
+{
+    static uint64_t gen[LIVENESS_LOOP_BLOCKS][LIVENESS_LOOP_WORDS];
+    static uint64_t kill[LIVENESS_LOOP_BLOCKS][LIVENESS_LOOP_WORDS];
+    static uint64_t in[LIVENESS_LOOP_BLOCKS][LIVENESS_LOOP_WORDS];
+    static int16_t succ[LIVENESS_LOOP_BLOCKS][2];     /* block or label id, -1 none */
+    static bool succ_is_label[LIVENESS_LOOP_BLOCKS][2];
+    static int16_t label_block[TCG_MAX_LABELS];
+    static bool back_target[TCG_MAX_LABELS];
+    TCGContext *s = ls->s;
+    int ng = s->nb_globals, nt = s->nb_temps;
+    int nw = (nt + 63) / 64, nb = 0;
+    bool open = false;
+
+    memset(label_block, -1, sizeof(label_block[0]) * s->nb_labels);
+    memset(back_target, 0, sizeof(back_target[0]) * s->nb_labels);
+    for (TCGOp *op = s->first_op; op; op = op->next) {
+        const TCGOpDef *def = &tcg_op_defs[op->opc];
+        int b;
+
+        if (op->opc == INDEX_op_set_label || !open) {
+            if (nb == LIVENESS_LOOP_BLOCKS) {
+                return false;
+            }
+            if (open) {
+                succ[nb - 1][0] = nb;       /* falls into the label's block */
+                succ_is_label[nb - 1][0] = false;
+            }
+            b = nb++;
+            memset(gen[b], 0, nw * 8);
+            memset(kill[b], 0, nw * 8);
+            memset(in[b], 0, nw * 8);
+            succ[b][0] = succ[b][1] = -1;
+            open = true;
+            if (op->opc == INDEX_op_set_label) {
+                label_block[arg_label(op->args[0])->id] = b;
+                continue;
+            }
+        }
+        b = nb - 1;
+        if (op->opc == INDEX_op_discard) {
+            int k = arg_temp(op->args[0])->index;
+            kill[b][k >> 6] |= 1ull << (k & 63);
+            continue;
+        }
+        int nb_o = tcg_op_nb_oargs(op), nb_i = tcg_op_nb_iargs(op);
+        for (int i = nb_o; i < nb_o + nb_i; i++) {
+            TCGTemp *ts = arg_temp(op->args[i]);
+            int k = ts->index;
+            if (k >= ng && ts->kind == TEMP_TB && !(kill[b][k >> 6] >> (k & 63) & 1)) {
+                gen[b][k >> 6] |= 1ull << (k & 63);
+            }
+        }
+        for (int i = 0; i < nb_o; i++) {
+            int k = arg_temp(op->args[i])->index;
+            kill[b][k >> 6] |= 1ull << (k & 63);
+        }
+        if (def->flags & TCG_OPF_BB_EXIT) {
+            open = false;           /* nothing live after it */
+        } else if (op->opc == INDEX_op_br) {
+            succ[b][0] = arg_label(op->args[0])->id;
+            back_target[succ[b][0]] |= label_block[succ[b][0]] >= 0;
+            succ_is_label[b][0] = true;
+            open = false;
+        } else if (op->opc == INDEX_op_brcond_i32 || op->opc == INDEX_op_brcond_i64) {
+            succ[b][1] = arg_label(op->args[3])->id;
+            succ_is_label[b][1] = true;
+            back_target[succ[b][1]] |= label_block[succ[b][1]] >= 0;
+            /* The fall-through starts a new block. */
+            if (nb == LIVENESS_LOOP_BLOCKS) {
+                return false;
+            }
+            succ[b][0] = nb;
+            succ_is_label[b][0] = false;
+            int c = nb++;
+            memset(gen[c], 0, nw * 8);
+            memset(kill[c], 0, nw * 8);
+            memset(in[c], 0, nw * 8);
+            succ[c][0] = succ[c][1] = -1;
+        }
+    }
+    /* Labels as block numbers. */
+    for (int b = 0; b < nb; b++) {
+        for (int k = 0; k < 2; k++) {
+            if (succ[b][k] >= 0 && succ_is_label[b][k]) {
+                succ[b][k] = label_block[succ[b][k]];
+                succ_is_label[b][k] = false;
+            }
+        }
+    }
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (int b = nb - 1; b >= 0; b--) {
+            for (int w = 0; w < nw; w++) {
+                uint64_t out = 0;
+                for (int k = 0; k < 2; k++) {
+                    if (succ[b][k] >= 0) {
+                        out |= in[succ[b][k]][w];
+                    }
+                }
+                uint64_t v = gen[b][w] | (out & ~kill[b][w]);
+                if (v != in[b][w]) {
+                    in[b][w] = v;
+                    changed = true;
+                }
+            }
+        }
+    }
+    /* Only the targets of backward branches: the main pass meets every other
+     * label before the branches to it and records its set there. */
+    for (int l = 0; l < s->nb_labels; l++) {
+        int b = label_block[l];
+        if (b < 0 || !back_target[l]) {
+            continue;
+        }
+        for (int i = ng; i < nt; i++) {
+            ls->label_live[l][i] = (in[b][i >> 6] >> (i & 63) & 1) ? 0 : TS_DEAD;
+        }
+        ls->label_seen[l] = true;
+    }
+    return true;
+}
+
 /* Fill the per-pass tables used by liveness_bb_end and liveness_bb_exit. */
 static void liveness_init_tables(LivenessState *ls)
 {
@@ -245,6 +382,10 @@ void tcg_liveness(TCGContext *s)
                                                    : liveness_has_backward_branch(s);
     s->backward_branch_known = false;
     liveness_init_tables(ls);
+    if (ls->backward_branch && liveness_loop_labels(ls)) {
+        /* Every label's live-in set is known: the exact rules apply. */
+        ls->backward_branch = false;
+    }
     liveness_bb_exit(ls);
 
     for (op = s->last_op; op; op = prev) {

@@ -15,6 +15,11 @@
  * CPU's real flags, finds this very TB, so a wrong guess costs speed, never
  * correctness.
  *
+ * A TB with a backward branch to one of its own labels (a region holding a loop,
+ * accel/tcg/translator.c) is a loop too (loop_internal): its globals are candidates
+ * the same way, the body ending at the last backward branch; the back edges are
+ * plain branches inside the TB, so nothing needs chaining.
+ *
  * A global is no candidate when the TB also reads or writes its env bytes with a
  * plain ld/st off env (the register copy would not see that access), or when it is
  * only written by that pc store after a goto_tb (pc itself, typically).
@@ -117,10 +122,12 @@ void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
 {
     static bool banned[TCG_MAX_TEMPS];
     static bool self_label[TCG_MAX_LABELS];
+    static bool seen_label[TCG_MAX_LABELS];
     static bool in_reg[TCG_MAX_TEMPS];
     int ng = s->nb_globals;
 
     s->loop_slots = 0;
+    s->loop_internal = false;
     s->loop_has_call = false;
     s->nb_loop_globals = 0;
     s->loop_head_off = 0xffff;
@@ -147,10 +154,11 @@ void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
             }
         }
     }
-    if (!s->loop_slots) {
+    if (!s->loop_slots && !s->backward_branch) {
         return;
     }
     memset(self_label, 0, sizeof(self_label[0]) * s->nb_labels);
+    memset(seen_label, 0, sizeof(seen_label[0]) * s->nb_labels);
     for (TCGOp *op = s->first_op; op; op = op->next) {
         if (op->opc == INDEX_op_goto_tb && op->next &&
             tcg_loop_is_self_store(op->next, tb) &&
@@ -164,11 +172,16 @@ void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
      * right before its goto_tb, or the goto_tb itself when reached by falling
      * through): what follows runs once, when the loop is left (i386 keeps
      * translating after a backward Jcc), so its uses do not make a global worth a
-     * register.
+     * register. A backward branch to a label of the TB (a loop inside a region)
+     * ends a loop body the same way.
      */
     TCGOp *body_end = NULL;
     for (TCGOp *op = s->first_op; op; op = op->next) {
         TCGLabel *l = NULL;
+        if (op->opc == INDEX_op_set_label) {
+            seen_label[arg_label(op->args[0])->id] = true;
+            continue;
+        }
         if (op->opc == INDEX_op_br) {
             l = arg_label(op->args[0]);
         } else if (op->opc == INDEX_op_brcond_i32 || op->opc == INDEX_op_brcond_i64) {
@@ -178,9 +191,13 @@ void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
             body_end = op;
             continue;
         }
-        if (l && self_label[l->id]) {
+        if (l && (self_label[l->id] || seen_label[l->id])) {
             body_end = op;
+            s->loop_internal |= seen_label[l->id];
         }
+    }
+    if (!s->loop_slots && !s->loop_internal) {
+        return;
     }
 
     s->loop_body_end = body_end;
@@ -191,6 +208,15 @@ void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
     memset(written, 0, sizeof(written[0]) * ng);
     memset(in_reg, 0, sizeof(in_reg[0]) * ng);
     bool in_body = body_end != NULL;
+    /* The env bytes the globals cover, to skip the other env accesses at once. */
+    intptr_t glob_lo = INTPTR_MAX, glob_hi = INTPTR_MIN;
+    for (int i = 0; i < ng; i++) {
+        TCGTemp *ts = &s->temps[i];
+        if (ts->kind == TEMP_GLOBAL) {
+            glob_lo = MIN(glob_lo, ts->mem_offset);
+            glob_hi = MAX(glob_hi, ts->mem_offset + (ts->type == TCG_TYPE_I32 ? 4 : 8));
+        }
+    }
     for (TCGOp *op = s->first_op; op; op = op->next) {
         int nb_o = tcg_op_nb_oargs(op), nb_i = tcg_op_nb_iargs(op);
         int size;
@@ -211,7 +237,8 @@ void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
                    arg_temp(op->args[nb_o + nb_i - 1])->kind == TEMP_FIXED) {
             /* ld: (out, base); st: (val, base): the base is the last input. */
             intptr_t lo = (intptr_t)op->args[nb_o + nb_i];
-            for (int i = 0; i < ng; i++) {
+            /* (Outside the bytes the globals cover: nothing to ban.) */
+            for (int i = 0; i < ng && lo + size > glob_lo && lo < glob_hi; i++) {
                 TCGTemp *ts = &s->temps[i];
                 int tsize = ts->type == TCG_TYPE_I32 ? 4 : 8;
                 if (ts->kind == TEMP_GLOBAL && ts->mem_offset < lo + size &&
@@ -248,6 +275,12 @@ void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
      */
     for (int i = 0; i < ng; i++) {
         if (!uses[i] || banned[i]) {
+            continue;
+        }
+        /* A loop inside the TB: a global only the code after the loop or the
+         * exit stubs use (the pc stores of region exits) gains nothing from a
+         * register but its load at the TB's start. */
+        if (!s->loop_slots && !first[i]) {
             continue;
         }
         int j = s->nb_loop_globals++;

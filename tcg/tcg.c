@@ -170,6 +170,7 @@ void tcg_func_start(TCGContext *s)
     /* No self loop until tcg_loop_analyze finds one (backends may be driven
      * without it, by tests). */
     s->loop_slots = 0;
+    s->loop_internal = false;
     s->loop_has_call = false;
     s->nb_loop_globals = 0;
     s->loop_head_off = 0xffff;

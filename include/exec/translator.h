@@ -10,6 +10,18 @@
  *           stop when db->is_jmp != DISAS_NEXT, max_insns reached, or the next insn
  *           would start on another page (targets may set is_jmp = DISAS_TOO_MANY).
  *     ops->tb_stop(db, cpu)             -- emits the TB's exit for DISAS_NEXT/TOO_MANY too
+ *
+ * Regions (multi-block TBs): a front end that supplies region_join, region_block_start
+ * and region_exit lets one TB hold several basic blocks of the TB's page, within
+ * TRANSLATOR_REGION_BYTES after pc_first, with branches between them inside the TB
+ * (translator_branch_label). Blocks are translated in increasing pc order; when a
+ * block ends (is_jmp != DISAS_NEXT) and a branch target ahead is still pending,
+ * ops->tb_stop closes the block (so it must be callable once per block) and the loop
+ * goes on at the lowest pending pc. A branch back to the start of an insn already
+ * translated at a clean join point (region_join said so) becomes a backward branch
+ * inside the TB; the loop header then checks exit_request_tb, as a TB start does.
+ * Off (plain linear TBs) when single-stepping, with gdb breakpoints, CF_NOCHAIN or
+ * CF_NOCACHE, or under -d exec,cpu,nochain. See docs/engine.md, "Regions".
  */
 #ifndef EXEC_TRANSLATOR_H
 #define EXEC_TRANSLATOR_H
@@ -36,7 +48,11 @@ typedef struct DisasContextBase {
     int num_insns;
     int max_insns;
     bool singlestep_enabled;
+    struct TranslatorRegion *region;    /* NULL: a plain linear TB */
 } DisasContextBase;
+
+/* A region's blocks lie within this many bytes after pc_first (and on its page). */
+#define TRANSLATOR_REGION_BYTES 192
 
 typedef struct TranslatorOps {
     void (*init_disas_context)(DisasContextBase *db, CPUState *cpu);
@@ -44,6 +60,23 @@ typedef struct TranslatorOps {
     void (*insn_start)(DisasContextBase *db, CPUState *cpu);
     void (*translate_insn)(DisasContextBase *db, CPUState *cpu);
     void (*tb_stop)(DisasContextBase *db, CPUState *cpu);
+    /*
+     * Regions (all three, or none). region_join: may code elsewhere in the TB jump
+     * to the insn at db->pc_next, i.e. is the translation state here exactly what a
+     * branch from another block brings (no pending delay slot, no fact carried over
+     * from the previous insn)? Asked before every insn. region_block_start: a block
+     * starts at db->pc_next after the previous one ended with a jump: reset
+     * per-block state to that join state. region_exit: emit a way out of the TB to
+     * dest with the join state (pc not yet stored); to_loop: return to the loop
+     * (an exit request is pending), otherwise chaining or a jump-cache probe.
+     */
+    bool (*region_join)(DisasContextBase *db, CPUState *cpu);
+    /* Optional: where the blocks worth holding end (exclusive), from a look at the
+     * guest code ahead of pc_first (e.g. just past the last branch back into the
+     * window); 0: no region for this TB. Without it the whole window is used. */
+    vaddr (*region_scan)(DisasContextBase *db, CPUState *cpu, vaddr end);
+    void (*region_block_start)(DisasContextBase *db, CPUState *cpu);
+    void (*region_exit)(DisasContextBase *db, vaddr dest, bool to_loop);
 } TranslatorOps;
 
 void translator_loop(CPUState *cpu, TranslationBlock *tb, int *max_insns,
@@ -54,6 +87,25 @@ void translator_loop(CPUState *cpu, TranslationBlock *tb, int *max_insns,
 uint32_t translator_ldub(CPUState *cpu, DisasContextBase *db, vaddr pc);
 uint32_t translator_lduw(CPUState *cpu, DisasContextBase *db, vaddr pc);
 uint32_t translator_ldl(CPUState *cpu, DisasContextBase *db, vaddr pc);
+
+/*
+ * Regions: a label for a branch to dest inside this TB, or NULL (the front end
+ * then leaves the TB as usual). Ahead of db->pc_next, within the region's window:
+ * the label of a pending block, bound when translation reaches dest. At or behind
+ * it: only the start of an insn translated at a clean join point (a back edge; the
+ * target gets an exit-request check). The branch must be made with the join state
+ * (as region_join describes it).
+ */
+TCGLabel *translator_branch_label(DisasContextBase *db, vaddr dest);
+
+/* Regions: a label whose code (after the TB's end) leaves for dest through
+ * ops->region_exit, so a branch out of the TB need not end the block; NULL when
+ * not in region mode or the TB may not grow past db->pc_next. */
+TCGLabel *translator_exit_label(DisasContextBase *db, vaddr dest);
+
+/* Host address of the guest code at pc on the TB's first page (for a front end's
+ * look ahead), or NULL when that page is not plain RAM/ROM. */
+const void *translator_code_host(DisasContextBase *db, vaddr pc);
 
 /* True if a direct jump from this TB to dest may use goto_tb (same guest page, chaining
  * not disabled). */

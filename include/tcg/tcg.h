@@ -295,6 +295,9 @@ typedef struct TCGContext {
      * stays 0xffff otherwise and the slots chain as usual.
      */
     uint8_t loop_slots;
+    /* The TB has a loop inside (a backward branch to one of its labels, a region's
+     * back edge): its globals may be pinned too, with or without a self slot. */
+    bool loop_internal;
     bool loop_has_call;
     /* The last op of the loop body (the last jump into a self edge), or NULL. */
     struct TCGOp *loop_body_end;

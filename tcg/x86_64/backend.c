@@ -949,8 +949,9 @@ static int x86_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf
     s->goto_tb_insn_off[0] = s->goto_tb_insn_off[1] = 0xffff;
     s->goto_tb_reset_off[0] = s->goto_tb_reset_off[1] = 0xffff;
     /* A self loop: load the pinned globals once; the chained self edge comes back
-     * after the loads, to the TB-start check. */
-    if (s->loop_slots && x86_pin_setup(g)) {
+     * after the loads, to the TB-start check. A loop inside the TB (a region's
+     * back edges) keeps them in their registers with no chaining at all. */
+    if ((s->loop_slots || s->loop_internal) && x86_pin_setup(g)) {
         s->loop_head_off = g->code_ptr - g->code_start;
     }
 

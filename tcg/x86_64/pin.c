@@ -25,22 +25,30 @@ static const int8_t x86_pin_order[] = {
  * pinned: its distinct operands that are neither constants nor pinned, plus two
  * for the scratch of a guest access (the TLB entry, a shared check's addend).
  */
-static int x86_pin_op_need(const TCGContext *s, const TCGOp *op, int n)
+static void x86_pin_op_need(const TCGOp *op, int n, const uint16_t *rank,
+                            int *maxneed)
 {
-    int nb = tcg_op_nb_oargs(op) + tcg_op_nb_iargs(op), need = 2;
+    int nb = tcg_op_nb_oargs(op) + tcg_op_nb_iargs(op);
+    int cnt[ARRAY_SIZE(x86_pin_order) + 1] = { 0 };
 
+    /* cnt[r]: distinct operands that are neither constants nor candidates below
+     * rank r... counted by their rank (candidates) or as never pinned (n). */
     for (int i = 0; i < nb; i++) {
         TCGTemp *ts = arg_temp(op->args[i]);
-        bool counted = ts->kind == TEMP_CONST || ts->kind == TEMP_FIXED;
-        for (int j = 0; j < n && !counted; j++) {
-            counted = s->loop_globals[j] == ts;
+        bool dup = ts->kind == TEMP_CONST || ts->kind == TEMP_FIXED;
+        for (int j = 0; j < i && !dup; j++) {
+            dup = arg_temp(op->args[j]) == ts;
         }
-        for (int j = 0; j < i && !counted; j++) {
-            counted = arg_temp(op->args[j]) == ts;
+        if (!dup) {
+            cnt[MIN(rank[ts->index], n)]++;
         }
-        need += !counted;
     }
-    return need;
+    /* Pinning the first k: the operands of rank k or more need a register. */
+    int need = 2 + cnt[n];
+    for (int k = n; k >= 1; k--) {
+        maxneed[k] = MAX(maxneed[k], need);
+        need += cnt[k - 1];
+    }
 }
 
 /*
@@ -154,32 +162,46 @@ bool x86_pin_setup(X86Gen *g)
     n = MIN(n, nalloc - (maxlive + 4));
 
     /* As many as leave every op enough registers (and never fewer than five:
-     * rax, rcx and rdx for the ops that want them, two more for the rest). */
-    for (; n > 0; n--) {
-        int need = 5;
-        for (TCGOp *op = s->first_op; op && need <= nalloc - n; op = op->next) {
+     * rax, rcx and rdx for the ops that want them, two more for the rest).
+     * rank: a temp's place among the candidates (pinned when below n). */
+    static uint16_t rank[TCG_MAX_TEMPS];
+    memset(rank, 0xff, sizeof(rank[0]) * s->nb_temps);
+    for (int i = 0; i < n; i++) {
+        rank[s->loop_globals[i]->index] = i;
+    }
+    int maxneed[ARRAY_SIZE(x86_pin_order) + 1];
+    for (int k = 0; k <= n; k++) {
+        maxneed[k] = 5;
+    }
+    if (n > 0) {
+        for (TCGOp *op = s->first_op; op; op = op->next) {
             if (op->opc != INDEX_op_call) {
-                need = MAX(need, x86_pin_op_need(s, op, n));
+                x86_pin_op_need(op, n, rank, maxneed);
             }
         }
-        if (need <= nalloc - n) {
-            break;
-        }
+    }
+    while (n > 0 && maxneed[n] > nalloc - n) {
+        n--;
     }
     if (n <= 0) {
         return false;
+    }
+    /* Which globals the TB writes: one walk for all of them. */
+    static bool wr[TCG_MAX_TEMPS];
+    memset(wr, 0, s->nb_globals);
+    for (TCGOp *op = s->first_op; op; op = op->next) {
+        for (int k = 0; k < tcg_op_nb_oargs(op); k++) {
+            TCGTemp *ts = arg_temp(op->args[k]);
+            if (ts->index < s->nb_globals) {
+                wr[ts->index] = true;
+            }
+        }
     }
     g->pin_written = 0;
     for (int i = 0; i < n; i++) {
         TCGTemp *ts = s->loop_globals[i];
         int reg = x86_pin_order[i];
-        bool written = false;
-
-        for (TCGOp *op = s->first_op; op && !written; op = op->next) {
-            for (int k = 0; k < tcg_op_nb_oargs(op); k++) {
-                written |= arg_temp(op->args[k]) == ts;
-            }
-        }
+        bool written = wr[ts->index];
 
         g->pin_reg[ts->index] = reg;
         if (ts->index < X86_RA_GLOB_BITS) {

@@ -461,6 +461,73 @@ TEST_BOTH_BACKENDS(exit_request)
     cr_assert_gt(env->r[1], 1000);
 }
 
+/* ---- regions (accel/tcg/translator.c): a loop with its if/else in one TB ---- */
+
+/*
+ * A loop whose body alternates between two sides (forward branches to blocks
+ * ahead, a join, a back edge into the middle of the TB's first run) runs inside
+ * one region TB: right results, no chained jump and next to no return to the loop
+ * (without regions it is four TBs chained together).
+ */
+TEST_BOTH_BACKENDS(region_if_else_loop)
+{
+    setup(interp);
+    toy_regions = true;
+    const uint32_t prog[] = {
+        toy_rri(TOY_LUI, 1, 0, 0x0001),      /* 0x00 r1 = 0x10000 iterations */
+        toy_rri(TOY_BNEZ, 5, 0, 3),          /* 0x04 loop: if r5 goto 0x14 */
+        toy_rri(TOY_ADDI, 5, 0, 1),          /* 0x08   r5 = 1 */
+        toy_rri(TOY_ADDI, 2, 0, 3),          /* 0x0c   r2 += 3 */
+        toy_rri(TOY_BNEZ, 5, 0, 2),          /* 0x10   goto 0x1c */
+        toy_rri(TOY_ADDI, 5, 0, -1),         /* 0x14   r5 = 0 */
+        toy_rri(TOY_ADDI, 6, 0, 5),          /* 0x18   r6 += 5 */
+        toy_rri(TOY_ADDI, 1, 0, -1),         /* 0x1c join: r1-- */
+        toy_rri(TOY_BNEZ, 1, 0, -8),         /* 0x20 if r1 goto 0x04 */
+        toy_rri(TOY_HALT, 0, 0, 0),          /* 0x24 */
+    };
+    load_program(0, prog, ARRAY_SIZE(prog));
+    uint64_t lookups0 = jit_stats.tb_lookups, chained0 = jit_stats.chained;
+    run_to_halt();
+    toy_regions = false;
+    cr_assert_eq(env->r[1], 0);
+    cr_assert_eq(env->r[2], 3u * 0x8000, "r2 = %#x", env->r[2]);
+    cr_assert_eq(env->r[6], 5u * 0x8000, "r6 = %#x", env->r[6]);
+    cr_assert_eq(jit_stats.chained, chained0, "the loop left its TB");
+    cr_assert_leq(jit_stats.tb_lookups - lookups0, 2);
+}
+
+/* An endless region loop (its header inside the TB) stops on an exit request at
+ * the header, with the registers of whole iterations: each iteration adds 3 to r2
+ * or 5 to r6 and 1 to r1. */
+TEST_BOTH_BACKENDS(region_exit_request)
+{
+    setup(interp);
+    toy_regions = true;
+    const uint32_t prog[] = {
+        toy_rri(TOY_ADDI, 7, 0, 1),          /* 0x00 */
+        toy_rri(TOY_BNEZ, 5, 0, 3),          /* 0x04 loop: if r5 goto 0x14 */
+        toy_rri(TOY_ADDI, 5, 0, 1),          /* 0x08 */
+        toy_rri(TOY_ADDI, 2, 0, 3),          /* 0x0c */
+        toy_rri(TOY_BNEZ, 5, 0, 2),          /* 0x10 goto 0x1c */
+        toy_rri(TOY_ADDI, 5, 0, -1),         /* 0x14 */
+        toy_rri(TOY_ADDI, 6, 0, 5),          /* 0x18 */
+        toy_rri(TOY_ADDI, 1, 0, 1),          /* 0x1c join: r1++ (never 0 soon) */
+        toy_rri(TOY_BNEZ, 1, 0, -8),         /* 0x20 goto 0x04 */
+    };
+    load_program(0, prog, ARRAY_SIZE(prog));
+    pthread_t t;
+    pthread_create(&t, NULL, kick_later, NULL);
+    int r = cpu_exec(&env->cs);
+    pthread_join(t, NULL);
+    toy_regions = false;
+    cr_assert_eq(r, EXCP_INTERRUPT);
+    cr_assert_eq(env->pc, 0x04, "pc %#x", env->pc);
+    cr_assert_gt(env->r[1], 1000, "r1 = %u: the loop did not run", env->r[1]);
+    cr_assert_eq(env->r[2] / 3 + env->r[6] / 5, env->r[1], "r1 %u r2 %u r6 %u",
+                 env->r[1], env->r[2], env->r[6]);
+    cr_assert_eq(env->r[7], 1);
+}
+
 /* ---- self loops (tcg/loop.c): a TB chained to its own start ---- */
 
 /*

@@ -27,9 +27,18 @@ static void helper_toy_halt(CPUState *cpu)
 static const TCGHelperInfo info_toy_halt = TCG_HELPER(helper_toy_halt, 0, TCG_CALL_VOID,
                                                       TCG_CALL_PTR);
 
+/* Region TBs (exec/translator.h) when set; off by default so the other tests see
+ * plain TBs. goto_tb slots are handed out: a region has more exits than two. */
+bool toy_regions;
+static uint8_t toy_slots;
+
 static void toy_goto(DisasContextBase *db, int n, uint32_t dest)
 {
-    if (translator_use_goto_tb(db, dest)) {
+    if (toy_slots & (1u << n)) {
+        n ^= 1;
+    }
+    if (!(toy_slots & (1u << n)) && translator_use_goto_tb(db, dest)) {
+        toy_slots |= 1u << n;
         tcg_gen_goto_tb(n);
         tcg_gen_movi_i32(toy_pc, dest);
         tcg_gen_exit_tb(db->tb, n);
@@ -48,7 +57,29 @@ static void toy_gen_probe(DisasContextBase *db)
     tcg_temp_free_i32(flags);
 }
 
-static void toy_init_disas_context(DisasContextBase *db, CPUState *cpu) { }
+static void toy_init_disas_context(DisasContextBase *db, CPUState *cpu)
+{
+    toy_slots = 0;
+}
+
+/* The toy has no delay slots nor facts carried between insns: every insn boundary
+ * is a join point. */
+static bool toy_region_join(DisasContextBase *db, CPUState *cpu)
+{
+    return true;
+}
+
+static void toy_region_block_start(DisasContextBase *db, CPUState *cpu) { }
+
+static void toy_region_exit(DisasContextBase *db, vaddr dest, bool to_loop)
+{
+    if (to_loop) {
+        tcg_gen_movi_i32(toy_pc, dest);
+        tcg_gen_exit_tb(NULL, 0);
+    } else {
+        toy_goto(db, 0, dest);
+    }
+}
 static void toy_tb_start(DisasContextBase *db, CPUState *cpu) { }
 
 static void toy_insn_start(DisasContextBase *db, CPUState *cpu)
@@ -80,6 +111,16 @@ static void toy_translate_insn(DisasContextBase *db, CPUState *cpu)
         tcg_gen_ori_i32(toy_r[a], toy_r[a], w & 0xffff);
         break;
     case TOY_BNEZ: {
+        /* In a region: the taken side is a block of this TB (or an exit stub), the
+         * TB goes on at the fall-through. */
+        TCGLabel *in = translator_branch_label(db, pc + 4 + imm * 4);
+        if (!in) {
+            in = translator_exit_label(db, pc + 4 + imm * 4);
+        }
+        if (in) {
+            tcg_gen_brcondi_i32(TCG_COND_NE, toy_r[a], 0, in);
+            break;
+        }
         TCGLabel *taken = gen_new_label();
         tcg_gen_brcondi_i32(TCG_COND_NE, toy_r[a], 0, taken);
         toy_goto(db, 1, pc + 4);
@@ -159,10 +200,22 @@ static const TranslatorOps toy_translator_ops = {
     .tb_stop = toy_tb_stop,
 };
 
+static const TranslatorOps toy_region_ops = {
+    .init_disas_context = toy_init_disas_context,
+    .tb_start = toy_tb_start,
+    .insn_start = toy_insn_start,
+    .translate_insn = toy_translate_insn,
+    .tb_stop = toy_tb_stop,
+    .region_join = toy_region_join,
+    .region_block_start = toy_region_block_start,
+    .region_exit = toy_region_exit,
+};
+
 static void toy_translate_code(CPUState *cpu, TranslationBlock *tb, int *max_insns)
 {
     DisasContextBase db;
-    translator_loop(cpu, tb, max_insns, &toy_translator_ops, &db);
+    translator_loop(cpu, tb, max_insns, toy_regions ? &toy_region_ops : &toy_translator_ops,
+                    &db);
 }
 
 static void toy_get_tb_cpu_state(CPUState *cpu, vaddr *pc, uint32_t *cs_base,

@@ -52,5 +52,7 @@ static inline uint32_t toy_mem(int op, int a, int b, int memop, int imm8)
 }
 
 extern const CPUClass toy_cpu_class;
+/* Translate region TBs (a loop with its if/else blocks in one TB); default off. */
+extern bool toy_regions;
 
 #endif
