@@ -14,7 +14,7 @@ BUILD=${BUILD:-build}
 fuzz_run() {
     local name=$1 secs=$2 max_len=$3
     shift 3
-    local out="$BUILD/tests/fuzz" deps="glib-2.0 capstone zlib slirp json-glib-1.0 libedit libisal"
+    local out="$BUILD/tests/fuzz" dep_cflags dep_libs
     local bin corpus artifacts
     if ! command -v clang >/dev/null; then
         echo "FAIL: fuzz-$name: clang is not installed (scripts/install-deps.sh installs" \
@@ -22,15 +22,17 @@ fuzz_run() {
         exit 1
     fi
     make -s "$BUILD/libmimic-common.a"
+    # The library's dependencies as configure found them (one list, in configure).
+    dep_cflags=$(sed -n 's/^DEP_CFLAGS = //p' "$BUILD/config.mak")
+    dep_libs=$(sed -n 's/^DEP_LIBS = //p' "$BUILD/config.mak")
     bin="$out/fuzz-$name"
     corpus="$out/corpus-$name"
     artifacts="$out/$name-artifacts/"
     mkdir -p "$corpus" "$artifacts"
-    # shellcheck disable=SC2046
+    # shellcheck disable=SC2086  # the flag lists split into words
     clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
-        -fno-sanitize-recover=undefined -Iinclude $(pkg-config --cflags $deps) \
-        -o "$bin" "$@" "$BUILD/libmimic-common.a" \
-        $(pkg-config --libs $deps) -lm -lpthread -lrt
+        -fno-sanitize-recover=undefined -Iinclude $dep_cflags \
+        -o "$bin" "$@" "$BUILD/libmimic-common.a" $dep_libs
     FUZZ_SEED_OUT="$corpus/seed" "$bin" -runs=1 "$corpus" >/dev/null 2>&1
     # Inputs that once crashed a parser run first, every time (tests/fuzz/regress-NAME).
     if [ -d "tests/fuzz/regress-$name" ]; then
