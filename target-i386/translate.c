@@ -35,11 +35,14 @@ static const char *const x86_seg_base_names[6] = {
 #define X86_MAX_INSN_LEN 15
 
 static const TCGHelperInfo info_raise =
-    TCG_HELPER(helper_x86_raise, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32);
+    TCG_HELPER(helper_x86_raise, TCG_CALL_NO_RETURN,
+               TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32);
 static const TCGHelperInfo info_raise_cold =
-    TCG_HELPER(helper_x86_raise_cold, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32);
+    TCG_HELPER(helper_x86_raise_cold, TCG_CALL_NO_RETURN,
+               TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32);
 static const TCGHelperInfo info_raise_err =
-    TCG_HELPER(helper_x86_raise_err, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32,
+    TCG_HELPER(helper_x86_raise_err, TCG_CALL_NO_RETURN,
+               TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32,
                TCG_CALL_I32);
 
 void x86_tcg_init(void)

@@ -32,14 +32,17 @@ static const char *const mips_reg_names[32] = {
 #endif
 
 static const TCGHelperInfo info_raise =
-    TCG_HELPER(helper_mips_raise, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32);
+    TCG_HELPER(helper_mips_raise, TCG_CALL_NO_RETURN,
+               TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32);
 static const TCGHelperInfo info_raise_now =
     TCG_HELPER(helper_mips_raise_now, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32);
 static const TCGHelperInfo info_raise_err =
-    TCG_HELPER(helper_mips_raise_err, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32,
+    TCG_HELPER(helper_mips_raise_err, TCG_CALL_NO_RETURN,
+               TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32,
                TCG_CALL_I32);
 static const TCGHelperInfo info_raise_adel =
-    TCG_HELPER(helper_mips_raise_adel, 0, TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32);
+    TCG_HELPER(helper_mips_raise_adel, TCG_CALL_NO_RETURN,
+               TCG_CALL_VOID, TCG_CALL_PTR, TCG_CALL_I32);
 
 void mips_tcg_init(void)
 {

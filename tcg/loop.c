@@ -229,7 +229,20 @@ void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
             /* Paths meet: an unpinned global comes from env again. */
             memset(in_reg, 0, sizeof(in_reg[0]) * ng);
         } else if (op->opc == INDEX_op_call) {
-            s->loop_has_call = true;
+            const TCGHelperInfo *info = (const TCGHelperInfo *)(uintptr_t)
+                op->args[op->nb_callo + op->nb_calli + 1];
+            /*
+             * A call that never returns leaves no register anyone reads again (the
+             * globals go to env before it). One past the loop body that writes
+             * globals runs once, and the globals are loaded from env again after
+             * it anyway. Neither makes a caller-saved register a bad home for a
+             * global; any other call does.
+             */
+            bool once = !(in_body || body_end == NULL) &&
+                        !(info->flags & TCG_CALL_NO_WRITE_GLOBALS);
+            if (!(info->flags & TCG_CALL_NO_RETURN) && !once) {
+                s->loop_has_call = true;
+            }
         } else if (op->opc == INDEX_op_goto_tb && op->next) {
             op = op->next;          /* the pc store of the unchained path */
             continue;

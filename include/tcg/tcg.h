@@ -138,6 +138,11 @@ extern const TCGOpDef tcg_op_defs[NB_OPS];
 #define TCG_CALL_NO_READ_GLOBALS   0x1  /* helper reads no global from env */
 #define TCG_CALL_NO_WRITE_GLOBALS  0x2  /* helper writes no global in env */
 #define TCG_CALL_NO_SIDE_EFFECTS   0x4  /* removable if the result is unused */
+/* The helper never returns (it always unwinds to the CPU loop): what follows the call
+ * up to the next label is unreachable, so the caller-saved registers it clobbers hold
+ * nothing anyone reads again. Globals are still written back before it (unless
+ * NO_READ_GLOBALS). A backend may ignore the flag. */
+#define TCG_CALL_NO_RETURN         0x8
 #define TCG_CALL_NO_RWG (TCG_CALL_NO_READ_GLOBALS | TCG_CALL_NO_WRITE_GLOBALS)
 #define TCG_CALL_NO_WG TCG_CALL_NO_WRITE_GLOBALS
 /* A helper that may raise a guest exception must NOT have NO_READ_GLOBALS (state must
@@ -289,7 +294,9 @@ typedef struct TCGContext {
      * lists the globals the TB uses, best first (loop-carried ones, then by the env
      * loads and stores a register saves per iteration), that a backend may keep in
      * host registers for the whole TB (none whose env bytes the TB also reaches with
-     * plain ld/st off env); loop_has_call says whether the TB calls any helper.
+     * plain ld/st off env); loop_has_call says whether the TB calls a helper after
+     * which a global kept in a caller-saved register would be lost: one that returns
+     * without the reload a globals-writing call makes (see tcg_loop_analyze).
      * A backend that does so sets loop_head_off to the offset of the code after
      * their loads (the exit-request check), where a chained self edge jumps; it
      * stays 0xffff otherwise and the slots chain as usual.

@@ -856,7 +856,10 @@ void x86_ra_call(X86Gen *g, const TCGOp *op)
     bool pending[TCG_MAX_CALL_ARGS];
 
     assert(nb_i <= TCG_MAX_CALL_ARGS);
-    /* Pinned globals home: their registers are callee-saved (x86_pin_setup). */
+    /* Pinned globals home. Their registers are callee-saved unless every call of
+     * the TB never returns or runs once, past the loop body, and writes globals
+     * (tcg_loop_analyze, x86_pin_setup): the sync below then stores them, and the
+     * reload after a returning call brings back the caller-saved ones too. */
     x86_pin_fixup(g);
     if (!(flags & TCG_CALL_NO_READ_GLOBALS) || !(flags & TCG_CALL_NO_WRITE_GLOBALS)) {
         x86_ra_sync_globals(g);
@@ -970,7 +973,9 @@ void x86_ra_call(X86Gen *g, const TCGOp *op)
     }
 
     x86_emit_call_abs(g, func);
-    if (!(flags & TCG_CALL_NO_WRITE_GLOBALS)) {
+    /* After a call that never returns nothing runs until the next label, whose
+     * paths have the pinned globals home (x86_ra_label_reset): no reload. */
+    if (!(flags & (TCG_CALL_NO_WRITE_GLOBALS | TCG_CALL_NO_RETURN))) {
         x86_pin_reload(g);
     }
 

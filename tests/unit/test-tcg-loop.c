@@ -488,3 +488,218 @@ Test(tcg_loop, other_targets_are_not_loops)
 {
     check_three_ways(body_not_self, false);
 }
+
+/*
+ * A loop whose only helper call never returns (a guest exception raised from a
+ * cold block after the exits, as the i386 and MIPS translators place their
+ * raises): the call does not keep the loop's globals out of the caller-saved
+ * registers, and the helper still finds every global in env as it stood at the
+ * check, in the iteration that raises.
+ */
+static sigjmp_buf raise_jmp;
+static uint32_t raise_g32[HARNESS_NG32];
+static uint64_t raise_g64[HARNESS_NG64];
+
+static void QEMU_NORETURN helper_raise_noreturn(void *env)
+{
+    HarnessEnv *e = env;
+    memcpy(raise_g32, e->g32, sizeof(raise_g32));
+    memcpy(raise_g64, e->g64, sizeof(raise_g64));
+    siglongjmp(raise_jmp, 1);
+}
+static const TCGHelperInfo info_raise_noreturn =
+    TCG_HELPER(helper_raise_noreturn, TCG_CALL_NO_RETURN, TCG_CALL_VOID, TCG_CALL_PTR);
+
+static void body_raise(void)
+{
+    TCGLabel *exit_req = gen_head_check();
+    TCGLabel *cold = gen_new_label();
+    TCGv_i64 w = tcg_temp_new_i64();
+
+    tcg_gen_add_i32(W(1), W(1), W(2));
+    tcg_gen_addi_i32(W(2), W(2), 3);
+    tcg_gen_xor_i32(W(3), W(3), W(1));
+    tcg_gen_addi_i32(W(4), W(4), 1);
+    tcg_gen_add_i32(W(5), W(5), W(4));
+    tcg_gen_sub_i32(W(6), W(6), W(1));
+    tcg_gen_extu_i32_i64(w, W(5));
+    tcg_gen_add_i64(Q(0), Q(0), w);
+    tcg_gen_xor_i64(Q(1), Q(1), Q(0));
+    tcg_temp_free_i64(w);
+    tcg_gen_brcondi_i32(TCG_COND_EQ, W(0), 30, cold);
+    tcg_gen_addi_i32(W(6), W(6), 0x100);    /* after the check: not seen */
+    tcg_gen_subi_i32(W(0), W(0), 1);
+    gen_loop_end(W(0), exit_req);
+    gen_set_label(cold);
+    tcg_gen_movi_i32(PC, 0x55);
+    tcg_gen_call1(&info_raise_noreturn, NULL, tcgv_ptr_temp(tcg_env));
+    tcg_gen_exit_tb(NULL, 0);               /* never reached */
+}
+
+typedef struct RaiseState {
+    uint32_t g32[HARNESS_NG32];
+    uint64_t g64[HARNESS_NG64];
+} RaiseState;
+
+/* Generate body_raise for backend and run it (chained or not) until it raises. */
+static void run_raise(const TCGBackend *backend, bool chain, RaiseState *st,
+                      uint64_t *pinned)
+{
+    uint64_t before = tcg_ctx->stat_loop_globals;
+
+    harness_select(backend);
+    harness_begin();
+    body_raise();
+    const void *code = harness_gen(HARNESS_FULL);
+    cr_assert_not_null(code);
+    *pinned = tcg_ctx->stat_loop_globals - before;
+    if (chain) {
+        chain_self(code);
+    }
+    init_env();
+    if (sigsetjmp(raise_jmp, 0) == 0) {
+        for (int i = 0; i < 100; i++) {
+            uintptr_t r = harness_exec(code);
+            cr_assert_eq(r, (uintptr_t)&harness_tb | 0, "left through %#lx",
+                         (unsigned long)r);
+        }
+        cr_assert_fail("the helper was not called");
+    }
+    memcpy(st->g32, raise_g32, sizeof(st->g32));
+    memcpy(st->g64, raise_g64, sizeof(st->g64));
+}
+
+Test(tcg_loop, noreturn_call_pins_caller_saved_and_sees_env)
+{
+    RaiseState ref, unchained, chained;
+    uint64_t pinned;
+
+    run_raise(&tcg_backend_interp, false, &ref, &pinned);
+    run_raise(&tcg_backend_x86_64, false, &unchained, &pinned);
+    cr_assert(!tcg_ctx->loop_has_call, "a call that never returns counted");
+    cr_assert_gt(pinned, 5, "only %lu globals pinned", (unsigned long)pinned);
+    run_raise(&tcg_backend_x86_64, true, &chained, &pinned);
+
+    cr_assert_eq(ref.g32[0], 30, "raised with w0 = %u", ref.g32[0]);
+    cr_assert_eq(ref.g32[4], 11, "w4 = %u", ref.g32[4]);
+    cr_assert_eq(ref.g32[7], 0x55);
+    for (int i = 0; i < HARNESS_NG32; i++) {
+        cr_assert_eq(unchained.g32[i], ref.g32[i], "w%d unchained %#x, interp %#x", i,
+                     unchained.g32[i], ref.g32[i]);
+        cr_assert_eq(chained.g32[i], ref.g32[i], "w%d chained %#x, interp %#x", i,
+                     chained.g32[i], ref.g32[i]);
+    }
+    for (int i = 0; i < HARNESS_NG64; i++) {
+        cr_assert_eq(unchained.g64[i], ref.g64[i], "q%d unchained", i);
+        cr_assert_eq(chained.g64[i], ref.g64[i], "q%d chained", i);
+    }
+}
+
+/*
+ * The MIPS shape of a trap: the cold block calls a helper that enters the guest
+ * handler (writing globals) and returns, then leaves the TB. Past the loop body
+ * and followed by the reload every globals-writing call gets, that call does not
+ * keep the globals out of the caller-saved registers either; one in the body does.
+ */
+static void helper_enter_handler(void *env)
+{
+    HarnessEnv *e = env;
+    e->helper_calls++;
+    e->g32[5] += 1000;
+    e->g32[7] = 0x80;
+}
+static const TCGHelperInfo info_enter_handler =
+    TCG_HELPER(helper_enter_handler, 0, TCG_CALL_VOID, TCG_CALL_PTR);
+
+static void body_trap_returns(bool in_body)
+{
+    TCGLabel *exit_req = gen_head_check();
+    TCGLabel *cold = gen_new_label();
+    TCGv_i64 w = tcg_temp_new_i64();
+
+    tcg_gen_add_i32(W(1), W(1), W(2));
+    tcg_gen_addi_i32(W(2), W(2), 3);
+    tcg_gen_xor_i32(W(3), W(3), W(1));
+    tcg_gen_addi_i32(W(4), W(4), 1);
+    tcg_gen_add_i32(W(5), W(5), W(4));
+    tcg_gen_sub_i32(W(6), W(6), W(1));
+    tcg_gen_extu_i32_i64(w, W(5));
+    tcg_gen_add_i64(Q(0), Q(0), w);
+    tcg_gen_xor_i64(Q(1), Q(1), Q(0));
+    tcg_temp_free_i64(w);
+    if (in_body) {
+        tcg_gen_call1(&harness_info_bump, NULL, tcgv_ptr_temp(tcg_env));
+    }
+    tcg_gen_brcondi_i32(TCG_COND_EQ, W(0), 30, cold);
+    tcg_gen_subi_i32(W(0), W(0), 1);
+    gen_loop_end(W(0), exit_req);
+    gen_set_label(cold);
+    tcg_gen_movi_i32(PC, 0x55);
+    tcg_gen_call1(&info_enter_handler, NULL, tcgv_ptr_temp(tcg_env));
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+static void body_trap_cold(void)
+{
+    body_trap_returns(false);
+}
+
+static void run_trap(const TCGBackend *backend, bool chain, RaiseState *st,
+                     uint64_t *pinned)
+{
+    uint64_t before = tcg_ctx->stat_loop_globals;
+    uintptr_t r = 0;
+
+    harness_select(backend);
+    harness_begin();
+    body_trap_cold();
+    const void *code = harness_gen(HARNESS_FULL);
+    cr_assert_not_null(code);
+    *pinned = tcg_ctx->stat_loop_globals - before;
+    if (chain) {
+        chain_self(code);
+    }
+    init_env();
+    for (int i = 0; i < 100; i++) {
+        r = harness_exec(code);
+        if (r != ((uintptr_t)&harness_tb | 0)) {
+            break;
+        }
+    }
+    cr_assert_eq(r, 0, "left through %#lx", (unsigned long)r);
+    cr_assert_eq(E->helper_calls, 1);
+    memcpy(st->g32, E->g32, sizeof(st->g32));
+    memcpy(st->g64, E->g64, sizeof(st->g64));
+}
+
+Test(tcg_loop, returning_cold_call_pins_caller_saved)
+{
+    RaiseState ref, unchained, chained;
+    uint64_t pinned;
+
+    run_trap(&tcg_backend_interp, false, &ref, &pinned);
+    run_trap(&tcg_backend_x86_64, false, &unchained, &pinned);
+    cr_assert(!tcg_ctx->loop_has_call, "a cold globals-writing call counted");
+    cr_assert_gt(pinned, 5, "only %lu globals pinned", (unsigned long)pinned);
+    run_trap(&tcg_backend_x86_64, true, &chained, &pinned);
+
+    cr_assert_eq(ref.g32[0], 30);
+    cr_assert_eq(ref.g32[7], 0x80);
+    for (int i = 0; i < HARNESS_NG32; i++) {
+        cr_assert_eq(unchained.g32[i], ref.g32[i], "w%d unchained %#x, interp %#x", i,
+                     unchained.g32[i], ref.g32[i]);
+        cr_assert_eq(chained.g32[i], ref.g32[i], "w%d chained %#x, interp %#x", i,
+                     chained.g32[i], ref.g32[i]);
+    }
+    for (int i = 0; i < HARNESS_NG64; i++) {
+        cr_assert_eq(unchained.g64[i], ref.g64[i], "q%d unchained", i);
+        cr_assert_eq(chained.g64[i], ref.g64[i], "q%d chained", i);
+    }
+
+    /* The same call with another one in the body: callee-saved registers only. */
+    harness_select(&tcg_backend_x86_64);
+    harness_begin();
+    body_trap_returns(true);
+    cr_assert_not_null(harness_gen(HARNESS_FULL));
+    cr_assert(tcg_ctx->loop_has_call, "a call in the body not counted");
+}
