@@ -510,10 +510,10 @@ static void QEMU_NORETURN helper_raise_noreturn(void *env)
 static const TCGHelperInfo info_raise_noreturn =
     TCG_HELPER(helper_raise_noreturn, TCG_CALL_NO_RETURN, TCG_CALL_VOID, TCG_CALL_PTR);
 
-static void body_raise(void)
+/* Work on nine globals (W1-W6, Q0-Q1, and W0 as the counter of the callers), more
+ * than the five callee-saved registers can hold. */
+static void gen_nine_globals_work(void)
 {
-    TCGLabel *exit_req = gen_head_check();
-    TCGLabel *cold = gen_new_label();
     TCGv_i64 w = tcg_temp_new_i64();
 
     tcg_gen_add_i32(W(1), W(1), W(2));
@@ -526,6 +526,14 @@ static void body_raise(void)
     tcg_gen_add_i64(Q(0), Q(0), w);
     tcg_gen_xor_i64(Q(1), Q(1), Q(0));
     tcg_temp_free_i64(w);
+}
+
+static void body_raise(void)
+{
+    TCGLabel *exit_req = gen_head_check();
+    TCGLabel *cold = gen_new_label();
+
+    gen_nine_globals_work();
     tcg_gen_brcondi_i32(TCG_COND_EQ, W(0), 30, cold);
     tcg_gen_addi_i32(W(6), W(6), 0x100);    /* after the check: not seen */
     tcg_gen_subi_i32(W(0), W(0), 1);
@@ -615,18 +623,8 @@ static void body_trap_returns(bool in_body)
 {
     TCGLabel *exit_req = gen_head_check();
     TCGLabel *cold = gen_new_label();
-    TCGv_i64 w = tcg_temp_new_i64();
 
-    tcg_gen_add_i32(W(1), W(1), W(2));
-    tcg_gen_addi_i32(W(2), W(2), 3);
-    tcg_gen_xor_i32(W(3), W(3), W(1));
-    tcg_gen_addi_i32(W(4), W(4), 1);
-    tcg_gen_add_i32(W(5), W(5), W(4));
-    tcg_gen_sub_i32(W(6), W(6), W(1));
-    tcg_gen_extu_i32_i64(w, W(5));
-    tcg_gen_add_i64(Q(0), Q(0), w);
-    tcg_gen_xor_i64(Q(1), Q(1), Q(0));
-    tcg_temp_free_i64(w);
+    gen_nine_globals_work();
     if (in_body) {
         tcg_gen_call1(&harness_info_bump, NULL, tcgv_ptr_temp(tcg_env));
     }
