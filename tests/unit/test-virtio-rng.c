@@ -140,7 +140,7 @@ Test(virtio_rng, builtin_fills_buffers)
 
 Test(virtio_rng, source_without_data_waits)
 {
-    char fifo[] = "/tmp/mimic-rng-XXXXXX";
+    char fifo[64] = "/tmp/mimic-rng-XXXXXX";    /* room for the "/f" added below */
     g_autofree char *spec = NULL;
     uint8_t got[16];
     int w;
