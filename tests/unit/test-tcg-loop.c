@@ -549,15 +549,16 @@ typedef struct RaiseState {
     uint64_t g64[HARNESS_NG64];
 } RaiseState;
 
-/* Generate body_raise for backend and run it (chained or not) until it raises. */
-static void run_raise(const TCGBackend *backend, bool chain, RaiseState *st,
-                      uint64_t *pinned)
+/* Translate body for backend (self edge chained or not), counting the globals the
+ * backend pinned, and reset env for a run. */
+static const void *gen_loop_tb(const TCGBackend *backend, void (*body)(void), bool chain,
+                               uint64_t *pinned)
 {
     uint64_t before = tcg_ctx->stat_loop_globals;
 
     harness_select(backend);
     harness_begin();
-    body_raise();
+    body();
     const void *code = harness_gen(HARNESS_FULL);
     cr_assert_not_null(code);
     *pinned = tcg_ctx->stat_loop_globals - before;
@@ -565,6 +566,15 @@ static void run_raise(const TCGBackend *backend, bool chain, RaiseState *st,
         chain_self(code);
     }
     init_env();
+    return code;
+}
+
+/* Generate body_raise for backend and run it (chained or not) until it raises. */
+static void run_raise(const TCGBackend *backend, bool chain, RaiseState *st,
+                      uint64_t *pinned)
+{
+    const void *code = gen_loop_tb(backend, body_raise, chain, pinned);
+
     if (sigsetjmp(raise_jmp, 0) == 0) {
         for (int i = 0; i < 100; i++) {
             uintptr_t r = harness_exec(code);
@@ -645,19 +655,9 @@ static void body_trap_cold(void)
 static void run_trap(const TCGBackend *backend, bool chain, RaiseState *st,
                      uint64_t *pinned)
 {
-    uint64_t before = tcg_ctx->stat_loop_globals;
+    const void *code = gen_loop_tb(backend, body_trap_cold, chain, pinned);
     uintptr_t r = 0;
 
-    harness_select(backend);
-    harness_begin();
-    body_trap_cold();
-    const void *code = harness_gen(HARNESS_FULL);
-    cr_assert_not_null(code);
-    *pinned = tcg_ctx->stat_loop_globals - before;
-    if (chain) {
-        chain_self(code);
-    }
-    init_env();
     for (int i = 0; i < 100; i++) {
         r = harness_exec(code);
         if (r != ((uintptr_t)&harness_tb | 0)) {
