@@ -147,6 +147,15 @@ int main_loop_run(void)
                 if (cpu->stopped) {
                     continue;
                 }
+                /*
+                 * The slice before may have ended at a timer's deadline: run it
+                 * now, or this vCPU's slice would be aimed at a deadline already
+                 * past and kicked before its first TB (with -smp 2, Linux's
+                 * second CPU then never ran a single instruction).
+                 */
+                if (cpu != first_cpu) {
+                    timers_run_expired();
+                }
                 cpus_running = cpu;
                 cpus_arm_kick_timer(false);
                 r = current_accel->vcpu_run(cpu);
