@@ -340,6 +340,7 @@ typedef struct CPUX86State {
     uint32_t hflags;
     int halted;
     uint32_t apic_base;
+    bool has_apic;          /* the board wired a local APIC: CPUID reports it */
 
     /* Exception being delivered (error code, for the exception-in-exception rules). */
     int error_code;

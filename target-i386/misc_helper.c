@@ -70,6 +70,12 @@ void x86_cpuid_query(CPUX86State *env, uint32_t leaf, uint32_t sub, uint32_t *a,
          */
         *c = CPUID_EXT_HYPERVISOR;
         *d = x86_cpuid_features_edx;
+        /* The local APIC is the board's (pc.c): reported with the initial APIC ID
+         * in EBX[31:24], which an OS matches against the MADT's entries. */
+        if (env->has_apic) {
+            *b |= (uint32_t)env->cs.cpu_index << 24;
+            *d |= CPUID_APIC;
+        }
         break;
     case CPUID_HV_LEAF:
         /* The hypervisor leaf that bit announces: its highest leaf and a vendor

@@ -208,10 +208,7 @@ static void kvm_x86_filter_cpuid(CPUX86State *env, struct kvm_cpuid2 *c)
             e->eax = a;                 /* family/model/stepping of the model */
             e->ebx = (e->ebx & 0x0000ffffu) | ((uint32_t)env->cs.cpu_index << 24);
             e->ecx &= cx;
-            e->edx &= d;
-            if (!kvm_irqchip_in_kernel()) {
-                e->edx &= ~(1u << 9);   /* no local APIC without the irqchip */
-            }
+            e->edx &= d;                /* APIC: only with the board's or KVM's */
             break;
         case 0x80000000u:
             e->eax = MIN_U(e->eax, max_ext);

@@ -92,24 +92,12 @@ typedef struct PCMachineState {
     PCBootEntry boot;
 } PCMachineState;
 
-/* The master 8259's INT pin: the CPU's INTR input. */
-static void pc_cpu_intr(void *opaque, int n, int level)
-{
-    CPUState *cpu = opaque;
-
-    if (level) {
-        cpu_interrupt(cpu, CPU_INTERRUPT_HARD);
-    } else {
-        cpu_reset_interrupt(cpu, CPU_INTERRUPT_HARD);
-    }
-}
-
 static int pc_iack(void *opaque)
 {
     return i8259_iack(opaque);
 }
 
-/* ---- local APICs and the I/O APIC (-smp 2 and up) ---- */
+/* ---- local APICs and the I/O APIC (without KVM's in-kernel irqchip) ---- */
 
 static void pc_apic_lint0(void *opaque, int n, int level)
 {
@@ -608,7 +596,10 @@ static bool pc_init(MachineState *ms, GError **errp)
         error_setg(errp, "-smp: the PC takes at most %d CPUs", PC_MAX_CPUS);
         return false;
     }
-    use_apic = ms->smp > 1 && !kvm_irqchip_in_kernel();
+    /* Every CPU has a local APIC and the board an I/O APIC, as on QEMU's PC (the
+     * 8259s stay, in virtual wire mode, for an OS that uses neither); KVM's
+     * in-kernel irqchip brings its own. */
+    use_apic = !kvm_irqchip_in_kernel();
     for (int i = 0; i < ms->smp; i++) {
         AddressSpace *as = &address_space_memory;
         char name[32];
@@ -628,6 +619,7 @@ static bool pc_init(MachineState *ms, GError **errp)
             error_setg(errp, "cannot create CPU '%s'", model);
             return false;
         }
+        x86_env(cpu)->has_apic = true;
         if (i == 0) {
             ms->cpu = cpu;
         } else if (!kvm_irqchip_in_kernel()) {
@@ -668,7 +660,7 @@ static bool pc_init(MachineState *ms, GError **errp)
     pci_set_root_bus(bus);
     if (kvm_irqchip_in_kernel()) {
         pic_in = irq_new_array(pc_kvm_irq, s, 16);
-    } else if (use_apic) {
+    } else {
         /* The 8259's INT goes to the BSP's LINT0; each CPU takes interrupts from
          * its APIC; ISA lines also reach the I/O APIC. */
         s->ioapic = ioapic_init(sysmem, IOAPIC_DEFAULT_ADDRESS);
@@ -689,11 +681,6 @@ static bool pc_init(MachineState *ms, GError **errp)
         s->pic_in = i8259_init(io, s->cpu_intr, &s->pic_master);
         pc_apic_ops.ext_opaque = s->pic_master;
         pic_in = s->isa_in = irq_new_array(pc_isa_irq, s, 16);
-        s->pit = i8254_init(io, 0x40, pic_in[0], "pit");
-    } else {
-        s->cpu_intr = irq_new(pc_cpu_intr, ms->cpu, 0);
-        pic_in = i8259_init(io, s->cpu_intr, &s->pic_master);
-        x86_cpu_set_irq_source(ms->cpu, pc_iack, s->pic_master);
         s->pit = i8254_init(io, 0x40, pic_in[0], "pit");
     }
     s->reset_line = irq_new(pc_reset_line, s, 0);
@@ -780,6 +767,7 @@ static bool pc_init(MachineState *ms, GError **errp)
                 .pci_hole_start = s->ram_below_4g,
                 .pci_hole_end = PC_PCI_HOLE_END,
                 .pvpanic_port = pvpanic_isa_port(),
+                .nr_apics = ms->smp,
             };
 
             if (!pc_acpi_build(&acpi, errp) || !pc_smbios_setup(s, ms, errp)) {

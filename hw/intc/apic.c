@@ -514,6 +514,14 @@ static void apic_reset(DeviceState *dev)
     /* Application processors wait for INIT + start-up IPIs. */
     s->wait_for_sipi = s->ops && s->ops->get_apic_base &&
                        !(s->ops->get_apic_base(s->cpu) & APIC_BASE_BSP);
+    /*
+     * The bootstrap processor's LINT0 starts as ExtINT, as a PC BIOS leaves it
+     * (and QEMU's APIC resets it): code that never touches the APIC, a boot
+     * loader or DOS-era software, gets the 8259's interrupts.
+     */
+    if (!s->wait_for_sipi) {
+        s->lvt[3] = APIC_DM_EXTINT << APIC_DM_SHIFT;
+    }
 }
 
 static bool apic_realize(DeviceState *dev, GError **errp)

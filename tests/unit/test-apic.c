@@ -110,7 +110,9 @@ Test(apic, reset_state)
     cr_assert_eq(rd(0, APIC_VERSION), 0x00050014);
     cr_assert_eq(rd(0, APIC_SVR), 0xff);
     cr_assert_eq(rd(0, APIC_DFR), 0xffffffff);
-    cr_assert_eq(rd(0, APIC_LVT_LINT0), APIC_LVT_MASKED);
+    /* The BSP's LINT0 is ExtINT (virtual wire) from reset, an AP's masked. */
+    cr_assert_eq(rd(0, APIC_LVT_LINT0), APIC_DM_EXTINT << APIC_DM_SHIFT);
+    cr_assert_eq(rd(1, APIC_LVT_LINT0), APIC_LVT_MASKED);
     cr_assert_eq(rd(0, APIC_LVT_TIMER), APIC_LVT_MASKED);
     cr_assert_not(apic[0]->wait_for_sipi, "the BSP runs");
     cr_assert(apic[1]->wait_for_sipi, "an AP waits for start-up");
@@ -128,12 +130,20 @@ Test(apic, lint0_passthrough_when_disabled)
 
 Test(apic, lint0_extint)
 {
+    /* Code that never touches the APIC (a boot loader) gets the 8259's
+     * interrupts through the BSP from reset, software-disabled or not. */
     apic_set_lint0(apic[0], 1);
-    cr_assert_not(intr(0), "LVT LINT0 is masked after reset");
+    cr_assert(intr(0), "the BSP starts in virtual wire mode");
+    cr_assert_eq(apic_get_interrupt(apic[0]), 0x28);
+    wr(0, APIC_LVT_LINT0, APIC_LVT_MASKED | (APIC_DM_EXTINT << APIC_DM_SHIFT));
+    cr_assert_not(intr(0), "masked by the OS");
     sw_enable(0);
     wr(0, APIC_LVT_LINT0, APIC_DM_EXTINT << APIC_DM_SHIFT);
     cr_assert(intr(0), "virtual wire mode");
     cr_assert_eq(apic_get_interrupt(apic[0]), 0x28);
+    /* An AP's LINT0 stays masked until its OS sets it. */
+    apic_set_lint0(apic[1], 1);
+    cr_assert_not(intr(1));
 }
 
 Test(apic, priorities_and_eoi)

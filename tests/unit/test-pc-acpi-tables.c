@@ -163,6 +163,88 @@ Test(acpi, tables)
     cr_assert(rsdt >= rsdp + 20 && fadt >= rsdt + 40 && dsdt >= fadt + 116);
 }
 
+/* With local APICs the RSDT's second entry is a MADT naming each processor's
+ * APIC, the I/O APIC, QEMU's PC interrupt source overrides and LINT1 as NMI. */
+Test(acpi, madt_with_apics)
+{
+    GError *err = NULL;
+    PCAcpiConfig c = cfg;
+    hwaddr rsdt, fadt, dsdt, madt;
+    uint32_t len;
+    const uint8_t *p, *end;
+    int lapics = 0, ioapics = 0, nmis = 0, isos = 0;
+    uint32_t iso_gsi[16];
+    uint16_t iso_flags[16];
+
+    c.nr_apics = 2;
+    memset(iso_gsi, 0xff, sizeof(iso_gsi));
+    cr_assert(pc_acpi_build(&c, &err), "%s", err ? err->message : "");
+    rsdt = ldl_le_p(mem(0xfe000 + 16));
+    cr_assert_eq(ldl_le_p(mem(rsdt + 4)), 44, "two entries");
+    check_sum(rsdt, 44, "RSDT");
+    fadt = ldl_le_p(mem(rsdt + 36));
+    cr_assert_eq(memcmp(mem(fadt), "FACP", 4), 0);
+    dsdt = ldl_le_p(mem(fadt + 40));
+    madt = ldl_le_p(mem(rsdt + 40));
+    cr_assert_eq(memcmp(mem(madt), "APIC", 4), 0);
+    len = ldl_le_p(mem(madt + 4));
+    check_sum(madt, len, "MADT");
+    cr_assert_geq(madt, dsdt + ldl_le_p(mem(dsdt + 4)), "after the DSDT");
+    cr_assert_leq(madt + len, 0xfe000 + 0x1000, "inside the tables' page");
+    cr_assert_eq(ldl_le_p(mem(madt + 36)), 0xfee00000u, "local APIC address");
+    cr_assert_eq(ldl_le_p(mem(madt + 40)), 1, "PCAT_COMPAT");
+    p = mem(madt + 44);
+    end = mem(madt + len);
+    while (p < end) {
+        cr_assert_geq(p[1], 2);
+        switch (p[0]) {
+        case 0:
+            cr_assert_eq(p[1], 8);
+            cr_assert_eq(p[2], lapics, "processor IDs in order");
+            cr_assert_eq(p[3], lapics, "APIC ID = CPU index");
+            cr_assert_eq(ldl_le_p(p + 4), 1, "enabled");
+            lapics++;
+            break;
+        case 1:
+            cr_assert_eq(p[1], 12);
+            cr_assert_eq(ldl_le_p(p + 4), 0xfec00000u);
+            cr_assert_eq(ldl_le_p(p + 8), 0, "GSI base");
+            ioapics++;
+            break;
+        case 2:
+            cr_assert_eq(p[1], 10);
+            cr_assert_eq(p[2], 0, "ISA");
+            cr_assert_lt(p[3], 16);
+            iso_gsi[p[3]] = ldl_le_p(p + 4);
+            iso_flags[p[3]] = lduw_le_p(p + 8);
+            isos++;
+            break;
+        case 4:
+            cr_assert_eq(p[1], 6);
+            cr_assert_eq(p[2], 0xff, "all processors");
+            cr_assert_eq(p[5], 1, "LINT1");
+            nmis++;
+            break;
+        default:
+            cr_assert_fail("unexpected MADT entry type %d", p[0]);
+        }
+        p += p[1];
+    }
+    cr_assert_eq(p, end, "entries fill the table exactly");
+    cr_assert_eq(lapics, 2);
+    cr_assert_eq(ioapics, 1);
+    cr_assert_eq(nmis, 1);
+    cr_assert_eq(isos, 5);
+    cr_assert_eq(iso_gsi[0], 2, "the PIT on pin 2");
+    cr_assert_eq(iso_flags[0], 0);
+    for (int irq = 5; irq <= 11; irq++) {
+        if (irq == 5 || irq == PC_ACPI_SCI_IRQ || irq == 10 || irq == 11) {
+            cr_assert_eq(iso_gsi[irq], irq);
+            cr_assert_eq(iso_flags[irq], 0x000d, "IRQ %d level, active high", irq);
+        }
+    }
+}
+
 Test(acpi, root_bridge_windows)
 {
     GError *err = NULL;

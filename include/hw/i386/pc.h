@@ -100,10 +100,12 @@ typedef struct PCAcpiConfig {
     uint64_t pci_hole_start;    /* PCI memory window: the top of RAM below 4 GiB */
     uint64_t pci_hole_end;      /* ... up to here (exclusive): PC_PCI_HOLE_END */
     uint16_t pvpanic_port;      /* the ISA pvpanic's port (ACPI QEMU0001), 0: none */
+    int nr_apics;               /* processors with local APICs (MADT), 0: no MADT */
 } PCAcpiConfig;
 
 /* RSDP, RSDT, FADT, DSDT (PCI root bridge with its windows, _PRT through the
- * PIIX3's PIRQ links, \_S5) and FACS, as the firmware of a PC would leave them. */
+ * PIIX3's PIRQ links, \_S5), MADT (with nr_apics) and FACS, as the firmware of a
+ * PC would leave them. */
 bool pc_acpi_build(const PCAcpiConfig *cfg, GError **errp);
 
 /* SMBIOS for firmware-less boots (smbios.c): entry point and structures in
