@@ -6,10 +6,12 @@
  * encoding on output, qSupported, ?, g/G, p/P, m/M/X (guest virtual addresses,
  * translated page by page with CPUClass get_phys_page_debug), c/s/C/S and
  * vCont (c, s), Z0/Z1 and z0/z1 (both are software breakpoints checked by the
- * translator), qAttached, qC, qfThreadInfo/qsThreadInfo (one thread per vCPU,
- * ids cpu_index + 1), qThreadExtraInfo, H, T, k, D and the 0x03 interrupt byte.
- * Not supported (empty reply, which gdb takes as "not supported"): watchpoints
- * Z2-Z4, target descriptions (qXfer:features), non-stop mode, vFile, qRcmd.
+ * translator), Z2/Z3/Z4 and z2-z4 (write, read and access watchpoints of any
+ * length, accel/tcg/watchpoint.c; the stop reply names the data address with
+ * watch:, rwatch: or awatch:), qAttached, qC, qfThreadInfo/qsThreadInfo (one
+ * thread per vCPU, ids cpu_index + 1), qThreadExtraInfo, H, T, k, D and the 0x03
+ * interrupt byte. Not supported (empty reply, which gdb takes as "not
+ * supported"): target descriptions (qXfer:features), non-stop mode, vFile, qRcmd.
  *
  * All-stop, single-threaded: the stub runs in the main loop, between vCPU slices.
  * A breakpoint or the end of a step comes back from the vCPU loop as EXCP_DEBUG
@@ -292,13 +294,24 @@ static CPUState *gdbstub_c_cpu(GdbServer *s)
 
 static void gdbstub_send_stop(GdbServer *s, int signal, CPUState *cpu)
 {
-    char buf[48];
+    static const char *const watch_kind[] = {
+        [BP_MEM_READ] = "rwatch", [BP_MEM_WRITE] = "watch", [BP_MEM_ACCESS] = "awatch",
+    };
+    char buf[80];
+    int n;
 
     if (!cpu) {
         cpu = first_cpu;
     }
-    snprintf(buf, sizeof(buf), "T%02xthread:%02x;", signal,
-             cpu ? gdbstub_thread_id(cpu) : 1);
+    n = snprintf(buf, sizeof(buf), "T%02xthread:%02x;", signal,
+                 cpu ? gdbstub_thread_id(cpu) : 1);
+    if (cpu && cpu->watch_hit.flags) {
+        /* The insn that made a watched access has completed. */
+        snprintf(buf + n, sizeof(buf) - n, "%s:%" VADDR_PRIx ";",
+                 watch_kind[cpu->watch_hit.flags & BP_MEM_ACCESS],
+                 cpu->watch_hit_addr);
+        cpu->watch_hit.flags = 0;
+    }
     gdbstub_put_packet(s, buf);
 }
 
@@ -357,12 +370,43 @@ bool gdbstub_breakpoint_remove(vaddr pc)
     return found;
 }
 
+/* Z2 write, Z3 read, Z4 access: on every CPU, as breakpoints are. */
+static int gdbstub_watch_flags(unsigned long type)
+{
+    return type == 2 ? BP_MEM_WRITE : type == 3 ? BP_MEM_READ : BP_MEM_ACCESS;
+}
+
+bool gdbstub_watchpoint_insert(vaddr addr, vaddr len, int flags)
+{
+    CPUState *cpu;
+
+    CPU_FOREACH(cpu) {
+        if (!cpu_watchpoint_insert(cpu, addr, len, flags)) {
+            CPU_FOREACH(cpu) {
+                cpu_watchpoint_remove(cpu, addr, len, flags);
+            }
+            return false;
+        }
+    }
+    return true;
+}
+
+void gdbstub_watchpoint_remove(vaddr addr, vaddr len, int flags)
+{
+    CPUState *cpu;
+
+    CPU_FOREACH(cpu) {
+        cpu_watchpoint_remove(cpu, addr, len, flags);
+    }
+}
+
 void gdbstub_breakpoint_remove_all(void)
 {
     CPUState *cpu;
     bool any = false;
 
     CPU_FOREACH(cpu) {
+        cpu_watchpoint_remove_all(cpu);
         any |= cpu->nb_breakpoints != 0;
         cpu->nb_breakpoints = 0;
     }
@@ -673,21 +717,44 @@ static void gdbstub_cmd_breakpoint(GdbServer *s, const char *p, bool insert)
 {
     char *end;
     unsigned long type = strtoul(p, &end, 16);
-    vaddr addr;
+    vaddr addr, len;
 
     if (end == p || *end != ',') {
         gdbstub_put_packet(s, "E22");
         return;
     }
-    if (type > 1) {
-        /* Watchpoints: not supported (gdb then watches by single-stepping). */
-        gdbstub_put_packet(s, "");
+    if (type > 4) {
+        gdbstub_put_packet(s, "");     /* not a kind we know */
         return;
     }
     p = end + 1;
     addr = strtoull(p, &end, 16);
     if (end == p) {
         gdbstub_put_packet(s, "E22");
+        return;
+    }
+    if (type >= 2) {
+        /* A watchpoint: kind is the length in bytes. */
+        unsigned long long kind;
+
+        if (*end != ',') {
+            gdbstub_put_packet(s, "E22");
+            return;
+        }
+        p = end + 1;
+        kind = strtoull(p, &end, 16);
+        len = kind;
+        if (end == p || !kind || len != kind || addr + len < addr) {
+            gdbstub_put_packet(s, "E22");
+            return;
+        }
+        if (insert) {
+            gdbstub_put_packet(s, gdbstub_watchpoint_insert(addr, len,
+                                   gdbstub_watch_flags(type)) ? "OK" : "E28");
+        } else {
+            gdbstub_watchpoint_remove(addr, len, gdbstub_watch_flags(type));
+            gdbstub_put_packet(s, "OK");
+        }
         return;
     }
     if (insert) {

@@ -213,7 +213,8 @@ const void *helper_lookup_tb_ptr(CPUState *cpu)
     uint32_t cs_base, flags;
     uint32_t cflags = curr_cflags();
 
-    if (unlikely(mimic_log_enabled(LOG_EXEC | LOG_CPU) || cpu->singlestep)) {
+    if (unlikely(mimic_log_enabled(LOG_EXEC | LOG_CPU) || cpu->singlestep ||
+                 cpu->watch_step)) {
         return tcg_code_gen_epilogue;   /* let the loop log (or stop) every TB */
     }
     cpu->cc->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
@@ -289,8 +290,10 @@ static bool cpu_handle_interrupt(CPUState *cpu, TranslationBlock **last_tb)
             cpu->interrupt_request &= ~CPU_INTERRUPT_EXITTB;
             *last_tb = NULL;
         }
-        /* gdbstub steps run with interrupts masked (QEMU's default NOIRQ). */
+        /* gdbstub steps run with interrupts masked (QEMU's default NOIRQ), and so
+         * does the insn that hit a watchpoint, run again before the stop. */
         if (cpu->cc->exec_interrupt && likely(!cpu->singlestep) &&
+            !(cpu->cflags_next_tb != -1 && (cpu->cflags_next_tb & CF_WATCH_STEP)) &&
             cpu->cc->exec_interrupt(cpu, req)) {
             /* The handler's pc is not a chaining target of the previous TB. */
             *last_tb = NULL;
@@ -325,6 +328,7 @@ static int cpu_exec_loop(CPUState *cpu)
             } else {
                 cflags = cpu->cflags_next_tb;
                 cpu->cflags_next_tb = -1;
+                cpu->watch_step = (cflags & CF_WATCH_STEP) != 0;
             }
             if (unlikely(cpu->singlestep)) {
                 /* gdbstub step: one insn, never cached (a cached TB of more insns
@@ -373,11 +377,22 @@ static int cpu_exec_loop(CPUState *cpu)
             } else {
                 last_tb = exited;
             }
-            if (unlikely(cpu->singlestep) &&
+            if (unlikely(cpu->singlestep || cpu->watch_step) &&
                 !(exited == tb && tb_exit == TB_EXIT_REQUESTED)) {
-                /* The step's insn ran (an exit request before it does not count). */
+                /* The step's insn ran (an exit request before it does not count),
+                 * or the insn that hit a watchpoint has completed. */
+                if (cpu->watch_step) {
+                    cpu->watch_step = false;
+                } else {
+                    cpu->watch_hit.flags = 0;
+                }
                 cpu->exception_index = EXCP_DEBUG;
                 break;
+            }
+            if (unlikely(cpu->watch_step)) {
+                /* Stopped before the insn by an exit request: run it again. */
+                cpu->watch_step = false;
+                cpu->cflags_next_tb = 1 | CF_NOCACHE | CF_NOCHAIN | CF_WATCH_STEP;
             }
         }
     }
@@ -389,7 +404,13 @@ static int cpu_exec_setjmp(CPUState *cpu)
 {
     if (sigsetjmp(cpu->jmp_env, 0) != 0) {
         /* Unwound from a helper or the softmmu slow path: the exception (if any) is
-         * in exception_index and the guest state has been restored. */
+         * in exception_index and the guest state has been restored. An insn run
+         * again after a watchpoint hit that faults instead drops the hit: it did
+         * not complete, and runs again after the guest's handler. */
+        if (cpu->watch_step) {
+            cpu->watch_step = false;
+            cpu->watch_hit.flags = 0;
+        }
     }
     return cpu_exec_loop(cpu);
 }

@@ -404,6 +404,16 @@ void tlb_set_page(CPUState *cpu, vaddr va, hwaddr pa, int prot, int mmu_idx, uin
         e.addr_write = (prot & PAGE_WRITE) ? (page | TLB_MMIO) : (uint32_t)-1;
         e.addr_code = (prot & PAGE_EXEC) ? (page | TLB_MMIO) : (uint32_t)-1;
     }
+    if (unlikely(cpu->nb_watchpoints)) {
+        /* Watched accesses take the slow path, which checks them (watchpoint.c). */
+        int w = cpu_watchpoint_page_flags(cpu, page);
+        if ((w & BP_MEM_READ) && e.addr_read != (uint32_t)-1) {
+            e.addr_read |= TLB_WATCH;
+        }
+        if ((w & BP_MEM_WRITE) && e.addr_write != (uint32_t)-1) {
+            e.addr_write |= TLB_WATCH;
+        }
+    }
 
     CPUTLBDescFast *f = &cpu->tlb_fast[mmu_idx];
     unsigned idx = tlb_index(f, page);
@@ -478,8 +488,9 @@ static void tlb_window_resolve(CPUState *cpu, int mmu_idx)
     const FlatRange *fr = NULL;
 
     /* Code translated for this mode compares against the base it was first
-     * given: a window elsewhere cannot be served. */
-    if (size && cpu->as &&
+     * given: a window elsewhere cannot be served. Watchpoints need every access
+     * to meet the TLB: no window while there is one. */
+    if (size && cpu->as && !cpu->nb_watchpoints &&
         (!tcg_ctx || !(tcg_ctx->ldst_window_mmu_mask & (1u << mmu_idx)) ||
          tcg_ctx->ldst_window_base[mmu_idx] == d->win_req_vbase)) {
         fr = address_space_lookup(cpu->as, pbase);
@@ -523,6 +534,16 @@ static void tlb_window_resolve(CPUState *cpu, int mmu_idx)
     w->addend = addend;
     d->win_size = (uint32_t)size;
     d->win_ram_addr = ram_addr;
+}
+
+void tlb_watchpoints_changed(CPUState *cpu)
+{
+    tlb_flush(cpu);
+    for (int m = 0; m < MMU_MODES_MAX; m++) {
+        if (cpu->tlb.d[m].win_req_size) {
+            tlb_window_resolve(cpu, m);
+        }
+    }
 }
 
 void tlb_set_window(CPUState *cpu, int mmu_idx, vaddr vbase, hwaddr pbase, uint32_t size)
@@ -651,6 +672,9 @@ static uint64_t load_one(CPUState *cpu, vaddr addr, unsigned size, int mmu_idx,
     CPUTLBEntry *e = &cpu->tlb_fast[mmu_idx].table[idx];
     uint32_t a = entry_addr(e, type);
 
+    if (unlikely(a & TLB_WATCH)) {
+        cpu_watchpoint_check(cpu, addr, size, BP_MEM_READ, retaddr);
+    }
     if (unlikely(a & TLB_MMIO)) {
         return mmio_read(cpu, &cpu->tlb.d[mmu_idx].fulltlb[idx], addr, size, mmu_idx,
                          type, retaddr);
@@ -666,6 +690,9 @@ static void store_one(CPUState *cpu, vaddr addr, uint64_t val, unsigned size,
     CPUTLBEntryFull *full = &cpu->tlb.d[mmu_idx].fulltlb[idx];
     uint32_t a = e->addr_write;
 
+    if (unlikely(a & TLB_WATCH)) {
+        cpu_watchpoint_check(cpu, addr, size, BP_MEM_WRITE, retaddr);
+    }
     if (unlikely(a & TLB_MMIO)) {
         mmio_write(cpu, full, addr, val, size, mmu_idx, retaddr);
         return;
@@ -837,8 +864,8 @@ void *probe_access(CPUState *cpu, vaddr addr, int size, MMUAccessType type, int 
     unsigned idx = tlb_fill_page(cpu, addr, size, type, mmu_idx, retaddr);
     CPUTLBEntry *e = &cpu->tlb_fast[mmu_idx].table[idx];
     uint32_t a = entry_addr(e, type);
-    if (a & (TLB_MMIO | TLB_NOTDIRTY)) {
-        return NULL;
+    if (a & (TLB_MMIO | TLB_NOTDIRTY | TLB_WATCH)) {
+        return NULL;            /* the caller goes access by access */
     }
     return (void *)(uintptr_t)(addr + e->addend);
 }

@@ -30,7 +30,9 @@
 #define TLB_NOTDIRTY     (1u << (TARGET_PAGE_BITS - 2))   /* page holds translated code */
 #define TLB_MMIO         (1u << (TARGET_PAGE_BITS - 3))   /* not RAM: go through memory API */
 #define TLB_DISCARD_WRITE (1u << (TARGET_PAGE_BITS - 4))  /* ROM: writes ignored */
-#define TLB_FLAGS_MASK   (TLB_INVALID_MASK | TLB_NOTDIRTY | TLB_MMIO | TLB_DISCARD_WRITE)
+#define TLB_WATCH        (1u << (TARGET_PAGE_BITS - 5))   /* a gdb watchpoint is on the page */
+#define TLB_FLAGS_MASK   (TLB_INVALID_MASK | TLB_NOTDIRTY | TLB_MMIO | TLB_DISCARD_WRITE | \
+                          TLB_WATCH)
 
 /* CPUTLBEntry.attrs: the entry came from a global translation (PAGE_GLOBAL) and
  * survives tlb_flush_nonglobal. */
@@ -164,6 +166,9 @@ void tlb_set_page(struct CPUState *cpu, vaddr va, hwaddr pa, int prot, int mmu_i
  * when the map changes); size 0, or no RAM at pbase, means no window. Only for
  * modes where that mapping is fixed by the architecture for as long as the window
  * stays set: the target calls this again whenever the answer changes. */
+/* The CPU's watchpoints changed: drop its translations and close (or reopen) its
+ * windows, which generated code uses without looking at the TLB. */
+void tlb_watchpoints_changed(struct CPUState *cpu);
 void tlb_set_window(struct CPUState *cpu, int mmu_idx, vaddr vbase, hwaddr pbase,
                     uint32_t size);
 /* A page now holds translated code: make stores to it take the slow path. */

@@ -85,6 +85,10 @@ void gdbstub_receive_test(const uint8_t *buf, size_t len);
 /* Breakpoints of every CPU (translation checks cpu->breakpoints). */
 bool gdbstub_breakpoint_insert(vaddr pc);
 bool gdbstub_breakpoint_remove(vaddr pc);
+/* Watchpoints (BP_MEM_* flags) on every CPU; insert is false when a CPU's table is
+ * full. remove_all takes the watchpoints too. */
+bool gdbstub_watchpoint_insert(vaddr addr, vaddr len, int flags);
+void gdbstub_watchpoint_remove(vaddr addr, vaddr len, int flags);
 void gdbstub_breakpoint_remove_all(void);
 
 /* The targets' register hooks (CPUClass gdb_read_register / gdb_write_register),

@@ -13,6 +13,7 @@
 #define CF_SINGLE_STEP  0x00000800
 #define CF_INVALID      0x00001000   /* invalidated: never run or chain */
 #define CF_NOCACHE      0x00002000   /* run once: not in the hash table or page lists */
+#define CF_WATCH_STEP   0x00004000   /* the insn that hit a watchpoint, run again */
 
 /* Headers live in their own pool, not in the code buffer (translate-all.c). */
 typedef struct TranslationBlock {

@@ -7,7 +7,10 @@
 # and must stop there (T05, pc = main), reads code bytes and compares them with the
 # ELF, writes and reads back memory and a register, single-steps (pc advances),
 # rewinds with G and steps again (same pc: a pc write takes effect), removes the
-# breakpoint, continues, interrupts with Ctrl-C (T02) and detaches. On the PC the
+# breakpoint, sets a write watchpoint below the stack pointer (hit by main's
+# prologue: the stop comes right after the store and names the address) and a
+# read watchpoint on the program's failure count (hit when it reports),
+# continues, interrupts with Ctrl-C (T02) and detaches. On the PC the
 # stub is started from the monitor (gdbserver), and `info status` at the
 # breakpoint must say "paused (debug)".
 # Then Debian's Linux guests (a shell loop printing "COUNT n"): gdb attaches to the
@@ -276,10 +279,59 @@ if read_pc() != main:
     fail("pc write not seen")
 print("%s: step 0x%x -> 0x%x" % (arch, main, pc1))
 
+# Watchpoints. Write (Z2): main's prologue stores below the stack pointer; the
+# stop comes right after that store (pc still in main's first insns, not run on),
+# naming an address inside the watched range that holds what was stored.
+SP = {"mips": 29, "i386": 4}[arch]
+sp = read_reg(SP)
+lo = sp - 64
+expect("Z2,%x,40" % lo, "OK")
+send("c")
+rep = recv()
+stop_thread(rep, 5)
+m = re.search(r"(?:^|;)watch:([0-9a-f]+);", rep)
+if not m:
+    fail("write watchpoint: stop reply %r has no watch:ADDR" % rep)
+waddr = int(m.group(1), 16)
+wpc = read_pc()
+if not lo <= waddr < sp:
+    fail("write watchpoint: address 0x%x outside 0x%x..0x%x" % (waddr, lo, sp))
+if not main < wpc < main + 0x20:
+    fail("write watchpoint: stopped at 0x%x, not just after a store in main's "
+         "prologue (main 0x%x)" % (wpc, main))
+expect("z2,%x,40" % lo, "OK")
+print("%s: write watchpoint hit at 0x%x (pc 0x%x)" % (arch, waddr, wpc))
+# i386's check() counts in `checks`: three hits stop at the same insn, the count
+# one higher each time (the insn that hit runs alone, not on into code after it).
+if arch == "i386":
+    cnt = syms["checks"][0]
+    expect("Z2,%x,4" % cnt, "OK")
+    hits = []
+    for _ in range(3):
+        send("c")
+        rep = recv()
+        stop_thread(rep, 5)
+        m = re.search(r"(?:^|;)watch:([0-9a-f]+);", rep)
+        if not m or int(m.group(1), 16) != cnt:
+            fail("watchpoint on checks: stop reply %r" % rep)
+        hits.append((read_pc(), le32(expect("m%x,4" % cnt, "[0-9a-f]{8}"))))
+    expect("z2,%x,4" % cnt, "OK")
+    if len({pc for pc, _ in hits}) != 1 or [v - hits[0][1] for _, v in hits] != [0, 1, 2]:
+        fail("watchpoint on checks: stops (pc, value) %s" %
+             ", ".join("(0x%x, %d)" % h for h in hits))
+    print("%s: watchpoint on checks: 3 stops at 0x%x" % (arch, hits[0][0]))
+# Read (Z3): `failures` is read when the test program reports its result.
+expect("Z3,%x,4" % var, "OK")
+send("c")
+rep = recv()
+stop_thread(rep, 5)
+m = re.search(r"(?:^|;)rwatch:([0-9a-f]+);", rep)
+if not m or int(m.group(1), 16) != var:
+    fail("read watchpoint on 0x%x: stop reply %r" % (var, rep))
+expect("z3,%x,4" % var, "OK")
+print("%s: read watchpoint hit at pc 0x%x" % (arch, read_pc()))
+
 # Run on (no breakpoint left), interrupt with Ctrl-C.
-# Watchpoints: a stub may refuse them with an empty reply (mimic does), or take them.
-if expect("Z2,%x,4" % var, "(|OK)") == "OK":
-    expect("z2,%x,4" % var, "OK")
 send("c")
 time.sleep(1.0)
 s.sendall(b"\x03")

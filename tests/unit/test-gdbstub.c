@@ -375,7 +375,7 @@ static void session_toy(void)
     expect("vCont;c:5", "E22");         /* no such thread: nothing resumes */
     expect("vCont;x", "E22");
     cr_assert(!runstate_is_running());
-    expect("Z2,0,4", "");
+    expect("Z5,0,4", "");                  /* no such kind */
 
     /* Registers: nine 32-bit registers, all zero at first (run-length encoded). */
     char *zeros = g_strnfill(9 * 8, '0');
@@ -528,4 +528,129 @@ Test(gdbstub, step_into_exception, .init = session_setup)
     run_until_debug();
     cr_assert_eq(env->pc, 0x84);
     cr_assert_eq(env->r[7], 1);
+}
+
+/*
+ * Watchpoints: a write, a read and an access watchpoint each stop right after the
+ * insn that touched the watched bytes (which completed, and nothing after it ran),
+ * the stop reply naming the address; an insn run again after a hit and a fault
+ * drop nothing. Both backends: the slow path's return address is found differently.
+ */
+static void watchpoints(void)
+{
+    const uint32_t code[] = {
+        toy_rri(TOY_ADDI, 1, 0, 5),                 /* 0x00 */
+        toy_mem(TOY_ST, 1, 2, MO_LEUL, 0x40),       /* 0x04: [r2 + 0x40] = r1 */
+        toy_rri(TOY_ADDI, 3, 0, 1),                 /* 0x08 */
+        toy_mem(TOY_LD, 4, 2, MO_LEUL, 0x40),       /* 0x0c: r4 = [r2 + 0x40] */
+        toy_rri(TOY_ADDI, 5, 0, 1),                 /* 0x10 */
+        toy_rri(TOY_HALT, 0, 0, 0),                 /* 0x14 */
+    };
+
+    cr_assert(address_space_write_rom(&address_space_memory, 0, code, sizeof(code)) ==
+              MEMTX_OK);
+    expect("P2=00800000", "OK");                    /* r2 = 0x8000 */
+    expect("Z2,8040,0", "E22");
+    expect("Z2,8040", "E22");
+    expect("Z2,ffffffff,2", "E22");                 /* wraps */
+
+    /* Write: the store at 0x04 hits; the stop is at 0x08 with the store done. */
+    expect("Z2,8042,2", "OK");                      /* the word's upper half */
+    expect("Z3,9000,4", "OK");                      /* elsewhere: never hit */
+    xfer("c");
+    run_until_debug();
+    expect_stop("T05thread:01;watch:8042;");
+    cr_assert_eq(env->pc, 8, "pc %#x", env->pc);
+    cr_assert_eq(env->r[3], 0, "the insn after the store ran");
+    expect("m8040,4", "05000000");
+    expect("z2,8042,2", "OK");
+
+    /* Read: the load at 0x0c. */
+    expect("Z3,8040,4", "OK");
+    xfer("c");
+    run_until_debug();
+    expect_stop("T05thread:01;rwatch:8040;");
+    cr_assert_eq(env->pc, 0x10, "pc %#x", env->pc);
+    cr_assert_eq(env->r[4], 5);
+    cr_assert_eq(env->r[5], 0);
+    expect("z3,8040,4", "OK");
+
+    /* Access, from the start again: the store hits first. */
+    expect("Z4,803c,8", "OK");
+    expect("P8=00000000", "OK");
+    xfer("c");
+    run_until_debug();
+    expect_stop("T05thread:01;awatch:8040;");
+    cr_assert_eq(env->pc, 8);
+    xfer("c");
+    run_until_debug();
+    expect_stop("T05thread:01;awatch:8040;");
+    cr_assert_eq(env->pc, 0x10);
+    /* Without watchpoints on the page, continue runs to HALT. */
+    expect("z4,803c,8", "OK");
+    expect("z3,9000,4", "OK");
+    cr_assert_eq(env->cs.nb_watchpoints, 0);
+    xfer("c");
+    run_until_debug();
+    expect_stop("T05thread:01;");
+    cr_assert_eq(env->pc, 0x14);
+    cr_assert_eq(env->r[5], 1);
+
+    /* The table holds CPU_MAX_WATCHPOINTS; detach removes them all. */
+    for (int i = 0; i < CPU_MAX_WATCHPOINTS; i++) {
+        char *z = g_strdup_printf("Z2,%x,4", 0xa000 + 4 * i);
+        expect(z, "OK");
+        expect(z, "OK");                            /* the same one twice */
+        g_free(z);
+    }
+    expect("Z2,b000,4", "E28");
+    cr_assert_eq(cpu_watchpoint_page_flags(&env->cs, 0xa000), BP_MEM_WRITE);
+    cr_assert_eq(cpu_watchpoint_page_flags(&env->cs, 0xb000), 0);
+    expect("D", "OK");
+    cr_assert_eq(env->cs.nb_watchpoints, 0);
+}
+
+Test(gdbstub, watchpoints_x86_64, .init = session_setup)
+{
+    watchpoints();
+}
+
+Test(gdbstub, watchpoints_interp, .init = session_setup_interp)
+{
+    watchpoints();
+}
+
+/* An insn run again after a watchpoint hit that faults: no stop is owed, the guest's
+ * handler runs, and the watchpoint hits again when the insn is retried. */
+Test(gdbstub, watchpoint_then_fault, .init = session_setup)
+{
+    const uint32_t code[] = {
+        toy_mem(TOY_LD64, 4, 2, MO_LEUQ, 0x7c),     /* 0x00: 8 bytes at r2 + 0x7c */
+        toy_rri(TOY_HALT, 0, 0, 0),                 /* 0x04 */
+    };
+    const uint32_t handler[] = {
+        toy_rri(TOY_ADDI, 7, 0, 1),                 /* 0x80: r7++ */
+        toy_rri(TOY_ADDI, 2, 0, -0x100),            /* 0x84: r2 -= 0x100 */
+        toy_rri(TOY_LUI, 6, 0, 0),                  /* 0x88: r6 = 0 */
+        toy_rri(TOY_JR, 6, 0, 0),                   /* 0x8c: back to 0 */
+    };
+
+    cr_assert(address_space_write_rom(&address_space_memory, 0, code, sizeof(code)) ==
+              MEMTX_OK);
+    cr_assert(address_space_write_rom(&address_space_memory, 0x80, handler,
+                                      sizeof(handler)) == MEMTX_OK);
+    env->handler = 0x80;
+    /* The load's first 4 bytes are watched RAM (0xfffc, read byte by byte as
+     * the load crosses a page), its last 4 lie past the end of RAM (0x10000):
+     * the insn faults when it runs again after the hit. */
+    expect("P2=80ff0000", "OK");                    /* r2 = 0xff80 */
+    expect("Z3,fffc,4", "OK");
+    expect("Z3,fefc,4", "OK");
+    xfer("c");
+    run_until_debug();
+    /* The fault went to the handler, which moved the load down a page: the
+     * retried load hits the second watchpoint and completes. */
+    expect_stop("T05thread:01;rwatch:fefc;");
+    cr_assert_eq(env->r[7], 1, "the handler ran once");
+    cr_assert_eq(env->pc, 4);
 }

@@ -45,6 +45,18 @@ struct AddressSpace;
 #define TB_JMP_LOG_SIZE 1024
 
 #define CPU_MAX_BREAKPOINTS 64     /* gdbstub Z0/Z1 per CPU */
+#define CPU_MAX_WATCHPOINTS 16     /* gdbstub Z2-Z4 per CPU */
+
+/* Watchpoint kinds (accel/tcg/watchpoint.c). */
+#define BP_MEM_READ   1
+#define BP_MEM_WRITE  2
+#define BP_MEM_ACCESS (BP_MEM_READ | BP_MEM_WRITE)
+
+typedef struct CPUWatchpoint {
+    vaddr addr;
+    vaddr len;                  /* bytes watched from addr (never wraps) */
+    int flags;                  /* BP_MEM_*; 0 in watch_hit: no hit */
+} CPUWatchpoint;
 
 typedef struct CPUJumpCache {
     struct {
@@ -115,6 +127,15 @@ typedef struct CPUState {
      * unchanged. Changed only between slices, followed by a tb_flush. */
     int nb_breakpoints;
     vaddr breakpoints[CPU_MAX_BREAKPOINTS];
+    /* gdbstub watchpoints (accel/tcg/watchpoint.c): the watched pages' TLB entries
+     * carry TLB_WATCH. watch_step: the insn that hit runs again, watchpoints
+     * ignored, then the loop stops; watch_hit/watch_hit_addr: what the stop reply
+     * reports (the watchpoint, and the data address within it). */
+    int nb_watchpoints;
+    CPUWatchpoint watchpoints[CPU_MAX_WATCHPOINTS];
+    bool watch_step;
+    CPUWatchpoint watch_hit;
+    vaddr watch_hit_addr;
 
     struct CPUState *next_cpu;
 } CPUState;
@@ -186,6 +207,20 @@ CPUState *cpu_create(const CPUClass *cc, struct AddressSpace *as);
 void cpu_reset(CPUState *cpu);
 extern CPUState *first_cpu;
 #define CPU_FOREACH(c) for ((c) = first_cpu; (c); (c) = (c)->next_cpu)
+
+/*
+ * Watchpoints (accel/tcg/watchpoint.c). Insert/remove return false when the CPU's
+ * table is full / nothing matched; a change flushes the CPU's TLB. page_flags: the
+ * BP_MEM_* kinds watched somewhere in the guest page at page. check: the slow path's
+ * test of an access of len bytes at addr; on a hit it does not return (the insn
+ * restarts, see watchpoint.c).
+ */
+bool cpu_watchpoint_insert(CPUState *cpu, vaddr addr, vaddr len, int flags);
+bool cpu_watchpoint_remove(CPUState *cpu, vaddr addr, vaddr len, int flags);
+void cpu_watchpoint_remove_all(CPUState *cpu);
+int cpu_watchpoint_page_flags(const CPUState *cpu, vaddr page);
+void cpu_watchpoint_check(CPUState *cpu, vaddr addr, unsigned len, int flags,
+                          uintptr_t retaddr);
 
 /* Is there a gdbstub breakpoint at pc? (Translation time only: see breakpoints.) */
 static inline bool cpu_breakpoint_at(const CPUState *cpu, vaddr pc)
