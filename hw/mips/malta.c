@@ -3,14 +3,16 @@
  * core card: wiring only. RAM at 0 (at most 256 MiB there; all of it again at
  * 0x80000000), the GT-64120 system controller with its PCI bus, the PIIX4 south
  * bridge at PCI slot 10 with the ISA devices behind it (8259 pair, 8254, RTC, the
- * Super I/O's two 16550s), the board FPGA with the CBUS UART, and the 4 MiB
- * monitor flash at 0x1e000000, seen again at the 0x1fc00000 reset vector.
+ * Super I/O's two 16550s and its 8042 keyboard/mouse controller at 0x60/0x64 on
+ * IRQs 1 and 12), the board FPGA with the CBUS UART, and the 4 MiB monitor flash at
+ * 0x1e000000, seen again at the 0x1fc00000 reset vector.
  *
  * Serial ports: the first -serial is the Super I/O UART at ISA 0x3f8 (Linux's
  * ttyS0), the second the FPGA's CBUS UART, the third the Super I/O UART at 0x2f8.
  *
  * Not modelled: the flash's CFI command set (it reads as ROM, writes are dropped),
- * the Super I/O's keyboard, mouse, floppy and parallel port, and the sound chip.
+ * the Super I/O's floppy and parallel port, and the sound chip. The 8042's output
+ * port (CPU reset, A20) drives nothing here: the board resets through the FPGA.
  */
 #include "qemu/osdep.h"
 #include "malta.h"
@@ -25,6 +27,7 @@
 #include "hw/intc/i8259.h"
 #include "hw/timer/i8254.h"
 #include "hw/rtc/mc146818rtc.h"
+#include "hw/input/i8042.h"
 #include "hw/net/pci-nic.h"
 #include "../../target-mips/cpu.h"
 
@@ -167,6 +170,7 @@ static bool malta_init(MachineState *ms, GError **errp)
     mc146818_rtc_init(io, 0x70, piix4_isa_irq(s->piix4, 8), 2000, "rtc");
     serial_isa_init(io, 0x3f8, piix4_isa_irq(s->piix4, 4), ms->serial[0], "serial0");
     serial_isa_init(io, 0x2f8, piix4_isa_irq(s->piix4, 3), ms->serial[2], "serial1");
+    i8042_init(io, piix4_isa_irq(s->piix4, 1), piix4_isa_irq(s->piix4, 12), NULL, NULL);
 
     if (!malta_nic_init(ms, bus, errp)) {
         return false;
