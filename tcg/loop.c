@@ -52,8 +52,10 @@ static int tcg_loop_env_access_size(TCGOpcode opc)
  * What the benefit order of the candidates looks at, per global (indexed by temp
  * index; only nb_globals entries are used). first: how the body first touches it;
  * memops: the env loads (reads not preceded by a read or write since the last
- * label) and the stores (writes liveness syncs) the body does when it is not in a
- * register; uses: every use, the body's weighted above the tail's.
+ * label; weight 2) and the stores (writes liveness syncs; weight 1) the body does
+ * when it is not in a register, leaving out the blocks that leave the TB (their
+ * exits store a pinned global too); uses: every use, the body's weighted above
+ * the tail's.
  */
 enum { TCG_LOOP_READ_FIRST = 1, TCG_LOOP_WRITTEN_FIRST = 2 };
 static uint16_t uses[TCG_MAX_TEMPS], memops[TCG_MAX_TEMPS];
@@ -79,9 +81,11 @@ static void tcg_loop_note_use(int k, bool per_iter, bool *in_reg, bool write,
             written[k] = true;
             /* A write that liveness syncs is a store per iteration. */
             memops[k] += synced && memops[k] < UINT16_MAX;
-        } else {
-            /* A read with no use since the label is a load per iteration. */
-            memops[k] += !in_reg[k] && memops[k] < UINT16_MAX;
+        } else if (!in_reg[k] && memops[k] < UINT16_MAX - 2) {
+            /* A read with no use since the label is a load per iteration. It
+             * counts twice a store's: what reads it waits for it (a guest
+             * address, say), where a store only takes a store buffer entry. */
+            memops[k] += 2;
         }
     }
     in_reg[k] = true;
@@ -116,6 +120,55 @@ static bool tcg_loop_is_self_store(const TCGOp *op, const struct TranslationBloc
         return false;
     }
     return (vaddr)((uint64_t)src->val + tb->cs_base) == tb->pc;
+}
+
+/*
+ * Does the block after op (a set_label, or a conditional branch: its fall-through)
+ * leave the TB (exit_tb, goto_ptr, a goto_tb that is no self edge, a call that
+ * never returns) before any conditional branch? Its uses of globals cost the same
+ * whether they are pinned or not: an exit stores the pinned ones too.
+ */
+static bool tcg_loop_block_leaves(const TCGContext *s, const TCGOp *op,
+                                  const struct TranslationBlock *tb)
+{
+    int budget = 64;
+
+    for (op = op->next; op && --budget > 0; op = op->next) {
+        switch (op->opc) {
+        case INDEX_op_goto_tb:
+            return !(op->next && tcg_loop_is_self_store(op->next, tb));
+        case INDEX_op_exit_tb:
+        case INDEX_op_goto_ptr:
+            return true;
+        case INDEX_op_br: {
+            /* A jump to another block of the exit (a shared goto_tb). */
+            const TCGLabel *l = arg_label(op->args[0]);
+            const TCGOp *p = s->first_op;
+            while (p && !(p->opc == INDEX_op_set_label && arg_label(p->args[0]) == l)) {
+                p = p->next;
+            }
+            if (!p) {
+                return false;
+            }
+            op = p;
+            break;
+        }
+        case INDEX_op_brcond_i32:
+        case INDEX_op_brcond_i64:
+            return false;
+        case INDEX_op_call: {
+            const TCGHelperInfo *info = (const TCGHelperInfo *)(uintptr_t)
+                op->args[op->nb_callo + op->nb_calli + 1];
+            if (info->flags & TCG_CALL_NO_RETURN) {
+                return true;
+            }
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    return false;
 }
 
 void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
@@ -208,6 +261,7 @@ void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
     memset(written, 0, sizeof(written[0]) * ng);
     memset(in_reg, 0, sizeof(in_reg[0]) * ng);
     bool in_body = body_end != NULL;
+    bool leaving = false;           /* in a block that leaves the TB */
     /* The env bytes the globals cover, to skip the other env accesses at once. */
     intptr_t glob_lo = INTPTR_MAX, glob_hi = INTPTR_MIN;
     for (int i = 0; i < ng; i++) {
@@ -224,10 +278,15 @@ void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
         if (op == body_end) {
             in_body = false;
         }
+        if (op->prev && (op->prev->opc == INDEX_op_brcond_i32 ||
+                         op->prev->opc == INDEX_op_brcond_i64)) {
+            leaving = tcg_loop_block_leaves(s, op->prev, tb);  /* the fall-through */
+        }
 
         if (op->opc == INDEX_op_set_label) {
             /* Paths meet: an unpinned global comes from env again. */
             memset(in_reg, 0, sizeof(in_reg[0]) * ng);
+            leaving = tcg_loop_block_leaves(s, op, tb);
         } else if (op->opc == INDEX_op_call) {
             const TCGHelperInfo *info = (const TCGHelperInfo *)(uintptr_t)
                 op->args[op->nb_callo + op->nb_calli + 1];
@@ -264,15 +323,15 @@ void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
         for (int i = nb_o; i < nb_o + nb_i; i++) {
             TCGTemp *ts = arg_temp(op->args[i]);
             if (ts->kind == TEMP_GLOBAL) {
-                tcg_loop_note_use(ts->index, in_body || body_end == NULL, in_reg, false,
-                                  false);
+                tcg_loop_note_use(ts->index, (in_body || body_end == NULL) && !leaving,
+                                  in_reg, false, false);
             }
         }
         for (int i = 0; i < nb_o; i++) {
             TCGTemp *ts = arg_temp(op->args[i]);
             if (ts->kind == TEMP_GLOBAL) {
-                tcg_loop_note_use(ts->index, in_body || body_end == NULL, in_reg, true,
-                                  NEED_SYNC_ARG(op, i));
+                tcg_loop_note_use(ts->index, (in_body || body_end == NULL) && !leaving,
+                                  in_reg, true, NEED_SYNC_ARG(op, i));
             }
         }
     }
@@ -302,5 +361,358 @@ void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
             j--;
         }
         s->loop_globals[j] = &s->temps[i];
+    }
+}
+
+/*
+ * Sinking writes of globals into the exits that need them (tcg_loop_sink_writes).
+ *
+ * Inside a loop TB a guest register or flag is often written only for the paths
+ * that leave: i386's "cmp ebx, edi; jne back" writes cc_dst and cc_src, which the
+ * next iteration overwrites before reading, and which only the exits (the loop's
+ * end, the exit-request check) need in env; "xor edx, edx; div" writes edx, which
+ * the divide overwrites, for the #DE raise. Liveness keeps such a write (a global
+ * is live at every block end), and pinned globals make it a register write per
+ * iteration. This pass moves the write W ("G = f(inputs)", inputs globals or
+ * constants) forward along every path from it: on a path where G is overwritten
+ * (or discarded) before being read or needed in env, W is dropped; into a cold
+ * block that only one conditional branch reaches (an exit stub), a copy is put
+ * right after its label; where the path meets anything else (a join, a helper
+ * call, a guest access, an exit, a write of an input), a copy is put just before.
+ * A conditional branch that reads G itself reads W's source instead when W is a
+ * mov. Nothing changes unless some path drops W. G is needed on a path ("live")
+ * when it is read, or the TB is left, or env must hold the globals (calls that
+ * read them, guest accesses that may fault, env loads/stores of its bytes) before
+ * G is written again, following branches (tcg_loop_sink_dead).
+ */
+#define SINK_MAX_COPIES 4
+#define SINK_BUDGET 256
+
+typedef struct SinkState {
+    TCGContext *s;
+    TCGOp *label_op[TCG_MAX_LABELS];        /* its set_label, or NULL */
+    uint16_t label_refs[TCG_MAX_LABELS];    /* branches to it */
+    bool label_fallin[TCG_MAX_LABELS];      /* the op before it may fall into it */
+    bool visited[TCG_MAX_LABELS];
+    int budget;
+} SinkState;
+
+static bool sink_reads(const TCGOp *op, const TCGTemp *t)
+{
+    int nb_o = tcg_op_nb_oargs(op), nb_i = tcg_op_nb_iargs(op);
+
+    for (int i = nb_o; i < nb_o + nb_i; i++) {
+        if (arg_temp(op->args[i]) == t) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool sink_writes(const TCGOp *op, const TCGTemp *t)
+{
+    int nb_o = tcg_op_nb_oargs(op);
+
+    for (int i = 0; i < nb_o; i++) {
+        if (arg_temp(op->args[i]) == t) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Does op need env to hold the globals (or touch t's env bytes) before it runs? */
+static bool sink_needs_env(const TCGOp *op, const TCGTemp *t)
+{
+    const TCGOpDef *def = &tcg_op_defs[op->opc];
+    int size;
+
+    if (op->opc == INDEX_op_call) {
+        const TCGHelperInfo *info = (const TCGHelperInfo *)(uintptr_t)
+            op->args[op->nb_callo + op->nb_calli + 1];
+        return (info->flags & TCG_CALL_NO_RWG) != TCG_CALL_NO_RWG;
+    }
+    if (tcg_opc_is_guest_mem(op->opc) || (def->flags & TCG_OPF_BB_EXIT)) {
+        return true;
+    }
+    size = tcg_loop_env_access_size(op->opc);
+    if (size) {
+        int nb_o = tcg_op_nb_oargs(op), nb_i = tcg_op_nb_iargs(op);
+        bool is_st = nb_o == 0;
+        if (arg_temp(op->args[nb_o + nb_i - 1])->kind != TEMP_FIXED) {
+            return is_st;           /* a store through some pointer: be safe */
+        }
+        intptr_t lo = (intptr_t)op->args[nb_o + nb_i];
+        int tsize = t->type == TCG_TYPE_I32 ? 4 : 8;
+        return t->mem_offset < lo + size && lo < t->mem_offset + tsize;
+    }
+    return false;
+}
+
+/*
+ * Is G dead from op on: on every path, written or discarded before it is read or
+ * needed in env? Walks forward through branches (each label once per query; a
+ * path back to a label already walked adds nothing). Out of budget: not dead.
+ */
+static bool tcg_loop_sink_dead(SinkState *ss, const TCGOp *op, const TCGTemp *g)
+{
+    for (const TCGOp *next; op; op = next) {
+        next = op->next;
+        if (--ss->budget <= 0) {
+            return false;
+        }
+        switch (op->opc) {
+        case INDEX_op_set_label: {
+            int id = arg_label(op->args[0])->id;
+            if (ss->visited[id]) {
+                return true;
+            }
+            ss->visited[id] = true;
+            continue;
+        }
+        case INDEX_op_insn_start:
+            continue;
+        case INDEX_op_discard:
+            if (arg_temp(op->args[0]) == g) {
+                return true;
+            }
+            continue;
+        case INDEX_op_br:
+            next = ss->label_op[arg_label(op->args[0])->id];
+            if (!next) {
+                return false;
+            }
+            continue;
+        default:
+            break;
+        }
+        if (sink_reads(op, g) || sink_needs_env(op, g)) {
+            return false;
+        }
+        if (op->opc == INDEX_op_brcond_i32 || op->opc == INDEX_op_brcond_i64) {
+            const TCGOp *l = ss->label_op[arg_label(op->args[3])->id];
+            if (!l || !tcg_loop_sink_dead(ss, l, g)) {
+                return false;
+            }
+            continue;
+        }
+        if (sink_writes(op, g)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool tcg_loop_sink_dead_from(SinkState *ss, const TCGOp *op, const TCGTemp *g)
+{
+    memset(ss->visited, 0, sizeof(ss->visited[0]) * ss->s->nb_labels);
+    ss->budget = SINK_BUDGET;
+    return tcg_loop_sink_dead(ss, op, g);
+}
+
+/* W's shape: one global output, no side effects, inputs globals or constants. */
+static bool tcg_loop_sink_candidate(const TCGOp *w)
+{
+    const TCGOpDef *def = &tcg_op_defs[w->opc];
+
+    if (w->opc == INDEX_op_call || w->opc == INDEX_op_discard ||
+        w->opc == INDEX_op_insn_start || def->nb_oargs != 1 ||
+        (def->flags & (TCG_OPF_BB_END | TCG_OPF_BB_EXIT | TCG_OPF_SIDE_EFFECTS |
+                       TCG_OPF_CALL_CLOBBER)) ||
+        tcg_opc_is_guest_mem(w->opc) || arg_temp(w->args[0])->kind != TEMP_GLOBAL) {
+        return false;
+    }
+    for (int i = 1; i < 1 + def->nb_iargs; i++) {
+        TCGTempKind k = arg_temp(w->args[i])->kind;
+        if (k != TEMP_GLOBAL && k != TEMP_CONST) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void tcg_loop_sink_copy(TCGContext *s, const TCGOp *w, TCGOp *at, bool after)
+{
+    const TCGOpDef *def = &tcg_op_defs[w->opc];
+    int n = def->nb_oargs + def->nb_iargs + def->nb_cargs;
+    TCGOp *c = after ? tcg_op_insert_after(s, at, w->opc, n)
+                     : tcg_op_insert_before(s, at, w->opc, n);
+
+    memcpy(c->args, w->args, n * sizeof(w->args[0]));
+}
+
+/* Try to sink one write; true when it was moved. */
+static bool tcg_loop_sink_one(SinkState *ss, TCGOp *w)
+{
+    const TCGOpDef *def = &tcg_op_defs[w->opc];
+    TCGTemp *g = arg_temp(w->args[0]);
+    bool is_mov = w->opc == INDEX_op_mov_i32 || w->opc == INDEX_op_mov_i64;
+    TCGOp *at[SINK_MAX_COPIES];
+    bool after[SINK_MAX_COPIES];
+    TCGOp *rw[SINK_MAX_COPIES];
+    int rw_idx[SINK_MAX_COPIES];
+    int n = 0, nrw = 0;
+    bool dropped = false;
+    int budget = SINK_BUDGET;
+    TCGOp *p;
+
+    for (p = w->next; p; p = p->next) {
+        bool inputs_written = false, stop = false;
+
+        if (--budget <= 0) {
+            return false;
+        }
+        if (p->opc == INDEX_op_insn_start) {
+            continue;
+        }
+        if (p->opc == INDEX_op_discard) {
+            if (arg_temp(p->args[0]) == g) {
+                dropped = true;
+                break;
+            }
+            for (int i = 1; i < 1 + def->nb_iargs; i++) {
+                inputs_written |= arg_temp(p->args[0]) == arg_temp(w->args[i]);
+            }
+            if (!inputs_written) {
+                continue;
+            }
+            stop = true;
+        }
+        bool is_brcond = p->opc == INDEX_op_brcond_i32 || p->opc == INDEX_op_brcond_i64;
+        if (!stop && sink_reads(p, g)) {
+            /* A branch comparing G can compare W's source instead. */
+            if (!is_brcond || !is_mov) {
+                return false;
+            }
+            TCGTemp *src = arg_temp(w->args[1]);
+            for (int i = 0; i < 2; i++) {
+                if (arg_temp(p->args[i]) != g) {
+                    continue;
+                }
+                if ((src->kind == TEMP_CONST && i == 0) || nrw == SINK_MAX_COPIES) {
+                    return false;
+                }
+                rw[nrw] = p;
+                rw_idx[nrw++] = i;
+            }
+        }
+        if (!stop && (p->opc == INDEX_op_set_label || p->opc == INDEX_op_br)) {
+            const TCGOp *l = p->opc == INDEX_op_br
+                ? ss->label_op[arg_label(p->args[0])->id] : p;
+            if (l && tcg_loop_sink_dead_from(ss, l, g)) {
+                dropped = true;
+                break;
+            }
+            stop = true;
+        }
+        if (!stop && is_brcond) {
+            int id = arg_label(p->args[3])->id;
+            TCGOp *l = ss->label_op[id];
+            if (!l) {
+                return false;
+            }
+            if (!tcg_loop_sink_dead_from(ss, l, g)) {
+                /* Needed there: only a cold block of this branch's own takes it. */
+                if (ss->label_refs[id] != 1 || ss->label_fallin[id] ||
+                    n == SINK_MAX_COPIES) {
+                    return false;
+                }
+                at[n] = l;
+                after[n++] = true;
+            } else {
+                dropped = true;
+            }
+            continue;
+        }
+        /* A call may read env before it writes G: that comes first. */
+        if (!stop && sink_needs_env(p, g)) {
+            stop = true;
+        }
+        if (!stop && sink_writes(p, g)) {
+            dropped = true;
+            break;
+        }
+        if (!stop) {
+            for (int i = 1; i < 1 + def->nb_iargs; i++) {
+                inputs_written |= sink_writes(p, arg_temp(w->args[i]));
+            }
+            stop = inputs_written;
+        }
+        if (stop) {
+            if (n == SINK_MAX_COPIES) {
+                return false;
+            }
+            at[n] = p;
+            after[n++] = false;
+            break;
+        }
+    }
+    if (!dropped || !p) {
+        return false;
+    }
+    for (int i = 0; i < nrw; i++) {
+        rw[i]->args[rw_idx[i]] = w->args[1];
+    }
+    for (int i = 0; i < n; i++) {
+        tcg_loop_sink_copy(ss->s, w, at[i], after[i]);
+    }
+    tcg_op_remove(ss->s, w);
+    return true;
+}
+
+void tcg_loop_sink_writes(TCGContext *s)
+{
+    static SinkState *ss;
+    TCGOp *op, *next, *last;
+
+    if (!s->backward_branch) {
+        return;
+    }
+    if (!ss) {
+        ss = g_new0(SinkState, 1);
+    }
+    ss->s = s;
+    memset(ss->label_op, 0, sizeof(ss->label_op[0]) * s->nb_labels);
+    memset(ss->label_refs, 0, sizeof(ss->label_refs[0]) * s->nb_labels);
+    for (op = s->first_op; op; op = op->next) {
+        switch (op->opc) {
+        case INDEX_op_set_label: {
+            int id = arg_label(op->args[0])->id;
+            const TCGOp *pr = op->prev;
+            ss->label_op[id] = op;
+            ss->label_fallin[id] = true;
+            /* Nothing falls in after an exit, a jump or a call that never returns. */
+            if (pr && ((tcg_op_defs[pr->opc].flags & TCG_OPF_BB_EXIT) ||
+                       pr->opc == INDEX_op_br)) {
+                ss->label_fallin[id] = false;
+            } else if (pr && pr->opc == INDEX_op_call) {
+                const TCGHelperInfo *info = (const TCGHelperInfo *)(uintptr_t)
+                    pr->args[pr->nb_callo + pr->nb_calli + 1];
+                ss->label_fallin[id] = !(info->flags & TCG_CALL_NO_RETURN);
+            }
+            break;
+        }
+        case INDEX_op_br:
+            ss->label_refs[arg_label(op->args[0])->id]++;
+            break;
+        case INDEX_op_brcond_i32:
+        case INDEX_op_brcond_i64:
+            ss->label_refs[arg_label(op->args[3])->id]++;
+            break;
+        default:
+            break;
+        }
+    }
+    /* The copies land after the ops walked here (at labels ahead, or just before
+     * the op that stopped the walk); only the ops already present are tried. */
+    last = s->last_op;
+    for (op = s->first_op; op; op = next) {
+        next = op->next;
+        if (tcg_loop_sink_candidate(op)) {
+            tcg_loop_sink_one(ss, op);
+        }
+        if (op == last) {
+            break;
+        }
     }
 }

@@ -491,6 +491,7 @@ int tcg_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf, size_
     if (s->nb_guest_mem_ops >= 2) {
         tcg_ldst_group(s);          /* adds only discards: no branch, no label */
     }
+    tcg_loop_sink_writes(s);
     s->backward_branch_known = true;
     tcg_liveness(s);
     tcg_loop_analyze(s, tb);

@@ -419,6 +419,9 @@ void tcg_ldst_group(TCGContext *s);
 /* After liveness: find goto_tb slots that return to tb's own start and the globals
  * such a loop may keep in host registers (tcg/loop.c; fills s->loop_*). */
 void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb);
+/* Before liveness, in a TB with a backward branch: move writes of globals that
+ * only some paths need (exits, cold blocks) onto those paths (tcg/loop.c). */
+void tcg_loop_sink_writes(TCGContext *s);
 
 /* Guest memory access ops (qemu_ld/st and their shared-check forms). */
 static inline bool tcg_opc_is_guest_mem(TCGOpcode opc)

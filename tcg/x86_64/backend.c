@@ -111,6 +111,14 @@ static void x86_arith_any(X86Gen *g, int ext, int rexw, int reg, int64_t val)
     }
 }
 
+/* The ALU instruction just emitted set ZF from register reg's new value. */
+static void x86_note_zf(X86Gen *g, int reg, int rexw)
+{
+    g->zf_end = g->code_ptr;
+    g->zf_reg = reg;
+    g->zf_rexw = rexw;
+}
+
 /* Flags from (a cond b); b a register or constant. Returns the x86 condition. */
 static int x86_gen_cmp(X86Gen *g, TCGCond cond, int rexw, int a, const X86OpRegs *r,
                        int bi)
@@ -154,6 +162,7 @@ static void x86_gen_binop(X86Gen *g, TCGOpcode opc, int rexw, const X86OpRegs *r
             int64_t v = r->ival[1];
             if (o == a) {
                 x86_arith_any(g, ARITH_ADD, rexw, o, v);
+                x86_note_zf(g, o, rexw);
             } else if (rexw && !x86_fits_s32(v)) {
                 x86_emit_movi(g, TCG_TYPE_I64, o, v);
                 x86_emit_arith(g, ARITH_ADD, rexw, o, a);
@@ -163,8 +172,10 @@ static void x86_gen_binop(X86Gen *g, TCGOpcode opc, int rexw, const X86OpRegs *r
             }
         } else if (o == a) {
             x86_emit_arith(g, ARITH_ADD, rexw, o, b);
+            x86_note_zf(g, o, rexw);
         } else if (o == b) {
             x86_emit_arith(g, ARITH_ADD, rexw, o, a);
+            x86_note_zf(g, o, rexw);
         } else {
             x86_emit_modrm_sib(g, OPC_LEA | rexw, o, a, b, 0, 0);
         }
@@ -176,6 +187,7 @@ static void x86_gen_binop(X86Gen *g, TCGOpcode opc, int rexw, const X86OpRegs *r
         } else {
             x86_emit_arith(g, ARITH_SUB, rexw, o, b);
         }
+        x86_note_zf(g, o, rexw);
         return;
     case INDEX_op_mul_i32:
     case INDEX_op_mul_i64:
@@ -235,6 +247,7 @@ static void x86_gen_binop(X86Gen *g, TCGOpcode opc, int rexw, const X86OpRegs *r
             x86_emit_mov(g, TCG_TYPE_I64, o, a);
         }
         x86_arith_any(g, ext, rexw, o, v);
+        x86_note_zf(g, o, rexw);
         return;
     }
     if (o == b) {
@@ -243,6 +256,7 @@ static void x86_gen_binop(X86Gen *g, TCGOpcode opc, int rexw, const X86OpRegs *r
         x86_emit_mov(g, TCG_TYPE_I64, o, a);
     }
     x86_emit_arith(g, ext, rexw, o, b);
+    x86_note_zf(g, o, rexw);
 }
 
 static void x86_gen_andc_orc(X86Gen *g, bool is_and, int rexw, const X86OpRegs *r)
@@ -825,12 +839,21 @@ static void x86_gen_brcond(X86Gen *g, const TCGOp *op, int rexw)
     X86OpRegs r;
 
     x86_ra_op(g, op, 0, 2, &con_brcond, &r);
-    x86_ra_bb_end(g);
+    /* "and t, x, 1; brcond t, 0, ne": the and's ZF is the test. Checked before the
+     * block end, whose write-backs and moves home (mov only) keep the flags. */
+    bool zf_ready = (c == TCG_COND_EQ || c == TCG_COND_NE) && r.iconst[1] &&
+                    r.ival[1] == 0 && g->zf_end == g->code_ptr &&
+                    g->zf_reg == r.ireg[0] && g->zf_rexw == rexw;
+    x86_ra_bb_end_branch(g, op, l);
     if (c == TCG_COND_NEVER) {
         return;
     }
     if (c == TCG_COND_ALWAYS) {
         x86_emit_jmp_label(g, l);
+        return;
+    }
+    if (zf_ready) {
+        x86_emit_jcc_label(g, x86_jcc_of_cond[c], l);
         return;
     }
     x86_emit_jcc_label(g, x86_gen_cmp(g, c, rexw, r.ireg[0], &r, 1), l);
@@ -840,22 +863,26 @@ static void x86_gen_brcond(X86Gen *g, const TCGOp *op, int rexw)
  * "ld_i32 t, env, off; brcond_i32 t, K, c, L" with t dying at the branch (the check
  * of exit_request_tb that starts every TB) compares the field in memory:
  * "cmp dword [env + off], K; jcc L" needs no register and one instruction less.
- * Returns false (emitting nothing) when the pair does not have that shape.
+ * When a "br L2" follows (a loop's back edge after its exit-request check), the
+ * check branches back on the inverted condition and jumps to the cold exit:
+ * "cmp; je L2; jmp L" runs one instruction less per iteration than
+ * "cmp; jne L; jmp L2". Returns the last op done (the brcond or the br), or NULL
+ * (emitting nothing) when the pair does not have that shape.
  */
-static bool x86_gen_ld_brcond(X86Gen *g, const TCGOp *op)
+static TCGOp *x86_gen_ld_brcond(X86Gen *g, TCGOp *op)
 {
-    const TCGOp *br = op->next;
+    TCGOp *br = op->next;
     TCGTemp *t = arg_temp(op->args[0]);
 
     if (!br || br->opc != INDEX_op_brcond_i32 || arg_temp(br->args[0]) != t ||
         !IS_DEAD_ARG(br, 0) || t->kind != TEMP_TB ||
         arg_temp(op->args[1])->kind != TEMP_FIXED || !x86_fits_s32((int64_t)op->args[2])) {
-        return false;
+        return NULL;
     }
     TCGTemp *k = arg_temp(br->args[1]);
     TCGCond c = (TCGCond)br->args[2];
     if (k->kind != TEMP_CONST || c == TCG_COND_ALWAYS || c == TCG_COND_NEVER) {
-        return false;
+        return NULL;
     }
     int32_t v = (int32_t)k->val;
     x86_ra_bb_end(g);
@@ -867,8 +894,16 @@ static bool x86_gen_ld_brcond(X86Gen *g, const TCGOp *op)
         x86_out32(g, (uint32_t)v);
     }
     x86_ra_temp_dead(g, t);
+    TCGOp *jmp = br->next;
+    if (jmp && jmp->opc == INDEX_op_br) {
+        /* The br's block end has nothing left to write back: the brcond's did it. */
+        x86_emit_jcc_label(g, x86_jcc_of_cond[tcg_invert_cond(c)], arg_label(jmp->args[0]));
+        x86_emit_jmp_label(g, arg_label(br->args[3]));
+        x86_ra_label_reset(g);
+        return jmp;
+    }
     x86_emit_jcc_label(g, x86_jcc_of_cond[c], arg_label(br->args[3]));
-    return true;
+    return br;
 }
 
 static void x86_gen_exit_tb(X86Gen *g, uintptr_t val)
@@ -942,6 +977,7 @@ static int x86_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf
     }
     g->code_limit = buf + size - X86_OP_MARGIN;
     g->overflow = false;
+    g->zf_end = NULL;
     g->nb_relocs = 0;
     g->nb_ldst = 0;
     g->nb_ldst_sync = 0;
@@ -978,6 +1014,7 @@ static int x86_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf
             x86_ra_bb_end(g);
             x86_ra_label_reset(g);
             x86_bind_label(g, arg_label(op->args[0]));
+            g->zf_end = NULL;       /* other paths arrive with other flags */
             break;
         case INDEX_op_br:
             x86_ra_bb_end(g);
@@ -985,13 +1022,15 @@ static int x86_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf
             /* Nothing falls through: forget registers without writing back. */
             x86_ra_label_reset(g);
             break;
-        case INDEX_op_ld_i32:
-            if (x86_gen_ld_brcond(g, op)) {
-                op = op->next;      /* the brcond is done too */
+        case INDEX_op_ld_i32: {
+            TCGOp *done = x86_gen_ld_brcond(g, op);
+            if (done) {
+                op = done;          /* the brcond (and a br after it) is done too */
             } else {
                 x86_gen_generic(g, op);
             }
             break;
+        }
         case INDEX_op_brcond_i32:
             x86_gen_brcond(g, op, 0);
             break;

@@ -780,6 +780,87 @@ void x86_ra_bb_end(X86Gen *g)
 }
 
 /*
+ * Is the TEMP_TB ts read, on the path that starts at label l, before it is written,
+ * discarded or the TB is left? A forward walk from the label's set_label (found
+ * after op; a label behind op or not found: assume it is). Branches on that path,
+ * and more than a short block's worth of ops, are answered "read" too: the walk is
+ * for the cold blocks (raises, exits) that a conditional branch jumps to.
+ */
+static bool x86_ra_read_at_label(const TCGOp *op, const TCGLabel *l, const TCGTemp *ts)
+{
+    const TCGOp *p = op->next;
+    int budget = 64;
+
+    while (p && !(p->opc == INDEX_op_set_label && arg_label(p->args[0]) == l)) {
+        p = p->next;
+    }
+    if (!p) {
+        return true;
+    }
+    for (p = p->next; p && budget > 0; p = p->next, budget--) {
+        const TCGOpDef *def = &tcg_op_defs[p->opc];
+        int nb_o, nb_i;
+
+        if (p->opc == INDEX_op_discard) {
+            if (arg_temp(p->args[0]) == ts) {
+                return false;
+            }
+            continue;
+        }
+        if (p->opc == INDEX_op_set_label) {
+            continue;               /* another label the path falls into */
+        }
+        nb_o = tcg_op_nb_oargs(p);
+        nb_i = tcg_op_nb_iargs(p);
+        for (int i = nb_o; i < nb_o + nb_i; i++) {
+            if (arg_temp(p->args[i]) == ts) {
+                return true;
+            }
+        }
+        for (int i = 0; i < nb_o; i++) {
+            if (arg_temp(p->args[i]) == ts) {
+                return false;
+            }
+        }
+        if (def->flags & TCG_OPF_BB_EXIT) {
+            return false;           /* TEMP_TB values die when the TB is left */
+        }
+        if (def->flags & TCG_OPF_BB_END) {
+            return true;            /* br/brcond: not followed */
+        }
+    }
+    return p != NULL;
+}
+
+/*
+ * The block end of a conditional branch to l (op): as x86_ra_bb_end, except that a
+ * TEMP_TB the path at l does not read stays in its register only. The fall-through
+ * path keeps the register copies, so a value live only there (a divisor tested
+ * against zero before the divide, the taken side raising) needs no frame store.
+ * Its frame slot, if it has one, is then stale, which nothing reads: a later block
+ * end where it is live stores it (it is still !mem_coherent), and at l it is dead.
+ */
+void x86_ra_bb_end_branch(X86Gen *g, const TCGOp *op, const TCGLabel *l)
+{
+    TCGTemp *skip[16];              /* in registers: at most one per host register */
+    int n = 0;
+
+    for (int i = 0; i < g->nb_ra_active && n < 16; i++) {
+        TCGTemp *ts = g->ra_active[i];
+        if (ts->kind == TEMP_TB && !ts->mem_coherent && ts->val_type == TEMP_VAL_REG &&
+            !x86_ra_read_at_label(op, l, ts)) {
+            /* Coherent for x86_ra_bb_end only, restored below. */
+            ts->mem_coherent = true;
+            skip[n++] = ts;
+        }
+    }
+    x86_ra_bb_end(g);
+    for (int i = 0; i < n; i++) {
+        skip[i]->mem_coherent = false;
+    }
+}
+
+/*
  * At a label control flow merges: nothing is known to be in a register. Temps off
  * the list are already in their after-label state (constants known, globals in
  * env, TEMP_TB dead), except that a TEMP_TB with a frame slot may be live across

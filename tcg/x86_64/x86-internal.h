@@ -195,6 +195,12 @@ typedef struct X86Gen {
     intptr_t rx_diff;            /* executable address - writable address */
     bool overflow;
 
+    /* The last instruction emitted (ending at zf_end) was an ALU op that left ZF
+     * set from the value of register zf_reg (zf_rexw: 64-bit): a compare of that
+     * register with zero for eq/ne right after it can be left out. */
+    uint8_t *zf_end;
+    int zf_reg, zf_rexw;
+
     /* Register allocator. */
     TCGTemp *reg_to_temp[X86_NB_REGS];
     uint16_t free_regs;          /* allocatable and holding nothing */
@@ -379,6 +385,7 @@ int x86_ra_dirty_globals(const X86Gen *g, TCGTemp **list);
 void x86_ra_sync_globals(X86Gen *g);
 void x86_ra_save_globals(X86Gen *g);
 void x86_ra_bb_end(X86Gen *g);
+void x86_ra_bb_end_branch(X86Gen *g, const TCGOp *op, const TCGLabel *l);
 void x86_ra_label_reset(X86Gen *g);
 void x86_ra_call(X86Gen *g, const TCGOp *op);
 uint16_t x86_ra_live_regs(const X86Gen *g);

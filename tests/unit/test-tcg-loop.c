@@ -111,8 +111,9 @@ Test(tcg_loop, candidates_by_benefit_without_env_aliases)
  * use count: w5 (i386's cc_dst, say) is used most but written before it is read,
  * so in env it costs only stores; w1 (a counter) and w4 (a sum) are carried from
  * one iteration to the next through env (each load waits for the last store)
- * and come first; w3, read only, costs one load, w6 written twice with a sync
- * before the branch (liveness) costs two stores.
+ * and come first; w3, read only, costs one load, which counts as two stores (what
+ * reads it waits for it), as much as w6 written twice with a sync before the
+ * branch (liveness), and w3 has more uses; w5 costs one store.
  */
 Test(tcg_loop, carried_globals_before_written_first_ones)
 {
@@ -140,9 +141,9 @@ Test(tcg_loop, carried_globals_before_written_first_ones)
     cr_assert_eq(tcg_ctx->nb_loop_globals, 5);
     cr_assert_eq(tcg_ctx->loop_globals[0], tcgv_i32_temp(W(1)));
     cr_assert_eq(tcg_ctx->loop_globals[1], tcgv_i32_temp(W(4)));
-    cr_assert_eq(tcg_ctx->loop_globals[2], tcgv_i32_temp(W(6)));
-    cr_assert_eq(tcg_ctx->loop_globals[3], tcgv_i32_temp(W(5)));
-    cr_assert_eq(tcg_ctx->loop_globals[4], tcgv_i32_temp(W(3)));
+    cr_assert_eq(tcg_ctx->loop_globals[2], tcgv_i32_temp(W(3)));
+    cr_assert_eq(tcg_ctx->loop_globals[3], tcgv_i32_temp(W(6)));
+    cr_assert_eq(tcg_ctx->loop_globals[4], tcgv_i32_temp(W(5)));
 }
 
 /* ------------------------------------------------------------------------- */
@@ -700,4 +701,357 @@ Test(tcg_loop, returning_cold_call_pins_caller_saved)
     body_trap_returns(true);
     cr_assert_not_null(harness_gen(HARNESS_FULL));
     cr_assert(tcg_ctx->loop_has_call, "a call in the body not counted");
+}
+
+/* ------------------------------------------------------------------------- */
+/* Writes only the exits need, sunk into them (tcg_loop_sink_writes)         */
+
+/*
+ * A loop inside the TB (a backward branch, as a region makes it) shaped like i386's
+ * "cmp; jne back": each iteration ends by setting w5 (a flag operand: a copy of
+ * the counter) and w6 (a constant), which the next iteration overwrites before
+ * reading; only the exits read them. The branch reads w5 itself. A helper (no
+ * globals) requests an exit at its fifth call, seen by the check before the back
+ * edge. Labels: *out the loop's end, *req that check's exit.
+ */
+static void body_region_flags(TCGLabel **out_l, TCGLabel **req_l, TCGLabel **top_l)
+{
+    TCGLabel *exit_req = gen_head_check();
+    TCGLabel *top = gen_new_label(), *out = gen_new_label(), *req = gen_new_label();
+    TCGv_i32 t = tcg_temp_new_i32();
+
+    gen_set_label(top);
+    tcg_gen_call1(&info_request_exit, NULL, tcgv_ptr_temp(tcg_env));
+    tcg_gen_add_i32(W(6), W(2), W(1));
+    tcg_gen_muli_i32(W(2), W(2), 3);
+    tcg_gen_add_i32(W(2), W(2), W(6));
+    tcg_gen_andi_i32(W(5), W(2), 1);
+    tcg_gen_subi_i32(W(0), W(0), 1);
+    tcg_gen_mov_i32(W(5), W(0));
+    tcg_gen_movi_i32(W(6), 0x77);
+    tcg_gen_brcondi_i32(TCG_COND_EQ, W(5), 0, out);
+    tcg_gen_ld_i32(t, tcg_env, offsetof(CPUState, exit_request_tb));
+    tcg_gen_brcondi_i32(TCG_COND_NE, t, 0, req);
+    tcg_gen_br(top);
+    gen_set_label(out);
+    gen_jump(1, 0x100);
+    gen_set_label(req);
+    tcg_gen_exit_tb(&harness_tb, TB_EXIT_REQUESTED);
+    gen_set_label(exit_req);
+    tcg_gen_exit_tb(&harness_tb, TB_EXIT_REQUESTED);
+    tcg_temp_free_i32(t);
+    if (out_l) {
+        *out_l = out;
+        *req_l = req;
+        *top_l = top;
+    }
+}
+
+static bool op_writes(const TCGOp *op, TCGv_i32 g)
+{
+    return op->opc != INDEX_op_call && op->opc != INDEX_op_discard &&
+           tcg_op_defs[op->opc].nb_oargs == 1 && arg_temp(op->args[0]) == tcgv_i32_temp(g);
+}
+
+static const TCGOp *find_label(TCGLabel *l)
+{
+    for (const TCGOp *op = tcg_ctx->first_op; op; op = op->next) {
+        if (op->opc == INDEX_op_set_label && arg_label(op->args[0]) == l) {
+            return op;
+        }
+    }
+    cr_assert_fail("label not placed");
+    return NULL;
+}
+
+/* Do the two ops after label l write w5 = w0 and w6 = 0x77 (in either order)? */
+static bool has_exit_copies(TCGLabel *l)
+{
+    const TCGOp *op = find_label(l);
+    bool w5 = false, w6 = false;
+
+    for (int i = 0; i < 2 && (op = op->next); i++) {
+        if (op->opc == INDEX_op_mov_i32 && op_writes(op, W(5)) &&
+            arg_temp(op->args[1]) == tcgv_i32_temp(W(0))) {
+            w5 = true;
+        }
+        if (op->opc == INDEX_op_mov_i32 && op_writes(op, W(6)) &&
+            arg_temp(op->args[1])->kind == TEMP_CONST &&
+            arg_temp(op->args[1])->val == 0x77) {
+            w6 = true;
+        }
+    }
+    return w5 && w6;
+}
+
+Test(tcg_loop, writes_only_exits_need_move_into_them)
+{
+    TCGLabel *out, *req, *top;
+
+    harness_begin();
+    body_region_flags(&out, &req, &top);
+    tcg_optimize(tcg_ctx);
+    tcg_loop_sink_writes(tcg_ctx);
+
+    /* The loop body (top to the back edge) no longer writes w5, nor w6 after
+     * its first write; the loop-end branch compares the counter itself. */
+    const TCGOp *op = find_label(top)->next;
+    int w6_writes = 0;
+    bool branch_seen = false;
+    for (; op->opc != INDEX_op_br; op = op->next) {
+        cr_assert(!op_writes(op, W(5)), "w5 still written in the loop (%s)",
+                  tcg_op_defs[op->opc].name);
+        w6_writes += op_writes(op, W(6));
+        if (op->opc == INDEX_op_brcond_i32 && arg_label(op->args[3]) == out) {
+            cr_assert_eq(arg_temp(op->args[0]), tcgv_i32_temp(W(0)));
+            branch_seen = true;
+        }
+    }
+    cr_assert(branch_seen);
+    cr_assert_eq(w6_writes, 1, "w6 written %d times in the loop", w6_writes);
+    /* Both exits that need them write them first. */
+    cr_assert(has_exit_copies(out));
+    cr_assert(has_exit_copies(req));
+}
+
+/* Needed on the path that stays in the loop (a helper reading globals comes
+ * before the next write): nothing moves. */
+Test(tcg_loop, writes_the_loop_needs_stay)
+{
+    harness_begin();
+    TCGLabel *out = gen_new_label(), *top = gen_new_label();
+    TCGv_i32 t = tcg_temp_new_i32();
+    gen_set_label(top);
+    tcg_gen_call1(&harness_info_read_g32_0, tcgv_i32_temp(t), tcgv_ptr_temp(tcg_env));
+    tcg_gen_add_i32(W(1), W(1), t);
+    tcg_gen_subi_i32(W(0), W(0), 1);
+    tcg_gen_mov_i32(W(5), W(0));
+    tcg_gen_brcondi_i32(TCG_COND_EQ, W(5), 0, out);
+    tcg_gen_br(top);
+    gen_set_label(out);
+    gen_jump(1, 0x100);
+    tcg_optimize(tcg_ctx);
+    int before = harness_nb_ops();
+    tcg_loop_sink_writes(tcg_ctx);
+    cr_assert_eq(harness_nb_ops(), before);
+    bool found = false;
+    for (const TCGOp *op = find_label(top); op->opc != INDEX_op_br; op = op->next) {
+        found |= op_writes(op, W(5));
+    }
+    cr_assert(found, "w5's write left the loop");
+}
+
+/* C model of body_region_flags from init_env's state; calls: the helper's count
+ * before the TB runs. Returns the exit the TB takes. */
+static uintptr_t model_region_flags(uint32_t *g, uint64_t calls)
+{
+    for (;;) {
+        bool req = ++calls == 5;
+        g[6] = g[2] + g[1];
+        g[2] = g[2] * 3 + g[6];
+        g[0]--;
+        g[5] = g[0];
+        g[6] = 0x77;
+        if (g[5] == 0) {
+            g[7] = 0x100;
+            return (uintptr_t)&harness_tb | 1;
+        }
+        if (req) {
+            return (uintptr_t)&harness_tb | TB_EXIT_REQUESTED;
+        }
+    }
+}
+
+/* Both backends, leaving by the exit-request stub (fifth iteration) and by the
+ * loop's end, agree with the model: the sunk writes are done on both exits. */
+Test(tcg_loop, sunk_writes_reach_env_on_every_exit)
+{
+    for (const TCGBackend *const *b = harness_backends(); *b; b++) {
+        for (int leave_early = 0; leave_early < 2; leave_early++) {
+            uint32_t want[HARNESS_NG32];
+            harness_select(*b);
+            harness_begin();
+            body_region_flags(NULL, NULL, NULL);
+            const void *code = harness_gen(HARNESS_FULL);
+            cr_assert_not_null(code);
+            init_env();
+            E->helper_calls = leave_early ? 0 : 100;
+            memcpy(want, E->g32, sizeof(want));
+            uintptr_t want_ret = model_region_flags(want, E->helper_calls);
+            uintptr_t r = harness_exec(code);
+            cr_assert_eq(r, want_ret, "%s: left through %#lx", (*b)->name,
+                         (unsigned long)r);
+            for (int i = 0; i < HARNESS_NG32; i++) {
+                cr_assert_eq(E->g32[i], want[i], "%s, early %d: w%d = %#x, want %#x",
+                             (*b)->name, leave_early, i, E->g32[i], want[i]);
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------- */
+/* x86-64 code quality around the branches of a loop                         */
+
+static bool code_has(const uint8_t *code, size_t size, const uint8_t *pat, size_t n,
+                     const uint8_t *mask)
+{
+    for (size_t i = 0; i + n <= size; i++) {
+        size_t k = 0;
+        while (k < n && (code[i + k] & mask[k]) == pat[k]) {
+            k++;
+        }
+        if (k == n) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * The exit-request check before a back edge branches back on the inverted
+ * condition ("cmp [env + exit_request_tb], 0; je top; jmp exit"): the loop's
+ * path has no jump that is not taken and then one that is.
+ */
+Test(tcg_loop, exit_check_before_back_edge_branches_back)
+{
+    size_t off = offsetof(CPUState, exit_request_tb);
+
+    cr_assert_lt(off, 128, "the pattern below assumes a disp8");
+    harness_select(&tcg_backend_x86_64);
+    harness_begin();
+    body_region_flags(NULL, NULL, NULL);
+    const uint8_t *code = harness_gen(HARNESS_FULL);
+    cr_assert_not_null(code);
+    /* cmp dword [rbp + off], 0; je rel32 or rel8 (the loop's top is behind) */
+    const uint8_t pat[] = { 0x83, 0x7d, (uint8_t)off, 0x00, 0x0f, 0x84 };
+    const uint8_t pat8[] = { 0x83, 0x7d, (uint8_t)off, 0x00, 0x74 };
+    const uint8_t mask[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    cr_assert(code_has(code, harness_tb.tc.size, pat, sizeof(pat), mask) ||
+              code_has(code, harness_tb.tc.size, pat8, sizeof(pat8), mask));
+}
+
+/*
+ * "and t, w1, 1; brcond t, 0, ne" branches on the and's flags, without a test;
+ * and a value the taken side does not read (it raises) is not saved to the
+ * frame at the branch, though the fall-through uses it.
+ */
+Test(tcg_loop, branch_uses_alu_flags_and_saves_no_dead_temp)
+{
+    harness_select(&tcg_backend_x86_64);
+    harness_begin();
+    TCGLabel *odd = gen_new_label(), *zero = gen_new_label();
+    TCGv_i32 t = tcg_temp_new_i32(), d = tcg_temp_new_i32();
+    tcg_gen_andi_i32(t, W(1), 1);
+    tcg_gen_brcondi_i32(TCG_COND_NE, t, 0, odd);
+    tcg_gen_addi_i32(d, W(2), 5);
+    tcg_gen_brcondi_i32(TCG_COND_EQ, d, 0, zero);
+    tcg_gen_divu_i32(W(3), W(3), d);
+    gen_jump(0, 0x40);
+    gen_set_label(odd);
+    gen_jump(1, 0x80);
+    gen_set_label(zero);
+    tcg_gen_movi_i32(W(4), 0xdead);
+    tcg_gen_exit_tb(&harness_tb, 2);
+    tcg_temp_free_i32(t);
+    tcg_temp_free_i32(d);
+    const uint8_t *code = harness_gen(HARNESS_FULL);
+    cr_assert_not_null(code);
+    cr_assert_eq(tcg_ctx->frame_next, 0, "d was saved to the frame");
+    /* and r32, 1 (83 /4 01, any register), then jne rel32 at once */
+    const uint8_t pat[] = { 0x83, 0xe0, 0x01, 0x0f, 0x85 };
+    const uint8_t mask[] = { 0xff, 0xf8, 0xff, 0xff, 0xff };
+    cr_assert(code_has(code, harness_tb.tc.size, pat, sizeof(pat), mask));
+
+    /* And it still computes the right thing on both sides. */
+    harness_clear_env();
+    E->g32[1] = 6;
+    E->g32[2] = 2;
+    E->g32[3] = 700;
+    cr_assert_eq(harness_exec(code), (uintptr_t)&harness_tb | 0);
+    cr_assert_eq(E->g32[3], 100);
+    E->g32[1] = 7;
+    cr_assert_eq(harness_exec(code), (uintptr_t)&harness_tb | 1);
+    cr_assert_eq(E->g32[3], 100);
+}
+
+/*
+ * Ranking: a global written only in blocks that leave the TB (an exit stores a
+ * pinned global too) gains nothing from a register, and a load counts more than
+ * a store; so w3, read once per iteration, comes before w4, written on two ways
+ * out, and w1 (carried) comes first.
+ */
+Test(tcg_loop, exit_blocks_do_not_rank_and_loads_count_more)
+{
+    TranslationBlock tb = { .pc = 0 };
+
+    harness_begin();
+    TCGLabel *top = gen_new_label(), *skip1 = gen_new_label(), *skip2 = gen_new_label();
+    gen_set_label(top);
+    tcg_gen_add_i32(W(1), W(1), W(3));
+    tcg_gen_brcondi_i32(TCG_COND_NE, W(1), 5, skip1);
+    tcg_gen_movi_i32(W(4), 1);
+    gen_jump(1, 0x100);
+    gen_set_label(skip1);
+    tcg_gen_brcondi_i32(TCG_COND_NE, W(1), 9, skip2);
+    tcg_gen_movi_i32(W(4), 2);
+    tcg_gen_exit_tb(&harness_tb, 0);
+    gen_set_label(skip2);
+    tcg_gen_br(top);
+    tcg_optimize(tcg_ctx);
+    tcg_liveness(tcg_ctx);
+    tcg_loop_analyze(tcg_ctx, &tb);
+    cr_assert(tcg_ctx->loop_internal);
+    cr_assert_geq(tcg_ctx->nb_loop_globals, 2);
+    cr_assert_eq(tcg_ctx->loop_globals[0], tcgv_i32_temp(W(1)));
+    cr_assert_eq(tcg_ctx->loop_globals[1], tcgv_i32_temp(W(3)));
+}
+
+/* The walk that decides whether a path still needs a write follows a jump back to
+ * a label that is the TB's first op (MIPS regions start with one): it must land on
+ * that label, not step off the start of the list. */
+static void gen_first_op_loop(TCGLabel **top, TCGLabel **out)
+{
+    TCGLabel *back = gen_new_label();
+
+    *top = gen_new_label();
+    *out = gen_new_label();
+    gen_set_label(*top);
+    tcg_gen_subi_i32(W(0), W(0), 1);
+    tcg_gen_mov_i32(W(5), W(0));
+    tcg_gen_brcondi_i32(TCG_COND_EQ, W(5), 0, *out);
+    tcg_gen_brcondi_i32(TCG_COND_EQ, W(0), 3, back);
+    tcg_gen_andi_i32(W(5), W(2), 1);
+    tcg_gen_br(*top);
+    gen_set_label(back);
+    tcg_gen_br(*top);
+    gen_set_label(*out);
+    gen_jump(1, 0x100);
+}
+
+Test(tcg_loop, sinking_follows_a_jump_to_the_first_op)
+{
+    TCGLabel *top, *out;
+
+    harness_begin();
+    gen_first_op_loop(&top, &out);
+    tcg_optimize(tcg_ctx);
+    tcg_loop_sink_writes(tcg_ctx);
+    /* Dead on both ways round the loop: only the exit writes it now. */
+    cr_assert(!op_writes(find_label(top)->next->next, W(5)));
+    const TCGOp *op = find_label(out)->next;
+    cr_assert(op->opc == INDEX_op_mov_i32 && op_writes(op, W(5)));
+
+    /* And the whole loop runs right: 40 - 1 - 1 ... until w0 is 0. */
+    for (const TCGBackend *const *b = harness_backends(); *b; b++) {
+        harness_select(*b);
+        harness_begin();
+        gen_first_op_loop(&top, &out);
+        const void *code = harness_gen(HARNESS_FULL);
+        cr_assert_not_null(code);
+        init_env();
+        E->g32[5] = 0x55;
+        cr_assert_eq(harness_exec(code), (uintptr_t)&harness_tb | 1);
+        cr_assert_eq(E->g32[0], 0);
+        cr_assert_eq(E->g32[5], 0, "%s: w5 = %#x", (*b)->name, E->g32[5]);
+    }
 }
