@@ -7,6 +7,7 @@
 #include "qemu/osdep.h"
 #include "internal.h"
 #include "exec/memory.h"
+#include <sys/mman.h>
 
 #define TLB_RESIZE_WINDOW_NS (100 * 1000 * 1000)
 
@@ -95,6 +96,47 @@ static inline void tlb_note_fill(CPUTLBDesc *d, unsigned idx, const CPUTLBEntry 
     }
 }
 
+/*
+ * Store maps (CPUTLBWindow.store_map) are mostly address space: only the bytes
+ * of a window's pages are ever written. A mode without a window points at one
+ * shared read-only map of zeros, so stores there always take the slow path.
+ */
+static uint8_t *tlb_store_map_new(bool writable)
+{
+    void *p = mmap(NULL, TLB_WIN_STORE_MAP_SIZE,
+                   writable ? PROT_READ | PROT_WRITE : PROT_READ,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+uint8_t *tlb_store_map_zero(void)
+{
+    static uint8_t *zero;
+
+    if (!zero) {
+        zero = tlb_store_map_new(false);
+        if (!zero) {
+            error_report("cannot reserve %zu bytes for the direct-window store map",
+                         (size_t)TLB_WIN_STORE_MAP_SIZE);
+            abort();
+        }
+    }
+    return zero;
+}
+
+/* The CPU's own store map for mode mmu_idx, or NULL if none could be had. */
+static uint8_t *tlb_store_map_own(CPUTLBWindow *w)
+{
+    if (w->store_map && w->store_map != tlb_store_map_zero()) {
+        return w->store_map;
+    }
+    uint8_t *m = tlb_store_map_new(true);
+    if (m) {
+        w->store_map = m;
+    }
+    return m;
+}
+
 void tlb_init(CPUState *cpu)
 {
     for (int i = 0; i < MMU_MODES_MAX; i++) {
@@ -105,6 +147,7 @@ void tlb_init(CPUState *cpu)
         d->large_page_mask = -1;
         d->glarge_page_addr = -1;
         d->glarge_page_mask = -1;
+        cpu->tlb_win[i].store_map = tlb_store_map_zero();
     }
 }
 
@@ -120,7 +163,11 @@ void tlb_destroy(CPUState *cpu)
         cpu->tlb.d[i].fill_log[0] = NULL;
         cpu->tlb.d[i].fill_log[1] = NULL;
         g_free(cpu->tlb_win[i].code_map);
-        cpu->tlb_win[i] = (CPUTLBWindow){ 0 };
+        uint8_t *store_map = cpu->tlb_win[i].store_map;
+        if (store_map && store_map != tlb_store_map_zero()) {
+            munmap(store_map, TLB_WIN_STORE_MAP_SIZE);
+        }
+        cpu->tlb_win[i] = (CPUTLBWindow){ .store_map = tlb_store_map_zero() };
         cpu->tlb.d[i].win_size = 0;
     }
 }
@@ -457,8 +504,9 @@ static void tlb_window_mark_code(hwaddr ram_addr_page, bool has_code)
             CPUTLBDesc *d = &cpu->tlb.d[m];
             if (d->win_size && ram_addr_page >= d->win_ram_addr &&
                 ram_addr_page - d->win_ram_addr < d->win_size) {
-                cpu->tlb_win[m].code_map[(ram_addr_page - d->win_ram_addr) >>
-                                         TARGET_PAGE_BITS] = has_code;
+                size_t i = (ram_addr_page - d->win_ram_addr) >> TARGET_PAGE_BITS;
+                cpu->tlb_win[m].code_map[i] = has_code;
+                cpu->tlb_win[m].store_map[i] = has_code ? 0 : 0xff;
             }
         }
     }
@@ -467,9 +515,15 @@ static void tlb_window_mark_code(hwaddr ram_addr_page, bool has_code)
 static void tlb_window_clear(CPUState *cpu, int mmu_idx)
 {
     CPUTLBWindow *w = &cpu->tlb_win[mmu_idx];
+    uint8_t *store_map = w->store_map;
+    uint32_t old_size = cpu->tlb.d[mmu_idx].win_size;
 
     g_free(w->code_map);
-    *w = (CPUTLBWindow){ 0 };
+    if (old_size) {
+        /* Only a window's own map has non-zero bytes, and only these. */
+        memset(store_map, 0, old_size >> TARGET_PAGE_BITS);
+    }
+    *w = (CPUTLBWindow){ .store_map = store_map ? store_map : tlb_store_map_zero() };
     cpu->tlb.d[mmu_idx].win_size = 0;
 }
 
@@ -520,11 +574,20 @@ static void tlb_window_resolve(CPUState *cpu, int mmu_idx)
         w->base == d->win_req_vbase) {
         return;     /* unchanged: the code map is still right */
     }
+    uint8_t *store_map = tlb_store_map_own(w);
+    if (!store_map) {
+        tlb_window_clear(cpu, mmu_idx);
+        return;
+    }
+    if (d->win_size) {
+        memset(store_map, 0, d->win_size >> TARGET_PAGE_BITS);
+    }
     g_free(w->code_map);
     /* One spare byte: a shared check of a span reads the bytes of two pages. */
     w->code_map = g_malloc0(pages + 1);
     for (unsigned i = 0; i < pages; i++) {
         w->code_map[i] = tb_page_has_code(ram_addr + ((hwaddr)i << TARGET_PAGE_BITS));
+        store_map[i] = w->code_map[i] ? 0 : 0xff;
     }
     w->base = d->win_req_vbase;
     w->lim = (uint32_t)size - TARGET_PAGE_SIZE;
@@ -942,6 +1005,8 @@ void tlb_reset_dirty_all(void)
         for (int m = 0; m < MMU_MODES_MAX; m++) {
             if (cpu->tlb.d[m].win_size) {
                 memset(cpu->tlb_win[m].code_map, 0,
+                       cpu->tlb.d[m].win_size >> TARGET_PAGE_BITS);
+                memset(cpu->tlb_win[m].store_map, 0xff,
                        cpu->tlb.d[m].win_size >> TARGET_PAGE_BITS);
             }
         }

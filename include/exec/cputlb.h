@@ -93,12 +93,23 @@ typedef struct CPUTLBDescFast {
  * holds no translated code: code_map has one byte per window page, non-zero for
  * a page with code (kept by tlb_protect_code / tlb_unprotect_code), checked inline
  * as TLB_NOTDIRTY is in the write tag.
+ * Generated stores use store_map instead, which answers both questions in one
+ * load: indexed by ror(t, k) >> (TARGET_PAGE_BITS - k) for an access aligned to
+ * 2^k bytes (k = 0 for the others), it is 0xff for a window page without code
+ * and 0 everywhere else: past the window, and from 2^(32 - TARGET_PAGE_BITS) on,
+ * where misaligned offsets rotate to. (0xff: a word of two such bytes is -1,
+ * which x86 compares with a one-byte immediate.) It spans TLB_WIN_STORE_MAP_SIZE
+ * bytes of which only the window's pages are ever written; a mode without a
+ * window points at a shared map of zeros.
  */
+#define TLB_WIN_STORE_MAP_SIZE (((size_t)1 << (32 - TARGET_PAGE_BITS + 3)) + \
+                                TARGET_PAGE_SIZE)
 typedef struct CPUTLBWindow {
     uint32_t base;                  /* for C code: generated code has it as a constant */
     uint32_t lim;
     uintptr_t addend;               /* host = guest vaddr + addend */
     uint8_t *code_map;              /* indexed by (A - base) >> TARGET_PAGE_BITS */
+    uint8_t *store_map;             /* see above: 0xff = a plain store may go to RAM */
     /* lim >> k, for the checks of accesses that must be aligned to 2^k bytes:
      * generated code rotates t right by k, which puts any misaligned low bits at
      * the top (far above lim >> k) and compares once for both conditions. */
@@ -171,6 +182,8 @@ void tlb_set_page(struct CPUState *cpu, vaddr va, hwaddr pa, int prot, int mmu_i
 void tlb_watchpoints_changed(struct CPUState *cpu);
 void tlb_set_window(struct CPUState *cpu, int mmu_idx, vaddr vbase, hwaddr pbase,
                     uint32_t size);
+/* The shared all-zero CPUTLBWindow.store_map of modes without a window. */
+uint8_t *tlb_store_map_zero(void);
 /* A page now holds translated code: make stores to it take the slow path. */
 void tlb_protect_code(hwaddr ram_addr_page);
 void tlb_unprotect_code(hwaddr ram_addr_page);

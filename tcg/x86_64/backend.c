@@ -906,6 +906,88 @@ static TCGOp *x86_gen_ld_brcond(X86Gen *g, TCGOp *op)
     return br;
 }
 
+/*
+ * A carry added in: "setcond_i32 t, a, b, ltu; add_i32 d, t, x" (or d, x, t), t
+ * dying at the add (MIPS sltu carry chains, 64-bit adds on a 32-bit guest):
+ *     cmp a, b ; (mov d, x) ; adc d, 0
+ * instead of "xor t, t; cmp a, b; setb t; (mov d, x); add d, t". gtu compares
+ * the other way round. t must be a scratch temp, or the add's own output (a
+ * global written by both, as in `sltu v0, t2, v0; addu v0, v0, t5`), so that
+ * its in-between value is never needed. The registers are resolved for the
+ * pair as one op (inputs a, b, x; output d), so every load and spill comes
+ * before the compare; d may take a's or b's register when they die there.
+ * Returns false (emitting nothing) otherwise.
+ */
+static const X86OpCon con_setcond_add = {
+    .o = { OUT_R }, .i = { IN_R, IN_RA, IN_R },
+};
+
+static bool x86_gen_setcond_add(X86Gen *g, const TCGOp *op)
+{
+    const TCGOp *add = op->next;
+
+    /* Across a guest insn boundary too (MIPS: sltu, then addu): neither op can
+     * fault, so which insn's host range holds the code does not matter. The
+     * insn_start ops are handled after, in their order; the add is skipped. */
+    while (add && add->opc == INDEX_op_insn_start) {
+        add = add->next;
+    }
+    TCGTemp *t = arg_temp(op->args[0]);
+    TCGCond c = (TCGCond)op->args[3];
+    int ai = 1, bi = 2, ti;
+
+    if (!add || add->opc != INDEX_op_add_i32 ||
+        (c != TCG_COND_LTU && c != TCG_COND_GTU) || NEED_SYNC_ARG(op, 0)) {
+        return false;
+    }
+    if (arg_temp(add->args[1]) == t && arg_temp(add->args[2]) != t) {
+        ti = 1;
+    } else if (arg_temp(add->args[2]) == t && arg_temp(add->args[1]) != t) {
+        ti = 2;
+    } else {
+        return false;
+    }
+    TCGTemp *d = arg_temp(add->args[0]);
+    if (!IS_DEAD_ARG(add, ti) ||
+        (t != d && (t->kind == TEMP_GLOBAL || t->kind == TEMP_FIXED ||
+                    x86_pin_reg(g, t) >= 0)) ||
+        t->kind == TEMP_CONST) {
+        return false;
+    }
+    if (c == TCG_COND_GTU) {
+        /* a >u b is b <u a (b then goes to a register, even a constant). */
+        ai = 2;
+        bi = 1;
+    }
+
+    /* The pair as one op: d = x + (a <u b). */
+    TCGOp fake;
+    int xi = 3 - ti;
+    memset(&fake, 0, offsetof(TCGOp, next));
+    fake.opc = INDEX_op_add_i32;
+    fake.args[0] = add->args[0];
+    fake.args[1] = op->args[ai];
+    fake.args[2] = op->args[bi];
+    fake.args[3] = add->args[xi];
+    fake.life_dead = (uint16_t)(IS_DEAD_ARG(add, 0) | IS_DEAD_ARG(op, ai) << 1 |
+                                IS_DEAD_ARG(op, bi) << 2 | IS_DEAD_ARG(add, xi) << 3);
+    fake.life_sync = (uint16_t)NEED_SYNC_ARG(add, 0);
+    fake.out_hint = 0;
+
+    X86OpRegs r;
+    x86_ra_op(g, &fake, 1, 3, &con_setcond_add, &r);
+    x86_gen_cmp(g, TCG_COND_LTU, 0, r.ireg[0], &r, 1);
+    /* mov keeps the flags; d may have taken a dying a's or b's register. */
+    x86_emit_mov(g, TCG_TYPE_I32, r.oreg[0], r.ireg[2]);
+    x86_emit_arithi(g, ARITH_ADC, 0, r.oreg[0], 0);
+    x86_ra_op_finish(g, &fake, 1, 3);
+    if (t != d) {
+        x86_ra_temp_dead(g, t);
+    }
+    g->skip_op = add;
+    return true;
+}
+
 static void x86_gen_exit_tb(X86Gen *g, uintptr_t val)
 {
     x86_ra_sync_globals(g);
@@ -981,6 +1063,7 @@ static int x86_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf
     g->nb_relocs = 0;
     g->nb_ldst = 0;
     g->nb_ldst_sync = 0;
+    g->win_tmp = -1;
     x86_ra_init(g);
     s->goto_tb_insn_off[0] = s->goto_tb_insn_off[1] = 0xffff;
     s->goto_tb_reset_off[0] = s->goto_tb_reset_off[1] = 0xffff;
@@ -991,9 +1074,15 @@ static int x86_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf
         s->loop_head_off = g->code_ptr - g->code_start;
     }
 
+    g->skip_op = NULL;
+    g->fold_t = NULL;
     for (TCGOp *op = s->first_op; op; op = op->next) {
         if (g->code_ptr > g->code_limit || g->overflow) {
             return -1;
+        }
+        if (op == g->skip_op) {
+            g->skip_op = NULL;      /* emitted with an earlier op */
+            continue;
         }
         switch (op->opc) {
         case INDEX_op_insn_start:
@@ -1031,6 +1120,16 @@ static int x86_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf
             }
             break;
         }
+        case INDEX_op_add_i32:
+            if (!x86_ldst_fold_addr(g, op)) {
+                x86_gen_generic(g, op);
+            }
+            break;
+        case INDEX_op_setcond_i32:
+            if (!x86_gen_setcond_add(g, op)) {
+                x86_gen_generic(g, op);
+            }
+            break;
         case INDEX_op_brcond_i32:
             x86_gen_brcond(g, op, 0);
             break;

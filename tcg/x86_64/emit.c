@@ -73,6 +73,7 @@ static inline uint8_t *x86_put_opc(uint8_t *p, int opc, int r, int rm, int x)
  */
 void x86_emit_opc(X86Gen *g, int opc, int r, int rm, int x)
 {
+    x86_tmp_touch(g, r, rm, x);
     g->code_ptr = x86_put_opc(g->code_ptr, opc, r, rm, x);
 }
 
@@ -81,6 +82,7 @@ void x86_emit_modrm(X86Gen *g, int opc, int r, int rm)
 {
     uint8_t *p = x86_put_opc(g->code_ptr, opc, r, rm, 0);
 
+    x86_tmp_touch(g, r, rm, -1);
     *p++ = 0xc0 | ((r & 7) << 3) | (rm & 7);
     g->code_ptr = p;
 }
@@ -98,6 +100,7 @@ void x86_emit_modrm_sib(X86Gen *g, int opc, int r, int base, int index, int shif
 
     assert(x86_fits_s32(disp));
     assert(index != X86_RSP);
+    x86_tmp_touch(g, r, base, index);
     if (base < 0) {
         /* [index*s + disp32] or absolute [disp32]: SIB with no base. */
         uint32_t d = (uint32_t)disp;
@@ -148,6 +151,7 @@ void x86_emit_modrm_off(X86Gen *g, int opc, int r, int base, intptr_t disp)
  */
 void x86_emit_vex_modrm(X86Gen *g, int opc, int pp, int rexw, int r, int v, int rm)
 {
+    x86_tmp_touch(g, r, rm, v);
     x86_out8(g, 0xc4);
     x86_out8(g, ((r < 8) << 7) | (1 << 6) | ((rm < 8) << 5) | 0x02);
     x86_out8(g, ((rexw != 0) << 7) | ((~v & 15) << 3) | pp);
@@ -158,6 +162,7 @@ void x86_emit_vex_modrm(X86Gen *g, int opc, int pp, int rexw, int r, int v, int 
 /* BMI2 RORX (VEX.LZ.F2.0F3A F0 /r ib): dst = src rotated right by imm, flags kept. */
 void x86_emit_rorx(X86Gen *g, int rexw, int dst, int src, int imm)
 {
+    x86_tmp_touch(g, dst, src, -1);
     x86_out8(g, 0xc4);
     x86_out8(g, ((dst < 8) << 7) | (1 << 6) | ((src < 8) << 5) | 0x03);
     x86_out8(g, ((rexw != 0) << 7) | (15 << 3) | 3);
@@ -370,6 +375,8 @@ void x86_emit_jmp_label(X86Gen *g, TCGLabel *l)
 void x86_bind_label(X86Gen *g, TCGLabel *l)
 {
     assert(!l->has_value);
+    /* Another way in: nothing is known about X86_TMP there. */
+    g->win_tmp = -1;
     l->has_value = true;
     l->value = (uintptr_t)g->code_ptr;
     for (X86Reloc *r = l->relocs; r; r = r->next) {
@@ -386,6 +393,8 @@ static void x86_emit_abs(X86Gen *g, int opc, int ext, const void *rx_target)
 {
     int64_t disp = (intptr_t)rx_target - (x86_rx_ptr(g) + 5);
 
+    /* A call clobbers X86_TMP (caller-saved); a jump leaves. */
+    g->win_tmp = -1;
     if (x86_fits_s32(disp)) {
         x86_out8(g, opc);
         x86_out32(g, (uint32_t)disp);

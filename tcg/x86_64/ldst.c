@@ -34,8 +34,14 @@
  * In the MMU modes of TCGContext.ldst_window_mmu_mask (those a target gave a
  * direct RAM window: MIPS kseg0 in kernel mode, x86 with paging off) plain accesses
  * and leaders check the window instead (x86_emit_win_check: an lea and an
- * unsigned compare against env, no dependent loads) and take the TLB check out of
- * line, in the stub, as a leader's stub does.
+ * unsigned compare against env, no dependent loads; stores one byte of the
+ * window's store map) and take the TLB check out of line, in the stub, as a
+ * leader's stub does. The window's addend stays in X86_TMP from one plain window
+ * access to the next while nothing else uses that register (X86Gen.win_tmp).
+ *
+ * A member at a constant offset from its leader's own address folds the offset
+ * into its data op, [host + base + disp] (x86_ldst_fold_addr), and only its stub
+ * computes the address.
  */
 #include "x86-internal.h"
 #include "exec/cputlb.h"
@@ -233,10 +239,18 @@ static bool x86_ldst_use_window(const X86Gen *g, MemOpIdx oi)
  * and t >> k < lim >> k exactly when t < lim; a misaligned t rotates to at least
  * 2^(32-k), above any lim >> k. (Other spans test the alignment apart:
  *     test  a, align ; jnz stub.)
- * For a span holding stores, that its page(s) hold no translated code:
- *     shr   t0d, TARGET_PAGE_BITS (- k after the rotation)
- *     add   t0, [env + win.code_map]
- *     cmp   byte [t0], 0 ; jne stub         (word: a span may reach the next page)
+ * A span holding stores skips the compare with lim: one byte of the window's
+ * store map (exec/cputlb.h) says at once that the offset is inside the window,
+ * aligned, and that the page holds no translated code (0xff, else 0):
+ *     lea   t0d, [a + lo - base]
+ *     ror   t0d, k                        ; aligned accesses only
+ *     shr   t0d, TARGET_PAGE_BITS - k
+ *     add   t0, [env + win.store_map]
+ *     cmp   byte [t0], 0 ; je stub          (cmp word [t0], -1; jne: a span
+ *                                            that may reach the next page)
+ * An aligned t indexes its page's byte; a misaligned one rotates to an index of
+ * 2^(32 - TARGET_PAGE_BITS) or more, where the map is 0, and so does any t past
+ * the window. (That was lim's compare, then the code map's: two insns more.)
  * The stub does the TLB check, then the helper. The caller then loads the
  * window's addend, which works for a's whole span like a TLB entry's.
  */
@@ -263,14 +277,19 @@ static void x86_emit_win_check(X86Gen *g, X86LdstStub *st, int areg, int t0,
     }
     if (rot) {
         x86_emit_shifti(g, SHIFT_ROR, 0, t0, rot);
-        x86_emit_modrm_off(g, OPC_CMP_GvEv, t0, X86_AREG0,
-                           X86_WIN_OFS(idx, lim_ror) + (int)(rot * sizeof(uint32_t)));
-    } else {
-        x86_emit_modrm_off(g, OPC_CMP_GvEv, t0, X86_AREG0, X86_WIN_OFS(idx, lim));
     }
-    st->jne_disp = x86_emit_jcc32(g, JCC_JAE);
+    st->jne_disp = NULL;
     st->jne_disp2 = NULL;
     st->jne_disp3 = NULL;
+    if (!(kinds & X86_CHECK_WRITE)) {
+        if (rot) {
+            x86_emit_modrm_off(g, OPC_CMP_GvEv, t0, X86_AREG0,
+                               X86_WIN_OFS(idx, lim_ror) + (int)(rot * sizeof(uint32_t)));
+        } else {
+            x86_emit_modrm_off(g, OPC_CMP_GvEv, t0, X86_AREG0, X86_WIN_OFS(idx, lim));
+        }
+        st->jne_disp = x86_emit_jcc32(g, JCC_JAE);
+    }
     if (align && !rot) {
         /* test a8, imm8 */
         x86_emit_modrm(g, 0xf6 | P_REXB_RM, EXT3_TEST, areg);
@@ -278,54 +297,81 @@ static void x86_emit_win_check(X86Gen *g, X86LdstStub *st, int areg, int t0,
         st->jne_disp2 = x86_emit_jcc32(g, JCC_JNE);
     }
     if (kinds & X86_CHECK_WRITE) {
-        /* An aligned span no longer than its alignment stays in one page. */
+        /* One load answers "in the window, aligned, no code on the page"
+         * (CPUTLBWindow.store_map): 0xff for a window page without code, 0 for
+         * anything else, including every index a misaligned t rotates to
+         * (2^(32 - TARGET_PAGE_BITS) and up). A span that may reach the next
+         * page needs both bytes (an aligned span no longer than its alignment
+         * stays in one page); the window's last page is followed by a 0. */
         bool two_pages = (lo & (int32_t)align) != 0 || hi - lo > (int32_t)align;
         x86_emit_shifti(g, SHIFT_SHR, 0, t0, TARGET_PAGE_BITS - rot);
         x86_emit_modrm_off(g, OPC_ADD_GvEv | P_REXW, t0, X86_AREG0,
-                           X86_WIN_OFS(idx, code_map));
-        /* cmp byte/word [t0], 0 */
-        x86_emit_modrm_off(g, two_pages ? (OPC_ARITH_EvIb | P_DATA16) : 0x80,
-                           ARITH_CMP, t0, 0);
-        x86_out8(g, 0);
-        st->jne_disp3 = x86_emit_jcc32(g, JCC_JNE);
+                           X86_WIN_OFS(idx, store_map));
+        if (two_pages) {
+            /* cmp word [t0], -1; jne (an imm8: an imm16 after the 0x66 prefix
+             * would stall the decoder) */
+            x86_emit_modrm_off(g, OPC_ARITH_EvIb | P_DATA16, ARITH_CMP, t0, 0);
+            x86_out8(g, 0xff);
+            st->jne_disp3 = x86_emit_jcc32(g, JCC_JNE);
+        } else {
+            /* cmp byte [t0], 0; je */
+            x86_emit_modrm_off(g, 0x80, ARITH_CMP, t0, 0);
+            x86_out8(g, 0);
+            st->jne_disp3 = x86_emit_jcc32(g, JCC_JE);
+        }
     }
     st->win = true;
 }
 
+/*
+ * Before a plain window access's data op: X86_TMP must still hold the addend the
+ * check left there. Only writing back globals in between (the rare fallback of
+ * x86_ldst_note_globals, whose 64-bit constants go through X86_TMP) could have
+ * changed it: then load it again.
+ */
+static void x86_ldst_win_addend(X86Gen *g, const X86LdstStub *st, X86LdstKind kind,
+                                MemOpIdx oi)
+{
+    if (kind == X86_LDST_PLAIN && st->win && g->win_tmp != (int)get_mmuidx(oi)) {
+        x86_emit_modrm_off(g, OPC_MOVL_GvEv | P_REXW, X86_TMP, X86_AREG0,
+                           X86_WIN_OFS(get_mmuidx(oi), addend));
+    }
+}
+
 /* The load itself: out = [base + areg] with the op's size, sign and byte order. */
 static void x86_emit_ld_data(X86Gen *g, MemOp mop, TCGType type, int out, int base,
-                             int areg)
+                             int areg, int32_t disp)
 {
     int rexw = type == TCG_TYPE_I64 ? P_REXW : 0;
     bool bswap = (mop & MO_BSWAP) && (mop & MO_SIZE) != MO_8;
 
     switch (mop & (MO_SIZE | MO_SIGN)) {
     case MO_UB:
-        x86_emit_modrm_sib(g, OPC_MOVZBL, out, base, areg, 0, 0);
+        x86_emit_modrm_sib(g, OPC_MOVZBL, out, base, areg, 0, disp);
         break;
     case MO_SB:
-        x86_emit_modrm_sib(g, OPC_MOVSBL | rexw, out, base, areg, 0, 0);
+        x86_emit_modrm_sib(g, OPC_MOVSBL | rexw, out, base, areg, 0, disp);
         break;
     case MO_UW:
-        x86_emit_modrm_sib(g, OPC_MOVZWL, out, base, areg, 0, 0);
+        x86_emit_modrm_sib(g, OPC_MOVZWL, out, base, areg, 0, disp);
         if (bswap) {
             x86_emit_shifti(g, SHIFT_ROL, P_DATA16, out, 8);
         }
         break;
     case MO_SW:
         if (bswap) {
-            x86_emit_modrm_sib(g, OPC_MOVZWL, out, base, areg, 0, 0);
+            x86_emit_modrm_sib(g, OPC_MOVZWL, out, base, areg, 0, disp);
             x86_emit_shifti(g, SHIFT_ROL, P_DATA16, out, 8);
             x86_emit_ext16s(g, rexw, out, out);
         } else {
-            x86_emit_modrm_sib(g, OPC_MOVSWL | rexw, out, base, areg, 0, 0);
+            x86_emit_modrm_sib(g, OPC_MOVSWL | rexw, out, base, areg, 0, disp);
         }
         break;
     case MO_UL:
         if (bswap && x86_have_movbe) {
-            x86_emit_modrm_sib(g, OPC_MOVBE_GyMy, out, base, areg, 0, 0);
+            x86_emit_modrm_sib(g, OPC_MOVBE_GyMy, out, base, areg, 0, disp);
         } else {
-            x86_emit_modrm_sib(g, OPC_MOVL_GvEv, out, base, areg, 0, 0);
+            x86_emit_modrm_sib(g, OPC_MOVL_GvEv, out, base, areg, 0, disp);
             if (bswap) {
                 x86_emit_opc(g, OPC_BSWAP + (out & 7), 0, out, 0);
             }
@@ -334,25 +380,25 @@ static void x86_emit_ld_data(X86Gen *g, MemOp mop, TCGType type, int out, int ba
     case MO_SL:
         if (bswap) {
             if (x86_have_movbe) {
-                x86_emit_modrm_sib(g, OPC_MOVBE_GyMy, out, base, areg, 0, 0);
+                x86_emit_modrm_sib(g, OPC_MOVBE_GyMy, out, base, areg, 0, disp);
             } else {
-                x86_emit_modrm_sib(g, OPC_MOVL_GvEv, out, base, areg, 0, 0);
+                x86_emit_modrm_sib(g, OPC_MOVL_GvEv, out, base, areg, 0, disp);
                 x86_emit_opc(g, OPC_BSWAP + (out & 7), 0, out, 0);
             }
             if (rexw) {
                 x86_emit_ext32s(g, out, out);
             }
         } else if (rexw) {
-            x86_emit_modrm_sib(g, OPC_MOVSLQ, out, base, areg, 0, 0);
+            x86_emit_modrm_sib(g, OPC_MOVSLQ, out, base, areg, 0, disp);
         } else {
-            x86_emit_modrm_sib(g, OPC_MOVL_GvEv, out, base, areg, 0, 0);
+            x86_emit_modrm_sib(g, OPC_MOVL_GvEv, out, base, areg, 0, disp);
         }
         break;
     default:    /* MO_UQ */
         if (bswap && x86_have_movbe) {
-            x86_emit_modrm_sib(g, OPC_MOVBE_GyMy | rexw, out, base, areg, 0, 0);
+            x86_emit_modrm_sib(g, OPC_MOVBE_GyMy | rexw, out, base, areg, 0, disp);
         } else {
-            x86_emit_modrm_sib(g, OPC_MOVL_GvEv | rexw, out, base, areg, 0, 0);
+            x86_emit_modrm_sib(g, OPC_MOVL_GvEv | rexw, out, base, areg, 0, disp);
             if (bswap) {
                 x86_emit_opc(g, (OPC_BSWAP + (out & 7)) | rexw, 0, out, 0);
             }
@@ -363,13 +409,14 @@ static void x86_emit_ld_data(X86Gen *g, MemOp mop, TCGType type, int out, int ba
 
 /* The store itself: [base + areg] = the stub's value (register or immediate); t0 is
  * free scratch (byte swaps without movbe). */
-static void x86_emit_st_data(X86Gen *g, const X86LdstStub *st, int t0, int base)
+static void x86_emit_st_data(X86Gen *g, const X86LdstStub *st, int t0, int base,
+                             int areg, int32_t disp)
 {
     MemOp mop = get_memop(st->oi);
     unsigned size = memop_size(mop);
     bool bswap = (mop & MO_BSWAP) && size > 1;
     int rexw = size == 8 ? P_REXW : 0;
-    int areg = st->addr_reg, vreg = st->data_reg;
+    int vreg = st->data_reg;
 
     if (st->val_const) {
         int64_t v = st->val, sv = v;
@@ -379,27 +426,27 @@ static void x86_emit_st_data(X86Gen *g, const X86LdstStub *st, int t0, int base)
         }
         switch (size) {
         case 1:
-            x86_emit_modrm_sib(g, OPC_MOVB_EvIz, 0, base, areg, 0, 0);
+            x86_emit_modrm_sib(g, OPC_MOVB_EvIz, 0, base, areg, 0, disp);
             x86_out8(g, (uint8_t)sv);
             break;
         case 2:
-            x86_emit_modrm_sib(g, OPC_MOVL_EvIz | P_DATA16, 0, base, areg, 0, 0);
+            x86_emit_modrm_sib(g, OPC_MOVL_EvIz | P_DATA16, 0, base, areg, 0, disp);
             x86_out8(g, (uint8_t)sv);
             x86_out8(g, (uint8_t)(sv >> 8));
             break;
         default:
-            x86_emit_modrm_sib(g, OPC_MOVL_EvIz | rexw, 0, base, areg, 0, 0);
+            x86_emit_modrm_sib(g, OPC_MOVL_EvIz | rexw, 0, base, areg, 0, disp);
             x86_out32(g, (uint32_t)sv);
             break;
         }
     } else if (size == 1) {
-        x86_emit_modrm_sib(g, OPC_MOVB_EvGv | P_REXB_R, vreg, base, areg, 0, 0);
+        x86_emit_modrm_sib(g, OPC_MOVB_EvGv | P_REXB_R, vreg, base, areg, 0, disp);
     } else if (!bswap) {
         x86_emit_modrm_sib(g, OPC_MOVL_EvGv | rexw | (size == 2 ? P_DATA16 : 0),
-                           vreg, base, areg, 0, 0);
+                           vreg, base, areg, 0, disp);
     } else if (x86_have_movbe) {
         x86_emit_modrm_sib(g, OPC_MOVBE_MyGy | rexw | (size == 2 ? P_DATA16 : 0),
-                           vreg, base, areg, 0, 0);
+                           vreg, base, areg, 0, disp);
     } else {
         /* Swap a copy in t0 (the entry pointer is no longer needed). */
         x86_emit_mov(g, TCG_TYPE_I64, t0, vreg);
@@ -409,7 +456,7 @@ static void x86_emit_st_data(X86Gen *g, const X86LdstStub *st, int t0, int base)
             x86_emit_opc(g, (OPC_BSWAP + (t0 & 7)) | rexw, 0, t0, 0);
         }
         x86_emit_modrm_sib(g, OPC_MOVL_EvGv | rexw | (size == 2 ? P_DATA16 : 0),
-                           t0, base, areg, 0, 0);
+                           t0, base, areg, 0, disp);
     }
 }
 
@@ -448,10 +495,22 @@ static void x86_ldst_fast_check(X86Gen *g, X86LdstStub *st, const TCGOp *op,
         kinds = (unsigned)op->args[6] | access;
     }
     if (x86_ldst_use_window(g, oi)) {
+        int idx = get_mmuidx(oi);
+        /* The check leaves X86_TMP alone: an addend it holds is still there. */
+        bool cached = g->win_tmp == idx;
+
         x86_emit_win_check(g, st, areg, t0, oi, kinds, lo, hi);
-        x86_emit_modrm_off(g, OPC_MOVL_GvEv | P_REXW,
-                           kind == X86_LDST_LEAD ? hreg : X86_TMP, X86_AREG0,
-                           X86_WIN_OFS(get_mmuidx(oi), addend));
+        if (kind == X86_LDST_LEAD && cached) {
+            x86_emit_mov(g, TCG_TYPE_I64, hreg, X86_TMP);
+            g->win_tmp = idx;
+        } else if (!cached) {
+            x86_emit_modrm_off(g, OPC_MOVL_GvEv | P_REXW,
+                               kind == X86_LDST_LEAD ? hreg : X86_TMP, X86_AREG0,
+                               X86_WIN_OFS(idx, addend));
+            if (kind != X86_LDST_LEAD) {
+                g->win_tmp = idx;
+            }
+        }
         return;
     }
     st->jne_disp = x86_emit_tlb_check(g, areg, t0, oi, kinds, lo, hi, &st->jne_disp2);
@@ -467,10 +526,17 @@ static void x86_gen_ld(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
                    kind == X86_LDST_MEMB ? arg_temp(op->args[2]) : NULL;
     MemOpIdx oi = (MemOpIdx)op->args[kind == X86_LDST_MEMB ? 3 : a_idx + 1];
     MemOp mop = get_memop(oi);
-    int areg, t0, out, hreg = -1;
+    int areg, t0, t1, out, hreg = -1;
     uint16_t hbit = 0;
     int pin = x86_pin_reg(g, dts);
+    /* A member whose address add was folded (x86_ldst_fold_addr): the data op
+     * uses [host + base + disp], the stub computes the address into t1. */
+    bool fold = kind == X86_LDST_MEMB && g->fold_t == ats;
+    TCGTemp *bts = fold ? g->fold_base : ats;
+    int32_t disp = fold ? g->fold_disp : 0;
+    bool a_dead = !fold && IS_DEAD_ARG(op, a_idx);
 
+    g->fold_t = NULL;
     x86_ldst_hosts_begin(g);
     /* The access may fault and unwind, so env must then hold every global; the
      * slow path writes back the dirty ones (x86_ldst_note_globals). The output's
@@ -481,7 +547,7 @@ static void x86_gen_ld(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
     } else if (pin >= 0) {
         x86_pin_home(g, dts);
     }
-    areg = x86_ra_load(g, ats, 0, 0);
+    areg = x86_ra_load(g, bts, 0, 0);
     if (kind == X86_LDST_LEAD) {
         hreg = x86_ra_alloc(g, 0, X86_REG_BIT(areg));
         x86_ra_set_reg(g, hts, hreg);
@@ -492,6 +558,8 @@ static void x86_gen_ld(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
         hbit = X86_REG_BIT(hreg);
     }
     t0 = x86_ra_alloc(g, 0, X86_REG_BIT(areg) | hbit);
+    /* The output may share t1: the stub writes it last. */
+    t1 = fold ? x86_ra_alloc(g, 0, X86_REG_BIT(areg) | hbit | X86_REG_BIT(t0)) : areg;
     if (pin < 0 && op->out_hint && op->out_hint - 1 != areg && op->out_hint - 1 != hreg &&
         g->pin_temp[op->out_hint - 1]->reg == op->out_hint - 1) {
         /* Loaded for a pinned global (x86_pin_hints): straight into its
@@ -499,22 +567,25 @@ static void x86_gen_ld(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
          * the data arrives. */
         out = op->out_hint - 1;
         g->reg_to_temp[out] = NULL;
-        if (IS_DEAD_ARG(op, a_idx)) {
+        if (a_dead) {
             x86_ra_temp_dead(g, ats);
         }
-    } else if (pin >= 0 && pin != areg && pin != hreg) {
+    } else if (pin >= 0 && pin != hreg) {
         /* A self loop's pinned global: its register keeps the old value until the
          * data is loaded, after the TLB check, so the slow path can still write
-         * the old value back (it is noted like any other dirty global). */
+         * the old value back (it is noted like any other dirty global). That
+         * holds when the register is also the address (`lw v0, 0(v0)`): the
+         * data op reads the address as it writes the result, and the stub uses
+         * the address before it writes the data. */
         out = pin;
-        if (IS_DEAD_ARG(op, a_idx)) {
+        if (a_dead) {
             x86_ra_temp_dead(g, ats);
         }
     } else {
-        /* A pinned global whose register is the address (or the addend) loads
-         * into another register and floats there (x86_ra_set_reg): its home
-         * keeps the old value for the slow path meanwhile. */
-        if (IS_DEAD_ARG(op, a_idx)) {
+        /* A pinned global whose register is the addend loads into another
+         * register and floats there (x86_ra_set_reg): its home keeps the old
+         * value for the slow path meanwhile. */
+        if (a_dead) {
             x86_ra_temp_dead(g, ats);
             out = x86_ra_alloc(g, 0, hbit);
         } else {
@@ -541,14 +612,24 @@ static void x86_gen_ld(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
     } else if (pin >= 0) {
         g->overflow = true;     /* never with a sane TB: give it up */
     }
-    x86_emit_ld_data(g, mop, type, out, kind == X86_LDST_PLAIN ? X86_TMP : hreg, areg);
+    x86_ldst_win_addend(g, st, kind, oi);
+    x86_emit_ld_data(g, mop, type, out, kind == X86_LDST_PLAIN ? X86_TMP : hreg, areg,
+                     disp);
+    if (kind == X86_LDST_PLAIN && st->win) {
+        /* X86_TMP was only read: it still holds the window's addend. */
+        g->win_tmp = get_mmuidx(oi);
+    }
 
     st->raddr = g->code_ptr;
+    st->win_tmp = g->win_tmp;
     st->is_ld = true;
     st->kind = kind;
     st->host_reg = kind == X86_LDST_LEAD ? hreg : 0;
     st->t0_reg = t0;
-    st->addr_reg = areg;
+    st->addr_reg = t1;
+    st->fold = fold;
+    st->fold_base = areg;
+    st->fold_disp = disp;
     st->data_reg = out;
     st->type = type;
     st->oi = oi;
@@ -560,6 +641,9 @@ static void x86_gen_ld(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
         x86_ra_op_finish(g, op, 1, kind == X86_LDST_MEMB ? 2 : 1);
         if (kind == X86_LDST_MEMB && IS_DEAD_ARG(op, 2)) {
             x86_ra_temp_dead(g, hts);
+        }
+        if (fold) {
+            x86_ra_temp_dead(g, ats);   /* never computed */
         }
     }
     x86_ldst_note_zero(g, st);
@@ -579,11 +663,14 @@ static void x86_gen_st(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
     bool bswap = (mop & MO_BSWAP) && size > 1;
     bool vconst = false;
     int64_t v = 0;
-    int vreg = -1, areg, t0, hreg = -1;
+    int vreg = -1, areg, t0, t1, hreg = -1;
     uint16_t locked;
+    bool fold = kind == X86_LDST_MEMB && g->fold_t == ats;    /* as for loads */
+    int32_t disp = fold ? g->fold_disp : 0;
 
+    g->fold_t = NULL;
     x86_ldst_hosts_begin(g);
-    areg = x86_ra_load(g, ats, 0, 0);
+    areg = x86_ra_load(g, fold ? g->fold_base : ats, 0, 0);
     locked = X86_REG_BIT(areg);
     if (vts->val_type == TEMP_VAL_CONST || vts->kind == TEMP_CONST) {
         v = vts->val;
@@ -608,6 +695,7 @@ static void x86_gen_st(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
         locked |= X86_REG_BIT(hreg);
     }
     t0 = x86_ra_alloc(g, 0, locked);
+    t1 = fold ? x86_ra_alloc(g, 0, locked | X86_REG_BIT(t0)) : areg;
 
     X86LdstStub *st = x86_new_stub(g);
     x86_ldst_fast_check(g, st, op, kind, X86_CHECK_WRITE, size, areg, t0, hreg, oi);
@@ -619,12 +707,20 @@ static void x86_gen_st(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
     st->t0_reg = t0;
     st->val_const = vconst;
     st->val = v;
-    st->addr_reg = areg;
+    st->addr_reg = t1;
+    st->fold = fold;
+    st->fold_base = areg;
+    st->fold_disp = disp;
     st->data_reg = vconst ? 0 : vreg;
     st->type = type;
     st->oi = oi;
-    x86_emit_st_data(g, st, t0, kind == X86_LDST_PLAIN ? X86_TMP : hreg);
+    x86_ldst_win_addend(g, st, kind, oi);
+    x86_emit_st_data(g, st, t0, kind == X86_LDST_PLAIN ? X86_TMP : hreg, areg, disp);
+    if (kind == X86_LDST_PLAIN && st->win) {
+        g->win_tmp = get_mmuidx(oi);
+    }
     st->raddr = g->code_ptr;
+    st->win_tmp = g->win_tmp;
 
     if (kind == X86_LDST_LEAD) {
         x86_ra_op_finish(g, op, 1, 2);
@@ -641,6 +737,75 @@ static void x86_gen_st(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
         st->save_regs &= ~X86_REG_BIT(hreg);
     }
     x86_ldst_note_zero(g, st);
+}
+
+/*
+ * "add_i32 t, b, $c" right before a group member at t (t dying there): leave the
+ * add out and let the member use [host + b + c]. That 64-bit sum is the guest
+ * address only if b + c does not wrap around 2^32, which holds when b is the
+ * very value its leader checked: the member's fast path runs only while the
+ * leader's span check holds (host != 0), that span lies in one page and
+ * contains the leader's own address b, and the member's bytes lie in the span,
+ * so b + c stays inside that page as a plain integer. So b must be the leader's
+ * address temp, not written since the leader (walking back to it within the
+ * block). The stub computes the 32-bit address into a scratch register. Returns
+ * false (emitting nothing, changing nothing) when the shape does not match.
+ */
+bool x86_ldst_fold_addr(X86Gen *g, const TCGOp *op)
+{
+    const TCGOp *m = op->next;
+    TCGTemp *t = arg_temp(op->args[0]), *b = arg_temp(op->args[1]);
+    TCGTemp *k = arg_temp(op->args[2]);
+
+    if (!m || (m->opc != INDEX_op_qemu_ld_memb_i32 &&
+               m->opc != INDEX_op_qemu_ld_memb_i64 &&
+               m->opc != INDEX_op_qemu_st_memb_i32 &&
+               m->opc != INDEX_op_qemu_st_memb_i64)) {
+        return false;
+    }
+    if (k->kind != TEMP_CONST || (int32_t)k->val <= -(int32_t)TARGET_PAGE_SIZE ||
+        (int32_t)k->val >= (int32_t)TARGET_PAGE_SIZE ||
+        arg_temp(m->args[1]) != t || !IS_DEAD_ARG(m, 1) || arg_temp(m->args[0]) == t ||
+        t->kind != TEMP_TB || t == b || IS_DEAD_ARG(op, 1) ||
+        b->kind == TEMP_CONST || b->type != TCG_TYPE_I32) {
+        return false;
+    }
+    /* The member then wants a scratch register more (t1) besides t0 and its
+     * output: where registers are short, evicting a live value would cost more
+     * than the add. */
+    if (__builtin_popcount(g->free_regs) < 4) {
+        return false;
+    }
+    TCGTemp *host = arg_temp(m->args[2]);
+    int steps = 0;
+    for (const TCGOp *p = op->prev; p && steps < 64; p = p->prev, steps++) {
+        TCGOpcode opc = p->opc;
+        bool ld_lead = opc == INDEX_op_qemu_ld_lead_i32 || opc == INDEX_op_qemu_ld_lead_i64;
+        bool st_lead = opc == INDEX_op_qemu_st_lead_i32 || opc == INDEX_op_qemu_st_lead_i64;
+        if ((ld_lead && arg_temp(p->args[1]) == host) ||
+            (st_lead && arg_temp(p->args[0]) == host)) {
+            /* The leader of this member's group: b must be its address (and a
+             * leading load must not have overwritten it). */
+            if (arg_temp(p->args[2]) != b || (ld_lead && arg_temp(p->args[0]) == b)) {
+                return false;
+            }
+            g->fold_t = t;
+            g->fold_base = b;
+            g->fold_disp = (int32_t)k->val;
+            return true;
+        }
+        if (opc == INDEX_op_set_label || opc == INDEX_op_call ||
+            (tcg_op_defs[opc].flags & (TCG_OPF_BB_END | TCG_OPF_BB_EXIT))) {
+            return false;
+        }
+        int no = tcg_op_nb_oargs(p);
+        for (int i = 0; i < no; i++) {
+            if (arg_temp(p->args[i]) == b || arg_temp(p->args[i]) == host) {
+                return false;
+            }
+        }
+    }
+    return false;
 }
 
 void x86_gen_qemu_ld(X86Gen *g, const TCGOp *op, TCGType type)
@@ -672,16 +837,35 @@ static void x86_emit_lea_rip(X86Gen *g, int reg, const uint8_t *target)
     x86_out32(g, (uint32_t)(int32_t)disp);
 }
 
+/*
+ * The fast path leaves X86_TMP holding a window's addend for the accesses after
+ * it (X86Gen.win_tmp); the stub used it as scratch, so load the addend again
+ * before going back (after any C code: a memory-map change is then seen).
+ */
+static void x86_stub_win_tmp(X86Gen *g, const X86LdstStub *st)
+{
+    if (st->win_tmp >= 0) {
+        x86_emit_modrm_off(g, OPC_MOVL_GvEv | P_REXW, X86_TMP, X86_AREG0,
+                           X86_WIN_OFS(st->win_tmp, addend));
+    }
+}
+
 static void x86_gen_stub(X86Gen *g, const X86LdstStub *st)
 {
     int saved[X86_NB_REGS], n = 0;
 
-    x86_patch_rel32(st->jne_disp, g->code_ptr);
+    if (st->jne_disp) {
+        x86_patch_rel32(st->jne_disp, g->code_ptr);
+    }
     if (st->jne_disp2) {
         x86_patch_rel32(st->jne_disp2, g->code_ptr);
     }
     if (st->jne_disp3) {
         x86_patch_rel32(st->jne_disp3, g->code_ptr);
+    }
+    if (st->fold) {
+        /* The guest address, 32-bit like every guest address. */
+        x86_emit_modrm_off(g, OPC_LEA, st->addr_reg, st->fold_base, st->fold_disp);
     }
     if (st->kind != X86_LDST_PLAIN || st->win) {
         /* The shared check or the direct window failed (or, for a member, the
@@ -694,13 +878,14 @@ static void x86_gen_stub(X86Gen *g, const X86LdstStub *st)
         x86_emit_ld(g, TCG_TYPE_I64, X86_TMP, st->t0_reg, offsetof(CPUTLBEntry, addend));
         if (st->is_ld) {
             x86_emit_ld_data(g, get_memop(st->oi), st->type, st->data_reg, X86_TMP,
-                             st->addr_reg);
+                             st->addr_reg, 0);
         } else {
-            x86_emit_st_data(g, st, st->t0_reg, X86_TMP);
+            x86_emit_st_data(g, st, st->t0_reg, X86_TMP, st->addr_reg, 0);
         }
         if (st->kind == X86_LDST_LEAD) {
             x86_emit_arith(g, ARITH_XOR, 0, st->host_reg, st->host_reg);
         }
+        x86_stub_win_tmp(g, st);
         x86_patch_rel32(x86_emit_jcc32(g, -1), st->raddr);
         x86_patch_rel32(miss, g->code_ptr);
     }
@@ -767,6 +952,7 @@ static void x86_gen_stub(X86Gen *g, const X86LdstStub *st)
     for (int i = 0; i < st->nb_zero_slots; i++) {
         x86_emit_sti(g, TCG_TYPE_I64, 0, X86_RSP, st->zero_slot[i]);
     }
+    x86_stub_win_tmp(g, st);
     uint8_t *field = x86_emit_jcc32(g, -1);
     x86_patch_rel32(field, st->raddr);
 }
@@ -777,7 +963,7 @@ bool x86_gen_ldst_stubs(X86Gen *g)
     /* Largest stub: 9 pushes and pops, argument set-up, an absolute call, plus the
      * write-backs (at most X86_MAX_SYNC_BYTES each). */
     /* + the shared-check stubs' own lookup, + zeroing other groups' addends */
-    const int stub_max = 128 + 96 + X86_MAX_LDST_HOSTS * (4 + 16);
+    const int stub_max = 128 + 96 + X86_MAX_LDST_HOSTS * (4 + 16) + 2 * 8;
 
     for (int i = 0; i < g->nb_ldst; i++) {
         if (g->code_ptr + stub_max + g->ldst[i].nb_sync * X86_MAX_SYNC_BYTES >

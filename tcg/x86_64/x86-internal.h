@@ -153,6 +153,11 @@ typedef struct X86LdstStub {
     uint8_t *jne_disp2;          /* a second one (shared check of both tags), or NULL */
     uint8_t *jne_disp3;          /* direct window: the alignment or code-page miss */
     bool win;                    /* tried the direct RAM window (its stub: the TLB) */
+    int8_t win_tmp;              /* X86Gen.win_tmp at raddr: the stub reloads it */
+    bool fold;                   /* member: address = fold_base + fold_disp (32-bit),
+                                  * computed into addr_reg by the stub */
+    uint8_t fold_base;
+    int32_t fold_disp;
     uint8_t *raddr;              /* resume point in the TB body */
     /* Globals that are dirty in registers (or pending constants) at the access:
      * the stub writes them to env before calling the helper, which may raise a
@@ -254,7 +259,30 @@ typedef struct X86Gen {
     uint16_t pinned;
     uint16_t pin_written;        /* pinned registers of globals the TB writes */
     uint16_t pin_pending;
+
+    /*
+     * The MMU mode whose direct-window addend (CPUTLBWindow.addend) X86_TMP
+     * holds at this point of the code, or -1. Set by ldst.c after a window
+     * access; any instruction that names X86_TMP, a call and a label (another
+     * way in) forget it (emit.c), so it only survives straight-line code that
+     * leaves X86_TMP alone. The stubs reload it before going back.
+     */
+    int8_t win_tmp;
+    /* An op already emitted together with an earlier one (backend.c). */
+    const TCGOp *skip_op;
+    /* An address add left to the member access right after it
+     * (x86_ldst_fold_addr): the add's output, its base and constant. */
+    TCGTemp *fold_t, *fold_base;
+    int32_t fold_disp;
 } X86Gen;
+
+/* An instruction names these registers: X86_TMP may no longer hold an addend. */
+static inline void x86_tmp_touch(X86Gen *g, int r, int rm, int x)
+{
+    if (r == X86_TMP || rm == X86_TMP || x == X86_TMP) {
+        g->win_tmp = -1;
+    }
+}
 
 /* The register a global is pinned to in this TB, or -1. */
 static inline int x86_pin_reg(const X86Gen *g, const TCGTemp *ts)
@@ -405,6 +433,7 @@ void x86_pin_reload(X86Gen *g);
 void x86_gen_qemu_ld(X86Gen *g, const TCGOp *op, TCGType type);
 void x86_gen_qemu_st(X86Gen *g, const TCGOp *op, TCGType type);
 void x86_gen_qemu_ld_shared(X86Gen *g, const TCGOp *op, TCGType type, bool lead);
+bool x86_ldst_fold_addr(X86Gen *g, const TCGOp *op);
 void x86_gen_qemu_st_shared(X86Gen *g, const TCGOp *op, TCGType type, bool lead);
 bool x86_gen_ldst_stubs(X86Gen *g);
 struct CPUState;

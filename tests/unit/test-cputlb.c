@@ -261,6 +261,16 @@ static void check_window(uint32_t pbase, unsigned pages)
 {
     const CPUTLBWindow *w = &cpu->tlb_win[WIN_MODE];
 
+    /* The store map (exec/cputlb.h): 0xff for exactly the window's pages (none
+     * has code here), 0 after them, where a cut window's old pages must be
+     * cleared too, and at the indexes misaligned offsets rotate to. */
+    cr_assert(w->store_map);
+    for (unsigned i = 0; i <= RAM_PAGES + 1; i++) {
+        cr_assert_eq(w->store_map[i], i < pages ? 0xff : 0, "store map page %u of %u", i,
+                     pages);
+    }
+    cr_assert_eq(w->store_map[1u << (32 - TARGET_PAGE_BITS)], 0);
+    cr_assert_eq(w->store_map[TLB_WIN_STORE_MAP_SIZE - 1], 0);
     if (!pages) {
         cr_assert_eq(w->lim, 0u, "a window of lim %#x", w->lim);
         return;
@@ -334,15 +344,20 @@ Test(cputlb, window_code_map_follows_code_pages)
     for (unsigned i = 0; i < RAM_PAGES - 2; i++) {
         cr_assert_eq(map[i], 0);
     }
+    const uint8_t *smap = cpu->tlb_win[WIN_MODE].store_map;
     tlb_protect_code(ram.ram_addr + 5 * TARGET_PAGE_SIZE);
     tlb_protect_code(ram.ram_addr + 1 * TARGET_PAGE_SIZE);     /* below the window */
     for (unsigned i = 0; i < RAM_PAGES - 2; i++) {
         cr_assert_eq(map[i], i == 3, "page %u", i);
+        cr_assert_eq(smap[i], i == 3 ? 0 : 0xff, "store map page %u", i);
     }
     tlb_unprotect_code(ram.ram_addr + 5 * TARGET_PAGE_SIZE);
     cr_assert_eq(map[3], 0);
+    cr_assert_eq(smap[3], 0xff);
     tlb_protect_code(ram.ram_addr + 15 * TARGET_PAGE_SIZE);
     cr_assert_eq(map[13], 1);
+    cr_assert_eq(smap[13], 0);
     tb_flush(cpu);
     cr_assert_eq(map[13], 0);
+    cr_assert_eq(smap[13], 0xff);
 }

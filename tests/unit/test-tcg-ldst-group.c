@@ -7,6 +7,7 @@
  * The random differential test (test-tcg-diff) runs such groups on both backends.
  */
 #include <criterion/criterion.h>
+#include <capstone/capstone.h>
 #include "tcg-harness.h"
 #include "exec/cputlb.h"
 #include "../../tcg/x86_64/x86-internal.h"
@@ -21,8 +22,12 @@
 #define PAGE_CODE 0x13000u      /* RAM holding code: stores take the slow path */
 #define PAGE_RO   0x14000u      /* RAM mapped read-only: stores take the slow path */
 
+#define PAGE_TOP  0xfffff000u  /* RAM: the last page of the address space */
+#define PAGE_ZERO 0x00000000u  /* RAM: the first one */
+
 static CPUTLBEntry tlb[256];
 static uint8_t ram[4][TARGET_PAGE_SIZE];     /* A, B, CODE, RO */
+static uint8_t edge_ram[2][TARGET_PAGE_SIZE];    /* TOP, ZERO */
 static unsigned slow_loads, slow_stores;
 /* When set, the next slow load remaps PAGE_A onto ram[1] (as device code that
  * changes the memory map, or a TLB flush and refill, may). */
@@ -39,6 +44,10 @@ static uint8_t *ram_byte(uint32_t a)
         return &ram[2][a & ~TARGET_PAGE_MASK];
     case PAGE_RO:
         return &ram[3][a & ~TARGET_PAGE_MASK];
+    case PAGE_TOP:
+        return &edge_ram[0][a & ~TARGET_PAGE_MASK];
+    case PAGE_ZERO:
+        return &edge_ram[1][a & ~TARGET_PAGE_MASK];
     default:
         return NULL;
     }
@@ -664,5 +673,90 @@ Test(ldst_group, slow_path_between_members_drops_shared_checks)
             cr_assert_eq(w[0][2], 0x33333333u);
             cr_assert_eq(slow_stores, 0);
         }
+    }
+}
+
+/*
+ * A member's address add is folded into its data op ([host + base + disp], no
+ * lea) when the base is its leader's own address; the sum is then exact because
+ * the leader's span check passed. Runs at the very end of the address space:
+ * inside the last page the shared check holds and the folded members read and
+ * write that page; a run wrapping from the last page to page 0 fails the shared
+ * check, and the members' stubs compute their 32-bit addresses (page 0).
+ */
+Test(ldst_group, members_fold_their_offset_exactly)
+{
+    csh h;
+    cs_insn *insn;
+    bool folded = false;
+
+    map(PAGE_TOP, 0, 0, edge_ram[0]);
+    map(PAGE_ZERO, 0, 0, edge_ram[1]);
+    for (unsigned j = 0; j < TARGET_PAGE_SIZE; j++) {
+        edge_ram[0][j] = (uint8_t)(j * 7 + 1);
+        edge_ram[1][j] = (uint8_t)(j * 11 + 3);
+        ram[0][j] = (uint8_t)(j * 5 + 2);
+    }
+    harness_select(x86());
+    harness_reset_code();
+    harness_begin();
+    TCGv_i32 a = tcg_temp_new_i32();
+    tcg_gen_qemu_ld_i32(W(1), W(0), MMU, MO_LEUL);
+    tcg_gen_addi_i32(a, W(0), 8);
+    tcg_gen_qemu_ld_i32(W(2), a, MMU, MO_LEUL);
+    tcg_gen_addi_i32(a, W(0), 12);
+    tcg_gen_qemu_st_i32(W(3), a, MMU, MO_LEUL);
+    tcg_temp_free_i32(a);
+    tcg_gen_exit_tb(NULL, 0);
+    const uint8_t *code = harness_gen(HARNESS_FULL);
+    cr_assert(code);
+
+    /* The body (up to the exit's jump) has a data op at [reg + reg + 8]. */
+    cr_assert(cs_open(CS_ARCH_X86, CS_MODE_64, &h) == CS_ERR_OK);
+    cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
+    size_t n = cs_disasm(h, code, harness_tb.tc.size, (uintptr_t)code, 0, &insn);
+    for (size_t i = 0; i < n && insn[i].id != X86_INS_JMP; i++) {
+        const cs_x86 *x = &insn[i].detail->x86;
+        for (int o = 0; o < x->op_count; o++) {
+            if (insn[i].id == X86_INS_MOV && x->operands[o].type == X86_OP_MEM &&
+                x->operands[o].mem.index != X86_REG_INVALID &&
+                x->operands[o].mem.disp == 8) {
+                folded = true;
+            }
+        }
+    }
+    cs_free(insn, n);
+    cs_close(&h);
+    cr_assert(folded, "the member at +8 still computes its address apart");
+
+    /* The stubs try their own TLB entries first (page 0 is mapped: no helper);
+     * with page 0 unmapped the two wrapped members reach the helper. */
+    static const uint32_t bases[] = { PAGE_A + 0x100, 0xfffffff0u, 0xfffffff8u, 0xfffffffcu,
+                                      0xfffffff8u, 0xfffffffcu };
+    static const unsigned slow[] = { 0, 0, 0, 0, 2, 2 };
+    for (size_t k = 0; k < ARRAY_SIZE(bases); k++) {
+        uint32_t b = bases[k];
+        if (k == 4) {
+            map(PAGE_ZERO, TLB_INVALID_MASK, TLB_INVALID_MASK, NULL);
+        }
+        harness_clear_env();
+        E->g32[0] = b;
+        E->g32[3] = 0xa5a55a5a + (uint32_t)k;
+        slow_loads = slow_stores = 0;
+        harness_exec(code);
+        cr_assert_eq(slow_loads + slow_stores, slow[k], "base %#x: %u slow", b,
+                     slow_loads + slow_stores);
+        for (int i = 0; i < 2; i++) {
+            uint32_t v = 0;
+            for (unsigned j = 0; j < 4; j++) {
+                v |= (uint32_t)*ram_byte(b + 8 * i + j) << (8 * j);
+            }
+            cr_assert_eq(E->g32[1 + i], v, "base %#x load %d", b, i);
+        }
+        uint32_t got = 0;
+        for (unsigned j = 0; j < 4; j++) {
+            got |= (uint32_t)*ram_byte(b + 12 + j) << (8 * j);
+        }
+        cr_assert_eq(got, 0xa5a55a5a + (uint32_t)k, "base %#x store", b);
     }
 }

@@ -8,6 +8,8 @@
  * window behave as before it existed; shared checks (ldst groups) use it too.
  */
 #include <criterion/criterion.h>
+#include <sys/mman.h>
+#include <capstone/capstone.h>
 #include "tcg-harness.h"
 #include "exec/cputlb.h"
 #include "../../tcg/x86_64/x86-internal.h"
@@ -81,6 +83,23 @@ static void map_page(uint32_t page, uint8_t *host)
     e->addend = (uintptr_t)host - page;
 }
 
+/*
+ * The store map as cputlb.c keeps it (exec/cputlb.h): 0xff for each window page
+ * (lim 0: none) without code, 0 for everything else. Tests change code_map and
+ * lim directly; the runs below bring the map in step first.
+ */
+static uint8_t *store_map;
+
+static void sync_store_map(void)
+{
+    const CPUTLBWindow *w = &harness_env->cpu.tlb_win[TEST_MMU];
+    unsigned pages = w->lim ? w->lim / TARGET_PAGE_SIZE + 1 : 0;
+
+    for (unsigned i = 0; i <= WIN_PAGES; i++) {
+        store_map[i] = i < pages && !code_map[i] ? 0xff : 0;
+    }
+}
+
 static void set_window(uint32_t lim)
 {
     CPUTLBWindow *w = &harness_env->cpu.tlb_win[TEST_MMU];
@@ -91,6 +110,13 @@ static void set_window(uint32_t lim)
     }
     w->addend = (uintptr_t)win_ram - WIN_BASE;
     w->code_map = code_map;
+    if (!store_map) {
+        store_map = mmap(NULL, TLB_WIN_STORE_MAP_SIZE, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        cr_assert(store_map != MAP_FAILED);
+    }
+    w->store_map = store_map;
+    sync_store_map();
 }
 
 static void setup(void)
@@ -242,6 +268,7 @@ static bool store_at(MemOp mop, uint32_t addr, uint64_t v)
     harness_clear_env();
     E->g32[0] = addr;
     E->g64[1] = v;
+    sync_store_map();
     harness_run(HARNESS_FULL);
     for (unsigned i = 0; i < memop_size(mop); i++) {
         cr_assert_eq(*test_byte(addr + i), harness_store_byte(v, mop, i),
@@ -318,6 +345,7 @@ static void run_group(uint32_t addr)
     harness_clear_env();
     E->g32[0] = addr;
     E->g32[3] = 0xfeedf00d;
+    sync_store_map();
     harness_run(HARNESS_FULL);
     cr_assert_eq(E->g32[1], (uint32_t)ref_load(addr, MO_LEUL));
     cr_assert_eq(E->g32[2], (uint32_t)ref_load(addr + 8, MO_LEUL));
@@ -507,4 +535,139 @@ Test(x86_window, aligned_group_leaders)
         run_aligned_group(WIN_BASE + WIN_LIM - 4, first);
         cr_assert_eq(slow_loads + slow_stores, 0, "first %d", first);
     }
+}
+
+/*
+ * Stores check the store map alone (no compare with lim), so the window's last
+ * page takes them inline too, with no TLB entry; a store running past the
+ * window's end still goes to the helper.
+ */
+Test(x86_window, stores_reach_the_last_page_without_the_tlb)
+{
+    const uint64_t v = 0x8877665544332211ull;
+
+    memset(&test_tlb[((WIN_BASE + WIN_LIM) >> TARGET_PAGE_BITS) & 255], 0xff,
+           sizeof(CPUTLBEntry));
+    cr_assert_not(store_at(MO_LEUL | MO_ALIGN, WIN_BASE + WIN_LIM + 0x10, v));
+    cr_assert_not(store_at(MO_LEUQ | MO_ALIGN, WIN_BASE + WIN_SIZE - 8, v));
+    cr_assert_not(store_at(MO_UB, WIN_BASE + WIN_SIZE - 1, v));
+    /* Past the end (the byte after the last page is 0 in the map). */
+    unsigned before = slow_stores;
+    harness_reset_code();
+    harness_begin();
+    tcg_gen_qemu_st_i32(W(1), W(0), TEST_MMU, MO_UB);
+    tcg_gen_exit_tb(NULL, 0);
+    harness_clear_env();
+    E->g32[0] = WIN_BASE + WIN_SIZE;
+    sync_store_map();
+    harness_run(HARNESS_FULL);
+    cr_assert_eq(slow_stores, before + 1);
+    cr_assert_eq(last_addr, WIN_BASE + WIN_SIZE);
+    /* Unaligned and reaching past the end: both pages are checked. */
+    before = slow_stores;
+    harness_reset_code();
+    harness_begin();
+    tcg_gen_qemu_st_i32(W(1), W(0), TEST_MMU, MO_LEUL);
+    tcg_gen_exit_tb(NULL, 0);
+    harness_clear_env();
+    E->g32[0] = WIN_BASE + WIN_SIZE - 2;
+    harness_run(HARNESS_FULL);
+    cr_assert_eq(slow_stores, before + 1);
+    cr_assert_eq(last_addr, WIN_BASE + WIN_SIZE - 2);
+}
+
+/*
+ * Consecutive window accesses off different bases load the window's addend
+ * once (it stays in the scratch register while nothing else uses it); a slow
+ * path in between loads it again before coming back, so a helper that moved
+ * the window (a memory-map change, in C code) is seen by the next access.
+ */
+static uint8_t moved_ram[WIN_SIZE] __attribute__((aligned(4096)));
+static bool move_window_in_helper;
+
+static uint64_t moving_ld_mmu(CPUState *cpu, uint32_t addr, uint32_t oi, uintptr_t ra)
+{
+    uint64_t v = test_ld_mmu(cpu, addr, oi, ra);
+    if (move_window_in_helper) {
+        harness_env->cpu.tlb_win[TEST_MMU].addend = (uintptr_t)moved_ram - WIN_BASE;
+    }
+    return v;
+}
+
+static const uint8_t *gen_three_accesses(void)
+{
+    harness_reset_code();
+    harness_begin();
+    tcg_gen_qemu_ld_i32(W(1), W(0), TEST_MMU, MO_LEUL);
+    tcg_gen_qemu_ld_i32(W(3), W(2), TEST_MMU, MO_LEUL);
+    tcg_gen_qemu_st_i32(W(5), W(4), TEST_MMU, MO_LEUL);
+    tcg_gen_exit_tb(NULL, 0);
+    const uint8_t *code = harness_gen(HARNESS_FULL);
+    cr_assert(code);
+    return code;
+}
+
+Test(x86_window, addend_loaded_once_per_block)
+{
+    const unsigned addend_off = offsetof(CPUState, tlb_win[TEST_MMU].addend);
+    const uint8_t *code = gen_three_accesses();
+    csh h;
+    cs_insn *insn;
+    unsigned loads = 0;
+
+    /* The straight-line body runs up to the exit's jump; the stubs follow. */
+    cr_assert(cs_open(CS_ARCH_X86, CS_MODE_64, &h) == CS_ERR_OK);
+    cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
+    size_t n = cs_disasm(h, code, harness_tb.tc.size, (uintptr_t)code, 0, &insn);
+    cr_assert_gt(n, 0u);
+    for (size_t i = 0; i < n && insn[i].id != X86_INS_JMP; i++) {
+        const cs_x86 *x = &insn[i].detail->x86;
+        if (insn[i].id == X86_INS_MOV && x->op_count == 2 &&
+            x->operands[1].type == X86_OP_MEM &&
+            x->operands[1].mem.base == X86_REG_RBP &&
+            x->operands[1].mem.disp == (int64_t)addend_off) {
+            loads++;
+        }
+    }
+    cs_free(insn, n);
+    cs_close(&h);
+    cr_assert_eq(loads, 1u, "the window's addend is loaded %u times", loads);
+
+    /* All three in the window: inline, right values. */
+    harness_clear_env();
+    E->g32[0] = WIN_BASE + 0x40;
+    E->g32[2] = WIN_BASE + 0x1080;
+    E->g32[4] = WIN_BASE + 0x2100;
+    E->g32[5] = 0xc0ffee11;
+    harness_exec(code);
+    cr_assert_eq(slow_loads + slow_stores, 0);
+    cr_assert_eq(E->g32[1], (uint32_t)ref_load(WIN_BASE + 0x40, MO_LEUL));
+    cr_assert_eq(E->g32[3], (uint32_t)ref_load(WIN_BASE + 0x1080, MO_LEUL));
+    cr_assert_eq(ref_load(WIN_BASE + 0x2100, MO_LEUL), 0xc0ffee11);
+}
+
+Test(x86_window, addend_reloaded_after_a_slow_path)
+{
+    x86_ld_helper = moving_ld_mmu;
+    const uint8_t *code = gen_three_accesses();
+
+    /* The second load misses (no TLB entry past the window): its helper moves
+     * the window, and the store after it must use the new addend. */
+    memset(moved_ram, 0, sizeof(moved_ram));
+    move_window_in_helper = true;
+    harness_clear_env();
+    E->g32[0] = WIN_BASE + 0x40;
+    E->g32[2] = WIN_BASE + WIN_SIZE + 0x80;
+    E->g32[4] = WIN_BASE + 0x2100;
+    E->g32[5] = 0x5eedbeef;
+    harness_exec(code);
+    move_window_in_helper = false;
+    cr_assert_eq(slow_loads, 1);
+    cr_assert_eq(E->g32[1], (uint32_t)ref_load(WIN_BASE + 0x40, MO_LEUL));
+    cr_assert_eq(E->g32[3], 0xeeeeeeeeu);
+    uint32_t got;
+    memcpy(&got, &moved_ram[0x2100], 4);
+    cr_assert_eq(got, 0x5eedbeefu, "the store after the slow path used a stale addend");
+    cr_assert_neq(ref_load(WIN_BASE + 0x2100, MO_LEUL), 0x5eedbeef);
+    harness_env->cpu.tlb_win[TEST_MMU].addend = (uintptr_t)win_ram - WIN_BASE;
 }

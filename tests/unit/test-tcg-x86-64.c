@@ -1434,3 +1434,70 @@ Test(x86_gen, divrem_is_one_division)
         cr_assert_eq(E->g32[3], sign ? (uint32_t)(-1000003 % 77) : 0xfff0bdbdu % 77);
     }
 }
+
+/*
+ * A carry added in ("setcond ltu/gtu t; add d, t, x" with t dying) is one compare
+ * and an adc, with no setcc; the in-between value of a global is only skipped
+ * when the add overwrites that same global (MIPS `sltu v0, t2, v0; addu v0, v0,
+ * t5`), and a global that stays live keeps its setcond value.
+ */
+Test(x86_gen, carry_add_is_adc)
+{
+    static const uint32_t v[] = { 0, 1, 2, 0x7fffffff, 0x80000000u, 0xfffffffeu,
+                                  0xffffffffu };
+
+    for (int shape = 0; shape < 5; shape++) {
+        harness_reset_code();
+        harness_begin();
+        TCGv_i32 t = tcg_temp_new_i32();
+        switch (shape) {
+        case 0:     /* scratch t, ltu */
+            tcg_gen_setcond_i32(TCG_COND_LTU, t, W(0), W(1));
+            tcg_gen_add_i32(W(2), t, W(3));
+            break;
+        case 1:     /* scratch t, gtu, t second */
+            tcg_gen_setcond_i32(TCG_COND_GTU, t, W(0), W(1));
+            tcg_gen_add_i32(W(2), W(3), t);
+            break;
+        case 2:     /* a constant b */
+            tcg_gen_setcond_i32(TCG_COND_LTU, t, W(0), tcg_constant_i32(0x80000000u));
+            tcg_gen_add_i32(W(2), t, W(3));
+            break;
+        case 3:     /* the add's own output, also the compare's b */
+            tcg_gen_mov_i32(W(2), W(1));
+            tcg_gen_setcond_i32(TCG_COND_LTU, W(2), W(0), W(2));
+            tcg_gen_add_i32(W(2), W(2), W(3));
+            break;
+        default:    /* a global that outlives the add: not fused */
+            tcg_gen_setcond_i32(TCG_COND_LTU, W(4), W(0), W(1));
+            tcg_gen_add_i32(W(2), W(4), W(3));
+            break;
+        }
+        tcg_temp_free_i32(t);
+        tcg_gen_exit_tb(NULL, 0);
+        const uint8_t *code = harness_gen(HARNESS_FULL);
+        cr_assert_not_null(code);
+        if (shape < 4) {
+            cr_assert_eq(x86_count_mnem(code, "adc", NULL), 1, "shape %d", shape);
+            cr_assert_eq(x86_count_mnem(code, "setb", NULL) +
+                         x86_count_mnem(code, "seta", NULL), 0, "shape %d", shape);
+        } else {
+            cr_assert_eq(x86_count_mnem(code, "setb", NULL), 1);
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
+            for (size_t j = 0; j < ARRAY_SIZE(v); j++) {
+                uint32_t a = v[i], b = shape == 2 ? 0x80000000u : v[j], x = v[(i + j) % 7];
+                uint32_t c = shape == 1 ? a > b : a < b;
+                harness_clear_env();
+                E->g32[0] = a;
+                E->g32[1] = b;
+                E->g32[3] = x;
+                harness_exec(code);
+                cr_assert_eq(E->g32[2], x + c, "shape %d: %#x %#x %#x", shape, a, b, x);
+                if (shape == 4) {
+                    cr_assert_eq(E->g32[4], c);
+                }
+            }
+        }
+    }
+}
