@@ -654,7 +654,7 @@ static const CPUClass x86_cpu_classes[] = {
         .disas_mode = CS_MODE_32,
         .disas_mode_now = x86_cpu_disas_mode_now,
         .vmsd = &vmstate_x86_cpu,
-        .gdb_num_regs = 16,
+        .gdb_num_regs = 41,             /* through mxcsr (gdbstub.c) */
         .gdb_read_register = x86_cpu_gdb_read_register,     /* gdbstub */
         .gdb_write_register = x86_cpu_gdb_write_register,
     },

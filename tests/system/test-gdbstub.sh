@@ -256,6 +256,22 @@ if g2[GPR * 8: GPR * 8 + 8] != h32(0x12345678):
 expect("G" + g_main, "OK")
 if cmd("g") != g_main:
     fail("G did not restore the registers")
+# i386: the x87 and SSE registers of GDB's default layout (st0 10 bytes at 16,
+# fctrl at 24, xmm0 16 bytes at 32, mxcsr at 40), where the stub answers p (QEMU
+# only does once gdb has its target description).
+if arch == "i386" and cmd("p28") != "":
+    expect("p28", "801f0000")                           # mxcsr after reset
+    expect("p18", "7f030000")                           # fctrl after FNINIT
+    xmm = "00112233445566778899aabbccddeeff"
+    expect("P21=" + xmm, "OK")
+    expect("p21", xmm)
+    st = "0000000000000080ff3f"                         # 1.0
+    expect("P10=" + st, "OK")
+    expect("p10", st)
+    expect("P10=00", "E14")                             # not the register's size
+    if len(cmd("g")) != 16 * 8 + 8 * 20 + 8 * 8 + 8 * 32 + 8:
+        fail("'g' does not hold the x87 and SSE registers")
+    print("%s: x87 and SSE registers read and written" % arch)
 
 # Single step: the pc moves on; rewound with G, the same step lands on the same pc.
 # As gdb does, the breakpoint under the pc is taken out before stepping off it.
