@@ -111,7 +111,9 @@ static void opt_reset_globals(OptContext *ctx)
     int i;
 
     for (i = 0; i < ctx->s->nb_globals; i++) {
-        if (ctx->s->temps[i].kind == TEMP_GLOBAL) {
+        /* An entry of an older generation already reads as nothing known, and is
+         * in no ring (joining one makes it current): nothing to forget. */
+        if (ctx->info[i].gen == opt_gen && ctx->s->temps[i].kind == TEMP_GLOBAL) {
             opt_reset_temp(ctx, &ctx->s->temps[i]);
         }
     }

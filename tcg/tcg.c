@@ -188,6 +188,7 @@ void tcg_func_start(TCGContext *s)
     s->nb_labels = 0;
     s->backward_branch_known = false;
     s->goto_tb_known = false;
+    s->fresh_for_backend = true;
     s->tb = NULL;
     s->nb_insns = 0;
     s->frame_next = 0;

@@ -267,6 +267,8 @@ void translator_loop(CPUState *cpu, TranslationBlock *tb, int *max_insns,
 
     get_page_addr_code(cpu, tb->pc, &translator_host_page0);
     translator_host_page1 = NULL;
+    db->code_host0 = translator_host_page0;
+    db->code_page0 = tb->pc & TARGET_PAGE_MASK;
 
     ops->init_disas_context(db, cpu);
 
@@ -411,13 +413,13 @@ const void *translator_code_host(DisasContextBase *db, vaddr pc)
     return (const uint8_t *)translator_host_page0 + (pc - page0);
 }
 
-uint32_t translator_ldub(CPUState *cpu, DisasContextBase *db, vaddr pc)
+uint32_t translator_ldub_slow(CPUState *cpu, DisasContextBase *db, vaddr pc)
 {
     uint8_t *p = translator_code_ptr(cpu, db, pc, 1);
     return p ? *p : cpu_ldub_code(cpu, pc);
 }
 
-uint32_t translator_lduw(CPUState *cpu, DisasContextBase *db, vaddr pc)
+uint32_t translator_lduw_slow(CPUState *cpu, DisasContextBase *db, vaddr pc)
 {
     uint8_t *p = translator_code_ptr(cpu, db, pc, 2);
     if (p) {
@@ -426,7 +428,7 @@ uint32_t translator_lduw(CPUState *cpu, DisasContextBase *db, vaddr pc)
     return translator_ldub(cpu, db, pc) | translator_ldub(cpu, db, pc + 1) << 8;
 }
 
-uint32_t translator_ldl(CPUState *cpu, DisasContextBase *db, vaddr pc)
+uint32_t translator_ldl_slow(CPUState *cpu, DisasContextBase *db, vaddr pc)
 {
     uint8_t *p = translator_code_ptr(cpu, db, pc, 4);
     if (p) {

@@ -27,6 +27,7 @@
 #define EXEC_TRANSLATOR_H
 
 #include "hw/core/cpu.h"
+#include "exec/cputlb.h"
 #include "tcg/tcg-op.h"
 
 typedef enum DisasJumpType {
@@ -49,6 +50,11 @@ typedef struct DisasContextBase {
     int max_insns;
     bool singlestep_enabled;
     struct TranslatorRegion *region;    /* NULL: a plain linear TB */
+    /* Code fetch fast path (translator_ld*, set by translator_loop): the host
+     * address of the guest page holding pc_first (NULL when it is not RAM/ROM)
+     * and that page's guest address. */
+    const uint8_t *code_host0;
+    vaddr code_page0;
 } DisasContextBase;
 
 /* A region's blocks lie within this many bytes after pc_first (and on its page). */
@@ -84,9 +90,41 @@ void translator_loop(CPUState *cpu, TranslationBlock *tb, int *max_insns,
 
 /* Code fetch for the translator (through the TLB; may raise a fetch exception, which
  * is only legal for the first insn of a TB; later insns on another page end the TB). */
-uint32_t translator_ldub(CPUState *cpu, DisasContextBase *db, vaddr pc);
-uint32_t translator_lduw(CPUState *cpu, DisasContextBase *db, vaddr pc);
-uint32_t translator_ldl(CPUState *cpu, DisasContextBase *db, vaddr pc);
+uint32_t translator_ldub_slow(CPUState *cpu, DisasContextBase *db, vaddr pc);
+uint32_t translator_lduw_slow(CPUState *cpu, DisasContextBase *db, vaddr pc);
+uint32_t translator_ldl_slow(CPUState *cpu, DisasContextBase *db, vaddr pc);
+
+/* Inline for the common case, bytes on the TB's first page: the i386 decoder and
+ * look-ahead fetch every byte through here. */
+static inline uint32_t translator_ldub(CPUState *cpu, DisasContextBase *db, vaddr pc)
+{
+    vaddr off = pc - db->code_page0;
+
+    if (likely(off < TARGET_PAGE_SIZE && db->code_host0)) {
+        return db->code_host0[off];
+    }
+    return translator_ldub_slow(cpu, db, pc);
+}
+
+static inline uint32_t translator_lduw(CPUState *cpu, DisasContextBase *db, vaddr pc)
+{
+    vaddr off = pc - db->code_page0;
+
+    if (likely(off < TARGET_PAGE_SIZE - 1 && db->code_host0)) {
+        return lduw_le_p(db->code_host0 + off);
+    }
+    return translator_lduw_slow(cpu, db, pc);
+}
+
+static inline uint32_t translator_ldl(CPUState *cpu, DisasContextBase *db, vaddr pc)
+{
+    vaddr off = pc - db->code_page0;
+
+    if (likely(off < TARGET_PAGE_SIZE - 3 && db->code_host0)) {
+        return ldl_le_p(db->code_host0 + off);
+    }
+    return translator_ldl_slow(cpu, db, pc);
+}
 
 /*
  * Regions: a label for a branch to dest inside this TB, or NULL (the front end

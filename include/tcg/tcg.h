@@ -276,6 +276,11 @@ typedef struct TCGContext {
      * (tcg_gen_code sets it between the two; liveness clears it). */
     bool backward_branch;
     bool backward_branch_known;
+    /* Set by tcg_func_start, cleared by the x86-64 backend: no backend has run
+     * over this TB yet, so every temp past the globals and every label still has
+     * the backend state tcg_temp_alloc / gen_new_label gave it, and the register
+     * allocator resets only the globals. */
+    bool fresh_for_backend;
     /* Set by tcg_optimize: the goto_tb ops left (at most TCG_MAX_GOTO_TB_OPS;
      * goto_tb_known false: not counted, or more). tcg_loop_analyze takes them
      * instead of walking the ops when goto_tb_known is set, and clears it. */

@@ -64,16 +64,28 @@ void x86_ra_init(X86Gen *g)
 {
     TCGContext *s = g->s;
 
-    g->nb_ra_active = 0;
     g->nb_ra_slotted = 0;
     memset(g->ra_globs, 0, sizeof(g->ra_globs));
     memset(g->ra_globs_pinned, 0, sizeof(g->ra_globs_pinned));
     g->pinned = 0;
     g->pin_pending = 0;
     memset(g->pin_reg, -1, sizeof(g->pin_reg[0]) * s->nb_globals);
-    for (int i = 0; i < s->nb_temps; i++) {
+    /* Only temps on the active list can be marked listed (x86_ra_note). */
+    for (int i = 0; i < g->nb_ra_active; i++) {
+        g->ra_listed[g->ra_active[i]->index] = 0;
+    }
+    g->nb_ra_active = 0;
+    /*
+     * The temps and labels of a TB seen for the first time are as tcg_temp_alloc,
+     * tcg_constant_internal and gen_new_label made them, which is the state wanted
+     * here: only the globals (kept across TBs) need resetting. A second run over
+     * the same ops (the unit tests) resets them all.
+     */
+    bool fresh = s->fresh_for_backend;
+    int nt = fresh ? s->nb_globals : s->nb_temps;
+    s->fresh_for_backend = false;
+    for (int i = 0; i < nt; i++) {
         TCGTemp *ts = &s->temps[i];
-        g->ra_listed[i] = 0;
         ts->reg = -1;
         switch (ts->kind) {
         case TEMP_FIXED:
@@ -100,7 +112,7 @@ void x86_ra_init(X86Gen *g)
         g->reg_to_temp[r] = NULL;
     }
     g->free_regs = X86_ALLOCATABLE;
-    for (int i = 0; i < s->nb_labels; i++) {
+    for (int i = 0; i < (fresh ? 0 : s->nb_labels); i++) {
         s->labels[i].has_value = false;
         s->labels[i].relocs = NULL;
     }

@@ -1501,3 +1501,85 @@ Test(x86_gen, carry_add_is_adc)
         }
     }
 }
+
+/*
+ * The register allocator resets only the globals for a TB it has not seen
+ * (TCGContext.fresh_for_backend): a TB's temps and labels must come out of
+ * tcg_temp_alloc / gen_new_label in the state it wants, whatever the TB before
+ * left in the same slots (spilled temps, bound labels, listed temps).
+ */
+static void fresh_busy_tb(void)
+{
+    enum { N = 40 };
+    TCGv_i64 t[N];
+
+    for (int i = 0; i < N; i++) {
+        t[i] = tcg_temp_new_i64();
+        tcg_gen_movi_i64(t[i], 0x1111ull * (i + 1));
+        tcg_gen_add_i64(t[i], t[i], Q(i % HARNESS_NG64));
+    }
+    for (int k = 0; k < 4; k++) {
+        TCGLabel *l = gen_new_label();
+        tcg_gen_brcondi_i64(TCG_COND_EQ, Q(k), 0, l);
+        tcg_gen_movi_i64(Q(k), k);
+        gen_set_label(l);
+    }
+    for (int i = 0; i < N; i++) {
+        tcg_gen_add_i64(Q(i % HARNESS_NG64), Q(i % HARNESS_NG64), t[i]);
+    }
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+static void fresh_small_tb(void)
+{
+    TCGv_i32 a = tcg_temp_new_i32(), b = tcg_temp_new_i32();
+    TCGLabel *l = gen_new_label();
+
+    tcg_gen_add_i32(a, W(0), W(1));
+    tcg_gen_shli_i32(b, a, 3);
+    tcg_gen_brcondi_i32(TCG_COND_LTU, b, 100, l);
+    tcg_gen_sub_i32(W(2), b, W(3));
+    gen_set_label(l);
+    tcg_gen_xor_i32(W(3), a, b);
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+Test(x86_gen, tb_code_does_not_depend_on_the_tb_before)
+{
+    enum { SIZE = 16 * 1024 };
+    uint8_t *buf = mmap(NULL, 2 * SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    uint8_t *out = buf + SIZE;
+    static uint8_t first[SIZE];
+    int n[2];
+
+    cr_assert_neq(buf, MAP_FAILED);
+    for (int round = 0; round < 2; round++) {
+        /* Round 0: the small TB right after a busy one; round 1: after itself. */
+        harness_begin();
+        if (round == 0) {
+            fresh_busy_tb();
+        } else {
+            fresh_small_tb();
+        }
+        cr_assert_gt(tcg_gen_code(tcg_ctx, &harness_tb, buf, SIZE), 0);
+        harness_begin();
+        fresh_small_tb();
+        n[round] = tcg_gen_code(tcg_ctx, &harness_tb, out, SIZE);
+        cr_assert_gt(n[round], 0);
+        if (round == 0) {
+            memcpy(first, out, n[0]);
+        }
+    }
+    cr_assert_eq(n[0], n[1]);
+    cr_assert_arr_eq(first, out, n[0]);
+    /* And it computes the right thing. */
+    harness_clear_env();
+    E->g32[0] = 7;
+    E->g32[1] = 9;
+    E->g32[3] = 5;
+    tcg_backend_x86_64.exec(harness_env, out);
+    cr_assert_eq(E->g32[2], (16u << 3) - 5);
+    cr_assert_eq(E->g32[3], 16u ^ (16u << 3));
+    munmap(buf, 2 * SIZE);
+}
