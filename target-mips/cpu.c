@@ -4,7 +4,8 @@
  *
  * Reset values follow MIPS32 Vol. III ch. 8-9 (Status.ERL/BEV set, Random = number of
  * TLB entries - 1, Wired = 0) and the 24K datasheet (PRId company 1 / processor 0x93,
- * Config0-3). The 24Kf is modelled without its FPU (Config1.FP = 0), like the 24Kc.
+ * Config0-3). The 24Kf has its FPU (Config1.FP = 1, FIR 0x00739300: F64, L, W, D, S,
+ * no PS/3D, revision 0x93; Status.CU1 and FR writable); the 24Kc and 4Kc have none.
  */
 #include "qemu/osdep.h"
 #include <capstone.h>
@@ -37,13 +38,15 @@ static const MIPSCPUModel mips_models[] = {
     {
         .name = "24Kf",
         .prid = 0x00019300,
+        /* FIR: F64 (22), L (21), W (20), D (17), S (16), ProcessorID 0x93, rev 0. */
+        .fir = 0x00739300,
         .config0 = CONFIG0_24K,
-        .config1 = CONFIG1_24K,
+        .config1 = CONFIG1_24K | CONFIG1_FP,
         .config2 = 1u << 31,
         .config3 = 1u << 13,
         .config7 = 0,
-        .status_rw_mask = ST_CU0 | ST_BEV | ST_SR | ST_NMI | ST_IM | ST_KSU |
-                          ST_ERL | ST_EXL | ST_IE,
+        .status_rw_mask = ST_CU1 | ST_FR | ST_CU0 | ST_BEV | ST_SR | ST_NMI | ST_IM |
+                          ST_KSU | ST_ERL | ST_EXL | ST_IE,
         .isa = MIPS_ISA_R2,
     },
     {
@@ -240,6 +243,7 @@ static void mips_cpu_reset(CPUState *cs)
     env->CP0_TagLo = env->CP0_DataLo = env->CP0_TagHi = env->CP0_DataHi = 0;
     env->CP0_ErrorEPC = 0;
     env->CP0_DESAVE = 0;
+    mips_fpu_reset(env);
     memset(env->tlb, 0, sizeof(env->tlb));
     /* Make the reset TLB contents unable to match anything by accident: distinct
      * VPN2s in kseg0, which is never looked up in the TLB. */
@@ -330,6 +334,9 @@ static void mips_cpu_dump_state(CPUState *cs, FILE *f, int flags)
             env->CP0_EntryHi, env->CP0_BadVAddr, env->CP0_ErrorEPC, env->CP0_EBase);
     fprintf(f, "    Count   0x%08x Compare 0x%08x Index 0x%08x Wired 0x%08x\n",
             mips_count_get(env), env->CP0_Compare, env->CP0_Index, env->CP0_Wired);
+    if (env->model->config1 & CONFIG1_FP) {
+        mips_fpu_dump(env, f);
+    }
 }
 
 static const VMStateField vmstate_mips_tlb_fields[] = {
@@ -404,13 +411,16 @@ static const VMStateField vmstate_mips_cpu_fields[] = {
     MIPS_U32(irq_level),
     VMSTATE_STRUCT_ARRAY(tlb, CPUMIPSState, MIPS_TLB_ENTRIES, vmstate_mips_tlb,
                          MIPSTLBEntry),
+    /* Version 2: the FPU (FIR is the model's, restored by reset, not saved). */
+    VMSTATE_UINT64_ARRAY(fpr, CPUMIPSState, 32),
+    MIPS_U32(fcr31),
     VMSTATE_END_OF_LIST()
 };
 
 const VMStateDescription vmstate_mips_cpu = {
     .name = "cpu-mips",
-    .version_id = 1,
-    .minimum_version_id = 1,
+    .version_id = 2,
+    .minimum_version_id = 2,
     .pre_save = mips_cpu_pre_save,
     .post_load = mips_cpu_post_load,
     .fields = vmstate_mips_cpu_fields,
@@ -448,7 +458,8 @@ const VMStateDescription vmstate_mips_cpu = {
         .gdb_write_register = mips_cpu_gdb_write_register,                \
     }
 
-/* The first registered class is the default ("24Kc"). */
+/* The first registered class is the default when no board names one ("24Kc"); the
+ * Malta's is the 24Kf (hw/mips/malta.c). */
 static const CPUClass mips_cpu_classes[] = {
     MIPS_CPU_CLASS("24Kc"),
     MIPS_CPU_CLASS("24Kf"),

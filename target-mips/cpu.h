@@ -5,9 +5,11 @@
  * Modelled after "MIPS32 Architecture for Programmers" Vol. II (instruction set,
  * MD00086) and Vol. III (privileged resource architecture, MD00090), and the
  * MIPS32 24K processor core family datasheet / software user's manual (PRId, Config).
- * Not modelled: FPU (COP1 raises Coprocessor Unusable so the guest kernel emulates
- * it), MIPS16e, DSP ASE, EJTAG debug mode, shadow register sets, caches (CACHE is
- * accepted without effect), watch and performance counter registers (stored only).
+ * The 24Kf's FPU (CP1, MIPS32 Vol. I ch. 6 and the 24K datasheet: FIR 0x00739300,
+ * S/D/W/L formats, FR = 0 and FR = 1 register modes) is modelled; the 24Kc and 4Kc
+ * have none. Not modelled: MIPS16e, DSP ASE, EJTAG debug mode, shadow register
+ * sets, caches (CACHE is accepted without effect), watch and performance counter
+ * registers (stored only).
  */
 #ifndef TARGET_MIPS_CPU_H
 #define TARGET_MIPS_CPU_H
@@ -47,6 +49,7 @@ enum {
     MIPS_EXCP_TRAP,
     MIPS_EXCP_NMI,
     MIPS_EXCP_RESET,
+    MIPS_EXCP_FPE,          /* floating-point exception (FCSR Cause & Enables, or E) */
     MIPS_EXCP_LAST
 };
 
@@ -65,6 +68,7 @@ enum {
 #define EXCCODE_CPU   11
 #define EXCCODE_OV    12
 #define EXCCODE_TR    13
+#define EXCCODE_FPE   15
 
 /* Status bits. */
 #define ST_IE    (1u << 0)
@@ -80,6 +84,7 @@ enum {
 #define ST_TS    (1u << 21)
 #define ST_BEV   (1u << 22)
 #define ST_RE    (1u << 25)
+#define ST_FR    (1u << 26)
 #define ST_CU0   (1u << 28)
 #define ST_CU1   (1u << 29)
 
@@ -149,10 +154,39 @@ typedef struct MIPSTLBEntry {
     uint8_t used[2];
 } MIPSTLBEntry;
 
+/* Config1.FP: an FPU is implemented. */
+#define CONFIG1_FP (1u << 0)
+
+/*
+ * FCSR (FCR31) fields, MIPS32 Vol. I 6.8. The exception fields are laid out as
+ * bits of one of the FP_X_* values: Flags at 2, Enables at 7, Cause at 12 (Cause
+ * has a sixth bit, E = Unimplemented Operation, which has no enable or flag).
+ */
+#define FCSR_RM        0x00000003u
+#define FCSR_FLAGS_SHIFT   2
+#define FCSR_ENABLES_SHIFT 7
+#define FCSR_CAUSE_SHIFT   12
+#define FCSR_FLAGS     (0x1fu << FCSR_FLAGS_SHIFT)
+#define FCSR_ENABLES   (0x1fu << FCSR_ENABLES_SHIFT)
+#define FCSR_CAUSE     (0x3fu << FCSR_CAUSE_SHIFT)
+#define FCSR_FCC0      (1u << 23)
+#define FCSR_FS        (1u << 24)
+#define FCSR_FCC1_7    (0x7fu << 25)
+/* Writable bits (NAN2008/ABS2008 read 0 on the 24Kf: legacy NaNs, arithmetic ABS). */
+#define FCSR_WMASK     (FCSR_RM | FCSR_FLAGS | FCSR_ENABLES | FCSR_CAUSE | FCSR_FCC0 | \
+                        FCSR_FS | FCSR_FCC1_7)
+#define FP_X_I 0x01u    /* inexact */
+#define FP_X_U 0x02u    /* underflow */
+#define FP_X_O 0x04u    /* overflow */
+#define FP_X_Z 0x08u    /* divide by zero */
+#define FP_X_V 0x10u    /* invalid operation */
+#define FP_X_E 0x20u    /* unimplemented operation (Cause only) */
+
 /* Per-model constants. */
 typedef struct MIPSCPUModel {
     const char *name;
     uint32_t prid;
+    uint32_t fir;          /* FCR0 when config1 has CONFIG1_FP */
     uint32_t config0, config1, config2, config3, config7;
     uint32_t status_rw_mask;
     uint32_t isa;          /* MIPS_ISA_* */
@@ -207,6 +241,19 @@ typedef struct CPUMIPSState {
     uint32_t irq_level;         /* levels of the hardware lines 0..7 (bit n) */
 
     MIPSTLBEntry tlb[MIPS_TLB_ENTRIES];
+
+    /*
+     * CP1. With Status.FR = 1 register n is fpr[n] (a 32-bit value in its low
+     * half). With FR = 0 the 32-bit register 2k is fpr[2k]'s low half and 2k + 1
+     * its high half, so the double in the pair 2k, 2k + 1 is fpr[2k] as with
+     * FR = 1 (fpr[odd] is unused). Even registers are thus the same storage in
+     * both modes (switching FR leaves the registers UNPREDICTABLE, so any layout
+     * is allowed): code that only names them, which is all FPXX code, does not
+     * depend on FR.
+     */
+    uint64_t fpr[32];
+    uint32_t fcr31;     /* FCSR */
+    uint32_t fcr0;      /* FIR (read-only, from the model) */
 
     /* Not migrated: configuration and host objects. */
     const MIPSCPUModel *model;
@@ -292,6 +339,13 @@ void mips_cp0_write(CPUMIPSState *env, int reg, int sel, uint32_t val);
 uint32_t mips_pagemask_sanitize(uint32_t val);
 /* Writable bits of a CP0 register for a model (0: read-only or unimplemented). */
 uint32_t mips_cp0_write_mask(const MIPSCPUModel *model, int reg, int sel);
+
+/* FPU (fpu_helper.c). */
+uint32_t mips_fpu_cfc1(CPUMIPSState *env, int reg);
+/* CTC1: returns true when the new FCSR has an enabled Cause bit (an FPE is due). */
+bool mips_fpu_ctc1(CPUMIPSState *env, int reg, uint32_t val);
+void mips_fpu_reset(CPUMIPSState *env);
+void mips_fpu_dump(CPUMIPSState *env, FILE *f);
 
 /* Translator (translate.c). */
 void mips_tcg_init(void);

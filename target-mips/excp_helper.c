@@ -28,6 +28,7 @@ static const char *const mips_excp_names[MIPS_EXCP_LAST] = {
     [MIPS_EXCP_TRAP] = "trap",
     [MIPS_EXCP_NMI] = "NMI",
     [MIPS_EXCP_RESET] = "reset",
+    [MIPS_EXCP_FPE] = "floating point",
 };
 
 const char *mips_excp_name(int excp)
@@ -71,6 +72,8 @@ unsigned mips_excp_code(int excp)
         return EXCCODE_OV;
     case MIPS_EXCP_TRAP:
         return EXCCODE_TR;
+    case MIPS_EXCP_FPE:
+        return EXCCODE_FPE;
     default:
         return 0;
     }

@@ -66,6 +66,10 @@ typedef struct DisasContext {
     } cold[MIPS_DC_MAX_COLD];
     /* goto_tb slots already used (a region has more exits than slots). */
     uint8_t slots_used;
+    /* Status.CU1 has been tested on every path to here (trans-fpu.c): since the
+     * last block start or join point, a CP1 insn's run-time test passed. */
+    bool cu1_checked;
+    uint32_t fr1_checked_pc;    /* pc + 1 of the insn that tested Status.FR = 1 */
 } DisasContext;
 
 /* trans-mem.c: at insn_start, whether the insn at pc starts an SWL/SWR pair that
@@ -166,6 +170,45 @@ bool trans_cache(DisasContext *dc, uint32_t insn);
 bool trans_ll(DisasContext *dc, uint32_t insn);
 bool trans_sc(DisasContext *dc, uint32_t insn);
 bool trans_pref(DisasContext *dc, uint32_t insn);
+
+/* FPU (trans-fpu.c). COP1 fmt field values and COP1 function codes (Vol. II A.2). */
+#define FPU_FMT_S 0x10
+#define FPU_FMT_D 0x11
+#define FPU_FMT_W 0x14
+#define FPU_FMT_L 0x15
+enum {
+    FPU_ADD = 0x00, FPU_SUB = 0x01, FPU_MUL = 0x02, FPU_DIV = 0x03,
+    FPU_SQRT = 0x04, FPU_ABS = 0x05, FPU_MOV = 0x06, FPU_NEG = 0x07,
+    FPU_ROUND_L = 0x08, FPU_TRUNC_L = 0x09, FPU_CEIL_L = 0x0a, FPU_FLOOR_L = 0x0b,
+    FPU_ROUND_W = 0x0c, FPU_TRUNC_W = 0x0d, FPU_CEIL_W = 0x0e, FPU_FLOOR_W = 0x0f,
+    FPU_MOVCF = 0x11, FPU_MOVZ = 0x12, FPU_MOVN = 0x13,
+    FPU_RECIP = 0x15, FPU_RSQRT = 0x16,
+    FPU_CVT_S = 0x20, FPU_CVT_D = 0x21, FPU_CVT_W = 0x24, FPU_CVT_L = 0x25,
+    FPU_C_COND = 0x30,
+};
+bool trans_cop1(DisasContext *dc, uint32_t insn);
+bool trans_cop1x(DisasContext *dc, uint32_t insn);
+bool trans_lwc1(DisasContext *dc, uint32_t insn);
+bool trans_ldc1(DisasContext *dc, uint32_t insn);
+bool trans_swc1(DisasContext *dc, uint32_t insn);
+bool trans_sdc1(DisasContext *dc, uint32_t insn);
+/* SPECIAL MOVCI (MOVF/MOVT on GPRs), on a model with an FPU. */
+bool mips_trans_movci(DisasContext *dc, uint32_t insn);
+/* trans-branch.c: BC1F/BC1T/BC1FL/BC1TL on fcc (non-zero: the FCC bit is set). */
+bool mips_gen_bc1(DisasContext *dc, uint32_t insn, TCGv_i32 fcc, bool tf, bool likely);
+
+/* FPU helpers (fpu_helper.c). op: fmt << 6 | funct for helper_mips_fpu; the COP1X
+ * funct for helper_mips_fpu3; cc << 8 | double << 4 | cond for helper_mips_fpu_cmp. */
+uint64_t helper_mips_fpu(CPUMIPSState *env, uint64_t a, uint64_t b, uint32_t op);
+/* helper_mips_fpu's computation without FCSR update: the result, with the exceptions
+ * raised ORed into *x (FP_X_*); fast = false forces the general (MXCSR) path. */
+uint64_t mips_fpu_compute(uint32_t fcsr, uint64_t a, uint64_t b, uint32_t op,
+                          uint32_t *x, bool fast);
+uint64_t helper_mips_fpu3(CPUMIPSState *env, uint64_t fs, uint64_t ft, uint64_t fr,
+                          uint32_t op);
+void helper_mips_fpu_cmp(CPUMIPSState *env, uint64_t a, uint64_t b, uint32_t op);
+uint32_t helper_mips_cfc1(CPUMIPSState *env, uint32_t reg);
+void helper_mips_ctc1(CPUMIPSState *env, uint32_t val, uint32_t reg);
 
 /* Helpers called from generated code (op_helper.c). */
 void QEMU_NORETURN helper_mips_raise(CPUMIPSState *env, uint32_t excp);

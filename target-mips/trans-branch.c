@@ -1,7 +1,8 @@
 /*
  * MIPS32 branches and jumps with their delay slots (MIPS32 Vol. II): BEQ/BNE/BLEZ/
  * BGTZ, the REGIMM branches (BLTZ, BGEZ, the -AL linking and -L likely forms), J/JAL,
- * JR/JALR (and their .HB hazard-barrier forms, which end the TB anyway).
+ * JR/JALR (and their .HB hazard-barrier forms, which end the TB anyway), and the
+ * FPU's BC1F/BC1T/BC1FL/BC1TL through mips_gen_bc1.
  * A branch in a delay slot is UNPREDICTABLE; we raise Reserved Instruction.
  */
 #include "qemu/osdep.h"
@@ -266,6 +267,13 @@ bool trans_blezl(DisasContext *dc, uint32_t insn)
 bool trans_bgtzl(DisasContext *dc, uint32_t insn)
 {
     return insn_rt(insn) == 0 && mips_gen_branchz(dc, insn, TCG_COND_GT, true, 0);
+}
+
+/* BC1F/BC1T (tf) and their likely forms on an FCC bit the caller loaded (trans-fpu.c). */
+bool mips_gen_bc1(DisasContext *dc, uint32_t insn, TCGv_i32 fcc, bool tf, bool likely)
+{
+    return mips_gen_cond_branch(dc, insn, tf ? TCG_COND_NE : TCG_COND_EQ, fcc,
+                                tcg_constant_i32(0), likely, 0);
 }
 
 bool mips_trans_regimm_branch(DisasContext *dc, uint32_t insn)

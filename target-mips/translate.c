@@ -244,8 +244,12 @@ bool trans_cop_unusable(DisasContext *dc, uint32_t insn)
     unsigned op = insn >> 26;
     int ce;
 
-    /* COP1, COP1X, LWC1/LDC1/SWC1/SDC1 and MOVCI name CP1 (no FPU: the guest
-     * emulates it on CpU); COP2 and its loads/stores name CP2, which is absent. */
+    /* SPECIAL MOVCI names CP1: trans-fpu.c raises CpU when it is unusable (always
+     * on a model without an FPU). COP2 and its loads/stores name CP2, which is
+     * absent. */
+    if (op == 0) {
+        return mips_trans_movci(dc, insn);
+    }
     switch (op) {
     case 0x12: case 0x32: case 0x36: case 0x3a: case 0x3e:
         ce = 2;
@@ -272,8 +276,8 @@ static const MIPSTransFn mips_major_table[64] = {
     [0x0a] = trans_slti,     [0x0b] = trans_sltiu,
     [0x0c] = trans_andi,     [0x0d] = trans_ori,
     [0x0e] = trans_xori,     [0x0f] = trans_lui,
-    [0x10] = trans_cop0,     [0x11] = trans_cop_unusable,
-    [0x12] = trans_cop_unusable, [0x13] = trans_cop_unusable,
+    [0x10] = trans_cop0,     [0x11] = trans_cop1,
+    [0x12] = trans_cop_unusable, [0x13] = trans_cop1x,
     [0x14] = trans_beql,     [0x15] = trans_bnel,
     [0x16] = trans_blezl,    [0x17] = trans_bgtzl,
     [0x1c] = trans_special2, [0x1f] = trans_special3,
@@ -284,11 +288,11 @@ static const MIPSTransFn mips_major_table[64] = {
     [0x28] = trans_sb,       [0x29] = trans_sh,
     [0x2a] = trans_swl,      [0x2b] = trans_sw,
     [0x2e] = trans_swr,      [0x2f] = trans_cache,
-    [0x30] = trans_ll,       [0x31] = trans_cop_unusable,
+    [0x30] = trans_ll,       [0x31] = trans_lwc1,
     [0x32] = trans_cop_unusable, [0x33] = trans_pref,
-    [0x35] = trans_cop_unusable, [0x36] = trans_cop_unusable,
-    [0x38] = trans_sc,       [0x39] = trans_cop_unusable,
-    [0x3a] = trans_cop_unusable, [0x3d] = trans_cop_unusable,
+    [0x35] = trans_ldc1,     [0x36] = trans_cop_unusable,
+    [0x38] = trans_sc,       [0x39] = trans_swc1,
+    [0x3a] = trans_cop_unusable, [0x3d] = trans_sdc1,
     [0x3e] = trans_cop_unusable,
 };
 
@@ -313,6 +317,7 @@ static void mips_tr_init_disas_context(DisasContextBase *db, CPUState *cs)
     dc->slots_used = 0;
     dc->swlr_done_pc = dc->swlr_first_pc = 0;
     dc->nonzero_reg = 0;
+    dc->cu1_checked = false;
     if (db->max_insns > MIPS_MAX_INSNS_PER_TB) {
         db->max_insns = MIPS_MAX_INSNS_PER_TB;
     }
@@ -409,9 +414,15 @@ static bool mips_tr_region_join(DisasContextBase *db, CPUState *cs)
 {
     DisasContext *dc = container_of(db, DisasContext, base);
     uint32_t pc = db->pc_next;
+    bool join = !(dc->hflags & MIPS_HFLAG_BMASK) && dc->tb_bmask == 0 &&
+                dc->swlr_done_pc != pc && !(dc->nonzero_reg && dc->nonzero_pc == pc);
 
-    return !(dc->hflags & MIPS_HFLAG_BMASK) && dc->tb_bmask == 0 &&
-           dc->swlr_done_pc != pc && !(dc->nonzero_reg && dc->nonzero_pc == pc);
+    /* A join point may become a branch target after the fact: a CP1 insn after it
+     * cannot rely on a Status.CU1 test before it. */
+    if (join) {
+        dc->cu1_checked = false;
+    }
+    return join;
 }
 
 /*
@@ -478,6 +489,7 @@ static void mips_tr_region_block_start(DisasContextBase *db, CPUState *cs)
     dc->swlr_done_pc = dc->swlr_first_pc = 0;
     dc->btarget_known = false;
     dc->in_slot = false;
+    dc->cu1_checked = false;
 }
 
 static void mips_tr_region_exit(DisasContextBase *db, vaddr dest, bool to_loop)

@@ -1,8 +1,9 @@
 /*
  * Exceptions: SYSCALL, BREAK, traps, Reserved Instruction, Coprocessor Unusable
  * (COP1 with CE=1, COP2 with CE=2, CP0 from user mode with CE=0), faults in delay
- * slots (Cause.BD, EPC = branch), software interrupts and vector selection.
- */
+ * slots (Cause.BD, EPC = branch), software interrupts and vector selection. It
+ * checks the FPU-less model (Config1.FP = 0, Status.CU1 read-only).
+ * guest-args: -cpu 24Kc */
 #include "lib.h"
 
 #define DECL(n) u32 n(u32 a, u32 b)
