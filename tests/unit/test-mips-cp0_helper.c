@@ -8,19 +8,7 @@
 #include "exec/exec-all.h"
 #include "exec/memory.h"
 #include "migration/vmstate.h"
-
-static CPUMIPSState *make_cpu(const char *model)
-{
-    GError *err = NULL;
-    TCGConfig cfg = { .tb_size_mb = 4, .use_interp = false };
-    CPUMIPSState *env;
-
-    cr_assert(tcg_exec_init(&cfg, &err));
-    env = mips_env(cpu_create(cpu_class_by_name("mips", model), &address_space_memory));
-    cr_assert_not_null(env);
-    cpu_reset(&env->cs);
-    return env;
-}
+#include "mips-test-cpu.h"
 
 Test(mips_cp0, pagemask_sanitize)
 {
@@ -35,7 +23,7 @@ Test(mips_cp0, pagemask_sanitize)
 
 Test(mips_cp0, reset_state)
 {
-    CPUMIPSState *env = make_cpu("24Kc");
+    CPUMIPSState *env = mips_test_cpu("24Kc");
 
     cr_assert_eq(env->pc, 0xbfc00000u);
     cr_assert(env->CP0_Status & ST_ERL);
@@ -52,7 +40,7 @@ Test(mips_cp0, reset_state)
 
 Test(mips_cp0, status_and_cause_masks)
 {
-    CPUMIPSState *env = make_cpu("24Kc");
+    CPUMIPSState *env = mips_test_cpu("24Kc");
 
     mips_cp0_write(env, 12, 0, 0xffffffffu);
     cr_assert_not(env->CP0_Status & ST_CU1, "no FPU: CU1 reads 0");
@@ -76,7 +64,7 @@ Test(mips_cp0, status_and_cause_masks)
 
 Test(mips_cp0, tlb_register_masks)
 {
-    CPUMIPSState *env = make_cpu("24Kc");
+    CPUMIPSState *env = mips_test_cpu("24Kc");
 
     mips_cp0_write(env, 10, 0, 0xffffffffu);
     cr_assert_eq(mips_cp0_read(env, 10, 0), 0xffffe0ffu);
@@ -107,7 +95,7 @@ Test(mips_cp0, tlb_register_masks)
 
 Test(mips_cp0, release1_model)
 {
-    CPUMIPSState *env = make_cpu("4Kc");
+    CPUMIPSState *env = mips_test_cpu("4Kc");
 
     cr_assert_not(env->hflags & MIPS_HFLAG_R2);
     cr_assert_eq((env->CP0_Config0 >> 10) & 7, 0, "AR = Release 1");
@@ -119,7 +107,7 @@ Test(mips_cp0, release1_model)
 
 Test(mips_cp0, compare_clears_timer_interrupt)
 {
-    CPUMIPSState *env = make_cpu("24Kc");
+    CPUMIPSState *env = mips_test_cpu("24Kc");
 
     mips_cpu_set_ti(env, true);
     cr_assert(env->CP0_Cause & CAUSE_TI);
@@ -140,7 +128,7 @@ Test(mips_cp0, compare_clears_timer_interrupt)
 
 Test(mips_cpu_vmstate, round_trip)
 {
-    CPUMIPSState *env = make_cpu("24Kc");
+    CPUMIPSState *env = mips_test_cpu("24Kc");
     CPUMIPSState saved;
     GByteArray *buf = g_byte_array_new();
     GError *err = NULL;
@@ -194,7 +182,7 @@ Test(mips_cpu_vmstate, round_trip)
  */
 Test(mips_cpu_vmstate, due_timer_is_saved_as_pending)
 {
-    CPUMIPSState *env = make_cpu("24Kc");
+    CPUMIPSState *env = mips_test_cpu("24Kc");
     GByteArray *buf = g_byte_array_new();
     GError *err = NULL;
     int64_t t0 = clock_get_ns(CLOCK_VIRTUAL);

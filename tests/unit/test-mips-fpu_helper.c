@@ -15,6 +15,7 @@
 #include "exec/gdbstub.h"
 #include "exec/memory.h"
 #include "migration/vmstate.h"
+#include "mips-test-cpu.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
@@ -266,19 +267,6 @@ Test(mips_fpu, control_register_views)
     cr_assert_not(mips_fpu_ctc1(&env, 31, 1u << 16));
 }
 
-static CPUMIPSState *make_cpu(const char *model)
-{
-    GError *err = NULL;
-    TCGConfig cfg = { .tb_size_mb = 4, .use_interp = false };
-    CPUMIPSState *env;
-
-    cr_assert(tcg_exec_init(&cfg, &err));
-    env = mips_env(cpu_create(cpu_class_by_name("mips", model), &address_space_memory));
-    cr_assert_not_null(env);
-    cpu_reset(&env->cs);
-    return env;
-}
-
 static uint32_t gdb_get(CPUMIPSState *env, int n)
 {
     uint8_t buf[8];
@@ -289,7 +277,7 @@ static uint32_t gdb_get(CPUMIPSState *env, int n)
 
 Test(mips_fpu, model_reset_and_gdb_registers)
 {
-    CPUMIPSState *env = make_cpu("24Kf"), *nofpu;
+    CPUMIPSState *env = mips_test_cpu("24Kf"), *nofpu;
     uint8_t buf[8];
 
     cr_assert_eq(env->CP0_Config1 & CONFIG1_FP, CONFIG1_FP);
@@ -319,7 +307,7 @@ Test(mips_fpu, model_reset_and_gdb_registers)
     cr_assert_eq(mips_cpu_gdb_write_register(&env->cs, buf, 70), 4);
     cr_assert_eq(env->fcr31, 0xff83ffffu);
 
-    nofpu = make_cpu("24Kc");
+    nofpu = mips_test_cpu("24Kc");
     cr_assert_eq(nofpu->CP0_Config1 & CONFIG1_FP, 0);
     cr_assert_eq(mips_cp0_write_mask(nofpu->model, 12, 0) & (ST_CU1 | ST_FR), 0);
     cr_assert_eq(mips_cpu_gdb_read_register(&nofpu->cs, buf, 38), 0);
@@ -328,7 +316,7 @@ Test(mips_fpu, model_reset_and_gdb_registers)
 
 Test(mips_fpu, vmstate_round_trip)
 {
-    CPUMIPSState *env = make_cpu("24Kf");
+    CPUMIPSState *env = mips_test_cpu("24Kf");
     GByteArray *buf = g_byte_array_new();
     GError *err = NULL;
     uint64_t fpr[32];
