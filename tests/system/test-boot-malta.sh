@@ -30,7 +30,7 @@ SYS_ERRORS=()
 [ "$rc" = 0 ] || SYS_ERRORS+=("emulator: $(sys_describe_status "$rc") after ${SYS_BOOT_SECS}s, wanted exit status 0 after poweroff$(sys_hang_hint "$log")")
 sys_check_guest_log "$log" "$GUEST_KVER" mips
 # The Super I/O's keyboard controller, as on QEMU's Malta.
-tr -d '\r' <"$log" | grep -aq 'serio: i8042 KBD port at 0x60,0x64 irq 1' ||
+tr -d '\r' <"$log" | grep -a 'serio: i8042 KBD port at 0x60,0x64 irq 1' >/dev/null ||
     SYS_ERRORS+=("no 'serio: i8042 KBD port at 0x60,0x64 irq 1' line (the 8042)")
 if [ ${#SYS_ERRORS[@]} -gt 0 ]; then
     printf '  %s\n' "${SYS_ERRORS[@]}" >&2

@@ -45,7 +45,7 @@ for opts in "compat=1.1" "compat=0.10" "cluster_size=4096" "cluster_size=512,ref
 done
 qemu-img convert -c -O qcow2 src.raw qc.qcow2
 expect 0 "mimic reads qemu-img compressed clusters" -- "$M" compare src.raw qc.qcow2
-"$M" check qc.qcow2 | grep -q 'compressed clusters' && ok "check counts compressed" || bad "compressed count"
+"$M" check qc.qcow2 | grep 'compressed clusters' >/dev/null && ok "check counts compressed" || bad "compressed count"
 
 qemu-img create -q -f qcow2 -b src.raw -F raw ov.qcow2
 qemu-io -c 'write -P 0xab 1000 70000' -c 'write -P 0xcd 30M 1M' ov.qcow2 >/dev/null
@@ -60,7 +60,7 @@ python3 -c 'import json,sys; c=json.load(open("chain.json")); assert [i["format"
 qemu-img snapshot -c before ov.qcow2
 qemu-img convert -O raw ov.qcow2 ov-before.raw
 qemu-io -c 'write -P 0x11 0 300k' ov.qcow2 >/dev/null
-"$M" snapshot -l ov.qcow2 | grep -q before && ok "snapshot -l lists qemu-img's snapshot" || bad "snapshot -l"
+"$M" snapshot -l ov.qcow2 | grep before >/dev/null && ok "snapshot -l lists qemu-img's snapshot" || bad "snapshot -l"
 expect 0 "mimic applies a qemu-img snapshot" -- "$M" snapshot -a before ov.qcow2
 expect 0 "qemu-img check after mimic snapshot -a" -- qemu-img check ov.qcow2
 expect 0 "data after snapshot -a" -- qemu-img compare ov-before.raw ov.qcow2
@@ -104,7 +104,7 @@ expect 0 "convert flattens a chain" -- qemu-img compare ov2.raw flat.qcow2
 expect 0 "mimic overlay: qemu-img check" -- qemu-img check top.qcow2
 qemu-io -c 'write -P 0x77 5M 200k' top.qcow2 >/dev/null
 "$M" snapshot -c s1 top.qcow2 && expect 0 "qemu-img check after mimic snapshot -c" -- qemu-img check top.qcow2
-qemu-img snapshot -l top.qcow2 | grep -q s1 && ok "qemu-img sees mimic snapshot" || bad "qemu-img snapshot -l"
+qemu-img snapshot -l top.qcow2 | grep s1 >/dev/null && ok "qemu-img sees mimic snapshot" || bad "qemu-img snapshot -l"
 qemu-img convert -O raw top.qcow2 top.raw
 qemu-io -c 'write -P 0x78 5M 100k' top.qcow2 >/dev/null
 "$M" snapshot -a s1 top.qcow2 && expect 0 "mimic snapshot -a restores" -- qemu-img compare top.raw top.qcow2
@@ -151,7 +151,7 @@ for compat in 1.1 0.10; do
     expect 0 "commit ($compat): mimic-img check clean" -- "$M" check ct.qcow2
     [ "$(stat -c %s ct.qcow2)" -lt "$size_before" ] && ok "commit ($compat): top file shrank" ||
         bad "commit ($compat): top file did not shrink"
-    qemu-img snapshot -l ct.qcow2 | grep -q keep && ok "commit ($compat): snapshot kept" ||
+    qemu-img snapshot -l ct.qcow2 | grep keep >/dev/null && ok "commit ($compat): snapshot kept" ||
         bad "commit ($compat): snapshot lost"
 done
 

@@ -40,7 +40,7 @@ pid=$!
 mon() { python3 tests/system/hmp.py "$sock" "$@"; }
 wait_for() {
     for _ in $(seq 1200); do
-        tr -d '\r' 2>/dev/null <"$log" | grep -aq "$1" && return 0
+        tr -d '\r' 2>/dev/null <"$log" | grep -a "$1" >/dev/null && return 0
         kill -0 "$pid" 2>/dev/null || return 1
         sleep 0.25
     done
@@ -77,7 +77,7 @@ if [ -z "$status" ]; then
 elif [ "$status" != 0 ]; then
     errors+=("after ctrl-alt-delete the emulator exited with $status, wanted 0 (-no-reboot)")
 fi
-tr -d '\r' <"$log" | grep -aq 'reboot: Restarting system' ||
+tr -d '\r' <"$log" | grep -a 'reboot: Restarting system' >/dev/null ||
     errors+=("the kernel did not report 'reboot: Restarting system'")
 
 sys_publish_log "$log" "$name"

@@ -139,7 +139,7 @@ list=$(qemu-img snapshot -l "$disk" 2>&1)
 vmsize=$(echo "$list" | awk '$2 == "s1" { print $3 }')
 [ -n "$vmsize" ] && [ "$vmsize" != "0" ] && [ "$vmsize" != "0 B" ] ||
     errors+=("qemu-img snapshot -l: no s1 with a VM size: $list")
-echo "$list" | awk '$2 == "s1" { print $3 $4 }' | grep -q '^0' &&
+echo "$list" | awk '$2 == "s1" { print $3 $4 }' | grep '^0' >/dev/null &&
     errors+=("qemu-img snapshot -l: s1 has VM SIZE 0: $list")
 grep -q ' s2 ' <<<"$list" && errors+=("qemu-img snapshot -l still lists s2: $list")
 chk=$(qemu-img check "$disk" 2>&1) || errors+=("qemu-img check: $chk")

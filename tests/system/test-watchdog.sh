@@ -47,7 +47,7 @@ run() {    # TAG APPEND-EXTRA ARGS...: the emulator's exit status (124: killed)
     echo $?
 }
 has() {    # TAG MARKER: did the guest print "MIMIC-CHECK MARKER"?
-    tr -d '\r' <"$work/$1.log" | grep -qx "MIMIC-CHECK $2"
+    tr -d '\r' <"$work/$1.log" | grep -x "MIMIC-CHECK $2" >/dev/null
 }
 values() {    # TAG KEY: every value of MIMIC-CHECK KEY, space-separated
     tr -d '\r' <"$work/$1.log" | sed -n "s/^MIMIC-CHECK $2 //p" | tr '\n' ' ' | sed 's/ $//'
