@@ -146,6 +146,31 @@ static uint64_t qcow2_plain_cluster(BlockDriverState *bs, uint64_t offset)
     return (host & (s->cluster_size - 1)) ? 0 : host;
 }
 
+/*
+ * Whether guest [offset, offset + bytes) lies in one run of plainly allocated
+ * clusters of the image file; if so, *host is where it starts there. loadvm maps
+ * such a run instead of reading it.
+ */
+bool qcow2_contiguous_extent(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                             uint64_t *host)
+{
+    Qcow2State *s = bs->opaque;
+    uint64_t in = offset & (s->cluster_size - 1);
+    uint64_t first = qcow2_plain_cluster(bs, offset);
+    uint64_t done;
+
+    if (!first || bytes == 0) {
+        return false;
+    }
+    for (done = s->cluster_size - in; done < bytes; done += s->cluster_size) {
+        if (qcow2_plain_cluster(bs, offset + done) != first + in + done) {
+            return false;
+        }
+    }
+    *host = first + in;
+    return true;
+}
+
 int qcow2_pread(BlockDriverState *bs, uint64_t offset, void *buf, uint64_t bytes)
 {
     Qcow2State *s = bs->opaque;

@@ -402,26 +402,33 @@ int qcow2_snapshot_create_vm(BlockDriverState *bs, const char *name, const void 
     return r < 0 ? r : bdrv_file_flush(bs);
 }
 
-int qcow2_snapshot_load_vmstate(BlockDriverState *bs, const char *name, GByteArray *out,
-                                GError **errp)
+/*
+ * Point the active L1 table at snapshot NAME's, so that qcow2_pread and friends
+ * walk the snapshot's VM state area (the active state is not touched);
+ * qcow2_vmstate_leave puts the active table back. *sn_out is the snapshot; with
+ * no VM state nothing is swapped and *saved is NULL. limit bounds the state's
+ * size (what the caller can hold).
+ */
+static int qcow2_vmstate_enter(BlockDriverState *bs, const char *name, uint64_t limit,
+                               Qcow2Snapshot **sn_out, uint64_t **saved,
+                               uint32_t *saved_size, GError **errp)
 {
     Qcow2State *s = bs->opaque;
     int idx = qcow2_find_snapshot(bs, name);
     Qcow2Snapshot *sn;
-    uint64_t *sl1, *saved_l1;
-    uint32_t saved_size;
-    guint start = out->len;
+    uint64_t *sl1;
     int r;
 
+    *saved = NULL;
     if (idx < 0) {
         error_setg(errp, "Can't find snapshot '%s'", name);
         return -ENOENT;
     }
-    sn = &s->snapshots[idx];
+    sn = *sn_out = &s->snapshots[idx];
     if (!sn->vm_state_size) {
         return 0;
     }
-    if (sn->vm_state_size > G_MAXUINT - start ||
+    if (sn->vm_state_size > limit ||
         qcow2_vm_state_offset(bs) + sn->vm_state_size >
             (uint64_t)sn->l1_size * qcow2_l1_span(s)) {
         error_setg(errp, "qcow2: snapshot '%s' has an invalid VM state size", name);
@@ -437,22 +444,64 @@ int qcow2_snapshot_load_vmstate(BlockDriverState *bs, const char *name, GByteArr
     for (uint32_t i = 0; i < sn->l1_size; i++) {
         sl1[i] = ldq_be_p((uint8_t *)&sl1[i]);
     }
-    /* Read through the snapshot's own table: the active state is not touched. */
-    g_byte_array_set_size(out, start + sn->vm_state_size);
-    saved_l1 = s->l1_table;
-    saved_size = s->l1_size;
+    *saved = s->l1_table;
+    *saved_size = s->l1_size;
     s->l1_table = sl1;
     s->l1_size = sn->l1_size;
+    return 0;
+}
+
+static void qcow2_vmstate_leave(BlockDriverState *bs, uint64_t *saved, uint32_t saved_size)
+{
+    Qcow2State *s = bs->opaque;
+
+    if (saved) {
+        g_free(s->l1_table);
+        s->l1_table = saved;
+        s->l1_size = saved_size;
+    }
+}
+
+int qcow2_snapshot_load_vmstate(BlockDriverState *bs, const char *name, GByteArray *out,
+                                GError **errp)
+{
+    guint start = out->len;
+    Qcow2Snapshot *sn;
+    uint64_t *saved;
+    uint32_t saved_size;
+    int r = qcow2_vmstate_enter(bs, name, G_MAXUINT - start, &sn, &saved, &saved_size,
+                                errp);
+
+    if (r < 0 || !saved) {
+        return r;
+    }
+    g_byte_array_set_size(out, start + sn->vm_state_size);
     r = qcow2_pread(bs, qcow2_vm_state_offset(bs), out->data + start, sn->vm_state_size);
-    s->l1_table = saved_l1;
-    s->l1_size = saved_size;
-    g_free(sl1);
+    qcow2_vmstate_leave(bs, saved, saved_size);
     if (r < 0) {
         g_byte_array_set_size(out, start);
         error_setg_errno(errp, -r, "Could not read the VM state");
         return r;
     }
     return 0;
+}
+
+int qcow2_snapshot_vmstate_extent(BlockDriverState *bs, const char *name,
+                                  uint64_t *host_offset, uint64_t *len, GError **errp)
+{
+    Qcow2Snapshot *sn;
+    uint64_t *saved;
+    uint32_t saved_size;
+    int r = qcow2_vmstate_enter(bs, name, SIZE_MAX, &sn, &saved, &saved_size, errp);
+
+    if (r < 0 || !saved) {
+        return r;
+    }
+    r = qcow2_contiguous_extent(bs, qcow2_vm_state_offset(bs), sn->vm_state_size,
+                                host_offset);
+    *len = sn->vm_state_size;
+    qcow2_vmstate_leave(bs, saved, saved_size);
+    return r;
 }
 
 int qcow2_snapshot_goto(BlockDriverState *bs, const char *name, GError **errp)

@@ -806,6 +806,7 @@ const BlockDriver bdrv_qcow2 = {
     .snapshot_create_vm = qcow2_snapshot_create_vm_punching,
     .save_vmstate = qcow2_save_vmstate,
     .snapshot_load_vmstate = qcow2_snapshot_load_vmstate,
+    .snapshot_vmstate_extent = qcow2_snapshot_vmstate_extent,
     .snapshot_goto = qcow2_snapshot_goto_punching,
     .snapshot_delete = qcow2_snapshot_delete_punching,
     .info_specific = qcow2_info_specific,

@@ -192,6 +192,8 @@ int qcow2_mark_corrupt(BlockDriverState *bs, const char *why);
 int qcow2_read_snapshots(BlockDriverState *bs, GError **errp);
 /* Guest-offset I/O without the virtual-size limit (the VM state area lies past it). */
 int qcow2_pread(BlockDriverState *bs, uint64_t offset, void *buf, uint64_t bytes);
+bool qcow2_contiguous_extent(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                             uint64_t *host);
 int qcow2_pwrite(BlockDriverState *bs, uint64_t offset, const void *buf, uint64_t bytes);
 int qcow2_grow_l1(BlockDriverState *bs, uint64_t need, GError **errp);
 void qcow2_free_snapshots(BlockDriverState *bs);
@@ -220,5 +222,7 @@ int qcow2_snapshot_create_vm(BlockDriverState *bs, const char *name, const void 
                              uint64_t vmstate_len, uint64_t vm_clock_nsec, GError **errp);
 int qcow2_snapshot_load_vmstate(BlockDriverState *bs, const char *name, GByteArray *out,
                                 GError **errp);
+int qcow2_snapshot_vmstate_extent(BlockDriverState *bs, const char *name,
+                                   uint64_t *host_offset, uint64_t *len, GError **errp);
 
 #endif

@@ -561,42 +561,62 @@ bool snapshot_store_put(const char *path, SnapshotInfo *info, const uint8_t *dat
     return snapshot_store_commit(w, len, info->id ? NULL : &info->id, errp);
 }
 
-GByteArray *snapshot_store_get(const char *path, const char *name, SnapshotInfo **info,
-                               GError **errp)
+bool snapshot_store_locate(const char *path, const char *name, SnapshotInfo **info,
+                           uint64_t *pos, uint64_t *len, GError **errp)
 {
     FILE *f;
     GPtrArray *list = store_open(path, &f, NULL, errp);
-    GByteArray *data = NULL;
     StoreEntry *e;
     int i;
 
     if (!list) {
-        return NULL;
+        return false;
+    }
+    if (f) {
+        fclose(f);
     }
     i = store_find(list, name);
     if (i < 0) {
         error_setg(errp, "snapshot '%s' does not exist in %s", name, path);
-        goto out;
+        g_ptr_array_free(list, true);
+        return false;
     }
     e = g_ptr_array_index(list, i);
-    data = g_byte_array_sized_new(e->info->vm_state_size);
-    g_byte_array_set_size(data, e->info->vm_state_size);
-    if (fseeko(f, (off_t)e->data_pos, SEEK_SET) != 0 ||
-        !store_read(f, data->data, data->len)) {
-        error_setg(errp, "cannot read snapshot '%s' from %s", name, path);
-        g_byte_array_free(data, true);
-        data = NULL;
-        goto out;
-    }
+    *pos = e->data_pos;
+    *len = e->info->vm_state_size;
     if (info) {
         *info = e->info;
         e->info = NULL;
     }
-out:
+    g_ptr_array_free(list, true);
+    return true;
+}
+
+GByteArray *snapshot_store_get(const char *path, const char *name, SnapshotInfo **info,
+                               GError **errp)
+{
+    uint64_t pos, len;
+    GByteArray *data;
+    FILE *f;
+
+    if (!snapshot_store_locate(path, name, info, &pos, &len, errp)) {
+        return NULL;
+    }
+    data = g_byte_array_sized_new(len);
+    g_byte_array_set_size(data, len);
+    f = fopen(path, "rb");
+    if (!f || fseeko(f, (off_t)pos, SEEK_SET) != 0 || !store_read(f, data->data, len)) {
+        error_setg(errp, "cannot read snapshot '%s' from %s", name, path);
+        g_byte_array_free(data, true);
+        data = NULL;
+        if (info) {
+            snapshot_info_free(*info);
+            *info = NULL;
+        }
+    }
     if (f) {
         fclose(f);
     }
-    g_ptr_array_free(list, true);
     return data;
 }
 

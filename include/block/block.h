@@ -146,6 +146,11 @@ struct BlockDriver {
      * disk contents are not changed. */
     int (*snapshot_load_vmstate)(BlockDriverState *bs, const char *name, GByteArray *out,
                                  GError **errp);
+    /* Where snapshot NAME's VM state lies in the image file when it is one plain run
+     * of it: 1 with *host_offset and *len set, 0 when it is not (or there is none;
+     * snapshot_load_vmstate then reads it), negative on error. NULL if unsupported. */
+    int (*snapshot_vmstate_extent)(BlockDriverState *bs, const char *name,
+                                   uint64_t *host_offset, uint64_t *len, GError **errp);
     /* Extra lines for mimic-img info ("Format specific information"). */
     void (*info_specific)(BlockDriverState *bs, GString *out, bool json);
 };

@@ -105,6 +105,9 @@ bool snapshot_store_write(SnapshotStoreWriter *w, const void *buf, uint64_t pos,
 bool snapshot_store_commit(SnapshotStoreWriter *w, uint64_t len, char **id,
                            GError **errp);
 void snapshot_store_abort(SnapshotStoreWriter *w);
+/* Find a snapshot by tag or id: where its stream lies in the file. */
+bool snapshot_store_locate(const char *path, const char *name, SnapshotInfo **info,
+                           uint64_t *pos, uint64_t *len, GError **errp);
 /* Find a snapshot by tag or id and read its stream. */
 GByteArray *snapshot_store_get(const char *path, const char *name, SnapshotInfo **info,
                                GError **errp);

@@ -314,3 +314,32 @@ Test(store, streamed_entry_counts_only_once_committed)
     g_free(before);
     g_free(after);
 }
+
+/* locate says where a stream lies in the file (loadvm maps it from there). */
+Test(store, locate_points_at_the_stream)
+{
+    uint64_t pos = 0, len = 0;
+    SnapshotInfo *info = NULL;
+    GError *err = NULL;
+    char buf[16] = "";
+    FILE *f;
+
+    put("s1", "first state");
+    put("s2", "second");
+    cr_assert(snapshot_store_locate(store, "s2", &info, &pos, &len, &err),
+              "%s", err ? err->message : "");
+    cr_assert_eq(len, 6);
+    cr_assert_str_eq(info->tag, "s2");
+    snapshot_info_free(info);
+    f = fopen(store, "rb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fseeko(f, (off_t)pos, SEEK_SET), 0);
+    cr_assert_eq(fread(buf, 1, len, f), len);
+    fclose(f);
+    cr_assert_str_eq(buf, "second");
+    cr_assert(snapshot_store_locate(store, "1", NULL, &pos, &len, &err));
+    cr_assert_eq(len, strlen("first state"));
+    cr_assert_not(snapshot_store_locate(store, "s3", NULL, &pos, &len, &err));
+    cr_assert(strstr(err->message, "does not exist"));
+    g_error_free(err);
+}
