@@ -8,6 +8,8 @@
 
 unsigned mimic_loglevel;
 FILE *mimic_logfile;
+/* -dfilter: inclusive [lo, hi] guest address ranges; none means no filter. */
+static GArray *log_ranges;
 
 typedef struct LogItem {
     unsigned mask;
@@ -122,4 +124,97 @@ void mimic_log_print_items(FILE *f)
         }
         fputc('\n', f);
     }
+}
+
+/* One -dfilter range: START+SIZE, START-SIZE (the SIZE bytes below START, START
+ * itself included, as QEMU reads it) or START..END (END included). */
+static bool log_parse_range(const char *r, LogRange *out, GError **errp)
+{
+    const char *sep = strstr(r, "..");
+    char *end;
+    uint64_t a, b;
+    char op;
+
+    if (!sep) {
+        sep = strpbrk(r + 1, "+-");
+    }
+    if (!sep) {
+        error_setg(errp, "-dfilter: '%s' is not START+SIZE, START-SIZE or START..END", r);
+        return false;
+    }
+    op = *sep;
+    errno = 0;
+    a = g_ascii_strtoull(r, &end, 0);
+    if (end != sep || errno || end == r) {
+        error_setg(errp, "-dfilter: bad start address in '%s'", r);
+        return false;
+    }
+    r = sep + (op == '.' ? 2 : 1);
+    b = g_ascii_strtoull(r, &end, 0);
+    if (*end || errno || end == r) {
+        error_setg(errp, "-dfilter: bad %s in '%s'", op == '.' ? "end address" : "size",
+                   r);
+        return false;
+    }
+    if (op == '.') {
+        out->lo = a;
+        out->hi = b;
+    } else if (b == 0) {
+        error_setg(errp, "-dfilter: empty range in '%s'", r);
+        return false;
+    } else if (op == '+') {
+        out->lo = a;
+        out->hi = a + (b - 1) < a ? UINT64_MAX : a + (b - 1);
+    } else {
+        out->hi = a;
+        out->lo = b - 1 > a ? 0 : a - (b - 1);
+    }
+    if (out->lo > out->hi) {
+        error_setg(errp, "-dfilter: range '%s' ends before it starts", r);
+        return false;
+    }
+    return true;
+}
+
+GArray *mimic_log_parse_ranges(const char *spec, GError **errp)
+{
+    g_autoptr(GArray) ranges = g_array_new(false, false, sizeof(LogRange));
+    g_auto(GStrv) parts = g_strsplit(spec ? spec : "", ",", -1);
+
+    for (gchar **p = parts; *p; p++) {
+        LogRange r;
+
+        if (!log_parse_range(*p, &r, errp)) {
+            return NULL;
+        }
+        g_array_append_val(ranges, r);
+    }
+    if (ranges->len == 0) {
+        error_setg(errp, "-dfilter: no address range given");
+        return NULL;
+    }
+    return g_steal_pointer(&ranges);
+}
+
+void mimic_log_set_ranges(GArray *ranges)
+{
+    if (log_ranges) {
+        g_array_unref(log_ranges);
+    }
+    log_ranges = ranges ? g_array_ref(ranges) : NULL;
+}
+
+bool mimic_log_in_range(uint64_t addr)
+{
+    if (!log_ranges) {
+        return true;
+    }
+    for (guint i = 0; i < log_ranges->len; i++) {
+        LogRange *r = &g_array_index(log_ranges, LogRange, i);
+
+        if (addr >= r->lo && addr <= r->hi) {
+            return true;
+        }
+    }
+    return false;
 }

@@ -43,7 +43,7 @@ const char *vl_version_string(void)
 typedef enum VlOpt {
     OPT_MACHINE, OPT_M, OPT_CPU, OPT_SMP, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_BIOS,
     OPT_NOGRAPHIC, OPT_SERIAL, OPT_CHARDEV, OPT_MONITOR, OPT_NO_REBOOT, OPT_S,
-    OPT_D, OPT_DLOG, OPT_ACCEL, OPT_ENABLE_KVM, OPT_NODEFAULTS, OPT_DISPLAY, OPT_VGA,
+    OPT_D, OPT_DLOG, OPT_DFILTER, OPT_ACCEL, OPT_ENABLE_KVM, OPT_NODEFAULTS, OPT_DISPLAY, OPT_VGA,
     OPT_NAME, OPT_VERSION, OPT_HELP, OPT_DEVICE, OPT_DRIVE, OPT_HDA, OPT_HDB, OPT_HDC,
     OPT_HDD, OPT_CDROM, OPT_SNAPSHOT, OPT_NETDEV, OPT_NIC,
     OPT_LOADVM, OPT_SNAPSHOT_STORE, OPT_QMP, OPT_INCOMING, OPT_RTC,
@@ -86,6 +86,8 @@ static const VlOptDesc vl_options[] = {
     { "s", OPT_GDB_DEFAULT, false, NULL, "shorthand for -gdb tcp::1234" },
     { "d", OPT_D, true, "ITEM,...", "enable logging of items ('help' lists)" },
     { "D", OPT_DLOG, true, "FILE", "write the log to FILE instead of stderr" },
+    { "dfilter", OPT_DFILTER, true, "RANGE,...",
+      "log only the TBs at these guest addresses (START+SIZE, START-SIZE, START..END)" },
     { "accel", OPT_ACCEL, true, "NAME[,prop=value]",
       "accelerator: tcg[,tb-size=MB][,backend=x86_64|interp] or kvm" },
     { "enable-kvm", OPT_ENABLE_KVM, false, NULL, "same as -accel kvm" },
@@ -302,6 +304,18 @@ bool vl_parse_args(int argc, char **argv, VlConfig *cfg, GError **errp)
         case OPT_DLOG:
             cfg->log_file = arg;
             break;
+        case OPT_DFILTER: {
+            GArray *r = mimic_log_parse_ranges(arg, errp);
+
+            if (!r) {
+                return false;
+            }
+            if (cfg->log_ranges) {
+                g_array_unref(cfg->log_ranges);
+            }
+            cfg->log_ranges = r;
+            break;
+        }
         case OPT_ACCEL: {
             char *name, *opts;
 
@@ -491,6 +505,9 @@ void vl_config_free(VlConfig *cfg)
     }
     if (cfg->bios_dirs) {
         g_ptr_array_free(cfg->bios_dirs, true);
+    }
+    if (cfg->log_ranges) {
+        g_array_unref(cfg->log_ranges);
     }
     if (cfg->netdevs) {
         g_ptr_array_free(cfg->netdevs, true);
@@ -777,6 +794,7 @@ int vl_main(int argc, char **argv)
         return vl_fail(err);
     }
     mimic_loglevel = cfg.log_mask;
+    mimic_log_set_ranges(cfg.log_ranges);
 
     mc = machine_class_find(arch, cfg.machine_name);
     if (!mc) {

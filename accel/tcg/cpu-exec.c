@@ -355,7 +355,7 @@ static int cpu_exec_loop(CPUState *cpu)
                 tb_add_jump(last_tb, tb_exit, tb);
             }
 
-            if (unlikely(mimic_log_enabled(LOG_EXEC | LOG_CPU))) {
+            if (unlikely(mimic_log_enabled(LOG_EXEC | LOG_CPU)) && mimic_log_in_range(pc)) {
                 if (mimic_log_enabled(LOG_EXEC)) {
                     mimic_log("Trace: %p [%08x/%08" VADDR_PRIx "/%08x]\n",
                               tb->tc.ptr, cs_base, pc, flags);

@@ -474,8 +474,8 @@ static void code_populate_ahead(void)
     code_populated = from + len;
 }
 
-TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint32_t cs_base, uint32_t flags,
-                              uint32_t cflags)
+static TranslationBlock *tb_gen_code_logged(CPUState *cpu, vaddr pc, uint32_t cs_base,
+                                            uint32_t flags, uint32_t cflags)
 {
     TCGContext *s = tcg_ctx;
     void *host = NULL;
@@ -598,6 +598,25 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint32_t cs_base, uint32_
         }
         return tb;
     }
+}
+
+/* The -d items that show a TB's translation. */
+#define LOG_TB_ITEMS (LOG_IN_ASM | LOG_OP | LOG_OP_OPT | LOG_OUT_ASM)
+
+TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint32_t cs_base, uint32_t flags,
+                              uint32_t cflags)
+{
+    unsigned level = mimic_loglevel;
+    TranslationBlock *tb;
+
+    /* -dfilter: a TB that starts outside the ranges logs none of its translation. */
+    if (unlikely(level & LOG_TB_ITEMS) && !mimic_log_in_range(pc)) {
+        mimic_loglevel = level & ~LOG_TB_ITEMS;
+        tb = tb_gen_code_logged(cpu, pc, cs_base, flags, cflags);
+        mimic_loglevel = level;
+        return tb;
+    }
+    return tb_gen_code_logged(cpu, pc, cs_base, flags, cflags);
 }
 
 void jit_stats_print(FILE *f)

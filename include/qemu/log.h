@@ -6,6 +6,8 @@
 
 #include <stdio.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
 
 #define LOG_IN_ASM       (1u << 0)   /* guest code of each translated TB */
 #define LOG_OP           (1u << 1)   /* IR before optimization */
@@ -39,6 +41,16 @@ void mimic_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool mimic_log_parse(const char *items, unsigned *mask, GError **errp);
 /* -D file. */
 bool mimic_log_set_file(const char *path, GError **errp);
+/* -dfilter: the guest address ranges whose TBs the in_asm, op, op_opt, out_asm,
+ * exec and cpu items log (all of them without a filter). */
+typedef struct LogRange {
+    uint64_t lo, hi;               /* inclusive */
+} LogRange;
+/* Parse "RANGE[,RANGE...]" (START+SIZE, START-SIZE, START..END) into LogRanges. */
+GArray *mimic_log_parse_ranges(const char *spec, GError **errp);
+/* Install the ranges (a reference is taken; NULL removes the filter). */
+void mimic_log_set_ranges(GArray *ranges);
+bool mimic_log_in_range(uint64_t addr);
 /* "help" text for -d help. */
 void mimic_log_print_items(FILE *f);
 

@@ -31,6 +31,7 @@ typedef struct VlConfig {
     unsigned log_mask;             /* -d */
     bool log_given;
     const char *log_file;          /* -D */
+    GArray *log_ranges;            /* -dfilter (LogRange), NULL if not given */
     const char *accel;             /* -accel NAME ("tcg" if not given) */
     char *accel_opts;              /* the ",k=v" part of -accel ("" if none) */
     const char *name;              /* -name */

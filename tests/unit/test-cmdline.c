@@ -206,6 +206,11 @@ Test(cmdline, bad_options)
     expect_error("invalid CPU count", "-smp", "two", NULL);
     expect_error("unsupported option", "-smp", "4,dies=2", NULL);
     expect_error("unknown log item 'bogus'", "-d", "in_asm,bogus", NULL);
+    expect_error("-dfilter: bad start address", "-dfilter", "pc+4", NULL);
+    expect_error("-dfilter: bad size", "-dfilter", "0x1000+lots", NULL);
+    expect_error("not START+SIZE", "-dfilter", "0x1000", NULL);
+    expect_error("ends before it starts", "-dfilter", "0x2000..0x1000", NULL);
+    expect_error("empty range", "-dfilter", "0x2000+0", NULL);
     expect_error("not supported", "-display", "gtk", NULL);
     expect_error("only -vga none", "-vga", "std", NULL);
     expect_error("file= is required", "-drive", "if=ide", NULL);
@@ -454,4 +459,21 @@ Test(cmdline, action)
     expect_error("want reset, shutdown, poweroff", "-watchdog-action", "reboot", NULL);
     expect_error("unknown action", "-action", "reboot=maybe", NULL);
     expect_error("not key=value", "-action", "panic", NULL);
+}
+
+/* -dfilter keeps its ranges (the last one given wins, as for -d). */
+Test(cmdline, dfilter_ranges)
+{
+    VlConfig cfg;
+    LogRange *r;
+
+    cr_assert(parse(&cfg, NULL, "-dfilter", "0x10..0x20", "-dfilter",
+                    "0x80001000+0x100,0x4000-0x10", NULL));
+    cr_assert_not_null(cfg.log_ranges);
+    cr_assert_eq(cfg.log_ranges->len, 2);
+    r = &g_array_index(cfg.log_ranges, LogRange, 0);
+    cr_assert(r->lo == 0x80001000 && r->hi == 0x800010ff);
+    r = &g_array_index(cfg.log_ranges, LogRange, 1);
+    cr_assert(r->lo == 0x3ff1 && r->hi == 0x4000);
+    vl_config_free(&cfg);
 }

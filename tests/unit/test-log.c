@@ -86,3 +86,36 @@ Test(error, report_format, .init = cr_redirect_stderr)
     fflush(stderr);
     cr_assert_stderr_eq_str("mimic: cannot open 'x.img'\nmimic: bad value 3\n");
 }
+
+/* -dfilter ranges: the three forms, inclusive ends, several ranges, no filter. */
+Test(log, dfilter_ranges)
+{
+    GError *err = NULL;
+    GArray *r = mimic_log_parse_ranges("0x1000+0x100,0x8000..0x8010,0x20-0x10", &err);
+
+    cr_assert_not_null(r, "%s", err ? err->message : "");
+    cr_assert(mimic_log_in_range(0x12345), "no filter installed yet: everything logs");
+    mimic_log_set_ranges(r);
+    g_array_unref(r);
+    cr_assert(mimic_log_in_range(0x1000));
+    cr_assert(mimic_log_in_range(0x10ff));
+    cr_assert_not(mimic_log_in_range(0x1100));
+    cr_assert_not(mimic_log_in_range(0xfff));
+    cr_assert(mimic_log_in_range(0x8010));
+    cr_assert_not(mimic_log_in_range(0x8011));
+    cr_assert(mimic_log_in_range(0x11) && mimic_log_in_range(0x20));
+    cr_assert_not(mimic_log_in_range(0x10) || mimic_log_in_range(0x21));
+    mimic_log_set_ranges(NULL);
+    cr_assert(mimic_log_in_range(0x10));
+    /* Ranges that wrap are clipped, not turned around. */
+    r = mimic_log_parse_ranges("0xffffffffffffff00+0x1000,0x10-0x100", &err);
+    cr_assert_not_null(r);
+    mimic_log_set_ranges(r);
+    g_array_unref(r);
+    cr_assert(mimic_log_in_range(UINT64_MAX) && mimic_log_in_range(0));
+    cr_assert_not(mimic_log_in_range(0x11) || mimic_log_in_range(0xfffffffffffffeff));
+    mimic_log_set_ranges(NULL);
+    cr_assert_null(mimic_log_parse_ranges("", &err));
+    cr_assert_not_null(strstr(err->message, "no address range"));
+    g_error_free(err);
+}
