@@ -339,6 +339,15 @@ static char *make_image(const char *name, size_t size)
     return path;
 }
 
+/* Remove an image of make_image and its directory (they used to pile up in /tmp). */
+static void remove_image(const char *path)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+
+    cr_assert_eq(unlink(path), 0);
+    cr_assert_eq(rmdir(dir), 0);
+}
+
 static BlockBackend *open_drive(const char *id, const char *file, bool removable)
 {
     GError *err = NULL;
@@ -396,6 +405,9 @@ Test(hmp, info_block_eject_and_change)
     expect_error("change ide1-cd0", "usage: change");
     blk_unref(cd);
     blk_unref(hd);
+    remove_image(disk);
+    remove_image(cd1);
+    remove_image(cd2);
 }
 
 static int free_tcp_port(void)
