@@ -111,7 +111,7 @@ static bool jmp_cache_page_test_and_clear(CPUJumpCache *jc, vaddr page)
 /*
  * Drop the entries of page's group whose tag says they belong to page; with
  * crossing_only, only those of TBs that run into the next page. The tags are
- * compared sixteen at a time: a group's entries span 4 KiB, its tags 512 bytes, and
+ * compared sixteen at a time: a group's entries span 16 KiB, its tags 2 KiB, and
  * Linux flushes code pages on every context switch.
  */
 static void jmp_cache_drop_page(CPUJumpCache *jc, vaddr page, bool crossing_only)

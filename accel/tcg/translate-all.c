@@ -474,6 +474,77 @@ static void code_populate_ahead(void)
     code_populated = from + len;
 }
 
+/*
+ * Re-translation census for -d jitstats: every cached translation is classified by
+ * what was translated before at the same physical pc. Only kept while jitstats is
+ * on (a hash table insert per TB).
+ */
+typedef struct CensusEntry {
+    vaddr pc;
+    uint32_t flags, cs_base;
+    uint64_t code_hash;
+} CensusEntry;
+static GHashTable *census;
+
+static uint64_t census_code_hash(const TranslationBlock *tb, const void *host)
+{
+    const uint8_t *p = (const uint8_t *)host + (tb->pc & ~TARGET_PAGE_MASK);
+    unsigned len = MIN_U(tb->size, TARGET_PAGE_SIZE - (tb->pc & ~TARGET_PAGE_MASK));
+    uint64_t h = 0xcbf29ce484222325ULL ^ tb->size;
+
+    for (unsigned i = 0; i < len; i++) {
+        h = (h ^ p[i]) * 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static void census_note(const TranslationBlock *tb, const void *host)
+{
+    CensusEntry e = { tb->pc, tb->flags, tb->cs_base, 0 };
+    bool same_pc = false, other = false;
+    GArray *a;
+
+    if (!host || (tb->cflags & CF_NOCACHE)) {
+        jit_stats.retrans_nocache++;
+        return;
+    }
+    if (!census) {
+        census = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+                                       (GDestroyNotify)g_array_unref);
+    }
+    e.code_hash = census_code_hash(tb, host);
+    a = g_hash_table_lookup(census, &tb->page_addr[0]);
+    if (!a) {
+        gint64 *k = g_new(gint64, 1);
+        *k = tb->page_addr[0];
+        a = g_array_new(false, false, sizeof(CensusEntry));
+        g_hash_table_insert(census, k, a);
+    }
+    for (guint i = 0; i < a->len; i++) {
+        CensusEntry *o = &g_array_index(a, CensusEntry, i);
+        if (o->pc == e.pc && o->flags == e.flags && o->cs_base == e.cs_base) {
+            if (o->code_hash == e.code_hash) {
+                jit_stats.retrans_same_code++;
+            } else {
+                jit_stats.retrans_new_code++;
+                o->code_hash = e.code_hash;
+            }
+            return;
+        }
+        if (o->pc == e.pc) {
+            same_pc = true;
+        } else {
+            other = true;
+        }
+    }
+    if (same_pc) {
+        jit_stats.retrans_other_flags++;
+    } else if (other) {
+        jit_stats.retrans_other_vaddr++;
+    }
+    g_array_append_val(a, e);
+}
+
 static TranslationBlock *tb_gen_code_logged(CPUState *cpu, vaddr pc, uint32_t cs_base,
                                             uint32_t flags, uint32_t cflags)
 {
@@ -592,6 +663,9 @@ static TranslationBlock *tb_gen_code_logged(CPUState *cpu, vaddr pc, uint32_t cs
         if (t0 && t1 > t0) {        /* jitstats may be switched on or off meanwhile */
             jit_stats.translate_ns += t1 - t0;
         }
+        if (mimic_log_enabled(LOG_JITSTATS)) {
+            census_note(tb, host);  /* not translation time */
+        }
 
         if (!(cflags & CF_NOCACHE)) {
             tb_link(tb);
@@ -656,6 +730,10 @@ void jit_stats_print(FILE *f)
     fprintf(f, "goto_ptr hits / misses      %" PRIu64 " / %" PRIu64 "\n",
             j->goto_ptr_hits, j->goto_ptr_misses);
     fprintf(f, "TB invalidations            %" PRIu64 "\n", j->invalidations);
+    fprintf(f, "Translated again            %" PRIu64 " same code, %" PRIu64
+            " changed code, %" PRIu64 " other flags, %" PRIu64 " other vaddr, %"
+            PRIu64 " uncached\n", j->retrans_same_code, j->retrans_new_code,
+            j->retrans_other_flags, j->retrans_other_vaddr, j->retrans_nocache);
     fprintf(f, "Code buffer flushes         %" PRIu64 "\n", j->flushes);
     fprintf(f, "Code buffer used            %" PRIu64 " / %" PRIu64 " KiB\n",
             j->code_buffer_used >> 10, j->code_buffer_size >> 10);

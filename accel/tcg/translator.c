@@ -487,12 +487,20 @@ void translator_gen_lookup_and_goto_ptr(DisasContextBase *db, TCGv_i32 pc,
     TCGv_ptr code = tcg_temp_new_ptr();
 #define P64(p) temp_tcgv_i64(tcgv_ptr_temp(p))
 
-    /* Byte offset of tb_jmp_cache_hash(pc)'s slot: the page's group, then the insn. */
-    translator_gen_shift_mask(off, pc, TARGET_PAGE_BITS - off_bits - JC_ENTRY_SHIFT,
-                              ((1u << TB_JMP_PAGE_BITS) - 1) << (off_bits + JC_ENTRY_SHIFT));
-    translator_gen_shift_mask(lo, pc, 2 - JC_ENTRY_SHIFT,
-                              ((1u << off_bits) - 1) << JC_ENTRY_SHIFT);
-    tcg_gen_or_i32(off, off, lo);
+    /* Byte offset of tb_jmp_cache_hash(pc)'s slot: the page's group, then the insn.
+     * When a group's slots cover the page (pc bits 2..11), the two fields are one
+     * run of pc bits: a shift and a mask. */
+    if (off_bits == TARGET_PAGE_BITS - 2) {
+        translator_gen_shift_mask(off, pc, 2 - JC_ENTRY_SHIFT,
+                                  (TB_JMP_CACHE_SIZE - 1u) << JC_ENTRY_SHIFT);
+    } else {
+        translator_gen_shift_mask(off, pc, TARGET_PAGE_BITS - off_bits - JC_ENTRY_SHIFT,
+                                  ((1u << TB_JMP_PAGE_BITS) - 1) <<
+                                  (off_bits + JC_ENTRY_SHIFT));
+        translator_gen_shift_mask(lo, pc, 2 - JC_ENTRY_SHIFT,
+                                  ((1u << off_bits) - 1) << JC_ENTRY_SHIFT);
+        tcg_gen_or_i32(off, off, lo);
+    }
     tcg_gen_ext_i32_ptr(ent, off);
     tcg_gen_ld_ptr(base, tcg_env, offsetof(CPUState, tb_jmp_cache));
     tcg_gen_add_i64(P64(ent), P64(ent), P64(base));

@@ -64,6 +64,11 @@ typedef struct JITStats {
     uint64_t tlb_flushes;
     uint64_t code_buffer_used, code_buffer_size;
     uint64_t code_rw_releases;  /* times the writable code view was released */
+    /* Re-translation census (only counted with -d jitstats): a TB translated again at
+     * a physical pc already translated with the same key and the same guest bytes, or
+     * different bytes; with another flags word; at another virtual pc; uncached. */
+    uint64_t retrans_same_code, retrans_new_code, retrans_other_flags;
+    uint64_t retrans_other_vaddr, retrans_nocache;
 } JITStats;
 extern JITStats jit_stats;
 void jit_stats_print(FILE *f);

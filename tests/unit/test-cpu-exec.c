@@ -340,6 +340,130 @@ TEST_BOTH_BACKENDS(smc_other_tb)
     check_smc_other_tb(0x800);
 }
 
+/*
+ * Stores to data on a page that holds code give the page a map of the bytes its TBs
+ * cover, so later data stores skip the walk of its TBs. Code translated on the page
+ * after that (the subroutine, the return point) must enter the map: the store that
+ * patches the subroutine then still finds and invalidates it.
+ */
+TEST_BOTH_BACKENDS(smc_after_data_stores_on_the_page)
+{
+    setup(interp);
+    uint32_t new_insn = toy_rri(TOY_ADDI, 4, 0, 10);
+    const uint32_t prog[] = {
+        toy_rri(TOY_ORI, 3, 0, 0x400),          /* r3 = subroutine (same page) */
+        toy_rri(TOY_ORI, 6, 0, 0x20),           /* r6 = return address */
+        toy_rri(TOY_ORI, 7, 0, 0x800),          /* r7 = data (same page) */
+        toy_mem(TOY_ST, 6, 7, MO_LEUL, 0),      /* data stores: the page gets its map */
+        toy_mem(TOY_ST, 6, 7, MO_LEUL, 4),
+        toy_mem(TOY_ST, 6, 7, MO_LEUL, 8),
+        toy_mem(TOY_ST, 6, 7, MO_LEUL, 12),
+        toy_rri(TOY_JR, 3, 0, 0),               /* call sub (r4 += 1), translated now */
+        /* 0x20: second time round? */
+        toy_rri(TOY_BNEZ, 1, 0, 7),             /* if r1 goto done */
+        toy_mem(TOY_ST, 6, 7, MO_LEUL, 16),     /* another data store */
+        toy_rri(TOY_LUI, 2, 0, new_insn >> 16),
+        toy_rri(TOY_ORI, 2, 0, new_insn & 0xffff),
+        toy_mem(TOY_ST, 2, 3, MO_LEUL, 0),      /* patch sub's first insn */
+        toy_rri(TOY_ADDI, 1, 0, 1),
+        toy_rri(TOY_JR, 3, 0, 0),               /* call sub again */
+        toy_rri(TOY_HALT, 0, 0, 0),
+        toy_rri(TOY_HALT, 0, 0, 0),             /* 0x40 done */
+    };
+    const uint32_t sub[] = {
+        toy_rri(TOY_ADDI, 4, 0, 1),
+        toy_rri(TOY_JR, 6, 0, 0),
+    };
+    load_program(0, prog, ARRAY_SIZE(prog));
+    load_program(0x400, sub, ARRAY_SIZE(sub));
+    uint64_t inval0 = jit_stats.invalidations;
+    run_to_halt();
+    cr_assert_eq(env->pc, 0x40, "halted at %#x", env->pc);
+    cr_assert_eq(env->r[4], 11, "r4 = %u (expected 1 + 10): the stale subroutine ran",
+                 env->r[4]);
+    cr_assert_geq(jit_stats.invalidations - inval0, 1);
+    uint32_t data[5];
+    cr_assert(address_space_read(&address_space_memory, 0x800, data, sizeof(data)) ==
+              MEMTX_OK);
+    for (int i = 0; i < 5; i++) {
+        cr_assert_eq(data[i], 0x20);
+    }
+}
+
+/*
+ * -d jitstats' re-translation census: code translated again after a flush (same
+ * bytes), after being rewritten (changed bytes), and in another mode (other flags)
+ * is counted as such, and nothing is counted without jitstats.
+ */
+TEST_BOTH_BACKENDS(census_counts_translations_again)
+{
+    setup(interp);
+    const uint32_t prog[] = {
+        toy_rri(TOY_ORI, 1, 0, 0x100),      /* 0x00 r1 = sub */
+        toy_rri(TOY_ORI, 6, 0, 0x10),
+        toy_rri(TOY_MODE, 0, 0, 1),         /* 0x08 */
+        toy_rri(TOY_JR, 1, 0, 0),           /* 0x0c sub in mode 1, back to 0x10 */
+        toy_rri(TOY_ORI, 6, 0, 0x30),       /* 0x10 */
+        toy_rri(TOY_MODE, 0, 0, 2),         /* 0x14 */
+        toy_rri(TOY_JR, 1, 0, 0),           /* 0x18 sub in mode 2, back to 0x30 */
+        toy_rri(TOY_HALT, 0, 0, 0),
+        toy_rri(TOY_HALT, 0, 0, 0),
+        toy_rri(TOY_HALT, 0, 0, 0),
+        toy_rri(TOY_HALT, 0, 0, 0),
+        toy_rri(TOY_HALT, 0, 0, 0),
+        toy_rri(TOY_HALT, 0, 0, 0),         /* 0x30 */
+    };
+    const uint32_t sub[] = {
+        toy_rri(TOY_ADDM, 2, 0, 0),         /* r2 += mode */
+        toy_rri(TOY_JR, 6, 0, 0),
+    };
+    JITStats before;
+
+    load_program(0, prog, ARRAY_SIZE(prog));
+    load_program(0x100, sub, ARRAY_SIZE(sub));
+    /* Without jitstats: nothing counted. */
+    run_to_halt();
+    cr_assert_eq(env->r[2], 1 + 2);
+    cr_assert_eq(jit_stats.retrans_other_flags + jit_stats.retrans_same_code +
+                 jit_stats.retrans_new_code, 0);
+
+    mimic_loglevel |= LOG_JITSTATS;
+    tb_flush(&env->cs);
+    before = jit_stats;
+    env->pc = 0;
+    env->r[1] = env->r[2] = env->r[6] = 0;
+    run_to_halt();          /* first translations again: no history yet */
+    cr_assert_eq(env->r[2], 1 + 2);
+    cr_assert_eq(jit_stats.retrans_other_flags - before.retrans_other_flags, 1,
+                 "sub in mode 2 after mode 1");
+    cr_assert_eq(jit_stats.retrans_same_code - before.retrans_same_code, 0);
+
+    tb_flush(&env->cs);
+    before = jit_stats;
+    env->pc = 0;
+    env->r[1] = env->r[2] = env->r[6] = 0;
+    run_to_halt();
+    cr_assert_eq(env->r[2], 1 + 2);
+    cr_assert_geq(jit_stats.retrans_same_code - before.retrans_same_code, 4,
+                  "every TB translated again after the flush");
+    cr_assert_eq(jit_stats.retrans_new_code - before.retrans_new_code, 0);
+    cr_assert_eq(jit_stats.retrans_other_flags - before.retrans_other_flags, 0);
+
+    /* Rewrite sub's first insn (from outside, as a device would): changed code. */
+    before = jit_stats;
+    uint32_t new_insn = toy_rri(TOY_ADDI, 2, 0, 10);
+    cr_assert(address_space_write(&address_space_memory, 0x100, &new_insn, 4) ==
+              MEMTX_OK);
+    env->pc = 0;
+    env->r[1] = env->r[2] = env->r[6] = 0;
+    run_to_halt();
+    cr_assert_eq(env->r[2], 10 + 10);
+    cr_assert_eq(jit_stats.retrans_new_code - before.retrans_new_code, 2,
+                 "sub in both modes, rewritten");
+    cr_assert_eq(jit_stats.retrans_same_code - before.retrans_same_code, 0);
+    mimic_loglevel &= ~LOG_JITSTATS;
+}
+
 /* A fault in the middle of a TB: the pc is the faulting insn's, earlier insns'
  * effects are visible and later ones' are not. */
 TEST_BOTH_BACKENDS(precise_exception)

@@ -6,6 +6,8 @@
  * overflowed (then the whole table is reset or scanned).
  */
 #include <criterion/criterion.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include "toy-target.h"
 #include "exec/exec-all.h"
 #include "exec/memory.h"
@@ -314,6 +316,29 @@ Test(cputlb, window_is_cut_to_the_ram_behind_it)
     tlb_set_window(cpu, 3, 0xffffc000u, 0, 0x20000000u);
     cr_assert_eq(cpu->tlb_win[3].lim, 3 * TARGET_PAGE_SIZE);
     cr_assert_eq(tcg_ctx->ldst_window_base[3], 0xffffc000u);
+}
+
+/*
+ * A store map is 8 MiB of address space of which a window writes a byte per page:
+ * only those pages may become resident, not a transparent huge page around them
+ * (2 MiB cleared for the first byte on hosts with THP enabled).
+ */
+Test(cputlb, store_map_stays_sparse)
+{
+    long pg = sysconf(_SC_PAGESIZE);
+    size_t len = TLB_WIN_STORE_MAP_SIZE & ~(size_t)(pg - 1);
+    unsigned char *vec = g_malloc(len / pg);
+    unsigned resident = 0;
+
+    tlb_set_window(cpu, WIN_MODE, WIN_VBASE, 0, 0x20000000u);
+    check_window(0, RAM_PAGES);
+    cr_assert_eq(mincore(cpu->tlb_win[WIN_MODE].store_map, len, vec), 0);
+    for (size_t i = 0; i < len / pg; i++) {
+        resident += vec[i] & 1;
+    }
+    g_free(vec);
+    /* The page written, and the two check_window reads (the zero page). */
+    cr_assert_leq(resident, 3, "%u pages of the store map resident", resident);
 }
 
 /* MMIO laid over the RAM cuts the window where it starts, or removes it; taking the

@@ -36,11 +36,14 @@ struct AddressSpace;
 #define CPU_INTERRUPT_TGT_EXT_0 0x0008   /* target-defined */
 #define CPU_INTERRUPT_TGT_EXT_1 0x0010
 
-/* 256 groups of 256 slots: with 128 x 128, TBs of one page 512 bytes apart and pages
- * 512 KiB apart evicted each other so often that 60% of the MIPS forkexec's loop
- * lookups went on to the hash table. */
+/* 64 groups of 1024 slots: a group covers a whole page of 4-byte insns. With 128 x
+ * 128, TBs of one page 512 bytes apart and pages 512 KiB apart evicted each other so
+ * often that 60% of the MIPS forkexec's loop lookups went on to the hash table; with
+ * 256 x 256, TBs of one page 1, 2 or 3 KiB apart still did (a MIPS boot: 92,000
+ * loop lookups of kernel TBs found another TB in the slot, 12,000 now), mostly
+ * pairs of TBs that alternate (a function and its caller). */
 #define TB_JMP_CACHE_BITS 16
-#define TB_JMP_PAGE_BITS 8    /* groups: 1 << PAGE_BITS, slots per group: the rest */
+#define TB_JMP_PAGE_BITS 6    /* groups: 1 << PAGE_BITS, slots per group: the rest */
 #define TB_JMP_CACHE_SIZE (1 << TB_JMP_CACHE_BITS)
 #define TB_JMP_LOG_SIZE 1024
 
@@ -82,8 +85,8 @@ typedef struct CPUJumpCache {
     uint64_t gpages[(1u << (32 - TARGET_PAGE_BITS)) / 64];
     bool has_global;
     /* Per slot, which page of its group the entry belongs to (tb_jmp_cache_ptag), 0
-     * for none: flushing a page compares a group's 512 bytes of tags instead of
-     * reading 4 KiB of entries. A tag may outlive its entry, never the reverse. */
+     * for none: flushing a page compares a group's 2 KiB of tags instead of
+     * reading 16 KiB of entries. A tag may outlive its entry, never the reverse. */
     uint16_t ptag[TB_JMP_CACHE_SIZE];
 } CPUJumpCache;
 
