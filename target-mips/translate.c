@@ -438,6 +438,16 @@ static bool mips_tr_region_join(DisasContextBase *db, CPUState *cs)
 #ifndef MIPS_REGION_HEAD_BYTES
 #define MIPS_REGION_HEAD_BYTES 64
 #endif
+/*
+ * MIPS looks further ahead than the generic window (TRANSLATOR_REGION_BYTES), still
+ * within pc_first's page: the XZ decompressor's literal loop with a match byte
+ * (lzma_literal, 49 insns from its head to the delay slot of its second back edge,
+ * 196 bytes) was cut 4 bytes short and ran as three TBs chained into each other,
+ * storing and reloading its registers at every switch between its two paths.
+ */
+#ifndef MIPS_REGION_BYTES
+#define MIPS_REGION_BYTES 256
+#endif
 
 /* Major opcodes that branch with a 16-bit offset: BEQ BNE BLEZ BGTZ and their -L
  * forms (REGIMM's branches are told apart by rt). */
@@ -452,12 +462,17 @@ static vaddr mips_tr_region_scan(DisasContextBase *db, CPUState *cs, vaddr end)
     if (!host || (first & 3)) {
         return 0;           /* code outside RAM/ROM: no look ahead */
     }
+    /* The front end's own window (see MIPS_REGION_BYTES), never past the page.
+     * 64-bit sums: the last page of the address space ends at 2^32 (where the
+     * generic window, which wraps to 0 there, gives no region). */
+    uint64_t page_end = (uint64_t)(first & TARGET_PAGE_MASK) + TARGET_PAGE_SIZE;
+    uint64_t lim = MAX((uint64_t)end, MIN((uint64_t)first + MIPS_REGION_BYTES, page_end));
     /*
      * Written to avoid data-dependent branches (measured: the obvious switch
      * mispredicted on most insns and cost more than the regions it found): the
      * only branch taken rarely is the stop.
      */
-    for (uint32_t pc = first; pc + 8 <= end && budget > 0; pc += 4, budget--) {
+    for (uint64_t pc = first; pc + 8 <= lim && budget > 0; pc += 4, budget--) {
         uint32_t insn = ldl_le_p(host + (pc - first));
         uint32_t op = insn >> 26, rt = insn_rt(insn) & 0x1c;
         uint32_t funct = insn_funct(insn);
@@ -465,13 +480,13 @@ static vaddr mips_tr_region_scan(DisasContextBase *db, CPUState *cs, vaddr end)
         bool stop = (op == 0) & (funct - 8u <= 5u);
         stop |= (op == 3) | (op == 0x10) | ((op == 1) & (rt == 0x10));
         bool branch = ((MIPS_SCAN_BRANCH_OPS >> op) & 1) | ((op == 1) & (rt == 0));
-        uint32_t target = pc + 4 + ((uint32_t)insn_simm(insn) << 2);
-        uint32_t jtarget = ((pc + 4) & 0xf0000000u) | ((insn & 0x03ffffffu) << 2);
+        uint32_t target = (uint32_t)pc + 4 + ((uint32_t)insn_simm(insn) << 2);
+        uint32_t jtarget = (((uint32_t)pc + 4) & 0xf0000000u) | ((insn & 0x03ffffffu) << 2);
         target = op == 2 ? jtarget : target;
         branch |= op == 2;
         bool back = branch & (target >= first) & (target <= pc) &
                     (target - first <= MIPS_REGION_HEAD_BYTES);
-        last = back ? pc + 8 : last;
+        last = back ? (uint32_t)pc + 8 : last;
         if (unlikely(stop)) {
             break;
         }

@@ -1056,6 +1056,28 @@ static void opt_final_pass(OptContext *ctx)
                 }
             }
         }
+        if ((opc == INDEX_op_setcond_i32 || opc == INDEX_op_setcond_i64) && n) {
+            /* "setcond u, t, 0, eq/ne" of a pending "setcond t, a, b, c" (t is 0 or
+             * 1) is "setcond u, a, b, !c/c": MIPS's "sltu t, a, b; beqz t" whose
+             * delay slot overwrites t (so the branch could not test t itself) then
+             * compares a and b once, and t's setcond dies with t. */
+            TCGTemp *t = arg_temp(op->args[1]), *z = arg_temp(op->args[2]);
+            TCGCond c = (TCGCond)op->args[3];
+            TCGOpcode brc = opc == INDEX_op_setcond_i32 ? INDEX_op_brcond_i32
+                                                         : INDEX_op_brcond_i64;
+            if (z->kind == TEMP_CONST && z->val == 0 &&
+                (c == TCG_COND_NE || c == TCG_COND_EQ)) {
+                for (int i = 0; i < n; i++) {
+                    if (tab[i].t == t && tab[i].brc == brc) {
+                        op->args[1] = temp_arg(tab[i].a);
+                        op->args[2] = temp_arg(tab[i].b);
+                        op->args[3] = c == TCG_COND_NE ? tab[i].c
+                                                        : tcg_invert_cond(tab[i].c);
+                        break;
+                    }
+                }
+            }
+        }
         if (opc == INDEX_op_call || opc == INDEX_op_set_label ||
             (tcg_op_defs[opc].flags & (TCG_OPF_BB_END | TCG_OPF_BB_EXIT))) {
             /* A helper may write globals; a label or block end merges flows. */

@@ -89,6 +89,8 @@ static const X86OpCon con_addsub2 = {
     .o = { OUT_A(0), OUT_A(1) }, .i = { IN_R, IN_R, IN_RI, IN_RI },
 };
 static const X86OpCon con_setcond = { .o = { OUT_NEW }, .i = { IN_R, IN_RA } };
+/* "setcond a, a, b": computed in a's register (x86_setcond_in_place). */
+static const X86OpCon con_setcond_in_place = { .o = { OUT_A(0) }, .i = { IN_R, IN_RA } };
 static const X86OpCon con_movcond = {
     .o = { OUT_A(3) }, .i = { IN_R, IN_RA, IN_R, IN_R },
 };
@@ -557,6 +559,21 @@ static void x86_gen_ldst_env(X86Gen *g, TCGOpcode opc, const X86OpRegs *r, intpt
     }
 }
 
+/*
+ * "setcond a, a, b, c" with a's old value dying there (MIPS "sltu v1, v1, t0", a
+ * register compared and overwritten with the result): "cmp a, b; setcc a8; movzx
+ * a, a8" in a's register, where a fresh output register took "xor o, o; cmp a, b;
+ * setcc o" and then a move home when a is a loop's pinned global.
+ */
+static bool x86_setcond_in_place(const TCGOp *op)
+{
+    TCGTemp *o = arg_temp(op->args[0]), *a = arg_temp(op->args[1]);
+    TCGCond c = (TCGCond)op->args[3];
+
+    return o == a && IS_DEAD_ARG(op, 1) && arg_temp(op->args[2]) != a &&
+           c != TCG_COND_ALWAYS && c != TCG_COND_NEVER;
+}
+
 /* Ops that go through the generic constraint path. */
 static void x86_gen_generic(X86Gen *g, const TCGOp *op)
 {
@@ -634,7 +651,7 @@ static void x86_gen_generic(X86Gen *g, const TCGOp *op)
         con = &con_addsub2;
         break;
     case INDEX_op_setcond_i32: case INDEX_op_setcond_i64:
-        con = &con_setcond;
+        con = x86_setcond_in_place(op) ? &con_setcond_in_place : &con_setcond;
         break;
     case INDEX_op_movcond_i32: case INDEX_op_movcond_i64:
         con = &con_movcond;
@@ -749,6 +766,14 @@ static void x86_gen_generic(X86Gen *g, const TCGOp *op)
             x86_emit_movi(g, TCG_TYPE_I64, X86_TMP, r.ival[1]);
             r.iconst[1] = false;
             r.ireg[1] = X86_TMP;
+        }
+        if (o == a) {
+            /* In place (con_setcond_in_place): the compare reads a before setcc
+             * writes its low byte; then zero the rest. */
+            int cc = x86_gen_cmp(g, c, rexw, a, &r, 1);
+            x86_emit_modrm(g, OPC_SETCC + cc, 0, o);
+            x86_emit_ext8u(g, o, o);
+            break;
         }
         x86_emit_arith(g, ARITH_XOR, 0, o, o);
         int cc = x86_gen_cmp(g, c, rexw, a, &r, 1);

@@ -118,12 +118,134 @@ static void x86_pin_hints(X86Gen *g)
     }
 }
 
+/* Does an env load or store of the TB (not through the global) touch ts's bytes? */
+static bool x86_pin_env_touched(TCGContext *s, TCGTemp *ts)
+{
+    intptr_t lo = ts->mem_offset, hi = lo + (ts->type == TCG_TYPE_I32 ? 4 : 8);
+
+    for (TCGOp *op = s->first_op; op; op = op->next) {
+        int size;
+        switch (op->opc) {
+        case INDEX_op_ld8u_i32: case INDEX_op_ld8s_i32: case INDEX_op_st8_i32:
+        case INDEX_op_ld8u_i64: case INDEX_op_ld8s_i64: case INDEX_op_st8_i64:
+            size = 1;
+            break;
+        case INDEX_op_ld16u_i32: case INDEX_op_ld16s_i32: case INDEX_op_st16_i32:
+        case INDEX_op_ld16u_i64: case INDEX_op_ld16s_i64: case INDEX_op_st16_i64:
+            size = 2;
+            break;
+        case INDEX_op_ld_i32: case INDEX_op_st_i32:
+        case INDEX_op_ld32u_i64: case INDEX_op_ld32s_i64: case INDEX_op_st32_i64:
+            size = 4;
+            break;
+        case INDEX_op_ld_i64: case INDEX_op_st_i64:
+            size = 8;
+            break;
+        default:
+            continue;
+        }
+        /* ld: (out, base, offset); st: (value, base, offset). */
+        intptr_t off = (intptr_t)op->args[2];
+        if (arg_temp(op->args[1])->kind == TEMP_FIXED && off < hi && lo < off + size) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * The candidates (tcg/loop.c's ranking) that the loop itself uses. A loop inside a
+ * region TB often starts past some set-up code (mpihelp_submul_1 copies ra and
+ * clears two registers before its loop head), and the ranking counts the uses
+ * from the TB's start: a global only the set-up reads took a register there that
+ * the loop's own values then lacked, and they went through env every iteration.
+ * The body runs from the first label a backward branch goes to through the last
+ * backward branch (whose compare reads its inputs every iteration too). A self
+ * loop's body starts at the TB's start: all candidates stay.
+ */
+static int x86_pin_candidates(TCGContext *s, TCGTemp **cand)
+{
+    static bool seen[TCG_MAX_LABELS], back[TCG_MAX_LABELS];
+    static bool used[TCG_MAX_TEMPS];
+    TCGOp *end = s->loop_body_end, *head = NULL;
+    int n = 0;
+
+    if (s->loop_internal && !s->loop_slots && end) {
+        memset(seen, 0, sizeof(seen[0]) * s->nb_labels);
+        memset(back, 0, sizeof(back[0]) * s->nb_labels);
+        for (TCGOp *op = s->first_op; op; op = op->next) {
+            TCGLabel *l = NULL;
+            if (op->opc == INDEX_op_set_label) {
+                seen[arg_label(op->args[0])->id] = true;
+            } else if (op->opc == INDEX_op_br) {
+                l = arg_label(op->args[0]);
+            } else if (op->opc == INDEX_op_brcond_i32 || op->opc == INDEX_op_brcond_i64) {
+                l = arg_label(op->args[3]);
+            }
+            if (l && seen[l->id]) {
+                back[l->id] = true;
+            }
+            if (op == end) {
+                break;
+            }
+        }
+        for (TCGOp *op = s->first_op; op && op != end; op = op->next) {
+            if (op->opc == INDEX_op_set_label && back[arg_label(op->args[0])->id]) {
+                head = op;
+                break;
+            }
+        }
+    }
+    if (!head) {
+        memcpy(cand, s->loop_globals, sizeof(cand[0]) * s->nb_loop_globals);
+        return s->nb_loop_globals;
+    }
+    memset(used, 0, sizeof(used[0]) * s->nb_globals);
+    for (TCGOp *op = head; op; op = op->next) {
+        int nb = tcg_op_nb_oargs(op) + tcg_op_nb_iargs(op);
+        if (op->opc != INDEX_op_set_label && op->opc != INDEX_op_br) {
+            for (int i = 0; i < nb; i++) {
+                TCGTemp *ts = arg_temp(op->args[i]);
+                if (ts->index < s->nb_globals) {
+                    used[ts->index] = true;
+                }
+            }
+        }
+        if (op == end) {
+            break;
+        }
+    }
+    for (int i = 0; i < s->nb_loop_globals; i++) {
+        if (used[s->loop_globals[i]->index]) {
+            cand[n++] = s->loop_globals[i];
+            used[s->loop_globals[i]->index] = false;
+        }
+    }
+    /* Last, the globals only the back edge's compare reads (the CRC loop's end
+     * pointer in "bne t0, s2, head"): the ranking ends the body before that branch,
+     * yet it reads them every iteration, from env. Unless the TB reads or writes
+     * their env bytes directly (then env must stay their home, as the ranking
+     * decides for the others). */
+    if (end->opc == INDEX_op_brcond_i32 || end->opc == INDEX_op_brcond_i64) {
+        for (int i = 0; i < 2; i++) {
+            TCGTemp *ts = arg_temp(end->args[i]);
+            if (ts->kind == TEMP_GLOBAL && used[ts->index] && !x86_pin_env_touched(s, ts)) {
+                cand[n++] = ts;
+                used[ts->index] = false;
+            }
+        }
+    }
+    return n;
+}
+
 bool x86_pin_setup(X86Gen *g)
 {
     TCGContext *s = g->s;
+    static TCGTemp *cand[TCG_MAX_TEMPS];
     int nalloc = __builtin_popcount(X86_ALLOCATABLE);
-    int n = MIN(s->nb_loop_globals, s->loop_has_call ? X86_PIN_CALLEE_SAVED
-                                                     : (int)ARRAY_SIZE(x86_pin_order));
+    int nc = x86_pin_candidates(s, cand);
+    int n = MIN(nc, s->loop_has_call ? X86_PIN_CALLEE_SAVED
+                                     : (int)ARRAY_SIZE(x86_pin_order));
 
     /* Leave registers for the scratch values live at once (measured on the op
      * list with liveness's dead bits) plus four for a guest access's TLB entry
@@ -167,7 +289,7 @@ bool x86_pin_setup(X86Gen *g)
     static uint16_t rank[TCG_MAX_TEMPS];
     memset(rank, 0xff, sizeof(rank[0]) * s->nb_temps);
     for (int i = 0; i < n; i++) {
-        rank[s->loop_globals[i]->index] = i;
+        rank[cand[i]->index] = i;
     }
     int maxneed[ARRAY_SIZE(x86_pin_order) + 1];
     for (int k = 0; k <= n; k++) {
@@ -199,7 +321,7 @@ bool x86_pin_setup(X86Gen *g)
     }
     g->pin_written = 0;
     for (int i = 0; i < n; i++) {
-        TCGTemp *ts = s->loop_globals[i];
+        TCGTemp *ts = cand[i];
         int reg = x86_pin_order[i];
         bool written = wr[ts->index];
 

@@ -556,6 +556,114 @@ Test(tcg_optimize, movcond_on_setcond)
     cr_assert_eq((TCGCond)m[5]->args[5], TCG_COND_NE);
 }
 
+/*
+ * MIPS "sltu w2, w0, w1; beqz w2, L; <slot overwrites w2>": the branch condition is
+ * "setcond c, w2, 0, eq", taken before the slot. It becomes a compare of w0 and w1
+ * (inverted), so the branch tests them directly; an operand written between the two
+ * setconds keeps the test of w2.
+ */
+static void build_setcond_of_setcond(void)
+{
+    TCGv_i32 c = tcg_temp_new_i32(), d = tcg_temp_new_i32(), e = tcg_temp_new_i32();
+    TCGv_i64 c64 = tcg_temp_new_i64();
+    TCGLabel *l1 = gen_new_label(), *l2 = gen_new_label();
+
+    tcg_gen_setcond_i32(TCG_COND_LTU, harness_g32[2], harness_g32[0], harness_g32[1]);
+    tcg_gen_setcond_i32(TCG_COND_EQ, c, harness_g32[2], tcg_constant_i32(0));
+    tcg_gen_shri_i32(harness_g32[2], harness_g32[3], 5);             /* the slot */
+    tcg_gen_brcondi_i32(TCG_COND_NE, c, 0, l1);
+    tcg_gen_movi_i32(harness_g32[4], 11);
+    gen_set_label(l1);
+    /* NE 0 of a 0/1 value is that value; w1 is written between the two LE/EQ. */
+    tcg_gen_setcond_i32(TCG_COND_GT, harness_g32[5], harness_g32[0], harness_g32[1]);
+    tcg_gen_setcond_i32(TCG_COND_NE, d, harness_g32[5], tcg_constant_i32(0));
+    tcg_gen_setcond_i32(TCG_COND_LE, harness_g32[6], harness_g32[1], harness_g32[3]);
+    tcg_gen_addi_i32(harness_g32[1], harness_g32[1], 1);
+    tcg_gen_setcond_i32(TCG_COND_EQ, e, harness_g32[6], tcg_constant_i32(0));
+    tcg_gen_mov_i32(harness_g32[7], d);
+    tcg_gen_add_i32(harness_g32[7], harness_g32[7], e);
+    /* 64 bits. */
+    tcg_gen_setcond_i64(TCG_COND_LT, harness_g64[2], harness_g64[0], harness_g64[1]);
+    tcg_gen_setcond_i64(TCG_COND_EQ, c64, harness_g64[2], tcg_constant_i64(0));
+    tcg_gen_movi_i64(harness_g64[2], 0);
+    tcg_gen_brcondi_i64(TCG_COND_NE, c64, 0, l2);
+    tcg_gen_movi_i64(harness_g64[3], 12);
+    gen_set_label(l2);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_temp_free_i32(c);
+    tcg_temp_free_i32(d);
+    tcg_temp_free_i32(e);
+    tcg_temp_free_i64(c64);
+}
+
+static uint32_t sos_a, sos_b, sos_c;
+static void init_setcond_of_setcond(void)
+{
+    harness_env->g32[0] = sos_a;
+    harness_env->g32[1] = sos_b;
+    harness_env->g32[3] = sos_c;
+    harness_env->g64[0] = (int64_t)(int32_t)sos_a;
+    harness_env->g64[1] = (int64_t)(int32_t)sos_b;
+}
+
+Test(tcg_optimize, setcond_of_setcond)
+{
+    static const uint32_t vals[][3] = {
+        { 1, 2, 7 }, { 2, 1, 1 }, { 3, 3, 3 }, { 0xffffffff, 0, 0x80000000 },
+        { 0, 0xffffffff, 0xffffffff },
+    };
+
+    for (unsigned i = 0; i < ARRAY_SIZE(vals); i++) {
+        sos_a = vals[i][0];
+        sos_b = vals[i][1];
+        sos_c = vals[i][2];
+        run_both(build_setcond_of_setcond, init_setcond_of_setcond);
+    }
+    /* By hand: 1 <u 2, so the branch is not taken and w4 = 11; 1 > 2 is false (d 0);
+     * 2 <= 7 (e 0): w7 = 0. */
+    sos_a = 1;
+    sos_b = 2;
+    sos_c = 7;
+    harness_clear_env();
+    init_setcond_of_setcond();
+    harness_begin();
+    build_setcond_of_setcond();
+    harness_run(HARNESS_FULL);
+    cr_assert_eq(harness_env->g32[4], 11u);
+    cr_assert_eq(harness_env->g32[7], 0u);
+    cr_assert_eq(harness_env->g64[3], 12u, "1 < 2: the 64-bit branch is not taken");
+
+    harness_begin();
+    build_setcond_of_setcond();
+    tcg_optimize(tcg_ctx);
+    TCGOp *br[2] = { NULL }, *sc[8] = { NULL };
+    int nb = 0, ns = 0;
+    for (TCGOp *op = tcg_ctx->first_op; op; op = op->next) {
+        if ((op->opc == INDEX_op_brcond_i32 || op->opc == INDEX_op_brcond_i64) && nb < 2) {
+            br[nb++] = op;
+        }
+        if ((op->opc == INDEX_op_setcond_i32 || op->opc == INDEX_op_setcond_i64) && ns < 8) {
+            sc[ns++] = op;
+        }
+    }
+    cr_assert_eq(nb, 2);
+    cr_assert_eq(ns, 7);
+    cr_assert_eq(arg_temp(sc[1]->args[1]), G32(0), "EQ 0 of a setcond compares w0");
+    cr_assert_eq(arg_temp(sc[1]->args[2]), G32(1));
+    cr_assert_eq((TCGCond)sc[1]->args[3], TCG_COND_GEU, "EQ 0 of LTU is GEU");
+    cr_assert_eq(arg_temp(br[0]->args[0]), G32(0), "the branch tests w0 itself");
+    cr_assert_eq((TCGCond)br[0]->args[2], TCG_COND_GEU);
+    /* sc[2] is w5's GT; "d = w5 != 0" was already a copy of w5 (a 0/1 value). */
+    cr_assert_eq((TCGCond)sc[3]->args[3], TCG_COND_LE);
+    cr_assert_eq(arg_temp(sc[4]->args[1]), G32(6), "w1 was written in between");
+    cr_assert_eq((TCGCond)sc[4]->args[3], TCG_COND_EQ);
+    cr_assert_eq(sc[6]->opc, INDEX_op_setcond_i64);
+    cr_assert_eq((TCGCond)sc[6]->args[3], TCG_COND_GE);
+    cr_assert_eq(br[1]->opc, INDEX_op_brcond_i64);
+    cr_assert_eq(arg_temp(br[1]->args[0]), tcgv_i64_temp(harness_g64[0]));
+    cr_assert_eq((TCGCond)br[1]->args[2], TCG_COND_GE, "EQ 0 of LT is GE");
+}
+
 /* The last pass tells liveness whether a branch goes back to an earlier label. */
 Test(tcg_optimize, notes_backward_branches)
 {

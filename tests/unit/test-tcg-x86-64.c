@@ -1186,6 +1186,75 @@ Test(x86_gen, carry_add_is_adc)
 }
 
 /*
+ * "setcond a, a, b" (a's old value dying: MIPS "sltu v1, v1, t0") is computed in
+ * a's register: a compare, a setcc and a zero extension, no xor of a fresh
+ * register; every condition, a register or constant b, and 64 bits (a negative a
+ * has its high half set, which the result must clear) give the right value.
+ */
+Test(x86_gen, setcond_into_its_own_input)
+{
+    static const uint32_t v[] = { 0, 1, 2, 0x7fffffff, 0x80000000u, 0xfffffffeu,
+                                  0xffffffffu };
+    static const TCGCond conds[] = {
+        TCG_COND_EQ, TCG_COND_NE, TCG_COND_LT, TCG_COND_GE, TCG_COND_LE, TCG_COND_GT,
+        TCG_COND_LTU, TCG_COND_GEU, TCG_COND_LEU, TCG_COND_GTU,
+    };
+
+    for (size_t ci = 0; ci < ARRAY_SIZE(conds); ci++) {
+        for (int shape = 0; shape < 3; shape++) {
+            TCGCond c = conds[ci];
+            harness_reset_code();
+            harness_begin();
+            if (shape == 0) {
+                tcg_gen_setcond_i32(c, W(0), W(0), W(1));
+            } else if (shape == 1) {
+                tcg_gen_setcond_i32(c, W(0), W(0), tcg_constant_i32(0x80000000u));
+            } else {
+                /* 64 bits: sign-extended copies of the 32-bit values. */
+                tcg_gen_setcond_i64(c, harness_g64[0], harness_g64[0], harness_g64[1]);
+            }
+            tcg_gen_exit_tb(NULL, 0);
+            const uint8_t *code = harness_gen(HARNESS_FULL);
+            cr_assert_not_null(code);
+            cr_assert_eq(x86_count_mnem(code, "xor", NULL), 0, "cond %d shape %d",
+                         (int)c, shape);
+            cr_assert_eq(x86_count_mnem(code, "movzx", NULL), 1);
+            for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
+                for (size_t j = 0; j < ARRAY_SIZE(v); j++) {
+                    uint32_t a = v[i], b = shape == 1 ? 0x80000000u : v[j];
+                    int64_t sa = (int32_t)a, sb = (int32_t)b;
+                    bool want;
+                    switch (c) {
+                    case TCG_COND_EQ: want = a == b; break;
+                    case TCG_COND_NE: want = a != b; break;
+                    case TCG_COND_LT: want = sa < sb; break;
+                    case TCG_COND_GE: want = sa >= sb; break;
+                    case TCG_COND_LE: want = sa <= sb; break;
+                    case TCG_COND_GT: want = sa > sb; break;
+                    case TCG_COND_LTU: want = shape == 2 ? (uint64_t)sa < (uint64_t)sb : a < b; break;
+                    case TCG_COND_GEU: want = shape == 2 ? (uint64_t)sa >= (uint64_t)sb : a >= b; break;
+                    case TCG_COND_LEU: want = shape == 2 ? (uint64_t)sa <= (uint64_t)sb : a <= b; break;
+                    default: want = shape == 2 ? (uint64_t)sa > (uint64_t)sb : a > b; break;
+                    }
+                    harness_clear_env();
+                    E->g32[0] = a;
+                    E->g32[1] = b;
+                    E->g64[0] = (uint64_t)sa;
+                    E->g64[1] = (uint64_t)sb;
+                    harness_exec(code);
+                    if (shape == 2) {
+                        cr_assert_eq(E->g64[0], (uint64_t)want, "cond %d: %#x %#x", (int)c, a, b);
+                    } else {
+                        cr_assert_eq(E->g32[0], (uint32_t)want, "cond %d shape %d: %#x %#x",
+                                     (int)c, shape, a, b);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/*
  * The register allocator resets only the globals for a TB it has not seen
  * (TCGContext.fresh_for_backend): a TB's temps and labels must come out of
  * tcg_temp_alloc / gen_new_label in the state it wants, whatever the TB before
