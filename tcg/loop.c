@@ -171,6 +171,229 @@ static bool tcg_loop_block_leaves(const TCGContext *s, const TCGOp *op,
     return false;
 }
 
+/*
+ * Loop-invariant guest accesses (TCGContext.loop_hoists): a plain qemu_ld/st in
+ * the loop body at base + disp, base a 32-bit global whose value cannot change
+ * between the TB's start and the access: no env ld/st of the TB reaches its bytes
+ * (banned), and no write of it lies on a path back to the access (the writes an
+ * epilogue after the loop makes, say, only lead out of the TB; i386 keeps
+ * translating after a loop's last branch). The body must call no helper that
+ * returns (after one, a backend has to check again anyway); calls elsewhere, and
+ * every slow path, are the backend's to handle (it forgets what it hoisted after
+ * any C code). Window modes are left alone: their check is already cheap and
+ * differs.
+ */
+typedef struct HoistWalk {
+    const TCGOp *label_op[TCG_MAX_LABELS];
+    bool visited[TCG_MAX_LABELS];
+    const TCGOp *work[TCG_MAX_LABELS + 1];
+} HoistWalk;
+
+/*
+ * Can the code reach op `to` from the op after `from`? Every path is followed:
+ * fall-through, branches, and a self-edge goto_tb back to the TB's first op
+ * (where a chained self edge comes back in); exits end a path. Each label (and
+ * the TB's start) is entered once. Out of labels to track: yes.
+ */
+static bool tcg_loop_reaches(TCGContext *s, HoistWalk *w, const TCGOp *from,
+                             const TCGOp *to)
+{
+    int nw = 0;
+    bool head_done = false;
+
+    memset(w->visited, 0, sizeof(w->visited[0]) * s->nb_labels);
+    w->work[nw++] = from->next;
+    while (nw > 0) {
+        const TCGOp *op = w->work[--nw];
+        for (; op; op = op->next) {
+            if (op == to) {
+                return true;
+            }
+            if (op->opc == INDEX_op_set_label) {
+                int id = arg_label(op->args[0])->id;
+                if (w->visited[id]) {
+                    break;
+                }
+                w->visited[id] = true;
+                continue;
+            }
+            const TCGLabel *l = NULL;
+            bool ends = false;
+            switch (op->opc) {
+            case INDEX_op_br:
+                l = arg_label(op->args[0]);
+                ends = true;
+                break;
+            case INDEX_op_brcond_i32:
+            case INDEX_op_brcond_i64:
+                l = arg_label(op->args[3]);
+                break;
+            case INDEX_op_goto_tb:
+                if ((s->loop_slots >> op->args[0] & 1) && !head_done) {
+                    head_done = true;
+                    w->work[nw++] = s->first_op;
+                }
+                ends = true;        /* then the unchained path's exit */
+                break;
+            case INDEX_op_exit_tb:
+            case INDEX_op_goto_ptr:
+                ends = true;
+                break;
+            case INDEX_op_call: {
+                const TCGHelperInfo *info = (const TCGHelperInfo *)(uintptr_t)
+                    op->args[op->nb_callo + op->nb_calli + 1];
+                ends = (info->flags & TCG_CALL_NO_RETURN) != 0;
+                break;
+            }
+            default:
+                break;
+            }
+            if (l) {
+                const TCGOp *t = w->label_op[l->id];
+                if (!t) {
+                    return true;        /* a label never bound: be safe */
+                }
+                if (!w->visited[l->id]) {
+                    if (nw >= (int)ARRAY_SIZE(w->work)) {
+                        return true;
+                    }
+                    w->work[nw++] = t;
+                }
+            }
+            if (ends) {
+                break;
+            }
+        }
+    }
+    return false;
+}
+
+/* Is base unchanged from the TB's start to op on every path? */
+static bool tcg_loop_base_invariant(TCGContext *s, HoistWalk *w, const TCGTemp *base,
+                                    const TCGOp *op)
+{
+    for (const TCGOp *p = s->first_op; p; p = p->next) {
+        int nb_o = tcg_op_nb_oargs(p);
+        for (int i = 0; i < nb_o; i++) {
+            if (arg_temp(p->args[i]) == base && tcg_loop_reaches(s, w, p, op)) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+/*
+ * A base the TB reads only to form hoisted addresses is read by no code in the
+ * loop any more (the backend leaves those adds out): a register for it would be
+ * wasted, so it is no candidate.
+ */
+static void tcg_loop_drop_hoisted_bases(TCGContext *s)
+{
+    for (int h = 0; h < s->nb_loop_hoists; h++) {
+        const TCGTemp *base = s->loop_hoists[h].base;
+        int uses = 0, hoisted = 0;
+
+        for (int k = 0; k < s->nb_loop_hoists; k++) {
+            hoisted += s->loop_hoists[k].base == base && s->loop_hoists[k].addr_op;
+        }
+        for (const TCGOp *op = s->first_op; op && uses <= hoisted; op = op->next) {
+            int nb_o = tcg_op_nb_oargs(op), nb_i = tcg_op_nb_iargs(op);
+            for (int i = nb_o; i < nb_o + nb_i; i++) {
+                uses += arg_temp(op->args[i]) == base;
+            }
+        }
+        if (uses != hoisted) {
+            continue;
+        }
+        int j = 0;
+        for (int i = 0; i < s->nb_loop_globals; i++) {
+            if (s->loop_globals[i] != base) {
+                s->loop_globals[j++] = s->loop_globals[i];
+            }
+        }
+        s->nb_loop_globals = j;
+    }
+}
+
+static void tcg_loop_find_hoists(TCGContext *s, const TCGOp *body_end,
+                                 const bool *banned)
+{
+    static HoistWalk *w;
+    static bool tried[TCG_MAX_TEMPS];
+    int nb_tried = 0;
+
+    memset(tried, 0, sizeof(tried[0]) * s->nb_globals);
+    if (!w) {
+        w = g_new0(HoistWalk, 1);
+    }
+    memset(w->label_op, 0, sizeof(w->label_op[0]) * s->nb_labels);
+    for (const TCGOp *op = s->first_op; op; op = op->next) {
+        if (op->opc == INDEX_op_set_label) {
+            w->label_op[arg_label(op->args[0])->id] = op;
+        }
+    }
+    for (TCGOp *op = s->first_op; op && !(body_end && op == body_end->next);
+         op = op->next) {
+        int a_idx;
+
+        switch (op->opc) {
+        case INDEX_op_call: {
+            const TCGHelperInfo *info = (const TCGHelperInfo *)(uintptr_t)
+                op->args[op->nb_callo + op->nb_calli + 1];
+            if (!(info->flags & TCG_CALL_NO_RETURN)) {
+                s->nb_loop_hoists = 0;
+                return;
+            }
+            continue;
+        }
+        case INDEX_op_qemu_st_i32:
+        case INDEX_op_qemu_st_i64:
+            /* Stores only for now: the x86-64 backend hoists no loads. */
+            a_idx = 1;      /* (val, addr, oi) */
+            break;
+        default:
+            continue;
+        }
+        if (s->nb_loop_hoists == TCG_MAX_LOOP_HOISTS) {
+            continue;       /* keep looking for calls */
+        }
+        MemOpIdx oi = (MemOpIdx)op->args[a_idx + 1];
+        TCGTemp *a = arg_temp(op->args[a_idx]), *base = a;
+        TCGOp *addr_op = NULL;
+        int32_t disp = 0;
+
+        if ((s->ldst_window_mmu_mask >> get_mmuidx(oi)) & 1) {
+            continue;
+        }
+        if (a->kind == TEMP_TB) {
+            TCGOp *p = op->prev;
+            if (!p || p->opc != INDEX_op_add_i32 || arg_temp(p->args[0]) != a ||
+                !IS_DEAD_ARG(op, a_idx) || arg_temp(p->args[2])->kind != TEMP_CONST) {
+                continue;
+            }
+            base = arg_temp(p->args[1]);
+            disp = (int32_t)arg_temp(p->args[2])->val;
+            addr_op = p;
+        }
+        if (base->kind != TEMP_GLOBAL || base->type != TCG_TYPE_I32 ||
+            banned[base->index] || tried[base->index]) {
+            continue;
+        }
+        /* The walks cost translation time: one try per base, a few per TB. */
+        if (nb_tried++ == 8 || !tcg_loop_base_invariant(s, w, base, op)) {
+            tried[base->index] = true;
+            continue;
+        }
+        int k = s->nb_loop_hoists++;
+        s->loop_hoists[k].op = op;
+        s->loop_hoists[k].addr_op = addr_op;
+        s->loop_hoists[k].base = base;
+        s->loop_hoists[k].disp = disp;
+    }
+    tcg_loop_drop_hoisted_bases(s);
+}
+
 void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
 {
     static bool banned[TCG_MAX_TEMPS];
@@ -183,6 +406,7 @@ void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
     s->loop_internal = false;
     s->loop_has_call = false;
     s->nb_loop_globals = 0;
+    s->nb_loop_hoists = 0;
     s->loop_head_off = 0xffff;
     s->loop_body_end = NULL;
     bool known = s->goto_tb_known;
@@ -362,6 +586,7 @@ void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
         }
         s->loop_globals[j] = &s->temps[i];
     }
+    tcg_loop_find_hoists(s, body_end, banned);
 }
 
 /*

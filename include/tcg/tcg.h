@@ -315,6 +315,22 @@ typedef struct TCGContext {
     struct TCGOp *loop_body_end;
     int nb_loop_globals;
     uint16_t loop_head_off;
+    /*
+     * Loop-invariant guest accesses (tcg/loop.c, tcg_loop_analyze): plain
+     * qemu_st ops (no loads yet) of the loop body whose address is base + disp,
+     * base a 32-bit global no write of which in the TB leads back to the access
+     * (nor env ld/st reaches it). A backend may do their TLB check once before
+     * the loop head and keep the host address (tcg/x86_64/ldst.c); addr_op is
+     * the `add_i32 t, base, $disp` right before op whose t dies at op (NULL when
+     * the address is base itself). A backend that ignores them loses nothing.
+     */
+#define TCG_MAX_LOOP_HOISTS 2
+    int nb_loop_hoists;
+    struct {
+        struct TCGOp *op, *addr_op;
+        TCGTemp *base;
+        int32_t disp;
+    } loop_hoists[TCG_MAX_LOOP_HOISTS];
 
     /* Statistics (-d jitstats / info jit). */
     uint64_t stat_tbs, stat_ops_in, stat_ops_opt, stat_guest_insns, stat_host_bytes;

@@ -1095,7 +1095,10 @@ static int x86_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf
     /* A self loop: load the pinned globals once; the chained self edge comes back
      * after the loads, to the TB-start check. A loop inside the TB (a region's
      * back edges) keeps them in their registers with no chaining at all. */
+    g->nb_hoist = 0;
     if ((s->loop_slots || s->loop_internal) && x86_pin_setup(g)) {
+        /* Loop-invariant accesses are checked here, before the head, too. */
+        x86_hoist_setup(g);
         s->loop_head_off = g->code_ptr - g->code_start;
     }
 
@@ -1146,7 +1149,7 @@ static int x86_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf
             break;
         }
         case INDEX_op_add_i32:
-            if (!x86_ldst_fold_addr(g, op)) {
+            if (!x86_hoist_skip_addr(g, op) && !x86_ldst_fold_addr(g, op)) {
                 x86_gen_generic(g, op);
             }
             break;

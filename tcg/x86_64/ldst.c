@@ -651,6 +651,10 @@ static void x86_gen_ld(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
 
 /* Stores, likewise: qemu_st (val, addr, oi), qemu_st_lead (host, val, addr, oi, lo,
  * hi) and qemu_st_memb (val, addr, host, oi). */
+static int x86_hoist_of(const X86Gen *g, const TCGOp *op);
+static void x86_stub_win_tmp(X86Gen *g, const X86LdstStub *st);
+static void x86_gen_st_hoisted(X86Gen *g, const TCGOp *op, TCGType type, int h);
+
 static void x86_gen_st(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kind)
 {
     int v_idx = kind == X86_LDST_LEAD ? 1 : 0;
@@ -815,7 +819,13 @@ void x86_gen_qemu_ld(X86Gen *g, const TCGOp *op, TCGType type)
 
 void x86_gen_qemu_st(X86Gen *g, const TCGOp *op, TCGType type)
 {
-    x86_gen_st(g, op, type, X86_LDST_PLAIN);
+    int h = x86_hoist_of(g, op);
+
+    if (h >= 0) {
+        x86_gen_st_hoisted(g, op, type, h);
+    } else {
+        x86_gen_st(g, op, type, X86_LDST_PLAIN);
+    }
 }
 
 void x86_gen_qemu_ld_shared(X86Gen *g, const TCGOp *op, TCGType type, bool lead)
@@ -835,6 +845,223 @@ static void x86_emit_lea_rip(X86Gen *g, int reg, const uint8_t *target)
     x86_out8(g, 0x05 | ((reg & 7) << 3));
     int64_t disp = target - (g->code_ptr + 4);
     x86_out32(g, (uint32_t)(int32_t)disp);
+}
+
+/*
+ * Loop-invariant accesses (TCGContext.loop_hoists, found by tcg/loop.c): a plain
+ * access in a loop body at base + disp, base a global no op of the TB writes.
+ * Its TLB check runs once before the loop head (x86_hoist_setup, after the
+ * pinned globals' loads, so a chained self edge skips it too), which leaves the
+ * access's host address, or 0 when the check fails, in a register of its own
+ * for the whole TB (one of the pinned globals' registers, x86_pin_setup; the
+ * allocator never hands it out); the body then only tests that:
+ *     test  h, h
+ *     je    stub
+ *     op    [h]
+ * Why the address stays right: generated code runs on the one thread that runs
+ * every vCPU, the devices and the main loop (softmmu/cpus.c), so a TLB entry, a
+ * page's flags (TLB_NOTDIRTY when code is translated from it, TLB_WATCH, MMIO)
+ * or the memory map can only change in C code, and C code runs (a) outside the
+ * TB, which is then entered again at its start (only the chained self edge
+ * jumps to the loop head, straight from the TB's own exit), or (b) called from
+ * the TB: helpers and the slow paths of guest accesses, after each of which
+ * every hoisted address is zeroed (x86_hoist_forget). The check compares the
+ * entry's full tag, flag bits included, so a page that needs the slow path
+ * (code, watchpoint, MMIO, dirty tracking) never gets an address: its accesses
+ * go through the stub every time, as they would without hoisting. The base is
+ * never written in the TB, so env always holds it: the check and the stub read
+ * it from there. The stub tries the access's own TLB check first and fills the
+ * register on a hit (an address zeroed by some slow path, or a TLB miss at the
+ * loop's start, costs one pass through the stub), else calls the helper as usual.
+ * A base the TB reads only for hoisted addresses is no pinning candidate (the
+ * adds are left out: x86_hoist_skip_addr), which leaves intloop's loop the
+ * register its stack store's address takes: that store was 10 host insns with
+ * three dependent loads, and is 3 (test, je, mov) now.
+ */
+static int x86_hoist_of(const X86Gen *g, const TCGOp *op)
+{
+    for (int i = 0; i < g->nb_hoist; i++) {
+        if (g->hoist_reg[i] >= 0 && g->s->loop_hoists[i].op == op) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* The hoisted access h's guest address into areg (32-bit, like every one). */
+static void x86_hoist_addr(X86Gen *g, int h, int areg)
+{
+    const TCGTemp *b = g->s->loop_hoists[h].base;
+    int32_t disp = g->s->loop_hoists[h].disp;
+
+    x86_emit_ld(g, TCG_TYPE_I32, areg, X86_AREG0, b->mem_offset);
+    if (disp) {
+        x86_emit_modrm_off(g, OPC_LEA, areg, areg, disp);
+    }
+}
+
+/* The TLB check of hoisted access h at areg; on a hit its register = the host
+ * address. Returns the miss branch's rel32. */
+static uint8_t *x86_hoist_check(X86Gen *g, int h, int areg, int t0)
+{
+    const TCGOp *op = g->s->loop_hoists[h].op;
+    bool is_ld = op->opc == INDEX_op_qemu_ld_i32 || op->opc == INDEX_op_qemu_ld_i64;
+    MemOpIdx oi = (MemOpIdx)op->args[2];
+    int hreg = g->hoist_reg[h];
+    uint8_t *unused;
+    uint8_t *miss = x86_emit_tlb_check(g, areg, t0, oi,
+                                       is_ld ? X86_CHECK_READ : X86_CHECK_WRITE, 0,
+                                       memop_size(get_memop(oi)) - 1, &unused);
+
+    x86_emit_ld(g, TCG_TYPE_I64, hreg, t0, offsetof(CPUTLBEntry, addend));
+    x86_emit_arith(g, ARITH_ADD, P_REXW, hreg, areg);
+    return miss;
+}
+
+static bool x86_hoist_supported(const TCGOp *op)
+{
+    MemOpIdx oi = (MemOpIdx)op->args[2];
+    MemOp mop = get_memop(oi);
+
+    /* Stores only for now (tcg/loop.c records no loads); a byte-swapped store
+     * without movbe (a big-endian guest on an old host) stays plain. */
+    if (op->opc != INDEX_op_qemu_st_i32 && op->opc != INDEX_op_qemu_st_i64) {
+        return false;
+    }
+    return !((mop & MO_BSWAP) && memop_size(mop) > 1 && !x86_have_movbe);
+}
+
+int x86_hoist_plan(X86Gen *g)
+{
+    TCGContext *s = g->s;
+    int n = 0;
+
+    g->nb_hoist = s->nb_loop_hoists;
+    for (int h = 0; h < g->nb_hoist; h++) {
+        /* -2: wanted, waiting for a register (x86_pin_setup) */
+        g->hoist_reg[h] = x86_hoist_supported(s->loop_hoists[h].op) ? -2 : -1;
+        n += g->hoist_reg[h] == -2;
+    }
+    return n;
+}
+
+void x86_hoist_setup(X86Gen *g)
+{
+    for (int h = 0; h < g->nb_hoist; h++) {
+        int hreg = g->hoist_reg[h];
+        if (hreg < 0) {
+            g->hoist_reg[h] = -1;       /* no register was left for it */
+            continue;
+        }
+        /* Nothing but the pinned globals holds a register yet. */
+        uint16_t free = g->free_regs;
+        int areg = __builtin_ctz(free);
+        free &= free - 1;
+        int t0 = __builtin_ctz(free);
+
+        x86_hoist_addr(g, h, areg);
+        uint8_t *miss = x86_hoist_check(g, h, areg, t0);
+        uint8_t *done = x86_emit_jcc32(g, -1);
+        x86_patch_rel32(miss, g->code_ptr);
+        x86_emit_arith(g, ARITH_XOR, 0, hreg, hreg);
+        x86_patch_rel32(done, g->code_ptr);
+    }
+}
+
+void x86_hoist_forget(X86Gen *g)
+{
+    for (int h = 0; h < g->nb_hoist; h++) {
+        if (g->hoist_reg[h] >= 0) {
+            x86_emit_arith(g, ARITH_XOR, 0, g->hoist_reg[h], g->hoist_reg[h]);
+        }
+    }
+}
+
+/* The add that computes a hoisted access's address: the body never needs it. */
+bool x86_hoist_skip_addr(X86Gen *g, const TCGOp *op)
+{
+    for (int h = 0; h < g->nb_hoist; h++) {
+        if (g->hoist_reg[h] >= 0 && g->s->loop_hoists[h].addr_op == op) {
+            TCGTemp *b = arg_temp(op->args[1]);
+            if (IS_DEAD_ARG(op, 1) && x86_pin_reg(g, b) < 0) {
+                x86_ra_temp_dead(g, b);
+            }
+            return true;
+        }
+    }
+    return false;
+}
+
+static void x86_gen_st_hoisted(X86Gen *g, const TCGOp *op, TCGType type, int h)
+{
+    TCGTemp *vts = arg_temp(op->args[0]), *ats = arg_temp(op->args[1]);
+    MemOpIdx oi = (MemOpIdx)op->args[2];
+    MemOp mop = get_memop(oi);
+    unsigned size = memop_size(mop);
+    bool vconst = false;
+    int64_t v = 0;
+    int vreg = -1, t0, areg;
+    uint16_t locked = 0;
+
+    g->fold_t = NULL;
+    x86_ldst_hosts_begin(g);
+    if (vts->val_type == TEMP_VAL_CONST || vts->kind == TEMP_CONST) {
+        /* As x86_gen_st: the immediate is stored byte-swapped when it must be. */
+        v = vts->val;
+        if ((mop & MO_BSWAP) && size == 8) {
+            v = (int64_t)__builtin_bswap64(v);
+        }
+        vconst = size < 8 || x86_fits_s32(v);
+        v = vts->val;
+    }
+    if (!vconst) {
+        vreg = x86_ra_load(g, vts, 0, 0);
+        locked |= X86_REG_BIT(vreg);
+    }
+    /* Scratch for the stub only (free registers cost nothing here). */
+    t0 = x86_ra_alloc(g, 0, locked);
+    areg = x86_ra_alloc(g, 0, locked | X86_REG_BIT(t0));
+
+    X86LdstStub *st = x86_new_stub(g);
+    int hreg = g->hoist_reg[h];
+    x86_emit_modrm(g, OPC_TESTL | P_REXW, hreg, hreg);
+    st->jne_disp = x86_emit_jcc32(g, JCC_JE);
+    x86_ldst_note_globals(g, st, NULL);
+
+    st->is_ld = false;
+    st->kind = X86_LDST_HOIST;
+    st->hoist = (int8_t)h;
+    st->t0_reg = t0;
+    st->val_const = vconst;
+    st->val = v;
+    st->addr_reg = areg;
+    st->data_reg = vconst ? 0 : vreg;
+    st->type = type;
+    st->oi = oi;
+    x86_emit_st_data(g, st, t0, hreg, -1, 0);
+    st->raddr = g->code_ptr;
+    st->win_tmp = g->win_tmp;
+
+    if (IS_DEAD_ARG(op, 0)) {
+        x86_ra_temp_dead(g, vts);
+    }
+    if (IS_DEAD_ARG(op, 1) && (g->s->loop_hoists[h].addr_op || x86_pin_reg(g, ats) < 0)) {
+        x86_ra_temp_dead(g, ats);       /* the add's output: never computed */
+    }
+    st->save_regs = x86_ra_live_regs(g) & X86_CALL_CLOBBERED;
+    x86_ldst_note_zero(g, st);
+}
+
+/* A hoisted access's stub, before the helper: its own TLB check; a hit fills the
+ * register again and does the access, a miss goes on to the helper. */
+static void x86_hoist_stub_check(X86Gen *g, const X86LdstStub *st)
+{
+    x86_hoist_addr(g, st->hoist, st->addr_reg);
+    uint8_t *miss = x86_hoist_check(g, st->hoist, st->addr_reg, st->t0_reg);
+    x86_emit_st_data(g, st, st->t0_reg, g->hoist_reg[st->hoist], -1, 0);
+    x86_stub_win_tmp(g, st);
+    x86_patch_rel32(x86_emit_jcc32(g, -1), st->raddr);
+    x86_patch_rel32(miss, g->code_ptr);
 }
 
 /*
@@ -867,7 +1094,9 @@ static void x86_gen_stub(X86Gen *g, const X86LdstStub *st)
         /* The guest address, 32-bit like every guest address. */
         x86_emit_modrm_off(g, OPC_LEA, st->addr_reg, st->fold_base, st->fold_disp);
     }
-    if (st->kind != X86_LDST_PLAIN || st->win) {
+    if (st->kind == X86_LDST_HOIST) {
+        x86_hoist_stub_check(g, st);
+    } else if (st->kind != X86_LDST_PLAIN || st->win) {
         /* The shared check or the direct window failed (or, for a member, the
          * leader's check did): try this access's own TLB entry before calling the
          * helper. */
@@ -952,6 +1181,7 @@ static void x86_gen_stub(X86Gen *g, const X86LdstStub *st)
     for (int i = 0; i < st->nb_zero_slots; i++) {
         x86_emit_sti(g, TCG_TYPE_I64, 0, X86_RSP, st->zero_slot[i]);
     }
+    x86_hoist_forget(g);
     x86_stub_win_tmp(g, st);
     uint8_t *field = x86_emit_jcc32(g, -1);
     x86_patch_rel32(field, st->raddr);
@@ -963,7 +1193,9 @@ bool x86_gen_ldst_stubs(X86Gen *g)
     /* Largest stub: 9 pushes and pops, argument set-up, an absolute call, plus the
      * write-backs (at most X86_MAX_SYNC_BYTES each). */
     /* + the shared-check stubs' own lookup, + zeroing other groups' addends */
-    const int stub_max = 128 + 96 + X86_MAX_LDST_HOSTS * (4 + 16) + 2 * 8;
+    /* + a hoisted access's own check, + forgetting the hoisted addresses */
+    const int stub_max = 128 + 96 + X86_MAX_LDST_HOSTS * (4 + 16) + 2 * 8 + 96 +
+                         TCG_MAX_LOOP_HOISTS * 16;
 
     for (int i = 0; i < g->nb_ldst; i++) {
         if (g->code_ptr + stub_max + g->ldst[i].nb_sync * X86_MAX_SYNC_BYTES >

@@ -242,10 +242,15 @@ bool x86_pin_setup(X86Gen *g)
 {
     TCGContext *s = g->s;
     static TCGTemp *cand[TCG_MAX_TEMPS];
-    int nalloc = __builtin_popcount(X86_ALLOCATABLE);
+    /* A loop-invariant access's host address takes a register of the same kind
+     * (ldst.c, x86_hoist_*): it saves the body a TLB check, more than a pinned
+     * global saves, so those registers go first. */
+    int nh = x86_hoist_plan(g);
+    int nalloc = __builtin_popcount(X86_ALLOCATABLE) - nh;
     int nc = x86_pin_candidates(s, cand);
     int n = MIN(nc, s->loop_has_call ? X86_PIN_CALLEE_SAVED
                                      : (int)ARRAY_SIZE(x86_pin_order));
+    n = MIN(n, (int)ARRAY_SIZE(x86_pin_order) - nh);
 
     /* Leave registers for the scratch values live at once (measured on the op
      * list with liveness's dead bits) plus four for a guest access's TLB entry
@@ -342,6 +347,15 @@ bool x86_pin_setup(X86Gen *g)
         ts->mem_coherent = !written;
         if (written) {
             g->pin_written |= X86_REG_BIT(reg);
+        }
+    }
+    /* The hoisted addresses: the next registers in pin order. */
+    for (int h = 0, k = n; h < g->nb_hoist; h++) {
+        if (g->hoist_reg[h] == -2) {
+            int reg = x86_pin_order[k++];
+            g->hoist_reg[h] = reg;
+            g->hoist_regs |= X86_REG_BIT(reg);
+            g->free_regs &= ~X86_REG_BIT(reg);
         }
     }
     x86_pin_hints(g);

@@ -68,6 +68,7 @@ void x86_ra_init(X86Gen *g)
     memset(g->ra_globs, 0, sizeof(g->ra_globs));
     memset(g->ra_globs_pinned, 0, sizeof(g->ra_globs_pinned));
     g->pinned = 0;
+    g->hoist_regs = 0;
     g->pin_pending = 0;
     memset(g->pin_reg, -1, sizeof(g->pin_reg[0]) * s->nb_globals);
     /* Only temps on the active list can be marked listed (x86_ra_note). */
@@ -283,7 +284,7 @@ static int x86_first_in_order(uint16_t set)
 int x86_ra_alloc(X86Gen *g, uint16_t want, uint16_t locked)
 {
     uint16_t cand = (want ? want : X86_ALLOCATABLE) & X86_ALLOCATABLE & ~locked &
-                    ~g->pinned;
+                    ~g->pinned & ~g->hoist_regs;
     uint16_t cheap = 0, clean = 0;
     int reg;
 
@@ -1070,6 +1071,10 @@ void x86_ra_call(X86Gen *g, const TCGOp *op)
      * paths have the pinned globals home (x86_ra_label_reset): no reload. */
     if (!(flags & (TCG_CALL_NO_WRITE_GLOBALS | TCG_CALL_NO_RETURN))) {
         x86_pin_reload(g);
+    }
+    if (!(flags & TCG_CALL_NO_RETURN)) {
+        /* C code ran: it may have changed any mapping a hoisted check saw. */
+        x86_hoist_forget(g);
     }
 
     if (nb_o) {

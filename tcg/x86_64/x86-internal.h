@@ -127,6 +127,7 @@ typedef enum X86LdstKind {
     X86_LDST_PLAIN,
     X86_LDST_LEAD,
     X86_LDST_MEMB,
+    X86_LDST_HOIST,              /* checked before the loop head (TCGContext.loop_hoists) */
 } X86LdstKind;
 
 /* Which TLB tags a check compares. */
@@ -158,6 +159,7 @@ typedef struct X86LdstStub {
                                   * computed into addr_reg by the stub */
     uint8_t fold_base;
     int32_t fold_disp;
+    int8_t hoist;                /* X86_LDST_HOIST: its index in loop_hoists */
     uint8_t *raddr;              /* resume point in the TB body */
     /* Globals that are dirty in registers (or pending constants) at the access:
      * the stub writes them to env before calling the helper, which may raise a
@@ -274,6 +276,19 @@ typedef struct X86Gen {
      * (x86_ldst_fold_addr): the add's output, its base and constant. */
     TCGTemp *fold_t, *fold_base;
     int32_t fold_disp;
+    /*
+     * Loop-invariant guest accesses (TCGContext.loop_hoists) whose TLB check ran
+     * before the loop head: hoist_reg[i] is the register holding access i's host
+     * address for the whole TB (0 when it must be checked again), -1 when access
+     * i is not hoisted; hoist_regs the set of them, which the allocator never
+     * hands out (taken from the pinned globals' registers, x86_pin_setup). Every
+     * return from C code into the TB zeroes them (x86_hoist_forget), so a
+     * mapping changed by a helper or a slow path is never used; the accesses' own
+     * slow paths fill them again.
+     */
+    int nb_hoist;
+    int8_t hoist_reg[TCG_MAX_LOOP_HOISTS];
+    uint16_t hoist_regs;
 } X86Gen;
 
 /* An instruction names these registers: X86_TMP may no longer hold an addend. */
@@ -436,6 +451,13 @@ void x86_gen_qemu_ld_shared(X86Gen *g, const TCGOp *op, TCGType type, bool lead)
 bool x86_ldst_fold_addr(X86Gen *g, const TCGOp *op);
 void x86_gen_qemu_st_shared(X86Gen *g, const TCGOp *op, TCGType type, bool lead);
 bool x86_gen_ldst_stubs(X86Gen *g);
+/* Loop-invariant accesses: how many this backend hoists (x86_pin_setup gives
+ * each a register), their checks before the loop head, zeroing their addresses
+ * after C code, and leaving out the adds only their addresses need. */
+int x86_hoist_plan(X86Gen *g);
+void x86_hoist_setup(X86Gen *g);
+void x86_hoist_forget(X86Gen *g);
+bool x86_hoist_skip_addr(X86Gen *g, const TCGOp *op);
 struct CPUState;
 /* Slow-path helpers the stubs call (tests may point them at their own). */
 extern uint64_t (*x86_ld_helper)(struct CPUState *, uint32_t, uint32_t, uintptr_t);

@@ -200,3 +200,24 @@ void tss_setup(uint32_t esp0)
     set_gdt_entry(5, (uint32_t)&test_tss, sizeof(test_tss) - 1, 0x00008900);
     __asm__ volatile("ltr %w0" : : "r"(0x28));
 }
+
+void pic_init_irq0_only(void)
+{
+    outb(0x20, 0x11);       /* ICW1: edge, cascade, ICW4 */
+    outb(0x21, 0x20);       /* master base 0x20 */
+    outb(0x21, 0x04);       /* slave on IR2 */
+    outb(0x21, 0x01);       /* 8086 mode */
+    outb(0xa0, 0x11);
+    outb(0xa1, 0x28);       /* slave base 0x28 */
+    outb(0xa1, 0x02);
+    outb(0xa1, 0x01);
+    outb(0x21, 0xfe);       /* only IRQ0 */
+    outb(0xa1, 0xff);
+}
+
+void pit_init(uint16_t div)
+{
+    outb(0x43, 0x34);       /* channel 0, lo/hi, rate generator */
+    outb(0x40, div & 0xff);
+    outb(0x40, div >> 8);
+}

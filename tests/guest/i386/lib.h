@@ -59,6 +59,10 @@ void check64(const char *name, uint64_t got, uint64_t expected);
 void test_exit(int code) __attribute__((noreturn));
 int done(void);
 void lib_init(void);
+/* The 8259 pair at vectors 0x20 (master) and 0x28 (slave), only IRQ0 unmasked. */
+void pic_init_irq0_only(void);
+/* PIT channel 0 as a rate generator dividing 1.193182 MHz by div (1193: ~1 kHz). */
+void pit_init(uint16_t div);
 
 /* Trap bookkeeping: a trap with recover_eip set resumes there. */
 extern volatile uint32_t recover_eip;

@@ -13,27 +13,6 @@ static void timer_handler(struct trap_frame *f)
     outb(0x20, 0x20);       /* EOI */
 }
 
-static void pic_init(void)
-{
-    outb(0x20, 0x11);
-    outb(0x21, 0x20);       /* master base 0x20 */
-    outb(0x21, 0x04);
-    outb(0x21, 0x01);
-    outb(0xa0, 0x11);
-    outb(0xa1, 0x28);
-    outb(0xa1, 0x02);
-    outb(0xa1, 0x01);
-    outb(0x21, 0xfe);       /* only IRQ0 */
-    outb(0xa1, 0xff);
-}
-
-static void pit_init(uint16_t div)
-{
-    outb(0x43, 0x34);       /* channel 0, lo/hi, rate generator */
-    outb(0x40, div & 0xff);
-    outb(0x40, div >> 8);
-}
-
 /* IF = 0 until IRQ0 is pending in the PIC's IRR; returns the tick count then. */
 static uint32_t wait_pending(void)
 {
@@ -58,7 +37,7 @@ int main(void)
     uint32_t t0, hlt_eip;
 
     trap_handlers[0x20] = timer_handler;
-    pic_init();
+    pic_init_irq0_only();
     pit_init(1193);         /* ~1 kHz */
 
     __asm__ volatile("sti");

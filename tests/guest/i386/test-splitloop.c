@@ -261,23 +261,6 @@ static void timer_handler(struct trap_frame *f)
     outb(0x20, 0x20);
 }
 
-static void pic_pit_init(void)
-{
-    outb(0x20, 0x11);
-    outb(0x21, 0x20);
-    outb(0x21, 0x04);
-    outb(0x21, 0x01);
-    outb(0xa0, 0x11);
-    outb(0xa1, 0x28);
-    outb(0xa1, 0x02);
-    outb(0xa1, 0x01);
-    outb(0x21, 0xfe);       /* only IRQ0 */
-    outb(0xa1, 0xff);
-    outb(0x43, 0x34);
-    outb(0x40, 1193 & 0xff); /* ~1 kHz */
-    outb(0x40, 1193 >> 8);
-}
-
 int main(void)
 {
     static const uint32_t seeds[] = { 2463534242u, 1u, 0x80000001u };
@@ -314,7 +297,8 @@ int main(void)
 
     /* Timer interrupts while only the inner back edge runs. */
     trap_handlers[0x20] = timer_handler;
-    pic_pit_init();
+    pic_init_irq0_only();
+    pit_init(1193);         /* ~1 kHz */
     __asm__ volatile("sti");
     check("interrupts reach a loop on its inner back edge", loop_c(20) > 20, 1);
     __asm__ volatile("cli");
