@@ -198,6 +198,22 @@ const TCGBackend *const *harness_backends(void)
     return harness_list;
 }
 
+int harness_count_tlb_checks(const uint8_t *code, size_t len, int mmu_idx)
+{
+    const size_t disp = offsetof(CPUState, tlb_fast) + mmu_idx * sizeof(CPUTLBDescFast) +
+                        offsetof(CPUTLBDescFast, mask);
+    int n = 0;
+
+    assert(disp < 128);
+    for (size_t i = 0; i + 4 <= len; i++) {
+        if ((code[i] == 0x48 || code[i] == 0x4c) && code[i + 1] == 0x23 &&
+            (code[i + 2] & 0xc7) == 0x45 && code[i + 3] == disp) {
+            n++;
+        }
+    }
+    return n;
+}
+
 static void harness_add_backend(const TCGBackend *b)
 {
     HarnessBackend *hb;

@@ -47,6 +47,9 @@ extern const void *harness_lookup_target;
 
 /* NULL-terminated list of the backends linked into this test binary. */
 const TCGBackend *const *harness_backends(void);
+/* How many inline TLB checks of mmu_idx ("and reg, [env + tlb_fast[mmu_idx].mask]",
+ * REX.W 23 /r disp8, as tcg/x86_64 emits them) code[0, len) holds. */
+int harness_count_tlb_checks(const uint8_t *code, size_t len, int mmu_idx);
 /* Are helper_ld_mmu / helper_st_mmu the harness's (not the engine's) versions? */
 bool harness_fake_mmu(void);
 /* Is helper_lookup_tb_ptr the harness's (returning harness_lookup_target)? */

@@ -373,23 +373,6 @@ static const TCGBackend *x86(void)
     return b;
 }
 
-/* How many TLB mask loads ("and reg, [env + mask of MMU]", REX.W 23 /r disp8) the
- * TB body holds before its out-of-line stubs. */
-static int count_tlb_checks(const uint8_t *code, size_t len)
-{
-    const unsigned disp = offsetof(CPUState, tlb_fast[MMU].mask);
-    int n = 0;
-
-    cr_assert(disp < 128);
-    for (size_t i = 0; i + 4 <= len; i++) {
-        if ((code[i] == 0x48 || code[i] == 0x4c) && code[i + 1] == 0x23 &&
-            (code[i + 2] & 0xc7) == 0x45 && code[i + 3] == disp) {
-            n++;
-        }
-    }
-    return n;
-}
-
 Test(ldst_group, one_check_in_the_fast_path)
 {
     int checks[2];
@@ -405,7 +388,7 @@ Test(ldst_group, one_check_in_the_fast_path)
         const uint8_t *code = harness_gen(mode == 0 ? HARNESS_FULL : HARNESS_NO_OPT);
         cr_assert(code);
         /* insn_end_off[0]: the end of the body, where the stubs begin. */
-        checks[mode] = count_tlb_checks(code, tcg_ctx->insn_end_off[0]);
+        checks[mode] = harness_count_tlb_checks(code, tcg_ctx->insn_end_off[0], MMU);
 
         memset(ram, 0xee, sizeof(ram));
         harness_clear_env();

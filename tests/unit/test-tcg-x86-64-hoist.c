@@ -149,22 +149,6 @@ static const TCGBackend *x86(void)
     return b;
 }
 
-/* TLB mask loads ("and reg, [env + mask of MMU]", REX.W 23 /r disp8) in code[0, len). */
-static int count_tlb_checks(const uint8_t *code, size_t len)
-{
-    const unsigned disp = offsetof(CPUState, tlb_fast[MMU].mask);
-    int n = 0;
-
-    cr_assert(disp < 128);
-    for (size_t i = 0; i + 4 <= len; i++) {
-        if ((code[i] == 0x48 || code[i] == 0x4c) && code[i + 1] == 0x23 &&
-            (code[i + 2] & 0xc7) == 0x45 && code[i + 3] == disp) {
-            n++;
-        }
-    }
-    return n;
-}
-
 /*
  * The loop: w2 counts down from ITERS; each iteration (optionally) loads through
  * w3 (never hoisted: loads are not), then stores w1 at w0 + disp and adds 3 to w1.
@@ -224,7 +208,7 @@ static const uint8_t *gen_chained_loop(int32_t disp, bool with_load)
     const uint8_t *code = harness_gen(HARNESS_FULL);
     cr_assert(code);
     cr_assert_neq(tcg_ctx->loop_head_off, 0xffff, "not generated as a loop");
-    cr_assert_eq(count_tlb_checks(code, tcg_ctx->loop_head_off), 1,
+    cr_assert_eq(harness_count_tlb_checks(code, tcg_ctx->loop_head_off, MMU), 1,
                  "the store's check is not before the loop head");
     uintptr_t jmp = (uintptr_t)code + tcg_ctx->goto_tb_insn_off[0];
     tcg_backend_x86_64.patch_jump(jmp, jmp, (uintptr_t)code + tcg_ctx->loop_head_off);
@@ -420,7 +404,7 @@ Test(hoist, constant_stores)
     const uint8_t *code = harness_gen(HARNESS_FULL);
     loop_consts = false;
     cr_assert(code);
-    cr_assert_eq(count_tlb_checks(code, tcg_ctx->loop_head_off), 2);
+    cr_assert_eq(harness_count_tlb_checks(code, tcg_ctx->loop_head_off, MMU), 2);
     uintptr_t jmp = (uintptr_t)code + tcg_ctx->goto_tb_insn_off[0];
     tcg_backend_x86_64.patch_jump(jmp, jmp, (uintptr_t)code + tcg_ctx->loop_head_off);
     harness_clear_env();
