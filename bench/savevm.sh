@@ -22,7 +22,7 @@ reps=3
 eval "$(scripts/fetch-guests.sh mips)"
 initrd=$(scripts/make-initramfs.sh --arch mips --busybox "$GUEST_BUSYBOX")
 work=$(mktemp -d "${TMPDIR:-/tmp}/mimic-bench-savevm.XXXXXX")
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 cat > "$work/drive.py" <<'EOF'
 import json, os, re, socket, statistics, subprocess, sys, time
