@@ -33,6 +33,48 @@ static void put(volatile u32 *p, u32 n)
     p[2] = NOP;
 }
 
+#define ADDIU_V0(n) (0x24420000u | ((n) & 0xffff))  /* addiu v0, v0, n */
+#define B(off) (0x10000000u | ((off) & 0xffff))       /* beq zero, zero, off */
+
+/*
+ * Code that runs on from one page into the next (a kseg0 TB may take in both):
+ * a store to either page must be seen, and a branch whose delay slot is the next
+ * page's first insn runs that slot as it is now.
+ */
+static void test_cross_page(u32 *buf)
+{
+    volatile u32 *p = buf + 1024 - 8;       /* 8 insns before a page boundary */
+    volatile u32 *b = buf + 2048 - 3;       /* a branch at a page's last word */
+
+    p[0] = 0x24020000u;                     /* li v0, 0 */
+    for (int i = 1; i < 16; i++) {
+        p[i] = ADDIU_V0(1);
+    }
+    p[16] = JR_RA;
+    p[17] = NOP;
+    sync_icache(p);
+    check("code across a page boundary", call(p), 15);
+    p[12] = ADDIU_V0(100);                  /* on the second page */
+    check("second page rewritten", call(p), 114);
+    p[3] = ADDIU_V0(1000);                  /* on the first page */
+    check("first page rewritten", call(p), 1113);
+
+    b[0] = 0x24020000u;                     /* li v0, 0 */
+    b[1] = ADDIU_V0(1);
+    b[2] = B(3);                            /* -> b[6] */
+    b[3] = ADDIU_V0(7);                     /* its slot, the next page's first word */
+    b[4] = ADDIU_V0(1000);
+    b[5] = ADDIU_V0(1000);
+    b[6] = JR_RA;
+    b[7] = NOP;
+    sync_icache(b);
+    check("delay slot on the next page", call(b), 8);
+    b[3] = ADDIU_V0(9);
+    check("delay slot on the next page rewritten", call(b), 10);
+    b[1] = ADDIU_V0(2);
+    check("branch's page rewritten", call(b), 11);
+}
+
 int main(void)
 {
     volatile u32 *k0 = codebuf;
@@ -86,6 +128,7 @@ int main(void)
     k0b[250] = JR_RA;
     k0b[251] = LI_V0(4242);
     check("middle jr inserted", call(k0b), 4242);
+    test_cross_page(codebuf);
     done();
     return 0;
 }
