@@ -43,10 +43,11 @@ uint32_t store_until_ticks(uint32_t base, uint32_t want, uint32_t start);
 uint32_t store_near_code(uint32_t base, uint32_t n, uint32_t start);
 extern uint32_t loop_word;
 
+/* store_near_code is store_loop again, placed next to loop_word. */
 __asm__(
-    ".text\n"
-    ".globl store_loop\n"
-    "store_loop:\n"
+    ".macro STORE_LOOP name\n"
+    ".globl \\name\n"
+    "\\name:\n"
     "    push %ebx\n"
     "    mov 8(%esp), %ebx\n"
     "    mov 12(%esp), %edx\n"
@@ -60,6 +61,9 @@ __asm__(
     "    lea -1(%ecx), %eax\n"
     "    pop %ebx\n"
     "    ret\n"
+    ".endm\n"
+    ".text\n"
+    "STORE_LOOP store_loop\n"
     ".globl store_until_ticks\n"
     "store_until_ticks:\n"
     "    push %ebx\n"
@@ -74,21 +78,7 @@ __asm__(
     "    lea -1(%ecx), %eax\n"
     "    pop %ebx\n"
     "    ret\n"
-    ".globl store_near_code\n"
-    "store_near_code:\n"
-    "    push %ebx\n"
-    "    mov 8(%esp), %ebx\n"
-    "    mov 12(%esp), %edx\n"
-    "    mov 16(%esp), %ecx\n"
-    "    add %ecx, %edx\n"
-    "    jmp 2f\n"
-    "1:  mov %ecx, 8(%ebx)\n"
-    "    add $1, %ecx\n"
-    "2:  cmp %edx, %ecx\n"
-    "    jne 1b\n"
-    "    lea -1(%ecx), %eax\n"
-    "    pop %ebx\n"
-    "    ret\n"
+    "STORE_LOOP store_near_code\n"
     "    .p2align 4\n"
     ".globl loop_word\n"
     "loop_word: .long 0\n");
