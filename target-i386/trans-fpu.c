@@ -60,7 +60,7 @@ bool trans_fpu(DisasContext *s, X86Insn *d)
 {
     uint32_t op = ((d->op & 7) << 3) | d->m.reg;
 
-    if (s->flags & (HF_EM_MASK | HF_TS_MASK)) {
+    if (x86_fpu_flags(s, HF_EM_MASK | HF_TS_MASK)) {
         gen_exception(s, EXCP07_PREX);
         return true;
     }
@@ -87,7 +87,7 @@ bool trans_fpu(DisasContext *s, X86Insn *d)
 /* 9B WAIT/FWAIT */
 bool trans_wait(DisasContext *s, X86Insn *d)
 {
-    if ((s->flags & (HF_MP_MASK | HF_TS_MASK)) == (HF_MP_MASK | HF_TS_MASK)) {
+    if (x86_fpu_flags(s, HF_MP_MASK | HF_TS_MASK) == (HF_MP_MASK | HF_TS_MASK)) {
         gen_exception(s, EXCP07_PREX);
         return true;
     }
@@ -106,7 +106,7 @@ bool trans_fxsave(DisasContext *s, X86Insn *d)
     if (!d->m.is_mem || (s->prefix & (PREFIX_DATA | PREFIX_REPZ | PREFIX_REPNZ))) {
         return false;
     }
-    if (s->flags & (HF_EM_MASK | HF_TS_MASK)) {
+    if (x86_fpu_flags(s, HF_EM_MASK | HF_TS_MASK)) {
         gen_exception(s, EXCP07_PREX);
         return true;
     }

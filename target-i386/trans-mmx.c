@@ -45,10 +45,10 @@ bool trans_mmx(DisasContext *s, X86Insn *d)
     if (b == 0x6c || b == 0x6d || b == 0xd6) {
         return false;               /* XMM-only encodings */
     }
-    if (s->flags & HF_EM_MASK) {
+    if (x86_fpu_flags(s, HF_EM_MASK)) {
         return false;
     }
-    if (s->flags & HF_TS_MASK) {
+    if (x86_fpu_flags(s, HF_TS_MASK)) {
         gen_exception(s, EXCP07_PREX);
         return true;
     }

@@ -70,10 +70,10 @@ bool trans_sse2(DisasContext *s, X86Insn *d)
     uint32_t ctl;
     TCGv_i32 a = x86_temp(s);
 
-    if ((s->flags & HF_EM_MASK) || !(s->flags & HF_OSFXSR_MASK)) {
+    if (x86_fpu_flags(s, HF_EM_MASK) || !x86_fpu_flags(s, HF_OSFXSR_MASK)) {
         return false;
     }
-    if (s->flags & HF_TS_MASK) {
+    if (x86_fpu_flags(s, HF_TS_MASK)) {
         gen_exception(s, EXCP07_PREX);
         return true;
     }
@@ -120,7 +120,7 @@ bool trans_sse(DisasContext *s, X86Insn *d)
         (f3 && (b == 0x70))) {
         return trans_sse2(s, d);
     }
-    if (s->flags & HF_EM_MASK) {
+    if (x86_fpu_flags(s, HF_EM_MASK)) {
         return false;
     }
     if (sse_is_mmx_ext(b)) {
@@ -133,7 +133,7 @@ bool trans_sse(DisasContext *s, X86Insn *d)
         if (b == 0xe7 && !d->m.is_mem) {
             return false;
         }
-        if (s->flags & HF_TS_MASK) {
+        if (x86_fpu_flags(s, HF_TS_MASK)) {
             gen_exception(s, EXCP07_PREX);
             return true;
         }
@@ -160,10 +160,10 @@ bool trans_sse(DisasContext *s, X86Insn *d)
     if (b == 0x50 && d->m.is_mem) {
         return false;
     }
-    if (!(s->flags & HF_OSFXSR_MASK)) {
+    if (!x86_fpu_flags(s, HF_OSFXSR_MASK)) {
         return false;
     }
-    if (s->flags & HF_TS_MASK) {
+    if (x86_fpu_flags(s, HF_TS_MASK)) {
         gen_exception(s, EXCP07_PREX);
         return true;
     }
@@ -199,10 +199,10 @@ bool trans_sse_mxcsr(DisasContext *s, X86Insn *d)
     if ((d->m.reg != 2 && d->m.reg != 3) || !d->m.is_mem) {
         return false;
     }
-    if ((s->flags & HF_EM_MASK) || !(s->flags & HF_OSFXSR_MASK)) {
+    if (x86_fpu_flags(s, HF_EM_MASK) || !x86_fpu_flags(s, HF_OSFXSR_MASK)) {
         return false;
     }
-    if (s->flags & HF_TS_MASK) {
+    if (x86_fpu_flags(s, HF_TS_MASK)) {
         gen_exception(s, EXCP07_PREX);
         return true;
     }

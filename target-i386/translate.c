@@ -1235,4 +1235,5 @@ void x86_translate_code(CPUState *cs, TranslationBlock *tb, int *max_insns)
         *max_insns = X86_MAX_INSNS_PER_TB;
     }
     translator_loop(cs, tb, max_insns, &x86_translator_ops, &s.base);
+    tb->flags_mask &= ~(X86_TB_FLAGS_OPTIONAL & ~s.fpu_flags_read);
 }

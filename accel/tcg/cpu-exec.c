@@ -181,7 +181,7 @@ void tb_jmp_cache_remove_tb(TranslationBlock *tb)
 static inline bool tb_matches(const TranslationBlock *tb, vaddr pc, uint32_t cs_base,
                               uint32_t flags, uint32_t cflags)
 {
-    return tb && tb->pc == pc && tb->cs_base == cs_base && tb->flags == flags &&
+    return tb && tb->pc == pc && tb->cs_base == cs_base && tb_flags_match(tb, flags) &&
            ((tb->cflags ^ cflags) & (CF_COUNT_MASK | CF_NOCHAIN | CF_INVALID)) == 0;
 }
 

@@ -26,7 +26,13 @@ void tb_htable_reset(void);
 TranslationBlock *tb_htable_lookup(CPUState *cpu, hwaddr phys_pc, vaddr pc,
                                    uint32_t cs_base, uint32_t flags, uint32_t cflags);
 /* Insert into the hash table and the page lists; protect the pages' code. */
-void tb_link(TranslationBlock *tb);
+void tb_link(TranslationBlock *tb, uint32_t flags_optional);
+
+/* Does tb's code suit a CPU whose TB flags are flags? (See flags_mask.) */
+static inline bool tb_flags_match(const TranslationBlock *tb, uint32_t flags)
+{
+    return ((tb->flags ^ flags) & tb->flags_mask) == 0;
+}
 void tb_phys_invalidate(TranslationBlock *tb);
 void tb_add_jump(TranslationBlock *tb, int n, TranslationBlock *dest);
 void tb_page_reset_all(void);

@@ -128,9 +128,9 @@ void tb_htable_reset(void)
 TranslationBlock *tb_htable_lookup(CPUState *cpu, hwaddr phys_pc, vaddr pc,
                                    uint32_t cs_base, uint32_t flags, uint32_t cflags)
 {
-    uint32_t h = tb_hash_func(phys_pc, pc, flags, cs_base);
+    uint32_t h = tb_hash_func(phys_pc, pc, flags & ~cpu->cc->tb_flags_optional, cs_base);
     for (TranslationBlock *tb = tb_htable[h & (TB_HASH_SIZE - 1)]; tb; tb = tb->hash_next) {
-        if (tb->pc == pc && tb->page_addr[0] == phys_pc && tb->flags == flags &&
+        if (tb->pc == pc && tb->page_addr[0] == phys_pc && tb_flags_match(tb, flags) &&
             tb->cs_base == cs_base &&
             (tb->cflags & CF_HASH_MASK) == (cflags & CF_HASH_MASK)) {
             /* A TB spanning two pages is only valid if the second page still maps
@@ -186,13 +186,14 @@ static void tb_page_remove(TranslationBlock *tb, int n, hwaddr page)
     }
 }
 
-void tb_link(TranslationBlock *tb)
+void tb_link(TranslationBlock *tb, uint32_t flags_optional)
 {
     tb_page_add(tb, 0, tb->page_addr[0] & ~(hwaddr)(TARGET_PAGE_SIZE - 1));
     if (tb->page_addr[1] != (hwaddr)-1) {
         tb_page_add(tb, 1, tb->page_addr[1] & ~(hwaddr)(TARGET_PAGE_SIZE - 1));
     }
-    uint32_t h = tb_hash_func(tb->page_addr[0], tb->pc, tb->flags, tb->cs_base);
+    uint32_t h = tb_hash_func(tb->page_addr[0], tb->pc, tb->flags & ~flags_optional,
+                              tb->cs_base);
     tb->hash = h;
     TranslationBlock **head = &tb_htable[h & (TB_HASH_SIZE - 1)];
     tb->hash_next = *head;
@@ -230,6 +231,13 @@ void tb_add_jump(TranslationBlock *tb, int n, TranslationBlock *dest)
         return;
     }
     if ((tb->cflags | dest->cflags) & (CF_INVALID | CF_NOCHAIN | CF_NOCACHE)) {
+        return;
+    }
+    /*
+     * tb may run later with other values of the flag bits it ignores; the jump
+     * must then still land on valid code, so dest may not depend on any of them.
+     */
+    if (dest->flags_mask & ~tb->flags_mask) {
         return;
     }
     uintptr_t target = (uintptr_t)dest->tc.ptr;

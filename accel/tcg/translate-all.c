@@ -577,6 +577,7 @@ static TranslationBlock *tb_gen_code_logged(CPUState *cpu, vaddr pc, uint32_t cs
         tb->pc = pc;
         tb->cs_base = cs_base;
         tb->flags = flags;
+        tb->flags_mask = ~0u;       /* the target clears optional bits it never read */
         tb->cflags = cflags;
         tb->page_addr[0] = phys_pc;
         tb->page_addr[1] = (hwaddr)-1;
@@ -590,6 +591,7 @@ static TranslationBlock *tb_gen_code_logged(CPUState *cpu, vaddr pc, uint32_t cs
         int n = max_insns;
         cpu->cc->translate_code(cpu, tb, &n);
         tb->icount = n;
+        tb->flags_mask |= ~cpu->cc->tb_flags_optional;
         assert(s->nb_insns == n);
 
         bool log_in = mimic_log_enabled(LOG_IN_ASM);
@@ -668,7 +670,7 @@ static TranslationBlock *tb_gen_code_logged(CPUState *cpu, vaddr pc, uint32_t cs
         }
 
         if (!(cflags & CF_NOCACHE)) {
-            tb_link(tb);
+            tb_link(tb, cpu->cc->tb_flags_optional);
         }
         return tb;
     }

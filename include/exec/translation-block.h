@@ -19,7 +19,13 @@
 typedef struct TranslationBlock {
     vaddr pc;                 /* guest virtual pc of the first insn */
     uint32_t cs_base;         /* x86: CS base; MIPS: 0 */
-    uint32_t flags;           /* target's CPU-state flags the code depends on */
+    uint32_t flags;           /* target's CPU-state flags it was translated for */
+    /*
+     * The bits of flags the code depends on: all but those of the target's
+     * tb_flags_optional (CPUClass) that the translation never consulted. The TB
+     * runs wherever the CPU's flags agree with flags on these bits.
+     */
+    uint32_t flags_mask;
     uint32_t cflags;
     uint16_t size;            /* guest bytes covered */
     uint16_t icount;          /* guest insns */

@@ -390,6 +390,62 @@ TEST_BOTH_BACKENDS(smc_after_data_stores_on_the_page)
     }
 }
 
+/* Run from pc in mode until HALT. */
+static void run_from(uint32_t pc, uint32_t mode)
+{
+    env->pc = pc;
+    env->mode = mode;
+    run_to_halt();
+}
+
+/*
+ * A TB whose code never read an optional flag bit (CPUClass.tb_flags_optional) is
+ * found for either value of it, so it is translated once (i386: the kernel's TBs
+ * before and after it sets CR4.OSFXSR); a TB that read it is not. And a TB that
+ * ignores the bit never chains into one that depends on it: run later with the
+ * other value, the jump would land on code translated for the wrong one.
+ */
+TEST_BOTH_BACKENDS(optional_flag_bits)
+{
+    setup(interp);
+    const uint32_t prog[] = {
+        toy_rri(TOY_ADDI, 1, 0, 1),         /* 0x00 no ADDM: any TOY_MODE_OPTIONAL */
+        toy_rri(TOY_HALT, 0, 0, 0),
+        toy_rri(TOY_ADDM, 2, 0, 0),         /* 0x08 r2 += mode */
+        toy_rri(TOY_HALT, 0, 0, 0),
+        toy_rri(TOY_ADDI, 4, 0, 1),         /* 0x10 no ADDM, then a direct branch */
+        toy_rri(TOY_BNEZ, 4, 0, 1),         /* 0x14 to 0x1c */
+        toy_rri(TOY_HALT, 0, 0, 0),
+        toy_rri(TOY_ADDM, 3, 0, 0),         /* 0x1c r3 += mode */
+        toy_rri(TOY_HALT, 0, 0, 0),
+    };
+    load_program(0, prog, ARRAY_SIZE(prog));
+
+    run_from(0x00, TOY_MODE_OPTIONAL);
+    uint64_t tbs = jit_stats.tbs_translated;
+    run_from(0x00, 0);
+    cr_assert_eq(env->r[1], 2);
+    cr_assert_eq(jit_stats.tbs_translated, tbs, "nothing translated for the other mode");
+    cr_assert_not_null(tb_htable_lookup(&env->cs, 0, 0, 0, TOY_MODE_OPTIONAL, 0));
+    cr_assert_eq(tb_htable_lookup(&env->cs, 0, 0, 0, TOY_MODE_OPTIONAL, 0),
+                 tb_htable_lookup(&env->cs, 0, 0, 0, 0, 0), "one TB serves both modes");
+    cr_assert_null(tb_htable_lookup(&env->cs, 0, 0, 0, 1, 0),
+                   "a bit that is not optional still tells TBs apart");
+
+    run_from(0x08, TOY_MODE_OPTIONAL);
+    tbs = jit_stats.tbs_translated;
+    run_from(0x08, 0);
+    cr_assert_eq(env->r[2], TOY_MODE_OPTIONAL);
+    cr_assert_gt(jit_stats.tbs_translated, tbs, "ADDM's TB translated again for mode 0");
+
+    run_from(0x10, TOY_MODE_OPTIONAL);
+    run_from(0x10, TOY_MODE_OPTIONAL);     /* chained now, if it may be */
+    run_from(0x10, 0);
+    cr_assert_eq(env->r[4], 3);
+    cr_assert_eq(env->r[3], 2 * TOY_MODE_OPTIONAL, "0x1c ran in mode 0 as translated for %#x",
+                 TOY_MODE_OPTIONAL);
+}
+
 /*
  * -d jitstats' re-translation census: code translated again after a flush (same
  * bytes), after being rewritten (changed bytes), and in another mode (other flags)

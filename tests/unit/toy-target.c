@@ -87,6 +87,8 @@ static void toy_insn_start(DisasContextBase *db, CPUState *cpu)
     tcg_gen_insn_start(db->pc_next, 0);
 }
 
+static bool toy_read_optional;     /* this TB's code depends on TOY_MODE_OPTIONAL */
+
 static void toy_translate_insn(DisasContextBase *db, CPUState *cpu)
 {
     uint32_t pc = db->pc_next;
@@ -146,6 +148,7 @@ static void toy_translate_insn(DisasContextBase *db, CPUState *cpu)
         db->is_jmp = DISAS_NORETURN;
         break;
     case TOY_ADDM:
+        toy_read_optional = true;
         tcg_gen_addi_i32(toy_r[a], toy_r[a], db->tb->flags);
         break;
     case TOY_LD:
@@ -214,8 +217,13 @@ static const TranslatorOps toy_region_ops = {
 static void toy_translate_code(CPUState *cpu, TranslationBlock *tb, int *max_insns)
 {
     DisasContextBase db;
+
+    toy_read_optional = false;
     translator_loop(cpu, tb, max_insns, toy_regions ? &toy_region_ops : &toy_translator_ops,
                     &db);
+    if (!toy_read_optional) {
+        tb->flags_mask &= ~TOY_MODE_OPTIONAL;
+    }
 }
 
 static void toy_get_tb_cpu_state(CPUState *cpu, vaddr *pc, uint32_t *cs_base,
@@ -296,5 +304,6 @@ const CPUClass toy_cpu_class = {
     .do_unaligned_access = toy_do_unaligned_access,
     .mmu_index = toy_mmu_index,
     .translate_code = toy_translate_code,
+    .tb_flags_optional = TOY_MODE_OPTIONAL,
     .tcg_init = toy_tcg_init,
 };

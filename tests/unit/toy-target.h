@@ -28,6 +28,9 @@ enum {
     TOY_ADDM = 0x10,    /* r[a] += mode (translated as a constant from the TB flags) */
 };
 
+/* The one mode bit only ADDM reads: a TB without ADDM runs in either value of it. */
+#define TOY_MODE_OPTIONAL 0x100u
+
 #define TOY_EXCP_FAULT 1
 
 typedef struct ToyState {

@@ -67,7 +67,9 @@ typedef struct CPUJumpCache {
         vaddr pc;
         /* ~tb->flags, or 0 where generated code must not take the entry (empty slot,
          * a TB with special cflags or a cs_base): pc and nflags form one 64-bit key
-         * for the inline probe (translator_gen_lookup_and_goto_ptr). */
+         * for the inline probe (translator_gen_lookup_and_goto_ptr). The probe wants
+         * the exact flags, also of a TB that ignores some bits (flags_mask): it
+         * never takes a TB it should not, only misses some the C lookup finds. */
         uint32_t nflags;
     } array[TB_JMP_CACHE_SIZE];
     /* One bit per guest virtual page that may have entries above, so flushing a page
@@ -176,6 +178,13 @@ typedef struct CPUClass {
     void (*do_transaction_failed)(CPUState *cpu, hwaddr pa, vaddr addr, unsigned size,
                                   MMUAccessType access_type, int mmu_idx, uintptr_t retaddr);
     int (*mmu_index)(CPUState *cpu, bool ifetch);
+    /*
+     * TB flags that most code does not depend on (i386: CR0.EM/TS/MP, CR4.OSFXSR,
+     * which only FPU/MMX/SSE insns consult): a TB whose translation never read
+     * them clears them from its flags_mask and is found for either value, and TB
+     * lookups hash the flags without them. 0: every TB depends on every bit.
+     */
+    uint32_t tb_flags_optional;
     /* Translate one TB (calls translator_loop with the target's TranslatorOps). */
     void (*translate_code)(CPUState *cpu, struct TranslationBlock *tb, int *max_insns);
     /* Register translator globals once (tcg_global_mem_new_*). */

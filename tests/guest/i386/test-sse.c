@@ -21,6 +21,22 @@ static void set_cr4(uint32_t v)
     __asm__ volatile("movl %0, %%cr4" : : "r"(v) : "memory");
 }
 
+static int __attribute__((noinline)) probe_xorps(void)
+{
+    return TRAP_PROBE("xorps %%xmm0, %%xmm0", : : : "memory");
+}
+
+/*
+ * One call site, run with OSFXSR clear and then set: the caller's code has no SSE
+ * insn, so one translation of it serves both values, but its direct jump into the
+ * callee must not keep leading to the callee's OSFXSR = 0 translation (#UD).
+ */
+static int __attribute__((noinline)) probe_xorps_with_cr4(uint32_t v)
+{
+    set_cr4(v);
+    return probe_xorps();
+}
+
 int main(int argc, char **argv)
 {
     uint32_t mx, base = cr4();
@@ -32,6 +48,10 @@ int main(int argc, char **argv)
     set_cr4(base | 0x200);
     v = TRAP_PROBE("xorps %%xmm0, %%xmm0", : : : "memory");
     check("ok with OSFXSR", v, -1);
+    for (int i = 0; i < 2; i++) {
+        check("call site: #UD without OSFXSR", probe_xorps_with_cr4(base & ~0x600), 6);
+        check("call site: ok with OSFXSR", probe_xorps_with_cr4(base | 0x200), -1);
+    }
 
     __asm__ volatile("movaps %1, %%xmm0; addps %2, %%xmm0; movaps %%xmm0, %0"
                      : "=m"(fr) : "m"(fa[0]), "m"(fa[4]));
