@@ -489,6 +489,7 @@ int tcg_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf, size_
         tcg_dump_ops(s, f, false);
     }
 
+    tcg_ifconv(s);
     tcg_optimize(s);
     if (s->nb_guest_mem_ops >= 2) {
         tcg_ldst_group(s);          /* adds only discards: no branch, no label */

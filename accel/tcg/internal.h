@@ -16,6 +16,13 @@ extern unsigned tb_flush_count;        /* bumped by every tb_flush */
 bool tb_decode_insn_data(const TranslationBlock *tb, uintptr_t host_pc,
                          uint64_t data[TCG_INSN_START_WORDS]);
 
+/* ifconv-verdict.c: if-conversion verdicts (see tcg/ifconv.c). Before a TB's
+ * translation: set tcg's mode for it (profile, or apply a stored verdict); after:
+ * zero the profile slots it took; tb_flush forgets every verdict. */
+void ifconv_prepare(CPUState *cpu, TranslationBlock *tb, TCGContext *s);
+void ifconv_translated(CPUState *cpu, TCGContext *s);
+void ifconv_flush(void);
+
 /* tb-maint.c */
 #define TB_HASH_BITS 16
 #define TB_HASH_SIZE (1u << TB_HASH_BITS)

@@ -217,6 +217,7 @@ void tb_flush(CPUState *cpu)
     code_rw_released = (uint8_t *)QEMU_ALIGN_UP((uintptr_t)code_gen_start, 4096);
     code_populated = NULL;      /* the writable view's start may have been released */
     restore_cache_reset();
+    ifconv_flush();
     CPU_FOREACH(c) {
         tb_jmp_cache_clear(c);
     }
@@ -586,6 +587,7 @@ static TranslationBlock *tb_gen_code_logged(CPUState *cpu, vaddr pc, uint32_t cs
 
         tcg_func_start(s);
         s->tb = tb;
+        ifconv_prepare(cpu, tb, s);
         s->nb_insns = 0;
         s->goto_tb_reset_off[0] = s->goto_tb_reset_off[1] = 0xffff;
         int n = max_insns;
@@ -633,6 +635,7 @@ static TranslationBlock *tb_gen_code_logged(CPUState *cpu, vaddr pc, uint32_t cs
             }
             continue;
         }
+        ifconv_translated(cpu, s);
         tb->tc.ptr = tcg_splitwx_to_rx(s, code);
         tb->tc.size = size;
         /* Read through the executable view: the writable one may be released. */
@@ -722,6 +725,10 @@ void jit_stats_print(FILE *f)
     if (tcg_ctx) {
         fprintf(f, "Shared TLB checks           %" PRIu64 " (for %" PRIu64 " more accesses)\n",
                 tcg_ctx->stat_ldst_groups, tcg_ctx->stat_ldst_members);
+        fprintf(f, "If-converted branches       %" PRIu64 " (%" PRIu64 " counted in %" PRIu64
+                " TBs; %" PRIu64 " verdicts, %" PRIu64 " converting)\n",
+                tcg_ctx->stat_ifconv_converted, tcg_ctx->stat_ifconv_profiled,
+                j->ifconv_profiled_tbs, j->ifconv_verdicts, j->ifconv_apply_verdicts);
         fprintf(f, "Self-loop TBs               %" PRIu64 " (%" PRIu64 " globals in registers)\n",
                 tcg_ctx->stat_loop_tbs, tcg_ctx->stat_loop_globals);
     }

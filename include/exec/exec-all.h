@@ -69,6 +69,9 @@ typedef struct JITStats {
      * different bytes; with another flags word; at another virtual pc; uncached. */
     uint64_t retrans_same_code, retrans_new_code, retrans_other_flags;
     uint64_t retrans_other_vaddr, retrans_nocache;
+    /* If-conversion: TBs translated with branch counters, verdicts made (each
+     * invalidates its TB for a new translation), those that convert something. */
+    uint64_t ifconv_profiled_tbs, ifconv_verdicts, ifconv_apply_verdicts;
 } JITStats;
 extern JITStats jit_stats;
 void jit_stats_print(FILE *f);

@@ -332,12 +332,30 @@ typedef struct TCGContext {
         int32_t disp;
     } loop_hoists[TCG_MAX_LOOP_HOISTS];
 
+    /*
+     * If-conversion of unpredictable branches (tcg/ifconv.c), run by tcg_gen_code
+     * before the optimizer in TBs with a loop. The caller of tcg_gen_code sets the
+     * mode per TB: TCG_IFCONV_PROFILE adds counters in front of each candidate
+     * branch (slots of CPUState.ifconv_prof, assigned round robin from
+     * ifconv_next_slot; the pass reports the ones it took in ifconv_slot_first /
+     * ifconv_nb_slots) and a call of ifconv_helper(env, tb, first | nb << 8) when a
+     * counter reaches TCG_IFCONV_RUNS; TCG_IFCONV_APPLY converts candidate n (in op
+     * order) when bit n of ifconv_apply is set and counts nothing.
+     */
+    uint8_t ifconv_mode;
+    uint8_t ifconv_slot_first, ifconv_nb_slots;
+    unsigned ifconv_next_slot;
+    uint32_t ifconv_apply;
+    const struct TCGHelperInfo *ifconv_helper;
+
     /* Statistics (-d jitstats / info jit). */
     uint64_t stat_tbs, stat_ops_in, stat_ops_opt, stat_guest_insns, stat_host_bytes;
     /* Shared TLB checks made (leaders) and the accesses that use them (members). */
     uint64_t stat_ldst_groups, stat_ldst_members;
     /* TBs generated as a loop in their own host code, and globals kept resident. */
     uint64_t stat_loop_tbs, stat_loop_globals;
+    /* Candidate branches given counters, and branches if-converted. */
+    uint64_t stat_ifconv_profiled, stat_ifconv_converted;
 
     /* ---- large tables ---- */
     TCGTemp temps[TCG_MAX_TEMPS];
@@ -443,6 +461,16 @@ void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb);
 /* Before liveness, in a TB with a backward branch: move writes of globals that
  * only some paths need (exits, cold blocks) onto those paths (tcg/loop.c). */
 void tcg_loop_sink_writes(TCGContext *s);
+
+/* If-conversion (tcg/ifconv.c; see TCGContext.ifconv_mode). */
+enum {
+    TCG_IFCONV_OFF,
+    TCG_IFCONV_PROFILE,
+    TCG_IFCONV_APPLY,
+};
+#define TCG_IFCONV_MAX_CANDIDATES 8     /* per TB: bits of ifconv_apply */
+#define TCG_IFCONV_RUNS 2048            /* executions counted before the verdict */
+void tcg_ifconv(TCGContext *s);
 
 /* Guest memory access ops (qemu_ld/st and their shared-check forms). */
 static inline bool tcg_opc_is_guest_mem(TCGOpcode opc)

@@ -101,6 +101,16 @@ typedef struct CPUState {
     /* Direct RAM windows per MMU mode (exec/cputlb.h), read by generated code. */
     CPUTLBWindow tlb_win[MMU_MODES_MAX];
 
+    /*
+     * Branch profiles of TBs in their first translation (tcg/ifconv.c): per slot,
+     * executions, direction changes and the last direction. Hints for the JIT,
+     * not machine state: never saved; zeroed when a TB takes the slot.
+     */
+#define CPU_IFCONV_SLOTS 32
+    struct {
+        uint32_t runs, changes, last;
+    } ifconv_prof[CPU_IFCONV_SLOTS];
+
     const struct CPUClass *cc;
     int cpu_index;
     int exception_index;        /* EXCP_NONE or a target exception number */

@@ -1,0 +1,121 @@
+/*
+ * If-conversion verdicts (the pass is tcg/ifconv.c): which candidate branches of a
+ * TB to convert, decided from the counts its first translation gathered.
+ *
+ * A TB is first translated with counters (TCG_IFCONV_PROFILE). When one of its
+ * candidates has run TCG_IFCONV_RUNS times, ifconv_helper_decide() looks at every
+ * candidate's counts, stores the verdict under the TB's key (phys pc, pc, cs_base,
+ * flags), invalidates the TB and requests an exit: the TB runs on to its next
+ * exit-request check (a loop header or a TB start), and the next lookup of any pc
+ * it covered translates again, with the verdict (TCG_IFCONV_APPLY) and no
+ * counters. The table is a cache of hints: bounded (a new verdict may evict an
+ * old one, whose TB is then profiled again when next translated), emptied by
+ * tb_flush, never saved. Converted and unconverted code compute the same guest
+ * state, so an empty table changes only speed.
+ */
+#include "qemu/osdep.h"
+#include "internal.h"
+#include "hw/core/cpu.h"
+#include "tcg/tcg-op.h"
+
+#define IFCONV_TABLE_BITS 10
+
+typedef struct IfconvVerdict {
+    hwaddr phys_pc;
+    vaddr pc;
+    uint32_t cs_base, flags;
+    uint32_t apply;             /* bit n: convert candidate n */
+    bool used;
+} IfconvVerdict;
+
+static IfconvVerdict ifconv_table[1u << IFCONV_TABLE_BITS];
+
+/* A candidate is converted when at least this share of its runs changed direction
+ * (1/IFCONV_CHANGES_DIV): a 50/50 random branch changes half of the time, a loop
+ * exit almost never. Runs of candidates other than the one that reached the count
+ * may be few; under IFCONV_MIN_RUNS they say too little and are left alone. */
+#define IFCONV_CHANGES_DIV 4
+#define IFCONV_MIN_RUNS (TCG_IFCONV_RUNS / 8)
+
+static IfconvVerdict *ifconv_slot(hwaddr phys_pc, vaddr pc, uint32_t cs_base,
+                                  uint32_t flags)
+{
+    uint32_t h = tb_hash_func(phys_pc, pc, flags, cs_base);
+    return &ifconv_table[h & ((1u << IFCONV_TABLE_BITS) - 1)];
+}
+
+static IfconvVerdict *ifconv_find(const TranslationBlock *tb)
+{
+    IfconvVerdict *v = ifconv_slot(tb->page_addr[0], tb->pc, tb->cs_base, tb->flags);
+
+    if (v->used && v->phys_pc == tb->page_addr[0] && v->pc == tb->pc &&
+        v->cs_base == tb->cs_base && v->flags == tb->flags) {
+        return v;
+    }
+    return NULL;
+}
+
+static bool ifconv_worth(uint32_t runs, uint32_t changes)
+{
+    return runs >= IFCONV_MIN_RUNS && (uint64_t)changes * IFCONV_CHANGES_DIV >= runs;
+}
+
+/* Called by a profiled TB (TCG_CALL_NO_RWG: it touches no guest register). */
+static void ifconv_helper_decide(CPUState *cpu, TranslationBlock *tb, uint32_t slots)
+{
+    unsigned first = slots & 0xff, nb = slots >> 8;
+    IfconvVerdict *v = ifconv_slot(tb->page_addr[0], tb->pc, tb->cs_base, tb->flags);
+    uint32_t apply = 0;
+
+    for (unsigned i = 0; i < nb; i++) {
+        unsigned k = (first + i) % CPU_IFCONV_SLOTS;
+        if (ifconv_worth(cpu->ifconv_prof[k].runs, cpu->ifconv_prof[k].changes)) {
+            apply |= 1u << i;
+        }
+        /* Past the count: never calls again if this TB runs on meanwhile. */
+        cpu->ifconv_prof[k].runs = TCG_IFCONV_RUNS + 1;
+    }
+    v->phys_pc = tb->page_addr[0];
+    v->pc = tb->pc;
+    v->cs_base = tb->cs_base;
+    v->flags = tb->flags;
+    v->apply = apply;
+    v->used = true;
+    jit_stats.ifconv_verdicts++;
+    jit_stats.ifconv_apply_verdicts += apply != 0;
+    tb_phys_invalidate(tb);
+    cpu->exit_request_tb = 1;
+}
+
+static const TCGHelperInfo ifconv_info_decide =
+    TCG_HELPER(ifconv_helper_decide, TCG_CALL_NO_RWG, TCG_CALL_VOID,
+               TCG_CALL_PTR, TCG_CALL_PTR, TCG_CALL_I32);
+
+void ifconv_prepare(CPUState *cpu, TranslationBlock *tb, TCGContext *s)
+{
+    IfconvVerdict *v;
+
+    s->ifconv_helper = &ifconv_info_decide;
+    if (tb->cflags & (CF_NOCACHE | CF_NOCHAIN | CF_COUNT_MASK) || cpu->singlestep) {
+        s->ifconv_mode = TCG_IFCONV_OFF;
+    } else if ((v = ifconv_find(tb)) != NULL) {
+        s->ifconv_mode = TCG_IFCONV_APPLY;
+        s->ifconv_apply = v->apply;
+    } else {
+        s->ifconv_mode = TCG_IFCONV_PROFILE;
+    }
+}
+
+void ifconv_translated(CPUState *cpu, TCGContext *s)
+{
+    for (unsigned i = 0; i < s->ifconv_nb_slots; i++) {
+        unsigned k = (s->ifconv_slot_first + i) % CPU_IFCONV_SLOTS;
+        memset(&cpu->ifconv_prof[k], 0, sizeof(cpu->ifconv_prof[k]));
+    }
+    jit_stats.ifconv_profiled_tbs += s->ifconv_nb_slots != 0;
+}
+
+void ifconv_flush(void)
+{
+    memset(ifconv_table, 0, sizeof(ifconv_table));
+}

@@ -1,0 +1,841 @@
+/*
+ * If-conversion of unpredictable branches, guided by a profile.
+ *
+ * A loop whose body takes one of two short paths on a data-dependent condition
+ * (intloop's `if (x & 1)` on a xorshift value) is bound by the host's branch
+ * mispredictions, one every other iteration. A static compiler cannot know the
+ * branch is unpredictable; a JIT can count. So a TB with a loop is translated
+ * first with counters in front of each candidate branch (TCG_IFCONV_PROFILE):
+ * executions and direction changes in a small per-vCPU table. After
+ * TCG_IFCONV_RUNS executions a helper (accel/tcg) decides, records the verdict
+ * and has the TB translated again, this time with the branches it chose
+ * converted (TCG_IFCONV_APPLY) and no counters.
+ *
+ * A candidate is a brcond whose two successors (the arms) are short runs of
+ * speculatable ops (arithmetic on temps and globals: no guest or host memory
+ * access, no helper call) that end in equivalent transfers: the same label, the
+ * same exit (goto_tb sequences that differ only in their slot), or a conditional
+ * branch on the same globals with the same (or the inverse) condition to the same
+ * two places. The converted code, put in place of the branch, computes both arms
+ * into fresh temps, selects each global either arm writes with a movcond on the
+ * branch's condition, and then runs the common transfer once. The arms stay where
+ * they are: other branches may reach them (an arm is often the TB's start).
+ *
+ * What makes speculation safe:
+ *  - a division of an arm not taken may see any divisor: every division in a copy
+ *    gets a divisor of 1 in place of 0 (and of INT_MIN / -1 for signed ones), which
+ *    changes nothing where the arm is the one taken (the unconverted code never
+ *    divides by those);
+ *  - a cold guest-exception branch (a trap: a label whose block stores constants
+ *    to globals, calls a helper on env and constants and leaves the TB) may stay
+ *    in an arm before the arm's first write of a global; its copy branches when
+ *    "this arm is taken and the trap condition holds", where the globals still
+ *    hold exactly what the unconverted code would have at the trap;
+ *  - temps an arm writes must be dead after it (checked), so only globals need
+ *    selects;
+ *  - an arm may start with a loop header's exit-request check (the TB's start is a
+ *    join), which the copy leaves out: every place the converted code branches
+ *    back to must itself be a checked header (or an exit), so each cycle of the
+ *    loop still passes a check.
+ */
+#include "qemu/osdep.h"
+#include "tcg/tcg-op.h"
+#include "hw/core/cpu.h"
+
+#define IFC_ARM_MAX_OPS 16      /* speculated ops per arm */
+#define IFC_ARM_MAX_TRAPS 2
+#define IFC_LIVE_BUDGET 512     /* ops the dead-temp check may visit */
+#define IFC_CHANGES_DIV 4       /* see the helper: 1/4 of the runs change */
+
+/* Where a transfer goes: the first op that does anything there. */
+typedef struct IfcArm {
+    TCGOp *first;               /* first op to copy (after a skipped header check) */
+    TCGOp *xfer;                /* the op that ends the arm: br, brcond, goto_tb or
+                                 * set_label (falling into a label); NULL: empty arm
+                                 * whose only destination is dest[0] */
+    bool cond;                  /* xfer is a conditional branch */
+    TCGType ctype;
+    TCGCond c;                  /* cond: ca c cb (globals or constants) -> dest[0] */
+    TCGTemp *ca, *cb;
+    TCGOp *dest[2];             /* [0]: taken or only; [1]: fall-through (cond) */
+    TCGOp *traps[IFC_ARM_MAX_TRAPS];
+    int nb_traps;
+    int nb_ops;
+} IfcArm;
+
+typedef struct IfcPass {
+    TCGContext *s;
+    TCGOp *label_op[TCG_MAX_LABELS];    /* each label's set_label op */
+    TCGTemp *map[TCG_MAX_TEMPS];        /* an arm's copy: temp -> its value now */
+    uint16_t written[2][TCG_MAX_TEMPS]; /* temps each copy wrote, by index */
+    int nb_written[2];
+    uint8_t visited[TCG_MAX_LABELS];
+} IfcPass;
+
+static IfcPass ifc_pass;
+
+/* ---- looking at the IR ---- */
+
+static bool ifc_no_code(const TCGOp *op)
+{
+    return op->opc == INDEX_op_set_label || op->opc == INDEX_op_discard ||
+           op->opc == INDEX_op_insn_start;
+}
+
+/* The first op at or after op that generates code (NULL: the list's end). */
+static TCGOp *ifc_real(TCGOp *op)
+{
+    while (op && ifc_no_code(op)) {
+        op = op->next;
+    }
+    return op;
+}
+
+static TCGOp *ifc_label_dest(IfcPass *p, TCGLabel *l)
+{
+    TCGOp *op = p->label_op[l->id];
+    return op ? ifc_real(op) : NULL;
+}
+
+static bool ifc_reads(const TCGOp *op, const TCGTemp *t)
+{
+    int no = tcg_op_nb_oargs(op), ni = tcg_op_nb_iargs(op);
+
+    for (int i = no; i < no + ni; i++) {
+        if (arg_temp(op->args[i]) == t) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool ifc_writes(const TCGOp *op, const TCGTemp *t)
+{
+    for (int i = 0; i < tcg_op_nb_oargs(op); i++) {
+        if (arg_temp(op->args[i]) == t) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool ifc_writes_global(const TCGOp *op)
+{
+    for (int i = 0; i < tcg_op_nb_oargs(op); i++) {
+        if (arg_temp(op->args[i])->kind == TEMP_GLOBAL) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static TCGLabel *ifc_branch_label(const TCGOp *op)
+{
+    return arg_label(op->args[op->opc == INDEX_op_br ? 0 : 3]);
+}
+
+static bool ifc_is_brcond(const TCGOp *op)
+{
+    return op->opc == INDEX_op_brcond_i32 || op->opc == INDEX_op_brcond_i64;
+}
+
+/* Ops an arm may compute whatever the branch decides: no memory, no calls, no
+ * control flow; divisions get guards in the copy. */
+static bool ifc_speculatable(TCGOpcode opc)
+{
+    if ((opc >= INDEX_op_ld8u_i32 && opc <= INDEX_op_st_i32) ||
+        (opc >= INDEX_op_ld8u_i64 && opc <= INDEX_op_st_i64) ||
+        opc == INDEX_op_brcond_i32 || opc == INDEX_op_brcond_i64) {
+        return false;
+    }
+    return (opc >= INDEX_op_mov_i32 && opc <= INDEX_op_sub2_i32) ||
+           (opc >= INDEX_op_mov_i64 && opc <= INDEX_op_sub2_i64);
+}
+
+/* The check a loop header (or the TB's start) makes: `ld_i32 t, env,
+ * exit_request_tb; brcond_i32 t, $0, ne, out`. */
+static bool ifc_is_header_check(const TCGOp *op)
+{
+    const TCGOp *br = op ? op->next : NULL;
+
+    return op && br && op->opc == INDEX_op_ld_i32 &&
+           arg_temp(op->args[1])->kind == TEMP_FIXED &&
+           op->args[2] == offsetof(CPUState, exit_request_tb) &&
+           br->opc == INDEX_op_brcond_i32 && arg_temp(br->args[0]) == arg_temp(op->args[0]) &&
+           arg_temp(br->args[1])->kind == TEMP_CONST && arg_temp(br->args[1])->val == 0 &&
+           br->args[2] == TCG_COND_NE;
+}
+
+/* A cold guest exception: the label's block stores constants to globals, calls a
+ * helper with env and constants only, and leaves the TB. It reads no temp, so it
+ * sees the guest state in the globals and nothing else. */
+static bool ifc_is_trap(IfcPass *p, const TCGOp *br)
+{
+    TCGOp *op = p->label_op[ifc_branch_label(br)->id];
+
+    for (op = op ? op->next : NULL; op; op = op->next) {
+        if ((op->opc == INDEX_op_mov_i32 || op->opc == INDEX_op_mov_i64) &&
+            arg_temp(op->args[0])->kind == TEMP_GLOBAL &&
+            arg_temp(op->args[1])->kind == TEMP_CONST) {
+            continue;
+        }
+        if (op->opc == INDEX_op_insn_start) {
+            continue;
+        }
+        break;
+    }
+    if (!op || op->opc != INDEX_op_call || op->nb_callo) {
+        return false;
+    }
+    for (int i = 0; i < op->nb_calli; i++) {
+        TCGTempKind k = arg_temp(op->args[i])->kind;
+        if (k != TEMP_FIXED && k != TEMP_CONST) {
+            return false;
+        }
+    }
+    return op->next && op->next->opc == INDEX_op_exit_tb;
+}
+
+/* Two goto_tb exits that differ only in their slot leave for the same place. */
+static bool ifc_same_exit(const TCGOp *a, const TCGOp *b)
+{
+    for (int n = 0; n < 8; n++) {
+        a = a->next;
+        b = b->next;
+        if (!a || !b || a->opc != b->opc) {
+            return false;
+        }
+        if (a->opc == INDEX_op_exit_tb) {
+            return (a->args[0] & ~(uint64_t)3) == (b->args[0] & ~(uint64_t)3);
+        }
+        const TCGOpDef *d = &tcg_op_defs[a->opc];
+        if (a->opc == INDEX_op_call || (d->flags & TCG_OPF_BB_END) ||
+            memcmp(a->args, b->args,
+                   sizeof(a->args[0]) * (d->nb_oargs + d->nb_iargs + d->nb_cargs))) {
+            return false;
+        }
+    }
+    return false;
+}
+
+static bool ifc_same_dest(const TCGOp *a, const TCGOp *b)
+{
+    return a == b || (a && b && a->opc == INDEX_op_goto_tb &&
+                      b->opc == INDEX_op_goto_tb && ifc_same_exit(a, b));
+}
+
+/* Is t read again, on some path from one of the ops in start[], before it is
+ * written or discarded? Conservative: yes when the walk runs out of budget. */
+static bool ifc_temp_live(IfcPass *p, TCGTemp *t, TCGOp **start, int nb_start)
+{
+    TCGOp *stack[64];
+    int sp = 0, budget = IFC_LIVE_BUDGET;
+
+    memset(p->visited, 0, p->s->nb_labels);
+    for (int i = 0; i < nb_start; i++) {
+        stack[sp++] = start[i];
+    }
+    while (sp > 0) {
+        for (TCGOp *op = stack[--sp]; op; op = op->next) {
+            if (--budget < 0) {
+                return true;
+            }
+            if (op->opc == INDEX_op_set_label) {
+                TCGLabel *l = arg_label(op->args[0]);
+                if (p->visited[l->id]) {
+                    break;
+                }
+                p->visited[l->id] = 1;
+                continue;
+            }
+            if (op->opc == INDEX_op_discard && arg_temp(op->args[0]) == t) {
+                break;
+            }
+            if (ifc_reads(op, t)) {
+                return true;
+            }
+            if (ifc_writes(op, t)) {
+                break;
+            }
+            if (op->opc == INDEX_op_br || ifc_is_brcond(op)) {
+                if (sp == ARRAY_SIZE(stack)) {
+                    return true;
+                }
+                stack[sp++] = p->label_op[ifc_branch_label(op)->id];
+                if (op->opc == INDEX_op_br) {
+                    break;
+                }
+                continue;
+            }
+            if (tcg_op_defs[op->opc].flags & TCG_OPF_BB_EXIT) {
+                break;          /* temps do not outlive the TB */
+            }
+        }
+    }
+    return false;
+}
+
+/* The condition of the arm's final brcond in terms of globals and constants: its
+ * own operands, or those of the setcond in the arm that computed its temp. */
+static bool ifc_resolve_cond(IfcArm *arm)
+{
+    TCGOp *br = arm->xfer;
+    TCGTemp *a = arg_temp(br->args[0]), *b = arg_temp(br->args[1]);
+    TCGCond c = br->args[2];
+
+    arm->ctype = br->opc == INDEX_op_brcond_i64 ? TCG_TYPE_I64 : TCG_TYPE_I32;
+    if (a->kind == TEMP_TB && b->kind == TEMP_CONST && b->val == 0 &&
+        (c == TCG_COND_NE || c == TCG_COND_EQ)) {
+        TCGOp *def = NULL;
+        for (TCGOp *op = br->prev; op && op != arm->first->prev; op = op->prev) {
+            if (ifc_writes(op, a)) {
+                def = op;
+                break;
+            }
+        }
+        if (!def || (def->opc != INDEX_op_setcond_i32 && def->opc != INDEX_op_setcond_i64)) {
+            return false;
+        }
+        TCGTemp *x = arg_temp(def->args[1]), *y = arg_temp(def->args[2]);
+        for (TCGOp *op = def->next; op != br; op = op->next) {
+            if (ifc_writes(op, x) || ifc_writes(op, y)) {
+                return false;
+            }
+        }
+        arm->ctype = def->opc == INDEX_op_setcond_i64 ? TCG_TYPE_I64 : TCG_TYPE_I32;
+        c = c == TCG_COND_NE ? (TCGCond)def->args[3] : tcg_invert_cond(def->args[3]);
+        a = x;
+        b = y;
+    }
+    if ((a->kind != TEMP_GLOBAL && a->kind != TEMP_CONST) ||
+        (b->kind != TEMP_GLOBAL && b->kind != TEMP_CONST)) {
+        return false;
+    }
+    arm->c = c;
+    arm->ca = a;
+    arm->cb = b;
+    return true;
+}
+
+/* The temps (not globals) the arm leaves written must be dead after it. */
+static bool ifc_arm_temps_dead(IfcPass *p, IfcArm *arm)
+{
+    TCGOp *after[2];
+    int n = 0;
+
+    if (!arm->xfer || arm->xfer->opc == INDEX_op_goto_tb) {
+        return true;            /* empty, or leaving the TB: temps die */
+    }
+    if (arm->xfer->opc == INDEX_op_set_label) {
+        after[n++] = arm->xfer;
+    } else {
+        after[n++] = p->label_op[ifc_branch_label(arm->xfer)->id];
+        if (arm->cond) {
+            after[n++] = arm->xfer->next;
+        }
+    }
+    for (TCGOp *op = arm->first; op != arm->xfer; op = op->next) {
+        for (int i = 0; i < tcg_op_nb_oargs(op); i++) {
+            TCGTemp *t = arg_temp(op->args[i]);
+            bool redone = false;
+            if (t->kind != TEMP_TB) {
+                continue;
+            }
+            /* Only its last value in the arm matters; a discard ends it. */
+            for (TCGOp *o = op->next; o != arm->xfer && !redone; o = o->next) {
+                redone = ifc_writes(o, t) ||
+                         (o->opc == INDEX_op_discard && arg_temp(o->args[0]) == t);
+            }
+            if (!redone && ifc_temp_live(p, t, after, n)) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+/*
+ * Walk an arm from op (the branch's next op, or the op after the taken label's
+ * set_label) to its transfer. False when the arm cannot be speculated.
+ */
+static bool ifc_walk_arm(IfcPass *p, TCGOp *op, IfcArm *arm)
+{
+    bool wrote_global = false;
+
+    memset(arm, 0, sizeof(*arm));
+    while (op && (op->opc == INDEX_op_discard || op->opc == INDEX_op_insn_start)) {
+        op = op->next;
+    }
+    if (ifc_is_header_check(op)) {
+        op = op->next->next;
+    }
+    arm->first = op;
+    for (; op; op = op->next) {
+        switch (op->opc) {
+        case INDEX_op_discard:
+        case INDEX_op_insn_start:
+            continue;
+        case INDEX_op_set_label:
+            arm->xfer = op;
+            arm->dest[0] = ifc_real(op);
+            return arm->dest[0] != NULL;
+        case INDEX_op_br:
+            arm->xfer = op;
+            arm->dest[0] = ifc_label_dest(p, ifc_branch_label(op));
+            return arm->dest[0] != NULL;
+        case INDEX_op_goto_tb:
+            arm->xfer = op;
+            arm->dest[0] = op;
+            return true;
+        case INDEX_op_brcond_i32:
+        case INDEX_op_brcond_i64:
+            if (!wrote_global && arm->nb_traps < IFC_ARM_MAX_TRAPS && ifc_is_trap(p, op)) {
+                arm->traps[arm->nb_traps++] = op;
+                continue;
+            }
+            arm->xfer = op;
+            arm->cond = true;
+            arm->dest[0] = ifc_label_dest(p, ifc_branch_label(op));
+            arm->dest[1] = ifc_real(op->next);
+            return arm->dest[0] && arm->dest[1] && ifc_resolve_cond(arm);
+        default:
+            if (!ifc_speculatable(op->opc) || ++arm->nb_ops > IFC_ARM_MAX_OPS) {
+                return false;
+            }
+            wrote_global |= ifc_writes_global(op);
+            continue;
+        }
+    }
+    return false;
+}
+
+/* The two arms end alike: the same place, or the same test on the same globals
+ * sending each way to the same places. */
+static bool ifc_same_transfer(const IfcArm *t, const IfcArm *f)
+{
+    if (t->cond != f->cond) {
+        return false;
+    }
+    if (!t->cond) {
+        return ifc_same_dest(t->dest[0], f->dest[0]);
+    }
+    if (t->ctype != f->ctype) {
+        return false;
+    }
+    TCGCond fc = f->c;
+    TCGTemp *fa = f->ca, *fb = f->cb;
+    if (fa != t->ca) {
+        fc = tcg_swap_cond(fc);
+        fa = f->cb;
+        fb = f->ca;
+    }
+    if (fa != t->ca || fb != t->cb) {
+        return false;
+    }
+    if (fc == t->c) {
+        return ifc_same_dest(t->dest[0], f->dest[0]) && ifc_same_dest(t->dest[1], f->dest[1]);
+    }
+    return fc == tcg_invert_cond(t->c) &&
+           ifc_same_dest(t->dest[0], f->dest[1]) && ifc_same_dest(t->dest[1], f->dest[0]);
+}
+
+/* Does op come before the branch br in the list? */
+static bool ifc_before(const TCGOp *op, const TCGOp *br)
+{
+    for (const TCGOp *o = op; o; o = o->next) {
+        if (o == br) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A place the converted code may branch to: forward, an exit, or a checked loop
+ * header (so that no cycle loses its exit-request check). */
+static bool ifc_dest_ok(const TCGOp *dest, const TCGOp *br)
+{
+    return dest->opc == INDEX_op_goto_tb || ifc_is_header_check(dest) ||
+           !ifc_before(dest, br);
+}
+
+/* Both arms of br, if it is a candidate. */
+static bool ifc_analyze(IfcPass *p, TCGOp *br, IfcArm *t, IfcArm *f)
+{
+    TCGOp *taken = p->label_op[ifc_branch_label(br)->id];
+
+    if (!taken || ifc_is_header_check(br->prev) || ifc_is_trap(p, br) ||
+        !ifc_walk_arm(p, br->next, f)) {
+        return false;
+    }
+    if (!f->cond && ifc_same_dest(ifc_real(taken), f->dest[0])) {
+        /* A triangle: the branch goes straight to where the other arm ends. */
+        memset(t, 0, sizeof(*t));
+        t->dest[0] = f->dest[0];
+    } else if (!ifc_walk_arm(p, taken->next, t)) {
+        return false;
+    }
+    if (!ifc_same_transfer(t, f) || t->nb_ops + f->nb_ops == 0) {
+        return false;
+    }
+    for (int i = 0; i < (t->cond ? 2 : 1); i++) {
+        if (!ifc_dest_ok(t->dest[i], br)) {
+            return false;
+        }
+    }
+    return ifc_arm_temps_dead(p, t) && ifc_arm_temps_dead(p, f);
+}
+
+/* ---- emitting ---- */
+
+static TCGOp *ifc_op(TCGOpcode opc, int nargs, const uint64_t *args)
+{
+    TCGOp *op = tcg_emit_op(opc, nargs);
+    memcpy(op->args, args, sizeof(args[0]) * nargs);
+    return op;
+}
+
+#define IFC_OP(opc, ...) \
+    ifc_op(opc, sizeof((uint64_t[]){ __VA_ARGS__ }) / sizeof(uint64_t), \
+           (uint64_t[]){ __VA_ARGS__ })
+#define T(x) temp_arg(x)
+
+static TCGTemp *ifc_const(TCGType type, int64_t v)
+{
+    return type == TCG_TYPE_I64 ? tcgv_i64_temp(tcg_constant_i64(v))
+                                : tcgv_i32_temp(tcg_constant_i32((int32_t)v));
+}
+
+static TCGOpcode ifc_opc(TCGType type, TCGOpcode op32, TCGOpcode op64)
+{
+    return type == TCG_TYPE_I64 ? op64 : op32;
+}
+
+static void ifc_branch_to(TCGOpcode opc, TCGTemp *a, TCGTemp *b, TCGCond c, TCGLabel *l)
+{
+    l->refs++;
+    if (opc == INDEX_op_br) {
+        IFC_OP(INDEX_op_br, label_arg(l));
+    } else {
+        IFC_OP(opc, T(a), T(b), c, label_arg(l));
+    }
+}
+
+/* The label right before dest (over code-less ops), or a new one put there. */
+static TCGLabel *ifc_label_for(IfcPass *p, TCGOp *dest)
+{
+    for (TCGOp *op = dest->prev; op && ifc_no_code(op); op = op->prev) {
+        if (op->opc == INDEX_op_set_label) {
+            return arg_label(op->args[0]);
+        }
+    }
+    TCGLabel *l = gen_new_label();
+    TCGOp *set = tcg_op_insert_before(p->s, dest, INDEX_op_set_label, 1);
+    set->args[0] = label_arg(l);
+    p->label_op[l->id] = set;
+    return l;
+}
+
+/*
+ * A division in a copy may run for the arm not taken: a zero divisor becomes 1,
+ * and for signed ones so does the -1 of INT_MIN / -1. Returns the divisor to use.
+ */
+static TCGTemp *ifc_guard_divisor(TCGOpcode opc, TCGTemp *a, TCGTemp *b)
+{
+    TCGType ty = b->type;
+    bool sign = opc == INDEX_op_div_i32 || opc == INDEX_op_rem_i32 ||
+                opc == INDEX_op_divrem_i32 || opc == INDEX_op_div_i64 ||
+                opc == INDEX_op_rem_i64 || opc == INDEX_op_divrem_i64;
+    TCGOpcode movcond = ifc_opc(ty, INDEX_op_movcond_i32, INDEX_op_movcond_i64);
+    TCGOpcode setcond = ifc_opc(ty, INDEX_op_setcond_i32, INDEX_op_setcond_i64);
+    TCGTemp *one = ifc_const(ty, 1), *zero = ifc_const(ty, 0);
+    TCGTemp *nz = tcg_temp_new_fresh(ty);
+
+    IFC_OP(movcond, T(nz), T(b), T(zero), T(one), T(b), TCG_COND_EQ);
+    if (!sign) {
+        return nz;
+    }
+    TCGTemp *ovf = tcg_temp_new_fresh(ty), *m1 = tcg_temp_new_fresh(ty);
+    TCGTemp *d = tcg_temp_new_fresh(ty);
+    int64_t min = ty == TCG_TYPE_I64 ? INT64_MIN : INT32_MIN;
+    IFC_OP(setcond, T(ovf), T(a), T(ifc_const(ty, min)), TCG_COND_EQ);
+    IFC_OP(setcond, T(m1), T(nz), T(ifc_const(ty, -1)), TCG_COND_EQ);
+    IFC_OP(ifc_opc(ty, INDEX_op_and_i32, INDEX_op_and_i64), T(ovf), T(ovf), T(m1));
+    IFC_OP(movcond, T(d), T(ovf), T(zero), T(nz), T(one), TCG_COND_EQ);
+    return d;
+}
+
+static bool ifc_is_div(TCGOpcode opc)
+{
+    return (opc >= INDEX_op_div_i32 && opc <= INDEX_op_divremu_i32) ||
+           (opc >= INDEX_op_div_i64 && opc <= INDEX_op_divremu_i64);
+}
+
+/* The copy of a trap branch: taken only when this arm is (sel, or !sel for the
+ * fall-through arm) and the trap's own condition holds. */
+static void ifc_copy_trap(IfcPass *p, TCGOp *br, TCGTemp *sel, bool taken_arm)
+{
+    TCGTemp *a = arg_temp(br->args[0]), *b = arg_temp(br->args[1]);
+    TCGTemp *hit = tcg_temp_new_fresh(TCG_TYPE_I32);
+
+    a = p->map[a->index] ? p->map[a->index] : a;
+    b = p->map[b->index] ? p->map[b->index] : b;
+    if (br->opc == INDEX_op_brcond_i64) {
+        TCGTemp *h64 = tcg_temp_new_fresh(TCG_TYPE_I64);
+        IFC_OP(INDEX_op_setcond_i64, T(h64), T(a), T(b), br->args[2]);
+        IFC_OP(INDEX_op_extrl_i64_i32, T(hit), T(h64));
+    } else {
+        IFC_OP(INDEX_op_setcond_i32, T(hit), T(a), T(b), br->args[2]);
+    }
+    IFC_OP(taken_arm ? INDEX_op_and_i32 : INDEX_op_andc_i32, T(hit), T(hit), T(sel));
+    ifc_branch_to(INDEX_op_brcond_i32, hit, ifc_const(TCG_TYPE_I32, 0), TCG_COND_NE,
+                  ifc_branch_label(br));
+}
+
+/* Copy an arm's ops, writing fresh temps (p->map: each temp's value so far);
+ * record in written[w] what it wrote. */
+static void ifc_copy_arm(IfcPass *p, const IfcArm *arm, int w, TCGTemp *sel)
+{
+    int trap = 0;
+
+    p->nb_written[w] = 0;
+    if (!arm->first) {
+        return;
+    }
+    for (TCGOp *op = arm->first; op != arm->xfer; op = op->next) {
+        if (op->opc == INDEX_op_discard || op->opc == INDEX_op_insn_start) {
+            continue;
+        }
+        if (trap < arm->nb_traps && op == arm->traps[trap]) {
+            ifc_copy_trap(p, op, sel, w == 0);
+            trap++;
+            continue;
+        }
+        const TCGOpDef *d = &tcg_op_defs[op->opc];
+        int no = d->nb_oargs, ni = d->nb_iargs;
+        uint64_t args[TCG_MAX_OP_ARGS];
+
+        memcpy(args, op->args, sizeof(args));
+        for (int i = no; i < no + ni; i++) {
+            TCGTemp *in = arg_temp(args[i]);
+            if (p->map[in->index]) {
+                args[i] = T(p->map[in->index]);
+            }
+        }
+        if (ifc_is_div(op->opc)) {
+            args[no + 1] = T(ifc_guard_divisor(op->opc, arg_temp(args[no]),
+                                               arg_temp(args[no + 1])));
+        }
+        for (int i = 0; i < no; i++) {
+            TCGTemp *out = arg_temp(args[i]);
+            TCGTemp *fresh = tcg_temp_new_fresh(out->type);
+            if (!p->map[out->index]) {
+                p->written[w][p->nb_written[w]++] = out->index;
+            }
+            p->map[out->index] = fresh;
+            args[i] = T(fresh);
+        }
+        ifc_op(op->opc, no + ni + d->nb_cargs, args);
+    }
+}
+
+/* Forget an arm's copy (keep the written lists). */
+static void ifc_unmap(IfcPass *p, int w)
+{
+    for (int i = 0; i < p->nb_written[w]; i++) {
+        p->map[p->written[w][i]] = NULL;
+    }
+}
+
+/* Move the ops from first to the list's end in front of before. */
+static void ifc_splice_before(TCGContext *s, TCGOp *first, TCGOp *before)
+{
+    TCGOp *last = s->last_op;
+
+    s->last_op = first->prev;
+    first->prev->next = NULL;
+    first->prev = before->prev;
+    before->prev->next = first;
+    last->next = before;
+    before->prev = last;
+}
+
+/* Replace br by the if-converted code of its arms t (taken) and f. */
+static void ifc_convert(IfcPass *p, TCGOp *br, IfcArm *t, IfcArm *f)
+{
+    TCGContext *s = p->s;
+    TCGLabel *to[2] = { ifc_label_for(p, t->dest[0]),
+                        t->cond ? ifc_label_for(p, t->dest[1]) : NULL };
+    /* Globals written (an op writes at most two): the select of each. */
+    TCGTemp *gw[4 * IFC_ARM_MAX_OPS];
+    TCGTemp *vals[2][4 * IFC_ARM_MAX_OPS];
+    int nb_gw = 0;
+    TCGOp *mark = s->last_op;
+    bool br64 = br->opc == INDEX_op_brcond_i64;
+
+    /* sel: 1 when the branch is taken. */
+    TCGTemp *sel = tcg_temp_new_fresh(TCG_TYPE_I32), *sel64 = NULL;
+    if (br64) {
+        sel64 = tcg_temp_new_fresh(TCG_TYPE_I64);
+        IFC_OP(INDEX_op_setcond_i64, T(sel64), br->args[0], br->args[1], br->args[2]);
+        IFC_OP(INDEX_op_extrl_i64_i32, T(sel), T(sel64));
+    } else {
+        IFC_OP(INDEX_op_setcond_i32, T(sel), br->args[0], br->args[1], br->args[2]);
+    }
+
+    /* Both copies, then the selects of every global either wrote. */
+    const IfcArm *arms[2] = { t, f };
+    for (int w = 0; w < 2; w++) {
+        ifc_copy_arm(p, arms[w], w, sel);
+        for (int i = 0; i < p->nb_written[w]; i++) {
+            TCGTemp *g = &s->temps[p->written[w][i]];
+            int k;
+            if (g->kind != TEMP_GLOBAL) {
+                continue;
+            }
+            for (k = 0; k < nb_gw && gw[k] != g; k++) {
+            }
+            if (k == nb_gw) {
+                gw[nb_gw] = g;
+                vals[0][nb_gw] = vals[1][nb_gw] = g;
+                nb_gw++;
+            }
+            vals[w][k] = p->map[g->index];
+        }
+        ifc_unmap(p, w);
+    }
+    for (int k = 0; k < nb_gw; k++) {
+        TCGType ty = gw[k]->type;
+        if (ty == TCG_TYPE_I64 && !sel64) {
+            sel64 = tcg_temp_new_fresh(TCG_TYPE_I64);
+            IFC_OP(INDEX_op_extu_i32_i64, T(sel64), T(sel));
+        }
+        IFC_OP(ifc_opc(ty, INDEX_op_movcond_i32, INDEX_op_movcond_i64), T(gw[k]),
+               T(ty == TCG_TYPE_I64 ? sel64 : sel), T(ifc_const(ty, 0)),
+               T(vals[0][k]), T(vals[1][k]), TCG_COND_NE);
+    }
+
+    /* The common transfer, once, on the selected globals. */
+    if (t->cond) {
+        ifc_branch_to(ifc_opc(t->ctype, INDEX_op_brcond_i32, INDEX_op_brcond_i64),
+                      t->ca, t->cb, t->c, to[0]);
+        ifc_branch_to(INDEX_op_br, NULL, NULL, 0, to[1]);
+    } else {
+        ifc_branch_to(INDEX_op_br, NULL, NULL, 0, to[0]);
+    }
+
+    ifc_splice_before(s, mark->next, br);
+    ifc_branch_label(br)->refs--;
+    tcg_op_remove(s, br);
+    s->stat_ifconv_converted++;
+}
+
+/* Count executions and direction changes of br in profile slot `slot`, and call
+ * the verdict helper when the count reaches TCG_IFCONV_RUNS. */
+static void ifc_instrument(IfcPass *p, TCGOp *br, unsigned slot, uint32_t slots)
+{
+    TCGContext *s = p->s;
+    TCGOp *mark = s->last_op;
+    TCGTemp *env = tcgv_ptr_temp(tcg_env);
+    TCGTemp *dir = tcg_temp_new_fresh(TCG_TYPE_I32);
+    TCGTemp *last = tcg_temp_new_fresh(TCG_TYPE_I32);
+    TCGTemp *chg = tcg_temp_new_fresh(TCG_TYPE_I32);
+    TCGTemp *runs = tcg_temp_new_fresh(TCG_TYPE_I32);
+    intptr_t o_runs = offsetof(CPUState, ifconv_prof[slot].runs);
+    intptr_t o_chg = offsetof(CPUState, ifconv_prof[slot].changes);
+    intptr_t o_last = offsetof(CPUState, ifconv_prof[slot].last);
+    TCGLabel *skip = gen_new_label();
+
+    if (br->opc == INDEX_op_brcond_i64) {
+        TCGTemp *d64 = tcg_temp_new_fresh(TCG_TYPE_I64);
+        IFC_OP(INDEX_op_setcond_i64, T(d64), br->args[0], br->args[1], br->args[2]);
+        IFC_OP(INDEX_op_extrl_i64_i32, T(dir), T(d64));
+    } else {
+        IFC_OP(INDEX_op_setcond_i32, T(dir), br->args[0], br->args[1], br->args[2]);
+    }
+    IFC_OP(INDEX_op_ld_i32, T(last), T(env), o_last);
+    IFC_OP(INDEX_op_st_i32, T(dir), T(env), o_last);
+    IFC_OP(INDEX_op_xor_i32, T(last), T(last), T(dir));
+    IFC_OP(INDEX_op_ld_i32, T(chg), T(env), o_chg);
+    IFC_OP(INDEX_op_add_i32, T(chg), T(chg), T(last));
+    IFC_OP(INDEX_op_st_i32, T(chg), T(env), o_chg);
+    IFC_OP(INDEX_op_ld_i32, T(runs), T(env), o_runs);
+    IFC_OP(INDEX_op_add_i32, T(runs), T(runs), T(ifc_const(TCG_TYPE_I32, 1)));
+    IFC_OP(INDEX_op_st_i32, T(runs), T(env), o_runs);
+    ifc_branch_to(INDEX_op_brcond_i32, runs, ifc_const(TCG_TYPE_I32, TCG_IFCONV_RUNS),
+                  TCG_COND_NE, skip);
+    tcg_gen_callN(s->ifconv_helper, NULL, 3, (TCGTemp *[]){
+        env, ifc_const(TCG_TYPE_I64, (intptr_t)s->tb), ifc_const(TCG_TYPE_I32, slots) });
+    IFC_OP(INDEX_op_set_label, label_arg(skip));
+    p->label_op[skip->id] = s->last_op;
+    ifc_splice_before(s, mark->next, br);
+    s->stat_ifconv_profiled++;
+}
+
+/* ---- the pass ---- */
+
+/* Index the labels; true when some branch goes back to a label before it. */
+static bool ifc_scan(IfcPass *p)
+{
+    bool back = false;
+
+    memset(p->label_op, 0, sizeof(p->label_op[0]) * p->s->nb_labels);
+    for (TCGOp *op = p->s->first_op; op; op = op->next) {
+        if (op->opc == INDEX_op_set_label) {
+            p->label_op[arg_label(op->args[0])->id] = op;
+        } else if (op->opc == INDEX_op_br || ifc_is_brcond(op)) {
+            back |= p->label_op[ifc_branch_label(op)->id] != NULL;
+        }
+    }
+    return back;
+}
+
+/* Enough temps and labels left for converting a branch with arms this long. */
+static bool ifc_room(const TCGContext *s, const IfcArm *t, const IfcArm *f)
+{
+    int ops = t->nb_ops + f->nb_ops + t->nb_traps + f->nb_traps;
+    return s->nb_temps + 6 * ops + 16 < TCG_MAX_TEMPS &&
+           s->nb_labels + 4 < TCG_MAX_LABELS;
+}
+
+void tcg_ifconv(TCGContext *s)
+{
+    IfcPass *p = &ifc_pass;
+    TCGOp *cand[TCG_IFCONV_MAX_CANDIDATES];
+    int nb = 0;
+    IfcArm t, f;
+
+    s->ifconv_nb_slots = 0;
+    if (s->ifconv_mode == TCG_IFCONV_OFF ||
+        (s->ifconv_mode == TCG_IFCONV_PROFILE && !s->ifconv_helper)) {
+        return;
+    }
+    p->s = s;
+    if (!ifc_scan(p)) {
+        return;             /* no loop: a branch runs too rarely to pay */
+    }
+    /* Number the candidates before changing anything, so that the profile's
+     * numbering is the verdict's. */
+    for (TCGOp *op = s->first_op; op && nb < TCG_IFCONV_MAX_CANDIDATES; op = op->next) {
+        if (ifc_is_brcond(op) && ifc_analyze(p, op, &t, &f)) {
+            cand[nb++] = op;
+        }
+    }
+    if (s->ifconv_mode == TCG_IFCONV_PROFILE) {
+        unsigned first = s->ifconv_next_slot % CPU_IFCONV_SLOTS;
+        for (int i = 0; i < nb; i++) {
+            ifc_instrument(p, cand[i], (first + i) % CPU_IFCONV_SLOTS,
+                           first | (unsigned)nb << 8);
+        }
+        s->ifconv_slot_first = first;
+        s->ifconv_nb_slots = nb;
+        s->ifconv_next_slot = first + nb;
+        return;
+    }
+    for (int i = 0; i < nb; i++) {
+        /* Analyzed again: converting an earlier one may have changed these arms. */
+        if (((s->ifconv_apply >> i) & 1) && ifc_analyze(p, cand[i], &t, &f) &&
+            ifc_room(s, &t, &f)) {
+            ifc_convert(p, cand[i], &t, &f);
+        }
+    }
+}
