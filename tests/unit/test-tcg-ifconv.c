@@ -1,0 +1,598 @@
+/*
+ * If-conversion (tcg/ifconv.c): each shape (diamond, triangle, arms that each end
+ * in the same conditional transfer, as MIPS intloop) is converted and computes on
+ * both backends what the unconverted code computes, whichever way the branch goes;
+ * arms with memory accesses, calls, too many ops or a temp live after them are
+ * refused; speculated divisions cannot fault; a trap in an arm fires with the
+ * guest state of the unconverted code and only when its arm is taken; the profile
+ * counts runs and direction changes and calls the verdict helper once; and a
+ * verdict (accel/tcg/ifconv-verdict.c) invalidates the TB, requests an exit and
+ * makes the next translation of the same key apply it.
+ */
+#include <criterion/criterion.h>
+#include "tcg-harness.h"
+#include "exec/exec-all.h"
+#include "toy-target.h"
+#include "exec/memory.h"
+#include "../../accel/tcg/internal.h"
+
+#define E harness_env
+#define W(i) harness_g32[i]
+/* Roles of the harness globals in every loop below. */
+#define X W(0)          /* xorshift state */
+#define ACC W(1)
+#define I W(2)          /* iteration counter */
+#define N W(3)          /* iterations */
+#define BIT W(4)
+#define DIV W(5)        /* a divisor */
+#define TMP W(6)
+#define PC W(7)
+
+#define K 2654435761u
+#define TRAP_PC 0x77
+
+TestSuite(tcg_ifconv, .init = harness_init);
+
+typedef enum Shape {
+    DIAMOND,            /* if/else meeting at a label */
+    TRIANGLE,           /* an empty taken arm */
+    INTLOOP,            /* both arms end in the loop's exit test; trap in one */
+    DIV_GUARD,          /* the fall-through arm divides by DIV: taken when DIV == 0 */
+    SDIV_GUARD,         /* signed: taken when X == INT_MIN && DIV == -1 */
+    REFUSE_LOAD,        /* an arm loads guest memory */
+    REFUSE_CALL,        /* an arm calls a helper */
+    REFUSE_LONG,        /* an arm has too many ops */
+    REFUSE_LIVE_TEMP,   /* an arm writes a temp read after the join */
+} Shape;
+
+static void gen_jump(unsigned n, uint32_t dest)
+{
+    tcg_gen_goto_tb(n);
+    tcg_gen_movi_i32(PC, dest);
+    tcg_gen_exit_tb(&harness_tb, n);
+}
+
+/* A loop header's check (the TB start's, or a region join's). */
+static void gen_check(TCGLabel *out)
+{
+    TCGv_i32 t = tcg_temp_new_i32();
+    tcg_gen_ld_i32(t, tcg_env, offsetof(CPUState, exit_request_tb));
+    tcg_gen_brcondi_i32(TCG_COND_NE, t, 0, out);
+    tcg_temp_free_i32(t);
+}
+
+static void gen_xorshift(void)
+{
+    TCGv_i32 t = tcg_temp_new_i32();
+    tcg_gen_shli_i32(t, X, 13);
+    tcg_gen_xor_i32(X, X, t);
+    tcg_gen_shri_i32(t, X, 17);
+    tcg_gen_xor_i32(X, X, t);
+    tcg_gen_shli_i32(t, X, 5);
+    tcg_gen_xor_i32(X, X, t);
+    tcg_temp_free_i32(t);
+    tcg_gen_andi_i32(BIT, X, 1);
+}
+
+/* A cold trap block: pc stored, a helper on env, the TB left. */
+static void gen_trap_block(TCGLabel *l)
+{
+    gen_set_label(l);
+    tcg_gen_movi_i32(PC, TRAP_PC);
+    tcg_gen_call1(&harness_info_bump, NULL, tcgv_ptr_temp(tcg_env));
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+/* The arms of the diamond, triangle and guard shapes, between the branch on BIT
+ * (or the guard's condition) and the join. */
+static void gen_simple_arms(Shape shape, TCGLabel *taken, TCGLabel *join)
+{
+    TCGv_i32 t = tcg_temp_new_i32();
+
+    switch (shape) {
+    case DIAMOND:
+    case REFUSE_LOAD:
+    case REFUSE_CALL:
+    case REFUSE_LONG:
+        tcg_gen_brcondi_i32(TCG_COND_NE, BIT, 0, taken);
+        /* even: acc ^= x >> 3; acc += 7 */
+        tcg_gen_shri_i32(t, X, 3);
+        tcg_gen_xor_i32(ACC, ACC, t);
+        tcg_gen_addi_i32(ACC, ACC, 7);
+        if (shape == REFUSE_LOAD) {
+            tcg_gen_qemu_ld_i32(TMP, tcg_constant_i32(0x40), 1, MO_LEUL);
+        } else if (shape == REFUSE_CALL) {
+            tcg_gen_call1(&harness_info_bump, NULL, tcgv_ptr_temp(tcg_env));
+        } else if (shape == REFUSE_LONG) {
+            for (int i = 0; i < 20; i++) {
+                tcg_gen_addi_i32(TMP, TMP, i);
+            }
+        }
+        tcg_gen_br(join);
+        gen_set_label(taken);
+        /* odd: acc += x * K */
+        tcg_gen_muli_i32(t, X, K);
+        tcg_gen_add_i32(ACC, ACC, t);
+        break;
+    case TRIANGLE:
+        tcg_gen_brcondi_i32(TCG_COND_EQ, BIT, 0, join);
+        tcg_gen_muli_i32(t, X, K);
+        tcg_gen_add_i32(ACC, ACC, t);
+        tcg_gen_rotli_i32(ACC, ACC, 3);
+        break;
+    case DIV_GUARD:
+        tcg_gen_brcondi_i32(TCG_COND_EQ, DIV, 0, taken);
+        tcg_gen_divu_i32(t, X, DIV);
+        tcg_gen_add_i32(ACC, ACC, t);
+        tcg_gen_remu_i32(t, X, DIV);
+        tcg_gen_xor_i32(ACC, ACC, t);
+        tcg_gen_br(join);
+        gen_set_label(taken);
+        tcg_gen_addi_i32(ACC, ACC, 1);
+        break;
+    case SDIV_GUARD: {
+        TCGv_i32 ovf = tcg_temp_new_i32();
+        tcg_gen_setcondi_i32(TCG_COND_EQ, ovf, X, INT32_MIN);
+        tcg_gen_setcondi_i32(TCG_COND_EQ, t, DIV, -1);
+        tcg_gen_and_i32(ovf, ovf, t);
+        tcg_gen_brcondi_i32(TCG_COND_NE, ovf, 0, taken);
+        tcg_temp_free_i32(ovf);
+        tcg_gen_div_i32(t, X, DIV);
+        tcg_gen_add_i32(ACC, ACC, t);
+        tcg_gen_rem_i32(t, X, DIV);
+        tcg_gen_xor_i32(ACC, ACC, t);
+        tcg_gen_br(join);
+        gen_set_label(taken);
+        tcg_gen_addi_i32(ACC, ACC, 2);
+        break;
+    }
+    case REFUSE_LIVE_TEMP: {
+        /* Both arms write a TEMP_TB that the join reads. */
+        TCGv_i32 v = tcg_temp_new_i32();
+        tcg_gen_brcondi_i32(TCG_COND_NE, BIT, 0, taken);
+        tcg_gen_shri_i32(v, X, 3);
+        tcg_gen_br(join);
+        gen_set_label(taken);
+        tcg_gen_muli_i32(v, X, K);
+        gen_set_label(join);
+        tcg_gen_add_i32(ACC, ACC, v);
+        tcg_temp_free_i32(v);
+        tcg_temp_free_i32(t);
+        return;
+    }
+    default:
+        g_assert_not_reached();
+    }
+    gen_set_label(join);
+    tcg_temp_free_i32(t);
+}
+
+/*
+ * The loop: header check, xorshift, the shape's arms, i++ and back while i != n;
+ * leaves for pc 0x100. intloop's shape is laid out as gcc compiles it: the odd arm
+ * at the TB's start, falling into the header; each arm ends in the exit test.
+ */
+static void gen_loop(Shape shape)
+{
+    TCGLabel *req = gen_new_label(), *req_head = gen_new_label();
+    TCGLabel *head = gen_new_label();
+
+    if (shape == INTLOOP) {
+        TCGLabel *start = gen_new_label(), *out = gen_new_label(), *trap = gen_new_label();
+        TCGv_i32 t = tcg_temp_new_i32();
+
+        gen_set_label(start);
+        gen_check(req);
+        tcg_gen_muli_i32(TMP, X, K);
+        tcg_gen_addi_i32(I, I, 1);
+        tcg_gen_setcond_i32(TCG_COND_EQ, t, I, N);
+        tcg_gen_add_i32(ACC, TMP, ACC);
+        tcg_gen_brcondi_i32(TCG_COND_NE, t, 0, out);
+        gen_set_label(head);
+        gen_check(req_head);
+        gen_xorshift();
+        tcg_gen_setcondi_i32(TCG_COND_NE, t, BIT, 0);
+        tcg_gen_brcondi_i32(TCG_COND_NE, t, 0, start);
+        tcg_gen_brcondi_i32(TCG_COND_EQ, DIV, 0, trap);
+        tcg_gen_divu_i32(TMP, X, DIV);
+        tcg_gen_addi_i32(I, I, 1);
+        tcg_gen_setcond_i32(TCG_COND_NE, t, I, N);
+        tcg_gen_xor_i32(ACC, ACC, TMP);
+        tcg_gen_brcondi_i32(TCG_COND_NE, t, 0, head);
+        tcg_temp_free_i32(t);
+        gen_jump(0, 0x100);
+        gen_trap_block(trap);
+        gen_set_label(out);
+        gen_jump(1, 0x100);
+    } else {
+        gen_check(req);
+        gen_set_label(head);
+        gen_check(req_head);
+        if (shape != DIV_GUARD && shape != SDIV_GUARD) {
+            gen_xorshift();     /* the guard shapes divide the start's x */
+        }
+        gen_simple_arms(shape, gen_new_label(), gen_new_label());
+        tcg_gen_addi_i32(I, I, 1);
+        tcg_gen_brcond_i32(TCG_COND_NE, I, N, head);
+        gen_jump(0, 0x100);
+    }
+    gen_set_label(req_head);
+    tcg_gen_movi_i32(PC, 0x10);
+    tcg_gen_exit_tb(NULL, 0);
+    gen_set_label(req);
+    tcg_gen_exit_tb(&harness_tb, TB_EXIT_REQUESTED);
+}
+
+/* Generate the loop in a mode (apply: convert every candidate) on the current
+ * backend; returns how many branches were converted or given counters. */
+static int gen_mode(Shape shape, int mode, const void **code)
+{
+    uint64_t conv0 = tcg_ctx->stat_ifconv_converted;
+    uint64_t prof0 = tcg_ctx->stat_ifconv_profiled;
+
+    harness_begin();
+    gen_loop(shape);
+    tcg_ctx->ifconv_mode = mode;
+    tcg_ctx->ifconv_apply = ~0u;
+    *code = harness_gen(HARNESS_FULL);
+    tcg_ctx->ifconv_mode = TCG_IFCONV_OFF;
+    cr_assert_not_null(*code);
+    return (int)(tcg_ctx->stat_ifconv_converted - conv0 +
+                 tcg_ctx->stat_ifconv_profiled - prof0);
+}
+
+typedef struct Run {
+    uintptr_t ret;
+    uint32_t g[HARNESS_NG32];
+    uint64_t calls;
+} Run;
+
+static Run run_from(const void *code, uint32_t x, uint32_t n, uint32_t div)
+{
+    Run r;
+
+    harness_clear_env();
+    E->g32[0] = x;
+    E->g32[3] = n;
+    E->g32[5] = div;
+    r.ret = harness_exec(code);
+    memcpy(r.g, E->g32, sizeof(r.g));
+    r.calls = E->helper_calls;
+    return r;
+}
+
+/* Exits through goto_tb slots 0 and 1 to the same pc are the same exit (the
+ * converted code takes one arm's); the pc global tells the destination. */
+static void assert_same(const Run *a, const Run *b, const char *what)
+{
+    cr_assert_eq(a->ret & ~(uintptr_t)1, b->ret & ~(uintptr_t)1, "%s: exit %#lx vs %#lx", what, (unsigned long)a->ret,
+                 (unsigned long)b->ret);
+    for (int i = 0; i < HARNESS_NG32; i++) {
+        cr_assert_eq(a->g[i], b->g[i], "%s: g%d %#x vs %#x", what, i, a->g[i], b->g[i]);
+    }
+    cr_assert_eq(a->calls, b->calls, "%s: helper calls", what);
+}
+
+/* Converted (n branches) and unconverted code agree from each start. */
+static void check_shape(Shape shape, int converted, const uint32_t (*starts)[3], int nb)
+{
+    for (const TCGBackend *const *b = harness_backends(); *b; b++) {
+        const void *plain, *conv;
+        harness_select(*b);
+        cr_assert_eq(gen_mode(shape, TCG_IFCONV_OFF, &plain), 0);
+        cr_assert_eq(gen_mode(shape, TCG_IFCONV_APPLY, &conv), converted,
+                     "shape %d on %s: converted", shape, (*b)->name);
+        for (int i = 0; i < nb; i++) {
+            Run want = run_from(plain, starts[i][0], starts[i][1], starts[i][2]);
+            Run got = run_from(conv, starts[i][0], starts[i][1], starts[i][2]);
+            assert_same(&got, &want, (*b)->name);
+        }
+    }
+}
+
+/* Starts: (x, iterations, divisor). One iteration from an odd and an even x
+ * takes each arm alone; 1000 from a seed take both, about half of the time. */
+static const uint32_t loop_starts[][3] = {
+    { 2463534242u, 1000, 5 }, { 0x12345678, 1, 3 }, { 0x12345679, 1, 3 },
+    { 1, 1, 9 }, { 2, 1, 9 }, { 0xdeadbeef, 257, 7 },
+};
+
+Test(tcg_ifconv, diamond_converted_and_equal)
+{
+    check_shape(DIAMOND, 1, loop_starts, ARRAY_SIZE(loop_starts));
+}
+
+Test(tcg_ifconv, triangle_converted_and_equal)
+{
+    check_shape(TRIANGLE, 1, loop_starts, ARRAY_SIZE(loop_starts));
+}
+
+/* The C model of INTLOOP: the odd arm runs first (it is the TB's start). */
+static uint32_t model_intloop(uint32_t x, uint32_t n, uint32_t div)
+{
+    uint32_t acc = 0, i = 0;
+
+    acc += x * K;
+    if (++i == n) {
+        return acc;
+    }
+    for (;;) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        if (x & 1) {
+            acc += x * K;
+        } else {
+            acc ^= x / div;
+        }
+        if (++i == n) {
+            return acc;
+        }
+    }
+}
+
+Test(tcg_ifconv, intloop_shape_converted_and_equal)
+{
+    check_shape(INTLOOP, 1, loop_starts, ARRAY_SIZE(loop_starts));
+    for (const TCGBackend *const *b = harness_backends(); *b; b++) {
+        const void *conv;
+        harness_select(*b);
+        gen_mode(INTLOOP, TCG_IFCONV_APPLY, &conv);
+        Run r = run_from(conv, 2463534242u, 100000, 6);
+        cr_assert_eq(r.g[1], model_intloop(2463534242u, 100000, 6), "%s", (*b)->name);
+        cr_assert_eq(r.ret, (uintptr_t)&harness_tb | 1, "left by the odd arm's exit");
+    }
+}
+
+/*
+ * The divisor is 0 in the loop's even arm: the unconverted code traps at the first
+ * even iteration, before the arm writes anything; so must the converted one, with
+ * the same registers (x already shifted, i and acc of the iterations before), and
+ * an odd iteration with the divisor 0 must not trap (nor fault on the host).
+ */
+Test(tcg_ifconv, trap_in_an_arm_fires_only_for_its_arm)
+{
+    static const uint32_t starts[][3] = {
+        { 2463534242u, 1000, 0 }, { 0x12345678, 3, 0 }, { 7, 50, 0 },
+    };
+    check_shape(INTLOOP, 1, starts, ARRAY_SIZE(starts));
+    for (const TCGBackend *const *b = harness_backends(); *b; b++) {
+        const void *conv;
+        harness_select(*b);
+        gen_mode(INTLOOP, TCG_IFCONV_APPLY, &conv);
+        /* From x = 261 the first xorshift gives 0x43483b5 (odd), the second
+         * 0x1c0f5b14 (even): the start's odd arm, one odd iteration, then the trap
+         * with x shifted and nothing of the even arm done. */
+        Run r = run_from(conv, 261, 100, 0);
+        cr_assert_eq(r.ret, 0, "left through the trap block");
+        cr_assert_eq(r.g[7], TRAP_PC);
+        cr_assert_eq(r.calls, 1);
+        cr_assert_eq(r.g[0], 0x1c0f5b14);
+        cr_assert_eq(r.g[2], 2, "i: two odd iterations done, the even one not");
+        cr_assert_eq(r.g[1], 261 * K + 0x43483b5u * K, "acc %#x", r.g[1]);
+    }
+}
+
+/* The arm not taken divides by 0, or INT_MIN by -1: no host fault, same results. */
+Test(tcg_ifconv, speculated_divisions_cannot_fault)
+{
+    static const uint32_t udiv[][3] = {
+        { 1000, 1, 0 }, { 1000, 1, 7 }, { 0xffffffff, 1, 0 }, { 2463534242u, 300, 0 },
+    };
+    static const uint32_t sdiv[][3] = {
+        { 0x80000000u, 1, 0xffffffff }, { 0x80000000u, 1, 3 },
+        { 0x7fffffff, 1, 0xffffffff }, { 0x80000001u, 1, 0xffffffff },
+    };
+    check_shape(DIV_GUARD, 1, udiv, ARRAY_SIZE(udiv));
+    check_shape(SDIV_GUARD, 1, sdiv, ARRAY_SIZE(sdiv));
+}
+
+Test(tcg_ifconv, refuses_memory_calls_long_arms_and_live_temps)
+{
+    for (Shape s = REFUSE_LOAD; s <= REFUSE_LIVE_TEMP; s++) {
+        for (const TCGBackend *const *b = harness_backends(); *b; b++) {
+            const void *code;
+            harness_select(*b);
+            cr_assert_eq(gen_mode(s, TCG_IFCONV_APPLY, &code), 0, "shape %d converted", s);
+            cr_assert_eq(gen_mode(s, TCG_IFCONV_PROFILE, &code), 0, "shape %d counted", s);
+        }
+    }
+}
+
+/* Without a backward branch nothing is a candidate: the branch runs once per TB. */
+Test(tcg_ifconv, no_loop_no_candidate)
+{
+    uint64_t conv0 = tcg_ctx->stat_ifconv_converted;
+    TCGLabel *taken, *join;
+
+    harness_begin();
+    taken = gen_new_label();
+    join = gen_new_label();
+    gen_xorshift();
+    gen_simple_arms(DIAMOND, taken, join);
+    gen_jump(0, 0x100);
+    tcg_ctx->ifconv_mode = TCG_IFCONV_APPLY;
+    tcg_ctx->ifconv_apply = ~0u;
+    cr_assert_not_null(harness_gen(HARNESS_FULL));
+    tcg_ctx->ifconv_mode = TCG_IFCONV_OFF;
+    cr_assert_eq(tcg_ctx->stat_ifconv_converted, conv0);
+}
+
+/* ---- the profile ---- */
+
+static struct {
+    unsigned calls;
+    void *tb;
+    uint32_t slots;
+} decided;
+
+static void fake_decide(CPUState *cpu, void *tb, uint32_t slots)
+{
+    decided.calls++;
+    decided.tb = tb;
+    decided.slots = slots;
+}
+
+static const TCGHelperInfo fake_decide_info =
+    TCG_HELPER(fake_decide, TCG_CALL_NO_RWG, TCG_CALL_VOID,
+               TCG_CALL_PTR, TCG_CALL_PTR, TCG_CALL_I32);
+
+/* Runs and direction changes of the diamond's branch from x over n iterations
+ * (the slot's last direction starts at 0, not taken). */
+static void model_profile(uint32_t x, uint32_t n, uint32_t *runs, uint32_t *changes)
+{
+    uint32_t last = 0;
+
+    *runs = *changes = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        *changes += (x & 1) != last;
+        last = x & 1;
+        (*runs)++;
+    }
+}
+
+Test(tcg_ifconv, profile_counts_runs_and_changes_then_asks_once)
+{
+    for (const TCGBackend *const *b = harness_backends(); *b; b++) {
+        const void *code;
+        uint32_t runs, changes;
+
+        harness_select(*b);
+        tcg_ctx->ifconv_helper = &fake_decide_info;
+        tcg_ctx->ifconv_next_slot = 5;
+        cr_assert_eq(gen_mode(DIAMOND, TCG_IFCONV_PROFILE, &code), 1);
+        cr_assert_eq(tcg_ctx->ifconv_slot_first, 5);
+        cr_assert_eq(tcg_ctx->ifconv_nb_slots, 1);
+        cr_assert_eq(tcg_ctx->ifconv_next_slot, 6);
+
+        memset(&decided, 0, sizeof(decided));
+        memset(&E->cpu.ifconv_prof, 0, sizeof(E->cpu.ifconv_prof));
+        Run r = run_from(code, 2463534242u, 1000, 1);
+        model_profile(2463534242u, 1000, &runs, &changes);
+        cr_assert_eq(E->cpu.ifconv_prof[5].runs, runs);
+        cr_assert_eq(E->cpu.ifconv_prof[5].changes, changes);
+        cr_assert_gt(changes, 400, "a random branch changes about half of the time");
+        cr_assert_eq(decided.calls, 0);
+        (void)r;
+
+        /* On through the count: the helper is called once, with the TB and slots. */
+        memset(&E->cpu.ifconv_prof, 0, sizeof(E->cpu.ifconv_prof));
+        run_from(code, 2463534242u, TCG_IFCONV_RUNS + 100, 1);
+        cr_assert_eq(decided.calls, 1);
+        cr_assert_eq(decided.tb, &harness_tb);
+        cr_assert_eq(decided.slots, 5 | 1 << 8);
+        cr_assert_eq(E->cpu.ifconv_prof[5].runs, TCG_IFCONV_RUNS + 100);
+        tcg_ctx->ifconv_helper = NULL;
+    }
+}
+
+/* Counters must not change what the loop computes. */
+Test(tcg_ifconv, profiled_code_computes_the_same)
+{
+    for (const TCGBackend *const *b = harness_backends(); *b; b++) {
+        const void *plain, *prof;
+        harness_select(*b);
+        tcg_ctx->ifconv_helper = &fake_decide_info;
+        gen_mode(INTLOOP, TCG_IFCONV_OFF, &plain);
+        cr_assert_eq(gen_mode(INTLOOP, TCG_IFCONV_PROFILE, &prof), 1);
+        tcg_ctx->ifconv_helper = NULL;
+        for (size_t i = 0; i < ARRAY_SIZE(loop_starts); i++) {
+            Run want = run_from(plain, loop_starts[i][0], loop_starts[i][1],
+                                loop_starts[i][2]);
+            Run got = run_from(prof, loop_starts[i][0], loop_starts[i][1],
+                               loop_starts[i][2]);
+            assert_same(&got, &want, (*b)->name);
+        }
+    }
+}
+
+/* ---- verdicts (accel/tcg/ifconv-verdict.c) ---- */
+
+static ToyState *toy;
+static MemoryRegion toy_ram;
+
+static void toy_setup(void)
+{
+    GError *err = NULL;
+    TCGConfig cfg = { .tb_size_mb = 16 };
+    const uint32_t prog[] = {
+        toy_rri(TOY_ADDI, 1, 0, 1),
+        toy_rri(TOY_HALT, 0, 0, 0),
+    };
+
+    cr_assert(tcg_exec_init(&cfg, &err));
+    cr_assert(memory_region_init_ram(&toy_ram, "toy.ram", 64 * 1024, &err));
+    memory_region_add_subregion(get_system_memory(), 0, &toy_ram);
+    toy = (ToyState *)cpu_create(&toy_cpu_class, &address_space_memory);
+    cr_assert_not_null(toy);
+    toy->ram_limit = 64 * 1024;
+    cr_assert(address_space_write_rom(&address_space_memory, 0, prog, sizeof(prog)) ==
+              MEMTX_OK);
+}
+
+typedef void DecideFn(CPUState *cpu, TranslationBlock *tb, uint32_t slots);
+
+/* The mode ifconv_prepare picks for a TB with this key and cflags. */
+static int mode_for(TranslationBlock *tb, uint32_t pc, uint32_t flags, uint32_t cflags)
+{
+    TranslationBlock key = *tb;
+
+    key.pc = pc;
+    key.flags = flags;
+    key.cflags = cflags;
+    ifconv_prepare(&toy->cs, &key, tcg_ctx);
+    return tcg_ctx->ifconv_mode;
+}
+
+/*
+ * A verdict converts the candidates whose direction changed often enough, stores
+ * that under the TB's key, invalidates the TB (the next lookup translates again)
+ * and requests an exit; a translation of the same key then applies it, another
+ * key is profiled, and tb_flush forgets it. Uncached TBs are never touched.
+ */
+Test(ifconv_verdict, stored_applied_and_flushed)
+{
+    toy_setup();
+    TranslationBlock *tb = tb_gen_code(&toy->cs, 0, 0, 0, 0);
+    cr_assert_not_null(tb);
+    cr_assert_eq(tb_htable_lookup(&toy->cs, 0, 0, 0, 0, 0), tb);
+
+    cr_assert_eq(mode_for(tb, 0, 0, 0), TCG_IFCONV_PROFILE);
+    cr_assert_eq(mode_for(tb, 0, 0, CF_NOCACHE), TCG_IFCONV_OFF);
+    DecideFn *decide = (DecideFn *)tcg_ctx->ifconv_helper->func;
+
+    /* Three candidates in slots 30, 31, 0: random (half change), a loop exit
+     * (never), and one that ran too little to say. */
+    toy->cs.ifconv_prof[30].runs = TCG_IFCONV_RUNS;
+    toy->cs.ifconv_prof[30].changes = TCG_IFCONV_RUNS / 2;
+    toy->cs.ifconv_prof[31].runs = TCG_IFCONV_RUNS;
+    toy->cs.ifconv_prof[31].changes = 2;
+    toy->cs.ifconv_prof[0].runs = 20;
+    toy->cs.ifconv_prof[0].changes = 10;
+    uint64_t verdicts0 = jit_stats.ifconv_verdicts;
+    toy->cs.exit_request_tb = 0;
+    decide(&toy->cs, tb, 30 | 3 << 8);
+
+    cr_assert_eq(jit_stats.ifconv_verdicts, verdicts0 + 1);
+    cr_assert(tb->cflags & CF_INVALID);
+    cr_assert_null(tb_htable_lookup(&toy->cs, 0, 0, 0, 0, 0), "found again: not retranslated");
+    cr_assert_eq(toy->cs.exit_request_tb, 1);
+    cr_assert_gt(toy->cs.ifconv_prof[30].runs, TCG_IFCONV_RUNS, "would call again");
+
+    cr_assert_eq(mode_for(tb, 0, 0, 0), TCG_IFCONV_APPLY);
+    cr_assert_eq(tcg_ctx->ifconv_apply, 1, "apply %#x", tcg_ctx->ifconv_apply);
+    cr_assert_eq(mode_for(tb, 0, 1, 0), TCG_IFCONV_PROFILE, "other flags: no verdict");
+    cr_assert_eq(mode_for(tb, 4, 0, 0), TCG_IFCONV_PROFILE, "other pc: no verdict");
+
+    /* The next translation of the key applies the verdict and counts nothing. */
+    TranslationBlock *again = tb_gen_code(&toy->cs, 0, 0, 0, 0);
+    cr_assert_neq(again, tb);
+    cr_assert_eq(tcg_ctx->ifconv_mode, TCG_IFCONV_APPLY);
+    cr_assert_eq(tcg_ctx->ifconv_nb_slots, 0);
+
+    tb_flush(&toy->cs);
+    cr_assert_eq(mode_for(tb, 0, 0, 0), TCG_IFCONV_PROFILE, "flushed");
+}
