@@ -822,6 +822,11 @@ void tcg_ifconv(TCGContext *s)
     }
     if (s->ifconv_mode == TCG_IFCONV_PROFILE) {
         unsigned first = s->ifconv_next_slot % CPU_IFCONV_SLOTS;
+        /* Counters take a few temps and a label each: a TB near the limits goes
+         * without (and is never converted). */
+        if (s->nb_temps + 8 * nb >= TCG_MAX_TEMPS || s->nb_labels + nb >= TCG_MAX_LABELS) {
+            return;
+        }
         for (int i = 0; i < nb; i++) {
             ifc_instrument(p, cand[i], (first + i) % CPU_IFCONV_SLOTS,
                            first | (unsigned)nb << 8);
