@@ -29,6 +29,14 @@ typedef struct IfconvVerdict {
 } IfconvVerdict;
 
 static IfconvVerdict ifconv_table[1u << IFCONV_TABLE_BITS];
+/* -accel tcg,ifconv=: off for A/B measurements, always to convert every candidate
+ * at its first translation (measurements of what conversion costs, and tests). */
+static int ifconv_policy;
+
+void ifconv_set_policy(int policy)
+{
+    ifconv_policy = policy;
+}
 
 /* A candidate is converted when at least this share of its runs changed direction
  * (1/IFCONV_CHANGES_DIV): a 50/50 random branch changes half of the time, a loop
@@ -96,8 +104,12 @@ void ifconv_prepare(CPUState *cpu, TranslationBlock *tb, TCGContext *s)
     IfconvVerdict *v;
 
     s->ifconv_helper = &ifconv_info_decide;
-    if (tb->cflags & (CF_NOCACHE | CF_NOCHAIN | CF_COUNT_MASK) || cpu->singlestep) {
+    if (tb->cflags & (CF_NOCACHE | CF_NOCHAIN | CF_COUNT_MASK) || cpu->singlestep ||
+        ifconv_policy == TCG_IFCONV_POLICY_OFF) {
         s->ifconv_mode = TCG_IFCONV_OFF;
+    } else if (ifconv_policy == TCG_IFCONV_POLICY_ALWAYS) {
+        s->ifconv_mode = TCG_IFCONV_APPLY;
+        s->ifconv_apply = ~0u;
     } else if ((v = ifconv_find(tb)) != NULL) {
         s->ifconv_mode = TCG_IFCONV_APPLY;
         s->ifconv_apply = v->apply;

@@ -22,6 +22,7 @@ bool tb_decode_insn_data(const TranslationBlock *tb, uintptr_t host_pc,
 void ifconv_prepare(CPUState *cpu, TranslationBlock *tb, TCGContext *s);
 void ifconv_translated(CPUState *cpu, TCGContext *s);
 void ifconv_flush(void);
+void ifconv_set_policy(int policy);     /* TCG_IFCONV_POLICY_* */
 
 /* tb-maint.c */
 #define TB_HASH_BITS 16

@@ -1,5 +1,6 @@
 /*
- * The TCG accelerator: "-accel tcg[,tb-size=MB][,backend=x86_64|interp]".
+ * The TCG accelerator: "-accel tcg[,tb-size=MB][,backend=x86_64|interp]
+ * [,ifconv=on|off|always]".
  */
 #include "qemu/osdep.h"
 #include "sysemu/accel.h"
@@ -28,11 +29,17 @@ static bool tcg_accel_init(const char *opts, GError **errp)
             cfg.use_interp = true;
         } else if (!strcmp(p, "backend=x86_64")) {
             cfg.use_interp = false;
+        } else if (!strcmp(p, "ifconv=on")) {
+            cfg.ifconv = TCG_IFCONV_POLICY_ON;
+        } else if (!strcmp(p, "ifconv=off")) {
+            cfg.ifconv = TCG_IFCONV_POLICY_OFF;
+        } else if (!strcmp(p, "ifconv=always")) {
+            cfg.ifconv = TCG_IFCONV_POLICY_ALWAYS;
         } else if (g_str_has_prefix(p, "thread=")) {
             /* QEMU's MTTCG switch: one vCPU thread here either way. */
         } else {
             error_setg(errp, "-accel tcg: unknown option '%s' (tb-size=MB, "
-                       "backend=x86_64|interp)", p);
+                       "backend=x86_64|interp, ifconv=on|off|always)", p);
             return false;
         }
     }

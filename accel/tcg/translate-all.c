@@ -121,6 +121,7 @@ bool tcg_exec_init(const TCGConfig *cfg, GError **errp)
         error_setg(errp, "tb-size must be between 1 and 2048 MiB");
         return false;
     }
+    ifconv_set_policy(cfg ? cfg->ifconv : TCG_IFCONV_POLICY_ON);
     if (tcg_ctx) {
         return true;    /* already set up (unit tests may call twice) */
     }

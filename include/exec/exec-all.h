@@ -28,6 +28,9 @@ const void *helper_lookup_tb_ptr(CPUState *cpu);
 typedef struct TCGConfig {
     size_t tb_size_mb;
     bool use_interp;        /* -accel tcg,backend=interp */
+    /* -accel tcg,ifconv=on|off|always (tcg/ifconv.c): convert the branches their
+     * profile says (default), none, or every candidate without profiling. */
+    enum { TCG_IFCONV_POLICY_ON, TCG_IFCONV_POLICY_OFF, TCG_IFCONV_POLICY_ALWAYS } ifconv;
 } TCGConfig;
 bool tcg_exec_init(const TCGConfig *cfg, GError **errp);
 

@@ -596,3 +596,23 @@ Test(ifconv_verdict, stored_applied_and_flushed)
     tb_flush(&toy->cs);
     cr_assert_eq(mode_for(tb, 0, 0, 0), TCG_IFCONV_PROFILE, "flushed");
 }
+
+/* -accel tcg,ifconv=off and =always: no mode, or every candidate converted at once;
+ * =on (the default) profiles. */
+Test(ifconv_verdict, policies)
+{
+    toy_setup();
+    TranslationBlock *tb = tb_gen_code(&toy->cs, 0, 0, 0, 0);
+    TCGConfig cfg = { .tb_size_mb = 16, .ifconv = TCG_IFCONV_POLICY_OFF };
+    GError *err = NULL;
+
+    cr_assert(tcg_exec_init(&cfg, &err));
+    cr_assert_eq(mode_for(tb, 0, 0, 0), TCG_IFCONV_OFF);
+    cfg.ifconv = TCG_IFCONV_POLICY_ALWAYS;
+    cr_assert(tcg_exec_init(&cfg, &err));
+    cr_assert_eq(mode_for(tb, 0, 0, 0), TCG_IFCONV_APPLY);
+    cr_assert_eq(tcg_ctx->ifconv_apply, ~0u);
+    cfg.ifconv = TCG_IFCONV_POLICY_ON;
+    cr_assert(tcg_exec_init(&cfg, &err));
+    cr_assert_eq(mode_for(tb, 0, 0, 0), TCG_IFCONV_PROFILE);
+}
