@@ -45,7 +45,6 @@
 #define IFC_ARM_MAX_OPS 16      /* speculated ops per arm */
 #define IFC_ARM_MAX_TRAPS 2
 #define IFC_LIVE_BUDGET 512     /* ops the dead-temp check may visit */
-#define IFC_CHANGES_DIV 4       /* see the helper: 1/4 of the runs change */
 
 /* Where a transfer goes: the first op that does anything there. */
 typedef struct IfcArm {

@@ -564,17 +564,22 @@ Test(ifconv_verdict, stored_applied_and_flushed)
     cr_assert_eq(mode_for(tb, 0, 0, CF_NOCACHE), TCG_IFCONV_OFF);
     DecideFn *decide = (DecideFn *)tcg_ctx->ifconv_helper->func;
 
-    /* Three candidates in slots 30, 31, 0: random (half change), a loop exit
-     * (never), and one that ran too little to say. */
+    /* Five candidates in slots 30, 31, 0, 1, 2: random (half change), a loop
+     * exit (never), one that ran too little to say, and either side of the 2/5
+     * threshold. */
     toy->cs.ifconv_prof[30].runs = TCG_IFCONV_RUNS;
     toy->cs.ifconv_prof[30].changes = TCG_IFCONV_RUNS / 2;
     toy->cs.ifconv_prof[31].runs = TCG_IFCONV_RUNS;
     toy->cs.ifconv_prof[31].changes = 2;
     toy->cs.ifconv_prof[0].runs = 20;
     toy->cs.ifconv_prof[0].changes = 10;
+    toy->cs.ifconv_prof[1].runs = 1000;
+    toy->cs.ifconv_prof[1].changes = 399;
+    toy->cs.ifconv_prof[2].runs = 1000;
+    toy->cs.ifconv_prof[2].changes = 400;
     uint64_t verdicts0 = jit_stats.ifconv_verdicts;
     toy->cs.exit_request_tb = 0;
-    decide(&toy->cs, tb, 30 | 3 << 8);
+    decide(&toy->cs, tb, 30 | 5 << 8);
 
     cr_assert_eq(jit_stats.ifconv_verdicts, verdicts0 + 1);
     cr_assert(tb->cflags & CF_INVALID);
@@ -583,7 +588,7 @@ Test(ifconv_verdict, stored_applied_and_flushed)
     cr_assert_gt(toy->cs.ifconv_prof[30].runs, TCG_IFCONV_RUNS, "would call again");
 
     cr_assert_eq(mode_for(tb, 0, 0, 0), TCG_IFCONV_APPLY);
-    cr_assert_eq(tcg_ctx->ifconv_apply, 1, "apply %#x", tcg_ctx->ifconv_apply);
+    cr_assert_eq(tcg_ctx->ifconv_apply, 1 | 1 << 4, "apply %#x", tcg_ctx->ifconv_apply);
     cr_assert_eq(mode_for(tb, 0, 1, 0), TCG_IFCONV_PROFILE, "other flags: no verdict");
     cr_assert_eq(mode_for(tb, 4, 0, 0), TCG_IFCONV_PROFILE, "other pc: no verdict");
 
