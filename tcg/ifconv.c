@@ -334,6 +334,9 @@ static bool ifc_arm_temps_dead(IfcPass *p, IfcArm *arm)
         }
     }
     for (TCGOp *op = arm->first; op != arm->xfer; op = op->next) {
+        if (op->opc == INDEX_op_discard) {
+            continue;           /* its "output" is a temp it ends */
+        }
         for (int i = 0; i < tcg_op_nb_oargs(op); i++) {
             TCGTemp *t = arg_temp(op->args[i]);
             bool redone = false;
