@@ -69,6 +69,12 @@ typedef struct IfcPass {
     uint16_t written[2][TCG_MAX_TEMPS]; /* temps each copy wrote, by index */
     int nb_written[2];
     uint8_t visited[TCG_MAX_LABELS];
+    /* The taken arm's copied ops that read only values from before the branch,
+     * which the other arm's copy may reuse; temps from first_fresh on are the
+     * copies' own. */
+    TCGOp *shared[IFC_ARM_MAX_OPS];
+    int nb_shared;
+    int first_fresh;
 } IfcPass;
 
 static IfcPass ifc_pass;
@@ -593,6 +599,37 @@ static void ifc_copy_trap(IfcPass *p, TCGOp *br, TCGTemp *sel, bool taken_arm)
                   ifc_branch_label(br));
 }
 
+/* Do the inputs (args[no, no + ni)) hold only values from before the branch? */
+static bool ifc_reads_originals(const IfcPass *p, const uint64_t *args, int no, int ni)
+{
+    for (int i = no; i < no + ni; i++) {
+        if (arg_temp(args[i])->index >= p->first_fresh) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* An op of the taken arm's copy that computes what args would: the same op on
+ * the same values from before the branch (both arms often count the same loop
+ * counter up). Divisions are left alone (their copies read guarded divisors). */
+static TCGOp *ifc_find_shared(const IfcPass *p, TCGOpcode opc, const uint64_t *args)
+{
+    const TCGOpDef *d = &tcg_op_defs[opc];
+    int no = d->nb_oargs, nin = d->nb_iargs + d->nb_cargs;
+
+    if (ifc_is_div(opc) || !ifc_reads_originals(p, args, no, d->nb_iargs)) {
+        return NULL;
+    }
+    for (int k = 0; k < p->nb_shared; k++) {
+        const TCGOp *c = p->shared[k];
+        if (c->opc == opc && !memcmp(c->args + no, args + no, sizeof(args[0]) * nin)) {
+            return p->shared[k];
+        }
+    }
+    return NULL;
+}
+
 /* Copy an arm's ops, writing fresh temps (p->map: each temp's value so far);
  * record in written[w] what it wrote. */
 static void ifc_copy_arm(IfcPass *p, const IfcArm *arm, int w, TCGTemp *sel)
@@ -600,6 +637,9 @@ static void ifc_copy_arm(IfcPass *p, const IfcArm *arm, int w, TCGTemp *sel)
     int trap = 0;
 
     p->nb_written[w] = 0;
+    if (w == 0) {
+        p->nb_shared = 0;
+    }
     if (!arm->first) {
         return;
     }
@@ -623,20 +663,27 @@ static void ifc_copy_arm(IfcPass *p, const IfcArm *arm, int w, TCGTemp *sel)
                 args[i] = T(p->map[in->index]);
             }
         }
+        TCGOp *same = w == 1 ? ifc_find_shared(p, op->opc, args) : NULL;
+        bool share = w == 0 && !ifc_is_div(op->opc) && ifc_reads_originals(p, args, no, ni);
         if (ifc_is_div(op->opc)) {
             args[no + 1] = T(ifc_guard_divisor(op->opc, arg_temp(args[no]),
                                                arg_temp(args[no + 1])));
         }
         for (int i = 0; i < no; i++) {
             TCGTemp *out = arg_temp(args[i]);
-            TCGTemp *fresh = tcg_temp_new_fresh(out->type);
+            TCGTemp *val = same ? arg_temp(same->args[i]) : tcg_temp_new_fresh(out->type);
             if (!p->map[out->index]) {
                 p->written[w][p->nb_written[w]++] = out->index;
             }
-            p->map[out->index] = fresh;
-            args[i] = T(fresh);
+            p->map[out->index] = val;
+            args[i] = T(val);
         }
-        ifc_op(op->opc, no + ni + d->nb_cargs, args);
+        if (!same) {
+            TCGOp *copy = ifc_op(op->opc, no + ni + d->nb_cargs, args);
+            if (share) {
+                p->shared[p->nb_shared++] = copy;
+            }
+        }
     }
 }
 
@@ -674,6 +721,8 @@ static void ifc_convert(IfcPass *p, TCGOp *br, IfcArm *t, IfcArm *f)
     TCGOp *mark = s->last_op;
     bool br64 = br->opc == INDEX_op_brcond_i64;
 
+    p->first_fresh = s->nb_temps;
+
     /* sel: 1 when the branch is taken. */
     TCGTemp *sel = tcg_temp_new_fresh(TCG_TYPE_I32), *sel64 = NULL;
     if (br64) {
@@ -707,6 +756,10 @@ static void ifc_convert(IfcPass *p, TCGOp *br, IfcArm *t, IfcArm *f)
     }
     for (int k = 0; k < nb_gw; k++) {
         TCGType ty = gw[k]->type;
+        if (vals[0][k] == vals[1][k]) {
+            IFC_OP(ifc_opc(ty, INDEX_op_mov_i32, INDEX_op_mov_i64), T(gw[k]), T(vals[0][k]));
+            continue;
+        }
         if (ty == TCG_TYPE_I64 && !sel64) {
             sel64 = tcg_temp_new_fresh(TCG_TYPE_I64);
             IFC_OP(INDEX_op_extu_i32_i64, T(sel64), T(sel));

@@ -621,3 +621,28 @@ Test(ifconv_verdict, policies)
     cr_assert(tcg_exec_init(&cfg, &err));
     cr_assert_eq(mode_for(tb, 0, 0, 0), TCG_IFCONV_PROFILE);
 }
+
+/* Both arms of the intloop shape count i up from the same value: the converted
+ * code computes i + 1 once and moves it to i, selecting only acc and tmp. */
+Test(tcg_ifconv, same_op_in_both_arms_computed_once)
+{
+    int selects = 0, moves_to_i = 0;
+
+    harness_begin();
+    gen_loop(INTLOOP);
+    tcg_ctx->ifconv_mode = TCG_IFCONV_APPLY;
+    tcg_ctx->ifconv_apply = ~0u;
+    tcg_ifconv(tcg_ctx);
+    tcg_ctx->ifconv_mode = TCG_IFCONV_OFF;
+    for (TCGOp *op = tcg_ctx->first_op; op; op = op->next) {
+        TCGTemp *out = tcg_op_nb_oargs(op) ? arg_temp(op->args[0]) : NULL;
+        if (op->opc == INDEX_op_movcond_i32 && out->kind == TEMP_GLOBAL) {
+            selects++;
+        }
+        if (op->opc == INDEX_op_mov_i32 && out == tcgv_i32_temp(I)) {
+            moves_to_i++;
+        }
+    }
+    cr_assert_eq(selects, 2, "selects of globals: %d", selects);
+    cr_assert_eq(moves_to_i, 1);
+}
