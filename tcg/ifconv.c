@@ -102,28 +102,6 @@ static TCGOp *ifc_label_dest(IfcPass *p, TCGLabel *l)
     return op ? ifc_real(op) : NULL;
 }
 
-static bool ifc_reads(const TCGOp *op, const TCGTemp *t)
-{
-    int no = tcg_op_nb_oargs(op), ni = tcg_op_nb_iargs(op);
-
-    for (int i = no; i < no + ni; i++) {
-        if (arg_temp(op->args[i]) == t) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool ifc_writes(const TCGOp *op, const TCGTemp *t)
-{
-    for (int i = 0; i < tcg_op_nb_oargs(op); i++) {
-        if (arg_temp(op->args[i]) == t) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static bool ifc_writes_global(const TCGOp *op)
 {
     for (int i = 0; i < tcg_op_nb_oargs(op); i++) {
@@ -256,10 +234,10 @@ static bool ifc_temp_live(IfcPass *p, TCGTemp *t, TCGOp **start, int nb_start)
             if (op->opc == INDEX_op_discard && arg_temp(op->args[0]) == t) {
                 break;
             }
-            if (ifc_reads(op, t)) {
+            if (tcg_op_reads_temp(op, t)) {
                 return true;
             }
-            if (ifc_writes(op, t)) {
+            if (tcg_op_writes_temp(op, t)) {
                 break;
             }
             if (op->opc == INDEX_op_br || ifc_is_brcond(op)) {
@@ -293,7 +271,7 @@ static bool ifc_resolve_cond(IfcArm *arm)
         (c == TCG_COND_NE || c == TCG_COND_EQ)) {
         TCGOp *def = NULL;
         for (TCGOp *op = br->prev; op && op != arm->first->prev; op = op->prev) {
-            if (ifc_writes(op, a)) {
+            if (tcg_op_writes_temp(op, a)) {
                 def = op;
                 break;
             }
@@ -303,7 +281,7 @@ static bool ifc_resolve_cond(IfcArm *arm)
         }
         TCGTemp *x = arg_temp(def->args[1]), *y = arg_temp(def->args[2]);
         for (TCGOp *op = def->next; op != br; op = op->next) {
-            if (ifc_writes(op, x) || ifc_writes(op, y)) {
+            if (tcg_op_writes_temp(op, x) || tcg_op_writes_temp(op, y)) {
                 return false;
             }
         }
@@ -351,7 +329,7 @@ static bool ifc_arm_temps_dead(IfcPass *p, IfcArm *arm)
             }
             /* Only its last value in the arm matters; a discard ends it. */
             for (TCGOp *o = op->next; o != arm->xfer && !redone; o = o->next) {
-                redone = ifc_writes(o, t) ||
+                redone = tcg_op_writes_temp(o, t) ||
                          (o->opc == INDEX_op_discard && arg_temp(o->args[0]) == t);
             }
             if (!redone && ifc_temp_live(p, t, after, n)) {

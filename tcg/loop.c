@@ -622,30 +622,6 @@ typedef struct SinkState {
     int budget;
 } SinkState;
 
-static bool sink_reads(const TCGOp *op, const TCGTemp *t)
-{
-    int nb_o = tcg_op_nb_oargs(op), nb_i = tcg_op_nb_iargs(op);
-
-    for (int i = nb_o; i < nb_o + nb_i; i++) {
-        if (arg_temp(op->args[i]) == t) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool sink_writes(const TCGOp *op, const TCGTemp *t)
-{
-    int nb_o = tcg_op_nb_oargs(op);
-
-    for (int i = 0; i < nb_o; i++) {
-        if (arg_temp(op->args[i]) == t) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Does op need env to hold the globals (or touch t's env bytes) before it runs? */
 static bool sink_needs_env(const TCGOp *op, const TCGTemp *t)
 {
@@ -711,7 +687,7 @@ static bool tcg_loop_sink_dead(SinkState *ss, const TCGOp *op, const TCGTemp *g)
         default:
             break;
         }
-        if (sink_reads(op, g) || sink_needs_env(op, g)) {
+        if (tcg_op_reads_temp(op, g) || sink_needs_env(op, g)) {
             return false;
         }
         if (op->opc == INDEX_op_brcond_i32 || op->opc == INDEX_op_brcond_i64) {
@@ -721,7 +697,7 @@ static bool tcg_loop_sink_dead(SinkState *ss, const TCGOp *op, const TCGTemp *g)
             }
             continue;
         }
-        if (sink_writes(op, g)) {
+        if (tcg_op_writes_temp(op, g)) {
             return true;
         }
     }
@@ -804,7 +780,7 @@ static bool tcg_loop_sink_one(SinkState *ss, TCGOp *w)
             stop = true;
         }
         bool is_brcond = p->opc == INDEX_op_brcond_i32 || p->opc == INDEX_op_brcond_i64;
-        if (!stop && sink_reads(p, g)) {
+        if (!stop && tcg_op_reads_temp(p, g)) {
             /* A branch comparing G can compare W's source instead. */
             if (!is_brcond || !is_mov) {
                 return false;
@@ -853,13 +829,13 @@ static bool tcg_loop_sink_one(SinkState *ss, TCGOp *w)
         if (!stop && sink_needs_env(p, g)) {
             stop = true;
         }
-        if (!stop && sink_writes(p, g)) {
+        if (!stop && tcg_op_writes_temp(p, g)) {
             dropped = true;
             break;
         }
         if (!stop) {
             for (int i = 1; i < 1 + def->nb_iargs; i++) {
-                inputs_written |= sink_writes(p, arg_temp(w->args[i]));
+                inputs_written |= tcg_op_writes_temp(p, arg_temp(w->args[i]));
             }
             stop = inputs_written;
         }

@@ -217,6 +217,28 @@ static inline int tcg_op_nb_iargs(const TCGOp *op)
     return op->opc == INDEX_op_call ? op->nb_calli : tcg_op_defs[op->opc].nb_iargs;
 }
 
+/* Does op read (an input) or write (an output) t? */
+static inline bool tcg_op_reads_temp(const TCGOp *op, const TCGTemp *t)
+{
+    int no = tcg_op_nb_oargs(op), ni = tcg_op_nb_iargs(op);
+
+    for (int i = no; i < no + ni; i++) {
+        if (arg_temp(op->args[i]) == t) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static inline bool tcg_op_writes_temp(const TCGOp *op, const TCGTemp *t)
+{
+    for (int i = 0; i < tcg_op_nb_oargs(op); i++) {
+        if (arg_temp(op->args[i]) == t) {
+            return true;
+        }
+    }
+    return false;
+}
 
 struct TranslationBlock;
 struct TCGBackend;

@@ -83,6 +83,19 @@ static void gen_trap_block(TCGLabel *l)
     tcg_gen_exit_tb(NULL, 0);
 }
 
+/* The guard shapes' arms: the fall-through divides X by DIV (acc += q, acc ^= r),
+ * the taken one adds k. */
+static void gen_div_arms(TCGv_i32 t, bool sign, TCGLabel *taken, TCGLabel *join, int k)
+{
+    (sign ? tcg_gen_div_i32 : tcg_gen_divu_i32)(t, X, DIV);
+    tcg_gen_add_i32(ACC, ACC, t);
+    (sign ? tcg_gen_rem_i32 : tcg_gen_remu_i32)(t, X, DIV);
+    tcg_gen_xor_i32(ACC, ACC, t);
+    tcg_gen_br(join);
+    gen_set_label(taken);
+    tcg_gen_addi_i32(ACC, ACC, k);
+}
+
 /* The arms of the diamond, triangle and guard shapes, between the branch on BIT
  * (or the guard's condition) and the join. */
 static void gen_simple_arms(Shape shape, TCGLabel *taken, TCGLabel *join)
@@ -122,13 +135,7 @@ static void gen_simple_arms(Shape shape, TCGLabel *taken, TCGLabel *join)
         break;
     case DIV_GUARD:
         tcg_gen_brcondi_i32(TCG_COND_EQ, DIV, 0, taken);
-        tcg_gen_divu_i32(t, X, DIV);
-        tcg_gen_add_i32(ACC, ACC, t);
-        tcg_gen_remu_i32(t, X, DIV);
-        tcg_gen_xor_i32(ACC, ACC, t);
-        tcg_gen_br(join);
-        gen_set_label(taken);
-        tcg_gen_addi_i32(ACC, ACC, 1);
+        gen_div_arms(t, false, taken, join, 1);
         break;
     case SDIV_GUARD: {
         TCGv_i32 ovf = tcg_temp_new_i32();
@@ -137,13 +144,7 @@ static void gen_simple_arms(Shape shape, TCGLabel *taken, TCGLabel *join)
         tcg_gen_and_i32(ovf, ovf, t);
         tcg_gen_brcondi_i32(TCG_COND_NE, ovf, 0, taken);
         tcg_temp_free_i32(ovf);
-        tcg_gen_div_i32(t, X, DIV);
-        tcg_gen_add_i32(ACC, ACC, t);
-        tcg_gen_rem_i32(t, X, DIV);
-        tcg_gen_xor_i32(ACC, ACC, t);
-        tcg_gen_br(join);
-        gen_set_label(taken);
-        tcg_gen_addi_i32(ACC, ACC, 2);
+        gen_div_arms(t, true, taken, join, 2);
         break;
     }
     case REFUSE_LIVE_TEMP: {
