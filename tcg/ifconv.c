@@ -762,8 +762,14 @@ static void ifc_convert(IfcPass *p, TCGOp *br, IfcArm *t, IfcArm *f)
     s->stat_ifconv_converted++;
 }
 
-/* Count executions and direction changes of br in profile slot `slot`, and call
- * the verdict helper when the count reaches TCG_IFCONV_RUNS. */
+/*
+ * Count executions and direction changes of br in profile slot `slot`. At the
+ * TCG_IFCONV_RUNS-th run, note the TB as pending and request an exit: the TB runs
+ * on to its next exit-request check and cpu_exec decides. A store, not a call, so
+ * that a TB that keeps its counters (a candidate that seldom runs) keeps all its
+ * registers for pinned globals. exit_request_tb is only ever set to 1 (a store
+ * cannot lose another thread's request).
+ */
 static void ifc_instrument(IfcPass *p, TCGOp *br, unsigned slot, uint32_t slots)
 {
     TCGContext *s = p->s;
@@ -796,8 +802,12 @@ static void ifc_instrument(IfcPass *p, TCGOp *br, unsigned slot, uint32_t slots)
     IFC_OP(INDEX_op_st_i32, T(runs), T(env), o_runs);
     ifc_branch_to(INDEX_op_brcond_i32, runs, ifc_const(TCG_TYPE_I32, TCG_IFCONV_RUNS),
                   TCG_COND_NE, skip);
-    tcg_gen_callN(s->ifconv_helper, NULL, 3, (TCGTemp *[]){
-        env, ifc_const(TCG_TYPE_I64, (intptr_t)s->tb), ifc_const(TCG_TYPE_I32, slots) });
+    IFC_OP(INDEX_op_st_i64, T(ifc_const(TCG_TYPE_I64, (intptr_t)s->tb)), T(env),
+           offsetof(CPUState, ifconv_pending_tb));
+    IFC_OP(INDEX_op_st_i32, T(ifc_const(TCG_TYPE_I32, slots)), T(env),
+           offsetof(CPUState, ifconv_pending_slots));
+    IFC_OP(INDEX_op_st_i32, T(ifc_const(TCG_TYPE_I32, 1)), T(env),
+           offsetof(CPUState, exit_request_tb));
     IFC_OP(INDEX_op_set_label, label_arg(skip));
     p->label_op[skip->id] = s->last_op;
     ifc_splice_before(s, mark->next, br);
@@ -838,8 +848,7 @@ void tcg_ifconv(TCGContext *s)
     IfcArm t, f;
 
     s->ifconv_nb_slots = 0;
-    if (s->ifconv_mode == TCG_IFCONV_OFF ||
-        (s->ifconv_mode == TCG_IFCONV_PROFILE && !s->ifconv_helper)) {
+    if (s->ifconv_mode == TCG_IFCONV_OFF) {
         return;
     }
     p->s = s;

@@ -278,6 +278,15 @@ static bool cpu_handle_interrupt(CPUState *cpu, TranslationBlock **last_tb)
     cpu->exit_request_tb = 0;
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
 
+    if (unlikely(cpu->ifconv_pending_tb)) {
+        /* A profiled TB reached its count (tcg/ifconv.c): decide, and translate it
+         * again at its next lookup. Nothing chains out of it any more. */
+        if (*last_tb == cpu->ifconv_pending_tb) {
+            *last_tb = NULL;
+        }
+        ifconv_decide_pending(cpu);
+    }
+
     uint32_t req = cpu->interrupt_request;
     if (unlikely(req)) {
         if (req & CPU_INTERRUPT_HALT) {

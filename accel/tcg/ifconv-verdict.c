@@ -3,12 +3,12 @@
  * TB to convert, decided from the counts its first translation gathered.
  *
  * A TB is first translated with counters (TCG_IFCONV_PROFILE). When one of its
- * candidates has run TCG_IFCONV_RUNS times, ifconv_helper_decide() looks at every
+ * candidates has run TCG_IFCONV_RUNS times, the TB notes itself as pending and
+ * requests an exit; it runs on to its next exit-request check (a loop header or a
+ * TB start), and back in cpu_exec ifconv_decide_pending() looks at every
  * candidate's counts, stores the verdict under the TB's key (phys pc, pc, cs_base,
- * flags), invalidates the TB and requests an exit: the TB runs on to its next
- * exit-request check (a loop header or a TB start), and the next lookup of any pc
- * it covered translates again, with the verdict (TCG_IFCONV_APPLY) and no
- * counters. The table is a cache of hints: bounded (a new verdict may evict an
+ * flags) and invalidates the TB: the next lookup of any pc it covered translates
+ * again, with the verdict (TCG_IFCONV_APPLY) and no counters. The table is a cache of hints: bounded (a new verdict may evict an
  * old one, whose TB is then profiled again when next translated), emptied by
  * tb_flush, never saved. Converted and unconverted code compute the same guest
  * state, so an empty table changes only speed.
@@ -77,19 +77,21 @@ static bool ifconv_worth(uint32_t runs, uint32_t changes)
            (uint64_t)changes * IFCONV_CHANGES_DEN >= (uint64_t)runs * IFCONV_CHANGES_NUM;
 }
 
-/* Called by a profiled TB (TCG_CALL_NO_RWG: it touches no guest register). */
-static void ifconv_helper_decide(CPUState *cpu, TranslationBlock *tb, uint32_t slots)
+void ifconv_decide_pending(CPUState *cpu)
 {
+    TranslationBlock *tb = cpu->ifconv_pending_tb;
+    uint32_t slots = cpu->ifconv_pending_slots;
     unsigned first = slots & 0xff, nb = slots >> 8;
     IfconvVerdict *v = ifconv_slot(tb->page_addr[0], tb->pc, tb->cs_base, tb->flags);
     uint32_t apply = 0;
 
+    cpu->ifconv_pending_tb = NULL;
     for (unsigned i = 0; i < nb; i++) {
         unsigned k = (first + i) % CPU_IFCONV_SLOTS;
         if (ifconv_worth(cpu->ifconv_prof[k].runs, cpu->ifconv_prof[k].changes)) {
             apply |= 1u << i;
         }
-        /* Past the count: never calls again if this TB runs on meanwhile. */
+        /* Past the count: never pending again should this TB still run. */
         cpu->ifconv_prof[k].runs = TCG_IFCONV_RUNS + 1;
     }
     v->phys_pc = tb->page_addr[0];
@@ -101,18 +103,12 @@ static void ifconv_helper_decide(CPUState *cpu, TranslationBlock *tb, uint32_t s
     jit_stats.ifconv_verdicts++;
     jit_stats.ifconv_apply_verdicts += apply != 0;
     tb_phys_invalidate(tb);
-    cpu->exit_request_tb = 1;
 }
-
-static const TCGHelperInfo ifconv_info_decide =
-    TCG_HELPER(ifconv_helper_decide, TCG_CALL_NO_RWG, TCG_CALL_VOID,
-               TCG_CALL_PTR, TCG_CALL_PTR, TCG_CALL_I32);
 
 void ifconv_prepare(CPUState *cpu, TranslationBlock *tb, TCGContext *s)
 {
     IfconvVerdict *v;
 
-    s->ifconv_helper = &ifconv_info_decide;
     if (tb->cflags & (CF_NOCACHE | CF_NOCHAIN | CF_COUNT_MASK) || cpu->singlestep ||
         ifconv_policy == TCG_IFCONV_POLICY_OFF) {
         s->ifconv_mode = TCG_IFCONV_OFF;

@@ -18,9 +18,12 @@ bool tb_decode_insn_data(const TranslationBlock *tb, uintptr_t host_pc,
 
 /* ifconv-verdict.c: if-conversion verdicts (see tcg/ifconv.c). Before a TB's
  * translation: set tcg's mode for it (profile, or apply a stored verdict); after:
- * zero the profile slots it took; tb_flush forgets every verdict. */
+ * zero the profile slots it took; cpu_exec decides on a TB a profile left
+ * pending (cpu->ifconv_pending_tb), invalidating it; tb_flush forgets every
+ * verdict and every CPU's pending TB. */
 void ifconv_prepare(CPUState *cpu, TranslationBlock *tb, TCGContext *s);
 void ifconv_translated(CPUState *cpu, TCGContext *s);
+void ifconv_decide_pending(CPUState *cpu);
 void ifconv_flush(void);
 void ifconv_set_policy(int policy);     /* TCG_IFCONV_POLICY_* */
 

@@ -220,6 +220,7 @@ void tb_flush(CPUState *cpu)
     restore_cache_reset();
     ifconv_flush();
     CPU_FOREACH(c) {
+        c->ifconv_pending_tb = NULL;    /* its header is about to be reused */
         tb_jmp_cache_clear(c);
     }
     /* Pages no longer hold code: let stores take the fast path again. */

@@ -360,15 +360,15 @@ typedef struct TCGContext {
      * mode per TB: TCG_IFCONV_PROFILE adds counters in front of each candidate
      * branch (slots of CPUState.ifconv_prof, assigned round robin from
      * ifconv_next_slot; the pass reports the ones it took in ifconv_slot_first /
-     * ifconv_nb_slots) and a call of ifconv_helper(env, tb, first | nb << 8) when a
-     * counter reaches TCG_IFCONV_RUNS; TCG_IFCONV_APPLY converts candidate n (in op
-     * order) when bit n of ifconv_apply is set and counts nothing.
+     * ifconv_nb_slots); when a counter reaches TCG_IFCONV_RUNS the TB stores itself
+     * and its slots (first | nb << 8) in CPUState.ifconv_pending_tb/_slots and
+     * sets exit_request_tb, with no call. TCG_IFCONV_APPLY converts candidate n (in
+     * op order) when bit n of ifconv_apply is set and counts nothing.
      */
     uint8_t ifconv_mode;
     uint8_t ifconv_slot_first, ifconv_nb_slots;
     unsigned ifconv_next_slot;
     uint32_t ifconv_apply;
-    const struct TCGHelperInfo *ifconv_helper;
 
     /* Statistics (-d jitstats / info jit). */
     uint64_t stat_tbs, stat_ops_in, stat_ops_opt, stat_guest_insns, stat_host_bytes;

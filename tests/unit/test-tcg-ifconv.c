@@ -5,9 +5,10 @@
  * arms with memory accesses, calls, too many ops or a temp live after them are
  * refused; speculated divisions cannot fault; a trap in an arm fires with the
  * guest state of the unconverted code and only when its arm is taken; the profile
- * counts runs and direction changes and calls the verdict helper once; and a
- * verdict (accel/tcg/ifconv-verdict.c) invalidates the TB, requests an exit and
- * makes the next translation of the same key apply it.
+ * counts runs and direction changes and, at the count, leaves the TB pending with
+ * an exit request, taken at the loop header; and a verdict
+ * (accel/tcg/ifconv-verdict.c) invalidates the TB and makes the next translation
+ * of the same key apply it.
  */
 #include <criterion/criterion.h>
 #include "tcg-harness.h"
@@ -421,23 +422,6 @@ Test(tcg_ifconv, no_loop_no_candidate)
 
 /* ---- the profile ---- */
 
-static struct {
-    unsigned calls;
-    void *tb;
-    uint32_t slots;
-} decided;
-
-static void fake_decide(CPUState *cpu, void *tb, uint32_t slots)
-{
-    decided.calls++;
-    decided.tb = tb;
-    decided.slots = slots;
-}
-
-static const TCGHelperInfo fake_decide_info =
-    TCG_HELPER(fake_decide, TCG_CALL_NO_RWG, TCG_CALL_VOID,
-               TCG_CALL_PTR, TCG_CALL_PTR, TCG_CALL_I32);
-
 /* Runs and direction changes of the diamond's branch from x over n iterations
  * (the slot's last direction starts at 0, not taken). */
 static void model_profile(uint32_t x, uint32_t n, uint32_t *runs, uint32_t *changes)
@@ -455,6 +439,8 @@ static void model_profile(uint32_t x, uint32_t n, uint32_t *runs, uint32_t *chan
     }
 }
 
+/* The counters are exact; at the count the TB notes itself and its slots as
+ * pending and requests an exit, which its loop header then takes. */
 Test(tcg_ifconv, profile_counts_runs_and_changes_then_asks_once)
 {
     for (const TCGBackend *const *b = harness_backends(); *b; b++) {
@@ -462,31 +448,34 @@ Test(tcg_ifconv, profile_counts_runs_and_changes_then_asks_once)
         uint32_t runs, changes;
 
         harness_select(*b);
-        tcg_ctx->ifconv_helper = &fake_decide_info;
         tcg_ctx->ifconv_next_slot = 5;
         cr_assert_eq(gen_mode(DIAMOND, TCG_IFCONV_PROFILE, &code), 1);
         cr_assert_eq(tcg_ctx->ifconv_slot_first, 5);
         cr_assert_eq(tcg_ctx->ifconv_nb_slots, 1);
         cr_assert_eq(tcg_ctx->ifconv_next_slot, 6);
 
-        memset(&decided, 0, sizeof(decided));
         memset(&E->cpu.ifconv_prof, 0, sizeof(E->cpu.ifconv_prof));
+        E->cpu.ifconv_pending_tb = NULL;
         Run r = run_from(code, 2463534242u, 1000, 1);
         model_profile(2463534242u, 1000, &runs, &changes);
         cr_assert_eq(E->cpu.ifconv_prof[5].runs, runs);
         cr_assert_eq(E->cpu.ifconv_prof[5].changes, changes);
         cr_assert_gt(changes, 400, "a random branch changes about half of the time");
-        cr_assert_eq(decided.calls, 0);
-        (void)r;
+        cr_assert_null(E->cpu.ifconv_pending_tb);
+        cr_assert_eq(r.ret & ~(uintptr_t)1, (uintptr_t)&harness_tb, "left at the end");
 
-        /* On through the count: the helper is called once, with the TB and slots. */
+        /* On to the count: pending, and out at the next header with its pc. */
         memset(&E->cpu.ifconv_prof, 0, sizeof(E->cpu.ifconv_prof));
-        run_from(code, 2463534242u, TCG_IFCONV_RUNS + 100, 1);
-        cr_assert_eq(decided.calls, 1);
-        cr_assert_eq(decided.tb, &harness_tb);
-        cr_assert_eq(decided.slots, 5 | 1 << 8);
-        cr_assert_eq(E->cpu.ifconv_prof[5].runs, TCG_IFCONV_RUNS + 100);
-        tcg_ctx->ifconv_helper = NULL;
+        r = run_from(code, 2463534242u, TCG_IFCONV_RUNS + 100, 1);
+        cr_assert_eq(E->cpu.ifconv_pending_tb, &harness_tb);
+        cr_assert_eq(E->cpu.ifconv_pending_slots, 5 | 1 << 8);
+        cr_assert_eq(E->cpu.exit_request_tb, 1);
+        cr_assert_eq(E->cpu.ifconv_prof[5].runs, TCG_IFCONV_RUNS);
+        cr_assert_eq(r.ret, 0, "left by the header's check");
+        cr_assert_eq(r.g[7], 0x10, "with the header's pc");
+        cr_assert_eq(r.g[2], TCG_IFCONV_RUNS, "after whole iterations");
+        E->cpu.exit_request_tb = 0;
+        E->cpu.ifconv_pending_tb = NULL;
     }
 }
 
@@ -496,10 +485,8 @@ Test(tcg_ifconv, profiled_code_computes_the_same)
     for (const TCGBackend *const *b = harness_backends(); *b; b++) {
         const void *plain, *prof;
         harness_select(*b);
-        tcg_ctx->ifconv_helper = &fake_decide_info;
         gen_mode(INTLOOP, TCG_IFCONV_OFF, &plain);
         cr_assert_eq(gen_mode(INTLOOP, TCG_IFCONV_PROFILE, &prof), 1);
-        tcg_ctx->ifconv_helper = NULL;
         for (size_t i = 0; i < ARRAY_SIZE(loop_starts); i++) {
             Run want = run_from(plain, loop_starts[i][0], loop_starts[i][1],
                                 loop_starts[i][2]);
@@ -534,8 +521,6 @@ static void toy_setup(void)
               MEMTX_OK);
 }
 
-typedef void DecideFn(CPUState *cpu, TranslationBlock *tb, uint32_t slots);
-
 /* The mode ifconv_prepare picks for a TB with this key and cflags. */
 static int mode_for(TranslationBlock *tb, uint32_t pc, uint32_t flags, uint32_t cflags)
 {
@@ -563,7 +548,6 @@ Test(ifconv_verdict, stored_applied_and_flushed)
 
     cr_assert_eq(mode_for(tb, 0, 0, 0), TCG_IFCONV_PROFILE);
     cr_assert_eq(mode_for(tb, 0, 0, CF_NOCACHE), TCG_IFCONV_OFF);
-    DecideFn *decide = (DecideFn *)tcg_ctx->ifconv_helper->func;
 
     /* Five candidates in slots 30, 31, 0, 1, 2: random (half change), a loop
      * exit (never), one that ran too little to say, and either side of the 2/5
@@ -579,14 +563,15 @@ Test(ifconv_verdict, stored_applied_and_flushed)
     toy->cs.ifconv_prof[2].runs = 1000;
     toy->cs.ifconv_prof[2].changes = 400;
     uint64_t verdicts0 = jit_stats.ifconv_verdicts;
-    toy->cs.exit_request_tb = 0;
-    decide(&toy->cs, tb, 30 | 5 << 8);
+    toy->cs.ifconv_pending_tb = tb;
+    toy->cs.ifconv_pending_slots = 30 | 5 << 8;
+    ifconv_decide_pending(&toy->cs);
 
     cr_assert_eq(jit_stats.ifconv_verdicts, verdicts0 + 1);
+    cr_assert_null(toy->cs.ifconv_pending_tb);
     cr_assert(tb->cflags & CF_INVALID);
     cr_assert_null(tb_htable_lookup(&toy->cs, 0, 0, 0, 0, 0), "found again: not retranslated");
-    cr_assert_eq(toy->cs.exit_request_tb, 1);
-    cr_assert_gt(toy->cs.ifconv_prof[30].runs, TCG_IFCONV_RUNS, "would call again");
+    cr_assert_gt(toy->cs.ifconv_prof[30].runs, TCG_IFCONV_RUNS, "would be pending again");
 
     cr_assert_eq(mode_for(tb, 0, 0, 0), TCG_IFCONV_APPLY);
     cr_assert_eq(tcg_ctx->ifconv_apply, 1 | 1 << 4, "apply %#x", tcg_ctx->ifconv_apply);
@@ -599,8 +584,10 @@ Test(ifconv_verdict, stored_applied_and_flushed)
     cr_assert_eq(tcg_ctx->ifconv_mode, TCG_IFCONV_APPLY);
     cr_assert_eq(tcg_ctx->ifconv_nb_slots, 0);
 
+    toy->cs.ifconv_pending_tb = again;
     tb_flush(&toy->cs);
     cr_assert_eq(mode_for(tb, 0, 0, 0), TCG_IFCONV_PROFILE, "flushed");
+    cr_assert_null(toy->cs.ifconv_pending_tb, "a flushed TB is not decided on");
 }
 
 /* -accel tcg,ifconv=off and =always: no mode, or every candidate converted at once;

@@ -110,6 +110,10 @@ typedef struct CPUState {
     struct {
         uint32_t runs, changes, last;
     } ifconv_prof[CPU_IFCONV_SLOTS];
+    /* Set by a profiled TB whose counter reached the count, with exit_request_tb:
+     * the TB and its slots (first | nb << 8), for cpu_exec to decide on. */
+    struct TranslationBlock *ifconv_pending_tb;
+    uint32_t ifconv_pending_slots;
 
     const struct CPUClass *cc;
     int cpu_index;
