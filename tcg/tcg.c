@@ -127,6 +127,8 @@ static TCGTemp *tcg_temp_alloc(TCGContext *s)
 
 _Static_assert((1 << TCG_CONST_HASH_BITS) >= 2 * TCG_MAX_TEMPS,
                "the constant table must stay under half full");
+_Static_assert(1 << TCG_TEMP_INDEX_BITS == TCG_MAX_TEMPS,
+               "a constant slot packs a temp index into its low bits");
 
 void tcg_context_init(TCGContext *s, const TCGBackend *backend)
 {
@@ -179,8 +181,8 @@ void tcg_func_start(TCGContext *s)
     tcg_free_op_list(s);
     s->nb_temps = s->nb_globals;
     tcg_nb_free_temps[0] = tcg_nb_free_temps[1] = 0;
-    if (++s->const_gen == 0) {
-        /* Wrapped: slots from 2^32 TBs ago must not look current. */
+    if (++s->const_gen == 1u << (32 - TCG_TEMP_INDEX_BITS)) {
+        /* Wrapped (every 2^22 TBs): older slots must not look current. */
         memset(s->const_hash, 0, sizeof(s->const_hash));
         s->const_gen = 1;
     }
@@ -314,14 +316,16 @@ static TCGTemp *tcg_constant_internal(TCGType type, int64_t val)
 {
     TCGContext *s = tcg_ctx;
     const unsigned mask = (1u << TCG_CONST_HASH_BITS) - 1;
-    __typeof__(s->const_hash[0][0]) *tab = s->const_hash[type == TCG_TYPE_I32 ? 0 : 1];
+    uint32_t *tab = s->const_hash[type == TCG_TYPE_I32 ? 0 : 1];
+    uint32_t gen = s->const_gen << TCG_TEMP_INDEX_BITS;
     unsigned h = (unsigned)(((uint64_t)val * 0x9e3779b97f4a7c15ull) >> (64 - TCG_CONST_HASH_BITS));
     TCGTemp *ts;
 
     /* Never full: a TB has at most TCG_MAX_TEMPS temps, half the slots. */
-    while (tab[h].gen == s->const_gen) {
-        if (tab[h].ts->val == val) {
-            return tab[h].ts;
+    while ((tab[h] & ~(uint32_t)(TCG_MAX_TEMPS - 1)) == gen) {
+        ts = &s->temps[tab[h] & (TCG_MAX_TEMPS - 1)];
+        if (ts->val == val) {
+            return ts;
         }
         h = (h + 1) & mask;
     }
@@ -330,8 +334,7 @@ static TCGTemp *tcg_constant_internal(TCGType type, int64_t val)
     ts->kind = TEMP_CONST;
     ts->val = val;
     ts->val_type = TEMP_VAL_CONST;
-    tab[h].gen = s->const_gen;
-    tab[h].ts = ts;
+    tab[h] = gen | ts->index;
     return ts;
 }
 

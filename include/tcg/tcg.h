@@ -24,6 +24,7 @@
 
 #define TCG_INSN_START_WORDS 2     /* per guest insn: pc and one target-defined word */
 #define TCG_MAX_TEMPS 1024
+#define TCG_TEMP_INDEX_BITS 10      /* a temp index fits (TCG_MAX_TEMPS) */
 #define TCG_MAX_LABELS 512
 #define TCG_MAX_INSNS 512          /* guest insns per TB */
 /* The most any op has: a call's output, its TCG_MAX_CALL_ARGS inputs and its two
@@ -383,14 +384,14 @@ typedef struct TCGContext {
     TCGTemp temps[TCG_MAX_TEMPS];
     TCGLabel labels[TCG_MAX_LABELS];
     /*
-     * This TB's interned constants, per type (value -> TCGTemp *): open addressing
-     * with linear probing; a slot is in use only when its gen equals const_gen,
-     * which tcg_func_start bumps, so emptying the table costs nothing.
+     * This TB's interned constants, per type (value -> temp): open addressing with
+     * linear probing. A slot holds (gen << TCG_TEMP_INDEX_BITS) | temp index and is
+     * in use only when its gen equals const_gen, which tcg_func_start bumps, so
+     * emptying the table costs nothing. Four bytes a slot (16 KiB in all, not 64):
+     * each lookup touches a random slot, and the guest code that runs between two
+     * translations evicts a bigger table from the caches.
      */
-    struct {
-        uint32_t gen;
-        TCGTemp *ts;
-    } const_hash[2][1 << TCG_CONST_HASH_BITS];
+    uint32_t const_hash[2][1 << TCG_CONST_HASH_BITS];
     /* Host code end offset of each guest insn (for restore-from-host-pc), and
      * each insn's insn_start words: filled by the backend. */
     uint32_t insn_end_off[TCG_MAX_INSNS];

@@ -113,6 +113,32 @@ Test(tcg_core, many_constants)
     cr_assert_eq(t->val, 2048);
 }
 
+/* A constant slot packs the TB generation above the temp index, so the generation
+ * wraps every 2^(32 - TCG_TEMP_INDEX_BITS) TBs: a constant interned just before the
+ * wrap must not be found in the TB just after it (the table is emptied there). */
+Test(tcg_core, constant_generation_wraps)
+{
+    const uint32_t last_gen = (1u << (32 - TCG_TEMP_INDEX_BITS)) - 1;
+
+    harness_begin();
+    tcg_ctx->const_gen = last_gen - 1;
+    harness_begin();                        /* now at the last generation */
+    cr_assert_eq(tcg_ctx->const_gen, last_gen);
+    TCGTemp *old = tcgv_i32_temp(tcg_constant_i32(77));
+    cr_assert_eq(tcgv_i32_temp(tcg_constant_i32(77)), old);
+    harness_begin();                        /* wraps */
+    cr_assert_eq(tcg_ctx->const_gen, 1);
+    int nb0 = tcg_ctx->nb_temps;
+    /* Generation 0 packs to 0, what an empty slot holds: never current. */
+    TCGTemp *zero = tcgv_i32_temp(tcg_constant_i32(0));
+    cr_assert_eq(zero->kind, TEMP_CONST, "an empty slot was taken for a constant");
+    TCGTemp *t = tcgv_i32_temp(tcg_constant_i32(77));
+    cr_assert_eq(tcg_ctx->nb_temps, nb0 + 2, "a constant from before the wrap was reused");
+    cr_assert_eq(t->kind, TEMP_CONST);
+    cr_assert_eq(t->val, 77);
+    cr_assert_eq(tcgv_i32_temp(tcg_constant_i32(77)), t);
+}
+
 Test(tcg_core, labels)
 {
     harness_begin();
