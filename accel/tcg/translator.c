@@ -309,10 +309,12 @@ void translator_loop(CPUState *cpu, TranslationBlock *tb, int *max_insns,
      * only needs tb->pc to resume (TB_EXIT_REQUESTED).
      */
     exit_label = gen_new_label();
-    TCGv_i32 flag = tcg_temp_new_i32();
+    /* A fresh temp never freed: nothing else takes its number, so the brcond's
+     * read ends its only life and no discard op is needed (every pass walks one
+     * op less per TB). */
+    TCGv_i32 flag = temp_tcgv_i32(tcg_temp_new_fresh(TCG_TYPE_I32));
     tcg_gen_ld_i32(flag, tcg_env, offsetof(CPUState, exit_request_tb));
     tcg_gen_brcondi_i32(TCG_COND_NE, flag, 0, exit_label);
-    tcg_temp_free_i32(flag);
 
     ops->tb_start(db, cpu);
 

@@ -641,6 +641,46 @@ TEST_BOTH_BACKENDS(exit_request)
     cr_assert_gt(env->r[1], 1000);
 }
 
+/*
+ * The exit-request check at a TB's start reads the flag into a temp of its own
+ * that no other op of the TB touches: no discard after it (one op less for every
+ * pass in every TB) and no later value reusing its number.
+ */
+TEST_BOTH_BACKENDS(tb_start_check_temp)
+{
+    setup(interp);
+    const uint32_t prog[] = {
+        toy_rri(TOY_ADDI, 1, 0, 1),
+        toy_mem(TOY_LD, 2, 1, MO_UL, 4),        /* a scratch address temp */
+        toy_rri(TOY_ADD, 3, 2, 0),
+        toy_rri(TOY_HALT, 0, 0, 0),
+    };
+    load_program(0, prog, ARRAY_SIZE(prog));
+    cr_assert_not_null(tb_gen_code(&env->cs, 0, 0, 0, 0));
+    /* The op list of the last translation is still there (after the passes). */
+    const TCGOp *ld = tcg_ctx->first_op;
+    while (ld && ld->opc == INDEX_op_set_label) {
+        ld = ld->next;
+    }
+    cr_assert(ld && ld->opc == INDEX_op_ld_i32, "the TB starts with the flag load");
+    cr_assert_eq(ld->args[2], offsetof(CPUState, exit_request_tb));
+    TCGTemp *flag = arg_temp(ld->args[0]);
+    cr_assert_eq(flag->kind, TEMP_TB);
+    const TCGOp *br = ld->next;
+    cr_assert(br && br->opc == INDEX_op_brcond_i32 && arg_temp(br->args[0]) == flag);
+    for (const TCGOp *op = br->next; op; op = op->next) {
+        int n = tcg_op_nb_oargs(op) + tcg_op_nb_iargs(op);
+        for (int i = 0; i < n; i++) {
+            cr_assert_neq(arg_temp(op->args[i]), flag, "%s uses the flag's temp",
+                          tcg_op_defs[op->opc].name);
+        }
+    }
+    /* And it still runs. */
+    env->r[1] = 0x100 - 1;
+    run_to_halt();
+    cr_assert_eq(env->r[1], 0x100);
+}
+
 /* ---- regions (accel/tcg/translator.c): a loop with its if/else in one TB ---- */
 
 /*
