@@ -69,6 +69,7 @@ typedef struct LivenessState {
      * loop the compiler vectorises, not a switch per temp: the globals' state
      * (the same at a BB end and at an exit), and 0xff for each TEMP_TB. */
     uint8_t global_state[TCG_MAX_TEMPS];
+    int nb_global_state;              /* globals global_state[] was built for */
     uint8_t tb_mask[TCG_MAX_TEMPS];
 } LivenessState;
 
@@ -239,14 +240,23 @@ static bool liveness_loop_labels(LivenessState *ls)
     return true;
 }
 
-/* Fill the per-pass tables used by liveness_bb_end and liveness_bb_exit. */
+/*
+ * Fill the per-pass tables used by liveness_bb_end and liveness_bb_exit. The
+ * globals' part depends only on the globals, which are all created at start-up:
+ * it is rebuilt only when their number changes (a new context in the unit tests
+ * has env as its only TEMP_FIXED, like every context, so equal counts mean equal
+ * kinds).
+ */
 static void liveness_init_tables(LivenessState *ls)
 {
     TCGContext *s = ls->s;
     int i;
 
-    for (i = 0; i < s->nb_globals; i++) {
-        ls->global_state[i] = s->temps[i].kind == TEMP_GLOBAL ? TS_DEAD | TS_MEM : 0;
+    if (ls->nb_global_state != s->nb_globals) {
+        for (i = 0; i < s->nb_globals; i++) {
+            ls->global_state[i] = s->temps[i].kind == TEMP_GLOBAL ? TS_DEAD | TS_MEM : 0;
+        }
+        ls->nb_global_state = s->nb_globals;
     }
     for (i = s->nb_globals; i < s->nb_temps; i++) {
         ls->tb_mask[i] = s->temps[i].kind == TEMP_TB ? 0xff : 0;
@@ -398,6 +408,11 @@ void tcg_liveness(TCGContext *s)
 
         prev = op->prev;
 
+        if (op->opc == INDEX_op_insn_start) {
+            /* One per guest insn, a fifth of all ops: no temps, no effects. */
+            op->life_dead = op->life_sync = 0;
+            continue;
+        }
         if (op->opc == INDEX_op_discard) {
             TCGTemp *ts = arg_temp(op->args[0]);
             ls->state[ts->index] = TS_DEAD;

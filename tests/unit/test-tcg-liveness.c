@@ -394,3 +394,26 @@ Test(tcg_liveness, every_global_kept_for_ldst_slow_path)
         cr_assert(!NEED_SYNC_ARG(op, 0), "global %d synced for the slow path", i);
     }
 }
+
+/*
+ * Liveness keeps the globals' block-end states from one TB to the next (the
+ * globals never change once created): a global created after an earlier pass
+ * must still get them, so its last write before an exit is written back.
+ */
+Test(tcg_liveness, global_added_after_a_pass)
+{
+    harness_begin();
+    tcg_gen_movi_i32(harness_g32[0], 1);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_liveness(tcg_ctx);
+    cr_assert(NEED_SYNC_ARG(find_op(INDEX_op_mov_i32, 0), 0));
+
+    harness_begin();
+    TCGv_i32 late = tcg_global_mem_new_i32(offsetof(HarnessEnv, scratch[1]), "late");
+    tcg_gen_movi_i32(late, 7);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_liveness(tcg_ctx);
+    TCGOp *mov = find_op(INDEX_op_mov_i32, 0);
+    cr_assert_not_null(mov, "the write to a global was removed");
+    cr_assert(NEED_SYNC_ARG(mov, 0), "the new global is not written back at the exit");
+}
