@@ -995,6 +995,9 @@ static void opt_final_pass(OptContext *ctx)
         TCGOpcode opc = op->opc;
 
         next = op->next;
+        if (opc == INDEX_op_insn_start) {
+            continue;       /* one op in five: nothing below concerns it */
+        }
         if (opc == INDEX_op_br) {
             TCGLabel *l = arg_label(op->args[0]);
             if (next && next->opc == INDEX_op_set_label && arg_label(next->args[0]) == l) {
@@ -1136,9 +1139,14 @@ void tcg_optimize(TCGContext *s)
 
     for (op = s->first_op; op; op = next) {
         TCGOpcode opc = op->opc;
-        int nb_o = tcg_op_nb_oargs(op), nb_i = tcg_op_nb_iargs(op);
 
         next = op->next;
+        if (opc == INDEX_op_insn_start) {
+            /* One per guest insn: no args to rewrite, kept even where unreachable
+             * (per-insn records stay aligned with the TB). */
+            continue;
+        }
+        int nb_o = tcg_op_nb_oargs(op), nb_i = tcg_op_nb_iargs(op);
 
         if (opc == INDEX_op_set_label) {
             TCGLabel *l = arg_label(op->args[0]);

@@ -403,14 +403,18 @@ Test(tcg_optimize, known_zero_bits)
     cr_assert_eq(count_opc(INDEX_op_setcond_i32), 1, "setcond NE 0 of a 0/1 value kept");
 }
 
-/* MIPS shape: condition computed, delay-slot work, then a branch on it. */
+/* MIPS shape: condition computed, delay-slot work, then a branch on it (each in
+ * its guest insn: the insn_starts between must not end the pending setcond). */
 static void build_branch_on_setcond(void)
 {
     TCGLabel *l = gen_new_label();
     TCGv_i32 t = tcg_temp_new_i32();
     TCGv_i32 u = tcg_temp_new_i32();
+    tcg_gen_insn_start(0x100, 0);
     tcg_gen_setcond_i32(TCG_COND_LTU, t, harness_g32[0], harness_g32[1]);
+    tcg_gen_insn_start(0x104, 0);
     tcg_gen_add_i32(harness_g32[2], harness_g32[2], harness_g32[3]);   /* "slot" */
+    tcg_gen_insn_start(0x108, 0);
     tcg_gen_brcond_i32(TCG_COND_EQ, t, tcg_constant_i32(0), l);
     tcg_gen_movi_i32(harness_g32[4], 1);
     gen_set_label(l);
