@@ -1126,11 +1126,11 @@ static void x86_gen_stub(X86Gen *g, const X86LdstStub *st)
             x86_emit_st(g, e->type, e->reg, X86_AREG0, e->off);
         }
     }
-    for (int r = 0; r < X86_NB_REGS; r++) {
-        if (st->save_regs & X86_REG_BIT(r)) {
-            saved[n++] = r;
-            x86_emit_push(g, r);
-        }
+    /* Set bits only, lowest first (most stubs save few registers). */
+    for (uint32_t m = st->save_regs; m; m &= m - 1) {
+        int r = __builtin_ctz(m);
+        saved[n++] = r;
+        x86_emit_push(g, r);
     }
     /* Keep the call site 16-byte aligned. */
     if (n & 1) {
@@ -1172,9 +1172,9 @@ static void x86_gen_stub(X86Gen *g, const X86LdstStub *st)
         x86_emit_arith(g, ARITH_XOR, 0, st->host_reg, st->host_reg);
     }
     /* C code ran: no open group's check can be trusted any more. */
-    for (int r = 0; r < X86_NB_REGS; r++) {
-        if ((st->zero_regs & X86_REG_BIT(r)) &&
-            !(st->kind == X86_LDST_LEAD && r == st->host_reg)) {
+    for (uint32_t m = st->zero_regs; m; m &= m - 1) {
+        int r = __builtin_ctz(m);
+        if (!(st->kind == X86_LDST_LEAD && r == st->host_reg)) {
             x86_emit_arith(g, ARITH_XOR, 0, r, r);
         }
     }
