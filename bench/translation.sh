@@ -36,5 +36,5 @@ timeout 300 "$emu" $board -m 256 -kernel "$GUEST_KERNEL" -initrd "$initrd" \
     -append console=ttyS0 -nographic -d jitstats -D "$log" < /dev/null > "$out" 2>&1
 rc=$?
 echo "translation ($arch, $GUEST_KVER, boot to poweroff; exit status $rc):"
-grep -E "Translation blocks|Guest insns|Host bytes|IR ops|Translation time|lookups|chained|goto_ptr|invalidations|flushes|TLB fills|Translated again" \
+grep -E "Translation blocks|Guest insns|Host bytes|IR ops|Translation time|lookups|chained|goto_ptr|invalidations|flushes|TLB fills|Translated again|If-converted" \
     "$log" | sed 's/^/  /'
