@@ -153,6 +153,22 @@ static X86LdstStub *x86_new_stub(X86Gen *g)
     return st;
 }
 
+/* What a store's slow path needs of the value and the access, whatever its check. */
+static void x86_store_stub_fill(X86LdstStub *st, X86LdstKind kind, int t0, bool vconst,
+                                int64_t v, int addr_reg, int vreg, TCGType type,
+                                MemOpIdx oi)
+{
+    st->is_ld = false;
+    st->kind = kind;
+    st->t0_reg = t0;
+    st->val_const = vconst;
+    st->val = v;
+    st->addr_reg = addr_reg;
+    st->data_reg = vconst ? 0 : vreg;
+    st->type = type;
+    st->oi = oi;
+}
+
 /*
  * The TLB check of an access at areg, widened to the span [areg + lo, areg + hi]
  * (a plain access: lo 0, hi its size - 1): the entry is indexed by the page of
@@ -705,19 +721,11 @@ static void x86_gen_st(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
     x86_ldst_fast_check(g, st, op, kind, X86_CHECK_WRITE, size, areg, t0, hreg, oi);
     x86_ldst_note_globals(g, st, NULL);
 
-    st->is_ld = false;
-    st->kind = kind;
+    x86_store_stub_fill(st, kind, t0, vconst, v, t1, vreg, type, oi);
     st->host_reg = kind == X86_LDST_LEAD ? hreg : 0;
-    st->t0_reg = t0;
-    st->val_const = vconst;
-    st->val = v;
-    st->addr_reg = t1;
     st->fold = fold;
     st->fold_base = areg;
     st->fold_disp = disp;
-    st->data_reg = vconst ? 0 : vreg;
-    st->type = type;
-    st->oi = oi;
     x86_ldst_win_addend(g, st, kind, oi);
     x86_emit_st_data(g, st, t0, kind == X86_LDST_PLAIN ? X86_TMP : hreg, areg, disp);
     if (kind == X86_LDST_PLAIN && st->win) {
@@ -1028,16 +1036,8 @@ static void x86_gen_st_hoisted(X86Gen *g, const TCGOp *op, TCGType type, int h)
     st->jne_disp = x86_emit_jcc32(g, JCC_JE);
     x86_ldst_note_globals(g, st, NULL);
 
-    st->is_ld = false;
-    st->kind = X86_LDST_HOIST;
+    x86_store_stub_fill(st, X86_LDST_HOIST, t0, vconst, v, areg, vreg, type, oi);
     st->hoist = (int8_t)h;
-    st->t0_reg = t0;
-    st->val_const = vconst;
-    st->val = v;
-    st->addr_reg = areg;
-    st->data_reg = vconst ? 0 : vreg;
-    st->type = type;
-    st->oi = oi;
     x86_emit_st_data(g, st, t0, hreg, -1, 0);
     st->raddr = g->code_ptr;
     st->win_tmp = g->win_tmp;
