@@ -417,6 +417,35 @@ MemTxResult address_space_write_rom(AddressSpace *as, hwaddr addr, const void *b
     return address_space_rw_internal(as, addr, (uint8_t *)buf, len, true, true);
 }
 
+/*
+ * Zeros are written only where memory does not read as zero already. A loader's
+ * bss (an ELF segment's memsz beyond its filesz: 5 MiB of the Malta vmlinuz) lands
+ * on guest RAM nobody has touched, and writing zeros there would make the host
+ * allocate and clear every page of it; reading a fresh anonymous page maps the
+ * shared zero page instead. Written page by page, so ROM and MMIO still get their
+ * zeros through address_space_write_rom.
+ */
+MemTxResult address_space_zero_rom(AddressSpace *as, hwaddr addr, hwaddr len)
+{
+    static const uint8_t zeros[4096];
+
+    while (len > 0) {
+        hwaddr n = MIN(len, sizeof(zeros) - (addr & (sizeof(zeros) - 1)));
+        const uint8_t *p = address_space_map_ram(as, addr, n, false);
+
+        if (!p || p[0] != 0 || memcmp(p, p + 1, n - 1) != 0) {
+            MemTxResult r = address_space_write_rom(as, addr, zeros, n);
+
+            if (r != MEMTX_OK) {
+                return r;
+            }
+        }
+        addr += n;
+        len -= n;
+    }
+    return MEMTX_OK;
+}
+
 void *address_space_map_ram(AddressSpace *as, hwaddr addr, hwaddr len, bool is_write)
 {
     const FlatRange *r;

@@ -170,9 +170,11 @@ static bool loader_check_segment(const uint8_t *data, size_t len, const ElfLoadO
     return true;
 }
 
-bool load_elf32_buf(const uint8_t *data, size_t len, const ElfLoadOpts *opts,
-                    ElfLoadInfo *info, GError **errp)
+bool load_elf32_bytes(GBytes *file, const ElfLoadOpts *opts, ElfLoadInfo *info,
+                      GError **errp)
 {
+    size_t len;
+    const uint8_t *data = g_bytes_get_data(file, &len);
     Elf32Ehdr eh;
     bool be;
     hwaddr low = UINT64_MAX, high = 0;
@@ -205,11 +207,16 @@ bool load_elf32_buf(const uint8_t *data, size_t len, const ElfLoadOpts *opts,
         return false;
     }
 
-    /* Pass 2: write each segment, its bss zero-filled, in one piece. */
+    /*
+     * Pass 2: write each segment, its bss as a count of zeros. The segment's bytes
+     * are a slice of the file's: a ROM blob keeps that, where a buffer of memsz
+     * (file bytes, then zeros) and the blob's copy of it would have meant two more
+     * copies of the image to allocate and fill (20 MiB for the Malta vmlinuz).
+     */
     for (unsigned i = 0; i < eh.e_phnum; i++) {
         Elf32Phdr ph;
         hwaddr pa;
-        uint8_t *seg;
+        GBytes *seg;
         bool ok;
 
         loader_parse_phdr(data + eh.e_phoff + (size_t)i * eh.e_phentsize, be, &ph);
@@ -219,10 +226,9 @@ bool load_elf32_buf(const uint8_t *data, size_t len, const ElfLoadOpts *opts,
         if (!loader_check_segment(data, len, opts, i, &ph, &pa, errp)) {
             return false;
         }
-        seg = g_malloc0(ph.p_memsz);
-        memcpy(seg, data + ph.p_offset, ph.p_filesz);
-        ok = write(wopaque, pa, seg, ph.p_memsz, errp);
-        g_free(seg);
+        seg = g_bytes_new_from_bytes(file, ph.p_offset, ph.p_filesz);
+        ok = write(wopaque, pa, seg, ph.p_memsz - ph.p_filesz, errp);
+        g_bytes_unref(seg);
         if (!ok) {
             return false;
         }
@@ -239,8 +245,7 @@ bool load_elf32_buf(const uint8_t *data, size_t len, const ElfLoadOpts *opts,
     return true;
 }
 
-bool load_file(const char *filename, uint64_t max_size, uint8_t **data, size_t *len,
-               GError **errp)
+GBytes *load_file_bytes(const char *filename, uint64_t max_size, GError **errp)
 {
     GError *local = NULL;
     gchar *contents = NULL;
@@ -255,37 +260,59 @@ bool load_file(const char *filename, uint64_t max_size, uint8_t **data, size_t *
         } else {
             error_setg(errp, "'%s' is not a regular file", filename);
         }
-        return false;
+        return NULL;
     }
     if (!g_file_get_contents(filename, &contents, &size, &local)) {
         error_setg(errp, "could not read '%s': %s", filename, local->message);
         g_error_free(local);
-        return false;
+        return NULL;
     }
     if (size > max_size) {
         error_setg(errp, "'%s' is too large: %zu bytes, at most %" PRIu64 " fit",
                    filename, (size_t)size, max_size);
         g_free(contents);
+        return NULL;
+    }
+    return g_bytes_new_take(contents, size);
+}
+
+bool load_file(const char *filename, uint64_t max_size, uint8_t **data, size_t *len,
+               GError **errp)
+{
+    GBytes *b = load_file_bytes(filename, max_size, errp);
+    gsize size;
+
+    if (!b) {
         return false;
     }
-    *data = (uint8_t *)contents;
+    /* The only reference: hands back the buffer without a copy. */
+    *data = g_bytes_unref_to_data(b, &size);
     *len = size;
     return true;
+}
+
+bool load_elf32_buf(const uint8_t *data, size_t len, const ElfLoadOpts *opts,
+                    ElfLoadInfo *info, GError **errp)
+{
+    GBytes *file = g_bytes_new(data, len);
+    bool ok = load_elf32_bytes(file, opts, info, errp);
+
+    g_bytes_unref(file);
+    return ok;
 }
 
 bool load_elf32(const char *filename, const ElfLoadOpts *opts, ElfLoadInfo *info,
                 GError **errp)
 {
-    uint8_t *data;
-    size_t len;
+    GBytes *file = load_file_bytes(filename, LOADER_MAX_FILE_SIZE, errp);
     GError *local = NULL;
     bool ok;
 
-    if (!load_file(filename, LOADER_MAX_FILE_SIZE, &data, &len, errp)) {
+    if (!file) {
         return false;
     }
-    ok = load_elf32_buf(data, len, opts, info, &local);
-    g_free(data);
+    ok = load_elf32_bytes(file, opts, info, &local);
+    g_bytes_unref(file);
     if (!ok) {
         error_setg(errp, "%s: %s", filename, local->message);
         g_error_free(local);
@@ -297,36 +324,44 @@ bool load_image_targphys(const char *filename, hwaddr addr, uint64_t max_size,
                          uint64_t *size, LoaderWriteFn write, void *write_opaque,
                          GError **errp)
 {
-    uint8_t *data;
-    size_t len;
+    GBytes *data = load_file_bytes(filename, max_size, errp);
     bool ok;
 
-    if (!load_file(filename, max_size, &data, &len, errp)) {
+    if (!data) {
         return false;
     }
     if (!write) {
         write = loader_write_rom;
         write_opaque = NULL;
     }
-    ok = write(write_opaque, addr, data, len, errp);
-    g_free(data);
+    ok = write(write_opaque, addr, data, 0, errp);
     if (ok && size) {
-        *size = len;
+        *size = g_bytes_get_size(data);
     }
+    g_bytes_unref(data);
     return ok;
 }
 
-bool loader_write_rom(void *opaque, hwaddr addr, const void *buf, size_t len,
-                      GError **errp)
+/* data then zero_len zeros at addr; false with errp set where nothing is mapped. */
+static bool loader_put(AddressSpace *as, hwaddr addr, GBytes *data, size_t zero_len,
+                       GError **errp)
 {
-    AddressSpace *as = opaque ? opaque : &address_space_memory;
+    size_t len = 0;
+    const void *buf = data ? g_bytes_get_data(data, &len) : NULL;
 
-    if (address_space_write_rom(as, addr, buf, len) != MEMTX_OK) {
+    if ((len && address_space_write_rom(as, addr, buf, len) != MEMTX_OK) ||
+        (zero_len && address_space_zero_rom(as, addr + len, zero_len) != MEMTX_OK)) {
         error_setg(errp, "cannot write %zu bytes at physical 0x%" HWADDR_PRIx
-                   ": no memory there", len, addr);
+                   ": no memory there", len + zero_len, addr);
         return false;
     }
     return true;
+}
+
+bool loader_write_rom(void *opaque, hwaddr addr, GBytes *data, size_t zero_len,
+                      GError **errp)
+{
+    return loader_put(opaque ? opaque : &address_space_memory, addr, data, zero_len, errp);
 }
 
 /* ---- ROM blobs ---- */
@@ -335,8 +370,8 @@ typedef struct RomBlob {
     char *name;
     AddressSpace *as;
     hwaddr addr;
-    uint8_t *data;
-    size_t len;
+    GBytes *data;
+    size_t zero_len;             /* zeros after data, not stored */
 } RomBlob;
 
 static GPtrArray *rom_blobs;
@@ -346,19 +381,19 @@ static void rom_blob_free(gpointer p)
     RomBlob *rom = p;
 
     g_free(rom->name);
-    g_free(rom->data);
+    g_bytes_unref(rom->data);
     g_free(rom);
 }
 
-bool rom_add_blob(const char *name, AddressSpace *as, hwaddr addr, const void *data,
-                  size_t len, GError **errp)
+bool rom_add_bytes(const char *name, AddressSpace *as, hwaddr addr, GBytes *data,
+                   size_t zero_len, GError **errp)
 {
     RomBlob *rom;
 
     if (!as) {
         as = &address_space_memory;
     }
-    if (!loader_write_rom(as, addr, data, len, errp)) {
+    if (!loader_put(as, addr, data, zero_len, errp)) {
         return false;
     }
     if (!rom_blobs) {
@@ -368,16 +403,26 @@ bool rom_add_blob(const char *name, AddressSpace *as, hwaddr addr, const void *d
     rom->name = g_strdup(name ? name : "blob");
     rom->as = as;
     rom->addr = addr;
-    rom->data = g_memdup2(data, len);
-    rom->len = len;
+    rom->data = g_bytes_ref(data);
+    rom->zero_len = zero_len;
     g_ptr_array_add(rom_blobs, rom);
     return true;
 }
 
-bool loader_write_rom_blob(void *opaque, hwaddr addr, const void *buf, size_t len,
+bool rom_add_blob(const char *name, AddressSpace *as, hwaddr addr, const void *data,
+                  size_t len, GError **errp)
+{
+    GBytes *b = g_bytes_new(data, len);
+    bool ok = rom_add_bytes(name, as, addr, b, 0, errp);
+
+    g_bytes_unref(b);
+    return ok;
+}
+
+bool loader_write_rom_blob(void *opaque, hwaddr addr, GBytes *data, size_t zero_len,
                            GError **errp)
 {
-    return rom_add_blob("image", opaque, addr, buf, len, errp);
+    return rom_add_bytes("image", opaque, addr, data, zero_len, errp);
 }
 
 void rom_reset_all(void)
@@ -389,7 +434,7 @@ void rom_reset_all(void)
         RomBlob *rom = g_ptr_array_index(rom_blobs, i);
 
         /* Validated when added; memory layout does not shrink after machine init. */
-        if (address_space_write_rom(rom->as, rom->addr, rom->data, rom->len) != MEMTX_OK) {
+        if (!loader_put(rom->as, rom->addr, rom->data, rom->zero_len, NULL)) {
             error_report("rom '%s' at 0x%" HWADDR_PRIx " could not be restored",
                          rom->name, rom->addr);
         }
@@ -413,6 +458,7 @@ void rom_info(FILE *f)
         RomBlob *rom = g_ptr_array_index(rom_blobs, i);
 
         fprintf(f, "addr=%016" HWADDR_PRIx " size=0x%06zx mem=%s name=\"%s\"\n",
-                rom->addr, rom->len, rom->as->name ? rom->as->name : "?", rom->name);
+                rom->addr, g_bytes_get_size(rom->data) + rom->zero_len,
+                rom->as->name ? rom->as->name : "?", rom->name);
     }
 }

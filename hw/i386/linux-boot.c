@@ -74,9 +74,11 @@ static bool linux_boot_publish(struct FWCfgState *fw, uint32_t kernel_addr,
     return true;
 }
 
-bool linux_boot_load(const PCBootParams *p, const uint8_t *kernel, size_t kernel_len,
-                     PCBootEntry *entry, GError **errp)
+bool linux_boot_load(const PCBootParams *p, GBytes *file, PCBootEntry *entry,
+                     GError **errp)
 {
+    size_t kernel_len;
+    const uint8_t *kernel = g_bytes_get_data(file, &kernel_len);
     const char *name = p->kernel_filename;
     const char *cmdline = p->cmdline ? p->cmdline : "";
     unsigned setup_sects, hdr_end;
@@ -84,7 +86,9 @@ bool linux_boot_load(const PCBootParams *p, const uint8_t *kernel, size_t kernel
     uint8_t loadflags;
     uint32_t initrd_max, cmdline_max, code32;
     size_t setup_len, prot_len;
-    uint8_t *bp = NULL, *initrd = NULL;
+    uint8_t *bp = NULL;
+    const uint8_t *initrd = NULL;
+    GBytes *initrd_file = NULL, *prot = NULL;
     size_t initrd_len = 0;
     uint32_t initrd_addr = 0;
     E820Table e820;
@@ -154,11 +158,12 @@ bool linux_boot_load(const PCBootParams *p, const uint8_t *kernel, size_t kernel
     if (p->initrd_filename) {
         uint64_t top = MIN_U((uint64_t)initrd_max + 1, p->ram_below_4g);
 
-        if (!load_file(p->initrd_filename, LOADER_MAX_FILE_SIZE, &initrd, &initrd_len,
-                       errp)) {
+        initrd_file = load_file_bytes(p->initrd_filename, LOADER_MAX_FILE_SIZE, errp);
+        if (!initrd_file) {
             g_prefix_error(errp, "-initrd: ");
             return false;
         }
+        initrd = g_bytes_get_data(initrd_file, &initrd_len);
         if (initrd_len + LINUX_BOOT_KERNEL_ADDR + prot_len > top) {
             error_setg(errp, "-initrd %s: %zu KiB do not fit below 0x%" PRIx64
                        " next to the kernel", p->initrd_filename, initrd_len >> 10, top);
@@ -197,14 +202,15 @@ bool linux_boot_load(const PCBootParams *p, const uint8_t *kernel, size_t kernel
         stl_le_p(e + 16, e820.e[i].type);
     }
 
-    if (!rom_add_blob("linux-kernel", NULL, LINUX_BOOT_KERNEL_ADDR, kernel + setup_len,
-                      prot_len, errp) ||
+    /* The blobs share the files' bytes: no copy of the kernel or the initrd. */
+    prot = g_bytes_new_from_bytes(file, setup_len, prot_len);
+    if (!rom_add_bytes("linux-kernel", NULL, LINUX_BOOT_KERNEL_ADDR, prot, 0, errp) ||
         !rom_add_blob("linux-boot-params", NULL, LINUX_BOOT_PARAMS_ADDR, bp, BP_SIZE,
                       errp) ||
         !rom_add_blob("linux-cmdline", NULL, LINUX_BOOT_CMDLINE_ADDR, cmdline,
                       strlen(cmdline) + 1, errp) ||
-        (initrd_len && !rom_add_blob("linux-initrd", NULL, initrd_addr, initrd,
-                                     initrd_len, errp)) ||
+        (initrd_len && !rom_add_bytes("linux-initrd", NULL, initrd_addr, initrd_file, 0,
+                                      errp)) ||
         !pc_boot_write_gdt(entry, LINUX_BOOT_GDT_ADDR, errp)) {
         goto out;
     }
@@ -222,6 +228,11 @@ bool linux_boot_load(const PCBootParams *p, const uint8_t *kernel, size_t kernel
     ok = true;
 out:
     g_free(bp);
-    g_free(initrd);
+    if (prot) {
+        g_bytes_unref(prot);
+    }
+    if (initrd_file) {
+        g_bytes_unref(initrd_file);
+    }
     return ok;
 }

@@ -149,19 +149,14 @@ static bool multiboot_load_kernel(const PCBootParams *p, const uint8_t *data, si
                        p->ram_below_4g >> 20);
             return false;
         }
-        if (!rom_add_blob("multiboot-kernel", NULL, load_addr, data + file_off,
-                          load_len, errp)) {
-            return false;
-        }
-        if (*end > load_addr + load_len) {
-            uint8_t *zero = g_malloc0(*end - (load_addr + load_len));
-            bool ok = rom_add_blob("multiboot-bss", NULL, load_addr + load_len, zero,
-                                   *end - (load_addr + load_len), errp);
+        {
+            GBytes *image = g_bytes_new(data + file_off, load_len);
+            bool ok = rom_add_bytes("multiboot-kernel", NULL, load_addr, image,
+                                    *end - (load_addr + load_len), errp);
 
-            g_free(zero);
+            g_bytes_unref(image);
             return ok;
         }
-        return true;
     }
 
     if (!loader_is_elf(data, len)) {

@@ -91,16 +91,19 @@ void pc_boot_apply(CPUState *cpu, const PCBootEntry *entry)
 
 bool pc_boot_kernel(const PCBootParams *p, PCBootEntry *entry, GError **errp)
 {
-    uint8_t *data;
+    GBytes *file;
+    const uint8_t *data;
     size_t len;
     bool ok;
 
     memset(entry, 0, sizeof(*entry));
-    if (!load_file(p->kernel_filename, LOADER_MAX_FILE_SIZE, &data, &len, errp)) {
+    file = load_file_bytes(p->kernel_filename, LOADER_MAX_FILE_SIZE, errp);
+    if (!file) {
         return false;
     }
+    data = g_bytes_get_data(file, &len);
     if (linux_boot_is_bzimage(data, len)) {
-        ok = linux_boot_load(p, data, len, entry, errp);
+        ok = linux_boot_load(p, file, entry, errp);
     } else if (multiboot_find_header(data, len) >= 0) {
         ok = multiboot_load(p, data, len, entry, errp);
     } else if (loader_is_elf(data, len)) {
@@ -114,6 +117,6 @@ bool pc_boot_kernel(const PCBootParams *p, PCBootEntry *entry, GError **errp)
                    p->kernel_filename);
         ok = false;
     }
-    g_free(data);
+    g_bytes_unref(file);
     return ok;
 }

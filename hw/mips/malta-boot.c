@@ -218,13 +218,14 @@ bool malta_boot_kernel(const MaltaBootParams *p, MaltaBootInfo *info, GError **e
     info->kernel_high = elf.phys_high;
 
     if (p->initrd_filename) {
-        uint8_t *data;
+        GBytes *data = load_file_bytes(p->initrd_filename, p->ram_low_size, errp);
         size_t len;
         hwaddr addr;
 
-        if (!load_file(p->initrd_filename, p->ram_low_size, &data, &len, errp)) {
+        if (!data) {
             return false;
         }
+        len = g_bytes_get_size(data);
         /*
          * Debian's vmlinuz is a self-decompressing ELF: the real kernel is unpacked
          * over memory well above the ELF's own segments, so an initrd placed right
@@ -237,11 +238,11 @@ bool malta_boot_kernel(const MaltaBootParams *p, MaltaBootInfo *info, GError **e
             error_setg(errp, "initrd '%s' (%zu bytes at 0x%" HWADDR_PRIx
                        ") does not fit in RAM (%" PRIu64 " MiB below 256 MiB)",
                        p->initrd_filename, len, addr, p->ram_low_size >> 20);
-            g_free(data);
+            g_bytes_unref(data);
             return false;
         }
-        ok = rom_add_blob("initrd", NULL, addr, data, len, errp);
-        g_free(data);
+        ok = rom_add_bytes("initrd", NULL, addr, data, 0, errp);
+        g_bytes_unref(data);
         if (!ok) {
             return false;
         }

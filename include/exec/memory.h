@@ -134,6 +134,9 @@ MemTxResult address_space_write(AddressSpace *as, hwaddr addr, const void *buf, 
 /* Writes into ROM too (loaders). */
 MemTxResult address_space_write_rom(AddressSpace *as, hwaddr addr, const void *buf,
                                     hwaddr len);
+/* Writes len zero bytes like address_space_write_rom, leaving alone RAM that reads
+ * as zero already (fresh guest RAM stays untouched by the host). */
+MemTxResult address_space_zero_rom(AddressSpace *as, hwaddr addr, hwaddr len);
 /* Host pointer for [addr, addr+len) if it is all RAM in one region, else NULL. DMA
  * users must bounds-check through this (never trust a guest address). */
 void *address_space_map_ram(AddressSpace *as, hwaddr addr, hwaddr len, bool is_write);

@@ -15,11 +15,16 @@
 static uint8_t fake_ram[FAKE_RAM_SIZE];
 static unsigned nwrites;
 
-static bool capture_write(void *opaque, hwaddr addr, const void *buf, size_t len,
+static bool capture_write(void *opaque, hwaddr addr, GBytes *data, size_t zero_len,
                           GError **errp)
 {
-    cr_assert(addr + len <= FAKE_RAM_SIZE, "write outside fake RAM at 0x%" HWADDR_PRIx, addr);
+    size_t len;
+    const void *buf = g_bytes_get_data(data, &len);
+
+    cr_assert(addr + len + zero_len <= FAKE_RAM_SIZE,
+              "write outside fake RAM at 0x%" HWADDR_PRIx, addr);
     memcpy(fake_ram + addr, buf, len);
+    memset(fake_ram + addr + len, 0, zero_len);
     nwrites++;
     return true;
 }
@@ -384,5 +389,85 @@ Test(loader, rom_blobs_restored_at_reset)
     cr_assert_not(rom_add_blob("nowhere", NULL, 0x40000000, data, 4, &err));
     cr_assert_not_null(err);
     g_clear_error(&err);
+    rom_free_all();
+}
+
+/* Resident set of this process in bytes (/proc/self/statm, second field). */
+static size_t resident_bytes(void)
+{
+    unsigned long size = 0, resident = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+
+    cr_assert_not_null(f);
+    cr_assert_eq(fscanf(f, "%lu %lu", &size, &resident), 2);
+    fclose(f);
+    return resident * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+Test(loader, blob_zero_tail_restored_without_touching_fresh_ram)
+{
+    static MemoryRegion ram, rom;
+    const size_t tail = 8u << 20;
+    uint8_t data[300], back[300], junk[64];
+    GBytes *b;
+    GError *err = NULL;
+    size_t before;
+
+    for (size_t i = 0; i < sizeof(data); i++) {
+        data[i] = i * 7 + 3;
+    }
+    cr_assert(memory_region_init_ram(&ram, "test.ram", 16u << 20, &err));
+    memory_region_add_subregion(get_system_memory(), 0x1000000, &ram);
+    cr_assert(memory_region_init_rom(&rom, "test.rom", 0x2000, &err));
+    memory_region_add_subregion(get_system_memory(), 0x3000000, &rom);
+
+    /* An 8 MiB bss over fresh RAM: zeros by reading, not by writing every page
+     * (which would have made the host allocate and clear all of it). */
+    b = g_bytes_new(data, sizeof(data));
+    before = resident_bytes();
+    cr_assert(rom_add_bytes("image", NULL, 0x1000000, b, tail, &err));
+    /* The data's own page may come as a 2 MiB transparent huge page. */
+    cr_assert_lt(resident_bytes(), before + (4u << 20),
+                 "the zero tail made %zu KiB resident", (resident_bytes() - before) >> 10);
+    cr_assert_eq(address_space_read(&address_space_memory, 0x1000000, back, sizeof(back)),
+                 MEMTX_OK);
+    cr_assert_eq(memcmp(back, data, sizeof(data)), 0);
+
+    /* The guest dirties the tail (a page-aligned spot and one straddling pages); a
+     * reset zeroes it again and puts the data back. */
+    memset(junk, 0x5a, sizeof(junk));
+    address_space_write(&address_space_memory, 0x1000000 + sizeof(data), junk, 16);
+    address_space_write(&address_space_memory, 0x1003000 - 32, junk, sizeof(junk));
+    address_space_write(&address_space_memory, 0x1000000 + sizeof(data) + tail - 8, junk, 8);
+    address_space_write(&address_space_memory, 0x1000000, junk, sizeof(junk));
+    address_space_write(&address_space_memory, 0x1000000 + sizeof(data) + tail, junk, 1);
+    rom_reset_all();
+    cr_assert_eq(address_space_read(&address_space_memory, 0x1000000, back, sizeof(back)),
+                 MEMTX_OK);
+    cr_assert_eq(memcmp(back, data, sizeof(data)), 0);
+    for (hwaddr a = 0x1000000 + sizeof(data); a < 0x1000000 + sizeof(data) + tail;
+         a += sizeof(junk)) {
+        size_t n = MIN(sizeof(junk), 0x1000000 + sizeof(data) + tail - a);
+
+        cr_assert_eq(address_space_read(&address_space_memory, a, junk, n), MEMTX_OK);
+        for (size_t i = 0; i < n; i++) {
+            cr_assert_eq(junk[i], 0, "byte at 0x%" HWADDR_PRIx " not zeroed", a + i);
+        }
+    }
+    /* Past the tail nothing was written. */
+    cr_assert_eq(address_space_read(&address_space_memory,
+                                    0x1000000 + sizeof(data) + tail, junk, 1), MEMTX_OK);
+    cr_assert_eq(junk[0], 0x5a);
+
+    /* A tail over ROM gets real zeros (ROM is written through write_rom). */
+    memset(junk, 0x77, sizeof(junk));
+    address_space_write_rom(&address_space_memory, 0x3000200, junk, sizeof(junk));
+    cr_assert(rom_add_bytes("rom-image", NULL, 0x3000000, b, 0x1000, &err));
+    cr_assert_eq(address_space_read(&address_space_memory, 0x3000200, junk, sizeof(junk)),
+                 MEMTX_OK);
+    for (size_t i = 0; i < sizeof(junk); i++) {
+        cr_assert_eq(junk[i], 0);
+    }
+    g_bytes_unref(b);
     rom_free_all();
 }

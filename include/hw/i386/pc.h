@@ -73,8 +73,8 @@ void pc_boot_apply(CPUState *cpu, const PCBootEntry *entry);
 /* Is this a Linux kernel with a boot-protocol setup header ("HdrS" at 0x202)? */
 bool linux_boot_is_bzimage(const uint8_t *data, size_t len);
 /* Load a bzImage, initrd and command line by the x86 Linux boot protocol. */
-bool linux_boot_load(const PCBootParams *p, const uint8_t *kernel, size_t kernel_len,
-                     PCBootEntry *entry, GError **errp);
+bool linux_boot_load(const PCBootParams *p, GBytes *file, PCBootEntry *entry,
+                     GError **errp);
 
 /* Offset of a valid Multiboot v1 header in the first 8 KiB, or -1. */
 long multiboot_find_header(const uint8_t *data, size_t len);
