@@ -41,14 +41,21 @@
 #include "qemu/osdep.h"
 #include "tcg/tcg-op.h"
 #include "hw/core/cpu.h"
+#include "exec/translation-block.h"
 
-#define IFC_ARM_MAX_OPS 16      /* speculated ops per arm */
+#define IFC_ARM_MAX_OPS 16      /* speculated ops per arm, moves left out */
+#define IFC_ARM_MAX_ALL 48      /* speculated ops per arm, moves counted */
+#define IFC_ARM_MAX_SEGS 2
 #define IFC_ARM_MAX_TRAPS 2
 #define IFC_LIVE_BUDGET 512     /* ops the dead-temp check may visit */
 
 /* Where a transfer goes: the first op that does anything there. */
 typedef struct IfcArm {
-    TCGOp *first;               /* first op to copy (after a skipped header check) */
+    /* The ops to copy: runs [seg_first[k], seg_end[k]), the last one ending at
+     * xfer; a run ends early at a self edge (a goto_tb back to the TB's start,
+     * whose code the arm goes on with). */
+    TCGOp *seg_first[IFC_ARM_MAX_SEGS], *seg_end[IFC_ARM_MAX_SEGS];
+    int nb_segs;
     TCGOp *xfer;                /* the op that ends the arm: br, brcond, goto_tb or
                                  * set_label (falling into a label); NULL: empty arm
                                  * whose only destination is dest[0] */
@@ -59,8 +66,43 @@ typedef struct IfcArm {
     TCGOp *dest[2];             /* [0]: taken or only; [1]: fall-through (cond) */
     TCGOp *traps[IFC_ARM_MAX_TRAPS];
     int nb_traps;
-    int nb_ops;
+    int nb_ops;                 /* ops other than moves (a move costs nothing once
+                                 * the optimizer has propagated it) */
+    int nb_all;                 /* every op */
 } IfcArm;
+
+/* A walk over an arm's ops to copy, run after run. */
+typedef struct IfcArmIter {
+    const IfcArm *arm;
+    int seg;
+    TCGOp *op;                  /* NULL at the end */
+} IfcArmIter;
+
+static void ifc_iter_settle(IfcArmIter *it)
+{
+    while (it->seg < it->arm->nb_segs && it->op == it->arm->seg_end[it->seg]) {
+        if (++it->seg < it->arm->nb_segs) {
+            it->op = it->arm->seg_first[it->seg];
+        }
+    }
+    if (it->seg == it->arm->nb_segs) {
+        it->op = NULL;
+    }
+}
+
+static void ifc_iter_start(IfcArmIter *it, const IfcArm *arm)
+{
+    it->arm = arm;
+    it->seg = 0;
+    it->op = arm->nb_segs ? arm->seg_first[0] : NULL;
+    ifc_iter_settle(it);
+}
+
+static void ifc_iter_next(IfcArmIter *it)
+{
+    it->op = it->op->next;
+    ifc_iter_settle(it);
+}
 
 typedef struct IfcPass {
     TCGContext *s;
@@ -72,9 +114,14 @@ typedef struct IfcPass {
     /* The taken arm's copied ops that read only values from before the branch,
      * which the other arm's copy may reuse; temps from first_fresh on are the
      * copies' own. */
-    TCGOp *shared[IFC_ARM_MAX_OPS];
+    TCGOp *shared[IFC_ARM_MAX_ALL];
     int nb_shared;
     int first_fresh;
+    /* Constant folding of branches: kval[i] is temp i's value while kstamp[i]
+     * equals stamp (a new stamp forgets every value at once). */
+    uint64_t kval[TCG_MAX_TEMPS];
+    uint32_t kstamp[TCG_MAX_TEMPS];
+    uint32_t stamp;
 } IfcPass;
 
 static IfcPass ifc_pass;
@@ -100,16 +147,6 @@ static TCGOp *ifc_label_dest(IfcPass *p, TCGLabel *l)
 {
     TCGOp *op = p->label_op[l->id];
     return op ? ifc_real(op) : NULL;
-}
-
-static bool ifc_writes_global(const TCGOp *op)
-{
-    for (int i = 0; i < tcg_op_nb_oargs(op); i++) {
-        if (arg_temp(op->args[i])->kind == TEMP_GLOBAL) {
-            return true;
-        }
-    }
-    return false;
 }
 
 static TCGLabel *ifc_branch_label(const TCGOp *op)
@@ -149,6 +186,21 @@ static bool ifc_is_header_check(const TCGOp *op)
            br->args[2] == TCG_COND_NE;
 }
 
+static bool ifc_call_never_returns(const TCGOp *op)
+{
+    const TCGHelperInfo *info = (const TCGHelperInfo *)(uintptr_t)op->args[op->nb_callo +
+                                                                            op->nb_calli + 1];
+    return info->flags & TCG_CALL_NO_RETURN;
+}
+
+/* Control never goes on past op to the next op. */
+static bool ifc_no_fall_through(const TCGOp *op)
+{
+    return op->opc == INDEX_op_br || op->opc == INDEX_op_exit_tb ||
+           op->opc == INDEX_op_goto_ptr ||
+           (op->opc == INDEX_op_call && ifc_call_never_returns(op));
+}
+
 /* A cold guest exception: the label's block stores constants to globals, calls a
  * helper with env and constants only, and leaves the TB. It reads no temp, so it
  * sees the guest state in the globals and nothing else. */
@@ -176,7 +228,7 @@ static bool ifc_is_trap(IfcPass *p, const TCGOp *br)
             return false;
         }
     }
-    return op->next && op->next->opc == INDEX_op_exit_tb;
+    return ifc_call_never_returns(op) || (op->next && op->next->opc == INDEX_op_exit_tb);
 }
 
 /* Two goto_tb exits that differ only in their slot leave for the same place. */
@@ -270,7 +322,8 @@ static bool ifc_resolve_cond(IfcArm *arm)
     if (a->kind == TEMP_TB && b->kind == TEMP_CONST && b->val == 0 &&
         (c == TCG_COND_NE || c == TCG_COND_EQ)) {
         TCGOp *def = NULL;
-        for (TCGOp *op = br->prev; op && op != arm->first->prev; op = op->prev) {
+        TCGOp *run = arm->seg_first[arm->nb_segs - 1];
+        for (TCGOp *op = br->prev; op && op != run->prev; op = op->prev) {
             if (tcg_op_writes_temp(op, a)) {
                 def = op;
                 break;
@@ -317,7 +370,9 @@ static bool ifc_arm_temps_dead(IfcPass *p, IfcArm *arm)
             after[n++] = arm->xfer->next;
         }
     }
-    for (TCGOp *op = arm->first; op != arm->xfer; op = op->next) {
+    IfcArmIter it;
+    for (ifc_iter_start(&it, arm); it.op; ifc_iter_next(&it)) {
+        TCGOp *op = it.op;
         if (op->opc == INDEX_op_discard) {
             continue;           /* its "output" is a temp it ends */
         }
@@ -328,7 +383,9 @@ static bool ifc_arm_temps_dead(IfcPass *p, IfcArm *arm)
                 continue;
             }
             /* Only its last value in the arm matters; a discard ends it. */
-            for (TCGOp *o = op->next; o != arm->xfer && !redone; o = o->next) {
+            IfcArmIter rest = it;
+            for (ifc_iter_next(&rest); rest.op && !redone; ifc_iter_next(&rest)) {
+                TCGOp *o = rest.op;
                 redone = tcg_op_writes_temp(o, t) ||
                          (o->opc == INDEX_op_discard && arg_temp(o->args[0]) == t);
             }
@@ -340,23 +397,50 @@ static bool ifc_arm_temps_dead(IfcPass *p, IfcArm *arm)
     return true;
 }
 
-/*
- * Walk an arm from op (the branch's next op, or the op after the taken label's
- * set_label) to its transfer. False when the arm cannot be speculated.
- */
-static bool ifc_walk_arm(IfcPass *p, TCGOp *op, IfcArm *arm)
+/* Is op a goto_tb back to the TB's own start? After it the translator stores the
+ * destination in its pc global (`mov pc, $dest`, dest without cs_base) for the
+ * unchained path, as tcg/loop.c reads it too. */
+static bool ifc_is_self_edge(const IfcPass *p, const TCGOp *op)
 {
-    bool wrote_global = false;
+    const TranslationBlock *tb = p->s->tb;
+    const TCGOp *st = op->next;
 
-    memset(arm, 0, sizeof(*arm));
+    if (op->opc != INDEX_op_goto_tb || !tb || !st ||
+        (st->opc != INDEX_op_mov_i32 && st->opc != INDEX_op_mov_i64)) {
+        return false;
+    }
+    TCGTemp *dst = arg_temp(st->args[0]), *src = arg_temp(st->args[1]);
+    return dst->kind == TEMP_GLOBAL && src->kind == TEMP_CONST &&
+           (vaddr)((uint64_t)src->val + tb->cs_base) == tb->pc;
+}
+
+/* The first op of an arm's run at op: over code-less ops and a loop header's
+ * exit-request check (the copy leaves it out; see ifc_dest_ok). */
+static TCGOp *ifc_run_start(TCGOp *op)
+{
     while (op && (op->opc == INDEX_op_discard || op->opc == INDEX_op_insn_start)) {
         op = op->next;
     }
-    if (ifc_is_header_check(op)) {
-        op = op->next->next;
-    }
-    arm->first = op;
-    for (; op; op = op->next) {
+    return ifc_is_header_check(op) ? op->next->next : op;
+}
+
+/*
+ * Walk an arm from op (the branch's next op, or the op after the taken label's
+ * set_label) to its transfer. A self edge on the way goes on at the TB's start:
+ * its code is what the jump leads to (the same guest code, translated with the
+ * same flags, which no speculatable op changes), so the arm may end where that
+ * code branches (i386 regions: intloop's odd arm is the TB's start). False when
+ * the arm cannot be speculated.
+ */
+static bool ifc_walk_arm(IfcPass *p, TCGOp *op, IfcArm *arm)
+{
+    TCGOp *next;
+
+    memset(arm, 0, sizeof(*arm));
+    op = ifc_run_start(op);
+    arm->seg_first[arm->nb_segs++] = op;
+    for (; op; op = next) {
+        next = op->next;
         switch (op->opc) {
         case INDEX_op_discard:
         case INDEX_op_insn_start:
@@ -364,18 +448,24 @@ static bool ifc_walk_arm(IfcPass *p, TCGOp *op, IfcArm *arm)
         case INDEX_op_set_label:
             arm->xfer = op;
             arm->dest[0] = ifc_real(op);
-            return arm->dest[0] != NULL;
+            break;
         case INDEX_op_br:
             arm->xfer = op;
             arm->dest[0] = ifc_label_dest(p, ifc_branch_label(op));
-            return arm->dest[0] != NULL;
+            break;
         case INDEX_op_goto_tb:
+            if (arm->nb_segs < IFC_ARM_MAX_SEGS && ifc_is_self_edge(p, op)) {
+                arm->seg_end[arm->nb_segs - 1] = op;
+                next = ifc_run_start(p->s->first_op);
+                arm->seg_first[arm->nb_segs++] = next;
+                continue;
+            }
             arm->xfer = op;
             arm->dest[0] = op;
-            return true;
+            break;
         case INDEX_op_brcond_i32:
         case INDEX_op_brcond_i64:
-            if (!wrote_global && arm->nb_traps < IFC_ARM_MAX_TRAPS && ifc_is_trap(p, op)) {
+            if (arm->nb_traps < IFC_ARM_MAX_TRAPS && ifc_is_trap(p, op)) {
                 arm->traps[arm->nb_traps++] = op;
                 continue;
             }
@@ -383,27 +473,92 @@ static bool ifc_walk_arm(IfcPass *p, TCGOp *op, IfcArm *arm)
             arm->cond = true;
             arm->dest[0] = ifc_label_dest(p, ifc_branch_label(op));
             arm->dest[1] = ifc_real(op->next);
-            return arm->dest[0] && arm->dest[1] && ifc_resolve_cond(arm);
+            break;
         default:
-            if (!ifc_speculatable(op->opc) || ++arm->nb_ops > IFC_ARM_MAX_OPS) {
+            if (!ifc_speculatable(op->opc) || ++arm->nb_all > IFC_ARM_MAX_ALL) {
                 return false;
             }
-            wrote_global |= ifc_writes_global(op);
+            if (op->opc != INDEX_op_mov_i32 && op->opc != INDEX_op_mov_i64 &&
+                ++arm->nb_ops > IFC_ARM_MAX_OPS) {
+                return false;
+            }
             continue;
         }
+        arm->seg_end[arm->nb_segs - 1] = op;
+        return arm->dest[0] && (!arm->cond || (arm->dest[1] && ifc_resolve_cond(arm)));
     }
     return false;
 }
 
+/* Where op leads, over unconditional jumps. */
+static TCGOp *ifc_follow(IfcPass *p, TCGOp *op)
+{
+    for (int n = 0; op && op->opc == INDEX_op_br && n < 4; n++) {
+        op = ifc_label_dest(p, ifc_branch_label(op));
+    }
+    return op;
+}
+
+/* Do a and b lead to the same place: the same op, exits that differ only in their
+ * slot, or the same constant stores to globals on the way there (i386 stores its
+ * static cc_op before each exit: two branches to one exit have a block each). */
+static bool ifc_same_place(IfcPass *p, TCGOp *a, TCGOp *b)
+{
+    for (int n = 0; n < 8; n++) {
+        a = ifc_follow(p, a);
+        b = ifc_follow(p, b);
+        if (ifc_same_dest(a, b)) {
+            return true;
+        }
+        if (!a || !b || a->opc != b->opc ||
+            (a->opc != INDEX_op_mov_i32 && a->opc != INDEX_op_mov_i64) ||
+            a->args[0] != b->args[0] || a->args[1] != b->args[1] ||
+            arg_temp(a->args[0])->kind != TEMP_GLOBAL ||
+            arg_temp(a->args[1])->kind != TEMP_CONST) {
+            return false;
+        }
+        a = ifc_real(a->next);
+        b = ifc_real(b->next);
+    }
+    return false;
+}
+
+/* Where op leads past a loop header's exit-request check in front of it. */
+static TCGOp *ifc_past_check(IfcPass *p, TCGOp *op)
+{
+    return ifc_is_header_check(op) ? ifc_real(op->next->next) : op;
+}
+
+/*
+ * Do a and b lead to the same place, maybe one of them through a loop header's
+ * exit-request check (i386 regions: the branch back to a join checks, the fall
+ * into it does not)? *use: the one to branch to, the checked one if any, so that
+ * converted code that branches back still passes a check.
+ */
+static bool ifc_equiv_dest(IfcPass *p, TCGOp *a, TCGOp *b, TCGOp **use)
+{
+    TCGOp *a2 = ifc_past_check(p, a), *b2 = ifc_past_check(p, b);
+
+    *use = a;
+    if (ifc_same_place(p, a, b)) {
+        return true;
+    }
+    if ((a2 == a && b2 == b) || !ifc_same_place(p, a2, b2)) {
+        return false;
+    }
+    *use = a2 != a ? a : b;
+    return true;
+}
+
 /* The two arms end alike: the same place, or the same test on the same globals
- * sending each way to the same places. */
-static bool ifc_same_transfer(const IfcArm *t, const IfcArm *f)
+ * sending each way to the same places. The places to go are left in t->dest. */
+static bool ifc_same_transfer(IfcPass *p, IfcArm *t, const IfcArm *f)
 {
     if (t->cond != f->cond) {
         return false;
     }
     if (!t->cond) {
-        return ifc_same_dest(t->dest[0], f->dest[0]);
+        return ifc_equiv_dest(p, t->dest[0], f->dest[0], &t->dest[0]);
     }
     if (t->ctype != f->ctype) {
         return false;
@@ -419,10 +574,12 @@ static bool ifc_same_transfer(const IfcArm *t, const IfcArm *f)
         return false;
     }
     if (fc == t->c) {
-        return ifc_same_dest(t->dest[0], f->dest[0]) && ifc_same_dest(t->dest[1], f->dest[1]);
+        return ifc_equiv_dest(p, t->dest[0], f->dest[0], &t->dest[0]) &&
+               ifc_equiv_dest(p, t->dest[1], f->dest[1], &t->dest[1]);
     }
     return fc == tcg_invert_cond(t->c) &&
-           ifc_same_dest(t->dest[0], f->dest[1]) && ifc_same_dest(t->dest[1], f->dest[0]);
+           ifc_equiv_dest(p, t->dest[0], f->dest[1], &t->dest[0]) &&
+           ifc_equiv_dest(p, t->dest[1], f->dest[0], &t->dest[1]);
 }
 
 /* Does op come before the branch br in the list? */
@@ -460,7 +617,7 @@ static bool ifc_analyze(IfcPass *p, TCGOp *br, IfcArm *t, IfcArm *f)
     } else if (!ifc_walk_arm(p, taken->next, t)) {
         return false;
     }
-    if (!ifc_same_transfer(t, f) || t->nb_ops + f->nb_ops == 0) {
+    if (!ifc_same_transfer(p, t, f) || t->nb_all + f->nb_all == 0) {
         return false;
     }
     for (int i = 0; i < (t->cond ? 2 : 1); i++) {
@@ -556,12 +713,23 @@ static bool ifc_is_div(TCGOpcode opc)
            (opc >= INDEX_op_div_i64 && opc <= INDEX_op_divremu_i64);
 }
 
-/* The copy of a trap branch: taken only when this arm is (sel, or !sel for the
- * fall-through arm) and the trap's own condition holds. */
-static void ifc_copy_trap(IfcPass *p, TCGOp *br, TCGTemp *sel, bool taken_arm)
+/*
+ * The copy of a trap branch: taken only when this arm is (sel, or !sel for the
+ * fall-through arm) and the trap's own condition holds. The trap's block reads
+ * the guest state from the globals, which still hold what they had before the
+ * branch (the copies write fresh temps): right for a trap before the arm's first
+ * write of a global (MIPS's TEQ), which the copy branches to directly. After
+ * such writes (i386's DIV follows the insns that set up its operands) the copy
+ * branches to the arm's unconverted code instead, `restart`, which computes the
+ * same values again from the same globals and so raises the same trap with the
+ * globals the trap expects, without keeping the copy's values alive for it.
+ */
+static void ifc_copy_trap(IfcPass *p, TCGOp *br, TCGTemp *sel, bool taken_arm, int w,
+                          TCGLabel *restart)
 {
     TCGTemp *a = arg_temp(br->args[0]), *b = arg_temp(br->args[1]);
     TCGTemp *hit = tcg_temp_new_fresh(TCG_TYPE_I32);
+    TCGLabel *to = ifc_branch_label(br);
 
     a = p->map[a->index] ? p->map[a->index] : a;
     b = p->map[b->index] ? p->map[b->index] : b;
@@ -573,15 +741,39 @@ static void ifc_copy_trap(IfcPass *p, TCGOp *br, TCGTemp *sel, bool taken_arm)
         IFC_OP(INDEX_op_setcond_i32, T(hit), T(a), T(b), br->args[2]);
     }
     IFC_OP(taken_arm ? INDEX_op_and_i32 : INDEX_op_andc_i32, T(hit), T(hit), T(sel));
-    ifc_branch_to(INDEX_op_brcond_i32, hit, ifc_const(TCG_TYPE_I32, 0), TCG_COND_NE,
-                  ifc_branch_label(br));
+    for (int i = 0; i < p->nb_written[w]; i++) {
+        if (p->s->temps[p->written[w][i]].kind == TEMP_GLOBAL) {
+            to = restart;
+            break;
+        }
+    }
+    ifc_branch_to(INDEX_op_brcond_i32, hit, ifc_const(TCG_TYPE_I32, 0), TCG_COND_NE, to);
 }
 
-/* Do the inputs (args[no, no + ni)) hold only values from before the branch? */
-static bool ifc_reads_originals(const IfcPass *p, const uint64_t *args, int no, int ni)
+/* A value both copies may read alike: from before the branch, or computed by a
+ * shareable op of the taken arm's copy (which the other copy then reuses, or it
+ * could not read it at all). */
+static bool ifc_is_common(const IfcPass *p, const TCGTemp *t)
+{
+    if (t->index < p->first_fresh) {
+        return true;
+    }
+    for (int k = 0; k < p->nb_shared; k++) {
+        const TCGOp *c = p->shared[k];
+        for (int i = 0; i < tcg_op_defs[c->opc].nb_oargs; i++) {
+            if (arg_temp(c->args[i]) == t) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Do the inputs (args[no, no + ni)) hold only common values? */
+static bool ifc_reads_common(const IfcPass *p, const uint64_t *args, int no, int ni)
 {
     for (int i = no; i < no + ni; i++) {
-        if (arg_temp(args[i])->index >= p->first_fresh) {
+        if (!ifc_is_common(p, arg_temp(args[i]))) {
             return false;
         }
     }
@@ -589,14 +781,15 @@ static bool ifc_reads_originals(const IfcPass *p, const uint64_t *args, int no, 
 }
 
 /* An op of the taken arm's copy that computes what args would: the same op on
- * the same values from before the branch (both arms often count the same loop
- * counter up). Divisions are left alone (their copies read guarded divisors). */
+ * the same common values (both arms often count the same loop counter up, and
+ * i386's both set the flags from the same compare of it). Divisions are left
+ * alone (their copies read guarded divisors). */
 static TCGOp *ifc_find_shared(const IfcPass *p, TCGOpcode opc, const uint64_t *args)
 {
     const TCGOpDef *d = &tcg_op_defs[opc];
     int no = d->nb_oargs, nin = d->nb_iargs + d->nb_cargs;
 
-    if (ifc_is_div(opc) || !ifc_reads_originals(p, args, no, d->nb_iargs)) {
+    if (ifc_is_div(opc) || !ifc_reads_common(p, args, no, d->nb_iargs)) {
         return NULL;
     }
     for (int k = 0; k < p->nb_shared; k++) {
@@ -608,9 +801,19 @@ static TCGOp *ifc_find_shared(const IfcPass *p, TCGOpcode opc, const uint64_t *a
     return NULL;
 }
 
+/* The copy's value of out is now val. */
+static void ifc_map_output(IfcPass *p, int w, TCGTemp *out, TCGTemp *val)
+{
+    if (!p->map[out->index]) {
+        p->written[w][p->nb_written[w]++] = out->index;
+    }
+    p->map[out->index] = val;
+}
+
 /* Copy an arm's ops, writing fresh temps (p->map: each temp's value so far);
  * record in written[w] what it wrote. */
-static void ifc_copy_arm(IfcPass *p, const IfcArm *arm, int w, TCGTemp *sel)
+static void ifc_copy_arm(IfcPass *p, const IfcArm *arm, int w, TCGTemp *sel,
+                         bool taken_arm, TCGLabel *restart)
 {
     int trap = 0;
 
@@ -618,15 +821,23 @@ static void ifc_copy_arm(IfcPass *p, const IfcArm *arm, int w, TCGTemp *sel)
     if (w == 0) {
         p->nb_shared = 0;
     }
-    if (!arm->first) {
-        return;
-    }
-    for (TCGOp *op = arm->first; op != arm->xfer; op = op->next) {
-        if (op->opc == INDEX_op_discard || op->opc == INDEX_op_insn_start) {
+    IfcArmIter it;
+    for (ifc_iter_start(&it, arm); it.op; ifc_iter_next(&it)) {
+        TCGOp *op = it.op;
+        if (op->opc == INDEX_op_discard) {
+            /* A global the arm ends (i386's cc_src2 after a multiply's flags
+             * are replaced): its value is dead, it needs no select. */
+            TCGTemp *g = arg_temp(op->args[0]);
+            if (g->kind == TEMP_GLOBAL) {
+                p->map[g->index] = NULL;
+            }
+            continue;
+        }
+        if (op->opc == INDEX_op_insn_start) {
             continue;
         }
         if (trap < arm->nb_traps && op == arm->traps[trap]) {
-            ifc_copy_trap(p, op, sel, w == 0);
+            ifc_copy_trap(p, op, sel, taken_arm, w, restart);
             trap++;
             continue;
         }
@@ -641,8 +852,17 @@ static void ifc_copy_arm(IfcPass *p, const IfcArm *arm, int w, TCGTemp *sel)
                 args[i] = T(p->map[in->index]);
             }
         }
+        if ((op->opc == INDEX_op_mov_i32 || op->opc == INDEX_op_mov_i64) &&
+            arg_temp(args[1])->kind != TEMP_GLOBAL) {
+            /* No copy: the output is that value (a temp or constant, which no
+             * select writes; a global's value is copied, as a select may write
+             * the global before another select reads the value). */
+            ifc_map_output(p, w, arg_temp(args[0]), arg_temp(args[1]));
+            continue;
+        }
         TCGOp *same = w == 1 ? ifc_find_shared(p, op->opc, args) : NULL;
-        bool share = w == 0 && !ifc_is_div(op->opc) && ifc_reads_originals(p, args, no, ni);
+        bool share = w == 0 && !ifc_is_div(op->opc) && p->nb_shared < IFC_ARM_MAX_ALL &&
+                     ifc_reads_common(p, args, no, ni);
         if (ifc_is_div(op->opc)) {
             args[no + 1] = T(ifc_guard_divisor(op->opc, arg_temp(args[no]),
                                                arg_temp(args[no + 1])));
@@ -650,10 +870,7 @@ static void ifc_copy_arm(IfcPass *p, const IfcArm *arm, int w, TCGTemp *sel)
         for (int i = 0; i < no; i++) {
             TCGTemp *out = arg_temp(args[i]);
             TCGTemp *val = same ? arg_temp(same->args[i]) : tcg_temp_new_fresh(out->type);
-            if (!p->map[out->index]) {
-                p->written[w][p->nb_written[w]++] = out->index;
-            }
-            p->map[out->index] = val;
+            ifc_map_output(p, w, out, val);
             args[i] = T(val);
         }
         if (!same) {
@@ -693,8 +910,8 @@ static void ifc_convert(IfcPass *p, TCGOp *br, IfcArm *t, IfcArm *f)
     TCGLabel *to[2] = { ifc_label_for(p, t->dest[0]),
                         t->cond ? ifc_label_for(p, t->dest[1]) : NULL };
     /* Globals written (an op writes at most two): the select of each. */
-    TCGTemp *gw[4 * IFC_ARM_MAX_OPS];
-    TCGTemp *vals[2][4 * IFC_ARM_MAX_OPS];
+    TCGTemp *gw[4 * IFC_ARM_MAX_ALL];
+    TCGTemp *vals[2][4 * IFC_ARM_MAX_ALL];
     int nb_gw = 0;
     TCGOp *mark = s->last_op;
     bool br64 = br->opc == INDEX_op_brcond_i64;
@@ -711,15 +928,27 @@ static void ifc_convert(IfcPass *p, TCGOp *br, IfcArm *t, IfcArm *f)
         IFC_OP(INDEX_op_setcond_i32, T(sel), br->args[0], br->args[1], br->args[2]);
     }
 
-    /* Both copies, then the selects of every global either wrote. */
-    const IfcArm *arms[2] = { t, f };
+    /*
+     * Both copies, then the selects of every global either wrote. An arm with a
+     * trap is copied first: fewer of the copies' values are then live across the
+     * trap's branch (a block end, where the backend saves them to the frame).
+     * Its restart point (see ifc_copy_trap): the arm's unconverted code.
+     */
+    bool f_first = f->nb_traps && !t->nb_traps;
+    const IfcArm *arms[2] = { f_first ? f : t, f_first ? t : f };
+    TCGLabel *restart[2] = { ifc_branch_label(br), NULL };
+    if (f->nb_traps) {
+        restart[1] = ifc_label_for(p, ifc_real(br->next));
+    }
     for (int w = 0; w < 2; w++) {
-        ifc_copy_arm(p, arms[w], w, sel);
+        bool taken_arm = arms[w] == t;
+        int v = taken_arm ? 0 : 1;
+        ifc_copy_arm(p, arms[w], w, sel, taken_arm, restart[v]);
         for (int i = 0; i < p->nb_written[w]; i++) {
             TCGTemp *g = &s->temps[p->written[w][i]];
             int k;
-            if (g->kind != TEMP_GLOBAL) {
-                continue;
+            if (g->kind != TEMP_GLOBAL || !p->map[g->index]) {
+                continue;       /* a temp, or a global the arm ended */
             }
             for (k = 0; k < nb_gw && gw[k] != g; k++) {
             }
@@ -728,14 +957,16 @@ static void ifc_convert(IfcPass *p, TCGOp *br, IfcArm *t, IfcArm *f)
                 vals[0][nb_gw] = vals[1][nb_gw] = g;
                 nb_gw++;
             }
-            vals[w][k] = p->map[g->index];
+            vals[v][k] = p->map[g->index];
         }
         ifc_unmap(p, w);
     }
+    /* The selects first, the moves (both arms' values alike) last: a move may
+     * overwrite a global that sel is (as the optimizer sees it) a copy of,
+     * which would then need a temp of its own. */
     for (int k = 0; k < nb_gw; k++) {
         TCGType ty = gw[k]->type;
         if (vals[0][k] == vals[1][k]) {
-            IFC_OP(ifc_opc(ty, INDEX_op_mov_i32, INDEX_op_mov_i64), T(gw[k]), T(vals[0][k]));
             continue;
         }
         if (ty == TCG_TYPE_I64 && !sel64) {
@@ -745,6 +976,12 @@ static void ifc_convert(IfcPass *p, TCGOp *br, IfcArm *t, IfcArm *f)
         IFC_OP(ifc_opc(ty, INDEX_op_movcond_i32, INDEX_op_movcond_i64), T(gw[k]),
                T(ty == TCG_TYPE_I64 ? sel64 : sel), T(ifc_const(ty, 0)),
                T(vals[0][k]), T(vals[1][k]), TCG_COND_NE);
+    }
+    for (int k = 0; k < nb_gw; k++) {
+        if (vals[0][k] == vals[1][k]) {
+            IFC_OP(ifc_opc(gw[k]->type, INDEX_op_mov_i32, INDEX_op_mov_i64), T(gw[k]),
+                   T(vals[0][k]));
+        }
     }
 
     /* The common transfer, once, on the selected globals. */
@@ -814,6 +1051,180 @@ static void ifc_instrument(IfcPass *p, TCGOp *br, unsigned slot, uint32_t slots)
     s->stat_ifconv_profiled++;
 }
 
+/* ---- branches on known values ---- */
+
+/*
+ * A front end may guard a rare case with a branch the optimizer later folds:
+ * i386's inline DIV tests EDX != 0 for its 64-bit path right after the guest's
+ * XOR EDX, EDX. This pass runs before the optimizer, so such a branch (and the
+ * dead path behind it) would end an arm. Folding them here first, the way the
+ * optimizer would, leaves the arm straight. Values are known within a basic
+ * block only: moves of constants, and x ^ x or x - x.
+ */
+static bool ifc_known(const IfcPass *p, const TCGTemp *t, uint64_t *v)
+{
+    if (t->kind == TEMP_CONST) {
+        *v = t->val;
+        return true;
+    }
+    if (p->kstamp[t->index] == p->stamp) {
+        *v = p->kval[t->index];
+        return true;
+    }
+    return false;
+}
+
+static void ifc_forget_all(IfcPass *p)
+{
+    if (++p->stamp == 0) {
+        memset(p->kstamp, 0, sizeof(p->kstamp));
+        p->stamp = 1;
+    }
+}
+
+/* Note what op leaves in its outputs. */
+static void ifc_note_values(IfcPass *p, const TCGOp *op)
+{
+    uint64_t v = 0;
+    bool known = false;
+
+    switch (op->opc) {
+    case INDEX_op_call:
+        ifc_forget_all(p);      /* may write any global */
+        return;
+    case INDEX_op_discard:
+        p->kstamp[arg_temp(op->args[0])->index] = 0;
+        return;
+    case INDEX_op_mov_i32:
+    case INDEX_op_mov_i64:
+        known = ifc_known(p, arg_temp(op->args[1]), &v);
+        break;
+    case INDEX_op_xor_i32:
+    case INDEX_op_xor_i64:
+    case INDEX_op_sub_i32:
+    case INDEX_op_sub_i64:
+        known = op->args[1] == op->args[2];
+        break;
+    default:
+        break;
+    }
+    for (int i = 0; i < tcg_op_nb_oargs(op); i++) {
+        p->kstamp[arg_temp(op->args[i])->index] = 0;
+    }
+    if (known) {
+        int k = arg_temp(op->args[0])->index;
+        p->kval[k] = v;
+        p->kstamp[k] = p->stamp;
+    }
+}
+
+/* Remove a branch, keeping its label's count of users right. */
+static void ifc_remove_op(TCGContext *s, TCGOp *op)
+{
+    if (op->opc == INDEX_op_br || ifc_is_brcond(op)) {
+        ifc_branch_label(op)->refs--;
+    }
+    tcg_op_remove(s, op);
+}
+
+/*
+ * After op, which does not fall through: drop what no branch reaches (up to a
+ * label some branch still uses; insn_start stays, per-insn records stay aligned
+ * with the TB), then a `br L` that now lands right on L.
+ */
+static void ifc_drop_unreachable(TCGContext *s, TCGOp *op)
+{
+    TCGOp *o = op->next, *next;
+
+    for (; o; o = next) {
+        next = o->next;
+        if (o->opc == INDEX_op_set_label && arg_label(o->args[0])->refs > 0) {
+            break;
+        }
+        if (o->opc != INDEX_op_insn_start) {
+            ifc_remove_op(s, o);
+        }
+    }
+    if (!o || op->opc != INDEX_op_br) {
+        return;
+    }
+    TCGLabel *l = arg_label(o->args[0]);
+    for (TCGOp *m = op->next; m != o; m = m->next) {
+        if (m->opc != INDEX_op_insn_start) {
+            return;
+        }
+    }
+    if (ifc_branch_label(op) == l) {
+        ifc_remove_op(s, op);
+        if (l->refs == 0) {
+            tcg_op_remove(s, o);
+        }
+    }
+}
+
+/* The brcond br is never taken: it goes, and so does its label's block when
+ * nothing else reaches it. */
+static void ifc_fold_not_taken(TCGContext *s, TCGOp *br)
+{
+    TCGLabel *l = ifc_branch_label(br);
+    TCGOp *set = br->next, *before;
+
+    ifc_remove_op(s, br);
+    if (l->refs > 0) {
+        return;
+    }
+    while (set && !(set->opc == INDEX_op_set_label && arg_label(set->args[0]) == l)) {
+        set = set->next;
+    }
+    if (!set) {
+        return;                 /* a backward branch: the optimizer sees to it */
+    }
+    for (before = set->prev; before && before->opc == INDEX_op_insn_start;
+         before = before->prev) {
+    }
+    if (before && ifc_no_fall_through(before)) {
+        tcg_op_remove(s, set);
+        ifc_drop_unreachable(s, before);
+    }
+}
+
+/* The brcond br is always taken: it becomes a br, the code after it goes. */
+static void ifc_fold_taken(TCGContext *s, TCGOp *br)
+{
+    TCGOp *jump = tcg_op_insert_before(s, br, INDEX_op_br, 1);
+
+    jump->args[0] = br->args[3];
+    tcg_op_remove(s, br);       /* the label keeps its user: the br */
+    ifc_drop_unreachable(s, jump);
+}
+
+static void ifc_fold_branches(IfcPass *p)
+{
+    TCGContext *s = p->s;
+    TCGOp *op, *next;
+
+    ifc_forget_all(p);
+    for (op = s->first_op; op; op = next) {
+        uint64_t a, b;
+
+        next = op->next;
+        if (op->opc == INDEX_op_set_label) {
+            ifc_forget_all(p);
+        } else if (ifc_is_brcond(op) && ifc_known(p, arg_temp(op->args[0]), &a) &&
+                   ifc_known(p, arg_temp(op->args[1]), &b)) {
+            TCGOp *prev = op->prev;
+            if (tcg_cond_eval(op->args[2], a, b, op->opc == INDEX_op_brcond_i64)) {
+                ifc_fold_taken(s, op);
+            } else {
+                ifc_fold_not_taken(s, op);
+            }
+            next = prev ? prev->next : s->first_op;   /* what follows it now */
+        } else {
+            ifc_note_values(p, op);
+        }
+    }
+}
+
 /* ---- the pass ---- */
 
 /* Index the labels; true when some branch goes back to a label before it. */
@@ -855,6 +1266,8 @@ void tcg_ifconv(TCGContext *s)
     if (!ifc_scan(p)) {
         return;             /* no loop: a branch runs too rarely to pay */
     }
+    ifc_fold_branches(p);
+    ifc_scan(p);            /* labels may have gone */
     /* Number the candidates before changing anything, so that the profile's
      * numbering is the verdict's. */
     for (TCGOp *op = s->first_op; op && nb < TCG_IFCONV_MAX_CANDIDATES; op = op->next) {
