@@ -634,3 +634,136 @@ Test(tcg_ifconv, same_op_in_both_arms_computed_once)
     cr_assert_eq(selects, 2, "selects of globals: %d", selects);
     cr_assert_eq(moves_to_i, 1);
 }
+
+/* ---- i386's region shape (target-i386/trans-loop.c) ---- */
+
+#define CCOP harness_g64[0]     /* a lazy-flags op, stored before each exit */
+#define SELF_PC 0                /* harness_tb's pc (harness_gen clears the TB) */
+
+/*
+ * intloop as the i386 front end lays it out: the odd arm at the TB's start, the
+ * head (a join, no check when fallen into), the branch to the odd arm a goto_tb
+ * self edge that stores CCOP first, the even arm an inline divide with EDX (here
+ * BIT) cleared, then a late trap (after I is written) and a branch on EDX != 0 to
+ * a wide path that only known values fold away (`foldable`; else it branches on
+ * TMP, which nothing knows), each exit storing CCOP in a block of its own, and
+ * the even arm's branch back through the join's exit-request check.
+ */
+static void gen_i386_loop(bool foldable)
+{
+    TCGLabel *req = gen_new_label(), *req_join = gen_new_label(), *head = gen_new_label();
+    TCGLabel *self = gen_new_label(), *out_odd = gen_new_label(), *out_even = gen_new_label();
+    TCGLabel *exitl = gen_new_label(), *trap = gen_new_label(), *wide = gen_new_label();
+    TCGLabel *done = gen_new_label();
+
+    gen_check(req);
+    tcg_gen_muli_i32(TMP, X, K);
+    tcg_gen_addi_i32(I, I, 1);
+    tcg_gen_add_i32(ACC, ACC, TMP);
+    tcg_gen_brcond_i32(TCG_COND_EQ, I, N, out_odd);
+    gen_set_label(head);
+    gen_xorshift();
+    tcg_gen_brcondi_i32(TCG_COND_NE, BIT, 0, self);
+    tcg_gen_xor_i32(BIT, BIT, BIT);
+    tcg_gen_addi_i32(I, I, 1);
+    tcg_gen_brcond_i32(TCG_COND_GEU, BIT, DIV, trap);
+    tcg_gen_brcondi_i32(TCG_COND_NE, foldable ? BIT : TMP, 0, wide);
+    tcg_gen_divu_i32(TMP, X, DIV);
+    tcg_gen_br(done);
+    gen_set_label(wide);
+    tcg_gen_call1(&harness_info_bump, NULL, tcgv_ptr_temp(tcg_env));
+    tcg_gen_movi_i32(TMP, 0);
+    gen_set_label(done);
+    tcg_gen_xor_i32(ACC, ACC, TMP);
+    tcg_gen_brcond_i32(TCG_COND_EQ, I, N, out_even);
+    gen_check(req_join);
+    tcg_gen_br(head);
+    gen_set_label(self);
+    tcg_gen_movi_i64(CCOP, 0xd);
+    gen_jump(1, SELF_PC);
+    gen_set_label(out_odd);
+    tcg_gen_movi_i64(CCOP, 0x24);
+    tcg_gen_br(exitl);
+    gen_set_label(out_even);
+    tcg_gen_movi_i64(CCOP, 0x24);
+    gen_set_label(exitl);
+    gen_jump(0, 0x100);
+    gen_trap_block(trap);
+    gen_set_label(req_join);
+    tcg_gen_movi_i32(PC, 0x10);
+    tcg_gen_exit_tb(NULL, 0);
+    gen_set_label(req);
+    tcg_gen_exit_tb(&harness_tb, TB_EXIT_REQUESTED);
+}
+
+static int gen_i386_mode(bool foldable, int mode, const void **code)
+{
+    uint64_t conv0 = tcg_ctx->stat_ifconv_converted;
+    uint64_t prof0 = tcg_ctx->stat_ifconv_profiled;
+
+    harness_begin();
+    gen_i386_loop(foldable);
+    tcg_ctx->ifconv_mode = mode;
+    tcg_ctx->ifconv_apply = ~0u;
+    *code = harness_gen(HARNESS_FULL);
+    tcg_ctx->ifconv_mode = TCG_IFCONV_OFF;
+    cr_assert_not_null(*code);
+    return (int)(tcg_ctx->stat_ifconv_converted - conv0 +
+                 tcg_ctx->stat_ifconv_profiled - prof0);
+}
+
+/* Run from the TB's start again after each self-edge exit (what chaining does). */
+static Run run_self_loop(const void *code, uint32_t x, uint32_t n, uint32_t div)
+{
+    Run r = run_from(code, x, n, div);
+
+    while (r.ret == ((uintptr_t)&harness_tb | 1) && E->g32[7] == SELF_PC) {
+        r.ret = harness_exec(code);
+        memcpy(r.g, E->g32, sizeof(r.g));
+        r.calls = E->helper_calls;
+    }
+    return r;
+}
+
+/*
+ * Converted (the self edge followed into the TB's start, the wide path folded,
+ * the exits and the join's check recognised as the same places) and equal to
+ * the unconverted code from each start; with DIV 0 the late trap fires from the
+ * converted code with I already incremented, as the unconverted code has it.
+ */
+Test(tcg_ifconv, i386_region_shape_converted_and_equal)
+{
+    static const uint32_t starts[][3] = {
+        { 2463534242u, 1000, 5 }, { 0x12345678, 2, 3 }, { 0x12345679, 2, 3 },
+        { 1, 1, 9 }, { 0xdeadbeef, 257, 7 }, { 2463534242u, 1000, 0 }, { 261, 100, 0 },
+    };
+    for (const TCGBackend *const *b = harness_backends(); *b; b++) {
+        const void *plain, *conv;
+        harness_select(*b);
+        cr_assert_eq(gen_i386_mode(true, TCG_IFCONV_OFF, &plain), 0);
+        cr_assert_eq(gen_i386_mode(true, TCG_IFCONV_APPLY, &conv), 1, "%s", (*b)->name);
+        for (size_t i = 0; i < ARRAY_SIZE(starts); i++) {
+            Run want = run_self_loop(plain, starts[i][0], starts[i][1], starts[i][2]);
+            Run got = run_self_loop(conv, starts[i][0], starts[i][1], starts[i][2]);
+            assert_same(&got, &want, (*b)->name);
+        }
+        /* From x = 261: odd, odd, then even with DIV 0: the trap, i = 3. */
+        Run r = run_self_loop(conv, 261, 100, 0);
+        cr_assert_eq(r.ret, 0, "left through the trap block");
+        cr_assert_eq(r.g[7], TRAP_PC);
+        cr_assert_eq(r.g[2], 3, "i: incremented by the even arm before its trap");
+        cr_assert_eq(r.calls, 1);
+    }
+}
+
+/* A branch in an arm on a value nothing knows (the wide path's test on TMP) is
+ * neither folded nor speculated: no candidate. */
+Test(tcg_ifconv, i386_region_shape_unknown_branch_refused)
+{
+    for (const TCGBackend *const *b = harness_backends(); *b; b++) {
+        const void *code;
+        harness_select(*b);
+        cr_assert_eq(gen_i386_mode(false, TCG_IFCONV_APPLY, &code), 0, "%s", (*b)->name);
+        cr_assert_eq(gen_i386_mode(false, TCG_IFCONV_PROFILE, &code), 0, "%s", (*b)->name);
+    }
+}
