@@ -194,6 +194,9 @@ static TranslationBlock *tb_lookup(CPUState *cpu, vaddr pc, uint32_t cs_base,
 
     if (likely(tb_matches(tb, pc, cs_base, flags, cflags))) {
         jit_stats.jmp_cache_hits++;
+        /* Found for other values of bits it ignores: let the inline probe take it
+         * with these (it compares exact flags). */
+        cpu->tb_jmp_cache->array[h].nflags = tb_jmp_cache_nflags(tb, flags);
         return tb;
     }
     hwaddr phys = get_page_addr_code(cpu, pc, NULL);
@@ -202,7 +205,7 @@ static TranslationBlock *tb_lookup(CPUState *cpu, vaddr pc, uint32_t cs_base,
     }
     tb = tb_htable_lookup(cpu, phys, pc, cs_base, flags, cflags);
     if (tb) {
-        tb_jmp_cache_set(cpu, pc, tb, tlb_tb_code_global(cpu, tb));
+        tb_jmp_cache_set(cpu, pc, tb, flags, tlb_tb_code_global(cpu, tb));
     }
     return tb;
 }
@@ -357,7 +360,7 @@ static int cpu_exec_loop(CPUState *cpu)
                     last_tb = NULL;     /* it was freed by the flush */
                 }
                 if (!(tb->cflags & CF_NOCACHE)) {
-                    tb_jmp_cache_set(cpu, pc, tb, tlb_tb_code_global(cpu, tb));
+                    tb_jmp_cache_set(cpu, pc, tb, flags, tlb_tb_code_global(cpu, tb));
                 }
             }
             if (last_tb) {

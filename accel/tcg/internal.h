@@ -69,20 +69,27 @@ static inline uint16_t tb_jmp_cache_ptag(vaddr pc)
 }
 void tb_jmp_cache_clear_page(CPUState *cpu, vaddr page);
 
-/* Enter tb in the jump cache (and note its page for tb_jmp_cache_clear_page). global:
- * the TB's pages are global translations (tlb_tb_code_global), so the entry survives
- * tb_jmp_cache_clear_nonglobal. */
+/* The inline probe's half of a slot's key: ~flags, or 0 (never matches: flags
+ * leave bit 31 clear) for a TB the probe must not take. */
+static inline uint32_t tb_jmp_cache_nflags(const TranslationBlock *tb, uint32_t flags)
+{
+    bool plain = tb->cs_base == 0 &&
+                 !(tb->cflags & (CF_COUNT_MASK | CF_NOCHAIN | CF_INVALID));
+    return plain ? ~flags : 0;
+}
+
+/* Enter tb, found for the CPU flags flags, in the jump cache (and note its page for
+ * tb_jmp_cache_clear_page). global: the TB's pages are global translations
+ * (tlb_tb_code_global), so the entry survives tb_jmp_cache_clear_nonglobal. */
 static inline void tb_jmp_cache_set(CPUState *cpu, vaddr pc, TranslationBlock *tb,
-                                    bool global)
+                                    uint32_t flags, bool global)
 {
     unsigned h = tb_jmp_cache_hash(pc);
     uint32_t vpn = pc >> TARGET_PAGE_BITS;
     CPUJumpCache *jc = cpu->tb_jmp_cache;
-    bool plain = tb->cs_base == 0 &&
-                 !(tb->cflags & (CF_COUNT_MASK | CF_NOCHAIN | CF_INVALID));
     jc->array[h].tb = tb;
     jc->array[h].pc = pc;
-    jc->array[h].nflags = plain ? ~tb->flags : 0;
+    jc->array[h].nflags = tb_jmp_cache_nflags(tb, flags);
     jc->ptag[h] = tb_jmp_cache_ptag(pc);
     jc->pages[vpn / 64] |= 1ULL << (vpn % 64);
     if (global) {

@@ -447,6 +447,42 @@ TEST_BOTH_BACKENDS(optional_flag_bits)
 }
 
 /*
+ * The inline probe compares exact flags. A TB found by the loop for other values of
+ * bits it ignores must be keyed in the jump cache with the flags it was found for,
+ * or every probe for it misses and each jump goes through the loop (an i386 boot:
+ * 4.2 million times, for the TBs translated before FPU init set CR0/CR4 bits).
+ */
+TEST_BOTH_BACKENDS(probe_takes_tb_found_for_other_optional_bits)
+{
+    setup(interp);
+    const uint32_t prog[] = {
+        toy_rri(TOY_HALT, 0, 0, 0),
+        toy_rri(TOY_HALT, 0, 0, 0),
+        toy_rri(TOY_JRP, 1, 0, 0),          /* 0x08 to r1 = 0x10, by the probe */
+        toy_rri(TOY_HALT, 0, 0, 0),
+        toy_rri(TOY_ADDI, 5, 0, -1),        /* 0x10 no ADDM: any TOY_MODE_OPTIONAL */
+        toy_rri(TOY_BNEZ, 5, 0, -4),        /* 0x14 back to 0x08 */
+        toy_rri(TOY_HALT, 0, 0, 0),
+    };
+    load_program(0, prog, ARRAY_SIZE(prog));
+
+    /* Translated with the bit set... */
+    env->r[1] = 0x10;
+    env->r[5] = 3;
+    run_from(0x08, TOY_MODE_OPTIONAL);
+    uint64_t tbs = jit_stats.tbs_translated, lookups0 = jit_stats.tb_lookups;
+
+    /* ...run with it clear: the same TBs, and the probe takes 0x10 again after the
+     * loop's first look-up (without the re-keying: once per iteration). */
+    env->r[5] = 1000;
+    run_from(0x08, 0);
+    cr_assert_eq(env->r[5], 0);
+    cr_assert_eq(jit_stats.tbs_translated, tbs, "nothing translated for the other mode");
+    cr_assert_lt(jit_stats.tb_lookups - lookups0, 20, "%" PRIu64 " jumps went to the loop",
+                 jit_stats.tb_lookups - lookups0);
+}
+
+/*
  * -d jitstats' re-translation census: code translated again after a flush (same
  * bytes), after being rewritten (changed bytes), and in another mode (other flags)
  * is counted as such, and nothing is counted without jitstats.
@@ -1061,18 +1097,18 @@ static void jc_nonglobal_case(unsigned n_plain)
     tb_jmp_cache_clear(&env->cs);
     for (unsigned i = 0; i < 8; i++) {
         g[i] = jc_tb(i, true);
-        tb_jmp_cache_set(&env->cs, g[i]->pc, g[i], true);
+        tb_jmp_cache_set(&env->cs, g[i]->pc, g[i], g[i]->flags, true);
     }
     for (unsigned i = 8; i < 8 + n_plain; i++) {
         TranslationBlock *tb = jc_tb(i, false);
-        tb_jmp_cache_set(&env->cs, tb->pc, tb, false);
+        tb_jmp_cache_set(&env->cs, tb->pc, tb, tb->flags, false);
     }
     /* A global slot refilled by a non-global TB is not global any more. */
     TranslationBlock *over = &jc_tbs[2099];
     memset(over, 0, sizeof(*over));
     over->pc = g[7]->pc;
     over->page_addr[1] = (hwaddr)-1;
-    tb_jmp_cache_set(&env->cs, over->pc, over, false);
+    tb_jmp_cache_set(&env->cs, over->pc, over, over->flags, false);
 
     tb_jmp_cache_clear_nonglobal(&env->cs);
     for (unsigned i = 0; i < 7; i++) {
@@ -1091,7 +1127,7 @@ static void jc_nonglobal_case(unsigned n_plain)
     /* Flushing the global page drops its entries for good. */
     tb_jmp_cache_clear_page(&env->cs, g[0]->pc);
     cr_assert_not(jc_has(g[0]));
-    tb_jmp_cache_set(&env->cs, g[1]->pc, g[1], true);
+    tb_jmp_cache_set(&env->cs, g[1]->pc, g[1], g[1]->flags, true);
     tb_jmp_cache_clear(&env->cs);
     cr_assert_not(jc_has(g[1]));
     cr_assert_not(jc_page_bit(g[1]->pc));
@@ -1116,7 +1152,7 @@ static TranslationBlock *jc_tb_at(unsigned i, vaddr pc, bool crosses)
     tb->pc = pc;
     tb->page_addr[0] = pc & TARGET_PAGE_MASK;
     tb->page_addr[1] = crosses ? (pc & TARGET_PAGE_MASK) + TARGET_PAGE_SIZE : (hwaddr)-1;
-    tb_jmp_cache_set(&env->cs, pc, tb, false);
+    tb_jmp_cache_set(&env->cs, pc, tb, tb->flags, false);
     return tb;
 }
 

@@ -65,11 +65,15 @@ typedef struct CPUJumpCache {
     struct {
         struct TranslationBlock *tb;
         vaddr pc;
-        /* ~tb->flags, or 0 where generated code must not take the entry (empty slot,
-         * a TB with special cflags or a cs_base): pc and nflags form one 64-bit key
-         * for the inline probe (translator_gen_lookup_and_goto_ptr). The probe wants
-         * the exact flags, also of a TB that ignores some bits (flags_mask): it
-         * never takes a TB it should not, only misses some the C lookup finds. */
+        /* ~flags, the complement of the CPU flags the TB was last looked up for
+         * (they equal tb->flags on every bit the TB depends on, flags_mask), or 0
+         * where generated code must not take the entry (empty slot, a TB with
+         * special cflags or a cs_base): pc and nflags form one 64-bit key for the
+         * inline probe (translator_gen_lookup_and_goto_ptr), which compares exact
+         * flags. Keyed by tb->flags instead, a TB translated before the guest set
+         * a bit the TB ignores (i386: CR0.MP/EM/TS, CR4.OSFXSR at FPU init) was
+         * missed by every probe afterwards and each jump to it went through the
+         * loop: 4.2 million times in an i386 boot. */
         uint32_t nflags;
     } array[TB_JMP_CACHE_SIZE];
     /* One bit per guest virtual page that may have entries above, so flushing a page
