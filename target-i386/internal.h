@@ -71,6 +71,11 @@ typedef struct DisasContext {
      * insn (a Jcc stored it before branching): gen_sync_cc_op has nothing to do.
      */
     bool cc_op_clean;
+    /*
+     * env's cc_op when the TB was translated: the guess for a flag test while
+     * cc_op is CC_OP_DYNAMIC (gen_cc_guess_begin).
+     */
+    int cc_op_guess;
     TCGOp *insn_start_op;       /* this insn's insn_start (x86_insn_start_dynamic) */
     int insn_cc_op;             /* cc_op when this insn started */
     /*

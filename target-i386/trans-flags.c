@@ -245,17 +245,36 @@ static void gen_ext_sized(TCGv_i32 dst, TCGv_i32 src, MemOp ot, bool sign)
  * logic op whose kind is known at translation time, the condition is computed from
  * the operands directly; otherwise from the materialized flags.
  */
+enum { CC_FROM_NONE, CC_FROM_SUB, CC_FROM_LOGIC, CC_FROM_RESULT };
+
+/* Which operands condition base (cc >> 1) can be compared from after op, if any. */
+static int cc_prepare_kind(int op, int base)
+{
+    if (((op >= CC_OP_SUBB && op <= CC_OP_SUBL) || (op >= CC_OP_CMPB && op <= CC_OP_CMPL)) &&
+        base != 0 && base != 5) {
+        return CC_FROM_SUB;
+    }
+    if (op >= CC_OP_LOGICB && op <= CC_OP_LOGICL && base != 5) {
+        return CC_FROM_LOGIC;
+    }
+    if (((op >= CC_OP_ADDB && op <= CC_OP_SARL) || CC_OP_IS_TR_LAZY(op)) &&
+        (base == 2 || base == 4)) {
+        return CC_FROM_RESULT;
+    }
+    return CC_FROM_NONE;
+}
+
 static bool gen_cc_prepare(DisasContext *s, int cc, TCGCond *condp, TCGv_i32 *ap,
                            TCGv_i32 *bp)
 {
     int inv = cc & 1;
     int base = cc >> 1;
     int op = s->cc_op;
+    int kind = cc_prepare_kind(op, base);
     TCGCond cond = TCG_COND_NEVER;
     TCGv_i32 a = NULL, b = NULL;
 
-    if (((op >= CC_OP_SUBB && op <= CC_OP_SUBL) || (op >= CC_OP_CMPB && op <= CC_OP_CMPL)) &&
-        base != 0 && base != 5) {
+    if (kind == CC_FROM_SUB) {
         bool cmp = op >= CC_OP_CMPB;
         MemOp ot = cmp ? op - CC_OP_CMPB : op - CC_OP_SUBB;
         bool sign = base == 6 || base == 7;
@@ -296,7 +315,7 @@ static bool gen_cc_prepare(DisasContext *s, int cc, TCGCond *condp, TCGv_i32 *ap
         case 6: cond = TCG_COND_LT; break;    /* L */
         case 7: cond = TCG_COND_LE; break;    /* LE */
         }
-    } else if (op >= CC_OP_LOGICB && op <= CC_OP_LOGICL && base != 5) {
+    } else if (kind == CC_FROM_LOGIC) {
         MemOp ot = op - CC_OP_LOGICB;
 
         if (s->cc_dst_narrow || ot == MO_32) {
@@ -315,8 +334,7 @@ static bool gen_cc_prepare(DisasContext *s, int cc, TCGCond *condp, TCGv_i32 *ap
         case 6: cond = TCG_COND_LT; break;      /* SF^OF = SF */
         case 7: cond = TCG_COND_LE; break;      /* ZF | SF */
         }
-    } else if (((op >= CC_OP_ADDB && op <= CC_OP_SARL) || CC_OP_IS_TR_LAZY(op)) &&
-               (base == 2 || base == 4)) {
+    } else if (kind == CC_FROM_RESULT) {
         /* ZF and SF come from the sized result for every op that keeps it in
          * cc_dst (ADD/ADC/SBB/INC/DEC/SHL/SAR and lazy INC/DEC here; SUB and
          * LOGIC above). */
@@ -341,12 +359,72 @@ static bool gen_cc_prepare(DisasContext *s, int cc, TCGCond *condp, TCGv_i32 *ap
     return true;
 }
 
+/* gen_compute_cf gets CF without the helper after op. */
+static bool cc_cf_inline(int op)
+{
+    return op == CC_OP_EFLAGS || (op >= CC_OP_LOGICB && op <= CC_OP_LOGICL) ||
+           (op >= CC_OP_INCB && op <= CC_OP_DECL) || (op >= CC_OP_SUBB && op <= CC_OP_SUBL) ||
+           (op >= CC_OP_CMPB && op <= CC_OP_CMPL) || (op >= CC_OP_ADDB && op <= CC_OP_ADDL) ||
+           (op >= CC_OP_SARB && op <= CC_OP_SARL) || (op >= CC_OP_SHLB && op <= CC_OP_SHLL) ||
+           (op >= CC_OP_MULB && op <= CC_OP_MULL);
+}
+
+/* The flag test cc needs no helper once the flags' op is op. */
+static bool cc_test_inline(int op, int cc)
+{
+    return cc_prepare_kind(op, cc >> 1) != CC_FROM_NONE || op == CC_OP_EFLAGS ||
+           ((cc >> 1) == 1 && cc_cf_inline(op));
+}
+
 /*
- * dst = condition cc ? vtrue : vfalse (CMOVcc), comparing the operands of the op
- * that set the flags directly when gen_cc_prepare knows them.
+ * A flag test while cc_op is not known at translation time: mostly a TB that
+ * starts by testing the flags its predecessor set. A compare chain split at each
+ * Jcc (a switch: `cmp; je; ja` on the syscall number in ia32_sys_call) made every
+ * such TB rebuild all of EFLAGS in helper_x86_cc_all. The op env holds when the TB
+ * is translated is what the TB will see the first time, and most of the time after
+ * (the same compare precedes it): test for it, and under that test translate the
+ * flag test as if the op were known; the helper stays on the other path. Returns
+ * the label of that other path (NULL: no guess, translate as before), with s set up
+ * for the guessed op until gen_cc_guess_else.
  */
-void gen_cc_movcond(DisasContext *s, int cc, TCGv_i32 dst, TCGv_i32 vtrue,
-                    TCGv_i32 vfalse)
+typedef struct CCGuess {
+    TCGLabel *other, *done;
+    bool srcT_valid, cc_dst_narrow;
+} CCGuess;
+
+static bool gen_cc_guess_begin(DisasContext *s, int cc, CCGuess *g)
+{
+    int guess = s->cc_op_guess;
+
+    if (s->cc_op != CC_OP_DYNAMIC || !x86_cc_op_static(guess) || !cc_test_inline(guess, cc)) {
+        return false;
+    }
+    g->other = gen_new_label();
+    g->done = gen_new_label();
+    g->srcT_valid = s->srcT_valid;
+    g->cc_dst_narrow = s->cc_dst_narrow;
+    tcg_gen_brcondi_i32(TCG_COND_NE, cpu_cc_op, guess, g->other);
+    /* Nothing known about the globals but the op: as at a TB's start. */
+    s->cc_op = guess;
+    s->srcT_valid = false;
+    s->cc_dst_narrow = false;
+    return true;
+}
+
+/* End of the guessed path, start of the other one (cc_op dynamic again). */
+static void gen_cc_guess_else(DisasContext *s, CCGuess *g)
+{
+    s->cc_op = CC_OP_DYNAMIC;
+    s->srcT_valid = g->srcT_valid;
+    s->cc_dst_narrow = g->cc_dst_narrow;
+    tcg_gen_br(g->done);
+    gen_set_label(g->other);
+}
+
+static void gen_cc_eval_known(DisasContext *s, int cc, TCGv_i32 dst);
+
+static void gen_cc_movcond_known(DisasContext *s, int cc, TCGv_i32 dst, TCGv_i32 vtrue,
+                                 TCGv_i32 vfalse)
 {
     TCGCond cond;
     TCGv_i32 a, b;
@@ -356,13 +434,31 @@ void gen_cc_movcond(DisasContext *s, int cc, TCGv_i32 dst, TCGv_i32 vtrue,
     } else {
         TCGv_i32 c = x86_temp(s);
 
-        gen_cc_eval(s, cc, c);
+        gen_cc_eval_known(s, cc, c);
         tcg_gen_movcond_i32(TCG_COND_NE, dst, c, tcg_constant_i32(0), vtrue, vfalse);
     }
 }
 
-/* Branch to l when condition cc holds (Jcc): one compare of the operands if known. */
-void gen_cc_brcond(DisasContext *s, int cc, TCGLabel *l)
+/*
+ * dst = condition cc ? vtrue : vfalse (CMOVcc), comparing the operands of the op
+ * that set the flags directly when gen_cc_prepare knows them.
+ */
+void gen_cc_movcond(DisasContext *s, int cc, TCGv_i32 dst, TCGv_i32 vtrue,
+                    TCGv_i32 vfalse)
+{
+    CCGuess g;
+
+    if (gen_cc_guess_begin(s, cc, &g)) {
+        gen_cc_movcond_known(s, cc, dst, vtrue, vfalse);
+        gen_cc_guess_else(s, &g);
+        gen_cc_movcond_known(s, cc, dst, vtrue, vfalse);
+        gen_set_label(g.done);
+        return;
+    }
+    gen_cc_movcond_known(s, cc, dst, vtrue, vfalse);
+}
+
+static void gen_cc_brcond_known(DisasContext *s, int cc, TCGLabel *l)
 {
     TCGCond cond;
     TCGv_i32 a, b;
@@ -372,12 +468,41 @@ void gen_cc_brcond(DisasContext *s, int cc, TCGLabel *l)
     } else {
         TCGv_i32 c = x86_temp(s);
 
-        gen_cc_eval(s, cc, c);
+        gen_cc_eval_known(s, cc, c);
         tcg_gen_brcondi_i32(TCG_COND_NE, c, 0, l);
     }
 }
 
+/* Branch to l when condition cc holds (Jcc): one compare of the operands if known. */
+void gen_cc_brcond(DisasContext *s, int cc, TCGLabel *l)
+{
+    CCGuess g;
+
+    if (gen_cc_guess_begin(s, cc, &g)) {
+        gen_cc_brcond_known(s, cc, l);
+        gen_cc_guess_else(s, &g);
+        gen_cc_brcond_known(s, cc, l);
+        gen_set_label(g.done);
+        return;
+    }
+    gen_cc_brcond_known(s, cc, l);
+}
+
 void gen_cc_eval(DisasContext *s, int cc, TCGv_i32 dst)
+{
+    CCGuess g;
+
+    if (gen_cc_guess_begin(s, cc, &g)) {
+        gen_cc_eval_known(s, cc, dst);
+        gen_cc_guess_else(s, &g);
+        gen_cc_eval_known(s, cc, dst);
+        gen_set_label(g.done);
+        return;
+    }
+    gen_cc_eval_known(s, cc, dst);
+}
+
+static void gen_cc_eval_known(DisasContext *s, int cc, TCGv_i32 dst)
 {
     int inv = cc & 1;
     int base = cc >> 1;

@@ -1024,6 +1024,7 @@ static void x86_tr_init_disas_context(DisasContextBase *db, CPUState *cs)
         s->mem_idx = s->cpl == 3 ? X86_MMU_IDX_USER : X86_MMU_IDX_KERNEL;
     }
     s->cc_op = CC_OP_DYNAMIC;
+    s->cc_op_guess = x86_env(cs)->cc_op;
     s->shadow_pending = false;
     s->shadow_insn = false;
     s->cc_srcT = tcg_temp_new_i32();
