@@ -421,21 +421,45 @@ static void gen_cc_guess_else(DisasContext *s, CCGuess *g)
     gen_set_label(g->other);
 }
 
+/* One flag test: Jcc (to l), SETcc (into dst) or CMOVcc (dst = vtrue or vfalse). */
+typedef struct CCTest {
+    int cc;
+    TCGLabel *l;
+    TCGv_i32 dst, vtrue, vfalse;
+} CCTest;
+
+typedef void CCTestGen(DisasContext *s, const CCTest *t);
+
+/* Emit test t by gen, twice under a guess of the op (gen_cc_guess_begin). */
+static void gen_cc_test(DisasContext *s, const CCTest *t, CCTestGen *gen)
+{
+    CCGuess g;
+
+    if (gen_cc_guess_begin(s, t->cc, &g)) {
+        gen(s, t);
+        gen_cc_guess_else(s, &g);
+        gen(s, t);
+        gen_set_label(g.done);
+        return;
+    }
+    gen(s, t);
+}
+
 static void gen_cc_eval_known(DisasContext *s, int cc, TCGv_i32 dst);
 
-static void gen_cc_movcond_known(DisasContext *s, int cc, TCGv_i32 dst, TCGv_i32 vtrue,
-                                 TCGv_i32 vfalse)
+static void gen_cc_movcond_known(DisasContext *s, const CCTest *t)
 {
     TCGCond cond;
     TCGv_i32 a, b;
 
-    if (gen_cc_prepare(s, cc, &cond, &a, &b)) {
-        tcg_gen_movcond_i32(cond, dst, a, b, vtrue, vfalse);
+    if (gen_cc_prepare(s, t->cc, &cond, &a, &b)) {
+        tcg_gen_movcond_i32(cond, t->dst, a, b, t->vtrue, t->vfalse);
     } else {
         TCGv_i32 c = x86_temp(s);
 
-        gen_cc_eval_known(s, cc, c);
-        tcg_gen_movcond_i32(TCG_COND_NE, dst, c, tcg_constant_i32(0), vtrue, vfalse);
+        gen_cc_eval_known(s, t->cc, c);
+        tcg_gen_movcond_i32(TCG_COND_NE, t->dst, c, tcg_constant_i32(0), t->vtrue,
+                            t->vfalse);
     }
 }
 
@@ -446,60 +470,39 @@ static void gen_cc_movcond_known(DisasContext *s, int cc, TCGv_i32 dst, TCGv_i32
 void gen_cc_movcond(DisasContext *s, int cc, TCGv_i32 dst, TCGv_i32 vtrue,
                     TCGv_i32 vfalse)
 {
-    CCGuess g;
-
-    if (gen_cc_guess_begin(s, cc, &g)) {
-        gen_cc_movcond_known(s, cc, dst, vtrue, vfalse);
-        gen_cc_guess_else(s, &g);
-        gen_cc_movcond_known(s, cc, dst, vtrue, vfalse);
-        gen_set_label(g.done);
-        return;
-    }
-    gen_cc_movcond_known(s, cc, dst, vtrue, vfalse);
+    gen_cc_test(s, &(CCTest){ .cc = cc, .dst = dst, .vtrue = vtrue, .vfalse = vfalse },
+                gen_cc_movcond_known);
 }
 
-static void gen_cc_brcond_known(DisasContext *s, int cc, TCGLabel *l)
+static void gen_cc_brcond_known(DisasContext *s, const CCTest *t)
 {
     TCGCond cond;
     TCGv_i32 a, b;
 
-    if (gen_cc_prepare(s, cc, &cond, &a, &b)) {
-        tcg_gen_brcond_i32(cond, a, b, l);
+    if (gen_cc_prepare(s, t->cc, &cond, &a, &b)) {
+        tcg_gen_brcond_i32(cond, a, b, t->l);
     } else {
         TCGv_i32 c = x86_temp(s);
 
-        gen_cc_eval_known(s, cc, c);
-        tcg_gen_brcondi_i32(TCG_COND_NE, c, 0, l);
+        gen_cc_eval_known(s, t->cc, c);
+        tcg_gen_brcondi_i32(TCG_COND_NE, c, 0, t->l);
     }
 }
 
 /* Branch to l when condition cc holds (Jcc): one compare of the operands if known. */
 void gen_cc_brcond(DisasContext *s, int cc, TCGLabel *l)
 {
-    CCGuess g;
+    gen_cc_test(s, &(CCTest){ .cc = cc, .l = l }, gen_cc_brcond_known);
+}
 
-    if (gen_cc_guess_begin(s, cc, &g)) {
-        gen_cc_brcond_known(s, cc, l);
-        gen_cc_guess_else(s, &g);
-        gen_cc_brcond_known(s, cc, l);
-        gen_set_label(g.done);
-        return;
-    }
-    gen_cc_brcond_known(s, cc, l);
+static void gen_cc_eval_test(DisasContext *s, const CCTest *t)
+{
+    gen_cc_eval_known(s, t->cc, t->dst);
 }
 
 void gen_cc_eval(DisasContext *s, int cc, TCGv_i32 dst)
 {
-    CCGuess g;
-
-    if (gen_cc_guess_begin(s, cc, &g)) {
-        gen_cc_eval_known(s, cc, dst);
-        gen_cc_guess_else(s, &g);
-        gen_cc_eval_known(s, cc, dst);
-        gen_set_label(g.done);
-        return;
-    }
-    gen_cc_eval_known(s, cc, dst);
+    gen_cc_test(s, &(CCTest){ .cc = cc, .dst = dst }, gen_cc_eval_test);
 }
 
 static void gen_cc_eval_known(DisasContext *s, int cc, TCGv_i32 dst)
