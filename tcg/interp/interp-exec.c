@@ -141,6 +141,27 @@ static inline uint64_t interp_bswap16(uint64_t x)
     return ((x >> 8) & 0xff) | ((x & 0xff) << 8);
 }
 
+/*
+ * qemu_probe_st_i64 (tcg-opc.h): the host address of a store's bytes when the fast
+ * TLB table maps them for it as plain RAM, else 0. The same test as the x86-64
+ * backend's inline check: the entry of addr's page, whose write tag must equal the
+ * page of the last byte (the first, for an aligned access), with the alignment bits.
+ */
+static uint64_t interp_probe_store(CPUState *cpu, uint32_t addr, MemOpIdx oi)
+{
+    MemOp mop = get_memop(oi);
+    const CPUTLBDescFast *f = &cpu->tlb_fast[get_mmuidx(oi)];
+    uint32_t align = (mop & MO_ALIGN) ? memop_size(mop) - 1 : 0;
+    uint32_t last = addr + ((memop_size(mop) - 1) & ~align);
+    uintptr_t ofs = (uintptr_t)(addr >> (TARGET_PAGE_BITS - CPU_TLB_ENTRY_BITS)) & f->mask;
+    const CPUTLBEntry *e = (const CPUTLBEntry *)((uintptr_t)f->table + ofs);
+
+    if ((last & (TARGET_PAGE_MASK | align)) != e->addr_write) {
+        return 0;
+    }
+    return (uint64_t)(e->addend + addr);
+}
+
 uintptr_t tcg_interp_exec(void *env_ptr, const void *code)
 {
     uint64_t slots[INTERP_NB_SLOTS];
@@ -362,6 +383,13 @@ do_qemu_st_i64: {
         uint32_t oi = CARG();
         tcg_interp_retaddr = (uintptr_t)pc;
         helper_st_mmu((CPUState *)env_ptr, addr, v, oi, tcg_interp_retaddr);
+        NEXT();
+    }
+
+do_qemu_probe_st_i64: {
+        uint32_t o = OUT();
+        uint32_t addr = RD32();
+        WR64(o, interp_probe_store((CPUState *)env_ptr, addr, CARG()));
         NEXT();
     }
 

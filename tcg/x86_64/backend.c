@@ -1197,6 +1197,9 @@ static int x86_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf
         case INDEX_op_qemu_st_i64:
             x86_gen_qemu_st(g, op, TCG_TYPE_I64);
             break;
+        case INDEX_op_qemu_probe_st_i64:
+            x86_gen_qemu_probe_st(g, op);
+            break;
         case INDEX_op_qemu_ld_lead_i32:
         case INDEX_op_qemu_ld_memb_i32:
             x86_gen_qemu_ld_shared(g, op, TCG_TYPE_I32, op->opc == INDEX_op_qemu_ld_lead_i32);

@@ -846,6 +846,48 @@ void x86_gen_qemu_st_shared(X86Gen *g, const TCGOp *op, TCGType type, bool lead)
     x86_gen_st(g, op, type, lead ? X86_LDST_LEAD : X86_LDST_MEMB);
 }
 
+/*
+ * qemu_probe_st_i64 host, addr, oi (if-conversion, tcg-opc.h): the store fast
+ * path's TLB check with no stub behind it; host = the bytes' host address on a
+ * hit, 0 on a miss:
+ *     <x86_emit_tlb_check, write tag>   ; jne miss
+ *     mov   out, [t0 + addend]
+ *     add   out, a                      ; a is zero-extended: i32 invariant
+ *     jmp   done
+ *   miss:
+ *     xor   outd, outd
+ *   done:
+ * No direct-window check: in a window mode a page the TLB has not mapped misses,
+ * which only costs the converted code its fallback.
+ */
+void x86_gen_qemu_probe_st(X86Gen *g, const TCGOp *op)
+{
+    TCGTemp *ots = arg_temp(op->args[0]), *ats = arg_temp(op->args[1]);
+    MemOpIdx oi = (MemOpIdx)op->args[2];
+    int areg = x86_ra_load(g, ats, 0, 0);
+    int t0 = x86_ra_alloc(g, 0, X86_REG_BIT(areg));
+    int out = x86_ra_alloc(g, 0, X86_REG_BIT(areg) | X86_REG_BIT(t0));
+    uint8_t *second;
+
+    if (g->reg_to_temp[out] && g->reg_to_temp[out] != ots) {
+        x86_ra_free_reg(g, out);
+    }
+    uint8_t *miss = x86_emit_tlb_check(g, areg, t0, oi, X86_CHECK_WRITE, 0,
+                                       (int32_t)memop_size(get_memop(oi)) - 1, &second);
+    x86_emit_ld(g, TCG_TYPE_I64, out, t0, offsetof(CPUTLBEntry, addend));
+    x86_emit_arith(g, ARITH_ADD, P_REXW, out, areg);
+    uint8_t *done = x86_emit_jcc32(g, -1);
+    x86_patch_rel32(miss, g->code_ptr);
+    x86_emit_arith(g, ARITH_XOR, 0, out, out);
+    x86_patch_rel32(done, g->code_ptr);
+    g->win_tmp = -1;            /* the check used X86_TMP */
+    x86_ra_set_reg(g, ots, out);
+    x86_ra_op_finish(g, op, 1, 1);
+    if (IS_DEAD_ARG(op, 1)) {
+        x86_ra_temp_dead(g, ats);
+    }
+}
+
 /* lea reg, [rip + (target - end of this insn)] */
 static void x86_emit_lea_rip(X86Gen *g, int reg, const uint8_t *target)
 {

@@ -447,6 +447,7 @@ void x86_pin_reload(X86Gen *g);
 /* ---- ldst.c ---- */
 void x86_gen_qemu_ld(X86Gen *g, const TCGOp *op, TCGType type);
 void x86_gen_qemu_st(X86Gen *g, const TCGOp *op, TCGType type);
+void x86_gen_qemu_probe_st(X86Gen *g, const TCGOp *op);
 void x86_gen_qemu_ld_shared(X86Gen *g, const TCGOp *op, TCGType type, bool lead);
 bool x86_ldst_fold_addr(X86Gen *g, const TCGOp *op);
 void x86_gen_qemu_st_shared(X86Gen *g, const TCGOp *op, TCGType type, bool lead);
