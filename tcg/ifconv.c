@@ -47,6 +47,7 @@
 #define IFC_ARM_MAX_ALL 48      /* speculated ops per arm, moves counted */
 #define IFC_ARM_MAX_SEGS 2
 #define IFC_ARM_MAX_TRAPS 2
+#define IFC_ARM_MAX_STORES 2
 #define IFC_LIVE_BUDGET 512     /* ops the dead-temp check may visit */
 
 /* Where a transfer goes: the first op that does anything there. */
@@ -66,6 +67,7 @@ typedef struct IfcArm {
     TCGOp *dest[2];             /* [0]: taken or only; [1]: fall-through (cond) */
     TCGOp *traps[IFC_ARM_MAX_TRAPS];
     int nb_traps;
+    int nb_stores;              /* guest stores (qemu_st) in the arm */
     int nb_ops;                 /* ops other than moves (a move costs nothing once
                                  * the optimizer has propagated it) */
     int nb_all;                 /* every op */
@@ -122,6 +124,16 @@ typedef struct IfcPass {
     uint64_t kval[TCG_MAX_TEMPS];
     uint32_t kstamp[TCG_MAX_TEMPS];
     uint32_t stamp;
+    /* The branch's condition in the converted code (1: taken), and its 64-bit
+     * form once something needed it. */
+    TCGTemp *sel, *sel64;
+    /* The guest stores of both copies, done after both (ifc_copy_store). */
+    struct {
+        TCGTemp *val, *where;
+        unsigned size;
+    } stores[2 * IFC_ARM_MAX_STORES];
+    int nb_stores;
+    bool stored[2];             /* copy w has a store so far */
 } IfcPass;
 
 static IfcPass ifc_pass;
@@ -170,6 +182,17 @@ static bool ifc_speculatable(TCGOpcode opc)
     }
     return (opc >= INDEX_op_mov_i32 && opc <= INDEX_op_sub2_i32) ||
            (opc >= INDEX_op_mov_i64 && opc <= INDEX_op_sub2_i64);
+}
+
+/*
+ * A guest store an arm may keep (see ifc_copy_store): its copy probes the TLB and
+ * writes host memory directly, so the value must be stored in host byte order.
+ */
+static bool ifc_store_ok(const TCGOp *op)
+{
+    MemOp mop = get_memop((MemOpIdx)op->args[2]);
+
+    return !(mop & MO_BSWAP) || (mop & MO_SIZE) == MO_8;
 }
 
 /* The check a loop header (or the TB's start) makes: `ld_i32 t, env,
@@ -474,6 +497,13 @@ static bool ifc_walk_arm(IfcPass *p, TCGOp *op, IfcArm *arm)
             arm->dest[0] = ifc_label_dest(p, ifc_branch_label(op));
             arm->dest[1] = ifc_real(op->next);
             break;
+        case INDEX_op_qemu_st_i32:
+        case INDEX_op_qemu_st_i64:
+            if (!ifc_store_ok(op) || ++arm->nb_stores > IFC_ARM_MAX_STORES ||
+                ++arm->nb_all > IFC_ARM_MAX_ALL || ++arm->nb_ops > IFC_ARM_MAX_OPS) {
+                return false;
+            }
+            continue;
         default:
             if (!ifc_speculatable(op->opc) || ++arm->nb_all > IFC_ARM_MAX_ALL) {
                 return false;
@@ -741,6 +771,9 @@ static void ifc_copy_trap(IfcPass *p, TCGOp *br, TCGTemp *sel, bool taken_arm, i
         IFC_OP(INDEX_op_setcond_i32, T(hit), T(a), T(b), br->args[2]);
     }
     IFC_OP(taken_arm ? INDEX_op_and_i32 : INDEX_op_andc_i32, T(hit), T(hit), T(sel));
+    if (p->stored[w]) {
+        to = restart;           /* the unconverted arm stores before it traps */
+    }
     for (int i = 0; i < p->nb_written[w]; i++) {
         if (p->s->temps[p->written[w][i]].kind == TEMP_GLOBAL) {
             to = restart;
@@ -748,6 +781,73 @@ static void ifc_copy_trap(IfcPass *p, TCGOp *br, TCGTemp *sel, bool taken_arm, i
         }
     }
     ifc_branch_to(INDEX_op_brcond_i32, hit, ifc_const(TCG_TYPE_I32, 0), TCG_COND_NE, to);
+}
+
+/* An unused byte range converted code stores to for an arm not taken (see
+ * ifc_copy_store); nothing ever reads it. */
+static uint64_t ifc_sink;
+
+static TCGTemp *ifc_sel64(IfcPass *p)
+{
+    if (!p->sel64) {
+        p->sel64 = tcg_temp_new_fresh(TCG_TYPE_I64);
+        IFC_OP(INDEX_op_extu_i32_i64, T(p->sel64), T(p->sel));
+    }
+    return p->sel64;
+}
+
+/*
+ * The copy of a guest store: it must happen only where its arm is the one taken,
+ * fault or trap for nothing, and not branch on the (unpredictable) condition.
+ * The store fast path's TLB check, as an op that never faults
+ * (qemu_probe_st_i64), gives the bytes' host address; the arm's store goes there
+ * when the arm is taken, to ifc_sink when not:
+ *     host  = qemu_probe_st addr
+ *     where = sel ? host : &ifc_sink        (the other way round for the fall-through)
+ *     brcond where, 0, eq, restart          (taken arm, TLB miss: almost never)
+ *     ...   both copies, the selects
+ *     st    val, where, 0
+ * A miss for the arm taken (a page not in the TLB, read-only, holding translated
+ * code, MMIO, a watchpoint; a misaligned or page-crossing access) restarts the
+ * arm's unconverted code, which does the access through the softmmu with its
+ * exceptions, SMC handling and device side effects: the copies have written
+ * nothing yet (the stores of both arms come after all their restart branches).
+ * A store to the sink rather than writing the old value back leaves guest memory
+ * untouched for the arm not taken, even for a DMA writer running alongside.
+ */
+static void ifc_copy_store(IfcPass *p, const TCGOp *op, const uint64_t *args, int w,
+                           bool taken_arm, TCGLabel *restart)
+{
+    MemOpIdx oi = (MemOpIdx)op->args[2];
+    TCGTemp *host = tcg_temp_new_fresh(TCG_TYPE_I64);
+    TCGTemp *where = tcg_temp_new_fresh(TCG_TYPE_I64);
+    TCGTemp *sink = ifc_const(TCG_TYPE_I64, (intptr_t)&ifc_sink);
+    TCGTemp *zero = ifc_const(TCG_TYPE_I64, 0);
+
+    IFC_OP(INDEX_op_qemu_probe_st_i64, T(host), args[1], oi);
+    IFC_OP(INDEX_op_movcond_i64, T(where), T(ifc_sel64(p)), T(zero),
+           T(taken_arm ? host : sink), T(taken_arm ? sink : host), TCG_COND_NE);
+    ifc_branch_to(INDEX_op_brcond_i64, where, zero, TCG_COND_EQ, restart);
+    p->stores[p->nb_stores].val = arg_temp(args[0]);
+    p->stores[p->nb_stores].where = where;
+    p->stores[p->nb_stores].size = memop_size(get_memop(oi));
+    p->nb_stores++;
+    p->stored[w] = true;
+}
+
+/* The copies' stores, in order, each to its address or the sink. */
+static void ifc_emit_stores(IfcPass *p)
+{
+    static const TCGOpcode st32[] = { INDEX_op_st8_i32, INDEX_op_st16_i32, INDEX_op_st_i32 };
+    static const TCGOpcode st64[] = { INDEX_op_st8_i64, INDEX_op_st16_i64, INDEX_op_st32_i64,
+                                      INDEX_op_st_i64 };
+
+    for (int i = 0; i < p->nb_stores; i++) {
+        TCGTemp *val = p->stores[i].val;
+        int k = __builtin_ctz(p->stores[i].size);
+        TCGOpcode opc = val->type == TCG_TYPE_I64 ? st64[k] : st32[k];
+        IFC_OP(opc, T(val), T(p->stores[i].where), 0);
+    }
 }
 
 /* A value both copies may read alike: from before the branch, or computed by a
@@ -818,6 +918,7 @@ static void ifc_copy_arm(IfcPass *p, const IfcArm *arm, int w, TCGTemp *sel,
     int trap = 0;
 
     p->nb_written[w] = 0;
+    p->stored[w] = false;
     if (w == 0) {
         p->nb_shared = 0;
     }
@@ -851,6 +952,10 @@ static void ifc_copy_arm(IfcPass *p, const IfcArm *arm, int w, TCGTemp *sel,
             if (p->map[in->index]) {
                 args[i] = T(p->map[in->index]);
             }
+        }
+        if (op->opc == INDEX_op_qemu_st_i32 || op->opc == INDEX_op_qemu_st_i64) {
+            ifc_copy_store(p, op, args, w, taken_arm, restart);
+            continue;
         }
         if ((op->opc == INDEX_op_mov_i32 || op->opc == INDEX_op_mov_i64) &&
             arg_temp(args[1])->kind != TEMP_GLOBAL) {
@@ -919,11 +1024,14 @@ static void ifc_convert(IfcPass *p, TCGOp *br, IfcArm *t, IfcArm *f)
     p->first_fresh = s->nb_temps;
 
     /* sel: 1 when the branch is taken. */
-    TCGTemp *sel = tcg_temp_new_fresh(TCG_TYPE_I32), *sel64 = NULL;
+    TCGTemp *sel = tcg_temp_new_fresh(TCG_TYPE_I32);
+    p->sel = sel;
+    p->sel64 = NULL;
+    p->nb_stores = 0;
     if (br64) {
-        sel64 = tcg_temp_new_fresh(TCG_TYPE_I64);
-        IFC_OP(INDEX_op_setcond_i64, T(sel64), br->args[0], br->args[1], br->args[2]);
-        IFC_OP(INDEX_op_extrl_i64_i32, T(sel), T(sel64));
+        p->sel64 = tcg_temp_new_fresh(TCG_TYPE_I64);
+        IFC_OP(INDEX_op_setcond_i64, T(p->sel64), br->args[0], br->args[1], br->args[2]);
+        IFC_OP(INDEX_op_extrl_i64_i32, T(sel), T(p->sel64));
     } else {
         IFC_OP(INDEX_op_setcond_i32, T(sel), br->args[0], br->args[1], br->args[2]);
     }
@@ -937,7 +1045,7 @@ static void ifc_convert(IfcPass *p, TCGOp *br, IfcArm *t, IfcArm *f)
     bool f_first = f->nb_traps && !t->nb_traps;
     const IfcArm *arms[2] = { f_first ? f : t, f_first ? t : f };
     TCGLabel *restart[2] = { ifc_branch_label(br), NULL };
-    if (f->nb_traps) {
+    if (f->nb_traps || f->nb_stores) {
         restart[1] = ifc_label_for(p, ifc_real(br->next));
     }
     for (int w = 0; w < 2; w++) {
@@ -961,6 +1069,9 @@ static void ifc_convert(IfcPass *p, TCGOp *br, IfcArm *t, IfcArm *f)
         }
         ifc_unmap(p, w);
     }
+    /* The stores before the selects: a store of a global's value from before the
+     * branch reads the global, which a select may overwrite. */
+    ifc_emit_stores(p);
     /* The selects first, the moves (both arms' values alike) last: a move may
      * overwrite a global that sel is (as the optimizer sees it) a copy of,
      * which would then need a temp of its own. */
@@ -969,12 +1080,8 @@ static void ifc_convert(IfcPass *p, TCGOp *br, IfcArm *t, IfcArm *f)
         if (vals[0][k] == vals[1][k]) {
             continue;
         }
-        if (ty == TCG_TYPE_I64 && !sel64) {
-            sel64 = tcg_temp_new_fresh(TCG_TYPE_I64);
-            IFC_OP(INDEX_op_extu_i32_i64, T(sel64), T(sel));
-        }
         IFC_OP(ifc_opc(ty, INDEX_op_movcond_i32, INDEX_op_movcond_i64), T(gw[k]),
-               T(ty == TCG_TYPE_I64 ? sel64 : sel), T(ifc_const(ty, 0)),
+               T(ty == TCG_TYPE_I64 ? ifc_sel64(p) : sel), T(ifc_const(ty, 0)),
                T(vals[0][k]), T(vals[1][k]), TCG_COND_NE);
     }
     for (int k = 0; k < nb_gw; k++) {
@@ -1246,7 +1353,7 @@ static bool ifc_scan(IfcPass *p)
 /* Enough temps and labels left for converting a branch with arms this long. */
 static bool ifc_room(const TCGContext *s, const IfcArm *t, const IfcArm *f)
 {
-    int ops = t->nb_ops + f->nb_ops + t->nb_traps + f->nb_traps;
+    int ops = t->nb_ops + f->nb_ops + t->nb_traps + f->nb_traps + t->nb_stores + f->nb_stores;
     return s->nb_temps + 6 * ops + 16 < TCG_MAX_TEMPS &&
            s->nb_labels + 4 < TCG_MAX_LABELS;
 }
