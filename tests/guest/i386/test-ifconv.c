@@ -16,7 +16,9 @@
 
 uint32_t ifc_loop(uint32_t n, uint32_t x);
 uint32_t ifc_loop_k(uint32_t n, uint32_t x, uint32_t k);
-extern char x_ifc_div[], x_ifc_bail[];
+uint32_t ifc_loop_slot(uint32_t n, uint32_t x, uint32_t *slot);
+extern char x_ifc_div[], x_ifc_bail[], x_ifc_slot_st[];
+extern char smc_fn[];
 
 __asm__(
     ".text\n"
@@ -103,7 +105,63 @@ __asm__(
     "3:  mov %esi, %eax\n"
     "    pop %ebp; pop %edi; pop %esi; pop %ebx\n"
     "    ret\n"
-    /* Where the #DE handler resumes: leave ifc_loop_k with 0. */
+    /* bench intloop as the real binary has it: main keeps EBP as a frame
+     * pointer and spills the divisor to a stack slot, -0x1c(%ebp), which the
+     * DIV reads back. The third argument is the slot's address. */
+    ".p2align 6\n"
+    ".globl ifc_loop_slot\n"
+    "ifc_loop_slot:\n"
+    "    push %ebx; push %esi; push %edi; push %ebp\n"
+    "    mov 20(%esp), %edi\n"
+    "    mov 24(%esp), %ecx\n"
+    "    mov 28(%esp), %ebp\n"
+    "    add $0x1c, %ebp\n"
+    "    xor %ebx, %ebx; xor %esi, %esi\n"
+    "    jmp 2f\n"
+    "1:  imul $0x9e3779b1, %ecx, %eax\n"
+    "    add $1, %ebx\n"
+    "    add %eax, %esi\n"
+    "    cmp %edi, %ebx\n"
+    "    je 3f\n"
+    "2:  mov %ecx, %edx\n"
+    "    shl $13, %edx\n"
+    "    xor %ecx, %edx\n"
+    "    mov %edx, %eax\n"
+    "    shr $17, %eax\n"
+    "    xor %edx, %eax\n"
+    "    mov %eax, %ecx\n"
+    "    shl $5, %ecx\n"
+    "    xor %eax, %ecx\n"
+    "    test $1, %al\n"
+    "    jne 1b\n"
+    "    mov %ebx, %eax\n"
+    "    add $1, %ebx\n"
+    "    and $7, %eax\n"
+    "    add $3, %eax\n"
+    "    mov %eax, %edx\n"
+    "    mov %ecx, %eax\n"
+    ".globl x_ifc_slot_st\n"
+    "x_ifc_slot_st:\n"
+    "    mov %edx, -0x1c(%ebp)\n"
+    "    xor %edx, %edx\n"
+    "    divl -0x1c(%ebp)\n"
+    "    xor %eax, %esi\n"
+    "    cmp %edi, %ebx\n"
+    "    jne 2b\n"
+    "3:  mov %esi, %eax\n"
+    "    pop %ebp; pop %edi; pop %esi; pop %ebx\n"
+    "    ret\n"
+    /* A function whose immediate the stack-slot loop may store into: a slot in a
+     * page holding translated code. */
+    ".data\n"
+    ".p2align 4\n"
+    ".globl smc_fn\n"
+    "smc_fn:\n"
+    "    mov $0x12345678, %eax\n"
+    "    ret\n"
+    ".text\n"
+    /* Where the #DE and #PF handlers resume: leave ifc_loop_k or ifc_loop_slot
+     * (the same four registers pushed) with 0. */
     ".globl x_ifc_bail\n"
     "x_ifc_bail:\n"
     "    xor %eax, %eax\n"
@@ -156,6 +214,18 @@ static uint32_t ref_trap(uint32_t x, uint32_t *i_out, uint32_t *acc_out, uint32_
     return 0;
 }
 
+/* The divisor the loop last stored to its slot (old if no iteration was even). */
+static uint32_t ref_last_div(uint32_t n, uint32_t x, uint32_t old)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        x = xorshift(x);
+        if (!(x & 1)) {
+            old = (i & 7) + 3;
+        }
+    }
+    return old;
+}
+
 /* 1 when the low byte of v has an even number of set bits. */
 static uint32_t parity_even(uint32_t v)
 {
@@ -173,6 +243,132 @@ static void de_handler(struct trap_frame *f)
     f->eip = (uint32_t)x_ifc_bail;
 }
 
+static volatile uint32_t seen_cr2;
+
+static void pf_handler(struct trap_frame *f)
+{
+    uint32_t cr2;
+
+    __asm__ volatile("movl %%cr2, %0" : "=r"(cr2));
+    seen_cr2 = cr2;
+    de_handler(f);
+}
+
+/*
+ * The stack-slot loop with paging on (converted code probes the TLB for the
+ * store): the slot in a page mapped at SLOT_VA through pt_slot, whose one entry
+ * the cases change: writable, read-only (CR0.WP) or not present.
+ */
+#define PG_P 1u
+#define PG_RW 2u
+#define SLOT_VA 0x00800000u
+#define SLOT_OFS 0x100u
+#define SENTINEL 0x5a5a1234u
+
+static uint32_t pd[1024] __attribute__((aligned(4096)));
+static uint32_t pt_low[1024] __attribute__((aligned(4096)));
+static uint32_t pt_slot[1024] __attribute__((aligned(4096)));
+static uint8_t slot_page[4096] __attribute__((aligned(4096)));
+
+static void map_slot(uint32_t flags)
+{
+    pt_slot[0] = flags ? (uint32_t)slot_page | flags : 0;
+    __asm__ volatile("invlpg (%0)" : : "r"(SLOT_VA) : "memory");
+}
+
+static volatile uint32_t *slot_word(void)
+{
+    return (volatile uint32_t *)(slot_page + SLOT_OFS);
+}
+
+/* Seed 5's first 8 iterations are odd (the storing arm never taken); seed 9's
+ * are odd, odd, even: its third iteration stores, in the converted TB (entered
+ * from the head's first odd iteration). */
+static void slot_fault_case(const char *what, uint32_t flags, uint32_t err)
+{
+    uint32_t *slot = (uint32_t *)(SLOT_VA + SLOT_OFS);
+    uint32_t acc2 = ref_loop(2, 9, 3), x2 = 9;
+
+    for (int k = 0; k < 3; k++) {
+        x2 = xorshift(x2);
+    }
+    map_slot(PG_P | PG_RW);
+    check("slot: converted again", ifc_loop_slot(100000, 1, slot), ref_loop(100000, 1, 3));
+    *slot_word() = SENTINEL;
+    map_slot(flags);
+    ntrap = 0;
+    trap_handlers[14] = pf_handler;
+    printf_("slot page %s\n", what);
+    check("slot: arm never taken, no fault", ifc_loop_slot(8, 5, slot), ref_loop(8, 5, 3));
+    check("slot: arm never taken, no #PF", ntrap, 0);
+    check("slot: arm never taken, slot untouched", *slot_word(), SENTINEL);
+    check("slot: arm taken, bailed out", ifc_loop_slot(100, 9, slot), 0);
+    trap_handlers[14] = 0;
+    check("slot: #PF taken once", ntrap, 1);
+    check("slot: #PF vector", seen.vec, 14);
+    check("slot: #PF error code", seen.err, err);
+    check("slot: #PF CR2", seen_cr2, (uint32_t)slot);
+    check("slot: #PF EIP on the store", seen.eip, (uint32_t)x_ifc_slot_st);
+    check("slot: #PF EBX (i + 1)", seen.ebx, 3);
+    check("slot: #PF ESI (acc of iterations 0, 1)", seen.esi, acc2);
+    check("slot: #PF ECX (x)", seen.ecx, x2);
+    check("slot: #PF EAX (x)", seen.eax, x2);
+    check("slot: #PF EDX (the divisor)", seen.edx, (2 & 7) + 3);
+    check("slot: #PF EBP", seen.ebp, (uint32_t)slot + 0x1c);
+    check("slot: #PF EDI (n)", seen.edi, 100);
+    /* The flags of ADD EAX, 3 (result 5). */
+    check("slot: #PF CF ZF SF OF AF", seen.eflags & (F_CF | F_ZF | F_SF | F_OF | F_AF), 0);
+    check("slot: #PF PF", !!(seen.eflags & F_PF), parity_even(5));
+    check("slot: slot untouched after #PF", *slot_word(), SENTINEL);
+    map_slot(PG_P | PG_RW);
+    check("slot: after #PF, the loop runs on", ifc_loop_slot(1000, 9, slot),
+          ref_loop(1000, 9, 3));
+}
+
+static void test_stack_slot_paging(void)
+{
+    static const uint32_t seeds[] = { 2463534242u, 1u, 0x9e3779b9u };
+    uint32_t *slot = (uint32_t *)(SLOT_VA + SLOT_OFS);
+    uint32_t cr0, cr3;
+
+    for (int i = 0; i < 1024; i++) {
+        pt_low[i] = (uint32_t)(i << 12) | PG_P | PG_RW;
+    }
+    pd[0] = (uint32_t)pt_low | PG_P | PG_RW;
+    pd[SLOT_VA >> 22] = (uint32_t)pt_slot | PG_P | PG_RW;
+    map_slot(PG_P | PG_RW);
+    cr3 = (uint32_t)pd;
+    __asm__ volatile("movl %0, %%cr3" : : "r"(cr3) : "memory");
+    __asm__ volatile("movl %%cr0, %0" : "=r"(cr0));
+    /* PG, and WP so that ring 0 faults on a read-only page too. */
+    __asm__ volatile("movl %0, %%cr0" : : "r"(cr0 | 0x80010000u) : "memory");
+
+    for (unsigned s = 0; s < 3; s++) {
+        check("paging, slot: 100000 iterations", ifc_loop_slot(100000, seeds[s], slot),
+              ref_loop(100000, seeds[s], 3));
+        check("paging, slot: the last divisor stored", *slot_word(),
+              ref_last_div(100000, seeds[s], 0));
+    }
+    *slot_word() = SENTINEL;
+    check("paging, slot: all odd", ifc_loop_slot(8, 5, slot), ref_loop(8, 5, 3));
+    check("paging, slot: all odd, slot untouched", *slot_word(), SENTINEL);
+    slot_fault_case("read-only", PG_P, 3);
+    slot_fault_case("not present", 0, 2);
+
+    /* A slot over smc_fn's immediate, translated before each run: the stores
+     * hit a page holding code and must invalidate it. */
+    uint32_t *code_slot = (uint32_t *)(smc_fn + 1);
+    uint32_t (*fn)(void) = (uint32_t (*)(void))smc_fn;
+    check("smc: the function before", fn(), 0x12345678);
+    for (unsigned s = 0; s < 3; s++) {
+        check("smc: slot in a code page", ifc_loop_slot(30000, seeds[s], code_slot),
+              ref_loop(30000, seeds[s], 3));
+        check("smc: the function returns the last divisor", fn(),
+              ref_last_div(30000, seeds[s], 0));
+    }
+    __asm__ volatile("movl %0, %%cr0" : : "r"(cr0) : "memory");
+}
+
 int main(void)
 {
     static const uint32_t seeds[] = { 2463534242u, 1u, 0x9e3779b9u, 0u };
@@ -186,6 +382,11 @@ int main(void)
         check("intloop shape, again", ifc_loop(100000, seeds[s]),
               ref_loop(100000, seeds[s], 3));
         check("intloop shape, 5 iterations", ifc_loop(5, seeds[s]), ref_loop(5, seeds[s], 3));
+    }
+    for (unsigned s = 0; s < 3; s++) {
+        uint32_t slot = 0;
+        check("stack slot shape, 100000 iterations", ifc_loop_slot(100000, seeds[s], &slot),
+              ref_loop(100000, seeds[s], 3));
     }
     check("intloop shape, one iteration", ifc_loop(1, 12345), ref_loop(1, 12345, 3));
     for (uint32_t k = 1; k < 8; k += 3) {
@@ -218,5 +419,6 @@ int main(void)
     check("#DE: PF", !!(seen.eflags & F_PF), parity_even(i + 1));
     check("#DE: AF", !!(seen.eflags & F_AF), ((i + 1) & 0xf) == 0);
     check("after #DE: the loop runs on", ifc_loop_k(1000, seed, 1), ref_loop(1000, seed, 1));
+    test_stack_slot_paging();
     return done();
 }
