@@ -2,8 +2,11 @@
  * If-conversion (tcg/ifconv.c): each shape (diamond, triangle, arms that each end
  * in the same conditional transfer, as MIPS intloop) is converted and computes on
  * both backends what the unconverted code computes, whichever way the branch goes;
- * arms with memory accesses, calls, too many ops or a temp live after them are
- * refused; speculated divisions cannot fault; a trap in an arm fires with the
+ * arms with guest stores are converted and leave guest memory as the unconverted
+ * code does (a store only for its arm; a page the store probe does not take
+ * restarts the arm), and qemu_probe_st_i64 hits only plain mapped stores; arms
+ * with loads, calls, big-endian stores, too many ops or a temp live after them
+ * are refused; speculated divisions cannot fault; a trap in an arm fires with the
  * guest state of the unconverted code and only when its arm is taken; the profile
  * counts runs and direction changes and, at the count, leaves the TB pending with
  * an exit request, taken at the loop header; and a verdict
@@ -40,9 +43,14 @@ typedef enum Shape {
     INTLOOP,            /* both arms end in the loop's exit test; trap in one */
     DIV_GUARD,          /* the fall-through arm divides by DIV: taken when DIV == 0 */
     SDIV_GUARD,         /* signed: taken when X == INT_MIN && DIV == -1 */
+    STORE_ARMS,         /* each arm stores to guest memory, at addresses of its own */
+    STORE_SAME,         /* both arms store to one address, a value each */
     REFUSE_LOAD,        /* an arm loads guest memory */
     REFUSE_CALL,        /* an arm calls a helper */
     REFUSE_LONG,        /* an arm has too many ops */
+    REFUSE_STORE_LOAD,  /* an arm stores, then loads another address */
+    REFUSE_STORE_CALL,  /* an arm stores, then calls a helper */
+    REFUSE_STORE_BE,    /* an arm stores big-endian (the host is not) */
     REFUSE_LIVE_TEMP,   /* an arm writes a temp read after the join */
 } Shape;
 
@@ -97,6 +105,47 @@ static void gen_div_arms(TCGv_i32 t, bool sign, TCGLabel *taken, TCGLabel *join,
     tcg_gen_addi_i32(ACC, ACC, k);
 }
 
+/* The guest stores of the STORE_* and REFUSE_STORE_* shapes' arms (t is free). */
+static void gen_arm_stores(Shape shape, TCGv_i32 t, bool odd)
+{
+    switch (shape) {
+    case STORE_ARMS:
+        if (odd) {
+            /* mem16[0x80 + (i & 7) * 2] = x */
+            tcg_gen_andi_i32(t, I, 7);
+            tcg_gen_shli_i32(t, t, 1);
+            tcg_gen_addi_i32(t, t, 0x80);
+            tcg_gen_qemu_st_i32(X, t, 1, MO_LEUW);
+        } else {
+            /* mem32[(i & 15) * 4] = acc */
+            tcg_gen_andi_i32(t, I, 15);
+            tcg_gen_shli_i32(t, t, 2);
+            tcg_gen_qemu_st_i32(ACC, t, 1, MO_LEUL);
+        }
+        break;
+    case STORE_SAME:
+        /* mem32[0x40] = odd ? x : acc, and mem8[0x44 + (i & 3)] = i */
+        tcg_gen_qemu_st_i32(odd ? X : ACC, tcg_constant_i32(0x40), 1, MO_LEUL);
+        tcg_gen_andi_i32(t, I, 3);
+        tcg_gen_addi_i32(t, t, 0x44);
+        tcg_gen_qemu_st_i32(I, t, 1, MO_UB);
+        break;
+    case REFUSE_STORE_LOAD:
+        tcg_gen_qemu_st_i32(ACC, tcg_constant_i32(0x40), 1, MO_LEUL);
+        tcg_gen_qemu_ld_i32(TMP, tcg_constant_i32(0x48), 1, MO_LEUL);
+        break;
+    case REFUSE_STORE_CALL:
+        tcg_gen_qemu_st_i32(ACC, tcg_constant_i32(0x40), 1, MO_LEUL);
+        tcg_gen_call1(&harness_info_bump, NULL, tcgv_ptr_temp(tcg_env));
+        break;
+    case REFUSE_STORE_BE:
+        tcg_gen_qemu_st_i32(ACC, tcg_constant_i32(0x40), 1, MO_BEUL);
+        break;
+    default:
+        g_assert_not_reached();
+    }
+}
+
 /* The arms of the diamond, triangle and guard shapes, between the branch on BIT
  * (or the guard's condition) and the join. */
 static void gen_simple_arms(Shape shape, TCGLabel *taken, TCGLabel *join)
@@ -105,9 +154,14 @@ static void gen_simple_arms(Shape shape, TCGLabel *taken, TCGLabel *join)
 
     switch (shape) {
     case DIAMOND:
+    case STORE_ARMS:
+    case STORE_SAME:
     case REFUSE_LOAD:
     case REFUSE_CALL:
     case REFUSE_LONG:
+    case REFUSE_STORE_LOAD:
+    case REFUSE_STORE_CALL:
+    case REFUSE_STORE_BE:
         tcg_gen_brcondi_i32(TCG_COND_NE, BIT, 0, taken);
         /* even: acc ^= x >> 3; acc += 7 */
         tcg_gen_shri_i32(t, X, 3);
@@ -121,12 +175,17 @@ static void gen_simple_arms(Shape shape, TCGLabel *taken, TCGLabel *join)
             for (int i = 0; i < 20; i++) {
                 tcg_gen_addi_i32(TMP, TMP, i);
             }
+        } else if (shape != DIAMOND) {
+            gen_arm_stores(shape, t, false);
         }
         tcg_gen_br(join);
         gen_set_label(taken);
         /* odd: acc += x * K */
         tcg_gen_muli_i32(t, X, K);
         tcg_gen_add_i32(ACC, ACC, t);
+        if (shape == STORE_ARMS || shape == STORE_SAME) {
+            gen_arm_stores(shape, t, true);
+        }
         break;
     case TRIANGLE:
         tcg_gen_brcondi_i32(TCG_COND_EQ, BIT, 0, join);
@@ -247,6 +306,7 @@ typedef struct Run {
     uintptr_t ret;
     uint32_t g[HARNESS_NG32];
     uint64_t calls;
+    uint8_t mem[256];           /* the guest page's start, where the stores go */
 } Run;
 
 static Run run_from(const void *code, uint32_t x, uint32_t n, uint32_t div)
@@ -259,6 +319,7 @@ static Run run_from(const void *code, uint32_t x, uint32_t n, uint32_t div)
     E->g32[5] = div;
     r.ret = harness_exec(code);
     memcpy(r.g, E->g32, sizeof(r.g));
+    memcpy(r.mem, E->mem, sizeof(r.mem));
     r.calls = E->helper_calls;
     return r;
 }
@@ -273,6 +334,10 @@ static void assert_same(const Run *a, const Run *b, const char *what)
         cr_assert_eq(a->g[i], b->g[i], "%s: g%d %#x vs %#x", what, i, a->g[i], b->g[i]);
     }
     cr_assert_eq(a->calls, b->calls, "%s: helper calls", what);
+    for (int i = 0; i < (int)sizeof(a->mem); i++) {
+        cr_assert_eq(a->mem[i], b->mem[i], "%s: mem[%#x] %#x vs %#x", what, i, a->mem[i],
+                     b->mem[i]);
+    }
 }
 
 /* Converted (n branches) and unconverted code agree from each start. */
@@ -387,6 +452,93 @@ Test(tcg_ifconv, speculated_divisions_cannot_fault)
     };
     check_shape(DIV_GUARD, 1, udiv, ARRAY_SIZE(udiv));
     check_shape(SDIV_GUARD, 1, sdiv, ARRAY_SIZE(sdiv));
+}
+
+/*
+ * Arms that store: converted, and the guest memory afterwards is the unconverted
+ * code's (a store of the arm not taken landing anywhere in the page would show).
+ * One iteration from an odd and from an even x runs each arm alone.
+ */
+Test(tcg_ifconv, stores_in_arms_converted_and_only_for_the_arm_taken)
+{
+    check_shape(STORE_ARMS, 1, loop_starts, ARRAY_SIZE(loop_starts));
+    check_shape(STORE_SAME, 1, loop_starts, ARRAY_SIZE(loop_starts));
+    for (const TCGBackend *const *b = harness_backends(); *b; b++) {
+        const void *conv;
+        harness_select(*b);
+        gen_mode(STORE_SAME, TCG_IFCONV_APPLY, &conv);
+        /* 0x12345679's xorshift is even: mem32[0x40] = acc, never x. */
+        Run r = run_from(conv, 0x12345679, 1, 3);
+        uint32_t w = r.mem[0x40] | r.mem[0x41] << 8 | r.mem[0x42] << 16 |
+                     (uint32_t)r.mem[0x43] << 24;
+        cr_assert_eq(w, r.g[1], "%s: the even arm's store", (*b)->name);
+        cr_assert_neq(w, r.g[0]);
+    }
+}
+
+/*
+ * A page the probe does not take (a watchpoint, translated code, MMIO: a flag in
+ * the write tag; here TLB_WATCH, which the slow path stores through): the arm
+ * taken restarts its unconverted code, which stores through the helper; the arm
+ * not taken neither stores nor restarts. Same results as the unconverted code.
+ */
+Test(tcg_ifconv, store_to_a_flagged_page_restarts_the_arm)
+{
+    CPUTLBEntry *e = &E->cpu.tlb_fast[1].table[0];
+    uint32_t tag = e->addr_write;
+
+    e->addr_write = tag | TLB_WATCH;
+    check_shape(STORE_ARMS, 1, loop_starts, ARRAY_SIZE(loop_starts));
+    check_shape(STORE_SAME, 1, loop_starts, ARRAY_SIZE(loop_starts));
+    e->addr_write = tag;
+}
+
+/* The op itself: the host address on a hit; 0 for a miss of any kind. */
+static uint64_t probe(int mmu_idx, uint32_t addr, MemOp mop)
+{
+    harness_begin();
+    TCGv_i64 h = tcg_temp_new_i64();
+    TCGOp *op = tcg_emit_op(INDEX_op_qemu_probe_st_i64, 3);
+    op->args[0] = temp_arg(tcgv_i64_temp(h));
+    op->args[1] = temp_arg(tcgv_i32_temp(W(0)));
+    op->args[2] = make_memop_idx(mop, mmu_idx);
+    tcg_gen_mov_i64(harness_g64[0], h);
+    tcg_gen_exit_tb(NULL, 0);
+    const void *code = harness_gen(HARNESS_FULL);
+    cr_assert_not_null(code);
+    harness_clear_env();
+    E->g32[0] = addr;
+    E->g64[0] = 0xdead;
+    harness_exec(code);
+    return E->g64[0];
+}
+
+Test(tcg_ifconv, probe_st_hits_only_plain_mapped_stores)
+{
+    CPUTLBEntry *e = &E->cpu.tlb_fast[1].table[0];
+    uint32_t tag = e->addr_write;
+    uint64_t mem = (uintptr_t)E->mem;
+    static const uint32_t flags[] = { TLB_INVALID_MASK, TLB_NOTDIRTY, TLB_MMIO,
+                                      TLB_DISCARD_WRITE, TLB_WATCH };
+
+    for (const TCGBackend *const *b = harness_backends(); *b; b++) {
+        harness_select(*b);
+        const char *n = (*b)->name;
+        cr_assert_eq(probe(1, 0x10, MO_LEUL), mem + 0x10, "%s", n);
+        cr_assert_eq(probe(1, 0x13, MO_LEUL), mem + 0x13, "%s: unaligned allowed", n);
+        cr_assert_eq(probe(1, 0xfff, MO_UB), mem + 0xfff, "%s: the page's last byte", n);
+        cr_assert_eq(probe(1, 0xff8, MO_LEUQ | MO_ALIGN), mem + 0xff8, "%s: aligned", n);
+        cr_assert_eq(probe(1, 0xffc, MO_LEUL), mem + 0xffc, "%s: the page's last word", n);
+        cr_assert_eq(probe(1, 0xffd, MO_LEUL), 0, "%s: crosses into page 1", n);
+        cr_assert_eq(probe(1, 0x13, MO_LEUL | MO_ALIGN), 0, "%s: misaligned", n);
+        cr_assert_eq(probe(1, 0x1010, MO_LEUL), 0, "%s: page 1 is not mapped", n);
+        cr_assert_eq(probe(0, 0x10, MO_LEUL), 0, "%s: mmu 0 maps nothing", n);
+        for (unsigned i = 0; i < ARRAY_SIZE(flags); i++) {
+            e->addr_write = tag | flags[i];
+            cr_assert_eq(probe(1, 0x10, MO_LEUL), 0, "%s: flag %#x", n, flags[i]);
+        }
+        e->addr_write = tag;
+    }
 }
 
 Test(tcg_ifconv, refuses_memory_calls_long_arms_and_live_temps)
