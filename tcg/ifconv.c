@@ -68,6 +68,7 @@ typedef struct IfcArm {
     TCGOp *traps[IFC_ARM_MAX_TRAPS];
     int nb_traps;
     int nb_stores;              /* guest stores (qemu_st) in the arm */
+    bool load_after[IFC_ARM_MAX_STORES];    /* store k's bytes are loaded again */
     int nb_ops;                 /* ops other than moves (a move costs nothing once
                                  * the optimizer has propagated it) */
     int nb_all;                 /* every op */
@@ -134,6 +135,8 @@ typedef struct IfcPass {
     } stores[2 * IFC_ARM_MAX_STORES];
     int nb_stores;
     bool stored[2];             /* copy w has a store so far */
+    int arm_stores;             /* stores copied so far in the current arm */
+    TCGTemp *fwd_val;           /* the value its last store wrote */
 } IfcPass;
 
 static IfcPass ifc_pass;
@@ -193,6 +196,25 @@ static bool ifc_store_ok(const TCGOp *op)
     MemOp mop = get_memop((MemOpIdx)op->args[2]);
 
     return !(mop & MO_BSWAP) || (mop & MO_SIZE) == MO_8;
+}
+
+/*
+ * Does the load ld read back exactly what st, the arm's last store before it,
+ * wrote? The same address temp, unwritten since (the walk forgets st when it is
+ * written), the same size and byte order, and a value of the same type. Its copy
+ * then takes the stored value (ifc_copy_load); the store's probe also checks that
+ * the page is plain RAM for loads (no read watchpoint to miss).
+ */
+static bool ifc_load_forwards(const TCGOp *st, const TCGOp *ld)
+{
+    if (!st) {
+        return false;
+    }
+    MemOp sm = get_memop((MemOpIdx)st->args[2]), lm = get_memop((MemOpIdx)ld->args[2]);
+    return arg_temp(st->args[1]) == arg_temp(ld->args[1]) &&
+           get_mmuidx((MemOpIdx)st->args[2]) == get_mmuidx((MemOpIdx)ld->args[2]) &&
+           (sm & (MO_SIZE | MO_BSWAP)) == (lm & (MO_SIZE | MO_BSWAP)) &&
+           arg_temp(st->args[0])->type == arg_temp(ld->args[0])->type;
 }
 
 /* The check a loop header (or the TB's start) makes: `ld_i32 t, env,
@@ -457,7 +479,7 @@ static TCGOp *ifc_run_start(TCGOp *op)
  */
 static bool ifc_walk_arm(IfcPass *p, TCGOp *op, IfcArm *arm)
 {
-    TCGOp *next;
+    TCGOp *next, *last_st = NULL;
 
     memset(arm, 0, sizeof(*arm));
     op = ifc_run_start(op);
@@ -503,10 +525,25 @@ static bool ifc_walk_arm(IfcPass *p, TCGOp *op, IfcArm *arm)
                 ++arm->nb_all > IFC_ARM_MAX_ALL || ++arm->nb_ops > IFC_ARM_MAX_OPS) {
                 return false;
             }
+            last_st = op;
+            continue;
+        case INDEX_op_qemu_ld_i32:
+        case INDEX_op_qemu_ld_i64:
+            /* Only the reload of what the arm just stored: no access of its own. */
+            if (!ifc_load_forwards(last_st, op) || ++arm->nb_all > IFC_ARM_MAX_ALL) {
+                return false;
+            }
+            arm->load_after[arm->nb_stores - 1] = true;
+            if (arg_temp(op->args[0]) == arg_temp(last_st->args[1])) {
+                last_st = NULL;
+            }
             continue;
         default:
             if (!ifc_speculatable(op->opc) || ++arm->nb_all > IFC_ARM_MAX_ALL) {
                 return false;
+            }
+            if (last_st && tcg_op_writes_temp(op, arg_temp(last_st->args[1]))) {
+                last_st = NULL;     /* a later load of that temp is another address */
             }
             if (op->opc != INDEX_op_mov_i32 && op->opc != INDEX_op_mov_i64 &&
                 ++arm->nb_ops > IFC_ARM_MAX_OPS) {
@@ -783,6 +820,15 @@ static void ifc_copy_trap(IfcPass *p, TCGOp *br, TCGTemp *sel, bool taken_arm, i
     ifc_branch_to(INDEX_op_brcond_i32, hit, ifc_const(TCG_TYPE_I32, 0), TCG_COND_NE, to);
 }
 
+/* The copy's value of out is now val. */
+static void ifc_map_output(IfcPass *p, int w, TCGTemp *out, TCGTemp *val)
+{
+    if (!p->map[out->index]) {
+        p->written[w][p->nb_written[w]++] = out->index;
+    }
+    p->map[out->index] = val;
+}
+
 /* An unused byte range converted code stores to for an arm not taken (see
  * ifc_copy_store); nothing ever reads it. */
 static uint64_t ifc_sink;
@@ -815,16 +861,17 @@ static TCGTemp *ifc_sel64(IfcPass *p)
  * A store to the sink rather than writing the old value back leaves guest memory
  * untouched for the arm not taken, even for a DMA writer running alongside.
  */
-static void ifc_copy_store(IfcPass *p, const TCGOp *op, const uint64_t *args, int w,
-                           bool taken_arm, TCGLabel *restart)
+static void ifc_copy_store(IfcPass *p, const IfcArm *arm, const TCGOp *op,
+                           const uint64_t *args, int w, bool taken_arm, TCGLabel *restart)
 {
     MemOpIdx oi = (MemOpIdx)op->args[2];
     TCGTemp *host = tcg_temp_new_fresh(TCG_TYPE_I64);
     TCGTemp *where = tcg_temp_new_fresh(TCG_TYPE_I64);
     TCGTemp *sink = ifc_const(TCG_TYPE_I64, (intptr_t)&ifc_sink);
     TCGTemp *zero = ifc_const(TCG_TYPE_I64, 0);
+    bool reloaded = arm->load_after[p->arm_stores++];
 
-    IFC_OP(INDEX_op_qemu_probe_st_i64, T(host), args[1], oi);
+    IFC_OP(INDEX_op_qemu_probe_st_i64, T(host), args[1], oi, reloaded);
     IFC_OP(INDEX_op_movcond_i64, T(where), T(ifc_sel64(p)), T(zero),
            T(taken_arm ? host : sink), T(taken_arm ? sink : host), TCG_COND_NE);
     ifc_branch_to(INDEX_op_brcond_i64, where, zero, TCG_COND_EQ, restart);
@@ -833,6 +880,41 @@ static void ifc_copy_store(IfcPass *p, const TCGOp *op, const uint64_t *args, in
     p->stores[p->nb_stores].size = memop_size(get_memop(oi));
     p->nb_stores++;
     p->stored[w] = true;
+    p->fwd_val = arg_temp(args[0]);
+}
+
+/* The copy of a load that reads back the arm's last store (ifc_load_forwards):
+ * the stored value, extended as the load would. */
+static void ifc_copy_load(IfcPass *p, const TCGOp *op, int w)
+{
+    TCGTemp *out = arg_temp(op->args[0]), *v = p->fwd_val;
+    MemOp mop = get_memop((MemOpIdx)op->args[2]);
+    bool sign = mop & MO_SIGN;
+    TCGOpcode ext;
+
+    switch (mop & MO_SIZE) {
+    case MO_8:
+        ext = ifc_opc(out->type, sign ? INDEX_op_ext8s_i32 : INDEX_op_ext8u_i32,
+                      sign ? INDEX_op_ext8s_i64 : INDEX_op_ext8u_i64);
+        break;
+    case MO_16:
+        ext = ifc_opc(out->type, sign ? INDEX_op_ext16s_i32 : INDEX_op_ext16u_i32,
+                      sign ? INDEX_op_ext16s_i64 : INDEX_op_ext16u_i64);
+        break;
+    case MO_32:
+        if (out->type == TCG_TYPE_I32) {
+            ifc_map_output(p, w, out, v);
+            return;
+        }
+        ext = sign ? INDEX_op_ext32s_i64 : INDEX_op_ext32u_i64;
+        break;
+    default:
+        ifc_map_output(p, w, out, v);
+        return;
+    }
+    TCGTemp *r = tcg_temp_new_fresh(out->type);
+    IFC_OP(ext, T(r), T(v));
+    ifc_map_output(p, w, out, r);
 }
 
 /* The copies' stores, in order, each to its address or the sink. */
@@ -901,15 +983,6 @@ static TCGOp *ifc_find_shared(const IfcPass *p, TCGOpcode opc, const uint64_t *a
     return NULL;
 }
 
-/* The copy's value of out is now val. */
-static void ifc_map_output(IfcPass *p, int w, TCGTemp *out, TCGTemp *val)
-{
-    if (!p->map[out->index]) {
-        p->written[w][p->nb_written[w]++] = out->index;
-    }
-    p->map[out->index] = val;
-}
-
 /* Copy an arm's ops, writing fresh temps (p->map: each temp's value so far);
  * record in written[w] what it wrote. */
 static void ifc_copy_arm(IfcPass *p, const IfcArm *arm, int w, TCGTemp *sel,
@@ -919,6 +992,7 @@ static void ifc_copy_arm(IfcPass *p, const IfcArm *arm, int w, TCGTemp *sel,
 
     p->nb_written[w] = 0;
     p->stored[w] = false;
+    p->arm_stores = 0;
     if (w == 0) {
         p->nb_shared = 0;
     }
@@ -954,7 +1028,11 @@ static void ifc_copy_arm(IfcPass *p, const IfcArm *arm, int w, TCGTemp *sel,
             }
         }
         if (op->opc == INDEX_op_qemu_st_i32 || op->opc == INDEX_op_qemu_st_i64) {
-            ifc_copy_store(p, op, args, w, taken_arm, restart);
+            ifc_copy_store(p, arm, op, args, w, taken_arm, restart);
+            continue;
+        }
+        if (op->opc == INDEX_op_qemu_ld_i32 || op->opc == INDEX_op_qemu_ld_i64) {
+            ifc_copy_load(p, op, w);
             continue;
         }
         if ((op->opc == INDEX_op_mov_i32 || op->opc == INDEX_op_mov_i64) &&

@@ -118,9 +118,14 @@ static void tcg_dump_one(TCGContext *s, FILE *f, const TCGOp *op, bool have_pref
     case INDEX_op_qemu_st_memb_i32:
     case INDEX_op_qemu_ld_memb_i64:
     case INDEX_op_qemu_st_memb_i64:
+        fprintf(f, ",");
+        tcg_dump_memop(f, op->args[k]);
+        nb_c = 0;
+        break;
     case INDEX_op_qemu_probe_st_i64:
         fprintf(f, ",");
         tcg_dump_memop(f, op->args[k]);
+        fprintf(f, "%s", op->args[k + 1] ? ",load" : "");
         nb_c = 0;
         break;
     case INDEX_op_qemu_ld_lead_i32:

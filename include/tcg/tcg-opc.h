@@ -159,11 +159,13 @@ DEF(qemu_ld_memb_i64, 1, 2, 1, TCG_OPF_CALL_CLOBBER | TCG_OPF_SIDE_EFFECTS)
 DEF(qemu_st_memb_i64, 0, 3, 1, TCG_OPF_CALL_CLOBBER | TCG_OPF_SIDE_EFFECTS)
 /*
  * If-conversion's store probe (tcg/ifconv.c): out = the host address of the guest
- * bytes a store of MemOpIdx carg at addr would write, when the softmmu TLB's fast
- * table maps them as the inline fast path requires (one page, the memop's
+ * bytes a store of MemOpIdx carg 0 at addr would write, when the softmmu TLB's
+ * fast table maps them as the inline fast path requires (one page, the memop's
  * alignment, no TLB_* flag: no translated code, MMIO, watchpoint or ROM on the
- * page), else 0. It only reads the table: no fault, no call, no TLB fill, so
- * converted code may probe the store of an arm that is not taken. The address is
- * only valid until the next helper call or exit (which may change the TLB).
+ * page), and for loads too when carg 1 is 1 (a load of the stored bytes is then
+ * plain RAM as well), else 0. It only reads the table: no fault, no call, no TLB
+ * fill, so converted code may probe the store of an arm that is not taken. The
+ * address is only valid until the next helper call or exit (which may change the
+ * TLB).
  */
-DEF(qemu_probe_st_i64, 1, 1, 1, 0) /* out host (i64); in addr (i32) */
+DEF(qemu_probe_st_i64, 1, 1, 2, 0) /* out host (i64); in addr (i32); cargs oi, load too */

@@ -143,11 +143,12 @@ static inline uint64_t interp_bswap16(uint64_t x)
 
 /*
  * qemu_probe_st_i64 (tcg-opc.h): the host address of a store's bytes when the fast
- * TLB table maps them for it as plain RAM, else 0. The same test as the x86-64
- * backend's inline check: the entry of addr's page, whose write tag must equal the
- * page of the last byte (the first, for an aligned access), with the alignment bits.
+ * TLB table maps them for it (and for a load, with `load`) as plain RAM, else 0.
+ * The same test as the x86-64 backend's inline check: the entry of addr's page,
+ * whose write (and read) tag must equal the page of the last byte (the first, for
+ * an aligned access), with the alignment bits.
  */
-static uint64_t interp_probe_store(CPUState *cpu, uint32_t addr, MemOpIdx oi)
+static uint64_t interp_probe_store(CPUState *cpu, uint32_t addr, MemOpIdx oi, bool load)
 {
     MemOp mop = get_memop(oi);
     const CPUTLBDescFast *f = &cpu->tlb_fast[get_mmuidx(oi)];
@@ -156,7 +157,9 @@ static uint64_t interp_probe_store(CPUState *cpu, uint32_t addr, MemOpIdx oi)
     uintptr_t ofs = (uintptr_t)(addr >> (TARGET_PAGE_BITS - CPU_TLB_ENTRY_BITS)) & f->mask;
     const CPUTLBEntry *e = (const CPUTLBEntry *)((uintptr_t)f->table + ofs);
 
-    if ((last & (TARGET_PAGE_MASK | align)) != e->addr_write) {
+    uint32_t cmp = last & (TARGET_PAGE_MASK | align);
+
+    if (cmp != e->addr_write || (load && cmp != e->addr_read)) {
         return 0;
     }
     return (uint64_t)(e->addend + addr);
@@ -389,7 +392,8 @@ do_qemu_st_i64: {
 do_qemu_probe_st_i64: {
         uint32_t o = OUT();
         uint32_t addr = RD32();
-        WR64(o, interp_probe_store((CPUState *)env_ptr, addr, CARG()));
+        uint32_t oi = CARG();
+        WR64(o, interp_probe_store((CPUState *)env_ptr, addr, oi, CARG() != 0));
         NEXT();
     }
 

@@ -847,10 +847,10 @@ void x86_gen_qemu_st_shared(X86Gen *g, const TCGOp *op, TCGType type, bool lead)
 }
 
 /*
- * qemu_probe_st_i64 host, addr, oi (if-conversion, tcg-opc.h): the store fast
- * path's TLB check with no stub behind it; host = the bytes' host address on a
- * hit, 0 on a miss:
- *     <x86_emit_tlb_check, write tag>   ; jne miss
+ * qemu_probe_st_i64 host, addr, oi, load (if-conversion, tcg-opc.h): the store
+ * fast path's TLB check with no stub behind it; host = the bytes' host address on
+ * a hit, 0 on a miss:
+ *     <x86_emit_tlb_check, write tag (and read tag)>   ; jne miss
  *     mov   out, [t0 + addend]
  *     add   out, a                      ; a is zero-extended: i32 invariant
  *     jmp   done
@@ -867,17 +867,21 @@ void x86_gen_qemu_probe_st(X86Gen *g, const TCGOp *op)
     int areg = x86_ra_load(g, ats, 0, 0);
     int t0 = x86_ra_alloc(g, 0, X86_REG_BIT(areg));
     int out = x86_ra_alloc(g, 0, X86_REG_BIT(areg) | X86_REG_BIT(t0));
+    unsigned kinds = X86_CHECK_WRITE | (op->args[3] ? X86_CHECK_READ : 0);
     uint8_t *second;
 
     if (g->reg_to_temp[out] && g->reg_to_temp[out] != ots) {
         x86_ra_free_reg(g, out);
     }
-    uint8_t *miss = x86_emit_tlb_check(g, areg, t0, oi, X86_CHECK_WRITE, 0,
+    uint8_t *miss = x86_emit_tlb_check(g, areg, t0, oi, kinds, 0,
                                        (int32_t)memop_size(get_memop(oi)) - 1, &second);
     x86_emit_ld(g, TCG_TYPE_I64, out, t0, offsetof(CPUTLBEntry, addend));
     x86_emit_arith(g, ARITH_ADD, P_REXW, out, areg);
     uint8_t *done = x86_emit_jcc32(g, -1);
     x86_patch_rel32(miss, g->code_ptr);
+    if (second) {
+        x86_patch_rel32(second, g->code_ptr);
+    }
     x86_emit_arith(g, ARITH_XOR, 0, out, out);
     x86_patch_rel32(done, g->code_ptr);
     g->win_tmp = -1;            /* the check used X86_TMP */

@@ -45,6 +45,7 @@ typedef enum Shape {
     SDIV_GUARD,         /* signed: taken when X == INT_MIN && DIV == -1 */
     STORE_ARMS,         /* each arm stores to guest memory, at addresses of its own */
     STORE_SAME,         /* both arms store to one address, a value each */
+    STORE_RELOAD,       /* an arm stores and loads the bytes back (32 and 8 bits) */
     REFUSE_LOAD,        /* an arm loads guest memory */
     REFUSE_CALL,        /* an arm calls a helper */
     REFUSE_LONG,        /* an arm has too many ops */
@@ -130,6 +131,18 @@ static void gen_arm_stores(Shape shape, TCGv_i32 t, bool odd)
         tcg_gen_addi_i32(t, t, 0x44);
         tcg_gen_qemu_st_i32(I, t, 1, MO_UB);
         break;
+    case STORE_RELOAD: {
+        /* mem32[(i & 15) * 4] = acc; tmp = that; mem8[0x90] = x; tmp += (int8_t)that */
+        TCGv_i32 at = tcg_constant_i32(0x90);
+        tcg_gen_andi_i32(t, I, 15);
+        tcg_gen_shli_i32(t, t, 2);
+        tcg_gen_qemu_st_i32(ACC, t, 1, MO_LEUL);
+        tcg_gen_qemu_ld_i32(TMP, t, 1, MO_LEUL);
+        tcg_gen_qemu_st_i32(X, at, 1, MO_UB);
+        tcg_gen_qemu_ld_i32(t, at, 1, MO_SB);
+        tcg_gen_add_i32(TMP, TMP, t);
+        break;
+    }
     case REFUSE_STORE_LOAD:
         tcg_gen_qemu_st_i32(ACC, tcg_constant_i32(0x40), 1, MO_LEUL);
         tcg_gen_qemu_ld_i32(TMP, tcg_constant_i32(0x48), 1, MO_LEUL);
@@ -156,6 +169,7 @@ static void gen_simple_arms(Shape shape, TCGLabel *taken, TCGLabel *join)
     case DIAMOND:
     case STORE_ARMS:
     case STORE_SAME:
+    case STORE_RELOAD:
     case REFUSE_LOAD:
     case REFUSE_CALL:
     case REFUSE_LONG:
@@ -463,6 +477,7 @@ Test(tcg_ifconv, stores_in_arms_converted_and_only_for_the_arm_taken)
 {
     check_shape(STORE_ARMS, 1, loop_starts, ARRAY_SIZE(loop_starts));
     check_shape(STORE_SAME, 1, loop_starts, ARRAY_SIZE(loop_starts));
+    check_shape(STORE_RELOAD, 1, loop_starts, ARRAY_SIZE(loop_starts));
     for (const TCGBackend *const *b = harness_backends(); *b; b++) {
         const void *conv;
         harness_select(*b);
@@ -490,18 +505,20 @@ Test(tcg_ifconv, store_to_a_flagged_page_restarts_the_arm)
     e->addr_write = tag | TLB_WATCH;
     check_shape(STORE_ARMS, 1, loop_starts, ARRAY_SIZE(loop_starts));
     check_shape(STORE_SAME, 1, loop_starts, ARRAY_SIZE(loop_starts));
+    check_shape(STORE_RELOAD, 1, loop_starts, ARRAY_SIZE(loop_starts));
     e->addr_write = tag;
 }
 
 /* The op itself: the host address on a hit; 0 for a miss of any kind. */
-static uint64_t probe(int mmu_idx, uint32_t addr, MemOp mop)
+static uint64_t probe(int mmu_idx, uint32_t addr, MemOp mop, bool load)
 {
     harness_begin();
     TCGv_i64 h = tcg_temp_new_i64();
-    TCGOp *op = tcg_emit_op(INDEX_op_qemu_probe_st_i64, 3);
+    TCGOp *op = tcg_emit_op(INDEX_op_qemu_probe_st_i64, 4);
     op->args[0] = temp_arg(tcgv_i64_temp(h));
     op->args[1] = temp_arg(tcgv_i32_temp(W(0)));
     op->args[2] = make_memop_idx(mop, mmu_idx);
+    op->args[3] = load;
     tcg_gen_mov_i64(harness_g64[0], h);
     tcg_gen_exit_tb(NULL, 0);
     const void *code = harness_gen(HARNESS_FULL);
@@ -524,20 +541,27 @@ Test(tcg_ifconv, probe_st_hits_only_plain_mapped_stores)
     for (const TCGBackend *const *b = harness_backends(); *b; b++) {
         harness_select(*b);
         const char *n = (*b)->name;
-        cr_assert_eq(probe(1, 0x10, MO_LEUL), mem + 0x10, "%s", n);
-        cr_assert_eq(probe(1, 0x13, MO_LEUL), mem + 0x13, "%s: unaligned allowed", n);
-        cr_assert_eq(probe(1, 0xfff, MO_UB), mem + 0xfff, "%s: the page's last byte", n);
-        cr_assert_eq(probe(1, 0xff8, MO_LEUQ | MO_ALIGN), mem + 0xff8, "%s: aligned", n);
-        cr_assert_eq(probe(1, 0xffc, MO_LEUL), mem + 0xffc, "%s: the page's last word", n);
-        cr_assert_eq(probe(1, 0xffd, MO_LEUL), 0, "%s: crosses into page 1", n);
-        cr_assert_eq(probe(1, 0x13, MO_LEUL | MO_ALIGN), 0, "%s: misaligned", n);
-        cr_assert_eq(probe(1, 0x1010, MO_LEUL), 0, "%s: page 1 is not mapped", n);
-        cr_assert_eq(probe(0, 0x10, MO_LEUL), 0, "%s: mmu 0 maps nothing", n);
+        cr_assert_eq(probe(1, 0x10, MO_LEUL, false), mem + 0x10, "%s", n);
+        cr_assert_eq(probe(1, 0x13, MO_LEUL, false), mem + 0x13, "%s: unaligned allowed", n);
+        cr_assert_eq(probe(1, 0xfff, MO_UB, false), mem + 0xfff, "%s: the page's last byte", n);
+        cr_assert_eq(probe(1, 0xff8, MO_LEUQ | MO_ALIGN, false), mem + 0xff8, "%s: aligned", n);
+        cr_assert_eq(probe(1, 0xffc, MO_LEUL, false), mem + 0xffc, "%s: the page's last word", n);
+        cr_assert_eq(probe(1, 0xffd, MO_LEUL, false), 0, "%s: crosses into page 1", n);
+        cr_assert_eq(probe(1, 0x13, MO_LEUL | MO_ALIGN, false), 0, "%s: misaligned", n);
+        cr_assert_eq(probe(1, 0x1010, MO_LEUL, false), 0, "%s: page 1 is not mapped", n);
+        cr_assert_eq(probe(0, 0x10, MO_LEUL, false), 0, "%s: mmu 0 maps nothing", n);
         for (unsigned i = 0; i < ARRAY_SIZE(flags); i++) {
             e->addr_write = tag | flags[i];
-            cr_assert_eq(probe(1, 0x10, MO_LEUL), 0, "%s: flag %#x", n, flags[i]);
+            cr_assert_eq(probe(1, 0x10, MO_LEUL, false), 0, "%s: flag %#x", n, flags[i]);
         }
         e->addr_write = tag;
+        /* For a store that is loaded again, the read tag counts too. */
+        uint32_t rtag = e->addr_read;
+        e->addr_read = rtag | TLB_WATCH;
+        cr_assert_eq(probe(1, 0x10, MO_LEUL, false), mem + 0x10, "%s: store only", n);
+        cr_assert_eq(probe(1, 0x10, MO_LEUL, true), 0, "%s: read watchpoint", n);
+        e->addr_read = rtag;
+        cr_assert_eq(probe(1, 0x10, MO_LEUL, true), mem + 0x10, "%s: load too", n);
     }
 }
 
