@@ -190,12 +190,18 @@ static bool ifc_speculatable(TCGOpcode opc)
 /*
  * A guest store an arm may keep (see ifc_copy_store): its copy probes the TLB and
  * writes host memory directly, so the value must be stored in host byte order.
+ * Not in an MMU mode with a direct RAM window (MIPS kseg0 in kernel mode, x86
+ * with paging off): its accesses go through the window and need not fill the
+ * TLB, which the probe reads alone, so the arm would restart whenever taken (and
+ * the MIPS kernel's many short stores in branchy code would all get counters).
  */
-static bool ifc_store_ok(const TCGOp *op)
+static bool ifc_store_ok(const IfcPass *p, const TCGOp *op)
 {
-    MemOp mop = get_memop((MemOpIdx)op->args[2]);
+    MemOpIdx oi = (MemOpIdx)op->args[2];
+    MemOp mop = get_memop(oi);
 
-    return !(mop & MO_BSWAP) || (mop & MO_SIZE) == MO_8;
+    return (!(mop & MO_BSWAP) || (mop & MO_SIZE) == MO_8) &&
+           !((p->s->ldst_window_mmu_mask >> get_mmuidx(oi)) & 1);
 }
 
 /*
@@ -521,7 +527,7 @@ static bool ifc_walk_arm(IfcPass *p, TCGOp *op, IfcArm *arm)
             break;
         case INDEX_op_qemu_st_i32:
         case INDEX_op_qemu_st_i64:
-            if (!ifc_store_ok(op) || ++arm->nb_stores > IFC_ARM_MAX_STORES ||
+            if (!ifc_store_ok(p, op) || ++arm->nb_stores > IFC_ARM_MAX_STORES ||
                 ++arm->nb_all > IFC_ARM_MAX_ALL || ++arm->nb_ops > IFC_ARM_MAX_OPS) {
                 return false;
             }
