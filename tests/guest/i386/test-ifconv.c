@@ -20,6 +20,27 @@ uint32_t ifc_loop_slot(uint32_t n, uint32_t x, uint32_t *slot);
 extern char x_ifc_div[], x_ifc_bail[], x_ifc_slot_st[];
 extern char smc_fn[];
 
+/* intloop's odd arm (label 1: acc += x * K, i++, leave for 3 at the end) and its
+ * head (label 2: the xorshift, then to 1 when x is odd), as gcc lays them out;
+ * cmp is the exit test's compare of i (EBX) with n (EDI). */
+#define IFC_ODD_AND_HEAD(cmp) \
+    "1:  imul $0x9e3779b1, %ecx, %eax\n" \
+    "    add $1, %ebx\n" \
+    "    add %eax, %esi\n" \
+    "    " cmp "\n" \
+    "    je 3f\n" \
+    "2:  mov %ecx, %edx\n" \
+    "    shl $13, %edx\n" \
+    "    xor %ecx, %edx\n" \
+    "    mov %edx, %eax\n" \
+    "    shr $17, %eax\n" \
+    "    xor %edx, %eax\n" \
+    "    mov %eax, %ecx\n" \
+    "    shl $5, %ecx\n" \
+    "    xor %eax, %ecx\n" \
+    "    test $1, %al\n" \
+    "    jne 1b\n"
+
 __asm__(
     ".text\n"
     /* intloop: acc = x & 1 ? acc + x * K : acc ^ x / ((i & 7) + 3) */
@@ -31,22 +52,7 @@ __asm__(
     "    mov 24(%esp), %ecx\n"
     "    xor %ebx, %ebx; xor %esi, %esi\n"
     "    jmp 2f\n"
-    "1:  imul $0x9e3779b1, %ecx, %eax\n"
-    "    add $1, %ebx\n"
-    "    add %eax, %esi\n"
-    "    cmp %ebx, %edi\n"
-    "    je 3f\n"
-    "2:  mov %ecx, %edx\n"
-    "    shl $13, %edx\n"
-    "    xor %ecx, %edx\n"
-    "    mov %edx, %eax\n"
-    "    shr $17, %eax\n"
-    "    xor %edx, %eax\n"
-    "    mov %eax, %ecx\n"
-    "    shl $5, %ecx\n"
-    "    xor %eax, %ecx\n"
-    "    test $1, %al\n"
-    "    jne 1b\n"
+    IFC_ODD_AND_HEAD("cmp %ebx, %edi")
     "    mov %ebx, %ebp\n"
     "    mov %ecx, %eax\n"
     "    xor %edx, %edx\n"
@@ -72,22 +78,7 @@ __asm__(
     "    add %ebx, %edi\n"
     "    xor %esi, %esi\n"
     "    jmp 2f\n"
-    "1:  imul $0x9e3779b1, %ecx, %eax\n"
-    "    add $1, %ebx\n"
-    "    add %eax, %esi\n"
-    "    cmp %ebx, %edi\n"
-    "    je 3f\n"
-    "2:  mov %ecx, %edx\n"
-    "    shl $13, %edx\n"
-    "    xor %ecx, %edx\n"
-    "    mov %edx, %eax\n"
-    "    shr $17, %eax\n"
-    "    xor %edx, %eax\n"
-    "    mov %eax, %ecx\n"
-    "    shl $5, %ecx\n"
-    "    xor %eax, %ecx\n"
-    "    test $1, %al\n"
-    "    jne 1b\n"
+    IFC_ODD_AND_HEAD("cmp %ebx, %edi")
     "    mov %ebx, %ebp\n"
     "    shr $24, %ebp\n"
     "    mov %ebx, %eax\n"
@@ -118,22 +109,7 @@ __asm__(
     "    add $0x1c, %ebp\n"
     "    xor %ebx, %ebx; xor %esi, %esi\n"
     "    jmp 2f\n"
-    "1:  imul $0x9e3779b1, %ecx, %eax\n"
-    "    add $1, %ebx\n"
-    "    add %eax, %esi\n"
-    "    cmp %edi, %ebx\n"
-    "    je 3f\n"
-    "2:  mov %ecx, %edx\n"
-    "    shl $13, %edx\n"
-    "    xor %ecx, %edx\n"
-    "    mov %edx, %eax\n"
-    "    shr $17, %eax\n"
-    "    xor %edx, %eax\n"
-    "    mov %eax, %ecx\n"
-    "    shl $5, %ecx\n"
-    "    xor %eax, %ecx\n"
-    "    test $1, %al\n"
-    "    jne 1b\n"
+    IFC_ODD_AND_HEAD("cmp %edi, %ebx")
     "    mov %ebx, %eax\n"
     "    add $1, %ebx\n"
     "    and $7, %eax\n"
