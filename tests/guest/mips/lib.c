@@ -122,3 +122,42 @@ u32 trap_entry(struct frame *f)
     }
     return 0;
 }
+
+volatile u32 nfault, fault_epc[2], fault_cause[2];
+
+int fault_record_hook(struct frame *f)
+{
+    if (nfault < 2) {
+        fault_epc[nfault] = f->epc;
+        fault_cause[nfault] = f->cause;
+    }
+    nfault++;
+    return 0;                               /* the default handling goes on */
+}
+
+static volatile u32 irq_stop_flag;
+
+static int irq_stop_hook(struct frame *f)
+{
+    if (EXC_CODE(f->cause) == 0 && (f->cause & 0x8000u)) {
+        irq_stop_flag = 1;
+        mtc0(11, 0, mfc0(9, 0) - 1);        /* acknowledge */
+        return 1;
+    }
+    return 0;
+}
+
+void spin_until_irq(const char *name, u32 (*fn)(volatile u32 *flag))
+{
+    u32 st = mfc0(12, 0);
+
+    exc_hook = irq_stop_hook;
+    reset_exc();
+    irq_stop_flag = 0;
+    mtc0(11, 0, mfc0(9, 0) + 200000);        /* ~2 ms */
+    mtc0(12, 0, st | 0x8001u);               /* IM7, IE */
+    fn(&irq_stop_flag);                      /* returns only once the IRQ is taken */
+    mtc0(12, 0, st);
+    exc_hook = 0;
+    check(name, irq_stop_flag, 1);
+}

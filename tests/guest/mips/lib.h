@@ -35,6 +35,14 @@ extern int (*volatile exc_hook)(struct frame *f);
 void reset_exc(void);
 u32 trap_entry(struct frame *f);
 
+/* The first two exceptions' EPC and Cause, and how many there were, as
+ * fault_record_hook saw them (it leaves the handling to the default path). */
+extern volatile u32 nfault, fault_epc[2], fault_cause[2];
+int fault_record_hook(struct frame *f);
+/* Run fn(&flag) with the CP0 timer interrupt armed ~2 ms ahead; its handler sets
+ * the flag, on which fn's loop spins. Checks under name that it was taken. */
+void spin_until_irq(const char *name, u32 (*fn)(volatile u32 *flag));
+
 /* Run code at entry in user mode; the hook ends it with user_finish(f). */
 void run_user(u32 entry);
 void run_super(u32 entry);

@@ -21,8 +21,6 @@ u32 t_fault_loop(u32 n, u32 addr);
 extern u32 x_smc_insn[];
 extern char x_fault_lw[], x_fault_slot[], x_fault_head[];
 
-static volatile u32 stop_flag;
-static volatile u32 nfault, fault_epc[2], fault_cause[2];
 static volatile u32 fault_word __attribute__((aligned(8))) = 7;
 
 /* The reference results, computed the slow way in C. */
@@ -81,41 +79,6 @@ static u32 ref_inner(u32 n, u32 x)
     }
 }
 
-static int timer_hook(struct frame *f)
-{
-    if (EXC_CODE(f->cause) == 0 && (f->cause & 0x8000u)) {
-        stop_flag = 1;
-        mtc0(11, 0, mfc0(9, 0) - 1);        /* acknowledge */
-        return 1;
-    }
-    return 0;
-}
-
-static int fault_hook(struct frame *f)
-{
-    if (nfault < 2) {
-        fault_epc[nfault] = f->epc;
-        fault_cause[nfault] = f->cause;
-    }
-    nfault++;
-    return 0;                               /* the default handling goes on */
-}
-
-static void spin_test(const char *name, u32 (*fn)(volatile u32 *))
-{
-    u32 st = mfc0(12, 0);
-
-    exc_hook = timer_hook;
-    reset_exc();
-    stop_flag = 0;
-    mtc0(11, 0, mfc0(9, 0) + 200000);        /* ~2 ms */
-    mtc0(12, 0, st | 0x8001u);               /* IM7, IE */
-    fn(&stop_flag);                          /* returns only once the IRQ is taken */
-    mtc0(12, 0, st);
-    exc_hook = 0;
-    check(name, stop_flag, 1);
-}
-
 int main(void)
 {
     check("if/else loop, 1", t_ifelse(1, 0x12345678u), ref_ifelse(1, 0x12345678u));
@@ -128,8 +91,8 @@ int main(void)
     check("likely loop, 300", t_likely_loop(300, 0x87654321u), ref_likely(300, 0x87654321u));
     check("branch into a delay slot", t_into_slot(9), 5 * 10 + 4 * 11);
 
-    spin_test("IRQ stops a loop back to the TB start", t_spin_head);
-    spin_test("IRQ stops a loop inside the TB", t_spin_mid);
+    spin_until_irq("IRQ stops a loop back to the TB start", t_spin_head);
+    spin_until_irq("IRQ stops a loop inside the TB", t_spin_mid);
 
     x_smc_insn[0] = 0x24420001u;             /* addiu v0, v0, 1 */
     /* counts 6 (+1), 5 (+1, rewrites), 4..1 (+100 each) */
@@ -144,7 +107,7 @@ int main(void)
      * and faults at 5, in the delay slot (resuming at the loop head, count 4). */
     reset_exc();
     nfault = 0;
-    exc_hook = fault_hook;
+    exc_hook = fault_record_hook;
     resume_addr = (u32)x_fault_head;
     u32 r = t_fault_loop(7, (u32)&fault_word);
     exc_hook = 0;
