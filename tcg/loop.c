@@ -27,6 +27,7 @@
 #include "qemu/osdep.h"
 #include "tcg/tcg.h"
 #include "exec/translation-block.h"
+#include "exec/cputlb.h"
 
 /* Byte size of a host ld/st op off a pointer; 0 for any other op. */
 static int tcg_loop_env_access_size(TCGOpcode opc)
@@ -316,12 +317,166 @@ static void tcg_loop_drop_hoisted_bases(TCGContext *s)
     }
 }
 
+/*
+ * Shared checks of loop-invariant bases (TCGContext.loop_spans): the group leaders
+ * of the body are collected by tcg_loop_find_hoists's walk, then grouped by base.
+ */
+#define SPAN_MAX_CANDS 32
+
+typedef struct SpanCand {
+    TCGOp *op;
+    TCGTemp *base;
+    int32_t d;
+    int32_t lo, hi;         /* the access's or group's bytes, relative to base + d */
+    unsigned kinds;         /* 1 loads, 2 stores */
+    MemOpIdx oi;
+} SpanCand;
+
+/* An access's address (args[a_idx]) as base + d: a 32-bit global, or the output
+ * of an `add_i32 t, base, $d` right before it. NULL for anything else. */
+static TCGTemp *tcg_loop_access_base(TCGOp *op, int a_idx, int32_t *d)
+{
+    TCGTemp *a = arg_temp(op->args[a_idx]);
+
+    *d = 0;
+    if (a->kind == TEMP_TB) {
+        TCGOp *p = op->prev;
+        if (!p || p->opc != INDEX_op_add_i32 || arg_temp(p->args[0]) != a ||
+            arg_temp(p->args[2])->kind != TEMP_CONST) {
+            return NULL;
+        }
+        *d = (int32_t)arg_temp(p->args[2])->val;
+        a = arg_temp(p->args[1]);
+    }
+    return a->kind == TEMP_GLOBAL && a->type == TCG_TYPE_I32 ? a : NULL;
+}
+
+static unsigned tcg_loop_cand_align(const SpanCand *c)
+{
+    MemOp mop = get_memop(c->oi);
+    return (mop & MO_ALIGN) ? memop_size(mop) : 1;
+}
+
+/* Note op as a candidate if it is a group leader or a plain access (not one the
+ * hoisting of plain stores has taken) at base + d. */
+static void tcg_loop_span_cand(TCGContext *s, TCGOp *op, const bool *banned,
+                               SpanCand *c, int *nc)
+{
+    bool lead = false, st = false;
+    int32_t d;
+
+    switch (op->opc) {
+    case INDEX_op_qemu_st_lead_i32:
+    case INDEX_op_qemu_st_lead_i64:
+        st = true;
+        /* fall through */
+    case INDEX_op_qemu_ld_lead_i32:
+    case INDEX_op_qemu_ld_lead_i64:
+        lead = true;
+        break;
+    case INDEX_op_qemu_st_i32:
+    case INDEX_op_qemu_st_i64:
+        st = true;
+        break;
+    case INDEX_op_qemu_ld_i32:
+    case INDEX_op_qemu_ld_i64:
+        break;
+    default:
+        return;
+    }
+    for (int h = 0; h < s->nb_loop_hoists; h++) {
+        if (s->loop_hoists[h].op == op) {
+            return;
+        }
+    }
+    TCGTemp *b = tcg_loop_access_base(op, lead ? 2 : 1, &d);
+    if (!b || banned[b->index] || *nc == SPAN_MAX_CANDS) {
+        return;
+    }
+    SpanCand *x = &c[(*nc)++];
+    x->op = op;
+    x->base = b;
+    x->d = d;
+    x->oi = (MemOpIdx)op->args[lead ? 3 : 2];
+    if (lead) {
+        x->lo = (int32_t)op->args[4];
+        x->hi = (int32_t)op->args[5];
+        x->kinds = (unsigned)op->args[6];
+    } else {
+        x->lo = 0;
+        x->hi = (int32_t)memop_size(get_memop(x->oi)) - 1;
+        x->kinds = st ? 2 : 1;
+    }
+}
+
+/*
+ * One span per base from the candidates: the leaders in the first one's MMU mode
+ * whose d is a multiple of the strictest alignment among those leaders (then
+ * base's own alignment decides each leader's), while the union stays under a
+ * page; and only leaders whose base is invariant up to them.
+ */
+static void tcg_loop_make_spans(TCGContext *s, HoistWalk *w, SpanCand *c, int nc)
+{
+    int walks = 0;
+
+    s->nb_loop_spans = 0;
+    for (int i = 0; i < nc && s->nb_loop_spans < TCG_MAX_LOOP_SPANS; i++) {
+        TCGTemp *base = c[i].base;
+        unsigned idx = get_mmuidx(c[i].oi), align = 1;
+
+        if (!base) {
+            continue;               /* taken by an earlier span, or refused */
+        }
+        for (int j = i; j < nc; j++) {
+            if (c[j].base == base && get_mmuidx(c[j].oi) == idx) {
+                align = MAX(align, tcg_loop_cand_align(&c[j]));
+            }
+        }
+        __typeof__(s->loop_spans[0]) *sp = &s->loop_spans[s->nb_loop_spans];
+        sp->base = base;
+        sp->nb_leads = 0;
+        sp->kinds = 0;
+        for (int j = i; j < nc; j++) {
+            if (c[j].base != base) {
+                continue;
+            }
+            TCGOp *op = c[j].op;
+            int32_t lo = c[j].d + c[j].lo, hi = c[j].d + c[j].hi;
+            int32_t nlo = sp->nb_leads ? MIN(sp->lo, lo) : lo;
+            int32_t nhi = sp->nb_leads ? MAX(sp->hi, hi) : hi;
+            bool ok = get_mmuidx(c[j].oi) == idx &&
+                      (c[j].d & (int32_t)(align - 1)) == 0 &&
+                      (int64_t)nhi - nlo < TARGET_PAGE_SIZE &&
+                      sp->nb_leads < TCG_MAX_SPAN_LEADS && walks < 16;
+            c[j].base = NULL;
+            if (!ok) {
+                continue;
+            }
+            walks++;
+            if (!tcg_loop_base_invariant(s, w, base, op)) {
+                continue;
+            }
+            sp->lo = nlo;
+            sp->hi = nhi;
+            sp->kinds |= c[j].kinds;
+            sp->lead[sp->nb_leads] = op;
+            sp->lead_d[sp->nb_leads++] = c[j].d;
+        }
+        if (sp->nb_leads) {
+            MemOp mop = align > 1 ? (MemOp)(MO_ALIGN | __builtin_ctz(align)) : MO_8;
+            sp->oi = make_memop_idx(mop, idx);
+            s->nb_loop_spans++;
+        }
+    }
+}
+
 static void tcg_loop_find_hoists(TCGContext *s, const TCGOp *body_end,
                                  const bool *banned)
 {
     static HoistWalk *w;
     static bool tried[TCG_MAX_TEMPS];
-    int nb_tried = 0;
+    static SpanCand cand[SPAN_MAX_CANDS];
+    int nb_tried = 0, nc = 0;
 
     memset(tried, 0, sizeof(tried[0]) * s->nb_globals);
     if (!w) {
@@ -343,6 +498,7 @@ static void tcg_loop_find_hoists(TCGContext *s, const TCGOp *body_end,
                 op->args[op->nb_callo + op->nb_calli + 1];
             if (!(info->flags & TCG_CALL_NO_RETURN)) {
                 s->nb_loop_hoists = 0;
+                s->nb_loop_spans = 0;
                 return;
             }
             continue;
@@ -392,6 +548,11 @@ static void tcg_loop_find_hoists(TCGContext *s, const TCGOp *body_end,
         s->loop_hoists[k].disp = disp;
     }
     tcg_loop_drop_hoisted_bases(s);
+    for (TCGOp *op = s->first_op; op && !(body_end && op == body_end->next);
+         op = op->next) {
+        tcg_loop_span_cand(s, op, banned, cand, &nc);
+    }
+    tcg_loop_make_spans(s, w, cand, nc);
 }
 
 void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
@@ -407,6 +568,7 @@ void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb)
     s->loop_has_call = false;
     s->nb_loop_globals = 0;
     s->nb_loop_hoists = 0;
+    s->nb_loop_spans = 0;
     s->loop_head_off = 0xffff;
     s->loop_body_end = NULL;
     bool known = s->goto_tb_known;

@@ -176,6 +176,7 @@ void tcg_func_start(TCGContext *s)
     s->loop_has_call = false;
     s->nb_loop_globals = 0;
     s->nb_loop_hoists = 0;
+    s->nb_loop_spans = 0;
     s->loop_head_off = 0xffff;
     s->loop_body_end = NULL;
     tcg_free_op_list(s);

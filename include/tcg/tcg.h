@@ -354,6 +354,31 @@ typedef struct TCGContext {
         TCGTemp *base;
         int32_t disp;
     } loop_hoists[TCG_MAX_LOOP_HOISTS];
+    /*
+     * Loop-invariant shared checks (tcg/loop.c): the leaders of access groups
+     * (qemu_ld/st_lead, tcg/ldst-group.c) in the loop body whose address is
+     * base + d (base itself, or an `add_i32 t, base, $d` right before them), base
+     * a 32-bit global as for loop_hoists, grouped by base. One span per base covers
+     * every such leader's span ([lo, hi] relative to base, under a page), in one
+     * MMU mode, with the union of their access kinds (1 loads, 2 stores) and the
+     * strictest alignment among them (oi: MO_ALIGN of align bytes, or none); every
+     * d is a multiple of that alignment, so base's alignment decides every
+     * leader's. A backend may check the span once before the loop head and hand
+     * the result (the page's addend, or nothing) to each leader instead of its
+     * own check (tcg/x86_64/ldst.c); one that ignores them loses nothing.
+     */
+#define TCG_MAX_LOOP_SPANS 4
+#define TCG_MAX_SPAN_LEADS 8
+    int nb_loop_spans;
+    struct {
+        TCGTemp *base;
+        int32_t lo, hi;
+        MemOpIdx oi;
+        unsigned kinds;
+        int nb_leads;
+        struct TCGOp *lead[TCG_MAX_SPAN_LEADS];
+        int32_t lead_d[TCG_MAX_SPAN_LEADS];
+    } loop_spans[TCG_MAX_LOOP_SPANS];
 
     /*
      * If-conversion of unpredictable branches (tcg/ifconv.c), run by tcg_gen_code

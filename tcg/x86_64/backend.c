@@ -1096,9 +1096,11 @@ static int x86_gen_code(TCGContext *s, struct TranslationBlock *tb, uint8_t *buf
      * after the loads, to the TB-start check. A loop inside the TB (a region's
      * back edges) keeps them in their registers with no chaining at all. */
     g->nb_hoist = 0;
+    g->nb_span = 0;
     if ((s->loop_slots || s->loop_internal) && x86_pin_setup(g)) {
         /* Loop-invariant accesses are checked here, before the head, too. */
         x86_hoist_setup(g);
+        x86_span_setup(g);
         s->loop_head_off = g->code_ptr - g->code_start;
     }
 

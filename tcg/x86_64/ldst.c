@@ -493,6 +493,8 @@ static void x86_emit_st_data(X86Gen *g, const X86LdstStub *st, int t0, int base,
  * of access in its group), loading the page's addend into X86_TMP, or into hreg for
  * the members. Both branch to st's slow path when the check fails.
  */
+static bool x86_span_lead_check(X86Gen *g, X86LdstStub *st, const TCGOp *op, int hreg);
+
 static void x86_ldst_fast_check(X86Gen *g, X86LdstStub *st, const TCGOp *op,
                                 X86LdstKind kind, unsigned access, unsigned size,
                                 int areg, int t0, int hreg, MemOpIdx oi)
@@ -503,6 +505,10 @@ static void x86_ldst_fast_check(X86Gen *g, X86LdstStub *st, const TCGOp *op,
     if (kind == X86_LDST_MEMB) {
         x86_emit_modrm(g, OPC_TESTL | P_REXW, hreg, hreg);
         st->jne_disp = x86_emit_jcc32(g, JCC_JE);
+        return;
+    }
+    /* A plain access takes its addend in X86_TMP, as from a window. */
+    if (x86_span_lead_check(g, st, op, kind == X86_LDST_LEAD ? hreg : X86_TMP)) {
         return;
     }
     if (kind == X86_LDST_LEAD) {
@@ -1029,6 +1035,162 @@ void x86_hoist_forget(X86Gen *g)
             x86_emit_arith(g, ARITH_XOR, 0, g->hoist_reg[h], g->hoist_reg[h]);
         }
     }
+    for (int i = 0; i < g->nb_span; i++) {
+        x86_emit_sti(g, TCG_TYPE_I64, 0, X86_RSP, g->span_slot[i]);
+    }
+}
+
+/*
+ * Loop-invariant shared checks (TCGContext.loop_spans, found by tcg/loop.c): the
+ * group leaders of a loop body whose addresses are base + d, base a global no
+ * op on a path to them writes, share one check of the union of their spans,
+ * done before the loop head (x86_span_setup, after the hoisted accesses'), whose
+ * result, the page's addend or 0, stays in a frame slot for the whole TB. A
+ * leader then starts like a member of its own group:
+ *     mov   host, [rsp + slot]
+ *     test  host, host
+ *     je    stub
+ * instead of its window check (7 insns with a store, 5 for loads) or TLB check
+ * (8-9 with three dependent loads), and its members use host as before. The
+ * XZ decompressor's range-coder loops reach their coder struct through one
+ * pointer that stays put: three or four checks per iteration became one per
+ * entry into the TB. The reasoning that keeps it right is the hoisted
+ * accesses' (above): mappings, page flags, windows and store maps change only
+ * in C code, and every return from C code into the TB zeroes the slots
+ * (x86_hoist_forget); re-entry at the TB's start checks again. A frame slot
+ * rather than a register: the leader needs its addend in a register of its own
+ * anyway, so loading it from the slot costs the same insn count as a move, and
+ * no pinned global gives up its register. The union check tests base's
+ * alignment against the strictest leader's (every d is a multiple of it, so
+ * each leader's own alignment follows), the write tag or store map when any
+ * leader's group stores, and the whole union in one page. A leader's stub
+ * checks the union again at its own address (its d known) and refills the slot
+ * on success, so a check that failed at the loop's start (a TLB miss, say) costs
+ * one pass through the stub; otherwise it goes on as any leader's stub.
+ */
+static int x86_span_of(const X86Gen *g, const TCGOp *op, int32_t *d)
+{
+    const TCGContext *s = g->s;
+
+    for (int i = 0; i < g->nb_span; i++) {
+        for (int k = 0; k < s->loop_spans[i].nb_leads; k++) {
+            if (s->loop_spans[i].lead[k] == op) {
+                *d = s->loop_spans[i].lead_d[k];
+                return i;
+            }
+        }
+    }
+    return -1;
+}
+
+/* Span i's check at areg = base + d into dst (the addend); the miss branches'
+ * rel32s go to miss[] (NULL where there is none). Clobbers t0 and X86_TMP. */
+static void x86_span_check(X86Gen *g, int i, int areg, int32_t d, int t0, int dst,
+                           uint8_t *miss[3])
+{
+    const TCGContext *s = g->s;
+    MemOpIdx oi = s->loop_spans[i].oi;
+    unsigned kinds = s->loop_spans[i].kinds;
+    int32_t lo = s->loop_spans[i].lo - d, hi = s->loop_spans[i].hi - d;
+
+    if (x86_ldst_use_window(g, oi)) {
+        X86LdstStub tmp;
+        x86_emit_win_check(g, &tmp, areg, t0, oi, kinds, lo, hi);
+        miss[0] = tmp.jne_disp;
+        miss[1] = tmp.jne_disp2;
+        miss[2] = tmp.jne_disp3;
+        x86_emit_modrm_off(g, OPC_MOVL_GvEv | P_REXW, dst, X86_AREG0,
+                           X86_WIN_OFS(get_mmuidx(oi), addend));
+    } else {
+        miss[0] = x86_emit_tlb_check(g, areg, t0, oi, kinds, lo, hi, &miss[1]);
+        miss[2] = NULL;
+        x86_emit_ld(g, TCG_TYPE_I64, dst, t0, offsetof(CPUTLBEntry, addend));
+    }
+    g->win_tmp = -1;
+}
+
+static void x86_patch_misses(X86Gen *g, uint8_t *miss[3])
+{
+    for (int k = 0; k < 3; k++) {
+        if (miss[k]) {
+            x86_patch_rel32(miss[k], g->code_ptr);
+        }
+    }
+}
+
+void x86_span_setup(X86Gen *g)
+{
+    TCGContext *s = g->s;
+
+    for (int i = 0; i < s->nb_loop_spans; i++) {
+        const TCGTemp *b = s->loop_spans[i].base;
+        /* Nothing but the pinned globals (and hoisted addresses) holds a
+         * register yet; the slots come before any temp's. */
+        uint16_t free = g->free_regs;
+        if (__builtin_popcount(free) < 3 || s->frame_next + 8 > TCG_STATIC_FRAME_SIZE) {
+            break;          /* the rest keep their own checks */
+        }
+        int areg = __builtin_ctz(free);
+        free &= free - 1;
+        int t0 = __builtin_ctz(free);
+        free &= free - 1;
+        int dst = __builtin_ctz(free);
+        int pin = x86_pin_reg(g, b);
+        uint8_t *miss[3];
+
+        g->span_slot[i] = (int32_t)s->frame_next;
+        s->frame_next += 8;
+        g->nb_span = i + 1;
+        if (pin >= 0) {
+            areg = pin;
+        } else {
+            x86_emit_ld(g, TCG_TYPE_I32, areg, X86_AREG0, b->mem_offset);
+        }
+        x86_span_check(g, i, areg, 0, t0, dst, miss);
+        x86_emit_st(g, TCG_TYPE_I64, dst, X86_RSP, g->span_slot[i]);
+        uint8_t *done = x86_emit_jcc32(g, -1);
+        x86_patch_misses(g, miss);
+        x86_emit_sti(g, TCG_TYPE_I64, 0, X86_RSP, g->span_slot[i]);
+        x86_patch_rel32(done, g->code_ptr);
+    }
+}
+
+static bool x86_span_lead_check(X86Gen *g, X86LdstStub *st, const TCGOp *op, int hreg)
+{
+    int32_t d;
+    int i = x86_span_of(g, op, &d);
+
+    if (i < 0) {
+        return false;
+    }
+    x86_emit_ld(g, TCG_TYPE_I64, hreg, X86_RSP, g->span_slot[i]);
+    x86_emit_modrm(g, OPC_TESTL | P_REXW, hreg, hreg);
+    st->jne_disp = x86_emit_jcc32(g, JCC_JE);
+    st->span1 = (uint8_t)(i + 1);
+    st->span_d = d;
+    return true;
+}
+
+/* A span access's stub, first: the union check again at its own address; a hit
+ * refills the slot, does the access with that addend and goes back. */
+static void x86_span_stub_check(X86Gen *g, const X86LdstStub *st)
+{
+    int i = st->span1 - 1;
+    uint8_t *miss[3];
+
+    int host = st->kind == X86_LDST_LEAD ? st->host_reg : X86_TMP;
+
+    x86_span_check(g, i, st->addr_reg, st->span_d, st->t0_reg, host, miss);
+    x86_emit_st(g, TCG_TYPE_I64, host, X86_RSP, g->span_slot[i]);
+    if (st->is_ld) {
+        x86_emit_ld_data(g, get_memop(st->oi), st->type, st->data_reg, host,
+                         st->addr_reg, 0);
+    } else {
+        x86_emit_st_data(g, st, st->t0_reg, host, st->addr_reg, 0);
+    }
+    x86_stub_win_tmp(g, st);
+    x86_patch_rel32(x86_emit_jcc32(g, -1), st->raddr);
+    x86_patch_misses(g, miss);
 }
 
 /* The add that computes a hoisted access's address: the body never needs it. */
@@ -1140,9 +1302,12 @@ static void x86_gen_stub(X86Gen *g, const X86LdstStub *st)
         /* The guest address, 32-bit like every guest address. */
         x86_emit_modrm_off(g, OPC_LEA, st->addr_reg, st->fold_base, st->fold_disp);
     }
+    if (st->span1) {
+        x86_span_stub_check(g, st);
+    }
     if (st->kind == X86_LDST_HOIST) {
         x86_hoist_stub_check(g, st);
-    } else if (st->kind != X86_LDST_PLAIN || st->win) {
+    } else if (st->kind != X86_LDST_PLAIN || st->win || st->span1) {
         /* The shared check or the direct window failed (or, for a member, the
          * leader's check did): try this access's own TLB entry before calling the
          * helper. */
@@ -1240,8 +1405,9 @@ bool x86_gen_ldst_stubs(X86Gen *g)
      * write-backs (at most X86_MAX_SYNC_BYTES each). */
     /* + the shared-check stubs' own lookup, + zeroing other groups' addends */
     /* + a hoisted access's own check, + forgetting the hoisted addresses */
+    /* + a span leader's union check, + zeroing the span slots */
     const int stub_max = 128 + 96 + X86_MAX_LDST_HOSTS * (4 + 16) + 2 * 8 + 96 +
-                         TCG_MAX_LOOP_HOISTS * 16;
+                         TCG_MAX_LOOP_HOISTS * 16 + 96 + TCG_MAX_LOOP_SPANS * 16;
 
     for (int i = 0; i < g->nb_ldst; i++) {
         if (g->code_ptr + stub_max + g->ldst[i].nb_sync * X86_MAX_SYNC_BYTES >

@@ -160,6 +160,9 @@ typedef struct X86LdstStub {
     uint8_t fold_base;
     int32_t fold_disp;
     int8_t hoist;                /* X86_LDST_HOIST: its index in loop_hoists */
+    uint8_t span1;               /* leader checked before the loop head: 1 + its
+                                  * index in loop_spans (0: none) */
+    int32_t span_d;              /* ... and its address's offset from the base */
     uint8_t *raddr;              /* resume point in the TB body */
     /* Globals that are dirty in registers (or pending constants) at the access:
      * the stub writes them to env before calling the helper, which may raise a
@@ -289,6 +292,11 @@ typedef struct X86Gen {
     int nb_hoist;
     int8_t hoist_reg[TCG_MAX_LOOP_HOISTS];
     uint16_t hoist_regs;
+    /* Loop-invariant shared checks (TCGContext.loop_spans) done before the loop
+     * head: span_slot[i] is the frame offset of span i's addend (0 when it must
+     * be checked again), zeroed with the hoisted addresses. */
+    int nb_span;
+    int32_t span_slot[TCG_MAX_LOOP_SPANS];
 } X86Gen;
 
 /* An instruction names these registers: X86_TMP may no longer hold an addend. */
@@ -457,6 +465,7 @@ bool x86_gen_ldst_stubs(X86Gen *g);
  * after C code, and leaving out the adds only their addresses need. */
 int x86_hoist_plan(X86Gen *g);
 void x86_hoist_setup(X86Gen *g);
+void x86_span_setup(X86Gen *g);
 void x86_hoist_forget(X86Gen *g);
 bool x86_hoist_skip_addr(X86Gen *g, const TCGOp *op);
 struct CPUState;
