@@ -417,9 +417,25 @@ static void tcg_loop_span_cand(TCGContext *s, TCGOp *op, const bool *banned,
  */
 static void tcg_loop_make_spans(TCGContext *s, HoistWalk *w, SpanCand *c, int nc)
 {
+    static bool written[TCG_MAX_TEMPS];
     int walks = 0;
 
     s->nb_loop_spans = 0;
+    if (nc == 0) {
+        return;
+    }
+    /* A base no op of the TB writes needs no walk (the usual case: a struct
+     * pointer); one pass over the ops instead of one per access. */
+    memset(written, 0, sizeof(written[0]) * s->nb_globals);
+    for (const TCGOp *op = s->first_op; op; op = op->next) {
+        int nb_o = tcg_op_nb_oargs(op);
+        for (int i = 0; i < nb_o; i++) {
+            const TCGTemp *t = arg_temp(op->args[i]);
+            if (t->kind == TEMP_GLOBAL) {
+                written[t->index] = true;
+            }
+        }
+    }
     for (int i = 0; i < nc && s->nb_loop_spans < TCG_MAX_LOOP_SPANS; i++) {
         TCGTemp *base = c[i].base;
         unsigned idx = get_mmuidx(c[i].oi), align = 1;
@@ -447,13 +463,13 @@ static void tcg_loop_make_spans(TCGContext *s, HoistWalk *w, SpanCand *c, int nc
             bool ok = get_mmuidx(c[j].oi) == idx &&
                       (c[j].d & (int32_t)(align - 1)) == 0 &&
                       (int64_t)nhi - nlo < TARGET_PAGE_SIZE &&
-                      sp->nb_leads < TCG_MAX_SPAN_LEADS && walks < 16;
+                      sp->nb_leads < TCG_MAX_SPAN_LEADS;
             c[j].base = NULL;
             if (!ok) {
                 continue;
             }
-            walks++;
-            if (!tcg_loop_base_invariant(s, w, base, op)) {
+            if (written[base->index] &&
+                (walks++ >= 16 || !tcg_loop_base_invariant(s, w, base, op))) {
                 continue;
             }
             sp->lo = nlo;
