@@ -17,6 +17,7 @@
 #define X86_DC_MAX_TEMPS 48
 #define X86_DC_MAX_COLD 8
 #define X86_LOOP_MAX_JOINS 4
+#define X86_LOOP_MAX_FWD 8
 
 /* Prefixes. */
 #define PREFIX_REPZ   0x01
@@ -154,22 +155,38 @@ typedef struct DisasContext {
      * wants slot 1 goes through the jump cache instead.
      */
     bool slot1_used;
+    /* Slot 0 went to a loop region's Jcc leaving backward (X86_COLD_JUMP0). */
+    bool slot0_used;
     /*
      * A loop region planned at the TB's start (trans-loop.c, x86_loop_plan): the
      * straight-line code from the TB's start up to its last branch back to the
      * start or to an insn inside it. Such a branch to an inner insn (a join)
-     * becomes a jump to a label inside the TB, and a Jcc before the last closing
-     * branch that leaves the region goes on at its fall-through, its taken side
-     * leaving from a cold block through the jump cache.
+     * becomes a jump to a label inside the TB, a Jcc forward to an insn inside
+     * it (a forward join) a branch to a label placed when translation gets
+     * there, and a Jcc before the last closing branch that leaves the region
+     * goes on at its fall-through, its taken side leaving from a cold block
+     * through the jump cache.
      */
     struct {
         bool valid;
+        bool self_edge;         /* a Jcc back to the TB's start (goto_tb slot 1) */
+        bool back_out_slot0;    /* a Jcc leaving backward takes goto_tb slot 0 */
         uint32_t end;           /* linear address of the first byte after it */
         uint32_t last_close;    /* linear address of its last closing branch */
         int nb_joins;
         uint32_t join_pc[X86_LOOP_MAX_JOINS];      /* linear */
         TCGLabel *join_label[X86_LOOP_MAX_JOINS];
         int join_cc_op[X86_LOOP_MAX_JOINS];        /* static there, or DYNAMIC */
+        bool join_back[X86_LOOP_MAX_JOINS];        /* some branch back to it */
+        /* Forward Jccs to a join not translated yet, each to its own label with
+         * the cc_op it brought (x86_loop_place_fwd). */
+        int nb_fwd;
+        struct {
+            TCGLabel *label;
+            int join;
+            int cc_op;
+            bool placed;
+        } fwd[X86_LOOP_MAX_FWD];
         /* The exit at the end (goto_tb slot 0) that early exits to the same
          * address share, once placed (end_placed). */
         TCGLabel *end_label;
@@ -195,6 +212,7 @@ static inline uint32_t x86_fpu_flags(DisasContext *s, uint32_t mask)
 #define X86_COLD_LOOKUP (-2)    /* to eip through the jump cache */
 #define X86_COLD_EXIT (-3)      /* eip stored, back to the loop (an exit request) */
 #define X86_COLD_END (-4)       /* the loop region's end exit, else as LOOKUP */
+#define X86_COLD_JUMP0 (-5)     /* goto_tb slot 0 to eip (a region without an end) */
 
 #define CC_OP_DYNAMIC (-1)
 /*
@@ -270,6 +288,7 @@ void x86_loop_plan(DisasContext *s, CPUState *cs);
 void x86_loop_insn_start(DisasContext *s);
 bool x86_loop_jcc(DisasContext *s, int cc, uint32_t target);
 bool x86_loop_jmp(DisasContext *s, uint32_t target);
+void x86_loop_tb_stop(DisasContext *s);
 void gen_jmp_dyn(DisasContext *s);
 /* eip of the next insn stored: end a TF/breakpoint TB with its #DB trap check. */
 void gen_debug_insn_end(DisasContext *s);

@@ -17,31 +17,36 @@
  * region before its last closing branch goes on at its fall-through, its taken
  * side leaving from a cold block: through the region end's goto_tb slot 0 when
  * it goes to the same address (a loop's early exit), else through the C look-up.
- * Only a region with a branch back to an inner insn is planned: measured, going
- * on past early exits alone made the boot 3-4% slower.
+ * A Jcc forward to an insn inside the region (the XZ range coder's skip of its
+ * normalization, in every bit it decodes) branches to a label placed when
+ * translation reaches that insn (a forward join), without an exit-request
+ * check: a cycle always has a branch back. Only a region with a join is
+ * planned: measured, going on past early exits alone made the boot 3-4% slower.
  *
  * Lazy flags: a join keeps the static cc_op its fall-through path brings, and a
  * branch back to it is a jump inside the TB only when it brings the same op (the
  * loop's compare on both sides, as in intloop), so neither path stores cc_op;
  * any other branch there ends the TB as before. A cc_op not known statically is
- * in env's cc_op on every path in (stored before each branch back). Each cold
+ * in env's cc_op on every path in (stored before each branch back). A forward
+ * join keeps the static cc_op when every Jcc to it brings the fall-through's,
+ * and otherwise stores each path's into env (x86_loop_place_fwd). Each cold
  * exit stores the cc_op of its branch, as a TB end would.
  *
  * Only 32-bit code, and only insns the scanner knows to neither end a TB nor fetch
  * more bytes than their table entry says (plain ALU, moves, shifts, multiply and
- * divide, Jcc/JMP rel): anything else ends the region, and a region whose branches
- * go forward to an insn inside it is left alone (no plan).
+ * divide, Jcc/JMP rel): anything else ends the region.
  */
 #include "qemu/osdep.h"
 #include "internal.h"
 
 /* Longest region looked at, in insns. */
-#define X86_LOOP_SCAN_INSNS 40
+#define X86_LOOP_SCAN_INSNS 64
 
 typedef struct X86LoopScan {
     uint32_t pc[X86_LOOP_SCAN_INSNS + 1];       /* insn starts (linear) */
     uint32_t target[X86_LOOP_SCAN_INSNS];       /* branch target (linear), or 0 */
     bool is_branch[X86_LOOP_SCAN_INSNS];
+    bool is_jcc[X86_LOOP_SCAN_INSNS];
     int n;                                      /* insns in the region */
 } X86LoopScan;
 
@@ -213,8 +218,8 @@ void x86_loop_plan(DisasContext *s, CPUState *cs)
     X86LoopScan sc;
     uint32_t first = db->pc_first, pc = first;
     int budget = MIN(X86_LOOP_SCAN_INSNS, db->max_insns - 1);
-    int last_close = -1, nb_joins = 0;
-    bool has_inner_edge = false;
+    int last_close = -1, nb_joins = 0, nb_fwd = 0, nb_back_out = 0;
+    bool has_inner_edge = false, self_edge = false;
 
     s->loop.valid = false;
     if (!s->code32 || (s->flags & (HF_TF_MASK | HF_DBG_MASK | HF_INHIBIT_IRQ_MASK)) ||
@@ -239,6 +244,7 @@ void x86_loop_plan(DisasContext *s, CPUState *cs)
         }
         sc.pc[sc.n] = pc;
         sc.is_branch[sc.n] = is_jcc || is_jmp;
+        sc.is_jcc[sc.n] = is_jcc;
         sc.target[sc.n] = target;
         sc.n++;
         pc += len;
@@ -259,37 +265,43 @@ void x86_loop_plan(DisasContext *s, CPUState *cs)
     }
     for (int i = 0; i <= last_close; i++) {
         uint32_t t = sc.target[i];
-        int k;
+        bool forward;
+        int j;
 
         if (!sc.is_branch[i]) {
             continue;
         }
         if (t == first) {
+            self_edge |= sc.is_jcc[i];
             continue;
         }
         if (t < first) {
-            continue;           /* gen_jcc_continue's case (goto_tb slot 1) */
+            nb_back_out += sc.is_jcc[i];        /* leaves backward */
+            continue;
         }
         if (t >= sc.pc[last_close + 1]) {
             continue;           /* leaves the region forward */
         }
-        k = x86_loop_find(&sc, t);
-        if (k < 0 || t > sc.pc[i]) {
-            return;             /* into an insn's middle, or forward inside */
+        if (x86_loop_find(&sc, t) < 0) {
+            return;             /* into an insn's middle */
         }
-        for (int j = 0; j < nb_joins && k >= 0; j++) {
-            if (s->loop.join_pc[j] == t) {
-                k = -1;
-            }
+        forward = t > sc.pc[i];
+        if (forward && nb_fwd++ == X86_LOOP_MAX_FWD) {
+            return;
         }
-        if (k >= 0) {
+        for (j = 0; j < nb_joins && s->loop.join_pc[j] != t; j++) {
+            continue;
+        }
+        if (j == nb_joins) {
             if (nb_joins == X86_LOOP_MAX_JOINS) {
                 return;
             }
-            s->loop.join_pc[nb_joins] = t;
-            s->loop.join_label[nb_joins] = NULL;
+            s->loop.join_pc[j] = t;
+            s->loop.join_label[j] = NULL;
+            s->loop.join_back[j] = false;
             nb_joins++;
         }
+        s->loop.join_back[j] |= !forward;
         has_inner_edge = true;
     }
     if (!has_inner_edge) {
@@ -297,8 +309,26 @@ void x86_loop_plan(DisasContext *s, CPUState *cs)
          * continuing past those alone made the boot slower. */
         return;
     }
+    /*
+     * A Jcc leaving backward wants goto_tb slot 1 (gen_jcc_continue), and so
+     * does the self edge. A region closed by a JMP has no end exit, and slot 0
+     * is free for it. Otherwise it mostly goes to the loop's own start, laid out
+     * before this TB's (a bit-tree decoder's bit-0 arm before its head): the TB
+     * there holds the whole loop, this one is only its entry and keeps the
+     * usual shape. Measured: that Jcc through the jump cache instead was 5M
+     * look-ups in a boot.
+     */
+    s->loop.back_out_slot0 = false;
+    if (nb_back_out > 0 && self_edge) {
+        if (nb_back_out > 1 || sc.is_jcc[last_close]) {
+            return;
+        }
+        s->loop.back_out_slot0 = true;
+    }
     s->loop.valid = true;
+    s->loop.self_edge = self_edge;
     s->loop.nb_joins = nb_joins;
+    s->loop.nb_fwd = 0;
     s->loop.end = sc.pc[last_close + 1];
     s->loop.last_close = sc.pc[last_close];
 }
@@ -313,6 +343,61 @@ static int x86_loop_join_index(DisasContext *s, uint32_t linear)
     return -1;
 }
 
+/* cc_op as a join compares it: static, or DYNAMIC when env's cc_op holds it. */
+static int x86_loop_join_op(int cc_op)
+{
+    return x86_cc_op_static(cc_op) ? cc_op : CC_OP_DYNAMIC;
+}
+
+/*
+ * The forward Jccs to join j arrive here, at the end of its fall-through path.
+ * When each brings the fall-through's cc_op, their labels go right here and no
+ * path stores it. Otherwise every path puts its op in env: the fall-through
+ * before jumping over the others' blocks, each Jcc in a block of its own (the
+ * last one falling into the join), and the join is CC_OP_DYNAMIC.
+ */
+static void x86_loop_place_fwd(DisasContext *s, int j)
+{
+    int op = x86_loop_join_op(s->cc_op), last = -1;
+    bool same = true;
+    TCGLabel *join;
+
+    for (int i = 0; i < s->loop.nb_fwd; i++) {
+        if (s->loop.fwd[i].join == j && !s->loop.fwd[i].placed) {
+            same &= x86_loop_join_op(s->loop.fwd[i].cc_op) == op;
+            last = i;
+        }
+    }
+    if (last < 0) {
+        return;
+    }
+    join = gen_new_label();
+    if (!same) {
+        gen_sync_cc_op(s);
+        tcg_gen_br(join);
+    }
+    for (int i = 0; i <= last; i++) {
+        if (s->loop.fwd[i].join != j || s->loop.fwd[i].placed) {
+            continue;
+        }
+        s->loop.fwd[i].placed = true;
+        gen_set_label(s->loop.fwd[i].label);
+        if (same) {
+            continue;
+        }
+        if (x86_cc_op_static(s->loop.fwd[i].cc_op)) {
+            tcg_gen_movi_i32(cpu_cc_op, s->loop.fwd[i].cc_op);
+        }
+        if (i != last) {
+            tcg_gen_br(join);
+        }
+    }
+    gen_set_label(join);
+    if (!same) {
+        s->cc_op = CC_OP_DYNAMIC;
+    }
+}
+
 /* Before the insn_start of each insn: a join gets its label here. */
 void x86_loop_insn_start(DisasContext *s)
 {
@@ -325,6 +410,7 @@ void x86_loop_insn_start(DisasContext *s)
     if (j < 0) {
         return;
     }
+    x86_loop_place_fwd(s, j);
     /*
      * A static cc_op stays static here: every branch back to the join must then
      * come with that same op (x86_loop_edge), which the loop's compare mostly
@@ -332,13 +418,19 @@ void x86_loop_insn_start(DisasContext *s)
      * env's cc_op holds it on every path in.
      */
     s->cc_op_clean = false;
-    if (!x86_cc_op_static(s->cc_op)) {
-        s->cc_op = CC_OP_DYNAMIC;
-    }
+    s->cc_op = x86_loop_join_op(s->cc_op);
     s->loop.join_cc_op[j] = s->cc_op;
+    /* What the translator knows about values (a SUB's first operand, a stored
+     * stack slot) holds on the fall-through only. */
     s->srcT_valid = false;
     s->cc_dst_narrow = false;
     s->fwd_valid = s->fwd_usable = false;
+    /* A discard emitted on one path only is harmless; a missing one costs an
+     * IR op at most. Assume the cc globals written on some path in. */
+    s->lazy_written = s->src2_written = true;
+    if (!s->loop.join_back[j]) {
+        return;
+    }
     x86_note_backward_branch(s);
     s->loop.join_label[j] = gen_new_label();
     gen_set_label(s->loop.join_label[j]);
@@ -387,7 +479,8 @@ static void gen_loop_end(DisasContext *s)
 {
     uint32_t next = x86_next_eip(s);
 
-    if (!s->loop.end_label || !translator_use_goto_tb(&s->base, s->cs_base + next)) {
+    if (!s->loop.end_label || s->slot0_used ||
+        !translator_use_goto_tb(&s->base, s->cs_base + next)) {
         gen_jmp_eip(s, next, 0);
         return;
     }
@@ -420,11 +513,62 @@ static int x86_loop_edge(DisasContext *s, uint32_t target)
     return j;
 }
 
+/*
+ * A Jcc forward to a join: a branch to a label of its own, placed with the
+ * cc_op it brings when translation reaches the join (x86_loop_place_fwd). No
+ * exit-request check: only a cycle needs one, and a cycle has a branch back.
+ */
+static bool x86_loop_fwd_jcc(DisasContext *s, int cc, uint32_t target)
+{
+    uint32_t linear = s->cs_base + target;
+    int j, n = s->loop.nb_fwd;
+
+    if (!s->loop.valid || s->pc > s->loop.last_close || linear <= s->pc ||
+        n == X86_LOOP_MAX_FWD) {
+        return false;
+    }
+    j = x86_loop_join_index(s, linear);
+    if (j < 0) {
+        return false;
+    }
+    s->loop.fwd[n].label = gen_new_label();
+    s->loop.fwd[n].join = j;
+    s->loop.fwd[n].placed = false;
+    gen_cc_brcond(s, cc, s->loop.fwd[n].label);
+    /* The flags as the branch left them (evaluating cc may have changed cc_op). */
+    s->loop.fwd[n].cc_op = s->cc_op;
+    s->loop.nb_fwd++;
+    return true;
+}
+
+/*
+ * Forward Jccs whose join translation did not reach (the TB ended early: a cold
+ * exit too many, say): each goes on at the join through the jump cache.
+ */
+void x86_loop_tb_stop(DisasContext *s)
+{
+    if (!s->loop.valid) {
+        return;
+    }
+    for (int i = 0; i < s->loop.nb_fwd; i++) {
+        if (s->loop.fwd[i].placed) {
+            continue;
+        }
+        s->loop.fwd[i].placed = true;
+        gen_set_label(s->loop.fwd[i].label);
+        s->cc_op = s->loop.fwd[i].cc_op;
+        s->cc_op_clean = false;
+        gen_sync_cc_op(s);
+        tcg_gen_movi_i32(cpu_eip, s->loop.join_pc[s->loop.fwd[i].join] - s->cs_base);
+        tcg_gen_lookup_and_goto_ptr();
+    }
+}
+
 bool x86_loop_jcc(DisasContext *s, int cc, uint32_t target)
 {
     uint32_t linear = s->cs_base + target;
     TCGLabel *l;
-    int j = x86_loop_edge(s, target), idx;
+    int j = x86_loop_edge(s, target), idx, kind;
 
     if (j >= 0) {
         /* The fall-through (mostly the loop's exit) skips the back edge. */
@@ -442,19 +586,33 @@ bool x86_loop_jcc(DisasContext *s, int cc, uint32_t target)
         }
         return true;
     }
-    if (!s->loop.valid || s->pc >= s->loop.last_close || linear < s->loop.end) {
+    if (x86_loop_fwd_jcc(s, cc, target)) {
+        return true;
+    }
+    if (!s->loop.valid || s->pc >= s->loop.last_close ||
+        (linear < s->loop.end &&
+         (linear >= s->base.pc_first || !s->loop.back_out_slot0))) {
         return false;
     }
     /* A Jcc leaving the loop before its last closing branch: to the loop's end
-     * (a loop's early exit, mostly) it shares that exit's chained jump. */
+     * (a loop's early exit, mostly) it shares that exit's chained jump; one
+     * leaving backward takes slot 0 when the planner gave it (x86_loop_plan). */
     if (linear == s->loop.end && !s->loop.end_label) {
         s->loop.end_label = gen_new_label();
     }
-    l = gen_cold_exit(s, linear == s->loop.end ? X86_COLD_END : X86_COLD_LOOKUP,
-                      target, &idx);
+    kind = linear == s->loop.end ? X86_COLD_END : X86_COLD_LOOKUP;
+    if (linear < s->base.pc_first) {
+        if (s->slot0_used) {
+            return false;
+        }
+        kind = translator_use_goto_tb(&s->base, linear) ? X86_COLD_JUMP0 :
+               X86_COLD_LOOKUP;
+    }
+    l = gen_cold_exit(s, kind, target, &idx);
     if (!l) {
         return false;
     }
+    s->slot0_used |= kind == X86_COLD_JUMP0;
     gen_cc_brcond(s, cc, l);
     /* The flags as the branch left them (evaluating cc may have changed cc_op). */
     s->cold[idx].cc_op = s->cc_op;

@@ -228,10 +228,12 @@ static void x86_gen_cold(DisasContext *s)
         s->cc_op = s->cold[i].cc_op;
         s->cc_op_clean = false;
         gen_sync_cc_op(s);
-        if (s->cold[i].vec == X86_COLD_JUMP) {
-            tcg_gen_goto_tb(1);
+        if (s->cold[i].vec == X86_COLD_JUMP || s->cold[i].vec == X86_COLD_JUMP0) {
+            int slot = s->cold[i].vec == X86_COLD_JUMP;
+
+            tcg_gen_goto_tb(slot);
             tcg_gen_movi_i32(cpu_eip, s->cold[i].eip);
-            tcg_gen_exit_tb(s->base.tb, 1);
+            tcg_gen_exit_tb(s->base.tb, slot);
             continue;
         }
         if (s->cold[i].vec == X86_COLD_END && s->loop.end_placed) {
@@ -351,7 +353,7 @@ void gen_jmp_eip(DisasContext *s, uint32_t eip, int slot)
         return;
     }
     if (!(s->flags & (HF_TF_MASK | HF_INHIBIT_IRQ_MASK)) &&
-        !(slot == 1 && s->slot1_used) &&
+        !(slot == 1 && s->slot1_used) && !(slot == 0 && s->slot0_used) &&
         translator_use_goto_tb(&s->base, s->cs_base + eip)) {
         tcg_gen_goto_tb(slot);
         tcg_gen_movi_i32(cpu_eip, eip);
@@ -1217,6 +1219,7 @@ static void x86_tr_tb_stop(DisasContextBase *db, CPUState *cs)
     s->insn_start_op = NULL;    /* exits and cold code belong to no insn */
     x86_gen_tb_exits(s);
     x86_gen_cold(s);
+    x86_loop_tb_stop(s);
 }
 
 static const TranslatorOps x86_translator_ops = {
