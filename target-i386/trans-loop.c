@@ -312,18 +312,28 @@ void x86_loop_plan(DisasContext *s, CPUState *cs)
     /*
      * A Jcc leaving backward wants goto_tb slot 1 (gen_jcc_continue), and so
      * does the self edge. A region closed by a JMP has no end exit, and slot 0
-     * is free for it. Otherwise it mostly goes to the loop's own start, laid out
-     * before this TB's (a bit-tree decoder's bit-0 arm before its head): the TB
-     * there holds the whole loop, this one is only its entry and keeps the
-     * usual shape. Measured: that Jcc through the jump cache instead was 5M
-     * look-ups in a boot.
+     * is free for it. Otherwise the Jcc keeps slot 1 and the TB's start becomes
+     * a join, the self edges branches back to it: such a Jcc mostly goes to the
+     * loop's own start, laid out before this TB's (a bit-tree decoder's bit-0
+     * arm before its head), whose TB holds the whole loop, and this one is the
+     * loop's entry, run until the first bit 0. Measured: that Jcc through the
+     * jump cache instead was 5M look-ups in a boot.
      */
     s->loop.back_out_slot0 = false;
-    if (nb_back_out > 0 && self_edge) {
-        if (nb_back_out > 1 || sc.is_jcc[last_close]) {
+    if (nb_back_out > 1 && self_edge) {
+        return;
+    }
+    if (nb_back_out > 0 && self_edge && !sc.is_jcc[last_close]) {
+        s->loop.back_out_slot0 = true;
+    } else if (nb_back_out > 0 && self_edge) {
+        if (nb_joins == X86_LOOP_MAX_JOINS) {
             return;
         }
-        s->loop.back_out_slot0 = true;
+        s->loop.join_pc[nb_joins] = first;
+        s->loop.join_label[nb_joins] = NULL;
+        s->loop.join_back[nb_joins] = true;
+        nb_joins++;
+        self_edge = false;
     }
     s->loop.valid = true;
     s->loop.self_edge = self_edge;
@@ -403,7 +413,7 @@ void x86_loop_insn_start(DisasContext *s)
 {
     int j;
 
-    if (!s->loop.valid || s->base.num_insns <= 1) {
+    if (!s->loop.valid) {
         return;
     }
     j = x86_loop_join_index(s, s->base.pc_next);
