@@ -17,8 +17,9 @@
  *    restore takes it from the insn_start record), skipped by the handler;
  *  - a page fault (paging on) after a join whose paths bring different ones,
  *    the handler mapping the page and the load retried;
- *  - timer interrupts reaching loops that run only a self edge or only an
- *    inner back edge, each with a forward join inside.
+ *  - timer interrupts reaching loops that run only a self edge, only an inner
+ *    back edge, or only a branch back to a join at the TB's start (a Jcc back
+ *    before the start keeping goto_tb slot 1), each with a forward join inside.
  * Runs once with paging off (the direct window the bzImage decompressor uses)
  * and once with paging on. Passes on QEMU too (check-guest-i386-qemu).
  */
@@ -42,6 +43,7 @@ uint32_t pf_reg(const uint32_t *p, uint32_t n);
 uint32_t pf_ref(const uint32_t *p, uint32_t n);
 uint32_t tick_self(uint32_t until);
 uint32_t tick_inner(uint32_t until);
+uint32_t tick_head(uint32_t until);
 extern char x_de_reg[], x_de_ref[], x_pf_reg[], x_pf_ref[];
 
 /* An empty function: a CALL to it at a label keeps the region planner off. */
@@ -269,6 +271,27 @@ __asm__(
     "    jb 2b\n"
     "3:  mov %esi, %eax\n"
     "    pop %edi; pop %esi; pop %ebx\n"
+    "    ret\n"
+    /* A Jcc back before the TB's start (never taken) keeps goto_tb slot 1: the
+     * branch back to the start is a jump to a join there. */
+    ".p2align 6\n"
+    ".globl tick_head\n"
+    "tick_head:\n"
+    "    push %esi; push %edi\n"
+    "    mov 12(%esp), %edi\n"
+    "    xor %esi, %esi\n"
+    "    jmp 2f\n"
+    "1:  add $5, %esi\n"
+    "2:  mov ticks, %eax\n"
+    "    test $1, %al\n"
+    "    jne 3f\n"
+    "    add $1, %esi\n"
+    "3:  cmp $0xffffffff, %esi\n"
+    "    je 1b\n"
+    "    cmp %edi, %eax\n"
+    "    jb 2b\n"
+    "    mov %esi, %eax\n"
+    "    pop %edi; pop %esi\n"
     "    ret\n");
 
 volatile uint32_t ticks;
@@ -489,6 +512,8 @@ int main(void)
     check("interrupts reach a self edge past a join", tick_self(ticks + 20) > 20, 1);
     check("interrupts reach an inner back edge past a join",
           tick_inner(ticks + 20) > 20, 1);
+    check("interrupts reach a branch back to a join at the TB's start",
+          tick_head(ticks + 20) > 20, 1);
     __asm__ volatile("cli");
     return done();
 }
