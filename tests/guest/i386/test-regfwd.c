@@ -13,6 +13,7 @@
  *    head, an exit in the middle;
  *  - flags read right after joins reached with different cc_ops (SUB or LOGIC
  *    against ADD, an INC keeping an earlier op's CF) and with the same one;
+ *  - a forward Jcc whose join the TB never gets to (out of cold exits first);
  *  - a #DE after a join whose paths bring the same cc_op (not stored: the
  *    restore takes it from the insn_start record), skipped by the handler;
  *  - a page fault (paging on) after a join whose paths bring different ones,
@@ -41,6 +42,8 @@ uint32_t de_reg(uint32_t n, uint32_t x);
 uint32_t de_ref(uint32_t n, uint32_t x);
 uint32_t pf_reg(const uint32_t *p, uint32_t n);
 uint32_t pf_ref(const uint32_t *p, uint32_t n);
+uint32_t ex_reg(uint32_t n, uint32_t x);
+uint32_t ex_ref(uint32_t n, uint32_t x);
 uint32_t tick_self(uint32_t until);
 uint32_t tick_inner(uint32_t until);
 uint32_t tick_head(uint32_t until);
@@ -219,6 +222,37 @@ extern char x_de_reg[], x_de_ref[], x_pf_reg[], x_pf_ref[];
     "    pop %ebp; pop %edi; pop %esi; pop %ebx\n"                          \
     "    ret\n"
 
+/*
+ * A forward Jcc over nine early exits to the region's end: the TB runs out of
+ * cold exits at the ninth and ends there, so the forward Jcc's join is never
+ * translated in it (it leaves through the jump cache, x86_loop_tb_stop).
+ */
+#define EXIT_CMP(k) "    cmp $0x7fff000" #k ", %esi\n    je 9f\n"
+#define EXITS(name, H)                                                      \
+    ".p2align 6\n"                                                          \
+    ".globl " name "\n"                                                     \
+    name ":\n"                                                              \
+    "    push %esi; push %edi\n"                                            \
+    "    mov 12(%esp), %edi\n"                                              \
+    "    mov 16(%esp), %ecx\n"                                              \
+    "    xor %esi, %esi\n"                                                  \
+    "1:  " H                                                                \
+    "    mov %ecx, %eax; shl $13, %eax; xor %eax, %ecx\n"                   \
+    "    mov %ecx, %eax; shr $17, %eax; xor %eax, %ecx\n"                   \
+    "    mov %ecx, %eax; shl $5, %eax; xor %eax, %ecx\n"                    \
+    "    test $1, %cl\n"                                                    \
+    "    jne 3f\n"                                                          \
+    "    add %ecx, %esi\n"                                                  \
+    EXIT_CMP(1) EXIT_CMP(2) EXIT_CMP(3) EXIT_CMP(4) EXIT_CMP(5)             \
+    EXIT_CMP(6) EXIT_CMP(7) EXIT_CMP(8) EXIT_CMP(9)                         \
+    "3:  " H                                                                \
+    "    adc $1, %esi\n"                                                    \
+    "    dec %edi\n"                                                        \
+    "    jnz 1b\n"                                                          \
+    "9:  mov %esi, %eax\n"                                                  \
+    "    pop %edi; pop %esi\n"                                              \
+    "    ret\n"
+
 __asm__(
     ".text\n"
     "hook_ret: ret\n"
@@ -230,6 +264,8 @@ __asm__(
     DIVIDE("de_ref", HOOK)
     PFLOOP("pf_reg", "")
     PFLOOP("pf_ref", HOOK)
+    EXITS("ex_reg", "")
+    EXITS("ex_ref", HOOK)
     /* Only the self edge loops once the ticks' parity is what it is. */
     ".p2align 6\n"
     ".globl tick_self\n"
@@ -400,6 +436,8 @@ static void check_flags(void)
     for (unsigned k = 0; k < 4; k++) {
         check("flags at joins, short", fl_reg(7, seeds[k]), fl_ref(7, seeds[k]));
         check("flags at joins", fl_reg(20000, seeds[k]), fl_ref(20000, seeds[k]));
+        check("a join the TB does not reach", ex_reg(5000, seeds[k]),
+              ex_ref(5000, seeds[k]));
     }
 }
 
