@@ -205,6 +205,26 @@ static int x86_loop_find(const X86LoopScan *sc, uint32_t pc)
     return -1;
 }
 
+/* The index of the join at pc (linear), added if new; -1 when there is no room. */
+static int x86_loop_add_join(DisasContext *s, int *nb_joins, uint32_t pc)
+{
+    int j;
+
+    for (j = 0; j < *nb_joins && s->loop.join_pc[j] != pc; j++) {
+        continue;
+    }
+    if (j == *nb_joins) {
+        if (j == X86_LOOP_MAX_JOINS) {
+            return -1;
+        }
+        s->loop.join_pc[j] = pc;
+        s->loop.join_label[j] = NULL;
+        s->loop.join_back[j] = false;
+        (*nb_joins)++;
+    }
+    return j;
+}
+
 /*
  * Look at the straight-line code from the TB's start and plan a loop region when
  * a branch leads back to the start and some branch would otherwise end the TB on
@@ -291,17 +311,9 @@ void x86_loop_plan(DisasContext *s, CPUState *cs)
         if (forward && nb_fwd++ == X86_LOOP_MAX_FWD) {
             return;
         }
-        for (j = 0; j < nb_joins && s->loop.join_pc[j] != t; j++) {
-            continue;
-        }
-        if (j == nb_joins) {
-            if (nb_joins == X86_LOOP_MAX_JOINS) {
-                return;
-            }
-            s->loop.join_pc[j] = t;
-            s->loop.join_label[j] = NULL;
-            s->loop.join_back[j] = false;
-            nb_joins++;
+        j = x86_loop_add_join(s, &nb_joins, t);
+        if (j < 0) {
+            return;
         }
         s->loop.join_back[j] |= !forward;
         has_inner_edge = true;
@@ -338,13 +350,12 @@ void x86_loop_plan(DisasContext *s, CPUState *cs)
     if (nb_back_out > 0 && self_edge && !sc.is_jcc[last_close]) {
         s->loop.back_out_slot0 = true;
     } else if (nb_back_out > 0 && self_edge) {
-        if (nb_joins == X86_LOOP_MAX_JOINS) {
+        int j = x86_loop_add_join(s, &nb_joins, first);
+
+        if (j < 0) {
             return;
         }
-        s->loop.join_pc[nb_joins] = first;
-        s->loop.join_label[nb_joins] = NULL;
-        s->loop.join_back[nb_joins] = true;
-        nb_joins++;
+        s->loop.join_back[j] = true;
         self_edge = false;
     }
     s->loop.valid = true;
