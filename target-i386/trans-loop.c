@@ -227,10 +227,10 @@ static int x86_loop_add_join(DisasContext *s, int *nb_joins, uint32_t pc)
 
 /*
  * Look at the straight-line code from the TB's start and plan a loop region when
- * a branch leads back to the start and some branch would otherwise end the TB on
- * the loop's path: a branch back to an inner insn, or a Jcc leaving the loop before
- * its last closing branch. Reads guest code only; what it finds chooses the TB's
- * shape, never what the generated code computes.
+ * a branch leads back into it (to the start or an inner insn) and some branch to
+ * an inner insn, back or forward (a join), would otherwise end the TB on the
+ * loop's path. Reads guest code only; what it finds chooses the TB's shape, never
+ * what the generated code computes.
  */
 void x86_loop_plan(DisasContext *s, CPUState *cs)
 {
@@ -458,8 +458,8 @@ void x86_loop_insn_start(DisasContext *s)
     s->srcT_valid = false;
     s->cc_dst_narrow = false;
     s->fwd_valid = s->fwd_usable = false;
-    /* A discard emitted on one path only is harmless; a missing one costs an
-     * IR op at most. Assume the cc globals written on some path in. */
+    /* Assume the cc globals written on some path in: a discard where a path
+     * never wrote them does no harm, one left out keeps their stores alive. */
     s->lazy_written = s->src2_written = true;
     if (!s->loop.join_back[j]) {
         return;
