@@ -14,6 +14,7 @@
  *  - flags read right after joins reached with different cc_ops (SUB or LOGIC
  *    against ADD, an INC keeping an earlier op's CF) and with the same one;
  *  - a forward Jcc whose join the TB never gets to (out of cold exits first);
+ *  - a Jcc leaving backward from a region closed by a JMP (goto_tb slot 0);
  *  - a #DE after a join whose paths bring the same cc_op (not stored: the
  *    restore takes it from the insn_start record), skipped by the handler;
  *  - a page fault (paging on) after a join whose paths bring different ones,
@@ -44,6 +45,8 @@ uint32_t pf_reg(const uint32_t *p, uint32_t n);
 uint32_t pf_ref(const uint32_t *p, uint32_t n);
 uint32_t ex_reg(uint32_t n, uint32_t x);
 uint32_t ex_ref(uint32_t n, uint32_t x);
+uint32_t bo_reg(uint32_t n, uint32_t x);
+uint32_t bo_ref(uint32_t n, uint32_t x);
 uint32_t tick_self(uint32_t until);
 uint32_t tick_inner(uint32_t until);
 uint32_t tick_head(uint32_t until);
@@ -253,6 +256,43 @@ extern char x_de_reg[], x_de_ref[], x_pf_reg[], x_pf_ref[];
     "    pop %edi; pop %esi\n"                                              \
     "    ret\n"
 
+/*
+ * The loop's exit laid out before it, a Jcc back there leaving the region (the
+ * XZ decoder's literal loop at 0x01feef58): the region TB starts at the odd arm
+ * and closes with a JMP to an inner join, so the leaving Jcc takes goto_tb slot 0
+ * and the self edge slot 1.
+ */
+#define BACKOUT(name, H)                                                    \
+    ".p2align 6\n"                                                          \
+    ".globl " name "\n"                                                     \
+    name ":\n"                                                              \
+    "    push %ebx; push %esi; push %edi\n"                                 \
+    "    mov 16(%esp), %edi\n"                                              \
+    "    mov 20(%esp), %ecx\n"                                              \
+    "    xor %esi, %esi; xor %ebx, %ebx\n"                                  \
+    "    jmp 2f\n"                                                          \
+    "8:  mov %esi, %eax\n"                                                  \
+    "    add %ebx, %eax\n"                                                  \
+    "    pop %edi; pop %esi; pop %ebx\n"                                    \
+    "    ret\n"                                                             \
+    "1:  " H                                                                \
+    "    add $7, %esi\n"                                                    \
+    "2:  " H                                                                \
+    "    mov %ecx, %eax; shl $13, %eax; xor %eax, %ecx\n"                   \
+    "    mov %ecx, %eax; shr $17, %eax; xor %eax, %ecx\n"                   \
+    "    mov %ecx, %eax; shl $5, %eax; xor %eax, %ecx\n"                    \
+    "    dec %edi\n"                                                        \
+    "    je 8b\n"                                                           \
+    "    test $2, %cl\n"                                                    \
+    "    jne 3f\n"                                                          \
+    "    add %ecx, %ebx\n"                                                  \
+    "3:  " H                                                                \
+    "    rol $1, %ebx\n"                                                    \
+    "    test $1, %cl\n"                                                    \
+    "    jne 1b\n"                                                          \
+    "    add $1, %ebx\n"                                                    \
+    "    jmp 2b\n"
+
 __asm__(
     ".text\n"
     "hook_ret: ret\n"
@@ -266,6 +306,8 @@ __asm__(
     PFLOOP("pf_ref", HOOK)
     EXITS("ex_reg", "")
     EXITS("ex_ref", HOOK)
+    BACKOUT("bo_reg", "")
+    BACKOUT("bo_ref", HOOK)
     /* Only the self edge loops once the ticks' parity is what it is. */
     ".p2align 6\n"
     ".globl tick_self\n"
@@ -438,6 +480,8 @@ static void check_flags(void)
         check("flags at joins", fl_reg(20000, seeds[k]), fl_ref(20000, seeds[k]));
         check("a join the TB does not reach", ex_reg(5000, seeds[k]),
               ex_ref(5000, seeds[k]));
+        check("a Jcc leaving backward, a JMP closing", bo_reg(5000, seeds[k]),
+              bo_ref(5000, seeds[k]));
     }
 }
 
