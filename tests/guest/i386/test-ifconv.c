@@ -11,8 +11,8 @@
  * and with -accel tcg,ifconv=off and =always.
  */
 #include "lib.h"
+#include "../ifconv-ref.h"
 
-#define K 0x9e3779b1u
 
 uint32_t ifc_loop(uint32_t n, uint32_t x);
 uint32_t ifc_loop_k(uint32_t n, uint32_t x, uint32_t k);
@@ -146,49 +146,6 @@ __asm__(
 
 static volatile uint32_t ntrap;
 static volatile struct trap_frame seen;
-
-static uint32_t xorshift(uint32_t x)
-{
-    x ^= x << 13;
-    x ^= x >> 17;
-    return x ^ (x << 5);
-}
-
-static uint32_t ref_loop(uint32_t n, uint32_t x, uint32_t k)
-{
-    uint32_t acc = 0;
-
-    for (uint32_t i = 0; i < n; i++) {
-        x = xorshift(x);
-        if (x & 1) {
-            acc += x * K;
-        } else {
-            acc ^= x / ((i & 7) + k);
-        }
-    }
-    return acc;
-}
-
-/* The state at the first even iteration with a zero divisor (k = 0). */
-static uint32_t ref_trap(uint32_t x, uint32_t *i_out, uint32_t *acc_out, uint32_t *x_out)
-{
-    uint32_t acc = 0;
-
-    for (uint32_t i = 0; i < 1000000; i++) {
-        x = xorshift(x);
-        if (x & 1) {
-            acc += x * K;
-        } else if ((i & 7) == 0) {
-            *i_out = i;
-            *acc_out = acc;
-            *x_out = x;
-            return 1;
-        } else {
-            acc ^= x / (i & 7);
-        }
-    }
-    return 0;
-}
 
 /* The divisor the loop last stored to its slot (old if no iteration was even). */
 static uint32_t ref_last_div(uint32_t n, uint32_t x, uint32_t old)

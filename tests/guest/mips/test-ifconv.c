@@ -8,54 +8,13 @@
  * (make check-guest-mips-qemu).
  */
 #include "lib.h"
+#include "../ifconv-ref.h"
 
-#define K 2654435761u
 
 u32 t_ifc_loop(u32 n, u32 x, u32 k);
 extern char x_ifc_teq[], x_ifc_bail[];
 
 static volatile u32 ntrap, trap_epc, trap_cause, trap_i, trap_acc, trap_x, trap_div;
-
-static u32 xorshift(u32 x)
-{
-    x ^= x << 13;
-    x ^= x >> 17;
-    return x ^ (x << 5);
-}
-
-static u32 ref_loop(u32 n, u32 x, u32 k)
-{
-    u32 acc = 0;
-    for (u32 i = 0; i < n; i++) {
-        x = xorshift(x);
-        if (x & 1) {
-            acc += x * K;
-        } else {
-            acc ^= x / ((i & 7) + k);
-        }
-    }
-    return acc;
-}
-
-/* The state at the first even iteration with a zero divisor (k = 0). */
-static u32 ref_trap(u32 x, u32 *i_out, u32 *acc_out, u32 *x_out)
-{
-    u32 acc = 0;
-    for (u32 i = 0; i < 1000000; i++) {
-        x = xorshift(x);
-        if (x & 1) {
-            acc += x * K;
-        } else if ((i & 7) == 0) {
-            *i_out = i;
-            *acc_out = acc;
-            *x_out = x;
-            return 1;
-        } else {
-            acc ^= x / (i & 7);
-        }
-    }
-    return 0;
-}
 
 static int trap_hook(struct frame *f)
 {
