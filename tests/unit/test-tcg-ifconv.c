@@ -298,15 +298,15 @@ static void gen_loop(Shape shape)
     tcg_gen_exit_tb(&harness_tb, TB_EXIT_REQUESTED);
 }
 
-/* Generate the loop in a mode (apply: convert every candidate) on the current
- * backend; returns how many branches were converted or given counters. */
-static int gen_mode(Shape shape, int mode, const void **code)
+/* Generate a loop by gen_body(arg) in a mode (apply: convert every candidate) on
+ * the current backend; returns how many branches were converted or given counters. */
+static int gen_body_mode(void (*gen_body)(int), int arg, int mode, const void **code)
 {
     uint64_t conv0 = tcg_ctx->stat_ifconv_converted;
     uint64_t prof0 = tcg_ctx->stat_ifconv_profiled;
 
     harness_begin();
-    gen_loop(shape);
+    gen_body(arg);
     tcg_ctx->ifconv_mode = mode;
     tcg_ctx->ifconv_apply = ~0u;
     *code = harness_gen(HARNESS_FULL);
@@ -314,6 +314,16 @@ static int gen_mode(Shape shape, int mode, const void **code)
     cr_assert_not_null(*code);
     return (int)(tcg_ctx->stat_ifconv_converted - conv0 +
                  tcg_ctx->stat_ifconv_profiled - prof0);
+}
+
+static void gen_loop_shape(int shape)
+{
+    gen_loop((Shape)shape);
+}
+
+static int gen_mode(Shape shape, int mode, const void **code)
+{
+    return gen_body_mode(gen_loop_shape, shape, mode, code);
 }
 
 typedef struct Run {
@@ -872,20 +882,14 @@ static void gen_i386_loop(bool foldable)
     tcg_gen_exit_tb(&harness_tb, TB_EXIT_REQUESTED);
 }
 
+static void gen_i386_loop_arg(int foldable)
+{
+    gen_i386_loop(foldable != 0);
+}
+
 static int gen_i386_mode(bool foldable, int mode, const void **code)
 {
-    uint64_t conv0 = tcg_ctx->stat_ifconv_converted;
-    uint64_t prof0 = tcg_ctx->stat_ifconv_profiled;
-
-    harness_begin();
-    gen_i386_loop(foldable);
-    tcg_ctx->ifconv_mode = mode;
-    tcg_ctx->ifconv_apply = ~0u;
-    *code = harness_gen(HARNESS_FULL);
-    tcg_ctx->ifconv_mode = TCG_IFCONV_OFF;
-    cr_assert_not_null(*code);
-    return (int)(tcg_ctx->stat_ifconv_converted - conv0 +
-                 tcg_ctx->stat_ifconv_profiled - prof0);
+    return gen_body_mode(gen_i386_loop_arg, foldable, mode, code);
 }
 
 /* Run from the TB's start again after each self-edge exit (what chaining does). */
