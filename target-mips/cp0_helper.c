@@ -187,6 +187,13 @@ uint32_t mips_cp0_read(CPUMIPSState *env, int reg, int sel)
     }
 }
 
+void mips_cp0_write_status(CPUMIPSState *env, uint32_t val)
+{
+    env->CP0_Status = mips_cp0_masked(env->CP0_Status, val, env->model->status_rw_mask);
+    mips_cpu_compute_hflags(env);
+    mips_cpu_update_irq(env);
+}
+
 void mips_cp0_write(CPUMIPSState *env, int reg, int sel, uint32_t val)
 {
     uint32_t mask = mips_cp0_write_mask(env->model, reg, sel);
@@ -234,9 +241,7 @@ void mips_cp0_write(CPUMIPSState *env, int reg, int sel, uint32_t val)
         mips_compare_set(env, val);
         break;
     case CP0(12, 0):
-        env->CP0_Status = mips_cp0_masked(env->CP0_Status, val, mask);
-        mips_cpu_compute_hflags(env);
-        mips_cpu_update_irq(env);
+        mips_cp0_write_status(env, val);
         break;
     case CP0(12, 1):
         env->CP0_IntCtl = mips_cp0_masked(env->CP0_IntCtl, val, mask);

@@ -81,45 +81,6 @@ static const MIPSCPUModel *mips_model_for_class(const CPUClass *cc)
     return &mips_models[0];
 }
 
-void mips_cpu_compute_hflags(CPUMIPSState *env)
-{
-    uint32_t st = env->CP0_Status;
-    uint32_t h = env->hflags & MIPS_HFLAG_BMASK;
-    unsigned ksu = (st & ST_KSU) >> ST_KSU_SHIFT;
-    bool kernel;
-
-    if (st & ST_ERL) {
-        h |= MIPS_MMU_IDX_ERL;
-        kernel = true;
-    } else if ((st & ST_EXL) || ksu == 0 || ksu == 3) {
-        /* KSU = 3 is reserved; treat it as kernel rather than inventing a mode. */
-        h |= MIPS_MMU_IDX_KERNEL;
-        kernel = true;
-    } else if (ksu == 1) {
-        h |= MIPS_MMU_IDX_SUPER;
-        kernel = false;
-    } else {
-        h |= MIPS_MMU_IDX_USER;
-        kernel = false;
-    }
-    if (kernel || (st & ST_CU0)) {
-        h |= MIPS_HFLAG_CP0;
-    }
-    if (env->model && (env->model->isa & MIPS_ISA_R2)) {
-        h |= MIPS_HFLAG_R2;
-    }
-    env->hflags = h;
-}
-
-void mips_cpu_update_irq(CPUMIPSState *env)
-{
-    if (env->CP0_Cause & env->CP0_Status & CAUSE_IP) {
-        cpu_interrupt(&env->cs, CPU_INTERRUPT_HARD);
-    } else {
-        cpu_reset_interrupt(&env->cs, CPU_INTERRUPT_HARD);
-    }
-}
-
 /* Cause.IP7 is the OR of hardware line 7 and the timer interrupt (Cause.TI). */
 static void mips_cpu_sync_ip(CPUMIPSState *env)
 {

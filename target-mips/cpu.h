@@ -272,10 +272,59 @@ static inline CPUMIPSState *mips_env(CPUState *cs)
 /* The 8 interrupt inputs: lines 2..7 are the hardware interrupts IP2..IP7. */
 IRQLine **mips_cpu_irq_lines(CPUState *cpu);
 
-/* Recompute hflags (mode bits) from Status; the pending-branch bits are kept. */
-void mips_cpu_compute_hflags(CPUMIPSState *env);
+/*
+ * Recompute hflags (mode bits) from Status; the pending-branch bits are kept.
+ * Inline, with the two below: Linux runs them several times per syscall (exception
+ * entry, three Status writes, ERET).
+ */
+static inline void mips_cpu_compute_hflags(CPUMIPSState *env)
+{
+    uint32_t st = env->CP0_Status;
+    uint32_t h = env->hflags & MIPS_HFLAG_BMASK;
+    unsigned ksu = (st & ST_KSU) >> ST_KSU_SHIFT;
+    bool kernel;
+
+    if (st & ST_ERL) {
+        h |= MIPS_MMU_IDX_ERL;
+        kernel = true;
+    } else if ((st & ST_EXL) || ksu == 0 || ksu == 3) {
+        /* KSU = 3 is reserved; treat it as kernel rather than inventing a mode. */
+        h |= MIPS_MMU_IDX_KERNEL;
+        kernel = true;
+    } else if (ksu == 1) {
+        h |= MIPS_MMU_IDX_SUPER;
+        kernel = false;
+    } else {
+        h |= MIPS_MMU_IDX_USER;
+        kernel = false;
+    }
+    if (kernel || (st & ST_CU0)) {
+        h |= MIPS_HFLAG_CP0;
+    }
+    if (env->model && (env->model->isa & MIPS_ISA_R2)) {
+        h |= MIPS_HFLAG_R2;
+    }
+    env->hflags = h;
+}
+
 /* Re-evaluate the interrupt request after Cause.IP / Status.IM changes. */
-void mips_cpu_update_irq(CPUMIPSState *env);
+static inline void mips_cpu_update_irq(CPUMIPSState *env)
+{
+    if (env->CP0_Cause & env->CP0_Status & CAUSE_IP) {
+        cpu_interrupt(&env->cs, CPU_INTERRUPT_HARD);
+    } else if (env->cs.interrupt_request & CPU_INTERRUPT_HARD) {
+        cpu_reset_interrupt(&env->cs, CPU_INTERRUPT_HARD);
+    }
+}
+
+/* An interrupt is pending, unmasked, and Status lets it be taken now. */
+static inline bool mips_interrupts_takeable(const CPUMIPSState *env)
+{
+    uint32_t st = env->CP0_Status;
+
+    return (st & ST_IE) && !(st & (ST_EXL | ST_ERL)) &&
+           (env->CP0_Cause & st & CAUSE_IP) != 0;
+}
 /* Set or clear the timer interrupt (Cause.TI, seen on IP7). */
 void mips_cpu_set_ti(CPUMIPSState *env, bool ti);
 
@@ -336,6 +385,9 @@ void mips_tlbr(CPUMIPSState *env);
 /* CP0 access (cp0_helper.c). reg = register number, sel = select. */
 uint32_t mips_cp0_read(CPUMIPSState *env, int reg, int sel);
 void mips_cp0_write(CPUMIPSState *env, int reg, int sel, uint32_t val);
+/* MTC0 Status: the masked write, then hflags and the interrupt line. */
+void mips_cp0_write_status(CPUMIPSState *env, uint32_t val);
+
 uint32_t mips_pagemask_sanitize(uint32_t val);
 /* Writable bits of a CP0 register for a model (0: read-only or unimplemented). */
 uint32_t mips_cp0_write_mask(const MIPSCPUModel *model, int reg, int sel);

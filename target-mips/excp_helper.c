@@ -157,14 +157,6 @@ void mips_cpu_do_interrupt(CPUState *cs)
     }
 }
 
-static bool mips_interrupts_takeable(CPUMIPSState *env)
-{
-    uint32_t st = env->CP0_Status;
-
-    return (st & ST_IE) && !(st & (ST_EXL | ST_ERL)) &&
-           (env->CP0_Cause & st & CAUSE_IP) != 0;
-}
-
 bool mips_cpu_exec_interrupt(CPUState *cs, uint32_t interrupt_request)
 {
     CPUMIPSState *env = mips_env(cs);

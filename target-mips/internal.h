@@ -217,6 +217,7 @@ void QEMU_NORETURN helper_mips_raise_err(CPUMIPSState *env, uint32_t excp, uint3
 void QEMU_NORETURN helper_mips_raise_adel(CPUMIPSState *env, uint32_t badvaddr);
 uint32_t helper_mips_mfc0(CPUMIPSState *env, uint32_t regsel);
 void helper_mips_mtc0(CPUMIPSState *env, uint32_t val, uint32_t regsel);
+uint32_t helper_mips_mtc0_status(CPUMIPSState *env, uint32_t val);
 void helper_mips_tlbwi(CPUMIPSState *env);
 void helper_mips_tlbwr(CPUMIPSState *env);
 void helper_mips_tlbp(CPUMIPSState *env);

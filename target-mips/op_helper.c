@@ -48,6 +48,20 @@ void helper_mips_mtc0(CPUMIPSState *env, uint32_t val, uint32_t regsel)
     mips_cp0_write(env, regsel >> 3, regsel & 7, val);
 }
 
+/*
+ * MTC0 Status outside a delay slot: the TB goes on unless the write changed what
+ * it was translated for (hflags) or made an interrupt takeable. Linux writes Status
+ * three times per syscall (and per exception), mostly to flip IE or to leave EXL
+ * for kernel mode with KSU = 0, which keeps hflags as they were.
+ */
+uint32_t helper_mips_mtc0_status(CPUMIPSState *env, uint32_t val)
+{
+    uint32_t old_hflags = env->hflags;
+
+    mips_cp0_write_status(env, val);
+    return env->hflags != old_hflags || mips_interrupts_takeable(env);
+}
+
 void helper_mips_tlbwi(CPUMIPSState *env)
 {
     mips_tlbwi(env);

@@ -13,6 +13,9 @@ static const TCGHelperInfo info_mfc0 =
 static const TCGHelperInfo info_mtc0 =
     TCG_HELPER(helper_mips_mtc0, TCG_CALL_NO_RWG, TCG_CALL_VOID, TCG_CALL_PTR,
                TCG_CALL_I32, TCG_CALL_I32);
+static const TCGHelperInfo info_mtc0_status =
+    TCG_HELPER(helper_mips_mtc0_status, TCG_CALL_NO_RWG, TCG_CALL_I32, TCG_CALL_PTR,
+               TCG_CALL_I32);
 static const TCGHelperInfo info_tlbwi =
     TCG_HELPER(helper_mips_tlbwi, TCG_CALL_NO_RWG, TCG_CALL_VOID, TCG_CALL_PTR);
 static const TCGHelperInfo info_tlbwr =
@@ -94,6 +97,40 @@ static bool trans_mfc0(DisasContext *dc, uint32_t insn)
     return true;
 }
 
+/*
+ * After TLBWI/TLBWR: a TB in kseg0 or kseg1 (unmapped, and a MIPS TB stays in one
+ * page) cannot have its own code remapped, and the flags do not depend on the TLB,
+ * so it goes on: Linux's refill handler then runs its ERET in the same TB. Elsewhere
+ * the next insn may now map to other code: look it up again.
+ */
+static void mips_tlbw_end(DisasContext *dc)
+{
+    if (dc->pc < 0x80000000u || dc->pc >= 0xc0000000u) {
+        dc->base.is_jmp = DISAS_EXIT;
+    }
+}
+
+/*
+ * MTC0 Status: leave the TB only when the helper says the write changed the TB's
+ * flags or let an interrupt in (the exit is inline, rarely taken). A later CP1 insn
+ * must test Status.CU1 again. In a delay slot the write ends the TB as other CP0
+ * writes do.
+ */
+static void mips_gen_mtc0_status(DisasContext *dc, int rt)
+{
+    TCGv_i32 end = tcg_temp_new_i32();
+    TCGLabel *go_on = gen_new_label();
+
+    tcg_gen_call2(&info_mtc0_status, tcgv_i32_temp(end), tcgv_ptr_temp(tcg_env),
+                  tcgv_i32_temp(mips_gpr_src(rt)));
+    tcg_gen_brcondi_i32(TCG_COND_EQ, end, 0, go_on);
+    tcg_temp_free_i32(end);
+    tcg_gen_movi_i32(cpu_pc, dc->pc + 4);
+    tcg_gen_exit_tb(NULL, 0);
+    gen_set_label(go_on);
+    dc->cu1_checked = false;
+}
+
 static bool trans_mtc0(DisasContext *dc, uint32_t insn)
 {
     int rt = insn_rt(insn), rd = insn_rd(insn), sel = insn & 7;
@@ -120,10 +157,17 @@ static bool trans_mtc0(DisasContext *dc, uint32_t insn)
         tcg_temp_free_i32(v);
         return true;
     }
+    if (rd == 12 && sel == 0 && !dc->in_slot) {
+        mips_gen_mtc0_status(dc, rt);
+        return true;
+    }
     tcg_gen_call3(&info_mtc0, NULL, tcgv_ptr_temp(tcg_env),
                   tcgv_i32_temp(mips_gpr_src(rt)),
                   tcgv_i32_temp(tcg_constant_i32((rd << 3) | sel)));
-    if (mips_cp0_write_ends_tb(rd)) {
+    if (rd == 10 && sel == 0) {
+        /* EntryHi: a new ASID can remap the TB's own code only where it is mapped. */
+        mips_tlbw_end(dc);
+    } else if (mips_cp0_write_ends_tb(rd)) {
         dc->base.is_jmp = DISAS_EXIT;
     }
     return true;
@@ -167,19 +211,6 @@ static bool trans_rdwrpgpr(DisasContext *dc, uint32_t insn)
         tcg_gen_mov_i32(cpu_gpr[insn_rd(insn)], mips_gpr_src(insn_rt(insn)));
     }
     return true;
-}
-
-/*
- * After TLBWI/TLBWR: a TB in kseg0 or kseg1 (unmapped, and a MIPS TB stays in one
- * page) cannot have its own code remapped, and the flags do not depend on the TLB,
- * so it goes on: Linux's refill handler then runs its ERET in the same TB. Elsewhere
- * the next insn may now map to other code: look it up again.
- */
-static void mips_tlbw_end(DisasContext *dc)
-{
-    if (dc->pc < 0x80000000u || dc->pc >= 0xc0000000u) {
-        dc->base.is_jmp = DISAS_EXIT;
-    }
 }
 
 static bool trans_co(DisasContext *dc, uint32_t insn)

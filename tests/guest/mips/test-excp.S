@@ -209,3 +209,36 @@ x_jr_misaligned:
 x_jr_resume:
     jr      ra
     nop
+
+/*
+ * MTC0 Status in the middle of straight-line code (mimic lets the TB go on after a
+ * Status write unless it changed the mode or let an interrupt in).
+ * x_status_irq(st): with an interrupt pending and unmasked, the MTC0 that sets IE
+ * lets it in before the next insn: EPC = x_status_irq_epc, and v0 counts both
+ * increments after the handler returns there.
+ * x_status_user(st): an MTC0 into user mode (EXL = 0, KSU = user) makes the next
+ * fetch, from kseg0, an AdEL at x_status_user_fault; the hook resumes at
+ * x_status_user_resume in kernel mode, so v0 = 2 (the faulting add never ran).
+ */
+    .globl x_status_irq
+    .globl x_status_irq_epc
+x_status_irq:
+    move    v0, zero
+    mtc0    a0, $12
+x_status_irq_epc:
+    addiu   v0, v0, 1
+    addiu   v0, v0, 1
+    jr      ra
+    nop
+
+    .globl x_status_user
+    .globl x_status_user_fault
+    .globl x_status_user_resume
+x_status_user:
+    move    v0, zero
+    mtc0    a0, $12
+x_status_user_fault:
+    addiu   v0, v0, 1
+x_status_user_resume:
+    jr      ra
+    addiu   v0, v0, 2

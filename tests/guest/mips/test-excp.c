@@ -18,6 +18,9 @@ u32 x_teqi_divu(u32 a, u32 b, volatile u32 *out);
 u32 x_teq_other(u32 a, u32 b, volatile u32 *out, u32 c);
 DECL(x_bd_load); DECL(x_sync_fault); DECL(x_jr_misaligned); DECL(x_bd_nottaken); DECL(x_bd_jr_syscall); DECL(x_bd_cross);
 extern char x_bd_resume[], x_jr_resume[];
+u32 x_status_irq(u32 st);
+u32 x_status_user(u32 st);
+extern char x_status_irq_epc[], x_status_user_fault[], x_status_user_resume[];
 
 static volatile u32 data[4] __attribute__((aligned(16)));
 
@@ -325,6 +328,43 @@ static void test_swint(void)
     exc_hook = 0;
 }
 
+static int status_user_hook(struct frame *f)
+{
+    if (EXC_CODE(f->cause) == 4 && f->epc == (u32)x_status_user_fault) {
+        f->epc = (u32)x_status_user_resume;
+        f->status &= ~0x18u;            /* back to KSU = kernel at the ERET */
+        return 1;
+    }
+    return 0;
+}
+
+/* A Status write takes effect at the next insn, in the same straight-line code. */
+static void test_status_write(void)
+{
+    u32 st = mfc0(12, 0) & ~0x1fu, v;
+
+    exc_hook = swint_hook;
+    reset_exc();
+    mtc0(12, 0, st | 0x0100u);          /* IM0, IE = 0 */
+    mtc0(13, 0, 0x100u);                /* IP0 pending */
+    check("IP0 pending, IE = 0: not taken", last_exc.count, 0);
+    v = x_status_irq(st | 0x0101u);
+    mtc0(12, 0, st);
+    check("IE set: interrupt taken", last_exc.count, 1);
+    check("IE set: taken at the next insn", last_exc.epc, (u32)x_status_irq_epc);
+    check("IE set: both increments after it", v, 2);
+
+    exc_hook = status_user_hook;
+    reset_exc();
+    v = x_status_user(st | 0x10u);      /* KSU = user, EXL = 0, IE = 0 */
+    check("user mode by MTC0: AdEL", EXC_CODE(last_exc.cause), 4);
+    check("user mode by MTC0: EPC", last_exc.epc, (u32)x_status_user_fault);
+    check("user mode by MTC0: BadVAddr", last_exc.badvaddr, (u32)x_status_user_fault);
+    check("user mode by MTC0: fault insn not run", v, 2);
+    check("back in kernel mode", mfc0(12, 0) & 0x1eu, 0);
+    exc_hook = 0;
+}
+
 static void test_cp0(void)
 {
     u32 v;
@@ -394,6 +434,7 @@ int main(void)
     test_misaligned_fetch();
     test_user_fetch();
     test_swint();
+    test_status_write();
     test_cp0();
     /* Last: QEMU 7.2's Malta runs off into nothing here instead of raising IBE. */
     test_fetch_bus_error();
