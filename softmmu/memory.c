@@ -485,6 +485,18 @@ const FlatRange *address_space_lookup(AddressSpace *as, hwaddr addr)
         memory_init_once();
     }
     hi = as->nr_ranges;
+    /*
+     * Runs of look-ups land in one range (every softmmu TLB fill looks up its page,
+     * and a TLB-miss-heavy guest fills one per access, nearly all in RAM): try the
+     * last one found before the binary search, whose branches mispredict. Only an
+     * index is kept, checked against the current array.
+     */
+    if (as->last_hit < hi) {
+        const FlatRange *r = &as->ranges[as->last_hit];
+        if (addr >= r->addr && addr - r->addr < r->size) {
+            return r;
+        }
+    }
     while (lo < hi) {
         unsigned mid = lo + (hi - lo) / 2;
         const FlatRange *r = &as->ranges[mid];
@@ -494,6 +506,7 @@ const FlatRange *address_space_lookup(AddressSpace *as, hwaddr addr)
         } else if (addr - r->addr >= r->size) {
             lo = mid + 1;
         } else {
+            as->last_hit = mid;
             return r;
         }
     }

@@ -93,6 +93,7 @@ struct AddressSpace {
     MemoryRegion *root;
     FlatRange *ranges;           /* sorted, non-overlapping */
     unsigned nr_ranges;
+    unsigned last_hit;           /* index of the range the last lookup found */
     /* Called after re-flattening (softmmu TLB flush, KVM memory slots). */
     void (*listener)(AddressSpace *as, void *opaque);
     void *listener_opaque;

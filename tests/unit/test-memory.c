@@ -359,6 +359,34 @@ Test(memory, flat_view_is_sorted_and_disjoint)
     cr_assert_str_eq(address_space_lookup(&address_space_memory, 0x40310)->mr->name, "b");
 }
 
+/* The look-up's memory of its last hit must never outlive a change of the map. */
+Test(memory, lookup_after_remap_is_not_the_last_hit)
+{
+    RecDev d = { 0 };
+    MemoryRegion *ram = new_ram("ram", 0x10000);
+    MemoryRegion *io = new_io(&ops_default, &d, "dev", 0x1000);
+    const FlatRange *r;
+
+    memory_region_add_subregion(get_system_memory(), 0, ram);
+    memory_region_add_subregion_overlap(get_system_memory(), 0x4000, io, 1);
+    r = address_space_lookup(&address_space_memory, 0x4010);
+    cr_assert_eq(r->mr, io);
+    cr_assert_eq(address_space_lookup(&address_space_memory, 0x4ff0)->mr, io,
+                 "a second hit in the same range");
+    /* The same index now holds another range: RAM shows through at 0x4010. */
+    memory_region_set_address(io, 0x8000);
+    r = address_space_lookup(&address_space_memory, 0x4010);
+    cr_assert_eq(r->mr, ram);
+    cr_assert_eq(r->mr_offset + (0x4010 - r->addr), 0x4010, "at its own offset in RAM");
+    cr_assert_eq(address_space_lookup(&address_space_memory, 0x8010)->mr, io);
+    cr_assert_eq(address_space_lookup(&address_space_memory, 0x4010)->mr, ram,
+                 "the last hit (the device) does not answer for RAM");
+    memory_region_del_subregion(get_system_memory(), io);
+    cr_assert_null(address_space_lookup(&address_space_memory, 0x10010),
+                   "past the end of RAM after the device range went");
+    cr_assert_eq(address_space_lookup(&address_space_memory, 0x8010)->mr, ram);
+}
+
 Test(memory, alias_shows_target_at_offset)
 {
     MemoryRegion *ram = new_ram("ram", 0x10000);
