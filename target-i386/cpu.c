@@ -495,7 +495,7 @@ int x86_cpu_exec_one_insn(CPUState *cpu)
     vaddr pc;
     uint32_t cs_base, flags;
 
-    if (sigsetjmp(cpu->jmp_env, 0) == 0) {
+    if (cpu_setjmp(cpu->jmp_env) == 0) {
         cpu->cc->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
         TranslationBlock *tb = tb_gen_code(cpu, pc, cs_base, flags,
                                            1 | CF_NOCACHE | CF_NOCHAIN);

@@ -235,7 +235,7 @@ const void *helper_lookup_tb_ptr(CPUState *cpu)
 
 void cpu_loop_exit(CPUState *cpu)
 {
-    siglongjmp(cpu->jmp_env, 1);
+    cpu_longjmp(cpu->jmp_env);
 }
 
 void cpu_loop_exit_restore(CPUState *cpu, uintptr_t retaddr)
@@ -414,7 +414,7 @@ static int cpu_exec_loop(CPUState *cpu)
 /* Kept apart from the loop so nothing live across sigsetjmp is modified after it. */
 static int cpu_exec_setjmp(CPUState *cpu)
 {
-    if (sigsetjmp(cpu->jmp_env, 0) != 0) {
+    if (cpu_setjmp(cpu->jmp_env) != 0) {
         /* Unwound from a helper or the softmmu slow path: the exception (if any) is
          * in exception_index and the guest state has been restored. An insn run
          * again after a watchpoint hit that faults instead drops the hit: it did

@@ -8,6 +8,31 @@
 #define HW_CORE_CPU_H
 
 #include <setjmp.h>
+
+/*
+ * cpu_loop_exit's unwind. GCC's and clang's __builtin_setjmp/__builtin_longjmp keep
+ * only the frame and stack pointers and the resume label (the frame that calls
+ * setjmp saves the callee-saved registers itself), where glibc's siglongjmp also
+ * walks the pthread cleanup handlers: a TLB-miss-heavy MIPS guest unwinds once per
+ * guest TLB refill. Builds with AddressSanitizer keep sigsetjmp, whose longjmp
+ * ASan intercepts to unpoison the stack it leaves.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define MIMIC_CPU_SIGJMP 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MIMIC_CPU_SIGJMP 1
+#endif
+#endif
+#ifdef MIMIC_CPU_SIGJMP
+typedef sigjmp_buf CPUJmpBuf;
+#define cpu_setjmp(buf) sigsetjmp(buf, 0)
+#define cpu_longjmp(buf) siglongjmp(buf, 1)
+#else
+typedef void *CPUJmpBuf[5];
+#define cpu_setjmp(buf) __builtin_setjmp(buf)
+#define cpu_longjmp(buf) __builtin_longjmp(buf, 1)
+#endif
 #include "qemu/osdep.h"
 #include "exec/cputlb.h"
 #include "exec/translation-block.h"
@@ -134,7 +159,7 @@ typedef struct CPUState {
     int32_t cflags_next_tb;
     bool can_do_io;
 
-    sigjmp_buf jmp_env;         /* cpu_loop_exit unwinds here */
+    CPUJmpBuf jmp_env;          /* cpu_loop_exit unwinds here (cpu_setjmp) */
 
     CPUTLB tlb;
     CPUJumpCache *tb_jmp_cache;
