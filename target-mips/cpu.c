@@ -211,6 +211,7 @@ static void mips_cpu_reset(CPUState *cs)
     for (int i = 0; i < MIPS_TLB_ENTRIES; i++) {
         env->tlb[i].vpn2 = 0x80000000u + ((uint32_t)i << 13);
     }
+    mips_tlb_keys_rebuild(env);
 
     env->pc = 0xbfc00000u;
     cs->exception_index = EXCP_NONE;
@@ -340,6 +341,7 @@ static int mips_cpu_post_load(void *opaque, int version_id)
     CPUMIPSState *env = opaque;
 
     mips_cpu_compute_hflags(env);
+    mips_tlb_keys_rebuild(env);
     tlb_flush(&env->cs);
     mips_cpu_set_windows(&env->cs);
     mips_timer_rearm(env);

@@ -241,6 +241,14 @@ typedef struct CPUMIPSState {
     uint32_t irq_level;         /* levels of the hardware lines 0..7 (bit n) */
 
     MIPSTLBEntry tlb[MIPS_TLB_ENTRIES];
+    /*
+     * Match keys of tlb[], kept by mips_tlb_keys_update/rebuild (not migrated:
+     * rebuilt on load): tlb_key = VPN2 | ASID, tlb_kmask = the VPN2 bits the page
+     * size compares, | 0xff unless global. Entry i matches (va, asid) when
+     * ((va & ~0xff | asid) ^ key) & kmask is 0: mips_tlb_find compares all 16 at once.
+     */
+    uint32_t tlb_key[MIPS_TLB_ENTRIES] __attribute__((aligned(16)));
+    uint32_t tlb_kmask[MIPS_TLB_ENTRIES] __attribute__((aligned(16)));
 
     /*
      * CP1. With Status.FR = 1 register n is fpr[n] (a 32-bit value in its low
@@ -362,6 +370,10 @@ typedef enum MIPSTLBResult {
     MIPS_TLBRET_DIRTY,       /* store with D = 0 */
 } MIPSTLBResult;
 /* Look va up in the joint TLB for ASID asid; on a match fill *pa, *prot, *pgsize. */
+/* The first entry of env->tlb matching (va, asid) by VPN2, ASID and G, or -1. */
+int mips_tlb_find(const CPUMIPSState *env, uint32_t va, uint32_t asid);
+void mips_tlb_keys_update(CPUMIPSState *env, int i);
+void mips_tlb_keys_rebuild(CPUMIPSState *env);
 MIPSTLBResult mips_tlb_lookup(const MIPSTLBEntry *tlb, int n, uint32_t va, uint32_t asid,
                               MMUAccessType access, hwaddr *pa, int *prot,
                               uint32_t *pgsize, int *index);

@@ -7,6 +7,35 @@
  */
 #include "qemu/osdep.h"
 #include "cpu.h"
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/* What entry e (which matches va by VPN2 and ASID) gives for this access. */
+static MIPSTLBResult mips_tlb_entry_result(const MIPSTLBEntry *e, uint32_t va,
+                                           MMUAccessType access, hwaddr *pa, int *prot,
+                                           uint32_t *pgsize)
+{
+    uint32_t span = e->pagemask | 0x1fffu;     /* bytes-1 of the pair */
+    uint32_t half = (span + 1) >> 1;           /* size of one page */
+    uint32_t lo = e->lo[(va & half) ? 1 : 0];
+    uint32_t pfn_base;
+
+    if (!(lo & ENTRYLO_V)) {
+        return MIPS_TLBRET_INVALID;
+    }
+    if (access == MMU_DATA_STORE && !(lo & ENTRYLO_D)) {
+        return MIPS_TLBRET_DIRTY;
+    }
+    pfn_base = ((lo >> ENTRYLO_PFN_SHIFT) & 0xfffffu) << 12;
+    *pa = (hwaddr)((pfn_base & ~(half - 1)) | (va & (half - 1)));
+    *prot = PAGE_READ | PAGE_EXEC;
+    if (lo & ENTRYLO_D) {
+        *prot |= PAGE_WRITE;
+    }
+    *pgsize = half;
+    return MIPS_TLBRET_MATCH;
+}
 
 MIPSTLBResult mips_tlb_lookup(const MIPSTLBEntry *tlb, int n, uint32_t va, uint32_t asid,
                               MMUAccessType access, hwaddr *pa, int *prot,
@@ -14,9 +43,7 @@ MIPSTLBResult mips_tlb_lookup(const MIPSTLBEntry *tlb, int n, uint32_t va, uint3
 {
     for (int i = 0; i < n; i++) {
         const MIPSTLBEntry *e = &tlb[i];
-        uint32_t span = e->pagemask | 0x1fffu;     /* bytes-1 of the pair */
-        uint32_t half = (span + 1) >> 1;           /* size of one page */
-        uint32_t lo, pfn_base;
+        uint32_t span = e->pagemask | 0x1fffu;
 
         if (((va ^ e->vpn2) & ~span) != 0) {
             continue;
@@ -27,23 +54,50 @@ MIPSTLBResult mips_tlb_lookup(const MIPSTLBEntry *tlb, int n, uint32_t va, uint3
         if (index) {
             *index = i;
         }
-        lo = e->lo[(va & half) ? 1 : 0];
-        if (!(lo & ENTRYLO_V)) {
-            return MIPS_TLBRET_INVALID;
-        }
-        if (access == MMU_DATA_STORE && !(lo & ENTRYLO_D)) {
-            return MIPS_TLBRET_DIRTY;
-        }
-        pfn_base = ((lo >> ENTRYLO_PFN_SHIFT) & 0xfffffu) << 12;
-        *pa = (hwaddr)((pfn_base & ~(half - 1)) | (va & (half - 1)));
-        *prot = PAGE_READ | PAGE_EXEC;
-        if (lo & ENTRYLO_D) {
-            *prot |= PAGE_WRITE;
-        }
-        *pgsize = half;
-        return MIPS_TLBRET_MATCH;
+        return mips_tlb_entry_result(e, va, access, pa, prot, pgsize);
     }
     return MIPS_TLBRET_NOMATCH;
+}
+
+void mips_tlb_keys_update(CPUMIPSState *env, int i)
+{
+    const MIPSTLBEntry *e = &env->tlb[i];
+
+    env->tlb_key[i] = (e->vpn2 & ~0x1fffu) | (e->asid & 0xffu);
+    env->tlb_kmask[i] = ~(e->pagemask | 0x1fffu) | (e->g ? 0 : 0xffu);
+}
+
+void mips_tlb_keys_rebuild(CPUMIPSState *env)
+{
+    for (int i = 0; i < MIPS_TLB_ENTRIES; i++) {
+        mips_tlb_keys_update(env, i);
+    }
+}
+
+/*
+ * The joint TLB is searched on every softmmu miss in mapped space, twice per guest
+ * refill (the miss, then the retry): all 16 keys at once instead of an entry-by-
+ * entry loop with a branch per field.
+ */
+int mips_tlb_find(const CPUMIPSState *env, uint32_t va, uint32_t asid)
+{
+    uint32_t q = (va & ~0xffu) | (asid & 0xffu);
+    unsigned hits = 0;
+
+#ifdef __SSE2__
+    __m128i qv = _mm_set1_epi32((int)q), zero = _mm_setzero_si128();
+    for (int i = 0; i < MIPS_TLB_ENTRIES; i += 4) {
+        __m128i k = _mm_load_si128((const __m128i *)&env->tlb_key[i]);
+        __m128i m = _mm_load_si128((const __m128i *)&env->tlb_kmask[i]);
+        __m128i eq = _mm_cmpeq_epi32(_mm_and_si128(_mm_xor_si128(qv, k), m), zero);
+        hits |= (unsigned)_mm_movemask_ps(_mm_castsi128_ps(eq)) << i;
+    }
+#else
+    for (int i = 0; i < MIPS_TLB_ENTRIES; i++) {
+        hits |= (unsigned)(((q ^ env->tlb_key[i]) & env->tlb_kmask[i]) == 0) << i;
+    }
+#endif
+    return hits ? __builtin_ctz(hits) : -1;
 }
 
 /* As mips_get_physical_address; *index: the TLB entry used, or -1 (unmapped). */
@@ -84,9 +138,11 @@ static MIPSTLBResult mips_translate(CPUMIPSState *env, uint32_t va, MMUAccessTyp
             return MIPS_TLBRET_BADADDR;
         }
     }
-    return mips_tlb_lookup(env->tlb, MIPS_TLB_ENTRIES, va,
-                           env->CP0_EntryHi & ENTRYHI_ASID, access, pa, prot,
-                           pgsize, index);
+    *index = mips_tlb_find(env, va, env->CP0_EntryHi & ENTRYHI_ASID);
+    if (*index < 0) {
+        return MIPS_TLBRET_NOMATCH;
+    }
+    return mips_tlb_entry_result(&env->tlb[*index], va, access, pa, prot, pgsize);
 }
 
 MIPSTLBResult mips_get_physical_address(CPUMIPSState *env, uint32_t va,
@@ -247,6 +303,7 @@ static void mips_tlb_write(CPUMIPSState *env, int idx)
     e->g = g ? 1 : 0;
     e->lo[0] = env->CP0_EntryLo0 & ~ENTRYLO_G;
     e->lo[1] = env->CP0_EntryLo1 & ~ENTRYLO_G;
+    mips_tlb_keys_update(env, idx);
     mimic_log_mask(LOG_MMU, "mips tlb write %d: vpn2 %08x mask %08x asid %02x g %d "
                    "lo0 %08x lo1 %08x\n", idx, e->vpn2, e->pagemask, e->asid, e->g,
                    e->lo[0], e->lo[1]);
@@ -275,18 +332,13 @@ void mips_tlbwr(CPUMIPSState *env)
 void mips_tlbp(CPUMIPSState *env)
 {
     uint32_t hi = env->CP0_EntryHi;
+    int i = mips_tlb_find(env, hi & ENTRYHI_VPN2, hi & ENTRYHI_ASID);
 
-    for (int i = 0; i < MIPS_TLB_ENTRIES; i++) {
-        const MIPSTLBEntry *e = &env->tlb[i];
-        uint32_t span = e->pagemask | 0x1fffu;
-
-        if (((hi ^ e->vpn2) & ~span & ENTRYHI_VPN2) == 0 &&
-            (e->g || e->asid == (hi & ENTRYHI_ASID))) {
-            env->CP0_Index = i;
-            return;
-        }
+    if (i >= 0) {
+        env->CP0_Index = i;
+    } else {
+        env->CP0_Index |= 0x80000000u;
     }
-    env->CP0_Index |= 0x80000000u;
 }
 
 void mips_tlbr(CPUMIPSState *env)

@@ -171,6 +171,17 @@ Test(mips_cpu_vmstate, round_trip)
     cr_assert_eq(env->lladdr, saved.lladdr);
     cr_assert_eq(memcmp(env->tlb, saved.tlb, sizeof(saved.tlb)), 0);
     cr_assert_eq(env->hflags, saved.hflags);
+    {
+        /* The loaded TLB translates: its search keys were rebuilt by the load. */
+        hwaddr pa;
+        int prot;
+        uint32_t sz;
+
+        cr_assert_eq(mips_get_physical_address(env, 0x00401abcu, MMU_DATA_LOAD,
+                                               MIPS_MMU_IDX_KERNEL, &pa, &prot, &sz),
+                     MIPS_TLBRET_MATCH);
+        cr_assert_eq(pa, 0x48abc);
+    }
     g_byte_array_free(buf, TRUE);
 }
 
