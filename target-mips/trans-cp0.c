@@ -111,6 +111,50 @@ static void mips_tlbw_end(DisasContext *dc)
 }
 
 /*
+ * The values of (Status >> 1) & 15 (EXL, ERL, KSU) that mean kernel mode: ERL = 0
+ * and EXL = 1 or KSU = 0 (or the reserved 3, taken as kernel), as
+ * mips_cpu_compute_hflags decides.
+ */
+#define MIPS_STATUS_KERNEL_SET ((1u << 0x0) | (1u << 0x1) | (1u << 0x5) | (1u << 0x9) | \
+                                (1u << 0xc) | (1u << 0xd))
+
+/*
+ * The Status writes kernel code makes on every exception and syscall (leave EXL
+ * with KSU = 0, flip IE, put the saved Status back before ERET) keep kernel mode,
+ * leave IM alone and let no interrupt in: inline, they are a masked store. Anything
+ * else (mode change, IM change, an interrupt pending and unmasked in the new value)
+ * branches to slow, the helper, with Status not yet written.
+ */
+static void mips_gen_mtc0_status_fast(DisasContext *dc, int rt, TCGLabel *slow,
+                                      TCGLabel *done)
+{
+    uint32_t mask = mips_cp0_write_mask(dc->model, 12, 0);
+    TCGv_i32 old = tcg_temp_new_i32(), val = tcg_temp_new_i32(), t = tcg_temp_new_i32();
+
+    tcg_gen_ld_i32(old, tcg_env, offsetof(CPUMIPSState, CP0_Status));
+    tcg_gen_andi_i32(val, mips_gpr_src(rt), mask);
+    tcg_gen_andi_i32(t, old, ~mask);
+    tcg_gen_or_i32(val, val, t);
+    tcg_gen_xor_i32(t, old, val);
+    tcg_gen_andi_i32(t, t, ST_IM);
+    tcg_gen_brcondi_i32(TCG_COND_NE, t, 0, slow);
+    tcg_gen_shri_i32(t, val, 1);
+    tcg_gen_andi_i32(t, t, 15);
+    tcg_gen_shr_i32(t, tcg_constant_i32(MIPS_STATUS_KERNEL_SET), t);
+    tcg_gen_andi_i32(t, t, 1);
+    tcg_gen_brcondi_i32(TCG_COND_EQ, t, 0, slow);
+    tcg_gen_ld_i32(t, tcg_env, offsetof(CPUMIPSState, CP0_Cause));
+    tcg_gen_and_i32(t, t, val);
+    tcg_gen_andi_i32(t, t, CAUSE_IP);
+    tcg_gen_brcondi_i32(TCG_COND_NE, t, 0, slow);
+    tcg_gen_st_i32(val, tcg_env, offsetof(CPUMIPSState, CP0_Status));
+    tcg_gen_br(done);
+    tcg_temp_free_i32(old);
+    tcg_temp_free_i32(val);
+    tcg_temp_free_i32(t);
+}
+
+/*
  * MTC0 Status: leave the TB only when the helper says the write changed the TB's
  * flags or let an interrupt in (the exit is inline, rarely taken). A later CP1 insn
  * must test Status.CU1 again. In a delay slot the write ends the TB as other CP0
@@ -121,6 +165,12 @@ static void mips_gen_mtc0_status(DisasContext *dc, int rt)
     TCGv_i32 end = tcg_temp_new_i32();
     TCGLabel *go_on = gen_new_label();
 
+    if ((dc->hflags & MIPS_HFLAG_MMU) == MIPS_MMU_IDX_KERNEL) {
+        TCGLabel *slow = gen_new_label();
+
+        mips_gen_mtc0_status_fast(dc, rt, slow, go_on);
+        gen_set_label(slow);
+    }
     tcg_gen_call2(&info_mtc0_status, tcgv_i32_temp(end), tcgv_ptr_temp(tcg_env),
                   tcgv_i32_temp(mips_gpr_src(rt)));
     tcg_gen_brcondi_i32(TCG_COND_EQ, end, 0, go_on);

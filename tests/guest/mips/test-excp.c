@@ -354,6 +354,26 @@ static void test_status_write(void)
     check("IE set: taken at the next insn", last_exc.epc, (u32)x_status_irq_epc);
     check("IE set: both increments after it", v, 2);
 
+    reset_exc();
+    mtc0(12, 0, st | 0x0001u);          /* IE = 1, IM0 = 0: IP0 stays masked */
+    mtc0(13, 0, 0x100u);
+    check("IP0 pending, IM0 = 0: not taken", last_exc.count, 0);
+    v = x_status_irq(st | 0x0101u);     /* unmask IP0 */
+    mtc0(12, 0, st);
+    check("IM0 set: interrupt taken", last_exc.count, 1);
+    check("IM0 set: taken at the next insn", last_exc.epc, (u32)x_status_irq_epc);
+    check("IM0 set: both increments after it", v, 2);
+
+    /* Kernel-mode writes that let nothing in go on in line: IE off and on. */
+    reset_exc();
+    mtc0(13, 0, 0);
+    v = x_status_irq(st | 0x0001u);
+    check("IE set, nothing pending: no exception", last_exc.count, 0);
+    check("IE set, nothing pending: both increments", v, 2);
+    check("IE set, nothing pending: Status written", mfc0(12, 0) & 0xff1fu, (st | 1) & 0xff1fu);
+    v = x_status_irq(st);
+    check("IE cleared: Status written", mfc0(12, 0) & 0xff1fu, st & 0xff1fu);
+
     exc_hook = status_user_hook;
     reset_exc();
     v = x_status_user(st | 0x10u);      /* KSU = user, EXL = 0, IE = 0 */
