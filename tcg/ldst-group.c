@@ -69,6 +69,7 @@ typedef struct LdstGroup {
     int nb;                     /* ops[0] is the leader */
     unsigned last_use;          /* when an access last joined or opened it */
     TCGOp *ops[LDST_GROUP_MAX];
+    int32_t d[LDST_GROUP_MAX];  /* each access's address less the leader's */
 } LdstGroup;
 
 typedef struct LdstGroupState {
@@ -202,11 +203,13 @@ static void ldst_group_close(LdstGroupState *st, int k)
     }
     /* The addend's life ends with the last member. */
     tcg_op_insert_after(s, g->ops[g->nb - 1], INDEX_op_discard, 1)->args[0] = h;
+    tcg_st_merge_group(s, g->ops, g->d, g->nb);
     s->stat_ldst_groups++;
     s->stat_ldst_members += g->nb - 1;
 }
 
-/* Can this access (address symbol y) join the open group? Widens the span if so. */
+/* Can this access (address symbol y) join the open group? Widens the span and
+ * notes its offset if so. */
 static bool ldst_group_join(LdstGroup *g, const LdstSym *y, bool is_st, MemOpIdx oi)
 {
     MemOp mop = get_memop(oi);
@@ -230,6 +233,7 @@ static bool ldst_group_join(LdstGroup *g, const LdstSym *y, bool is_st, MemOpIdx
     g->lo = lo;
     g->hi = hi;
     g->kinds |= is_st ? 2 : 1;
+    g->d[g->nb] = d;
     return true;
 }
 
@@ -248,6 +252,7 @@ static void ldst_group_open(LdstGroup *g, TCGOp *op, const LdstSym *y, bool is_s
     g->hi = memop_size(mop) - 1;
     g->nb = 1;
     g->ops[0] = op;
+    g->d[0] = 0;
 }
 
 static void ldst_group_close_all(LdstGroupState *st)
@@ -296,6 +301,7 @@ void tcg_ldst_group(TCGContext *s)
         st = g_new0(LdstGroupState, 1);
     }
     st->s = s;
+    s->nb_st_wide = 0;
     /* A new generation makes every temp's symbol unknown (stale) at once. */
     st->gen++;
     st->next_root = LDST_ROOT_CONST + 1;

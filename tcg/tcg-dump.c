@@ -57,6 +57,18 @@ static void tcg_dump_memop(FILE *f, uint64_t oi)
             (mop & MO_ALIGN) ? "+al" : "", get_mmuidx((MemOpIdx)oi));
 }
 
+/* Store merging's marks (tcg/st-merge.c): the bytes a run's first store writes
+ * (relative to its address) and the stores it covers. */
+static void tcg_dump_st_wide(const TCGContext *s, FILE *f, const TCGOp *op)
+{
+    if (op->st_wide == TCG_ST_WIDE_COVERED) {
+        fprintf(f, ",covered");
+    } else if (op->st_wide) {
+        const struct TCGStWide *w = &s->st_wide[op->st_wide - 1];
+        fprintf(f, ",wide %d..%d", w->lo, w->lo + w->len - 1);
+    }
+}
+
 static void tcg_dump_one(TCGContext *s, FILE *f, const TCGOp *op, bool have_prefs)
 {
     const TCGOpDef *def = &tcg_op_defs[op->opc];
@@ -146,6 +158,7 @@ static void tcg_dump_one(TCGContext *s, FILE *f, const TCGOp *op, bool have_pref
         fprintf(f, "%s$0x%" PRIx64, first ? "" : ",", op->args[k + i]);
         first = false;
     }
+    tcg_dump_st_wide(s, f, op);
 
     if (have_prefs && (op->life_dead || op->life_sync)) {
         fprintf(f, "  ");

@@ -727,6 +727,8 @@ void jit_stats_print(FILE *f)
     if (tcg_ctx) {
         fprintf(f, "Shared TLB checks           %" PRIu64 " (for %" PRIu64 " more accesses)\n",
                 tcg_ctx->stat_ldst_groups, tcg_ctx->stat_ldst_members);
+        fprintf(f, "Merged constant stores      %" PRIu64 " runs (covering %" PRIu64
+                " more stores)\n", tcg_ctx->stat_st_wide, tcg_ctx->stat_st_covered);
         fprintf(f, "If-converted branches       %" PRIu64 " (%" PRIu64 " counted in %" PRIu64
                 " TBs; %" PRIu64 " verdicts, %" PRIu64 " converting)\n",
                 tcg_ctx->stat_ifconv_converted, tcg_ctx->stat_ifconv_profiled,

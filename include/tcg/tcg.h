@@ -189,6 +189,12 @@ typedef struct TCGOp {
     /* Backend scratch, 0 unless it sets it: host register + 1 that output 0 had
      * best take (x86-64: a self loop's pinned global the value is moved into). */
     uint8_t out_hint;
+    /* Store merging (tcg/st-merge.c) on a qemu_st_lead/memb: 0 none; 1 + i: this
+     * store's fast path writes the bytes of TCGContext.st_wide[i] (its own among
+     * them) instead of its own; TCG_ST_WIDE_COVERED: an earlier such store of its
+     * group wrote this one's bytes on the fast path, so it has none of its own.
+     * The slow paths are unchanged. A backend that ignores it loses nothing. */
+    uint8_t st_wide;
     /* Links before the args: a walk over the list then reads one cache line per
      * op (header, links and the first args), not two. */
     struct TCGOp *next, *prev;
@@ -396,10 +402,32 @@ typedef struct TCGContext {
     unsigned ifconv_next_slot;
     uint32_t ifconv_apply;
 
+    /*
+     * Merged stores (tcg/st-merge.c): a run of constant stores of one access group
+     * (tcg/ldst-group.c) that one shared check covers, whose bytes make one
+     * contiguous range, nothing between them that can read guest memory, raise or
+     * run C code. The run's first store (st_wide 1 + i) may write the whole range,
+     * bytes[0 .. len - 1] at its own address + lo, on its fast path; the others
+     * (TCG_ST_WIDE_COVERED) then write nothing on theirs. Each store's slow path
+     * still does only that store, so a check that fails leaves every store exact
+     * and in order (faults, watchpoints, MMIO, stores into code).
+     */
+#define TCG_MAX_ST_WIDE 32
+#define TCG_ST_WIDE_MAX_BYTES 64
+#define TCG_ST_WIDE_COVERED 0xff
+    int nb_st_wide;
+    struct TCGStWide {
+        int32_t lo;
+        uint16_t len;
+        uint8_t bytes[TCG_ST_WIDE_MAX_BYTES];
+    } st_wide[TCG_MAX_ST_WIDE];
+
     /* Statistics (-d jitstats / info jit). */
     uint64_t stat_tbs, stat_ops_in, stat_ops_opt, stat_guest_insns, stat_host_bytes;
     /* Shared TLB checks made (leaders) and the accesses that use them (members). */
     uint64_t stat_ldst_groups, stat_ldst_members;
+    /* Merged store runs (tcg/st-merge.c) and the stores they cover. */
+    uint64_t stat_st_wide, stat_st_covered;
     /* TBs generated as a loop in their own host code, and globals kept resident. */
     uint64_t stat_loop_tbs, stat_loop_globals;
     /* Candidate branches given counters, and branches if-converted. */
@@ -503,6 +531,10 @@ void tcg_optimize(TCGContext *s);
 void tcg_liveness(TCGContext *s);
 /* After tcg_optimize: let accesses off one base share a TLB check (tcg/ldst-group.c). */
 void tcg_ldst_group(TCGContext *s);
+/* Called by tcg_ldst_group for each group it makes (ops[0] the leader, d[i] each
+ * access's address less the leader's, mod 2^32): mark runs of its constant stores
+ * whose bytes one wide host store can write (tcg/st-merge.c; fills s->st_wide). */
+void tcg_st_merge_group(TCGContext *s, TCGOp *const *ops, const int32_t *d, int nb);
 /* After liveness: find goto_tb slots that return to tb's own start and the globals
  * such a loop may keep in host registers (tcg/loop.c; fills s->loop_*). */
 void tcg_loop_analyze(TCGContext *s, const struct TranslationBlock *tb);

@@ -42,6 +42,12 @@
  * A member at a constant offset from its leader's own address folds the offset
  * into its data op, [host + base + disp] (x86_ldst_fold_addr), and only its stub
  * computes the address.
+ *
+ * A run of constant group stores that store merging marked (tcg/st-merge.c)
+ * writes all its bytes with the first store's fast path (x86_emit_st_wide: 16-byte
+ * xmm stores of zeros, else 8/4/2/1-byte immediates); the stores it covers keep
+ * only `test host, host; jz stub` (their stubs do their own store, so a failed
+ * check stays precise) and fold any constant offset into the stub's address.
  */
 #include "x86-internal.h"
 #include "exec/cputlb.h"
@@ -477,6 +483,58 @@ static void x86_emit_st_data(X86Gen *g, const X86LdstStub *st, int t0, int base,
 }
 
 /*
+ * A merged run's bytes (tcg/st-merge.c) at [base + areg + disp + w->lo], in place
+ * of the run's first store; t0 is free scratch. All-zero 16-byte pieces are one
+ * xmm store (xmm0: no value lives in an xmm register across ops, and C code may
+ * clobber them all anyway); the rest go as 8, 4, 2 and 1 bytes, an 8-byte value
+ * that does not fit a sign-extended imm32 through t0. The bytes lie in one page
+ * that the shared check passed, so any size and alignment will do.
+ */
+static void x86_emit_st_wide(X86Gen *g, const struct TCGStWide *w, int t0, int base,
+                             int areg, int32_t disp)
+{
+    static const uint8_t zero16[16];
+    bool xmm_zero = false;
+    unsigned off = 0;
+
+    while (off < w->len) {
+        unsigned rem = w->len - off;
+        int32_t at = disp + w->lo + (int32_t)off;
+        uint64_t v = 0;
+
+        if (rem >= 16 && !memcmp(&w->bytes[off], zero16, 16)) {
+            if (!xmm_zero) {
+                x86_emit_modrm(g, OPC_XORPS, 0, 0);
+                xmm_zero = true;
+            }
+            x86_emit_modrm_sib(g, OPC_MOVUPS_WxVx, 0, base, areg, 0, at);
+            off += 16;
+            continue;
+        }
+        unsigned size = rem >= 8 ? 8 : rem >= 4 ? 4 : rem >= 2 ? 2 : 1;
+        for (unsigned i = 0; i < size; i++) {
+            v |= (uint64_t)w->bytes[off + i] << (8 * i);
+        }
+        if (size == 8 && !x86_fits_s32((int64_t)v)) {
+            x86_emit_movi(g, TCG_TYPE_I64, t0, (int64_t)v);
+            x86_emit_modrm_sib(g, OPC_MOVL_EvGv | P_REXW, t0, base, areg, 0, at);
+        } else if (size == 1) {
+            x86_emit_modrm_sib(g, OPC_MOVB_EvIz, 0, base, areg, 0, at);
+            x86_out8(g, (uint8_t)v);
+        } else if (size == 2) {
+            x86_emit_modrm_sib(g, OPC_MOVL_EvIz | P_DATA16, 0, base, areg, 0, at);
+            x86_out8(g, (uint8_t)v);
+            x86_out8(g, (uint8_t)(v >> 8));
+        } else {
+            x86_emit_modrm_sib(g, OPC_MOVL_EvIz | (size == 8 ? P_REXW : 0), 0, base, areg,
+                               0, at);
+            x86_out32(g, (uint32_t)v);
+        }
+        off += size;
+    }
+}
+
+/*
  * Loads: qemu_ld (plain), qemu_ld_lead (also defines the shared addend `host`,
  * args: val, host, addr, oi, lo, hi) and qemu_ld_memb (args: val, addr, host, oi).
  * The fast paths:
@@ -733,7 +791,11 @@ static void x86_gen_st(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
     st->fold_base = areg;
     st->fold_disp = disp;
     x86_ldst_win_addend(g, st, kind, oi);
-    x86_emit_st_data(g, st, t0, kind == X86_LDST_PLAIN ? X86_TMP : hreg, areg, disp);
+    if (kind == X86_LDST_PLAIN || !op->st_wide) {
+        x86_emit_st_data(g, st, t0, kind == X86_LDST_PLAIN ? X86_TMP : hreg, areg, disp);
+    } else if (op->st_wide != TCG_ST_WIDE_COVERED) {
+        x86_emit_st_wide(g, &g->s->st_wide[op->st_wide - 1], t0, hreg, areg, disp);
+    }
     if (kind == X86_LDST_PLAIN && st->win) {
         g->win_tmp = get_mmuidx(oi);
     }
@@ -793,6 +855,14 @@ bool x86_ldst_fold_addr(X86Gen *g, const TCGOp *op)
      * than the add. */
     if (__builtin_popcount(g->free_regs) < 4) {
         return false;
+    }
+    if (m->st_wide == TCG_ST_WIDE_COVERED) {
+        /* A covered store (tcg/st-merge.c) has no data op on its fast path: only
+         * its stub uses the address, computed in 32 bits, so b may be anything. */
+        g->fold_t = t;
+        g->fold_base = b;
+        g->fold_disp = (int32_t)k->val;
+        return true;
     }
     TCGTemp *host = arg_temp(m->args[2]);
     int steps = 0;

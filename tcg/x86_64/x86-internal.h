@@ -75,6 +75,8 @@ enum {
 #define OPC_MOVL_GvEv   0x8b
 #define OPC_MOVB_EvIz   0xc6
 #define OPC_MOVL_EvIz   0xc7
+#define OPC_MOVUPS_WxVx (0x11 | P_EXT)   /* store xmm, no alignment needed */
+#define OPC_XORPS       (0x57 | P_EXT)
 #define OPC_MOVL_Iv     0xb8
 #define OPC_MOVBE_GyMy  (0xf0 | P_EXT38)
 #define OPC_MOVBE_MyGy  (0xf1 | P_EXT38)
