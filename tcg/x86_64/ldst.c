@@ -794,7 +794,8 @@ static void x86_gen_st(X86Gen *g, const TCGOp *op, TCGType type, X86LdstKind kin
     if (kind == X86_LDST_PLAIN || !op->st_wide) {
         x86_emit_st_data(g, st, t0, kind == X86_LDST_PLAIN ? X86_TMP : hreg, areg, disp);
     } else if (op->st_wide != TCG_ST_WIDE_COVERED) {
-        x86_emit_st_wide(g, &g->s->st_wide[op->st_wide - 1], t0, hreg, areg, disp);
+        st->wide = &g->s->st_wide[op->st_wide - 1];
+        x86_emit_st_wide(g, st->wide, t0, hreg, areg, disp);
     }
     if (kind == X86_LDST_PLAIN && st->win) {
         g->win_tmp = get_mmuidx(oi);
@@ -1255,6 +1256,9 @@ static void x86_span_stub_check(X86Gen *g, const X86LdstStub *st)
     if (st->is_ld) {
         x86_emit_ld_data(g, get_memop(st->oi), st->type, st->data_reg, host,
                          st->addr_reg, 0);
+    } else if (st->wide) {
+        /* host stays non-zero: the stores this one covers will not store. */
+        x86_emit_st_wide(g, st->wide, st->t0_reg, host, st->addr_reg, 0);
     } else {
         x86_emit_st_data(g, st, st->t0_reg, host, st->addr_reg, 0);
     }

@@ -166,6 +166,9 @@ typedef struct X86LdstStub {
                                   * index in loop_spans (0: none) */
     int32_t span_d;              /* ... and its address's offset from the base */
     uint8_t *raddr;              /* resume point in the TB body */
+    /* The first store of a merged run (tcg/st-merge.c): a stub that leaves the
+     * shared addend non-zero (a span leader's second check) writes all of it. */
+    const struct TCGStWide *wide;
     /* Globals that are dirty in registers (or pending constants) at the access:
      * the stub writes them to env before calling the helper, which may raise a
      * guest exception; the fast path leaves them in registers. */

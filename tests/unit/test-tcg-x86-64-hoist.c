@@ -680,3 +680,43 @@ Test(hoist, span_misaligned_base)
     cr_assert_eq(slow_loads, 2 * ITERS, "%u slow loads", slow_loads);
     cr_assert_eq(slow_stores, ITERS);
 }
+
+/*
+ * A merged run of constant stores (tcg/st-merge.c) whose leader's check went
+ * before the head: a slow load earlier in each iteration (C code) zeroes the
+ * span's slot, and the leader's stub checks again, refills the slot and goes
+ * back with the addend non-zero, so the stores it covers write nothing: the
+ * stub must write the whole run, not only the leader's own word.
+ */
+static void gen_span_zero_loop(void)
+{
+    TCGLabel *exit_req = gen_new_label();
+    TCGv_i32 t = tcg_temp_new_i32();
+
+    tcg_gen_ld_i32(t, tcg_env, offsetof(CPUState, exit_request_tb));
+    tcg_gen_brcondi_i32(TCG_COND_NE, t, 0, exit_req);
+    tcg_gen_qemu_ld_i32(t, W(3), MMU, MO_LEUL);
+    tcg_gen_add_i32(W(6), W(6), t);
+    for (int i = 0; i < 4; i++) {
+        tcg_gen_addi_i32(t, W(0), 4 * i);
+        tcg_gen_qemu_st_i32(tcg_constant_i32(0), t, MMU, MO_LEUL | MO_ALIGN);
+    }
+    tcg_gen_subi_i32(W(2), W(2), 1);
+    tcg_temp_free_i32(t);
+    gen_loop_end(exit_req);
+}
+
+Test(hoist, span_leader_stub_writes_a_merged_run)
+{
+    const uint8_t *code = gen_loop_code(gen_span_zero_loop);
+
+    cr_assert_eq(tcg_ctx->nb_st_wide, 1, "the four stores did not merge");
+    chain_self_edge(code);
+    memset(ram[0], 0xee, sizeof(ram[0]));
+    run_span(code, PAGE_A + 0x100);
+    cr_assert_eq(slow_loads, ITERS);
+    cr_assert_eq(slow_stores, 0, "%u slow stores", slow_stores);
+    for (int i = -4; i < 20; i++) {
+        cr_assert_eq(ram[0][0x100 + i], i >= 0 && i < 16 ? 0 : 0xee, "byte %d", i);
+    }
+}
