@@ -191,6 +191,17 @@ uint8_t harness_store_byte(uint64_t val, MemOp mop, unsigned i)
     return val >> ((mop & MO_BSWAP) ? 8 * (size - 1 - i) : 8 * i);
 }
 
+void harness_store_bytes(uint8_t *(*byte)(uint32_t), uint32_t addr, uint64_t val,
+                         MemOp mop)
+{
+    for (unsigned i = 0; i < memop_size(mop); i++) {
+        uint8_t *p = byte(addr + i);
+        if (p) {
+            *p = harness_store_byte(val, mop, i);
+        }
+    }
+}
+
 /* ---- set-up ---- */
 
 const TCGBackend *const *harness_backends(void)

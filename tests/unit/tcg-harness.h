@@ -97,5 +97,14 @@ extern const TCGHelperInfo harness_info_add3_pure;
  */
 uint64_t harness_load_value(const uint8_t *b, MemOp mop);
 uint8_t harness_store_byte(uint64_t val, MemOp mop, unsigned i);
+/* A fake slow-path store: each byte of a store of val (mop) at addr goes where
+ * byte(addr + i) points (nowhere when it is NULL: no RAM there). */
+void harness_store_bytes(uint8_t *(*byte)(uint32_t), uint32_t addr, uint64_t val,
+                         MemOp mop);
+/* In a fake slow-path helper: clobber what a C function may, so that generated
+ * code relying on a caller-saved register across the call shows. */
+#define HARNESS_CLOBBER_CALLER_SAVED() \
+    __asm__ volatile("" ::: "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", \
+                     "memory")
 
 #endif

@@ -88,19 +88,11 @@ static uint64_t grp_ld_mmu(CPUState *cpu, uint32_t addr, uint32_t oi, uintptr_t 
 static void grp_st_mmu(CPUState *cpu, uint32_t addr, uint64_t val, uint32_t oi,
                        uintptr_t ra)
 {
-    MemOp mop = get_memop(oi);
-
     (void)cpu;
     (void)ra;
     slow_stores++;
-    for (unsigned i = 0; i < memop_size(mop); i++) {
-        uint8_t *p = ram_byte(addr + i);
-        if (p) {
-            *p = harness_store_byte(val, mop, i);
-        }
-    }
-    __asm__ volatile("" ::: "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
-                     "memory");
+    harness_store_bytes(ram_byte, addr, val, get_memop(oi));
+    HARNESS_CLOBBER_CALLER_SAVED();
 }
 
 

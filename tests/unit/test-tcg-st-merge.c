@@ -36,20 +36,22 @@ static struct {
 } slow[MAX_SLOW];
 static unsigned nb_slow;
 
+/* The RAM pages and where their bytes are. */
+static const struct {
+    uint32_t page;
+    uint8_t *host;
+} ram_pages[] = {
+    { PAGE_A, ram[0] }, { PAGE_B, ram[1] }, { PAGE_CODE, ram[2] }, { PAGE_C, ram[3] },
+};
+
 static uint8_t *ram_byte(uint32_t a)
 {
-    switch (a & TARGET_PAGE_MASK) {
-    case PAGE_A:
-        return &ram[0][a & ~TARGET_PAGE_MASK];
-    case PAGE_B:
-        return &ram[1][a & ~TARGET_PAGE_MASK];
-    case PAGE_CODE:
-        return &ram[2][a & ~TARGET_PAGE_MASK];
-    case PAGE_C:
-        return &ram[3][a & ~TARGET_PAGE_MASK];
-    default:
-        return NULL;
+    for (size_t i = 0; i < ARRAY_SIZE(ram_pages); i++) {
+        if ((a & TARGET_PAGE_MASK) == ram_pages[i].page) {
+            return &ram_pages[i].host[a & ~TARGET_PAGE_MASK];
+        }
     }
+    return NULL;
 }
 
 static void map(uint32_t page, uint32_t wflags, uint8_t *host)
@@ -82,14 +84,8 @@ static void sm_st_mmu(CPUState *cpu, uint32_t addr, uint64_t val, uint32_t oi,
     slow[nb_slow].size = memop_size(mop);
     slow[nb_slow].ra = ra;
     nb_slow++;
-    for (unsigned i = 0; i < memop_size(mop); i++) {
-        uint8_t *p = ram_byte(addr + i);
-        if (p) {
-            *p = harness_store_byte(val, mop, i);
-        }
-    }
-    __asm__ volatile("" ::: "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
-                     "memory");
+    harness_store_bytes(ram_byte, addr, val, mop);
+    HARNESS_CLOBBER_CALLER_SAVED();
 }
 
 static void sm_setup(void)
