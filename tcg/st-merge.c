@@ -37,6 +37,9 @@
 #include "qemu/osdep.h"
 #include "tcg/tcg.h"
 
+_Static_assert(TCG_MAX_ST_WIDE < TCG_ST_WIDE_COVERED,
+               "TCGOp.st_wide holds 1 + a run's index, and the covered mark");
+
 /* The value and memop of a constant group store, or false. */
 static bool st_merge_const_store(const TCGOp *op, uint64_t *val, MemOp *mop)
 {
