@@ -11,10 +11,9 @@
 #define PG_P 1
 #define PG_RW 2
 
-static uint32_t pd[1024] __attribute__((aligned(4096)));
-static uint32_t pt0[1024] __attribute__((aligned(4096)));
-static uint32_t pt1[1024] __attribute__((aligned(4096)));
-static uint32_t pt2[1024] __attribute__((aligned(4096)));
+/* The directory, then tables for 0-4 MiB, 4-8 MiB (identity) and VA_BASE. */
+static uint32_t paging[4][1024] __attribute__((aligned(4096)));
+static uint32_t *const pt2 = paging[3];
 static uint8_t page_a[4096] __attribute__((aligned(4096)));
 static uint8_t page_b[4096] __attribute__((aligned(4096)));
 
@@ -134,15 +133,14 @@ int main(void)
     static const int none_before[4] = { 0, 0, 0, 0 };
     uint32_t cr0;
 
-    for (int i = 0; i < 1024; i++) {
-        pt0[i] = (i << 12) | PG_P | PG_RW;
-        pt1[i] = ((1024 + i) << 12) | PG_P | PG_RW;
+    for (uint32_t page = 0; page < 2048; page++) {
+        paging[1 + page / 1024][page % 1024] = page << 12 | PG_P | PG_RW;
     }
-    pd[0] = (uint32_t)pt0 | PG_P | PG_RW;
-    pd[1] = (uint32_t)pt1 | PG_P | PG_RW;
-    pd[2] = (uint32_t)pt2 | PG_P | PG_RW;
+    for (int t = 0; t < 3; t++) {
+        paging[0][t] = (uint32_t)paging[1 + t] | PG_P | PG_RW;
+    }
     pt2[0] = (uint32_t)page_a | PG_P | PG_RW;
-    __asm__ volatile("movl %0, %%cr3" : : "r"(pd));
+    __asm__ volatile("movl %0, %%cr3" : : "r"(paging[0]));
     __asm__ volatile("movl %%cr0, %0" : "=r"(cr0));
     __asm__ volatile("movl %0, %%cr0" : : "r"(cr0 | 0x80000000u) : "memory");
 
