@@ -119,6 +119,61 @@ static void *memory_ram_map(size_t host_size)
     return start;
 }
 
+/*
+ * Faulting in fresh RAM costs the host a page clear (a 2 MiB one with transparent
+ * huge pages), slow on a virtualised host whose memory is cold: booting Malta
+ * Linux spent 4-18% of its first second in the host's clear_page, on the vCPU thread.
+ * A board that knows which RAM the guest is about to fill has it faulted in by a
+ * short-lived thread of its own, in 2 MiB steps from the bottom up, the order in
+ * which a decompressor writes. MADV_POPULATE_WRITE allocates without changing a
+ * byte, so it may run alongside the guest, the loader or a snapshot load.
+ */
+typedef struct RamPrefault {
+    uint8_t *start;
+    size_t len;
+} RamPrefault;
+
+#define RAM_PREFAULT_STEP (2u << 20)
+
+static gpointer ram_prefault_thread(gpointer opaque)
+{
+    RamPrefault *job = opaque;
+
+#ifdef MADV_POPULATE_WRITE
+    for (size_t off = 0; off < job->len; off += RAM_PREFAULT_STEP) {
+        size_t n = MIN(RAM_PREFAULT_STEP, job->len - off);
+
+        if (madvise(job->start + off, n, MADV_POPULATE_WRITE) != 0) {
+            break;      /* an older kernel: the guest faults the pages in itself */
+        }
+    }
+#endif
+    g_free(job);
+    return NULL;
+}
+
+void memory_region_prefault_async(MemoryRegion *mr, uint64_t offset, uint64_t len)
+{
+    uint8_t *p = memory_region_get_ram_ptr(mr);
+    uintptr_t start, end;
+    RamPrefault *job;
+
+    if (!p || offset >= mr->size) {
+        return;
+    }
+    len = MIN(len, mr->size - offset);
+    /* madvise wants whole host pages. */
+    start = QEMU_ALIGN_UP((uintptr_t)(p + offset), (uintptr_t)TARGET_PAGE_SIZE_HOST);
+    end = QEMU_ALIGN_DOWN((uintptr_t)(p + offset + len), (uintptr_t)TARGET_PAGE_SIZE_HOST);
+    if (end <= start) {
+        return;
+    }
+    job = g_new(RamPrefault, 1);
+    job->start = (uint8_t *)start;
+    job->len = end - start;
+    g_thread_unref(g_thread_new("ram-prefault", ram_prefault_thread, job));
+}
+
 static bool memory_region_alloc_host(MemoryRegion *mr, uint64_t size, GError **errp)
 {
     size_t host_size = QEMU_ALIGN_UP(size ? size : 1, (uint64_t)TARGET_PAGE_SIZE_HOST);

@@ -196,7 +196,20 @@ static bool malta_init(MachineState *ms, GError **errp)
             .ram_low_size = ram_low,
             .revision = MALTA_REVISION_CORELV,
         };
-        return malta_boot_kernel(&bp, &s->boot, errp);
+        if (!malta_boot_kernel(&bp, &s->boot, errp)) {
+            return false;
+        }
+        /*
+         * RAM filled in the first fraction of a second: the loader copies the ELF
+         * and the initrd at reset, and a self-decompressing kernel (Debian's
+         * vmlinuz) clears its bss and unpacks the real kernel below its own
+         * segments, from VMLINUX_LOAD_ADDRESS (1 MiB) up to where the ELF begins.
+         */
+        memory_region_prefault_async(&s->ram, s->boot.kernel_low,
+                                     s->boot.kernel_high - s->boot.kernel_low);
+        memory_region_prefault_async(&s->ram, s->boot.initrd_addr, s->boot.initrd_size);
+        memory_region_prefault_async(&s->ram, 0, s->boot.kernel_low);
+        return true;
     }
     return malta_boot_bios(ms->firmware, MALTA_REVISION_CORELV, errp);
 }

@@ -74,6 +74,10 @@ void memory_region_set_alias_offset(MemoryRegion *mr, hwaddr offset);
 void memory_region_set_size(MemoryRegion *mr, uint64_t size);
 void memory_region_rom_device_set_romd(MemoryRegion *mr, bool romd_mode);
 void *memory_region_get_ram_ptr(MemoryRegion *mr);
+/* Fault in [offset, offset + len) of RAM region mr (or of what it aliases) on a
+ * thread of its own and return at once: for RAM the guest is known to be about to
+ * fill (see memory.c). Contents are unchanged; nothing happens for non-RAM. */
+void memory_region_prefault_async(MemoryRegion *mr, uint64_t offset, uint64_t len);
 
 /* Group several layout changes into one re-flattening (and one softmmu TLB flush). */
 void memory_region_transaction_begin(void);

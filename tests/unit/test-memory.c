@@ -7,6 +7,8 @@
  */
 #include "qemu/osdep.h"
 #include <criterion/criterion.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include "exec/memory.h"
 
 /* A device that records every callback and answers reads from a register file. */
@@ -189,6 +191,46 @@ Test(memory, big_ram_is_huge_page_aligned_and_advised)
     if (f) {
         fclose(f);
     }
+}
+
+/* Host pages of [p, p + len) resident, counted with mincore. */
+static size_t resident_pages(const uint8_t *p, size_t len)
+{
+    size_t psz = getpagesize(), n = len / psz, in = 0;
+    g_autofree unsigned char *vec = g_malloc(n);
+
+    cr_assert_eq(mincore((void *)p, len, vec), 0);
+    for (size_t i = 0; i < n; i++) {
+        in += vec[i] & 1;
+    }
+    return in;
+}
+
+/* Prefaulting makes the range resident, on its own thread, and changes no byte. */
+Test(memory, prefault_async_populates_without_writing)
+{
+    MemoryRegion *ram = new_ram("ram", 16u << 20);
+    MemoryRegion *io = new_io(&ops_default, &(RecDev){ 0 }, "dev", 0x1000);
+    uint8_t *host = memory_region_get_ram_ptr(ram);
+    size_t psz = getpagesize();
+
+    host[(3u << 20) + 5] = 0xab;
+    cr_assert_lt(resident_pages(host + (8u << 20), 4u << 20), 8,
+                 "fresh RAM is not resident");
+    memory_region_prefault_async(ram, 8u << 20, 4u << 20);
+    memory_region_prefault_async(ram, 32u << 20, 4u << 20);     /* past the end */
+    memory_region_prefault_async(io, 0, 0x1000);               /* not RAM */
+    for (int i = 0; i < 500 && resident_pages(host + (8u << 20), 4u << 20) <
+                              (4u << 20) / psz; i++) {
+        g_usleep(10000);
+    }
+    cr_assert_eq(resident_pages(host + (8u << 20), 4u << 20), (4u << 20) / psz);
+    for (size_t i = 8u << 20; i < 12u << 20; i += 4093) {
+        cr_assert_eq(host[i], 0, "byte %zu", i);
+    }
+    cr_assert_eq(host[(3u << 20) + 5], 0xab);
+    cr_assert_lt(resident_pages(host + (14u << 20), 2u << 20), 8,
+                 "RAM past the range stays untouched");
 }
 
 Test(memory, ram_addr_space_is_distinct_per_block)
