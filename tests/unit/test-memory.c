@@ -7,7 +7,7 @@
  */
 #include "qemu/osdep.h"
 #include <criterion/criterion.h>
-#include <sys/mman.h>
+#include "host-pages.h"
 #include <unistd.h>
 #include "exec/memory.h"
 
@@ -193,19 +193,6 @@ Test(memory, big_ram_is_huge_page_aligned_and_advised)
     }
 }
 
-/* Host pages of [p, p + len) resident, counted with mincore. */
-static size_t resident_pages(const uint8_t *p, size_t len)
-{
-    size_t psz = getpagesize(), n = len / psz, in = 0;
-    g_autofree unsigned char *vec = g_malloc(n);
-
-    cr_assert_eq(mincore((void *)p, len, vec), 0);
-    for (size_t i = 0; i < n; i++) {
-        in += vec[i] & 1;
-    }
-    return in;
-}
-
 /* Prefaulting makes the range resident, on its own thread, and changes no byte. */
 Test(memory, prefault_async_populates_without_writing)
 {
@@ -215,21 +202,21 @@ Test(memory, prefault_async_populates_without_writing)
     size_t psz = getpagesize();
 
     host[(3u << 20) + 5] = 0xab;
-    cr_assert_lt(resident_pages(host + (8u << 20), 4u << 20), 8,
+    cr_assert_lt(host_resident_pages(host + (8u << 20), 4u << 20), 8,
                  "fresh RAM is not resident");
     memory_region_prefault_async(ram, 8u << 20, 4u << 20);
     memory_region_prefault_async(ram, 32u << 20, 4u << 20);     /* past the end */
     memory_region_prefault_async(io, 0, 0x1000);               /* not RAM */
-    for (int i = 0; i < 500 && resident_pages(host + (8u << 20), 4u << 20) <
+    for (int i = 0; i < 500 && host_resident_pages(host + (8u << 20), 4u << 20) <
                               (4u << 20) / psz; i++) {
         g_usleep(10000);
     }
-    cr_assert_eq(resident_pages(host + (8u << 20), 4u << 20), (4u << 20) / psz);
+    cr_assert_eq(host_resident_pages(host + (8u << 20), 4u << 20), (4u << 20) / psz);
     for (size_t i = 8u << 20; i < 12u << 20; i += 4093) {
         cr_assert_eq(host[i], 0, "byte %zu", i);
     }
     cr_assert_eq(host[(3u << 20) + 5], 0xab);
-    cr_assert_lt(resident_pages(host + (14u << 20), 2u << 20), 8,
+    cr_assert_lt(host_resident_pages(host + (14u << 20), 2u << 20), 8,
                  "RAM past the range stays untouched");
 }
 

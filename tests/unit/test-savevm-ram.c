@@ -12,6 +12,7 @@
  */
 #include "qemu/osdep.h"
 #include <criterion/criterion.h>
+#include "host-pages.h"
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -199,19 +200,6 @@ Test(savevm_ram, zero_pages_are_elided)
     }
 }
 
-/* Host pages of [p, p + len) that are resident. */
-static size_t resident_pages(const uint8_t *p, size_t len)
-{
-    size_t n = len / PAGE, count = 0;
-    g_autofree unsigned char *vec = g_malloc(n);
-
-    cr_assert_eq(mincore((void *)p, len, vec), 0);
-    for (size_t i = 0; i < n; i++) {
-        count += vec[i] & 1;
-    }
-    return count;
-}
-
 Test(savevm_ram, saving_does_not_populate_untouched_ram)
 {
     MemoryRegion *mr = new_ram("sparse.ram", 64 * 1024 * 1024);
@@ -226,7 +214,7 @@ Test(savevm_ram, saving_does_not_populate_untouched_ram)
     memcpy(want, mr->ram_ptr + 1000 * PAGE, PAGE);
     b = save_block(mr);
     /* Only the two written pages (and at most their transparent huge pages). */
-    cr_assert_leq(resident_pages(mr->ram_ptr, mr->size), 2 * 512);
+    cr_assert_leq(host_resident_pages(mr->ram_ptr, mr->size), 2 * 512);
     memset(mr->ram_ptr + 1000 * PAGE, 0, PAGE);
     load_block(b, mr);
     cr_assert(memcmp(mr->ram_ptr + 1000 * PAGE, want, PAGE) == 0);
@@ -247,11 +235,11 @@ Test(savevm_ram, loading_drops_pages_that_were_zero)
     for (uint64_t pg = 1; pg < 3072; pg++) {
         fill_page(mr->ram_ptr + pg * PAGE, PAGE, pg);
     }
-    before = resident_pages(mr->ram_ptr, mr->size);
+    before = host_resident_pages(mr->ram_ptr, mr->size);
     cr_assert_geq(before, 3072);
     load_block(b, mr);
     /* ...which loadvm zeroes by giving the pages back, not by writing them. */
-    cr_assert_leq(resident_pages(mr->ram_ptr, mr->size), 512);
+    cr_assert_leq(host_resident_pages(mr->ram_ptr, mr->size), 512);
     for (uint64_t i = PAGE; i < mr->size; i += 512) {
         cr_assert_eq(mr->ram_ptr[i], 0, "byte %" PRIu64, i);
     }
