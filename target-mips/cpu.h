@@ -369,11 +369,13 @@ typedef enum MIPSTLBResult {
     MIPS_TLBRET_INVALID,     /* V = 0 */
     MIPS_TLBRET_DIRTY,       /* store with D = 0 */
 } MIPSTLBResult;
-/* Look va up in the joint TLB for ASID asid; on a match fill *pa, *prot, *pgsize. */
 /* The first entry of env->tlb matching (va, asid) by VPN2, ASID and G, or -1. */
 int mips_tlb_find(const CPUMIPSState *env, uint32_t va, uint32_t asid);
+/* Recompute the search keys of entry i / of every entry (after writing tlb[]). */
 void mips_tlb_keys_update(CPUMIPSState *env, int i);
 void mips_tlb_keys_rebuild(CPUMIPSState *env);
+/* Look va up in the joint TLB for ASID asid; on a match fill *pa, *prot, *pgsize.
+ * Entry by entry: the reference mips_tlb_find is tested against. */
 MIPSTLBResult mips_tlb_lookup(const MIPSTLBEntry *tlb, int n, uint32_t va, uint32_t asid,
                               MMUAccessType access, hwaddr *pa, int *prot,
                               uint32_t *pgsize, int *index);
@@ -399,7 +401,6 @@ uint32_t mips_cp0_read(CPUMIPSState *env, int reg, int sel);
 void mips_cp0_write(CPUMIPSState *env, int reg, int sel, uint32_t val);
 /* MTC0 Status: the masked write, then hflags and the interrupt line. */
 void mips_cp0_write_status(CPUMIPSState *env, uint32_t val);
-
 uint32_t mips_pagemask_sanitize(uint32_t val);
 /* Writable bits of a CP0 register for a model (0: read-only or unimplemented). */
 uint32_t mips_cp0_write_mask(const MIPSCPUModel *model, int reg, int sel);
