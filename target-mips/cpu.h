@@ -315,6 +315,15 @@ static inline void mips_cpu_compute_hflags(CPUMIPSState *env)
     env->hflags = h;
 }
 
+/*
+ * The values of (Status >> 1) & 15 (EXL, ERL, KSU) for which the function above
+ * gives kernel mode: ERL = 0 and EXL = 1 or KSU = 0 (or the reserved 3). Generated
+ * code tests a Status write against it (trans-cp0.c); test-mips-cp0_helper checks
+ * the two agree.
+ */
+#define MIPS_STATUS_KERNEL_SET ((1u << 0x0) | (1u << 0x1) | (1u << 0x5) | (1u << 0x9) | \
+                                (1u << 0xc) | (1u << 0xd))
+
 /* Re-evaluate the interrupt request after Cause.IP / Status.IM changes. */
 static inline void mips_cpu_update_irq(CPUMIPSState *env)
 {

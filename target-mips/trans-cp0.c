@@ -111,14 +111,6 @@ static void mips_tlbw_end(DisasContext *dc)
 }
 
 /*
- * The values of (Status >> 1) & 15 (EXL, ERL, KSU) that mean kernel mode: ERL = 0
- * and EXL = 1 or KSU = 0 (or the reserved 3, taken as kernel), as
- * mips_cpu_compute_hflags decides.
- */
-#define MIPS_STATUS_KERNEL_SET ((1u << 0x0) | (1u << 0x1) | (1u << 0x5) | (1u << 0x9) | \
-                                (1u << 0xc) | (1u << 0xd))
-
-/*
  * The Status writes kernel code makes on every exception and syscall (leave EXL
  * with KSU = 0, flip IE, put the saved Status back before ERET) keep kernel mode,
  * leave IM alone and let no interrupt in: inline, they are a masked store. Anything

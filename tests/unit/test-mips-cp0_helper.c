@@ -214,3 +214,17 @@ Test(mips_cpu_vmstate, due_timer_is_saved_as_pending)
     cr_assert(env->CP0_Cause & CAUSE_TI, "the due timer interrupt was saved as pending");
     g_byte_array_free(buf, true);
 }
+
+/* The set of kernel-mode Status encodings that generated code tests a Status write
+ * against agrees with mips_cpu_compute_hflags for all 16 EXL/ERL/KSU values. */
+Test(mips_cp0, kernel_set_matches_compute_hflags)
+{
+    CPUMIPSState *env = mips_test_cpu("24Kc");
+
+    for (uint32_t v = 0; v < 16; v++) {
+        env->CP0_Status = v << 1;
+        mips_cpu_compute_hflags(env);
+        cr_assert_eq((env->hflags & MIPS_HFLAG_MMU) == MIPS_MMU_IDX_KERNEL,
+                     (MIPS_STATUS_KERNEL_SET >> v) & 1, "EXL/ERL/KSU = %x", v);
+    }
+}
