@@ -16,6 +16,17 @@ extern unsigned tb_flush_count;        /* bumped by every tb_flush */
 bool tb_decode_insn_data(const TranslationBlock *tb, uintptr_t host_pc,
                          uint64_t data[TCG_INSN_START_WORDS]);
 
+/* code-populate.c: fresh pages of the code buffer (both views) and of the TB
+ * headers faulted in by a helper thread ahead of the write pointers. init: the
+ * area and its second view (alias: 0 for none); ahead: called by the vCPU thread
+ * with the area's write pointer before it writes there; restart: the pointer went
+ * back (a flush); idle: the helper has done all it was asked (for tests). */
+enum { JIT_POPULATE_CODE, JIT_POPULATE_TBS, JIT_POPULATE_AREAS };
+void jit_populate_init(int which, uint8_t *start, uint8_t *end, ptrdiff_t alias);
+void jit_populate_ahead(int which, const uint8_t *ptr);
+void jit_populate_restart(int which, const uint8_t *ptr);
+bool jit_populate_idle(void);
+
 /* ifconv-verdict.c: if-conversion verdicts (see tcg/ifconv.c). Before a TB's
  * translation: set tcg's mode for it (profile, or apply a stored verdict); after:
  * zero the profile slots it took; cpu_exec decides on a TB a profile left

@@ -29,11 +29,6 @@ static size_t tb_pool_cap, tb_pool_len;
 /* The writable view below this has been released since the last flush. */
 static uint8_t *code_rw_released;
 #define CODE_RW_RELEASE_STEP (2u << 20)
-/* Both views' page tables are set up in advance up to here (code_populate_ahead). */
-static uint8_t *code_populated;
-static bool code_populate_works = true;
-#define CODE_POPULATE_STEP (256u << 10)
-#define CODE_POPULATE_MARGIN (32u << 10)
 
 /* All TBs in code-buffer order, for host-pc -> TB binary search. */
 static TranslationBlock **tb_list;
@@ -154,7 +149,11 @@ bool tcg_exec_init(const TCGConfig *cfg, GError **errp)
     code_gen_start = code_gen_buffer + QEMU_ALIGN_UP(plen, 64);
     code_gen_ptr = code_gen_start;
     code_rw_released = (uint8_t *)QEMU_ALIGN_UP((uintptr_t)code_gen_start, 4096);
-    code_populated = NULL;
+    jit_populate_init(JIT_POPULATE_CODE, code_gen_start,
+                      code_gen_buffer + code_gen_buffer_size, tcg_ctx->code_rx_diff);
+    jit_populate_init(JIT_POPULATE_TBS, (uint8_t *)tb_pool, (uint8_t *)tb_pool + pool_bytes, 0);
+    jit_populate_ahead(JIT_POPULATE_CODE, code_gen_start);  /* while the board is built */
+    jit_populate_ahead(JIT_POPULATE_TBS, (uint8_t *)tb_pool);
     jit_stats.code_buffer_size = code_gen_buffer_size;
     tb_htable_init();
     get_system_memory();        /* make sure the address space exists */
@@ -216,7 +215,9 @@ void tb_flush(CPUState *cpu)
     tb_pool_len = 0;
     code_gen_ptr = code_gen_start;
     code_rw_released = (uint8_t *)QEMU_ALIGN_UP((uintptr_t)code_gen_start, 4096);
-    code_populated = NULL;      /* the writable view's start may have been released */
+    /* The writable view's start may have been released. */
+    jit_populate_restart(JIT_POPULATE_CODE, code_gen_start);
+    jit_populate_restart(JIT_POPULATE_TBS, (uint8_t *)tb_pool);
     restore_cache_reset();
     ifconv_flush();
     CPU_FOREACH(c) {
@@ -442,42 +443,6 @@ static void code_release_rw(void)
 }
 
 /*
- * Code is written to memory touched for the first time: one page fault per 4 KiB in
- * the writable view while emitting (the memfd page is allocated and cleared there)
- * and one more in the executable view when the code first runs. Setting up the
- * page tables of both views CODE_POPULATE_STEP at a time ahead of the write
- * pointer costs the same clearing but not the faults. Kernels without
- * MADV_POPULATE_* (before 5.14) keep faulting.
- */
-static void code_populate_ahead(void)
-{
-    uint8_t *end = code_gen_buffer + code_gen_buffer_size;
-    uint8_t *from;
-    size_t len;
-
-    if (!code_populate_works || code_gen_ptr + CODE_POPULATE_MARGIN <= code_populated) {
-        return;
-    }
-    from = (uint8_t *)((uintptr_t)code_gen_ptr & ~(uintptr_t)4095);
-    if (code_populated > from) {
-        from = code_populated;
-    }
-    len = MIN((size_t)(end - from), CODE_POPULATE_STEP);
-    if (len == 0) {
-        return;
-    }
-    if (madvise(from, len, MADV_POPULATE_WRITE) != 0) {
-        code_populate_works = false;
-        return;
-    }
-    if (tcg_ctx->code_rx_diff != 0) {
-        /* Best effort: the executable view would only fault later. */
-        madvise(from + tcg_ctx->code_rx_diff, len, MADV_POPULATE_READ);
-    }
-    code_populated = from + len;
-}
-
-/*
  * Re-translation census for -d jitstats: every cached translation is classified by
  * what was translated before at the same physical pc. Only kept while jitstats is
  * on (a hash table insert per TB).
@@ -614,7 +579,8 @@ static TranslationBlock *tb_gen_code_logged(CPUState *cpu, vaddr pc, uint32_t cs
             mimic_log("\n");
         }
 
-        code_populate_ahead();
+        jit_populate_ahead(JIT_POPULATE_CODE, code_gen_ptr);
+        jit_populate_ahead(JIT_POPULATE_TBS, (uint8_t *)&tb_pool[tb_pool_len]);
         uint8_t *code = code_gen_ptr;
         size_t room = code_gen_buffer + code_gen_buffer_size - code;
         int size = tcg_gen_code(s, tb, code, room);
