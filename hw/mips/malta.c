@@ -17,9 +17,6 @@
 #include "qemu/osdep.h"
 #include "malta.h"
 
-/* Largest unpacked kernel below its self-decompressing ELF that is faulted in
- * ahead (Debian's 6.1 4kc-malta: 16 MiB). */
-#define MALTA_PREFAULT_BELOW (64u << 20)
 #include "hw/boards.h"
 #include "hw/loader.h"
 #include "hw/pci/gt64120.h"
@@ -203,19 +200,7 @@ static bool malta_init(MachineState *ms, GError **errp)
         if (!malta_boot_kernel(&bp, &s->boot, errp)) {
             return false;
         }
-        /*
-         * RAM filled in the first fraction of a second: the loader copies the ELF
-         * and the initrd at reset, and a self-decompressing kernel (Debian's
-         * vmlinuz) clears its bss and unpacks the real kernel below its own
-         * segments, from VMLINUX_LOAD_ADDRESS (1 MiB) up to where the ELF begins
-         * (at most MALTA_PREFAULT_BELOW: an ELF loaded high for another reason
-         * must not make the whole RAM resident).
-         */
-        memory_region_prefault_async(&s->ram, s->boot.kernel_low,
-                                     s->boot.kernel_high - s->boot.kernel_low);
-        memory_region_prefault_async(&s->ram, s->boot.initrd_addr, s->boot.initrd_size);
-        memory_region_prefault_async(&s->ram, 0,
-                                     MIN(s->boot.kernel_low, MALTA_PREFAULT_BELOW));
+        malta_boot_prefault(&s->ram, &s->boot);
         return true;
     }
     return malta_boot_bios(ms->firmware, MALTA_REVISION_CORELV, errp);

@@ -47,6 +47,8 @@ typedef struct MaltaBootInfo {
 /* Load the kernel (ELF) and initrd, build the YAMON argument block and write the
  * boot stub into the flash (all registered as ROM blobs, restored at reset). */
 bool malta_boot_kernel(const MaltaBootParams *p, MaltaBootInfo *info, GError **errp);
+/* Fault in, on helper threads, the RAM such a boot fills in its first second. */
+void malta_boot_prefault(MemoryRegion *ram, const MaltaBootInfo *info);
 /* -bios: load FILE into the flash, 32-bit words byte-swapped (little-endian board). */
 bool malta_boot_bios(const char *filename, uint32_t revision, GError **errp);
 

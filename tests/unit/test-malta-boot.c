@@ -11,6 +11,7 @@
 #include "../../hw/mips/malta.h"
 #include "hw/loader.h"
 #include "exec/memory.h"
+#include "host-pages.h"
 
 #define RAM_SIZE (32u << 20)
 
@@ -238,4 +239,35 @@ Test(malta_boot, bios_is_word_swapped)
     cr_assert(strstr(err->message, "too large"), "%s", err->message);
     g_clear_error(&err);
     unlink(huge);
+}
+
+/* A -kernel boot has the RAM it fills first faulted in ahead: the ELF's range, the
+ * initrd, and the low 64 MiB, above the ELF too (where KASLR moves the unpacked
+ * kernel), not the rest. */
+Test(malta_boot, prefault_covers_the_low_64_mib_and_the_initrd)
+{
+    MemoryRegion big;
+    GError *err = NULL;
+    size_t psz = getpagesize();
+
+    cr_assert(memory_region_init_ram(&big, "big", 256u << 20, &err));
+    uint8_t *host = memory_region_get_ram_ptr(&big);
+    MaltaBootInfo info = {
+        .kernel_low = 16u << 20, .kernel_high = 21u << 20,   /* Debian's vmlinuz */
+        .initrd_addr = 250u << 20, .initrd_size = 1u << 20,
+    };
+    malta_boot_prefault(&big, &info);
+    struct { size_t at, len; } want[] = {
+        { 0, 64u << 20 }, { 250u << 20, 1u << 20 },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+        for (int k = 0; k < 500 && host_resident_pages(host + want[i].at, want[i].len) <
+                                   want[i].len / psz; k++) {
+            g_usleep(10000);
+        }
+        cr_assert_eq(host_resident_pages(host + want[i].at, want[i].len), want[i].len / psz,
+                     "range %zu resident", i);
+    }
+    cr_assert_lt(host_resident_pages(host + (100u << 20), 128u << 20), 8,
+                 "the rest stays untouched");
 }
