@@ -349,7 +349,7 @@ typedef struct TCGContext {
      * qemu_st ops (no loads yet) of the loop body whose address is base + disp,
      * base a 32-bit global no write of which in the TB leads back to the access
      * (nor env ld/st reaches it). A backend may do their TLB check once before
-     * the loop head and keep the host address (tcg/x86_64/ldst.c); addr_op is
+     * the loop head and keep the host address (tcg/x86_64/ldst-loop.c); addr_op is
      * the `add_i32 t, base, $disp` right before op whose t dies at op (NULL when
      * the address is base itself). A backend that ignores them loses nothing.
      */
@@ -371,7 +371,7 @@ typedef struct TCGContext {
      * d is a multiple of that alignment, so base's alignment decides every
      * leader's. A backend may check the span once before the loop head and hand
      * the result (the page's addend, or nothing) to each leader instead of its
-     * own check (tcg/x86_64/ldst.c); one that ignores them loses nothing.
+     * own check (tcg/x86_64/ldst-loop.c); one that ignores them loses nothing.
      */
 #define TCG_MAX_LOOP_SPANS 4
 #define TCG_MAX_SPAN_LEADS 8

@@ -243,7 +243,7 @@ bool x86_pin_setup(X86Gen *g)
     TCGContext *s = g->s;
     static TCGTemp *cand[TCG_MAX_TEMPS];
     /* A loop-invariant access's host address takes a register of the same kind
-     * (ldst.c, x86_hoist_*): it saves the body a TLB check, more than a pinned
+     * (ldst-loop.c, x86_hoist_*): it saves the body a TLB check, more than a pinned
      * global saves, so those registers go first. */
     int nh = x86_hoist_plan(g);
     int nalloc = __builtin_popcount(X86_ALLOCATABLE) - nh;

@@ -4,6 +4,7 @@
  *   regalloc.c  register allocator over one TB's op list
  *   pin.c       self loops: globals pinned to host registers for a whole TB
  *   ldst.c      softmmu fast path and out-of-line slow-path stubs
+ *   ldst-loop.c self loops: stores and shared checks done before the loop head
  *   backend.c   per-op lowering, prologue/epilogue, the TCGBackend table
  * Encodings follow the Intel SDM vol. 2 (instruction set reference).
  */
@@ -465,6 +466,12 @@ void x86_gen_qemu_ld_shared(X86Gen *g, const TCGOp *op, TCGType type, bool lead)
 bool x86_ldst_fold_addr(X86Gen *g, const TCGOp *op);
 void x86_gen_qemu_st_shared(X86Gen *g, const TCGOp *op, TCGType type, bool lead);
 bool x86_gen_ldst_stubs(X86Gen *g);
+struct CPUState;
+/* Slow-path helpers the stubs call (tests may point them at their own). */
+extern uint64_t (*x86_ld_helper)(struct CPUState *, uint32_t, uint32_t, uintptr_t);
+extern void (*x86_st_helper)(struct CPUState *, uint32_t, uint64_t, uint32_t, uintptr_t);
+
+/* ---- ldst-loop.c ---- */
 /* Loop-invariant accesses: how many this backend hoists (x86_pin_setup gives
  * each a register), their checks before the loop head, zeroing their addresses
  * after C code, and leaving out the adds only their addresses need. */
@@ -473,10 +480,6 @@ void x86_hoist_setup(X86Gen *g);
 void x86_span_setup(X86Gen *g);
 void x86_hoist_forget(X86Gen *g);
 bool x86_hoist_skip_addr(X86Gen *g, const TCGOp *op);
-struct CPUState;
-/* Slow-path helpers the stubs call (tests may point them at their own). */
-extern uint64_t (*x86_ld_helper)(struct CPUState *, uint32_t, uint32_t, uintptr_t);
-extern void (*x86_st_helper)(struct CPUState *, uint32_t, uint64_t, uint32_t, uintptr_t);
 
 /* ---- backend.c ---- */
 extern const uint8_t *x86_tb_ret_rx;     /* epilogue entry that keeps rax */

@@ -1,5 +1,5 @@
 /*
- * Loop-invariant guest stores in the x86-64 backend (tcg/x86_64/ldst.c,
+ * Loop-invariant guest stores in the x86-64 backend (tcg/x86_64/ldst-loop.c,
  * x86_hoist_*; found by tcg/loop.c): a store in a self loop at base + disp, base
  * a global the TB never writes, has its TLB check done once before the loop
  * head, and the body uses the host address it left in a register. Run against a local TLB:
@@ -447,8 +447,8 @@ Test(hoist, constant_stores)
 }
 
 /*
- * Loop-invariant shared checks (TCGContext.loop_spans, x86_span_* in ldst.c): the
- * span loop loads w0 + 0 and w0 + 4 (summed into w4) and stores w1 at w0 + 8,
+ * Loop-invariant shared checks (TCGContext.loop_spans, x86_span_* in ldst-loop.c):
+ * the span loop loads w0 + 0 and w0 + 4 (summed into w4) and stores w1 at w0 + 8,
  * which tcg/ldst-group.c makes one group (a leading load, two members), plus
  * optionally a plain load through w3 first (MMIO: slow each time; it may remap
  * PAGE_A) and a store of w2 at w5 + 0x10 after (another base, a plain access).

@@ -1,7 +1,7 @@
 /*
  * Loops whose store address is loop-invariant (a base register the loop never
  * writes, plus a displacement): mimic checks that store's TLB entry once before
- * the loop head and keeps the host address (tcg/loop.c, tcg/x86_64/ldst.c). With
+ * the loop head and keeps the host address (tcg/loop.c, tcg/x86_64/ldst-loop.c). With
  * paging on (the TLB path; paging off uses the direct window), each check here
  * fails if a stale host address were used:
  *  - the page is remapped (PTE + INVLPG) between two runs of the same loop TB;
