@@ -31,6 +31,9 @@ static const LogItem log_items[] = {
       "non-existent register)" },
     { LOG_UNIMP, "unimp", "log unimplemented functionality" },
     { LOG_JITSTATS, "jitstats", "print translator and code cache statistics at exit" },
+    { LOG_TBCOUNT, "tbcount",
+      "count how often each TB is entered (chaining kept) and print the\n"
+      "most entered ones at exit" },
     { LOG_NOCHAIN, "nochain",
       "do not chain compiled TBs so that \"exec\" and \"cpu\" show\n"
       "complete traces" },

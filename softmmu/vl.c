@@ -965,6 +965,10 @@ int vl_main(int argc, char **argv)
         strcmp(current_accel->name, "tcg") == 0) {
         jit_stats_print(mimic_logfile);
     }
+    if (mimic_log_enabled(LOG_TBCOUNT) && current_accel &&
+        strcmp(current_accel->name, "tcg") == 0) {
+        tb_count_print(mimic_logfile, 40);
+    }
     fflush(mimic_logfile);
     chardev_restore_terminal();
     vl_config_free(&cfg);

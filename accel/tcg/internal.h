@@ -16,6 +16,16 @@ extern unsigned tb_flush_count;        /* bumped by every tb_flush */
 bool tb_decode_insn_data(const TranslationBlock *tb, uintptr_t host_pc,
                          uint64_t data[TCG_INSN_START_WORDS]);
 
+/* translate-all.c: the TB header pool (its capacity in *cap) and how much of it
+ * holds headers now. */
+const TranslationBlock *tb_pool_base(size_t *cap);
+size_t tb_pool_used(void);
+
+/* tb-count.c (-d tbcount): the counter a TB adds 1 to at its start (NULL if
+ * none), zeroing at a flush, and the report of the top most-entered TBs. */
+uint64_t *tb_count_slot(const TranslationBlock *tb);
+void tb_count_reset(void);
+
 /* code-populate.c: fresh pages of the code buffer (both views) and of the TB
  * headers faulted in by a helper thread ahead of the write pointers. init: the
  * area and its second view (alias: 0 for none); ahead: called by the vCPU thread

@@ -219,6 +219,7 @@ void tb_flush(CPUState *cpu)
     jit_populate_restart(JIT_POPULATE_CODE, code_gen_start);
     jit_populate_restart(JIT_POPULATE_TBS, (uint8_t *)tb_pool);
     restore_cache_reset();
+    tb_count_reset();
     ifconv_flush();
     CPU_FOREACH(c) {
         c->ifconv_pending_tb = NULL;    /* its header is about to be reused */
@@ -403,6 +404,17 @@ static void perfmap_add(const TranslationBlock *tb)
                 (uintptr_t)tb->tc.ptr, tb->tc.size, tb->pc);
         fflush(perfmap);
     }
+}
+
+const TranslationBlock *tb_pool_base(size_t *cap)
+{
+    *cap = tb_pool_cap;
+    return tb_pool;
+}
+
+size_t tb_pool_used(void)
+{
+    return tb_pool_len;
 }
 
 static TranslationBlock *tb_alloc(void)

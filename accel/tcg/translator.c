@@ -250,6 +250,22 @@ static void translator_region_finish(DisasContextBase *db)
     r->nb_pending = r->nb_exits = 0;
 }
 
+/* -d tbcount: one more entry in the TB's counter (accel/tcg/tb-count.c). */
+static void translator_gen_count(TranslationBlock *tb)
+{
+    uint64_t *slot = tb_count_slot(tb);
+
+    if (slot) {
+        TCGv_ptr p = tcg_constant_ptr((intptr_t)slot);
+        TCGv_i64 n = tcg_temp_new_i64();
+
+        tcg_gen_ld_i64(n, p, 0);
+        tcg_gen_addi_i64(n, n, 1);
+        tcg_gen_st_i64(n, p, 0);
+        tcg_temp_free_i64(n);
+    }
+}
+
 void translator_loop(CPUState *cpu, TranslationBlock *tb, int *max_insns,
                      const TranslatorOps *ops, DisasContextBase *db)
 {
@@ -315,6 +331,9 @@ void translator_loop(CPUState *cpu, TranslationBlock *tb, int *max_insns,
     TCGv_i32 flag = temp_tcgv_i32(tcg_temp_new_fresh(TCG_TYPE_I32));
     tcg_gen_ld_i32(flag, tcg_env, offsetof(CPUState, exit_request_tb));
     tcg_gen_brcondi_i32(TCG_COND_NE, flag, 0, exit_label);
+    if (unlikely(mimic_log_enabled(LOG_TBCOUNT))) {
+        translator_gen_count(tb);
+    }
 
     ops->tb_start(db, cpu);
 

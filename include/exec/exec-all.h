@@ -78,5 +78,7 @@ typedef struct JITStats {
 } JITStats;
 extern JITStats jit_stats;
 void jit_stats_print(FILE *f);
+/* -d tbcount: the top most-entered TBs since the last flush (accel/tcg/tb-count.c). */
+void tb_count_print(FILE *f, unsigned top);
 
 #endif

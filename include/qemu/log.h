@@ -21,6 +21,7 @@
 #define LOG_CPU          (1u << 9)   /* register dump before each TB */
 #define LOG_JITSTATS     (1u << 10)  /* translator counters at exit */
 #define LOG_NOCHAIN      (1u << 11)  /* never chain TBs (debugging aid) */
+#define LOG_TBCOUNT      (1u << 12)  /* count each TB's entries, print the top at exit */
 
 extern unsigned mimic_loglevel;
 extern FILE *mimic_logfile;   /* stderr unless -D */

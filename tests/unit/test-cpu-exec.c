@@ -1334,3 +1334,35 @@ TEST_BOTH_BACKENDS(window_smc_other_tb)
     /* The page held code when the store ran: the window's code map said so. */
     cr_assert_gt(jit_stats.invalidations, 0);
 }
+
+/*
+ * -d tbcount counts each TB's entries with chaining kept: a loop of 0x10000
+ * iterations whose body is a TB of its own (chained to itself; the first pass is in
+ * the TB before it) shows 0xffff entries, and the report ranks it first.
+ */
+TEST_BOTH_BACKENDS(tbcount_counts_chained_entries)
+{
+    unsigned saved = mimic_loglevel;
+    char *text = NULL;
+    size_t len = 0;
+
+    mimic_loglevel |= LOG_TBCOUNT;
+    setup(interp);
+    uint64_t lookups0 = jit_stats.tb_lookups;
+    run_chained_loop();     /* 0x0: r1 = 0x10000, falling into the loop at 0x4 */
+    mimic_loglevel = saved;
+    cr_assert_lt(jit_stats.tb_lookups - lookups0, 0x10000 / 100, "chaining kept");
+
+    FILE *f = open_memstream(&text, &len);
+    tb_count_print(f, 10);
+    fclose(f);
+    cr_log_info("%s", text);
+    cr_assert_not_null(strstr(text, "TB entries"), "%s", text);
+    char *first = strstr(text, "share\n");
+    cr_assert_not_null(first);
+    unsigned long long pc, n;
+    cr_assert_eq(sscanf(first + 6, " %llx %*x %*u %llu", &pc, &n), 2, "%s", text);
+    cr_assert_eq(pc, 4, "%s", text);
+    cr_assert_eq(n, 0xffff, "%s", text);
+    free(text);
+}

@@ -62,7 +62,7 @@ Test(log, help_lists_every_item)
     FILE *f = open_memstream(&text, &len);
     static const char *const names[] = { "in_asm", "op_opt", "out_asm", "exec", "int",
                                          "mmu", "guest_errors", "unimp", "cpu",
-                                         "jitstats", "nochain" };
+                                         "jitstats", "tbcount", "nochain" };
 
     mimic_log_print_items(f);
     fclose(f);
