@@ -297,22 +297,20 @@ bool malta_boot_kernel(const MaltaBootParams *p, MaltaBootInfo *info, GError **e
 }
 
 /*
- * Low RAM faulted in ahead for a -kernel boot: where a self-decompressing kernel
- * unpacks itself (from 1 MiB) and where MIPS KASLR then moves it, up to
- * CONFIG_RANDOMIZE_BASE_MAX_OFFSET (16 MiB by default) plus the kernel's own length
- * higher (Debian's 6.1 4kc-malta: 16.6 MiB, so it lands within 17-50 MiB). Bounded:
- * the part a boot does not use costs RSS.
+ * RAM filled in the first second of a -kernel boot, faulted in ahead on prefault
+ * threads (faulting it on the vCPU thread cost a boot 15-85 ms on this host, 9 cold
+ * 2 MiB clears for the relocated copy alone):
+ * - the low MALTA_PREFAULT_LOW: a self-decompressing kernel (Debian's vmlinuz)
+ *   unpacks the real one from 1 MiB, and with KASLR (Debian's default) that kernel
+ *   then copies itself up to CONFIG_RANDOMIZE_BASE_MAX_OFFSET (16 MiB by default)
+ *   plus its own length higher (Debian's 6.1 4kc-malta: 16.6 MiB, so within
+ *   17-50 MiB) and clears its bss there. Bounded: what a boot leaves unused costs RSS.
+ * - the ELF's segments and the initrd, each on a thread of its own even where the
+ *   low range covers them: the decompressor runs from its segments and clears its
+ *   bss at once, before a bottom-up walk of the low range would get there.
  */
 #define MALTA_PREFAULT_LOW (64u << 20)
 
-/*
- * RAM filled in the first second: the loader copies the ELF and the initrd at reset;
- * a self-decompressing kernel (Debian's vmlinuz) clears its bss and unpacks the real
- * kernel below its own segments; with KASLR (Debian's default) that kernel then copies
- * itself to a random place above its end and clears its bss there. Faulting those
- * pages in on the vCPU thread cost a boot 15-85 ms on this host (9 cold 2 MiB clears
- * for the relocated copy alone). The ELF's range is covered wherever it was loaded.
- */
 void malta_boot_prefault(MemoryRegion *ram, const MaltaBootInfo *info)
 {
     memory_region_prefault_async(ram, info->kernel_low, info->kernel_high - info->kernel_low);
