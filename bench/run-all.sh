@@ -21,9 +21,13 @@ echo
 "$here/net-pc.sh" "$@" || status=1
 echo
 "$here/img.sh" "$@" || status=1
+echo
+"$here/savevm.sh" "$@" || status=1
 if [ -x "$BUILD/mimic-system-i386" ] || [ "${BENCH_I386:-0}" = 1 ]; then
     echo
     "$here/boot.sh" --arch i386 "$@" || status=1
+    echo
+    "$here/translation.sh" --arch i386 "$@" || status=1
     echo
     "$here/workloads.sh" --arch i386 "$@" || status=1
 else

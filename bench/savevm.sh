@@ -7,17 +7,25 @@
 #   mimic-qcow2   snapshot in an empty writable qcow2 disk (what QEMU does)
 #   mimic-store   no disk, snapshot in a -snapshot-store file
 #   qemu-qcow2    Debian's qemu-system-mipsel with the same qcow2 disk (when installed)
-#   bench/savevm.sh [--reps N]
+#   bench/savevm.sh [--reps N]      (or REPS=N)
 # Prints the median of each case over the reps (and every run), and the load average
 # before and after. MIMIC=path overrides the emulator (its mimic-img must be beside it).
-# Timings are reported, never asserted.
+# Timings are reported, never asserted. The table is saved in
+# build/bench/savevm-results.txt.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 BUILD=${BUILD:-build}
 MIMIC=${MIMIC:-$top/$BUILD/mimic-system-mipsel}
-reps=3
-[ "${1:-}" = "--reps" ] && reps=$2
+reps=${REPS:-3}
+# --reps N as bench.py takes it; run-all.sh's other options are for bench.py only.
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --reps) reps=$2; shift ;;
+    --reps=*) reps=${1#--reps=} ;;
+    esac
+    shift
+done
 
 eval "$(scripts/fetch-guests.sh mips)"
 initrd=$(scripts/make-initramfs.sh --arch mips --busybox "$GUEST_BUSYBOX")
@@ -101,6 +109,11 @@ for name, _, _, _ in cases:
         len(r['save'])))
     print("%-12s   savevm runs %s" % ('', ' '.join('%.3f' % x for x in r['save'])))
     print("%-12s   loadvm runs %s" % ('', ' '.join('%.3f' % x for x in r['load'])))
+m, q = res['mimic-qcow2'], res.get('qemu-qcow2')
+if q and q['save']:
+    print("ratio mimic/QEMU (qcow2): savevm %.2f   loadvm %.2f" % (
+        statistics.median(m['save']) / statistics.median(q['save']),
+        statistics.median(m['load']) / statistics.median(q['load'])))
 EOF
 
 qemu=""
@@ -108,6 +121,8 @@ if command -v qemu-system-mipsel >/dev/null && command -v qemu-img >/dev/null; t
     qemu=$(command -v qemu-system-mipsel)
 fi
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+logdir=$BUILD/bench
+mkdir -p "$logdir"
 python3 "$work/drive.py" "$work" "$reps" "$GUEST_KERNEL" "$initrd" \
-    "$MIMIC" $qemu
+    "$MIMIC" $qemu | tee "$logdir/savevm-results.txt"
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
