@@ -109,8 +109,8 @@ uint32_t tb_hash_func(hwaddr phys_pc, vaddr pc, uint32_t flags, uint32_t cs_base
     uint64_t h = phys_pc * 0x9e3779b97f4a7c15ULL;
     h ^= ((uint64_t)pc << 32 | flags) * 0xc2b2ae3d27d4eb4fULL;
     h ^= cs_base * 0x165667b19e3779f9ULL;
-h ^= h >> 32;
-h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
+    h *= 0xff51afd7ed558ccdULL;
     h ^= h >> 29;
     return (uint32_t)h;
 }
