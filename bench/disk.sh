@@ -17,15 +17,9 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 BUILD=${BUILD:-build}
-reps=${REPS:-3}
-# --reps N as bench.py takes it; run-all.sh's other options are for bench.py only.
-while [ $# -gt 0 ]; do
-    case "$1" in
-    --reps) reps=$2; shift ;;
-    --reps=*) reps=${1#--reps=} ;;
-    esac
-    shift
-done
+# shellcheck source=bench/reps.sh
+. "$top/bench/reps.sh"
+reps=$(bench_reps "$@")
 size_mb=${SIZE_MB:-64}
 passes=${PASSES:-4}
 timeout_s=${BENCH_TIMEOUT:-600}

@@ -9,14 +9,9 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$top/build}
-reps=3
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --reps) reps=$2; shift 2 ;;
-        --reps=*) reps=${1#--reps=}; shift ;;
-        *) shift ;;
-    esac
-done
+# shellcheck source=bench/reps.sh
+. "$top/bench/reps.sh"
+reps=$(bench_reps "$@")
 mimg=${MIMIC_IMG:-$BUILD/mimic-img}
 qimg=${QEMU_IMG:-qemu-img}
 if [ ! -x "$mimg" ]; then

@@ -17,15 +17,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 BUILD=${BUILD:-build}
 MIMIC=${MIMIC:-$top/$BUILD/mimic-system-mipsel}
-reps=${REPS:-3}
-# --reps N as bench.py takes it; run-all.sh's other options are for bench.py only.
-while [ $# -gt 0 ]; do
-    case "$1" in
-    --reps) reps=$2; shift ;;
-    --reps=*) reps=${1#--reps=} ;;
-    esac
-    shift
-done
+# shellcheck source=bench/reps.sh
+. "$top/bench/reps.sh"
+reps=$(bench_reps "$@")
 
 eval "$(scripts/fetch-guests.sh mips)"
 initrd=$(scripts/make-initramfs.sh --arch mips --busybox "$GUEST_BUSYBOX")
