@@ -47,10 +47,17 @@ printf 'img: mimic-img convert vs qemu-img convert, 256 MiB source, median of %d
 printf '  %-26s %8s %8s %7s   %8s %8s %7s\n' case "wall m" "wall q" ratio "cpu m" "cpu q" ratio
 run_case() {   # label, then the arguments after "convert"
     local label=$1; shift
-    local mw=() mc=() qw=() qc=() t
-    for _ in $(seq "$reps"); do
+    local mw=() mc=() qw=() qc=() t i
+    # Alternating which tool goes first, so neither always meets the caches the
+    # other left.
+    for i in $(seq "$reps"); do
+        if [ $((i % 2)) = 0 ]; then
+            t=$(time_cmd "$qimg" convert "$@" "$work/dst"); qw+=("${t% *}"); qc+=("${t#* }")
+        fi
         t=$(time_cmd "$mimg" convert "$@" "$work/dst"); mw+=("${t% *}"); mc+=("${t#* }")
-        t=$(time_cmd "$qimg" convert "$@" "$work/dst"); qw+=("${t% *}"); qc+=("${t#* }")
+        if [ $((i % 2)) = 1 ]; then
+            t=$(time_cmd "$qimg" convert "$@" "$work/dst"); qw+=("${t% *}"); qc+=("${t#* }")
+        fi
     done
     local a b c d
     a=$(printf '%s\n' "${mw[@]}" | median); b=$(printf '%s\n' "${qw[@]}" | median)
