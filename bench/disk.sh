@@ -84,7 +84,13 @@ command -v "$qemu" >/dev/null && emus+=("qemu:$qemu") || echo "disk: $qemu not i
 [ ${#emus[@]} -gt 0 ] || exit 1
 : >"$work/results"
 for ((r = 1; r <= reps; r++)); do
-    for e in "${emus[@]}"; do
+    # Alternating which emulator boots first, so neither always meets the host
+    # caches the other left.
+    order=("${emus[@]}")
+    if ((r % 2 == 0)) && [ ${#emus[@]} -eq 2 ]; then
+        order=("${emus[1]}" "${emus[0]}")
+    fi
+    for e in "${order[@]}"; do
         echo "disk: ${e%%:*} run $r/$reps" >&2
         run_one "${e%%:*}" "${e#*:}" "$r"
     done

@@ -98,8 +98,13 @@ command -v "$qemu" >/dev/null && emus+=("qemu:$qemu") || echo "$name: $qemu not 
 [ ${#emus[@]} -gt 0 ] || exit 1
 : >"$work/results"
 for ((r = 1; r <= reps; r++)); do
+    # Alternating which emulator boots first, as disk.sh does.
+    order=("${emus[@]}")
+    if ((r % 2 == 0)) && [ ${#emus[@]} -eq 2 ]; then
+        order=("${emus[1]}" "${emus[0]}")
+    fi
     for m in "${models[@]}"; do
-        for e in "${emus[@]}"; do
+        for e in "${order[@]}"; do
             echo "$name: ${e%%:*} $m run $r/$reps" >&2
             run_one "${e%%:*}" "${e#*:}" "$r" "$m"
         done
