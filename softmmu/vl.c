@@ -725,50 +725,51 @@ static int vl_fail(GError *err)
     return 1;
 }
 
-int vl_main(int argc, char **argv)
+/*
+ * The start-up sequence and the run, for a parsed command line. Its early returns
+ * (a bad option value, -help, a failed set-up) leave cfg to the caller, which
+ * frees it on every path: what this hands on (drives, -device strings) it moves
+ * out of cfg, and the log keeps its own reference to the -dfilter ranges.
+ */
+static int vl_run(VlConfig *cfg, const char *prog)
 {
-    const char *prog = argc > 0 ? argv[0] : "mimic";
     const MachineClass *mc;
     const char *arch;
     MachineState *ms;
+    uint64_t ram_size;
     GError *err = NULL;
     g_autofree char *bios_path = NULL;
-    VlConfig cfg;
     int status;
 
-    vl_guard_std_fds();
-    if (!vl_parse_args(argc, argv, &cfg, &err)) {
-        return vl_fail(err);
-    }
-    if (cfg.help) {
+    if (cfg->help) {
         vl_print_usage(stdout, prog);
         return 0;
     }
-    if (cfg.version) {
+    if (cfg->version) {
         printf("mimic emulator version " MIMIC_VERSION "\n"
                "Copyright (c) the mimic developers\n");
         return 0;
     }
-    if (cfg.log_help) {
+    if (cfg->log_help) {
         mimic_log_print_items(stdout);
         return 0;
     }
     arch = vl_binary_arch();
-    if (cfg.machine_help) {
+    if (cfg->machine_help) {
         machine_class_list(stdout, arch);
         return 0;
     }
-    if (cfg.accel_help) {
+    if (cfg->accel_help) {
         accel_list(stdout);
         return 0;
     }
-    if (cfg.device_help) {
+    if (cfg->device_help) {
         qdev_class_list(stdout, true);
         return 0;
     }
-    error_set_message_options(cfg.msg_timestamp, cfg.msg_guest_name ? cfg.name : NULL);
-    if (cfg.daemonize) {
-        const char *user = vl_stdio_user(&cfg);
+    error_set_message_options(cfg->msg_timestamp, cfg->msg_guest_name ? cfg->name : NULL);
+    if (cfg->daemonize) {
+        const char *user = vl_stdio_user(cfg);
 
         if (user) {
             error_report("-daemonize cannot be used with %s: the terminal goes away",
@@ -780,27 +781,27 @@ int vl_main(int argc, char **argv)
             return vl_fail(err);
         }
     }
-    if (cfg.pidfile && !os_pidfile_write(cfg.pidfile, &err)) {
+    if (cfg->pidfile && !os_pidfile_write(cfg->pidfile, &err)) {
         return vl_fail(err);
     }
-    if (cfg.mem_lock && !os_mlock_all(&err)) {
+    if (cfg->mem_lock && !os_mlock_all(&err)) {
         return vl_fail(err);
     }
     /* After -daemonize's forks and setsid, before anything reads guest input. */
-    if (!sandbox_install(&cfg.sandbox, &err)) {
+    if (!sandbox_install(&cfg->sandbox, &err)) {
         return vl_fail(err);
     }
-    if (cfg.log_file && !mimic_log_set_file(cfg.log_file, &err)) {
+    if (cfg->log_file && !mimic_log_set_file(cfg->log_file, &err)) {
         return vl_fail(err);
     }
-    mimic_loglevel = cfg.log_mask;
-    mimic_log_set_ranges(cfg.log_ranges);
+    mimic_loglevel = cfg->log_mask;
+    mimic_log_set_ranges(cfg->log_ranges);
 
-    mc = machine_class_find(arch, cfg.machine_name);
+    mc = machine_class_find(arch, cfg->machine_name);
     if (!mc) {
-        if (cfg.machine_name) {
+        if (cfg->machine_name) {
             error_report("unsupported machine type '%s' (use -machine help to list "
-                         "supported machines)", cfg.machine_name);
+                         "supported machines)", cfg->machine_name);
         } else {
             error_report("no machine specified, and this binary has no default "
                          "(use -machine help to list supported machines)");
@@ -810,23 +811,23 @@ int vl_main(int argc, char **argv)
     if (mc->arch) {
         arch = mc->arch;
     }
-    if (cfg.cpu_help) {
+    if (cfg->cpu_help) {
         cpu_class_list(stdout, arch);
         return 0;
     }
-    if (cfg.cpu_model && !cpu_class_by_name(arch, cfg.cpu_model)) {
+    if (cfg->cpu_model && !cpu_class_by_name(arch, cfg->cpu_model)) {
         error_report("unable to find CPU model '%s' (use -cpu help to list models)",
-                     cfg.cpu_model);
+                     cfg->cpu_model);
         return 1;
     }
-    if (!vl_check_devices(&cfg, &err)) {
+    if (!vl_check_devices(cfg, &err)) {
         return vl_fail(err);
     }
 
     /* "-accel kvm:tcg" (QEMU's accel=kvm:tcg): try each in turn, saying why one
      * could not be used; options apply to the first. */
     {
-        g_auto(GStrv) names = g_strsplit(cfg.accel, ":", -1);
+        g_auto(GStrv) names = g_strsplit(cfg->accel, ":", -1);
 
         current_accel = NULL;
         for (int i = 0; names[i] && !current_accel; i++) {
@@ -836,7 +837,7 @@ int vl_main(int argc, char **argv)
                 error_report("invalid accelerator '%s' (use -accel help)", names[i]);
                 return 1;
             }
-            if (ops->init && !ops->init(i == 0 ? cfg.accel_opts : "", &err)) {
+            if (ops->init && !ops->init(i == 0 ? cfg->accel_opts : "", &err)) {
                 if (!names[i + 1]) {
                     return vl_fail(err);
                 }
@@ -852,48 +853,49 @@ int vl_main(int argc, char **argv)
         }
     }
 
-    ms = g_new0(MachineState, 1);
-    ms->machine_name = mc->name;
-    ms->ram_size = cfg.ram_size ? cfg.ram_size : mc->default_ram_size;
-    if (mc->max_ram_size && ms->ram_size > mc->max_ram_size) {
+    ram_size = cfg->ram_size ? cfg->ram_size : mc->default_ram_size;
+    if (mc->max_ram_size && ram_size > mc->max_ram_size) {
         error_report("-m: at most %" PRIu64 " MiB of RAM for machine '%s'",
                      mc->max_ram_size >> 20, mc->name);
         return 1;
     }
-    ms->cpu_model = cfg.cpu_model;
-    ms->smp = cfg.smp;
-    ms->kernel_filename = cfg.kernel;
-    ms->initrd_filename = cfg.initrd;
-    ms->kernel_cmdline = cfg.append;
-    ms->firmware = vl_find_bios(&cfg, &bios_path);
-    ms->no_reboot = cfg.no_reboot;
-    memcpy(ms->uuid, cfg.uuid, sizeof(ms->uuid));
-    memcpy(ms->boot_order, cfg.boot_order, sizeof(ms->boot_order));
-    memcpy(ms->boot_once, cfg.boot_once, sizeof(ms->boot_once));
-    ms->boot_menu = cfg.boot_menu;
-    ms->boot_menu_wait = cfg.boot_menu_wait;
-    ms->reboot_timeout = cfg.reboot_timeout;
-    ms->nodefaults = cfg.nodefaults;
-    ms->nb_drives = cfg.nb_drives;
-    for (int i = 0; i < cfg.nb_drives; i++) {
-        ms->drives[i] = cfg.drives[i];
-        if (cfg.snapshot) {
+    ms = g_new0(MachineState, 1);
+    ms->machine_name = mc->name;
+    ms->ram_size = ram_size;
+    ms->cpu_model = cfg->cpu_model;
+    ms->smp = cfg->smp;
+    ms->kernel_filename = cfg->kernel;
+    ms->initrd_filename = cfg->initrd;
+    ms->kernel_cmdline = cfg->append;
+    ms->firmware = vl_find_bios(cfg, &bios_path);
+    ms->no_reboot = cfg->no_reboot;
+    memcpy(ms->uuid, cfg->uuid, sizeof(ms->uuid));
+    memcpy(ms->boot_order, cfg->boot_order, sizeof(ms->boot_order));
+    memcpy(ms->boot_once, cfg->boot_once, sizeof(ms->boot_once));
+    ms->boot_menu = cfg->boot_menu;
+    ms->boot_menu_wait = cfg->boot_menu_wait;
+    ms->reboot_timeout = cfg->reboot_timeout;
+    ms->nodefaults = cfg->nodefaults;
+    ms->nb_drives = cfg->nb_drives;
+    for (int i = 0; i < cfg->nb_drives; i++) {
+        ms->drives[i] = cfg->drives[i];
+        if (cfg->snapshot) {
             ms->drives[i].snapshot = true;
         }
-        memset(&cfg.drives[i], 0, sizeof(cfg.drives[i]));   /* moved to ms */
+        memset(&cfg->drives[i], 0, sizeof(cfg->drives[i]));   /* moved to ms */
     }
-    ms->device_opts = cfg.devices;
-    cfg.devices = NULL;
+    ms->device_opts = cfg->devices;
+    cfg->devices = NULL;
     current_machine = ms;
     current_machine_class = mc;
-    runstate_set_no_reboot(cfg.no_reboot);
-    runstate_set_no_shutdown(cfg.no_shutdown);
-    runstate_set_panic_action((PanicAction)cfg.panic_action);
-    watchdog_set_action((WatchdogAction)cfg.watchdog_action);
-    vl_apply_rtc(&cfg);
+    runstate_set_no_reboot(cfg->no_reboot);
+    runstate_set_no_shutdown(cfg->no_shutdown);
+    runstate_set_panic_action((PanicAction)cfg->panic_action);
+    watchdog_set_action((WatchdogAction)cfg->watchdog_action);
+    vl_apply_rtc(cfg);
 
-    for (guint i = 0; i < cfg.globals->len; i++) {
-        const char *spec = g_ptr_array_index(cfg.globals, i);
+    for (guint i = 0; i < cfg->globals->len; i++) {
+        const char *spec = g_ptr_array_index(cfg->globals, i);
         bool unknown = false;
 
         if (!qdev_global_add(spec, &unknown, &err)) {
@@ -906,28 +908,28 @@ int vl_main(int argc, char **argv)
     }
     main_loop_init();
     vl_install_signals();
-    if (!vl_setup_chardevs(&cfg, ms, &err)) {
+    if (!vl_setup_chardevs(cfg, ms, &err)) {
         return vl_fail(err);
     }
-    for (guint i = 0; i < cfg.objects->len; i++) {
-        if (!rng_object_add(g_ptr_array_index(cfg.objects, i), &err)) {
+    for (guint i = 0; i < cfg->objects->len; i++) {
+        if (!rng_object_add(g_ptr_array_index(cfg->objects, i), &err)) {
             chardev_restore_terminal();
             return vl_fail(err);
         }
     }
-    for (guint i = 0; i < cfg.netdevs->len; i++) {
-        if (!net_netdev_add(g_ptr_array_index(cfg.netdevs, i), &err)) {
+    for (guint i = 0; i < cfg->netdevs->len; i++) {
+        if (!net_netdev_add(g_ptr_array_index(cfg->netdevs, i), &err)) {
             chardev_restore_terminal();
             return vl_fail(err);
         }
     }
-    for (guint i = 0; i < cfg.nics->len; i++) {
-        if (!net_nic_add(g_ptr_array_index(cfg.nics, i), &err)) {
+    for (guint i = 0; i < cfg->nics->len; i++) {
+        if (!net_nic_add(g_ptr_array_index(cfg->nics, i), &err)) {
             chardev_restore_terminal();
             return vl_fail(err);
         }
     }
-    if (!net_init_defaults(cfg.nodefaults, &err)) {
+    if (!net_init_defaults(cfg->nodefaults, &err)) {
         chardev_restore_terminal();
         return vl_fail(err);
     }
@@ -940,22 +942,22 @@ int vl_main(int argc, char **argv)
         chardev_restore_terminal();
         return vl_fail(err);
     }
-    savevm_set_snapshot_store(cfg.snapshot_store);
-    if (cfg.loadvm && !savevm_snapshot_load(cfg.loadvm, &err)) {
+    savevm_set_snapshot_store(cfg->snapshot_store);
+    if (cfg->loadvm && !savevm_snapshot_load(cfg->loadvm, &err)) {
         chardev_restore_terminal();
         return vl_fail(err);
     }
-    if (cfg.incoming && !savevm_migrate_in(cfg.incoming, &err)) {
+    if (cfg->incoming && !savevm_migrate_in(cfg->incoming, &err)) {
         chardev_restore_terminal();
         return vl_fail(err);
     }
     /* -gdb / -s: after the CPUs exist (the stub reads them when gdb connects). */
-    if (cfg.gdb_dev && strcmp(cfg.gdb_dev, "none") != 0 &&
-        !gdbserver_start(cfg.gdb_dev, &err)) {
+    if (cfg->gdb_dev && strcmp(cfg->gdb_dev, "none") != 0 &&
+        !gdbserver_start(cfg->gdb_dev, &err)) {
         chardev_restore_terminal();
         return vl_fail(err);
     }
-    if (!cfg.start_paused) {
+    if (!cfg->start_paused) {
         vm_start();
     }
     os_daemonize_ready();
@@ -971,6 +973,22 @@ int vl_main(int argc, char **argv)
     }
     fflush(mimic_logfile);
     chardev_restore_terminal();
+    return status;
+}
+
+int vl_main(int argc, char **argv)
+{
+    const char *prog = argc > 0 ? argv[0] : "mimic";
+    GError *err = NULL;
+    VlConfig cfg;
+    int status;
+
+    vl_guard_std_fds();
+    if (!vl_parse_args(argc, argv, &cfg, &err)) {
+        status = vl_fail(err);
+    } else {
+        status = vl_run(&cfg, prog);
+    }
     vl_config_free(&cfg);
     return status;
 }

@@ -259,6 +259,7 @@ Test(vl_main, runs_none_machine_until_exit_request)
     timer_mod(t, clock_get_ns(CLOCK_REALTIME) + 20 * 1000 * 1000);
     cr_assert_eq(run_vl("-M", "none", "-display", "none", "-m", "16", NULL), 7);
     cr_assert_eq(runstate_get(), RUN_STATE_SHUTDOWN);
+    timer_free(t);
 }
 
 /* Errors found before the accelerator is set up: several per process are fine. */
@@ -269,11 +270,19 @@ Test(vl_main, bad_command_lines_exit_1)
     cr_assert_eq(run_vl("-M", "none", "-accel", "no-such-accel", NULL), 1);
     cr_assert_eq(run_vl("-M", "none", "-device", "no-such-device", NULL), 1);
     cr_assert_eq(run_vl("-M", "none", "-cpu", "no-such-cpu", NULL), 1);
-    cr_assert_eq(run_vl("-M", "none", "-global", "isa-debugcon.nosuch=1", NULL), 1);
-    cr_assert_eq(run_vl("-M", "none", "-global", "isa-debugcon", NULL), 1);
 }
 
 /* Errors after accelerator set-up: one per process (Criterion forks each test). */
+Test(vl_main, bad_global_property_exits_1)
+{
+    cr_assert_eq(run_vl("-M", "none", "-global", "isa-debugcon.nosuch=1", NULL), 1);
+}
+
+Test(vl_main, bad_global_syntax_exits_1)
+{
+    cr_assert_eq(run_vl("-M", "none", "-global", "isa-debugcon", NULL), 1);
+}
+
 Test(vl_main, monitor_not_built_yet_exits_1)
 {
     cr_assert_eq(run_vl("-M", "none", "-monitor", "stdio", NULL), 1);
@@ -447,6 +456,7 @@ Test(cmdline, action)
     cr_assert(parse(&cfg, &err, "-action", "panic=none,reboot=reset", NULL));
     cr_assert_eq(cfg.panic_action, PANIC_ACTION_NONE);
     cr_assert_not(cfg.no_reboot);
+    vl_config_free(&cfg);
     expect_error("want shutdown, pause, none", "-action", "panic=explode", NULL);
     cr_assert_eq(cfg.watchdog_action, WATCHDOG_ACTION_RESET, "QEMU's default");
     cr_assert(parse(&cfg, &err, "-action", "watchdog=inject-nmi", NULL));
