@@ -401,10 +401,10 @@ Test(chardev, file_backend_writes)
 {
     char path[] = "/tmp/mimic-chardev-XXXXXX";
     int fd = mkstemp(path);
-    char *spec = g_strdup_printf("file:%s", path);
+    g_autofree char *spec = g_strdup_printf("file:%s", path);
     GError *err = NULL;
     Chardev *chr = chardev_new_from_spec("serial0", spec, &err);
-    gchar *contents = NULL;
+    g_autofree gchar *contents = NULL;
 
     close(fd);
     cr_assert_not_null(chr, "%s", err ? err->message : "");
@@ -473,8 +473,8 @@ static bool rx_nonempty(void *opaque)
 
 Test(chardev_socket, unix_server_nowait)
 {
-    char *path = g_strdup_printf("/tmp/mimic-test-%d.sock", (int)getpid());
-    char *spec = g_strdup_printf("unix:%s,server,nowait", path);
+    g_autofree char *path = g_strdup_printf("/tmp/mimic-test-%d.sock", (int)getpid());
+    g_autofree char *spec = g_strdup_printf("unix:%s,server,nowait", path);
     struct sockaddr_un sun = { .sun_family = AF_UNIX };
     GError *err = NULL;
     Chardev *chr;
@@ -517,7 +517,7 @@ Test(chardev_socket, tcp_client)
     struct sockaddr_in sin = { .sin_family = AF_INET };
     socklen_t sl = sizeof(sin);
     int l = socket(AF_INET, SOCK_STREAM, 0), c;
-    char *spec;
+    g_autofree char *spec = NULL;
     GError *err = NULL;
     Chardev *chr;
     FakeUart *u = fake_new(1000);
@@ -607,4 +607,6 @@ Test(chardev_mux, detach_frontend)
     run_until(rx_has_len, b);
     cr_assert_str_eq(b->rx->str, "m", "input goes to the remaining front end");
     cr_assert_eq(a->rx->len, 0);
+    g_string_free(a->rx, TRUE);     /* detached: nothing refers to it any more */
+    g_free(a);
 }

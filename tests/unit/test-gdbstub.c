@@ -401,7 +401,7 @@ static void session_toy(void)
 
     /* Breakpoint in the middle of the first TB: stops before r3 += 3. */
     expect("Z0,8,4", "OK");
-    xfer("c");
+    g_free(xfer("c"));
     cr_assert(runstate_is_running());
     run_until_debug();
     expect_stop("T05thread:01;");
@@ -413,7 +413,7 @@ static void session_toy(void)
     expect("p8", "08000000");
 
     /* A step from the breakpoint runs that insn (and only it). */
-    xfer("vCont;s:1");
+    g_free(xfer("vCont;s:1"));
     run_until_debug();
     expect_stop("T05thread:01;");
     cr_assert_eq(env->pc, 0xc);
@@ -422,20 +422,20 @@ static void session_toy(void)
 
     /* Rewind with P: the same breakpoint is hit again on continue. */
     expect("P8=00000000", "OK");
-    xfer("c");
+    g_free(xfer("c"));
     run_until_debug();
     cr_assert_eq(env->pc, 8);
     cr_assert_eq(env->r[1], 2);
 
     /* C SIG;ADDR: resume at ADDR (the signal is ignored): from 4, the breakpoint
      * at 8 is next. S SIG: a step. */
-    xfer("C05;4");
+    g_free(xfer("C05;4"));
     run_until_debug();
     expect_stop("T05thread:01;");
     cr_assert_eq(env->pc, 8);
     cr_assert_eq(env->r[1], 2);
     cr_assert_eq(env->r[2], 6);
-    xfer("S05");
+    g_free(xfer("S05"));
     run_until_debug();
     cr_assert_eq(env->pc, 0xc);
     cr_assert_eq(env->r[3], 6);
@@ -443,7 +443,7 @@ static void session_toy(void)
     /* Without the breakpoint, continue runs to HALT; Ctrl-C while "running". */
     expect("z0,8,4", "OK");
     cr_assert_eq(env->cs.nb_breakpoints, 0);
-    xfer("c");
+    g_free(xfer("c"));
     g_string_truncate(sent, 0);
     gdbstub_receive_test((const uint8_t *)"\x03", 1);
     expect_stop("T02thread:01;");
@@ -454,7 +454,7 @@ static void session_toy(void)
     cr_assert_eq(sent->len, 0);
 
     /* A stop from elsewhere (the monitor's stop) while gdb waits: T02. */
-    xfer("c");
+    g_free(xfer("c"));
     cr_assert(runstate_is_running());
     g_string_truncate(sent, 0);
     vm_stop(RUN_STATE_PAUSED);
@@ -517,14 +517,14 @@ Test(gdbstub, step_into_exception, .init = session_setup)
     env->handler = 0x80;
     expect("P5=00000400", "OK");                /* r5 = 0x40000 */
     expect("P8=40000000", "OK");                /* pc = 0x40 */
-    xfer("s");
+    g_free(xfer("s"));
     run_until_debug();
     expect_stop("T05thread:01;");
     cr_assert_eq(env->fault_count, 1);
     cr_assert_eq(env->fault_pc, 0x40);
     cr_assert_eq(env->pc, 0x80, "pc %#x", env->pc);
     cr_assert_eq(env->r[7], 0, "the handler's first insn must not have run");
-    xfer("s");
+    g_free(xfer("s"));
     run_until_debug();
     cr_assert_eq(env->pc, 0x84);
     cr_assert_eq(env->r[7], 1);
@@ -557,7 +557,7 @@ static void watchpoints(void)
     /* Write: the store at 0x04 hits; the stop is at 0x08 with the store done. */
     expect("Z2,8042,2", "OK");                      /* the word's upper half */
     expect("Z3,9000,4", "OK");                      /* elsewhere: never hit */
-    xfer("c");
+    g_free(xfer("c"));
     run_until_debug();
     expect_stop("T05thread:01;watch:8042;");
     cr_assert_eq(env->pc, 8, "pc %#x", env->pc);
@@ -567,7 +567,7 @@ static void watchpoints(void)
 
     /* Read: the load at 0x0c. */
     expect("Z3,8040,4", "OK");
-    xfer("c");
+    g_free(xfer("c"));
     run_until_debug();
     expect_stop("T05thread:01;rwatch:8040;");
     cr_assert_eq(env->pc, 0x10, "pc %#x", env->pc);
@@ -578,11 +578,11 @@ static void watchpoints(void)
     /* Access, from the start again: the store hits first. */
     expect("Z4,803c,8", "OK");
     expect("P8=00000000", "OK");
-    xfer("c");
+    g_free(xfer("c"));
     run_until_debug();
     expect_stop("T05thread:01;awatch:8040;");
     cr_assert_eq(env->pc, 8);
-    xfer("c");
+    g_free(xfer("c"));
     run_until_debug();
     expect_stop("T05thread:01;awatch:8040;");
     cr_assert_eq(env->pc, 0x10);
@@ -590,7 +590,7 @@ static void watchpoints(void)
     expect("z4,803c,8", "OK");
     expect("z3,9000,4", "OK");
     cr_assert_eq(env->cs.nb_watchpoints, 0);
-    xfer("c");
+    g_free(xfer("c"));
     run_until_debug();
     expect_stop("T05thread:01;");
     cr_assert_eq(env->pc, 0x14);
@@ -646,7 +646,7 @@ Test(gdbstub, watchpoint_then_fault, .init = session_setup)
     expect("P2=80ff0000", "OK");                    /* r2 = 0xff80 */
     expect("Z3,fffc,4", "OK");
     expect("Z3,fefc,4", "OK");
-    xfer("c");
+    g_free(xfer("c"));
     run_until_debug();
     /* The fault went to the handler, which moved the load down a page: the
      * retried load hits the second watchpoint and completes. */

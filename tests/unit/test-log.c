@@ -52,6 +52,8 @@ Test(log, log_file_and_mask)
     cr_assert_str_eq(text, "bad register 7\n");
     cr_assert_not(mimic_log_set_file("/nonexistent-dir/log", &err));
     cr_assert_not_null(strstr(err->message, "/nonexistent-dir/log"));
+    g_clear_error(&err);
+    g_free(text);
     unlink(path);
 }
 

@@ -246,7 +246,8 @@ Test(malta_boot, bios_is_word_swapped)
  * kernel), not the rest. */
 Test(malta_boot, prefault_covers_the_low_64_mib_and_the_initrd)
 {
-    MemoryRegion big;
+    /* Static: the RAM block list keeps a pointer to it (regions are never freed). */
+    static MemoryRegion big;
     GError *err = NULL;
     size_t psz = getpagesize();
 
